@@ -1,0 +1,62 @@
+import { loadConfig } from "../config/load.js";
+import { resolveConfigPath, resolveGatewayPort, resolveStateDir } from "../config/paths.js";
+import { GatewayClient, GatewayResponseError, GatewayTransportError } from "../gateway/client.js";
+
+export interface ClientFlags {
+  url?: string;
+  token?: string;
+  password?: string;
+  timeout?: string;
+  json?: boolean;
+}
+
+/**
+ * Connects to the gateway as the CLI. Without `--url` it targets the local gateway
+ * (port and token from env and openclaw.json, the same rules the gateway uses);
+ * with `--url` credentials must be passed explicitly or via `gateway.remote`.
+ */
+export async function connectFromCli(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env) {
+  const stateDir = resolveStateDir(env);
+  const { config } = await loadConfig(resolveConfigPath(env, stateDir), env).catch(() => ({
+    config: {} as never,
+  }));
+  const gateway = (config as { gateway?: import("../config/schema.js").GatewayConfig }).gateway;
+  const remote = flags.url !== undefined;
+  const url = flags.url ?? `ws://127.0.0.1:${resolveGatewayPort({ env, configPort: gateway?.port })}`;
+  const token =
+    flags.token ?? (remote ? gateway?.remote?.token : env.OPENCLAW_GATEWAY_TOKEN || gateway?.auth?.token);
+  const password =
+    flags.password ??
+    (remote ? gateway?.remote?.password : env.OPENCLAW_GATEWAY_PASSWORD || gateway?.auth?.password);
+  const timeoutMs = flags.timeout ? Number(flags.timeout) : 10_000;
+  return GatewayClient.connect({ url, token, password, timeoutMs });
+}
+
+/** Runs one RPC for a CLI command and prints the result; returns the exit code. */
+export async function callAndPrint(
+  method: string,
+  params: unknown,
+  flags: ClientFlags,
+  format: (payload: unknown) => string = (p) => JSON.stringify(p, null, 2),
+): Promise<number> {
+  try {
+    const { client } = await connectFromCli(flags);
+    try {
+      const payload = await client.request(method, params, flags.timeout ? Number(flags.timeout) : 30_000);
+      process.stdout.write(`${flags.json ? JSON.stringify(payload, null, 2) : format(payload)}\n`);
+      return 0;
+    } finally {
+      await client.close();
+    }
+  } catch (err) {
+    if (err instanceof GatewayResponseError) {
+      process.stderr.write(`error: ${err.message} [${err.error.code}]\n`);
+      return 1;
+    }
+    if (err instanceof GatewayTransportError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

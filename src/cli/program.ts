@@ -1,0 +1,43 @@
+import { Command } from "commander";
+import { VERSION } from "../version.js";
+import { registerRpcCommands } from "./rpc-commands.js";
+
+export function buildProgram(): Command {
+  const program = new Command("openclaw")
+    .description("A self-hosted personal AI assistant gateway (OpenClaw-compatible)")
+    .version(VERSION, "-V, --version")
+    .enablePositionalOptions();
+
+  const gateway = withRunOptions(
+    program
+      .command("gateway")
+      .description("run the gateway in the foreground (WebSocket + HTTP on one port)"),
+  );
+  withRunOptions(gateway.command("run", { hidden: true }).description("same as `openclaw gateway`"));
+
+  registerRpcCommands(program, gateway);
+  return program;
+}
+
+function withRunOptions(cmd: Command): Command {
+  return cmd
+    .option("--port <port>", "port to listen on (default: OPENCLAW_GATEWAY_PORT, gateway.port, 18789)")
+    .option("--bind <mode>", "loopback | lan | tailnet | auto | custom (default: gateway.bind, loopback)")
+    .option("--token <token>", "shared token clients must present (also OPENCLAW_GATEWAY_TOKEN)")
+    .option("--password <password>", "shared password clients must present (also OPENCLAW_GATEWAY_PASSWORD)")
+    .option(
+      "--allow-unconfigured",
+      "start without gateway.mode=local; writes a minimal config if none exists",
+    )
+    .option("--force", "stop a running gateway on this state dir and take over")
+    .option("--verbose", "log debug lines to the console")
+    .action(async (opts) => {
+      const { runGateway } = await import("../gateway/run.js");
+      const code = await runGateway(opts);
+      if (code !== 0) process.exitCode = code;
+    });
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

@@ -1,0 +1,151 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { GatewayConfig } from "../config/schema.js";
+
+export type AuthMode = "none" | "token" | "password";
+
+export interface ResolvedAuth {
+  mode: AuthMode;
+  token?: string;
+  password?: string;
+}
+
+export type AuthResult =
+  | { ok: true; method: AuthMode }
+  | {
+      ok: false;
+      reason: "token_missing" | "token_mismatch" | "password_missing" | "password_mismatch" | "rate_limited";
+      retryAfterMs?: number;
+    };
+
+/**
+ * The shared secret clients must present. Precedence: `--token`/`--password`, then
+ * `OPENCLAW_GATEWAY_TOKEN`/`OPENCLAW_GATEWAY_PASSWORD` (so rotating a Fly secret takes
+ * effect on restart even if the file has an old value), then `gateway.auth.*`.
+ */
+export function resolveGatewayAuth(
+  gateway: GatewayConfig | undefined,
+  env: NodeJS.ProcessEnv,
+  cli: { token?: string; password?: string } = {},
+): ResolvedAuth {
+  const token = cli.token || env.OPENCLAW_GATEWAY_TOKEN || gateway?.auth?.token || undefined;
+  const password = cli.password || env.OPENCLAW_GATEWAY_PASSWORD || gateway?.auth?.password || undefined;
+  const explicit = gateway?.auth?.mode;
+  const mode: AuthMode = explicit ?? (password && !token ? "password" : token ? "token" : "none");
+  return { mode, token, password };
+}
+
+/** Constant-time comparison of two secrets of any length (hashing first hides the length). */
+export function safeEqualSecret(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Checks the credential of a connect request or an HTTP bearer against the resolved auth. */
+export function checkSharedSecret(
+  auth: ResolvedAuth,
+  given: { token?: string; password?: string },
+): AuthResult {
+  if (auth.mode === "none") return { ok: true, method: "none" };
+  if (auth.mode === "token") {
+    if (!given.token) return { ok: false, reason: "token_missing" };
+    return auth.token && safeEqualSecret(given.token, auth.token)
+      ? { ok: true, method: "token" }
+      : { ok: false, reason: "token_mismatch" };
+  }
+  if (!given.password) return { ok: false, reason: "password_missing" };
+  return auth.password && safeEqualSecret(given.password, auth.password)
+    ? { ok: true, method: "password" }
+    : { ok: false, reason: "password_mismatch" };
+}
+
+export const AUTH_FAILURE_MESSAGES: Record<Exclude<AuthResult, { ok: true }>["reason"], string> = {
+  token_missing:
+    "unauthorized: gateway token missing (set connect.params.auth.token to this gateway's token)",
+  token_mismatch:
+    "unauthorized: gateway token mismatch (use this gateway's gateway.auth.token or OPENCLAW_GATEWAY_TOKEN)",
+  password_missing: "unauthorized: gateway password missing (set connect.params.auth.password)",
+  password_mismatch: "unauthorized: gateway password mismatch",
+  rate_limited: "unauthorized: too many failed authentication attempts; try again later",
+};
+
+export interface RateLimitOptions {
+  maxAttempts: number;
+  windowMs: number;
+  lockoutMs: number;
+  exemptLoopback: boolean;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = {
+  maxAttempts: 10,
+  windowMs: 60_000,
+  lockoutMs: 5 * 60_000,
+  // Not exempt by default: behind a reverse proxy or tunnel on the same host every
+  // client arrives from loopback, and exempting it would switch the limiter off.
+  exemptLoopback: false,
+};
+
+const MAX_TRACKED_ADDRESSES = 10_000;
+
+/** Sliding-window failure counter per remote address, with a lockout once exceeded. */
+export class AuthRateLimiter {
+  private readonly entries = new Map<string, { failures: number[]; lockedUntil: number }>();
+
+  constructor(
+    private options: RateLimitOptions = DEFAULT_RATE_LIMIT,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  configure(options: RateLimitOptions): void {
+    this.options = options;
+  }
+
+  /** Milliseconds the address must wait, or 0 when it may try. */
+  retryAfterMs(address: string): number {
+    if (this.isExempt(address)) return 0;
+    const entry = this.entries.get(address);
+    if (!entry) return 0;
+    return Math.max(0, entry.lockedUntil - this.now());
+  }
+
+  recordFailure(address: string): void {
+    if (this.isExempt(address)) return;
+    const now = this.now();
+    const entry = this.entries.get(address) ?? { failures: [], lockedUntil: 0 };
+    entry.failures = entry.failures.filter((t) => now - t < this.options.windowMs);
+    entry.failures.push(now);
+    if (entry.failures.length >= this.options.maxAttempts) {
+      entry.lockedUntil = now + this.options.lockoutMs;
+      entry.failures = [];
+    }
+    this.entries.delete(address);
+    this.entries.set(address, entry);
+    if (this.entries.size > MAX_TRACKED_ADDRESSES) this.prune(now);
+  }
+
+  reset(address: string): void {
+    this.entries.delete(address);
+  }
+
+  private prune(now: number): void {
+    for (const [address, entry] of this.entries) {
+      const live = entry.lockedUntil > now || entry.failures.some((t) => now - t < this.options.windowMs);
+      if (!live) this.entries.delete(address);
+    }
+    // Still too many (an address-spraying attacker): drop the oldest-touched entries.
+    for (const address of this.entries.keys()) {
+      if (this.entries.size <= MAX_TRACKED_ADDRESSES) break;
+      this.entries.delete(address);
+    }
+  }
+
+  private isExempt(address: string): boolean {
+    return this.options.exemptLoopback && isLoopbackAddress(address);
+  }
+}
+
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.startsWith("::ffff:") ? address.slice(7) : address;
+  return a === "::1" || a.startsWith("127.");
+}

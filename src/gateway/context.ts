@@ -1,0 +1,17 @@
+import type { ConfigSnapshot } from "../config/load.js";
+import type { AuthMode } from "./auth.js";
+
+/** What RPC methods and HTTP routes may know about the running gateway. */
+export interface GatewayContext {
+  readonly version: string;
+  readonly pid: number;
+  readonly startedAt: number;
+  readonly stateDir: string;
+  config(): ConfigSnapshot;
+  listening(): { bind: string; hosts: string[]; port: number } | undefined;
+  authMode(): AuthMode;
+  /** Ready when config is loaded and every enabled channel has started; else the reasons. */
+  readiness(): { ready: boolean; failing: string[] };
+  clientCount(): number;
+  logFile(): string | undefined;
+}

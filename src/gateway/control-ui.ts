@@ -1,0 +1,82 @@
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { HttpRoute } from "./http.js";
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/** Scripts only from our origin, WebSocket back to the same host, nothing inline. */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self' ws: wss:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join("; ");
+
+const FALLBACK_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>OpenClaw gateway</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main>
+<h1>OpenClaw gateway</h1>
+<p>The gateway is running. Its Control UI is not part of this build.</p>
+<p>Check it from a terminal with <code>openclaw health</code> or <code>openclaw status</code>;
+liveness is at <a href="healthz">healthz</a>.</p>
+</main></body></html>
+`;
+
+/** Where the built Control UI lives next to the bundle (`dist/control-ui/`). */
+export function defaultControlUiRoot(): string {
+  return fileURLToPath(new URL("./control-ui/", import.meta.url));
+}
+
+/**
+ * Serves the Control UI's static files under `basePath`, falling back to
+ * `index.html` for client-side routes, and to a plain page when no UI was built.
+ */
+export function controlUiRoute(opts: { basePath: string; root: string }): HttpRoute {
+  const base = opts.basePath.replace(/\/+$/, "");
+  const root = path.resolve(opts.root);
+  return {
+    path: `${base}/*`,
+    methods: ["GET", "HEAD"],
+    async handle(req, res, url) {
+      const relative =
+        decodeURIComponent(url.pathname.slice(base.length)).replace(/^\/+/, "") || "index.html";
+      const file = path.resolve(root, relative);
+      const inside = file.startsWith(root + path.sep);
+      const found =
+        inside && (await stat(file).catch(() => undefined))?.isFile() ? file : path.join(root, "index.html");
+      let body: Buffer;
+      let type: string;
+      try {
+        body = await readFile(found);
+        type = CONTENT_TYPES[path.extname(found)] ?? "application/octet-stream";
+      } catch {
+        body = Buffer.from(FALLBACK_PAGE);
+        type = CONTENT_TYPES[".html"]!;
+      }
+      res.writeHead(200, {
+        "content-type": type,
+        "content-length": body.length,
+        "content-security-policy": CSP,
+        // Hashed asset names can be cached; the HTML must always be fresh.
+        "cache-control": type.startsWith("text/html") ? "no-cache" : "public, max-age=31536000, immutable",
+      });
+      res.end(req.method === "HEAD" ? undefined : body);
+    },
+  };
+}

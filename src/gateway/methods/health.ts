@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { defineMethod, type MethodCall } from "./types.js";
+
+const noParams = z.object({}).optional();
+
+function memory() {
+  const m = process.memoryUsage();
+  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, externalBytes: m.external };
+}
+
+export const healthMethods = {
+  health: defineMethod({
+    scope: "operator.read",
+    params: noParams,
+    handle: (_params, { gateway }: MethodCall) => {
+      const readiness = gateway.readiness();
+      return {
+        ok: true,
+        status: "live",
+        ready: readiness.ready,
+        failing: readiness.failing,
+        version: gateway.version,
+        uptimeMs: Date.now() - gateway.startedAt,
+        memory: memory(),
+        ts: Date.now(),
+      };
+    },
+  }),
+  status: defineMethod({
+    scope: "operator.read",
+    params: noParams,
+    handle: (_params, { gateway, scopes }: MethodCall) => {
+      const admin = scopes.has("operator.admin");
+      const snapshot = gateway.config();
+      return {
+        version: gateway.version,
+        pid: gateway.pid,
+        uptimeMs: Date.now() - gateway.startedAt,
+        gateway: { ...gateway.listening(), authMode: gateway.authMode() },
+        readiness: gateway.readiness(),
+        clients: gateway.clientCount(),
+        memory: memory(),
+        // Paths reveal the host layout: only for admins.
+        ...(admin
+          ? {
+              configPath: snapshot.path,
+              configHash: snapshot.hash,
+              stateDir: gateway.stateDir,
+              logFile: gateway.logFile(),
+            }
+          : {}),
+      };
+    },
+  }),
+};

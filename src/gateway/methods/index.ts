@@ -1,0 +1,17 @@
+import type { OperatorScope } from "../protocol.js";
+import { healthMethods } from "./health.js";
+import { logMethods } from "./logs.js";
+import type { MethodDefinition } from "./types.js";
+
+export type { MethodCall, MethodDefinition } from "./types.js";
+
+/** Every RPC method the gateway serves; `hello-ok.features.methods` is derived from it. */
+export function createMethodTable(): Map<string, MethodDefinition> {
+  return new Map(Object.entries({ ...healthMethods, ...logMethods }));
+}
+
+/** `operator.admin` grants everything; `operator.write` also grants read-scoped methods. */
+export function hasScope(granted: ReadonlySet<OperatorScope>, needed: OperatorScope): boolean {
+  if (granted.has("operator.admin") || granted.has(needed)) return true;
+  return needed === "operator.read" && granted.has("operator.write");
+}

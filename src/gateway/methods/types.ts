@@ -1,0 +1,21 @@
+import type { z } from "zod";
+import type { GatewayContext } from "../context.js";
+import type { OperatorScope } from "../protocol.js";
+
+export interface MethodCall {
+  readonly gateway: GatewayContext;
+  readonly connId: string;
+  readonly scopes: ReadonlySet<OperatorScope>;
+}
+
+export interface MethodDefinition<P = unknown> {
+  /** Scope needed; `operator.admin` satisfies all, `operator.write` satisfies read. */
+  readonly scope: OperatorScope;
+  readonly params: z.ZodType<P>;
+  handle(params: P, call: MethodCall): unknown;
+}
+
+/** Keeps the params type of each definition while collecting them in one map. */
+export function defineMethod<P>(def: MethodDefinition<P>): MethodDefinition<unknown> {
+  return def as MethodDefinition<unknown>;
+}

@@ -1,0 +1,153 @@
+import { z } from "zod";
+
+/**
+ * OpenClaw's gateway WebSocket protocol: JSON text frames of three kinds
+ * (`req`, `res`, `event`). Clients send `req`; the server answers each with one
+ * `res` of the same id and pushes `event`s with a per-connection `seq`.
+ */
+
+/** The version we speak; we also accept clients whose range only reaches 3 (same frames). */
+export const PROTOCOL_VERSION = 4;
+export const MIN_PROTOCOL_VERSION = 3;
+
+/** Largest frame before `connect` succeeds: a connect request is tiny. */
+export const PRECONNECT_MAX_PAYLOAD = 64 * 1024;
+/**
+ * Largest frame after `connect` (advertised as `policy.maxPayload`). Big enough for
+ * a few image attachments; small enough that a burst cannot exhaust a 256 MB machine.
+ */
+export const MAX_PAYLOAD = 8 * 1024 * 1024;
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+export const TICK_INTERVAL_MS = 30_000;
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** OpenClaw's error codes (auth failures are INVALID_REQUEST with `details.code`), plus CONFLICT for stale edits. */
+export const ErrorCodes = {
+  INVALID_REQUEST: "INVALID_REQUEST",
+  FORBIDDEN: "FORBIDDEN",
+  UNAVAILABLE: "UNAVAILABLE",
+  NOT_PAIRED: "NOT_PAIRED",
+  AGENT_TIMEOUT: "AGENT_TIMEOUT",
+  CONFLICT: "CONFLICT",
+} as const;
+
+/** Events this gateway emits (advertised in `hello-ok.features.events`). */
+export const GATEWAY_EVENTS = ["connect.challenge", "tick", "shutdown"] as const;
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface ErrorShape {
+  code: string;
+  message: string;
+  details?: unknown;
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+const nonEmpty = z.string().min(1).max(256);
+
+export const requestFrameSchema = z.strictObject({
+  type: z.literal("req"),
+  id: nonEmpty,
+  method: nonEmpty,
+  params: z.unknown().optional(),
+});
+export type RequestFrame = z.infer<typeof requestFrameSchema>;
+
+export interface ResponseFrame {
+  type: "res";
+  id: string;
+  ok: boolean;
+  payload?: unknown;
+  error?: ErrorShape;
+}
+
+export interface EventFrame {
+  type: "event";
+  event: string;
+  payload?: unknown;
+  seq?: number;
+}
+
+export const CLIENT_IDS = [
+  "webchat-ui",
+  "openclaw-control-ui",
+  "webchat",
+  "cli",
+  "gateway-client",
+  "openclaw-macos",
+  "openclaw-ios",
+  "openclaw-android",
+  "node-host",
+  "test",
+  "fingerprint",
+  "openclaw-probe",
+  "openclaw-tui",
+  "openclaw-linux",
+] as const;
+export const CLIENT_MODES = ["webchat", "cli", "ui", "backend", "node", "probe", "test"] as const;
+
+export const OPERATOR_SCOPES = [
+  "operator.admin",
+  "operator.read",
+  "operator.write",
+  "operator.approvals",
+  "operator.pairing",
+] as const;
+export type OperatorScope = (typeof OPERATOR_SCOPES)[number];
+
+export const connectParamsSchema = z.object({
+  minProtocol: z.number().int().min(1),
+  maxProtocol: z.number().int().min(1),
+  client: z.object({
+    id: z.enum(CLIENT_IDS),
+    displayName: z.string().max(256).optional(),
+    version: z.string().max(64),
+    platform: z.string().max(64),
+    deviceFamily: z.string().max(64).optional(),
+    modelIdentifier: z.string().max(128).optional(),
+    mode: z.enum(CLIENT_MODES),
+    instanceId: z.string().max(256).optional(),
+  }),
+  caps: z.array(z.string().max(128)).max(64).optional(),
+  commands: z.array(z.string().max(128)).max(256).optional(),
+  permissions: z.record(z.string(), z.boolean()).optional(),
+  pathEnv: z.string().max(8192).optional(),
+  role: z.string().max(32).optional(),
+  scopes: z.array(z.string().max(64)).max(32).optional(),
+  device: z.unknown().optional(),
+  auth: z
+    .object({
+      token: z.string().max(4096).optional(),
+      deviceToken: z.string().max(4096).optional(),
+      password: z.string().max(4096).optional(),
+    })
+    .optional(),
+  locale: z.string().max(64).optional(),
+  userAgent: z.string().max(512).optional(),
+  transports: z.array(z.string()).optional(),
+});
+export type ConnectParams = z.infer<typeof connectParamsSchema>;
+
+/** Short, human list of what a schema rejected ("client.id: Invalid option…; …"). */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}`)
+    .join("; ");
+}
+
+/** A handler's way to answer with a specific error shape instead of INTERNAL. */
+export class GatewayRequestError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: Omit<ErrorShape, "code" | "message"> = {},
+  ) {
+    super(message);
+    this.name = "GatewayRequestError";
+  }
+
+  toShape(): ErrorShape {
+    return { code: this.code, message: this.message, ...this.extra };
+  }
+}
