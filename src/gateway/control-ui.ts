@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { HttpRoute } from "./http.js";
+import { HttpError, type HttpRoute } from "./http.js";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -54,12 +54,20 @@ export function controlUiRoute(opts: { basePath: string; root: string }): HttpRo
     path: `${base}/*`,
     methods: ["GET", "HEAD"],
     async handle(req, res, url) {
-      const relative =
-        decodeURIComponent(url.pathname.slice(base.length)).replace(/^\/+/, "") || "index.html";
+      let relative: string;
+      try {
+        relative = decodeURIComponent(url.pathname.slice(base.length)).replace(/^\/+/, "") || "index.html";
+      } catch {
+        throw new HttpError(400, "malformed percent-encoding in the path");
+      }
       const file = path.resolve(root, relative);
       const inside = file.startsWith(root + path.sep);
-      const found =
-        inside && (await stat(file).catch(() => undefined))?.isFile() ? file : path.join(root, "index.html");
+      const exists = inside && (await stat(file).catch(() => undefined))?.isFile();
+      // Unknown paths are the SPA's client-side routes only when a browser navigates
+      // (accepts HTML, no file extension); APIs and missing assets get the JSON 404.
+      const isNavigation = (req.headers.accept ?? "").includes("text/html") && !path.extname(relative);
+      if (!exists && !isNavigation && relative !== "index.html") return false;
+      const found = exists ? file : path.join(root, "index.html");
       let body: Buffer;
       let type: string;
       try {
@@ -77,6 +85,7 @@ export function controlUiRoute(opts: { basePath: string; root: string }): HttpRo
         "cache-control": type.startsWith("text/html") ? "no-cache" : "public, max-age=31536000, immutable",
       });
       res.end(req.method === "HEAD" ? undefined : body);
+      return true;
     },
   };
 }

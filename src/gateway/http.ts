@@ -6,7 +6,19 @@ export interface HttpRoute {
   /** Exact path, or a prefix when it ends with `/*`. */
   path: string;
   methods: readonly string[];
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): void | Promise<void>;
+  /** Returning `false` passes the request on (to later routes, then the JSON 404). */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): unknown;
+}
+
+/** Thrown by a route to answer with a 4xx and a message the client may see. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
 }
 
 export function sendJson(
@@ -63,29 +75,27 @@ export function createHttpHandler(routes: () => readonly HttpRoute[], onError: (
       sendJson(res, 400, { error: { type: "invalid_request", message: "malformed request URL" } });
       return;
     }
-    const route = routes().find((r) => matches(r, url.pathname));
-    if (!route) {
-      sendJson(res, 404, { error: { type: "not_found", message: `no route for ${url.pathname}` } });
-      return;
-    }
     const method = req.method ?? "GET";
-    if (!route.methods.includes(method)) {
-      sendJson(
-        res,
-        405,
-        { error: { type: "method_not_allowed", message: `${method} is not allowed here` } },
-        {
-          allow: route.methods.join(", "),
-        },
-      );
-      return;
+    for (const route of routes()) {
+      if (!matches(route, url.pathname)) continue;
+      if (!route.methods.includes(method)) {
+        const error = { type: "method_not_allowed", message: `${method} is not allowed here` };
+        sendJson(res, 405, { error }, { allow: route.methods.join(", ") });
+        return;
+      }
+      try {
+        if ((await route.handle(req, res, url)) !== false) return;
+      } catch (err) {
+        if (err instanceof HttpError) {
+          sendJson(res, err.status, { error: { type: "invalid_request", message: err.message } });
+          return;
+        }
+        onError(err);
+        if (!res.headersSent) sendJson(res, 500, { error: { type: "internal", message: "internal error" } });
+        else res.destroy();
+        return;
+      }
     }
-    try {
-      await route.handle(req, res, url);
-    } catch (err) {
-      onError(err);
-      if (!res.headersSent) sendJson(res, 500, { error: { type: "internal", message: "internal error" } });
-      else res.destroy();
-    }
+    sendJson(res, 404, { error: { type: "not_found", message: `no route for ${url.pathname}` } });
   };
 }

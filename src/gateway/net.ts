@@ -63,7 +63,7 @@ export function resolveBindHosts(
     case "loopback":
       return loopback("bind=loopback: only this machine can connect");
     case "lan":
-      return { hosts: ["0.0.0.0"], effective: "lan", reason: "bind=lan: listening on all IPv4 interfaces" };
+      return { hosts: ["0.0.0.0"], effective: "lan", reason: "bind=lan: all IPv4 interfaces (0.0.0.0)" };
     case "auto": {
       const container = detectContainer(opts.env);
       return container

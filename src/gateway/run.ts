@@ -215,12 +215,14 @@ export async function runGateway(
     }
     return refuse(`Gateway failed to start: cannot listen on ${url}: ${(err as Error).message}`);
   }
+  // Handlers first: a supervisor may signal us the moment it sees the listening line.
+  installShutdown(server, lock);
   await lock.setPort(server.port);
 
+  log.info(resolution.reason);
   const [primary, ...others] = server.hosts;
   log.info(`listening on ${formatWsUrl(primary!, server.port)} (PID ${process.pid})`);
   for (const host of others) log.info(`listening on ${formatWsUrl(host, server.port)}`);
-  log.info(resolution.reason);
   log.info(`ready in ${Date.now() - startedAt} ms; log file: ${currentLogFile()}`);
   if (auth.mode === "none") {
     log.warn(
@@ -238,8 +240,6 @@ export async function runGateway(
       "next: set a model key (ANTHROPIC_API_KEY, OPENAI_API_KEY or GOOGLE_API_KEY) so agents can answer",
     );
   }
-
-  installShutdown(server, lock);
   return 0;
 }
 
