@@ -1,0 +1,56 @@
+// Shared helpers for bench/ scripts: spawn a server, time it to its listening line,
+// read its memory from /proc, and summarise repeated runs.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { setTimeout as delay } from "node:timers/promises";
+
+/** Spawns `node args…` and resolves when stdout shows a `listening on ws://host:port` line. */
+export function spawnUntilListening(args, { env = process.env, cwd } = {}) {
+  const started = process.hrtime.bigint();
+  const proc = spawn(process.execPath, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const onData = (d) => {
+      out += d;
+      const m = /listening on ws:\/\/\S+?:(\d+)/.exec(out);
+      if (m) {
+        proc.stdout.off("data", onData);
+        resolve({ proc, port: Number(m[1]), startMs: Number(process.hrtime.bigint() - started) / 1e6 });
+      }
+    };
+    proc.stdout.on("data", onData);
+    proc.stderr.on("data", (d) => (out += d));
+    proc.on("exit", (code) => reject(new Error(`exited ${code} before listening:\n${out}`)));
+  });
+}
+
+/** Resident and peak memory of a pid, in MB (Linux /proc). */
+export function memoryMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
+  return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024 };
+}
+
+export async function stop(proc) {
+  if (proc.exitCode !== null) return;
+  const exited = new Promise((resolve) => proc.once("exit", resolve));
+  proc.kill("SIGTERM");
+  await Promise.race([exited, delay(6000).then(() => proc.kill("SIGKILL"))]);
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function parseArgs(defaults) {
+  const opts = { ...defaults };
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, "");
+    if (!(key in opts)) throw new Error(`unknown option --${key}; known: ${Object.keys(opts).join(", ")}`);
+    opts[key] = Number(argv[i + 1]);
+  }
+  return opts;
+}
