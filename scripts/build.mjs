@@ -15,7 +15,9 @@ const zodEnglishOnly = {
   setup(b) {
     const en = createRequire(import.meta.url).resolve("zod/v4/locales/en.js");
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes(`${"/"}node_modules/zod/`) ? { path: "zod-locales", namespace: "zod-en" } : undefined,
+      args.importer.includes(`${"/"}node_modules/zod/`)
+        ? { path: "zod-locales", namespace: "zod-en" }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: "zod-en" }, () => ({
       contents: `export { default as en } from ${JSON.stringify(en)};`,

@@ -30,6 +30,7 @@ import { healthRoutes } from "./http.js";
 import { acquireGatewayLock, GatewayLockError } from "./lock.js";
 import { createMethodTable } from "./methods/index.js";
 import { formatWsUrl, resolveBindHosts } from "./net.js";
+import { Readiness } from "./readiness.js";
 import { type GatewayServer, startGatewayServer } from "./server.js";
 
 export interface GatewayRunOptions {
@@ -167,6 +168,8 @@ export async function runGateway(
   }
 
   let server: GatewayServer | undefined;
+  const readiness = new Readiness();
+  readiness.wait("gateway", "starting");
   const current = { snapshot, auth };
   const rateLimiter = new AuthRateLimiter({ ...DEFAULT_RATE_LIMIT, ...config.gateway?.auth?.rateLimit });
   const gateway: GatewayContext = {
@@ -223,6 +226,7 @@ export async function runGateway(
   const [primary, ...others] = server.hosts;
   log.info(`listening on ${formatWsUrl(primary!, server.port)} (PID ${process.pid})`);
   for (const host of others) log.info(`listening on ${formatWsUrl(host, server.port)}`);
+  readiness.done("gateway");
   log.info(`ready in ${Date.now() - startedAt} ms; log file: ${currentLogFile()}`);
   if (auth.mode === "none") {
     log.warn(
