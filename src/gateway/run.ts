@@ -180,8 +180,7 @@ export async function runGateway(
     config: () => current.snapshot,
     listening: () => server && { bind, hosts: [...server.hosts], port: server.port },
     authMode: () => current.auth.mode,
-    readiness: () =>
-      server ? { ready: true, failing: [] } : { ready: false, failing: ["gateway: starting"] },
+    readiness: () => readiness.snapshot(),
     clientCount: () => server?.clientCount() ?? 0,
     logFile: currentLogFile,
   };
