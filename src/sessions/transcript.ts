@@ -1,0 +1,158 @@
+import { randomUUID } from "node:crypto";
+import { open, readFile, stat, truncate } from "node:fs/promises";
+import { isErrnoCode } from "../infra/fs.js";
+import type { Logger } from "../infra/logger.js";
+
+/** First line of every transcript (pi-coding-agent format, as OpenClaw writes it), plus our sessionKey. */
+export interface TranscriptHeader {
+  type: "session";
+  version: 3;
+  id: string;
+  timestamp: string;
+  cwd?: string;
+  sessionKey?: string;
+}
+
+export interface TranscriptMessage {
+  role: "user" | "assistant" | "toolResult";
+  content: unknown[];
+  provider?: string;
+  model?: string;
+  usage?: Record<string, unknown>;
+  stopReason?: string;
+  [field: string]: unknown;
+}
+
+export interface TranscriptEntry {
+  type: string;
+  id: string;
+  parentId?: string | null;
+  timestamp: string;
+  message?: TranscriptMessage;
+  [field: string]: unknown;
+}
+
+export type TranscriptLine = TranscriptHeader | TranscriptEntry;
+
+/**
+ * One session's append-only JSONL file. Appends are serialised; `durable` appends
+ * are fsynced before they resolve (an acknowledged user message survives a crash).
+ * A torn last line (a crash mid-write) is cut off before the next append or read.
+ */
+export class Transcript {
+  private queue: Promise<unknown> = Promise.resolve();
+  private checked = false;
+  private lastId: string | null | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Creates the file with its header if it does not exist yet. */
+  async init(header: Omit<TranscriptHeader, "type" | "version">): Promise<void> {
+    await this.enqueue(async () => {
+      const handle = await open(this.path, "wx", 0o600).catch((err) => {
+        if (isErrnoCode(err, "EEXIST")) return undefined;
+        throw err;
+      });
+      if (!handle) return;
+      try {
+        await handle.writeFile(`${JSON.stringify({ type: "session", version: 3, ...header })}\n`);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      this.checked = true;
+      this.lastId = null;
+    });
+  }
+
+  /** Appends a message entry (id and parentId chained automatically) and returns it. */
+  appendMessage(message: TranscriptMessage, opts: { durable?: boolean } = {}): Promise<TranscriptEntry> {
+    return this.append({ type: "message", message }, opts);
+  }
+
+  append(
+    entry: Omit<TranscriptEntry, "id" | "parentId" | "timestamp"> & { timestamp?: string },
+    opts: { durable?: boolean } = {},
+  ): Promise<TranscriptEntry> {
+    return this.enqueue(async () => {
+      await this.repairOnce();
+      if (this.lastId === undefined) this.lastId = (await this.readLines()).at(-1)?.id ?? null;
+      const full: TranscriptEntry = {
+        ...entry,
+        id: randomUUID().slice(0, 8),
+        parentId: this.lastId,
+        timestamp: entry.timestamp ?? new Date().toISOString(),
+      } as TranscriptEntry;
+      const handle = await open(this.path, "a", 0o600);
+      try {
+        await handle.write(`${JSON.stringify(full)}\n`);
+        if (opts.durable) await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      this.lastId = full.id;
+      return full;
+    });
+  }
+
+  /** Every parseable line (header first); unparseable middle lines are skipped with a warning. */
+  read(): Promise<TranscriptLine[]> {
+    return this.enqueue(async () => {
+      await this.repairOnce();
+      return this.readLines(true);
+    });
+  }
+
+  /** Message entries only, oldest first. */
+  async messages(): Promise<TranscriptEntry[]> {
+    return (await this.read()).filter((l): l is TranscriptEntry => l.type === "message");
+  }
+
+  private async readLines(warn = false): Promise<TranscriptLine[]> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (err) {
+      if (isErrnoCode(err, "ENOENT")) return [];
+      throw err;
+    }
+    const lines: TranscriptLine[] = [];
+    for (const [i, raw] of text.split("\n").entries()) {
+      if (!raw) continue;
+      try {
+        lines.push(JSON.parse(raw));
+      } catch {
+        if (warn) this.log.warn(`skipping unreadable line ${i + 1} of ${this.path}`);
+      }
+    }
+    return lines;
+  }
+
+  /** Cuts a torn final line (no trailing newline) left by a crash mid-append. */
+  private async repairOnce(): Promise<void> {
+    if (this.checked) return;
+    this.checked = true;
+    let size: number;
+    try {
+      size = (await stat(this.path)).size;
+    } catch (err) {
+      if (isErrnoCode(err, "ENOENT")) return;
+      throw err;
+    }
+    if (size === 0) return;
+    const text = await readFile(this.path);
+    if (text[text.length - 1] === 0x0a) return;
+    const keep = text.lastIndexOf(0x0a) + 1;
+    this.log.warn(`repaired ${this.path}: removed a torn last line (${size - keep} bytes) left by a crash`);
+    await truncate(this.path, keep);
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
