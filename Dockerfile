@@ -30,7 +30,12 @@ WORKDIR /app
 COPY package.json ./
 COPY --from=build /src/dist/ dist/
 # /data is the only place the gateway writes (config, lock, logs, sessions); mount a volume here.
-RUN mkdir -p /data && chown node:node /data
+# `openclaw` on PATH for `fly ssh console -u node -C "openclaw config set …"` and `docker exec`;
+# it defaults the state dir to /data in case a shell session lacks the image's env.
+RUN mkdir -p /data && chown node:node /data \
+  && printf '#!/bin/sh\nexport OPENCLAW_STATE_DIR="${OPENCLAW_STATE_DIR:-/data}"\nexec node /app/dist/index.js "$@"\n' \
+    > /usr/local/bin/openclaw \
+  && chmod 755 /usr/local/bin/openclaw
 VOLUME ["/data"]
 USER node
 EXPOSE 3000

@@ -58,6 +58,7 @@ docker logs "$name" 2>&1 | grep -q '^\[gateway\] listening on ws://0.0.0.0:3000 
 body=$(docker exec "$name" node -e "fetch('http://127.0.0.1:3000/healthz').then((r) => r.text()).then(console.log)")
 echo "GET /healthz -> $body"
 [ "$body" = '{"ok":true,"status":"live"}' ] || exit 1
+docker exec "$name" openclaw health
 echo "user: $(docker exec "$name" id -un); writable outside /data: $(docker exec "$name" sh -c 'touch /app/x 2>/dev/null && echo yes || echo no')"
 echo "memory: $(docker stats --no-stream --format '{{.MemUsage}}' "$name")"
 

@@ -1,5 +1,9 @@
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDockerfile, readFlyConfig, readRepoFile, splitCommand } from "./deploy-files.js";
+import { parseDockerfile, readFlyConfig, readRepoFile, repoRoot, splitCommand } from "./deploy-files.js";
 
 const { global, stages } = parseDockerfile(readRepoFile("Dockerfile"));
 const runtime = stages.at(-1)!;
@@ -55,5 +59,25 @@ describe("Dockerfile", () => {
     const check = argsOf("HEALTHCHECK").at(-1) ?? "";
     expect(check).toMatch(/CMD \["node",/);
     expect(check).toContain("http://127.0.0.1:3000/healthz");
+  });
+
+  it("puts an `openclaw` command on PATH that runs dist/index.js with state in /data", () => {
+    const run = argsOf("RUN").find((r) => r.includes("/usr/local/bin/openclaw")) ?? "";
+    const format = /printf ('[^']*')/.exec(run)?.[1];
+    expect(format).toBeDefined();
+    const script = execFileSync("sh", ["-c", `printf ${format}`], { encoding: "utf8" });
+    expect(script).toMatch(/^export OPENCLAW_STATE_DIR="\$\{OPENCLAW_STATE_DIR:-\/data\}"$/m);
+    // Run it here with /app standing for the repo root (dist/ is built before the tests).
+    const dir = mkdtempSync(path.join(os.tmpdir(), "openclaw-bin-"));
+    try {
+      const bin = path.join(dir, "openclaw");
+      writeFileSync(bin, script.replace("/app/", `${repoRoot}/`));
+      chmodSync(bin, 0o755);
+      const env = { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}` };
+      const version = JSON.parse(readRepoFile("package.json")).version;
+      expect(execFileSync(bin, ["--version"], { encoding: "utf8", env }).trim()).toBe(version);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
