@@ -19,6 +19,10 @@ async function findFreePort(): Promise<number> {
   return port;
 }
 
+function hasIpv6Loopback(): boolean {
+  return Object.values(os.networkInterfaces()).some((addrs) => addrs?.some((a) => a.address === "::1"));
+}
+
 /** Resolves with the first stdout line matching `pattern`; rejects if the process exits first. */
 function waitForLine(child: ChildProcessByStdio<null, Readable, Readable>, pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -91,6 +95,15 @@ describe("the fly.toml process command", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, status: "live" });
   });
+
+  // Fly's private network (fly proxy, WireGuard, <app>.internal) reaches the machine over IPv6 only.
+  it.skipIf(!hasIpv6Loopback())(
+    "answers over IPv6 too, as fly proxy and WireGuard peers connect",
+    async () => {
+      const res = await fetch(`http://[::1]:${port}/healthz`);
+      expect(res.status).toBe(200);
+    },
+  );
 
   it("passes the Dockerfile's HEALTHCHECK command (aimed at the substituted port)", async () => {
     const healthcheck = parseDockerfile(readRepoFile("Dockerfile"))
