@@ -59,15 +59,17 @@ export function resolveBindHosts(
     effective: "loopback",
     reason,
   });
+  // "::" too: Fly.io's private network (fly proxy, WireGuard, .internal names) is IPv6-only.
+  const lan = (reason: string): BindResolution => ({ hosts: ["0.0.0.0", "::"], effective: "lan", reason });
   switch (mode) {
     case "loopback":
       return loopback("bind=loopback: only this machine can connect");
     case "lan":
-      return { hosts: ["0.0.0.0"], effective: "lan", reason: "bind=lan: all IPv4 interfaces (0.0.0.0)" };
+      return lan("bind=lan: all IPv4 and IPv6 interfaces (0.0.0.0 and ::)");
     case "auto": {
       const container = detectContainer(opts.env);
       return container
-        ? { hosts: ["0.0.0.0"], effective: "lan", reason: `bind=auto chose lan: running in ${container}` }
+        ? lan(`bind=auto chose lan: running in ${container}`)
         : loopback("bind=auto chose loopback: no container detected");
     }
     case "tailnet": {

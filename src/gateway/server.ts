@@ -103,9 +103,9 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     try {
       await listen(server, listenHost, port);
     } catch (err) {
-      // IPv6 loopback is a nicety; only the primary host is essential.
-      if (servers.length > 0 && listenHost === "::1") {
-        log.debug(`not listening on [::1]: ${(err as Error).message}`);
+      // The IPv6 twin of the primary host (::1, ::) is a nicety; only the primary is essential.
+      if (servers.length > 0 && listenHost.includes(":")) {
+        log.debug(`not listening on [${listenHost}]: ${(err as Error).message}`);
         continue;
       }
       await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -154,7 +154,8 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once("error", onError);
-    server.listen({ host, port, exclusive: true }, () => {
+    // ipv6Only: an IPv6 host listens beside its IPv4 twin on the same port instead of clashing with it.
+    server.listen({ host, port, exclusive: true, ipv6Only: host.includes(":") }, () => {
       server.off("error", onError);
       resolve();
     });
