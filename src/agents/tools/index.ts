@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { createLogger } from "../../infra/logger.js";
+import { execTool } from "./exec-tool.js";
+import { editTool, readTool, writeTool } from "./fs-tools.js";
+import { messageTool, sessionStatusTool } from "./session-tools.js";
+import { type AgentTool, type ToolContext, ToolRefusal, type ToolResult, text } from "./types.js";
+import { createWebFetchTool } from "./web-fetch.js";
+
+export type { AgentTool, ToolContext, ToolResult } from "./types.js";
+
+const log = createLogger("tools");
+
+export const TOOL_PROFILES = ["minimal", "coding", "messaging", "full"] as const;
+export type ToolProfile = (typeof TOOL_PROFILES)[number];
+
+export interface ToolPolicy {
+  profile?: ToolProfile;
+  allow?: readonly string[];
+  deny?: readonly string[];
+  web?: { fetch?: { allowPrivateNetwork?: boolean } };
+}
+
+const PROFILE_GROUPS: Record<ToolProfile, readonly string[]> = {
+  minimal: ["session_status"],
+  coding: ["group:fs", "group:runtime", "group:sessions", "group:web"],
+  messaging: ["group:messaging", "group:sessions"],
+  full: ["*"],
+};
+
+function matches(tool: AgentTool, patterns: readonly string[]): boolean {
+  return patterns.some(
+    (p) =>
+      p === "*" || p === tool.name || p === `group:${tool.group}` || (p === "bash" && tool.name === "exec"),
+  );
+}
+
+/**
+ * The tools an agent may use: the profile's set (default `full`), plus `tools.allow`,
+ * minus `tools.deny` (deny wins). Names, `group:<name>` and `*` are accepted.
+ */
+export function createToolSet(policy: ToolPolicy = {}): AgentTool[] {
+  const all = [
+    readTool,
+    writeTool,
+    editTool,
+    execTool,
+    createWebFetchTool(policy.web?.fetch),
+    messageTool,
+    sessionStatusTool,
+  ];
+  const base = PROFILE_GROUPS[policy.profile ?? "full"];
+  return all.filter(
+    (tool) => (matches(tool, base) || matches(tool, policy.allow ?? [])) && !matches(tool, policy.deny ?? []),
+  );
+}
+
+/** Tool descriptions for a model request (parameters as JSON Schema). */
+export function toolDefinitions(tools: readonly AgentTool[]) {
+  return tools.map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    parameters: z.toJSONSchema(tool.params, { io: "input" }) as Record<string, unknown>,
+  }));
+}
+
+/**
+ * Runs one tool call from the model. Arguments are validated first; a refusal or a
+ * failure comes back as an error result the model can read, never as a throw.
+ */
+export async function runTool(
+  tools: readonly AgentTool[],
+  name: string,
+  args: unknown,
+  ctx: ToolContext,
+): Promise<ToolResult> {
+  const tool = tools.find((t) => t.name === name);
+  if (!tool) return text(`unknown or disallowed tool: ${name}`, true);
+  const parsed = tool.params.safeParse(args ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join(".") || "(args)"}: ${i.message}`)
+      .join("; ");
+    return text(`invalid arguments for ${name}: ${problems}`, true);
+  }
+  try {
+    return await tool.execute(parsed.data, ctx);
+  } catch (err) {
+    if (err instanceof ToolRefusal) return text(`${name} refused: ${err.message}`, true);
+    log.warn(`tool ${name} failed: ${(err as Error).message}`);
+    return text(`${name} failed: ${(err as Error).message}`, true);
+  }
+}

@@ -1,0 +1,50 @@
+import type { z } from "zod";
+
+export interface ToolText {
+  type: "text";
+  text: string;
+}
+
+/** What a tool hands back to the model; `isError` marks a refusal or failure the model should see. */
+export interface ToolResult {
+  content: ToolText[];
+  isError?: boolean;
+}
+
+export interface ToolContext {
+  /** The agent's workspace: cwd for exec, the root file tools are confined to. */
+  workspace: string;
+  agentId: string;
+  sessionKey: string;
+  signal: AbortSignal;
+  /** Sends a message through a channel (the `message` tool); absent when no channel is wired. */
+  sendMessage?: (target: { channel: string; to: string }, text: string) => Promise<void>;
+  /** Session facts for `session_status`. */
+  sessionStatus?: () => Record<string, unknown>;
+}
+
+export interface AgentTool<P = unknown> {
+  name: string;
+  /** Tool group (`group:fs`, …) for `tools.allow` / `tools.deny` and profiles. */
+  group: "fs" | "runtime" | "web" | "messaging" | "sessions";
+  description: string;
+  params: z.ZodType<P>;
+  execute(params: P, ctx: ToolContext): Promise<ToolResult>;
+}
+
+export function defineTool<P>(tool: AgentTool<P>): AgentTool<unknown> {
+  return tool as AgentTool<unknown>;
+}
+
+export const text = (t: string, isError = false): ToolResult => ({
+  content: [{ type: "text", text: t }],
+  ...(isError ? { isError } : {}),
+});
+
+/** A refusal the model can read and act on (wrong path, too big, not allowed). */
+export class ToolRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ToolRefusal";
+  }
+}
