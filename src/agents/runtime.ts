@@ -1,0 +1,284 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { createLogger } from "../infra/logger.js";
+import {
+  createAuthProfileStore,
+  createFailover,
+  createModelRegistry,
+  type Failover,
+  type ModelRef,
+  type ModelRegistry,
+  type ProvidersConfig,
+} from "../providers/index.js";
+import { resolveDefaultAgentId } from "../routing/bindings.js";
+import { agentIdFromSessionKey, mainSessionKey, normalizeAgentId } from "../routing/session-key.js";
+import { SessionStore } from "../sessions/store.js";
+import { type AgentsConfigView, DEFAULT_MAX_CONCURRENT, type ResolvedAgent, resolveAgent } from "./agent-config.js";
+import { handleChatCommand } from "./commands.js";
+import { TurnScheduler } from "./queue.js";
+import { runTurn, type TurnEvent, type TurnOutcome } from "./runner.js";
+import { createToolSet } from "./tools/index.js";
+import { ensureWorkspace, loadBootstrap } from "./workspace.js";
+
+const log = createLogger("agent");
+
+export type RuntimeConfig = AgentsConfigView & ProvidersConfig & { session?: { dmScope?: string } };
+
+export interface ChatRequest {
+  sessionKey: string;
+  text: string;
+  images?: { data: string; mimeType: string }[];
+  idempotencyKey?: string;
+  origin?: Record<string, unknown>;
+  /** Per-run listener, in addition to the runtime-wide ones. */
+  onEvent?: (event: TurnEvent) => void;
+}
+
+export interface RunHandle {
+  runId: string;
+  sessionKey: string;
+  /** `started` for a new run; `in_flight`/`ok` when the idempotency key was seen before. */
+  status: "started" | "in_flight" | "ok";
+  done: Promise<TurnOutcome>;
+}
+
+export interface RunEvent {
+  runId: string;
+  sessionKey: string;
+  agentId: string;
+  event: TurnEvent;
+}
+
+interface ActiveRun {
+  runId: string;
+  sessionKey: string;
+  controller: AbortController;
+}
+
+/** How long a finished run's idempotency key is remembered in memory (the transcript remembers longer). */
+const IDEMPOTENCY_TTL_MS = 10 * 60_000;
+const IDEMPOTENCY_MAX = 2000;
+
+/**
+ * Agents at run time: resolves the agent for a session key, serialises turns per
+ * session and caps them globally, keeps every turn in the session store, and fans
+ * run events out to listeners (WS clients, channels).
+ */
+export class AgentRuntime {
+  private readonly scheduler: TurnScheduler;
+  private readonly stores = new Map<string, Promise<SessionStore>>();
+  private readonly failovers = new Map<string, Failover>();
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly idempotency = new Map<string, { runId: string; sessionKey: string; done: Promise<TurnOutcome>; at: number; finished: boolean }>();
+  private readonly listeners = new Set<(e: RunEvent) => void>();
+  private registryCache?: { config: RuntimeConfig; registry: ModelRegistry };
+
+  constructor(
+    private readonly opts: {
+      stateDir: string;
+      config: () => RuntimeConfig;
+      sendMessage?: (target: { channel: string; to: string }, text: string) => Promise<void>;
+    },
+  ) {
+    this.scheduler = new TurnScheduler(opts.config().agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+  }
+
+  /** Applies a new config: concurrency now, providers and agents from the next turn. */
+  configChanged(): void {
+    this.scheduler.setMaxConcurrent(this.opts.config().agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+    this.failovers.clear();
+    this.registryCache = undefined;
+  }
+
+  onRunEvent(listener: (e: RunEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  defaultAgentId(): string {
+    return resolveDefaultAgentId(this.opts.config().agents?.list);
+  }
+
+  /** `main` (and `agent:<id>:main` spellings) → the canonical key; other keys are lower-cased. */
+  canonicalSessionKey(raw: string): string {
+    const key = raw.trim().toLowerCase();
+    if (key === "main" || key === "") return mainSessionKey(this.defaultAgentId());
+    return key.startsWith("agent:") ? key : `agent:${this.defaultAgentId()}:${key}`;
+  }
+
+  agentFor(sessionKey: string): ResolvedAgent {
+    const id = agentIdFromSessionKey(sessionKey) ?? this.defaultAgentId();
+    return resolveAgent(this.opts.config(), id, this.opts.stateDir);
+  }
+
+  registry(): ModelRegistry {
+    const config = this.opts.config();
+    if (this.registryCache?.config !== config) this.registryCache = { config, registry: createModelRegistry(config) };
+    return this.registryCache.registry;
+  }
+
+  store(agentId: string): Promise<SessionStore> {
+    const id = normalizeAgentId(agentId);
+    let store = this.stores.get(id);
+    if (!store) {
+      const agent = resolveAgent(this.opts.config(), id, this.opts.stateDir);
+      store = SessionStore.open(path.join(this.opts.stateDir, "agents", id, "sessions"), log, { cwd: agent.workspace });
+      store.catch(() => this.stores.delete(id));
+      this.stores.set(id, store);
+    }
+    return store;
+  }
+
+  /**
+   * Queues a message for its session. Chat commands (`/new`, `/model`, …) are
+   * answered without a model; a repeated idempotency key returns the first run.
+   */
+  send(req: ChatRequest): RunHandle {
+    const sessionKey = this.canonicalSessionKey(req.sessionKey);
+    if (req.idempotencyKey) {
+      this.pruneIdempotency();
+      const seen = this.idempotency.get(req.idempotencyKey);
+      if (seen) return { runId: seen.runId, sessionKey: seen.sessionKey, status: seen.finished ? "ok" : "in_flight", done: seen.done };
+    }
+    const runId = randomUUID();
+    const agent = this.agentFor(sessionKey);
+    const emit = (event: TurnEvent) => {
+      req.onEvent?.(event);
+      for (const listener of this.listeners) listener({ runId, sessionKey, agentId: agent.id, event });
+    };
+    const command = handleChatCommand(req.text, { runtime: this, sessionKey, agent });
+    if (command) {
+      // /stop must not wait behind the run it stops.
+      const done = command.immediate ? command.run() : this.scheduler.run(sessionKey, command.run);
+      const outcome = done.then(
+        (text): TurnOutcome => {
+          const message = { role: "assistant" as const, content: [{ type: "text" as const, text }] };
+          emit({ type: "final", text, message, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } });
+          return { status: "ok", text };
+        },
+        (err: Error): TurnOutcome => {
+          emit({ type: "error", message: err.message, kind: "command" });
+          return { status: "error", text: err.message };
+        },
+      );
+      return { runId, sessionKey, status: "started", done: outcome };
+    }
+    const done = this.scheduler.run(sessionKey, () => this.execute(runId, sessionKey, agent, req, emit));
+    if (req.idempotencyKey) {
+      const record = { runId, sessionKey, done, at: Date.now(), finished: false };
+      this.idempotency.set(req.idempotencyKey, record);
+      void done.finally(() => {
+        record.finished = true;
+        record.at = Date.now();
+      }).catch(() => undefined);
+    }
+    return { runId, sessionKey, status: "started", done };
+  }
+
+  /** Aborts the session's running turn (or one run id); returns how many were aborted. */
+  abort(sessionKey: string, runId?: string): number {
+    const key = this.canonicalSessionKey(sessionKey);
+    let n = 0;
+    for (const run of this.active.values()) {
+      if (run.sessionKey === key && (!runId || run.runId === runId)) {
+        run.controller.abort();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Resolves the model chain for an agent (a session's /model override first). */
+  modelChain(agent: ResolvedAgent, override?: string): ModelRef[] {
+    const registry = this.registry();
+    const refs = override ? [override, ...agent.models.filter((m) => m !== override)] : agent.models;
+    if (refs.length === 0) {
+      throw new Error(
+        "no model configured: set agents.defaults.model.primary (e.g. `openclaw config set agents.defaults.model.primary anthropic/claude-sonnet-4-5`)",
+      );
+    }
+    return refs.map((r) => registry.parseRef(r));
+  }
+
+  private failover(agentId: string): Failover {
+    let failover = this.failovers.get(agentId);
+    if (!failover) {
+      failover = createFailover({
+        registry: this.registry(),
+        profiles: createAuthProfileStore({ stateDir: this.opts.stateDir, agentId }),
+      });
+      this.failovers.set(agentId, failover);
+    }
+    return failover;
+  }
+
+  private async execute(
+    runId: string,
+    sessionKey: string,
+    agent: ResolvedAgent,
+    req: ChatRequest,
+    emit: (e: TurnEvent) => void,
+  ): Promise<TurnOutcome> {
+    const controller = new AbortController();
+    const timeout = setTimeout(() => controller.abort(new Error("timeout")), agent.timeoutSeconds * 1000);
+    this.active.set(runId, { runId, sessionKey, controller });
+    try {
+      const store = await this.store(agent.id);
+      await ensureWorkspace(agent.workspace);
+      const override = store.get(sessionKey)?.modelOverride as string | undefined;
+      let models: ModelRef[];
+      try {
+        models = this.modelChain(agent, override);
+      } catch (err) {
+        emit({ type: "error", message: (err as Error).message, kind: "config" });
+        return { status: "error", text: "" };
+      }
+      const tools = createToolSet(agent.tools);
+      const systemPrompt = await buildSystemPrompt(agent, tools.map((t) => t.name));
+      return await runTurn(
+        {
+          store,
+          failover: this.failover(agent.id),
+          models,
+          systemPrompt,
+          tools,
+          toolContext: {
+            workspace: agent.workspace,
+            agentId: agent.id,
+            sendMessage: this.opts.sendMessage,
+            sessionStatus: () => ({ ...store.get(sessionKey), models: models.map((m) => `${m.provider}/${m.model}`) }),
+          },
+          log,
+        },
+        { runId, sessionKey, text: req.text, images: req.images, idempotencyKey: req.idempotencyKey, origin: req.origin, signal: controller.signal, onEvent: emit },
+      );
+    } catch (err) {
+      log.error(`run ${runId} crashed: ${(err as Error).stack ?? err}`);
+      emit({ type: "error", message: (err as Error).message, kind: "internal" });
+      return { status: "error", text: "" };
+    } finally {
+      clearTimeout(timeout);
+      this.active.delete(runId);
+    }
+  }
+
+  private pruneIdempotency(): void {
+    const cutoff = Date.now() - IDEMPOTENCY_TTL_MS;
+    for (const [key, record] of this.idempotency) {
+      if ((record.finished && record.at < cutoff) || this.idempotency.size > IDEMPOTENCY_MAX) this.idempotency.delete(key);
+      else break;
+    }
+  }
+}
+
+async function buildSystemPrompt(agent: ResolvedAgent, toolNames: string[]): Promise<string> {
+  const bootstrap = await loadBootstrap(agent.workspace);
+  return [
+    `You are ${agent.name}, a personal assistant running on the user's self-hosted gateway.`,
+    `Your workspace is ${agent.workspace}; file tools work relative to it.`,
+    toolNames.length ? `Tools available: ${toolNames.join(", ")}.` : "No tools are available.",
+    `Current time: ${new Date().toISOString()}.`,
+    "",
+    bootstrap,
+  ].join("\n");
+}
