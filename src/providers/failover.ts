@@ -190,7 +190,11 @@ export function createFailover(opts: FailoverOptions): Failover {
   return {
     async *stream(request, { signal } = {}) {
       if (opts.profiles) {
-        profilesLoaded ??= opts.profiles.load();
+        // Read once; a broken file fails this request and is read again on the next.
+        profilesLoaded ??= opts.profiles.load().catch((err: unknown) => {
+          profilesLoaded = undefined;
+          throw err;
+        });
         await profilesLoaded;
       }
       const attempts = plan(request.models);

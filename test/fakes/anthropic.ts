@@ -18,6 +18,8 @@ const anthropic: Dialect = {
       : { status: 404, body: { type: "error", error: { type: "not_found_error", message: req.path } } },
   // The SDK skips frames without an event name, so the broken one is a named delta.
   malformedFrame: 'event: content_block_delta\ndata: {"type": "content_block_delta", \n\n',
+  errorFrame: (status, message) =>
+    sse({ type: "error", error: { type: ERROR_TYPES[status] ?? "api_error", message } }, "error"),
   errorBody: (status, message) => ({
     type: "error",
     error: { type: ERROR_TYPES[status] ?? "api_error", message },

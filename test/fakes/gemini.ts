@@ -23,6 +23,8 @@ const gemini: Dialect = {
           status: 404,
           body: { error: { code: 404, message: `Unknown path ${req.path}`, status: "NOT_FOUND" } },
         },
+  errorFrame: (status, message) =>
+    sse({ error: { code: status, message, status: STATUS_NAMES[status] ?? "UNKNOWN" } }, undefined, "\r\n"),
   errorBody: (status, message) => ({
     error: { code: status, message, status: STATUS_NAMES[status] ?? "UNKNOWN" },
   }),

@@ -29,6 +29,13 @@ const openai: Dialect = {
       param: null,
     },
   }),
+  // Chat Completions puts `{"error": …}` in an unnamed chunk; the Responses API sends an `error` event.
+  errorFrame: (status, message, req) => {
+    const code = status === 429 ? "rate_limit_exceeded" : "server_error";
+    return req.path.endsWith("/responses")
+      ? sse({ type: "error", code, message, param: null, sequence_number: 99 }, "error")
+      : sse({ error: { message, type: status === 429 ? "requests" : "server_error", code, param: null } });
+  },
   frames: (reply, req) => (req.path.endsWith("/responses") ? responses(reply, req) : completions(reply, req)),
 };
 

@@ -29,6 +29,8 @@ export type Fault =
   | { cut: Where }
   /** Send a chunk that is not valid JSON, then end the stream. */
   | { malformed: Where }
+  /** A 200 stream that then reports an error in the API's own in-stream form (Anthropic's overloaded event). */
+  | { streamError: number; at?: Where }
   /** Destroy the connection before any response. */
   | { reset: true };
 
@@ -46,6 +48,8 @@ export interface Dialect {
   /** SSE frames for a reply, and the index of the first frame that carries a token. */
   frames(reply: Reply, request: RecordedRequest): { frames: string[]; firstToken: number };
   errorBody(status: number, message: string): unknown;
+  /** The API's in-stream error frame for an HTTP-like status. */
+  errorFrame(status: number, message: string, request: RecordedRequest): string;
   /** A frame the client must fail to parse (default: an unnamed `data:` line of broken JSON). */
   malformedFrame?: string;
   /** The response for a request the fake does not serve (wrong path, say). */
@@ -109,9 +113,16 @@ export async function startFakeServer(dialect: Dialect): Promise<FakeServer> {
       timers.add(timer);
       return;
     }
-    const reply: Reply = "cut" in script || "malformed" in script ? { text: "partial answer here" } : script;
+    const partial = "cut" in script || "malformed" in script || "streamError" in script;
+    const reply: Reply = partial ? { text: "partial answer here" } : script;
     const { frames, firstToken } = dialect.frames(reply, request);
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    if ("streamError" in script) {
+      const upTo = script.at === "afterFirstToken" ? firstToken + 1 : firstToken;
+      for (const frame of frames.slice(0, upTo)) res.write(frame);
+      res.end(dialect.errorFrame(script.streamError, `fake in-stream error ${script.streamError}`, request));
+      return;
+    }
     if ("cut" in script || "malformed" in script) {
       const where = "cut" in script ? script.cut : script.malformed;
       const upTo = where === "beforeFirstToken" ? firstToken : firstToken + 1;

@@ -85,6 +85,8 @@ describe.each(API_CASES)("$api adapter against its fake", ({ api, start, baseUrl
   });
 
   const overloaded = api === "google-generative-ai" ? 503 : 529;
+  // OpenAI has no in-stream "overloaded" code: its streams report server_error.
+  const inStreamOverloaded: ErrorKind = api.startsWith("openai") ? "server" : "overloaded";
   it.each<{ fault: string; script: Script; kind: ErrorKind; status?: number }>([
     { fault: "429", script: { status: 429, retryAfter: 2 }, kind: "rate_limit", status: 429 },
     { fault: `${overloaded}`, script: { status: overloaded }, kind: "overloaded", status: overloaded },
@@ -94,6 +96,8 @@ describe.each(API_CASES)("$api adapter against its fake", ({ api, start, baseUrl
     { fault: "connection reset", script: { reset: true }, kind: "connection" },
     { fault: "cut before the first token", script: { cut: "beforeFirstToken" }, kind: "connection" },
     { fault: "malformed chunk", script: { malformed: "beforeFirstToken" }, kind: "protocol" },
+    { fault: `in-stream ${overloaded}`, script: { streamError: overloaded }, kind: inStreamOverloaded },
+    { fault: "in-stream 429", script: { streamError: 429 }, kind: "rate_limit" },
   ])("reports $fault as a final error event of kind $kind", async ({ script, kind, status }) => {
     fake.enqueue(script);
     const events = await collect(adapter.stream(request, {}));
@@ -101,7 +105,7 @@ describe.each(API_CASES)("$api adapter against its fake", ({ api, start, baseUrl
     expect(end.type).toBe("error");
     if (end.type !== "error") return;
     expect(end.error.kind).toBe(kind);
-    expect(end.error.status).toBe(status);
+    if (!("streamError" in script)) expect(end.error.status).toBe(status);
     expect(end.error.message).not.toContain(KEY);
     expect(events.filter((e) => e.type === "text_delta")).toEqual([]);
     if (status === 429 && api !== "google-generative-ai") expect(end.error.retryAfterMs).toBe(2000);

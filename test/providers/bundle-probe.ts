@@ -1,3 +1,2 @@
-// Entry for the bundle test: the provider layer as the agent runner will import it.
-export { createFailover } from "../../src/providers/failover.js";
-export { createModelRegistry } from "../../src/providers/registry.js";
+// Entry for the bundle test: the provider layer's public entry, as the agent runner will import it.
+export { createFailover, createModelRegistry } from "../../src/providers/index.js";

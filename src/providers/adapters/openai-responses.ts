@@ -12,7 +12,7 @@ import type {
   StreamEvent,
   StreamRequest,
 } from "../types.js";
-import { errorKindForStatus, finish, MessageBuilder, textOf, toStreamError } from "./shared.js";
+import { finish, inStreamErrorKind, MessageBuilder, textOf, toStreamError } from "./shared.js";
 
 /**
  * OpenAI Responses API (`POST {baseUrl}/responses`, typed SSE events) through the
@@ -95,20 +95,12 @@ function* mapEvent(event: ResponseStreamEvent, out: MessageBuilder, state: State
     }
     case "response.failed": {
       const e = event.response.error;
-      state.failed = {
-        kind: e?.code === "rate_limit_exceeded" ? "rate_limit" : "server",
-        message: e?.message ?? "response failed",
-      };
+      state.failed = { kind: inStreamErrorKind(e) ?? "server", message: e?.message ?? "the response failed" };
       break;
     }
-    case "error": {
-      const status = Number(event.code);
-      state.failed = {
-        kind: Number.isInteger(status) && status >= 400 ? errorKindForStatus(status) : "server",
-        message: event.message,
-      };
+    case "error":
+      state.failed = { kind: inStreamErrorKind(event) ?? "server", message: event.message };
       break;
-    }
   }
 }
 

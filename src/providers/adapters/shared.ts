@@ -107,8 +107,8 @@ export function toStreamError(err: unknown, signal?: AbortSignal): StreamError {
       retryAfterMs: parseRetryAfter(e.headers),
     };
   }
-  const inStream = findErrorType(e.error);
-  if (inStream && IN_STREAM_KINDS[inStream]) return { kind: IN_STREAM_KINDS[inStream], message };
+  const inStream = inStreamErrorKind(e.error);
+  if (inStream) return { kind: inStream, message };
   const name = typeof e.name === "string" ? e.name : "";
   if (/timeout/i.test(name) || /timed? ?out/i.test(message)) return { kind: "timeout", message };
   if (/abort/i.test(name)) return { kind: "aborted", message };
@@ -116,12 +116,14 @@ export function toStreamError(err: unknown, signal?: AbortSignal): StreamError {
   return { kind: "connection", message };
 }
 
-function findErrorType(body: unknown): string | undefined {
+/** The first error `type` or `code` in an in-stream error body that we know how to classify. */
+export function inStreamErrorKind(body: unknown): ErrorKind | undefined {
   if (!body || typeof body !== "object") return undefined;
   const b = body as { type?: unknown; code?: unknown; error?: unknown };
-  if (b.error && typeof b.error === "object") return findErrorType(b.error);
-  if (typeof b.type === "string" && b.type !== "error") return b.type;
-  return typeof b.code === "string" ? b.code : undefined;
+  for (const name of [b.type, b.code]) {
+    if (typeof name === "string" && IN_STREAM_KINDS[name]) return IN_STREAM_KINDS[name];
+  }
+  return inStreamErrorKind(b.error);
 }
 
 function describe(err: unknown): string {
