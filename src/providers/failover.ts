@@ -1,4 +1,4 @@
-import { createLogger } from "../infra/logger.js";
+import { createLogger, registerSecret } from "../infra/logger.js";
 import { loadAdapter as loadBuiltinAdapter } from "./adapters/index.js";
 import type { AuthProfileStore } from "./auth-profiles.js";
 import { Cooldowns } from "./cooldown.js";
@@ -15,6 +15,7 @@ import type {
   StreamOptions,
   StreamRequest,
 } from "./types.js";
+import { emptyUsage } from "./types.js";
 
 const log = createLogger("providers");
 
@@ -82,6 +83,7 @@ export function createFailover(opts: FailoverOptions): Failover {
       try {
         const model = opts.registry.resolve(ref);
         for (const credential of opts.registry.requireCredentials(ref.provider, opts.profiles)) {
+          registerSecret(credential.key);
           attempts.push({ model, credential });
         }
       } catch (err) {
@@ -116,10 +118,7 @@ export function createFailover(opts: FailoverOptions): Failover {
     request: FailoverRequest,
     signal: AbortSignal | undefined,
   ): AsyncGenerator<StreamEvent, AttemptResult> {
-    const answeredBy: AnsweredBy = {
-      model: a.model.ref,
-      ...(a.credential.profileId ? { profileId: a.credential.profileId } : {}),
-    };
+    const answeredBy = answeredByOf(a);
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -127,8 +126,11 @@ export function createFailover(opts: FailoverOptions): Failover {
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
     const label = `${a.model.ref.provider}/${a.model.ref.model}`;
+    // An API may echo the key in its error text; it must reach neither logs nor clients.
     const fix = (error: StreamError): StreamError =>
-      timedOut ? { kind: "timeout", message: `${label} sent nothing for ${idleTimeoutMs} ms` } : error;
+      timedOut
+        ? { kind: "timeout", message: `${label} sent nothing for ${idleTimeoutMs} ms` }
+        : { ...error, message: error.message.split(a.credential.key).join("***") };
     let committed = false;
     try {
       const { models: _models, ...rest } = request;
@@ -172,13 +174,7 @@ export function createFailover(opts: FailoverOptions): Failover {
       const cut: StreamError = { kind: "connection", message: `${label} ended its stream without a result` };
       if (!committed) return { committed: false, error: cut };
       penalize(a, cut);
-      yield {
-        type: "error",
-        error: cut,
-        usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-        partial: { role: "assistant", content: [] },
-        answeredBy,
-      };
+      yield errorEvent(cut, answeredBy);
       return { committed: true };
     } finally {
       clearTimeout(timer);
@@ -200,11 +196,13 @@ export function createFailover(opts: FailoverOptions): Failover {
       const attempts = plan(request.models);
       const failedModels = new Set<string>();
       let last: StreamError = { kind: "connection", message: "no attempt was made" };
+      let lastBy: AnsweredBy | undefined;
       for (const a of attempts) {
         if (failedModels.has(modelKey(a.model.ref))) continue;
         const result = yield* runAttempt(a, request, signal);
         if (result.committed) return;
         last = result.error;
+        lastBy = answeredByOf(a);
         const label = `${a.model.ref.provider}/${a.model.ref.model}`;
         if (last.kind === "aborted" || last.kind === "bad_request") break;
         penalize(a, last);
@@ -213,16 +211,24 @@ export function createFailover(opts: FailoverOptions): Failover {
           `${label} via ${a.credential.source} failed before the first token (${last.kind}${last.status ? ` ${last.status}` : ""}): ${last.message}; trying the next`,
         );
       }
-      const message =
-        last.kind === "aborted" || last.kind === "bad_request"
-          ? last.message
-          : `every model failed; last error: ${last.message}`;
-      yield {
-        type: "error",
-        error: { ...last, message },
-        usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-        partial: { role: "assistant", content: [] },
-      };
+      const final = last.kind === "aborted" || last.kind === "bad_request";
+      const message = final ? last.message : `every model failed; last error: ${last.message}`;
+      yield errorEvent({ ...last, message }, lastBy);
     },
+  };
+}
+
+function answeredByOf(a: Attempt): AnsweredBy {
+  return { model: a.model.ref, ...(a.credential.profileId ? { profileId: a.credential.profileId } : {}) };
+}
+
+/** A final error with nothing streamed (failover's own verdict, not a provider's event). */
+function errorEvent(error: StreamError, answeredBy?: AnsweredBy): StreamEvent {
+  return {
+    type: "error",
+    error,
+    usage: emptyUsage(),
+    partial: { role: "assistant", content: [] },
+    ...(answeredBy ? { answeredBy } : {}),
   };
 }

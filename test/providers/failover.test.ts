@@ -192,15 +192,24 @@ describe("failover matrix: a fault on the primary", () => {
     anthropic.enqueue({ status: 500 });
     openai.enqueue({ status: 503 });
     const failed = await ask(failover());
-    expect(last(failed)).toMatchObject({ type: "error", error: { kind: "overloaded", status: 503 } });
+    expect(last(failed)).toMatchObject({
+      type: "error",
+      error: { kind: "overloaded", status: 503 },
+      answeredBy: { model: FALLBACK },
+    });
     expect(last(failed).type === "error" && last(failed)).toMatchObject({
-      error: { message: /every model failed/ },
+      error: { message: expect.stringMatching(/^every model failed; last error: 503/) },
     });
   });
 
-  it("never logs a key", async () => {
-    anthropic.enqueue({ status: 401 });
-    await ask(failover());
+  it("never logs or returns a key, even one the API echoes back", async () => {
+    anthropic.enqueue({ status: 401, message: `invalid x-api-key ${KEYS.ANTHROPIC_API_KEY}` });
+    openai.enqueue({ status: 401, message: `Incorrect API key provided: ${KEYS.OPENAI_API_KEY}` });
+    const events = await ask(failover());
+    expect(last(events)).toMatchObject({
+      type: "error",
+      error: { kind: "auth", message: expect.stringMatching(/Incorrect API key provided: \*\*\*$/) },
+    });
     expect(logs.length).toBeGreaterThan(0);
     const text = JSON.stringify(logs);
     for (const key of Object.values(KEYS)) expect(text).not.toContain(key);
