@@ -25,6 +25,8 @@ export type Fault =
   | { status: number; retryAfter?: number; message?: string }
   /** Hold the response headers back this long, then answer with `then`. */
   | { slowMs: number; then?: Reply }
+  /** Send the stream up to this point, then go silent with the connection open. */
+  | { stall: Where }
   /** Destroy the connection partway through the stream. */
   | { cut: Where }
   /** Send a chunk that is not valid JSON, then end the stream. */
@@ -113,10 +115,15 @@ export async function startFakeServer(dialect: Dialect): Promise<FakeServer> {
       timers.add(timer);
       return;
     }
-    const partial = "cut" in script || "malformed" in script || "streamError" in script;
+    const partial = "cut" in script || "malformed" in script || "streamError" in script || "stall" in script;
     const reply: Reply = partial ? { text: "partial answer here" } : script;
     const { frames, firstToken } = dialect.frames(reply, request);
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    if ("stall" in script) {
+      const upTo = script.stall === "afterFirstToken" ? firstToken + 1 : firstToken;
+      for (const frame of frames.slice(0, upTo)) res.write(frame);
+      return;
+    }
     if ("streamError" in script) {
       const upTo = script.at === "afterFirstToken" ? firstToken + 1 : firstToken;
       for (const frame of frames.slice(0, upTo)) res.write(frame);

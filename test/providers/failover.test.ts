@@ -107,6 +107,20 @@ describe("failover matrix: a fault on the primary", () => {
       primary: 1,
       fallback: 1,
     },
+    {
+      fault: "stalls before the first token",
+      script: { stall: "beforeFirstToken" },
+      outcome: "openai",
+      primary: 1,
+      fallback: 1,
+    },
+    {
+      fault: "stalls after the first token",
+      script: { stall: "afterFirstToken" },
+      outcome: "error:timeout",
+      primary: 1,
+      fallback: 0,
+    },
     { fault: "connection reset", script: { reset: true }, outcome: "openai", primary: 1, fallback: 1 },
     {
       fault: "cut before the first token",
