@@ -1,54 +1,7 @@
-// Bundles src/index.ts into dist/index.js (ESM). Code splitting keeps lazily imported
-// modules (channels, providers, commands) in their own chunks, so a command loads only
-// what it uses and an idle gateway stays small.
+// Bundles src/index.ts into dist/index.js (ESM); options in build-options.mjs.
 import { rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { build } from "esbuild";
-
-/**
- * zod re-exports every one of its ~50 message locales (`z.locales`), which we never
- * use: keep English only. Halves zod in the bundle (~750 KB → ~390 KB), and with it
- * start time and idle memory.
- */
-const zodEnglishOnly = {
-  name: "zod-english-only",
-  setup(b) {
-    const en = createRequire(import.meta.url).resolve("zod/v4/locales/en.js");
-    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes(`${"/"}node_modules/zod/`)
-        ? { path: "zod-locales", namespace: "zod-en" }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: "zod-en" }, () => ({
-      contents: `export { default as en } from ${JSON.stringify(en)};`,
-      resolveDir: ".",
-    }));
-  },
-};
-
-const pkg = JSON.parse(await (await import("node:fs/promises")).readFile("package.json", "utf8"));
+import { buildOptions } from "./build-options.mjs";
 
 await rm("dist", { recursive: true, force: true });
-await build({
-  entryPoints: { index: "src/index.ts" },
-  outdir: "dist",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node22",
-  // Dependencies are bundled too: one file set to ship, fewer module look-ups at start.
-  // ws optionally uses these native add-ons when present; we never install them.
-  external: ["bufferutil", "utf-8-validate"],
-  sourcemap: "linked",
-  chunkNames: "chunks/[name]-[hash]",
-  // CommonJS dependencies (ws) call require() for Node built-ins; give ESM chunks one.
-  banner: {
-    js: '#!/usr/bin/env node\nimport { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
-  },
-  define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
-  plugins: [zodEnglishOnly],
-  minify: process.env.OPENCLAW_BUILD_MINIFY !== "0",
-  keepNames: true,
-  logLevel: "warning",
-});
+await build(buildOptions);

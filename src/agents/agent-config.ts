@@ -1,8 +1,8 @@
 import path from "node:path";
 import { resolveUserPath } from "../config/paths.js";
-import type { ToolPolicy } from "./tools/index.js";
-import { normalizeAgentId } from "../routing/session-key.js";
 import { resolveDefaultAgentId } from "../routing/bindings.js";
+import { normalizeAgentId } from "../routing/session-key.js";
+import type { ToolPolicy } from "./tools/index.js";
 
 type ModelSetting = string | { primary?: string; fallbacks?: string[] };
 

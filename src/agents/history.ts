@@ -13,7 +13,9 @@ export function transcriptToMessages(entries: readonly TranscriptEntry[]): Messa
     if (m.role === "user") out.push({ role: "user", content: m.content as never });
     else if (m.role === "assistant") {
       // A reply cut by an error or abort still shows the model what it had said.
-      const content = (m.content as { type: string }[]).filter((c) => c.type === "text" || c.type === "toolCall");
+      const content = (m.content as { type: string }[]).filter(
+        (c) => c.type === "text" || c.type === "toolCall",
+      );
       if (content.length > 0) out.push({ role: "assistant", content: content as never });
     } else if (m.role === "toolResult") {
       out.push({
@@ -46,7 +48,9 @@ export function fitToBudget(messages: Message[], budgetTokens: number): Message[
 
 /** A tool call whose result never got written (crash mid-tool) must not be sent half-done. */
 function dropOrphanToolResults(messages: Message[]): Message[] {
-  const answered = new Set(messages.filter((m) => m.role === "toolResult").map((m) => (m as { toolCallId: string }).toolCallId));
+  const answered = new Set(
+    messages.filter((m) => m.role === "toolResult").map((m) => (m as { toolCallId: string }).toolCallId),
+  );
   const called = new Set<string>();
   const out: Message[] = [];
   for (const m of messages) {

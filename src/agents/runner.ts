@@ -69,10 +69,15 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
   );
 
   const history = transcriptToMessages(await transcript.messages());
-  const budget = (deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS) - Math.ceil(deps.systemPrompt.length / 4) - 8_000;
+  const budget =
+    (deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS) - Math.ceil(deps.systemPrompt.length / 4) - 8_000;
   const messages: Message[] = fitToBudget(history, Math.max(budget, 4_000));
   const tools = toolDefinitions(deps.tools);
-  const toolContext: ToolContext = { ...deps.toolContext, sessionKey: input.sessionKey, signal: input.signal };
+  const toolContext: ToolContext = {
+    ...deps.toolContext,
+    sessionKey: input.sessionKey,
+    signal: input.signal,
+  };
   const usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   let text = "";
 
@@ -109,7 +114,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
       await transcript.appendMessage({
         ...message,
         ...(answeredBy ? { provider: answeredBy.model.provider, model: answeredBy.model.model } : {}),
-        usage: roundUsage,
+        usage: { ...roundUsage },
         ...(stopReason ? { stopReason, ...(failure ? { errorMessage: failure.message } : {}) } : {}),
       });
     }
@@ -127,7 +132,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     messages.push(message);
     const calls = message.content.filter((c) => c.type === "toolCall");
     if (calls.length === 0) {
-      if (answeredBy) log.info(`run ${input.runId} answered by ${answeredBy.model.provider}/${answeredBy.model.model}`);
+      if (answeredBy)
+        log.info(`run ${input.runId} answered by ${answeredBy.model.provider}/${answeredBy.model.model}`);
       input.onEvent({ type: "final", text, message, answeredBy, usage });
       return { status: "ok", text, answeredBy };
     }
@@ -143,8 +149,18 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
       };
       await transcript.appendMessage(toolMessage as never);
       messages.push(toolMessage);
-      const summary = result.content.map((c) => c.text).join("").slice(0, 2000);
-      input.onEvent({ type: "tool", phase: "end", id: call.id, name: call.name, isError: !!result.isError, result: summary });
+      const summary = result.content
+        .map((c) => c.text)
+        .join("")
+        .slice(0, 2000);
+      input.onEvent({
+        type: "tool",
+        phase: "end",
+        id: call.id,
+        name: call.name,
+        isError: !!result.isError,
+        result: summary,
+      });
     }
   }
   const why = `stopped after ${MAX_TOOL_ROUNDS} tool rounds`;

@@ -13,7 +13,12 @@ import {
 import { resolveDefaultAgentId } from "../routing/bindings.js";
 import { agentIdFromSessionKey, mainSessionKey, normalizeAgentId } from "../routing/session-key.js";
 import { SessionStore } from "../sessions/store.js";
-import { type AgentsConfigView, DEFAULT_MAX_CONCURRENT, type ResolvedAgent, resolveAgent } from "./agent-config.js";
+import {
+  type AgentsConfigView,
+  DEFAULT_MAX_CONCURRENT,
+  type ResolvedAgent,
+  resolveAgent,
+} from "./agent-config.js";
 import { handleChatCommand } from "./commands.js";
 import { TurnScheduler } from "./queue.js";
 import { runTurn, type TurnEvent, type TurnOutcome } from "./runner.js";
@@ -69,7 +74,10 @@ export class AgentRuntime {
   private readonly stores = new Map<string, Promise<SessionStore>>();
   private readonly failovers = new Map<string, Failover>();
   private readonly active = new Map<string, ActiveRun>();
-  private readonly idempotency = new Map<string, { runId: string; sessionKey: string; done: Promise<TurnOutcome>; at: number; finished: boolean }>();
+  private readonly idempotency = new Map<
+    string,
+    { runId: string; sessionKey: string; done: Promise<TurnOutcome>; at: number; finished: boolean }
+  >();
   private readonly listeners = new Set<(e: RunEvent) => void>();
   private registryCache?: { config: RuntimeConfig; registry: ModelRegistry };
 
@@ -80,12 +88,16 @@ export class AgentRuntime {
       sendMessage?: (target: { channel: string; to: string }, text: string) => Promise<void>;
     },
   ) {
-    this.scheduler = new TurnScheduler(opts.config().agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+    this.scheduler = new TurnScheduler(
+      opts.config().agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
+    );
   }
 
   /** Applies a new config: concurrency now, providers and agents from the next turn. */
   configChanged(): void {
-    this.scheduler.setMaxConcurrent(this.opts.config().agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+    this.scheduler.setMaxConcurrent(
+      this.opts.config().agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
+    );
     this.failovers.clear();
     this.registryCache = undefined;
   }
@@ -113,7 +125,8 @@ export class AgentRuntime {
 
   registry(): ModelRegistry {
     const config = this.opts.config();
-    if (this.registryCache?.config !== config) this.registryCache = { config, registry: createModelRegistry(config) };
+    if (this.registryCache?.config !== config)
+      this.registryCache = { config, registry: createModelRegistry(config) };
     return this.registryCache.registry;
   }
 
@@ -122,7 +135,9 @@ export class AgentRuntime {
     let store = this.stores.get(id);
     if (!store) {
       const agent = resolveAgent(this.opts.config(), id, this.opts.stateDir);
-      store = SessionStore.open(path.join(this.opts.stateDir, "agents", id, "sessions"), log, { cwd: agent.workspace });
+      store = SessionStore.open(path.join(this.opts.stateDir, "agents", id, "sessions"), log, {
+        cwd: agent.workspace,
+      });
       store.catch(() => this.stores.delete(id));
       this.stores.set(id, store);
     }
@@ -138,7 +153,13 @@ export class AgentRuntime {
     if (req.idempotencyKey) {
       this.pruneIdempotency();
       const seen = this.idempotency.get(req.idempotencyKey);
-      if (seen) return { runId: seen.runId, sessionKey: seen.sessionKey, status: seen.finished ? "ok" : "in_flight", done: seen.done };
+      if (seen)
+        return {
+          runId: seen.runId,
+          sessionKey: seen.sessionKey,
+          status: seen.finished ? "ok" : "in_flight",
+          done: seen.done,
+        };
     }
     const runId = randomUUID();
     const agent = this.agentFor(sessionKey);
@@ -167,10 +188,12 @@ export class AgentRuntime {
     if (req.idempotencyKey) {
       const record = { runId, sessionKey, done, at: Date.now(), finished: false };
       this.idempotency.set(req.idempotencyKey, record);
-      void done.finally(() => {
-        record.finished = true;
-        record.at = Date.now();
-      }).catch(() => undefined);
+      void done
+        .finally(() => {
+          record.finished = true;
+          record.at = Date.now();
+        })
+        .catch(() => undefined);
     }
     return { runId, sessionKey, status: "started", done };
   }
@@ -234,7 +257,10 @@ export class AgentRuntime {
         return { status: "error", text: "" };
       }
       const tools = createToolSet(agent.tools);
-      const systemPrompt = await buildSystemPrompt(agent, tools.map((t) => t.name));
+      const systemPrompt = await buildSystemPrompt(
+        agent,
+        tools.map((t) => t.name),
+      );
       return await runTurn(
         {
           store,
@@ -246,11 +272,23 @@ export class AgentRuntime {
             workspace: agent.workspace,
             agentId: agent.id,
             sendMessage: this.opts.sendMessage,
-            sessionStatus: () => ({ ...store.get(sessionKey), models: models.map((m) => `${m.provider}/${m.model}`) }),
+            sessionStatus: () => ({
+              ...store.get(sessionKey),
+              models: models.map((m) => `${m.provider}/${m.model}`),
+            }),
           },
           log,
         },
-        { runId, sessionKey, text: req.text, images: req.images, idempotencyKey: req.idempotencyKey, origin: req.origin, signal: controller.signal, onEvent: emit },
+        {
+          runId,
+          sessionKey,
+          text: req.text,
+          images: req.images,
+          idempotencyKey: req.idempotencyKey,
+          origin: req.origin,
+          signal: controller.signal,
+          onEvent: emit,
+        },
       );
     } catch (err) {
       log.error(`run ${runId} crashed: ${(err as Error).stack ?? err}`);
@@ -265,7 +303,8 @@ export class AgentRuntime {
   private pruneIdempotency(): void {
     const cutoff = Date.now() - IDEMPOTENCY_TTL_MS;
     for (const [key, record] of this.idempotency) {
-      if ((record.finished && record.at < cutoff) || this.idempotency.size > IDEMPOTENCY_MAX) this.idempotency.delete(key);
+      if ((record.finished && record.at < cutoff) || this.idempotency.size > IDEMPOTENCY_MAX)
+        this.idempotency.delete(key);
       else break;
     }
   }

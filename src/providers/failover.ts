@@ -1,0 +1,234 @@
+import { createLogger, registerSecret } from "../infra/logger.js";
+import { loadAdapter as loadBuiltinAdapter } from "./adapters/index.js";
+import type { AuthProfileStore } from "./auth-profiles.js";
+import { Cooldowns } from "./cooldown.js";
+import { MissingApiKeyError, ModelConfigError } from "./errors.js";
+import type { Credential, ModelRegistry } from "./registry.js";
+import type {
+  AnsweredBy,
+  ModelApi,
+  ModelRef,
+  ProviderAdapter,
+  ResolvedModel,
+  StreamError,
+  StreamEvent,
+  StreamOptions,
+  StreamRequest,
+} from "./types.js";
+import { emptyUsage } from "./types.js";
+
+const log = createLogger("providers");
+
+export interface FailoverOptions {
+  registry: ModelRegistry;
+  /** The agent's auth-profile store; loaded on first use. */
+  profiles?: AuthProfileStore;
+  /** Clock for cooldowns (tests inject one). */
+  now?: () => number;
+  /** No data for this long (before the response, or between events) ends an attempt as a timeout. */
+  idleTimeoutMs?: number;
+  loadAdapter?: (api: ModelApi) => Promise<ProviderAdapter>;
+}
+
+/** A request for the first model that can answer it: primary first, then fallbacks. */
+export interface FailoverRequest extends Omit<StreamRequest, "model" | "apiKey"> {
+  models: ModelRef[];
+}
+
+export interface Failover {
+  /**
+   * Streams from the first model (and auth profile) that answers. Before the first
+   * token, a retryable failure moves on: 401/403/429 to the provider's next profile,
+   * then the next model; 429/529/5xx, timeouts, resets and cuts to the next model.
+   * A 400-class error ends the stream. After the first token a failure ends the
+   * stream with an error event; nothing is restarted behind the caller's back.
+   * `start`, `done` and `error` carry `answeredBy`.
+   */
+  stream(request: FailoverRequest, options?: StreamOptions): AsyncGenerator<StreamEvent>;
+}
+
+interface Attempt {
+  model: ResolvedModel;
+  credential: Credential;
+}
+
+type AttemptResult = { committed: true } | { committed: false; error: StreamError };
+
+const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+/** Failures that say "this key", not "this model": try the provider's next key first. */
+const KEY_FAILURES = new Set(["auth", "rate_limit"]);
+
+export function createFailover(opts: FailoverOptions): Failover {
+  const now = opts.now ?? Date.now;
+  const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const loadAdapter = opts.loadAdapter ?? loadBuiltinAdapter;
+  const cooldowns = new Cooldowns(now);
+  let profilesLoaded: Promise<void> | undefined;
+
+  const credentialKey = (a: Attempt) =>
+    a.credential.profileId ?? `key:${a.model.ref.provider}:${a.credential.source}`;
+  const modelKey = (ref: ModelRef) => `model:${ref.provider}/${ref.model}`;
+
+  const isCooling = (a: Attempt): boolean =>
+    cooldowns.isCooling(modelKey(a.model.ref)) ||
+    (a.credential.profileId
+      ? (opts.profiles?.isCoolingDown(a.credential.profileId, now()) ?? false)
+      : cooldowns.isCooling(credentialKey(a)));
+
+  /** Every (model, key) pair to try, cooling ones moved to the end. */
+  const plan = (models: ModelRef[]): Attempt[] => {
+    const attempts: Attempt[] = [];
+    const problems: Error[] = [];
+    for (const ref of models) {
+      try {
+        const model = opts.registry.resolve(ref);
+        for (const credential of opts.registry.requireCredentials(ref.provider, opts.profiles)) {
+          registerSecret(credential.key);
+          attempts.push({ model, credential });
+        }
+      } catch (err) {
+        if (!(err instanceof MissingApiKeyError || err instanceof ModelConfigError)) throw err;
+        log.warn(`skipping ${ref.provider}/${ref.model}: ${err.message}`);
+        problems.push(err);
+      }
+    }
+    if (!attempts.length)
+      throw problems[0] ?? new ModelConfigError("No model configured: set agents.defaults.model.");
+    return [...attempts.filter((a) => !isCooling(a)), ...attempts.filter(isCooling)];
+  };
+
+  const penalize = (a: Attempt, error: StreamError) => {
+    if (error.kind === "aborted" || error.kind === "bad_request") return;
+    const keyFailure = KEY_FAILURES.has(error.kind);
+    if (keyFailure && a.credential.profileId && opts.profiles) {
+      opts.profiles.recordFailure(a.credential.profileId, now(), error.retryAfterMs);
+    } else {
+      cooldowns.fail(keyFailure ? credentialKey(a) : modelKey(a.model.ref), error.retryAfterMs);
+    }
+  };
+
+  const reward = (a: Attempt) => {
+    cooldowns.succeed(modelKey(a.model.ref));
+    if (a.credential.profileId && opts.profiles) opts.profiles.recordSuccess(a.credential.profileId, now());
+    else cooldowns.succeed(credentialKey(a));
+  };
+
+  async function* runAttempt(
+    a: Attempt,
+    request: FailoverRequest,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<StreamEvent, AttemptResult> {
+    const answeredBy = answeredByOf(a);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) controller.abort();
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const label = `${a.model.ref.provider}/${a.model.ref.model}`;
+    // An API may echo the key in its error text; it must reach neither logs nor clients.
+    const fix = (error: StreamError): StreamError =>
+      timedOut
+        ? { kind: "timeout", message: `${label} sent nothing for ${idleTimeoutMs} ms` }
+        : { ...error, message: error.message.split(a.credential.key).join("***") };
+    let committed = false;
+    try {
+      const { models: _models, ...rest } = request;
+      const adapter = await loadAdapter(a.model.api);
+      const events = adapter
+        .stream({ ...rest, model: a.model, apiKey: a.credential.key }, { signal: controller.signal })
+        [Symbol.asyncIterator]();
+      while (true) {
+        // The clock runs only while we wait on the provider, not while the caller is busy.
+        timer = setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, idleTimeoutMs);
+        const next = await events.next();
+        clearTimeout(timer);
+        if (next.done) break;
+        const event = next.value;
+        if (!committed) {
+          if (event.type === "start") continue;
+          if (event.type === "error") return { committed: false, error: fix(event.error) };
+          committed = true;
+          yield { type: "start", answeredBy };
+        }
+        if (event.type === "done") {
+          reward(a);
+          log.info(
+            `answered by ${label}${a.credential.profileId ? ` (profile ${a.credential.profileId})` : ""}`,
+          );
+          yield { ...event, answeredBy };
+          return { committed: true };
+        }
+        if (event.type === "error") {
+          const error = fix(event.error);
+          penalize(a, error);
+          log.warn(`${label} failed mid-stream (${error.kind}): ${error.message}`);
+          yield { ...event, error, answeredBy };
+          return { committed: true };
+        }
+        yield event;
+      }
+      const cut: StreamError = { kind: "connection", message: `${label} ended its stream without a result` };
+      if (!committed) return { committed: false, error: cut };
+      penalize(a, cut);
+      yield errorEvent(cut, answeredBy);
+      return { committed: true };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      controller.abort();
+    }
+  }
+
+  return {
+    async *stream(request, { signal } = {}) {
+      if (opts.profiles) {
+        // Read once; a broken file fails this request and is read again on the next.
+        profilesLoaded ??= opts.profiles.load().catch((err: unknown) => {
+          profilesLoaded = undefined;
+          throw err;
+        });
+        await profilesLoaded;
+      }
+      const attempts = plan(request.models);
+      const failedModels = new Set<string>();
+      let last: StreamError = { kind: "connection", message: "no attempt was made" };
+      let lastBy: AnsweredBy | undefined;
+      for (const a of attempts) {
+        if (failedModels.has(modelKey(a.model.ref))) continue;
+        const result = yield* runAttempt(a, request, signal);
+        if (result.committed) return;
+        last = result.error;
+        lastBy = answeredByOf(a);
+        const label = `${a.model.ref.provider}/${a.model.ref.model}`;
+        if (last.kind === "aborted" || last.kind === "bad_request") break;
+        penalize(a, last);
+        if (!KEY_FAILURES.has(last.kind)) failedModels.add(modelKey(a.model.ref));
+        log.warn(
+          `${label} via ${a.credential.source} failed before the first token (${last.kind}${last.status ? ` ${last.status}` : ""}): ${last.message}; trying the next`,
+        );
+      }
+      const final = last.kind === "aborted" || last.kind === "bad_request";
+      const message = final ? last.message : `every model failed; last error: ${last.message}`;
+      yield errorEvent({ ...last, message }, lastBy);
+    },
+  };
+}
+
+function answeredByOf(a: Attempt): AnsweredBy {
+  return { model: a.model.ref, ...(a.credential.profileId ? { profileId: a.credential.profileId } : {}) };
+}
+
+/** A final error with nothing streamed (failover's own verdict, not a provider's event). */
+function errorEvent(error: StreamError, answeredBy?: AnsweredBy): StreamEvent {
+  return {
+    type: "error",
+    error,
+    usage: emptyUsage(),
+    partial: { role: "assistant", content: [] },
+    ...(answeredBy ? { answeredBy } : {}),
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * The model-provider layer: a registry of providers and models, the auth-profile
+ * store, and failover across them, all speaking the event contract in types.ts.
+ * Importing this loads no SDK; each API's SDK is imported on first use.
+ */
+export { type AuthProfileStore, authProfilesPath, createAuthProfileStore } from "./auth-profiles.js";
+export { MissingApiKeyError, ModelConfigError } from "./errors.js";
+export { createFailover, type Failover, type FailoverOptions, type FailoverRequest } from "./failover.js";
+export { createModelRegistry, type ModelRegistry, type ProvidersConfig } from "./registry.js";
+export type * from "./types.js";

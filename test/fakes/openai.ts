@@ -1,0 +1,173 @@
+import {
+  type Dialect,
+  type FakeServer,
+  pieces,
+  type RecordedRequest,
+  type Reply,
+  sse,
+  startFakeServer,
+} from "./server.js";
+
+/**
+ * OpenAI: Chat Completions (`POST /v1/chat/completions`, unnamed SSE chunks ending in
+ * `data: [DONE]`) and the Responses API (`POST /v1/responses`, named typed events),
+ * on one server as on api.openai.com.
+ */
+const openai: Dialect = {
+  reject: (req) =>
+    req.method === "POST" && (req.path === "/v1/chat/completions" || req.path === "/v1/responses")
+      ? undefined
+      : {
+          status: 404,
+          body: { error: { message: `Unknown path ${req.path}`, type: "invalid_request_error" } },
+        },
+  errorBody: (status, message) => ({
+    error: {
+      message,
+      type: status === 429 ? "requests" : status >= 500 ? "server_error" : "invalid_request_error",
+      code: status === 429 ? "rate_limit_exceeded" : status === 401 ? "invalid_api_key" : null,
+      param: null,
+    },
+  }),
+  // Chat Completions puts `{"error": …}` in an unnamed chunk; the Responses API sends an `error` event.
+  errorFrame: (status, message, req) => {
+    const code = status === 429 ? "rate_limit_exceeded" : "server_error";
+    return req.path.endsWith("/responses")
+      ? sse({ type: "error", code, message, param: null, sequence_number: 99 }, "error")
+      : sse({ error: { message, type: status === 429 ? "requests" : "server_error", code, param: null } });
+  },
+  frames: (reply, req) => (req.path.endsWith("/responses") ? responses(reply, req) : completions(reply, req)),
+};
+
+function completions(reply: Reply, req: RecordedRequest) {
+  const usage = reply.usage ?? { input: 10, output: 5 };
+  const chunk = (delta: unknown, finish: string | null = null) =>
+    sse({
+      id: "chatcmpl-fake",
+      object: "chat.completion.chunk",
+      created: 1_700_000_000,
+      model: req.body.model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
+  const frames = [chunk({ role: "assistant", content: "" })];
+  const firstToken = frames.length;
+  if (reply.thinking) frames.push(chunk({ reasoning_content: reply.thinking }));
+  for (const text of pieces(reply.text ?? "")) frames.push(chunk({ content: text }));
+  for (const [i, call] of (reply.toolCalls ?? []).entries()) {
+    const json = JSON.stringify(call.args);
+    const half = Math.ceil(json.length / 2);
+    const id = call.id ?? `call_${i}`;
+    frames.push(
+      chunk({
+        tool_calls: [
+          { index: i, id, type: "function", function: { name: call.name, arguments: json.slice(0, half) } },
+        ],
+      }),
+      chunk({ tool_calls: [{ index: i, function: { arguments: json.slice(half) } }] }),
+    );
+  }
+  const finish = reply.toolCalls?.length ? "tool_calls" : reply.stop === "length" ? "length" : "stop";
+  frames.push(
+    chunk({}, finish),
+    sse({
+      id: "chatcmpl-fake",
+      object: "chat.completion.chunk",
+      created: 1_700_000_000,
+      model: req.body.model,
+      choices: [],
+      usage: {
+        prompt_tokens: usage.input + (usage.cacheRead ?? 0),
+        completion_tokens: usage.output,
+        total_tokens: usage.input + (usage.cacheRead ?? 0) + usage.output,
+        prompt_tokens_details: { cached_tokens: usage.cacheRead ?? 0 },
+      },
+    }),
+    sse("[DONE]"),
+  );
+  return { frames, firstToken };
+}
+
+function responses(reply: Reply, req: RecordedRequest) {
+  const usage = reply.usage ?? { input: 10, output: 5 };
+  let seq = 0;
+  const ev = (type: string, data: Record<string, unknown>) =>
+    sse({ type, sequence_number: seq++, ...data }, type);
+  const base = { id: "resp_fake", object: "response", created_at: 1_700_000_000, model: req.body.model };
+  const frames = [
+    ev("response.created", { response: { ...base, status: "in_progress", output: [] } }),
+    ev("response.in_progress", { response: { ...base, status: "in_progress", output: [] } }),
+  ];
+  let firstToken = -1;
+  const output: unknown[] = [];
+  let outputIndex = 0;
+  if (reply.text) {
+    const item = { type: "message", id: "msg_fake", role: "assistant", status: "in_progress", content: [] };
+    frames.push(ev("response.output_item.added", { output_index: outputIndex, item }));
+    for (const delta of pieces(reply.text)) {
+      if (firstToken < 0) firstToken = frames.length;
+      frames.push(
+        ev("response.output_text.delta", {
+          item_id: "msg_fake",
+          output_index: outputIndex,
+          content_index: 0,
+          delta,
+          logprobs: [],
+        }),
+      );
+    }
+    const done = {
+      ...item,
+      status: "completed",
+      content: [{ type: "output_text", text: reply.text, annotations: [] }],
+    };
+    frames.push(ev("response.output_item.done", { output_index: outputIndex++, item: done }));
+    output.push(done);
+  }
+  for (const [i, call] of (reply.toolCalls ?? []).entries()) {
+    const json = JSON.stringify(call.args);
+    const item = { type: "function_call", id: `fc_${i}`, call_id: call.id ?? `call_${i}`, name: call.name };
+    frames.push(
+      ev("response.output_item.added", {
+        output_index: outputIndex,
+        item: { ...item, arguments: "", status: "in_progress" },
+      }),
+    );
+    if (firstToken < 0) firstToken = frames.length;
+    frames.push(
+      ev("response.function_call_arguments.delta", {
+        item_id: item.id,
+        output_index: outputIndex,
+        delta: json,
+      }),
+      ev("response.function_call_arguments.done", {
+        item_id: item.id,
+        output_index: outputIndex,
+        arguments: json,
+      }),
+    );
+    const done = { ...item, arguments: json, status: "completed" };
+    frames.push(ev("response.output_item.done", { output_index: outputIndex++, item: done }));
+    output.push(done);
+  }
+  const incomplete = reply.stop === "length";
+  frames.push(
+    ev(incomplete ? "response.incomplete" : "response.completed", {
+      response: {
+        ...base,
+        status: incomplete ? "incomplete" : "completed",
+        incomplete_details: incomplete ? { reason: "max_output_tokens" } : null,
+        output,
+        usage: {
+          input_tokens: usage.input + (usage.cacheRead ?? 0),
+          input_tokens_details: { cached_tokens: usage.cacheRead ?? 0 },
+          output_tokens: usage.output,
+          output_tokens_details: { reasoning_tokens: 0 },
+          total_tokens: usage.input + (usage.cacheRead ?? 0) + usage.output,
+        },
+      },
+    }),
+  );
+  return { frames, firstToken: firstToken < 0 ? frames.length - 1 : firstToken };
+}
+
+export const startFakeOpenAI = (): Promise<FakeServer> => startFakeServer(openai);
