@@ -97,9 +97,7 @@ function knownKeysAt(schema: z.ZodType, at: readonly Key[]): string[] {
     else if (def.type === "union") {
       node = (def.options as z.core.$ZodType[]).map(unwrap).find((o) => o?._zod.def.type === "object");
       if (node)
-        node = ((node._zod.def as unknown as { shape: Record<string, z.core.$ZodType> }).shape ?? {})[
-          String(key)
-        ];
+        node = (node._zod.def as unknown as { shape: Record<string, z.core.$ZodType> }).shape?.[String(key)];
     } else return [];
   }
   node = unwrap(node);
