@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { registerConfigCommands } from "./config.js";
+import { registerDoctorCommand } from "./doctor.js";
 import { registerRpcCommands } from "./rpc-commands.js";
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
 
   registerRpcCommands(program, gateway);
   registerConfigCommands(program);
+  registerDoctorCommand(program);
   return program;
 }
 
