@@ -70,6 +70,7 @@ export interface ConfigReloader {
   publish(next: ConfigSnapshot, source: string): ReloadPlan;
   /** Starts watching the file unless `gateway.reload.mode` is "off". */
   watch(): void;
+  isWatching(): boolean;
   close(): void;
 }
 
@@ -154,6 +155,7 @@ export function createConfigReloader(opts: ConfigReloaderOptions): ConfigReloade
       });
       watcher.on("error", (err) => log.warn(`config watcher stopped: ${err.message}`));
     },
+    isWatching: () => watcher !== undefined,
     close() {
       clearTimeout(timer);
       watcher?.close();
