@@ -13,6 +13,7 @@ type Key = string | number;
 interface IncludeState {
   /** Included files must resolve inside this folder (the main config file's). */
   readonly rootDir: string;
+  readonly mainFile: string;
   readonly problems: string[];
 }
 
@@ -24,7 +25,8 @@ interface IncludeState {
  */
 export function resolveIncludes(value: Json, file: string, problems: string[]): Json {
   const rootDir = realDir(path.dirname(path.resolve(file)));
-  return resolveValue(value, { rootDir, problems }, path.resolve(file), [path.resolve(file)], []);
+  const mainFile = path.join(rootDir, path.basename(file));
+  return resolveValue(value, { rootDir, mainFile, problems }, mainFile, [mainFile], []);
 }
 
 function resolveValue(value: Json, state: IncludeState, file: string, chain: string[], at: Key[]): Json {
@@ -37,7 +39,9 @@ function resolveValue(value: Json, state: IncludeState, file: string, chain: str
   if (!(INCLUDE_KEY in value)) return resolved;
 
   const spec = value[INCLUDE_KEY];
-  const where = formatPath([...at, INCLUDE_KEY]);
+  // Problems inside an included file name that file first.
+  const inFile = file === state.mainFile ? "" : `${path.relative(state.rootDir, file)}: `;
+  const where = `${inFile}${formatPath([...at, INCLUDE_KEY])}`;
   const targets = typeof spec === "string" ? [spec] : spec;
   if (!Array.isArray(targets) || targets.length === 0 || targets.some((t) => typeof t !== "string")) {
     state.problems.push(
