@@ -1,3 +1,4 @@
+import { configEnvVars } from "./load.js";
 import type { OpenClawConfig } from "./schema.js";
 
 /**
@@ -34,6 +35,11 @@ export interface ResolvedSecret {
   source: string | undefined;
 }
 
+/** The process environment, with the config's `env` section filling gaps (never overriding). */
+function effectiveEnv(config: OpenClawConfig, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...configEnvVars(config), ...Object.fromEntries(Object.entries(env).filter(([, v]) => v)) };
+}
+
 function present(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== "";
 }
@@ -49,6 +55,7 @@ export function resolveChannelToken(
   accountId = "default",
 ): ResolvedSecret {
   const { env: envName, key } = channelTokenSources[channel];
+  env = effectiveEnv(config, env);
   const section = config.channels?.[channel] as Record<string, unknown> | undefined;
   const accounts = section?.accounts as Record<string, Record<string, unknown>> | undefined;
   const isDefault = accountId === "default";
@@ -70,6 +77,7 @@ export function resolveProviderApiKey(
   provider: string,
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedSecret {
+  env = effectiveEnv(config, env);
   for (const name of providerEnvKeys[provider] ?? []) {
     if (present(env[name])) return { value: env[name], source: `env ${name}` };
   }

@@ -100,11 +100,35 @@ export function validateConfigDocument(
 ): OpenClawConfig {
   const problems: string[] = [];
   const included = resolveIncludes(document, file, problems);
-  const substituted = substituteEnv(included, env, [], problems);
+  // `env` in the file fills in variables the environment lacks (it never overrides).
+  const lookup = { ...configEnvVars(included), ...definedOnly(env) };
+  const substituted = substituteEnv(included, lookup, [], problems);
   const result = configSchema.safeParse(substituted, { error: configErrorMap });
   if (!result.success) problems.push(...formatIssues(result.error.issues, substituted, configSchema));
   if (problems.length > 0) throw new ConfigError(file, problems);
   return result.data as OpenClawConfig;
+}
+
+/**
+ * Variables from the config's `env` section: `env.vars.*` and plain string keys
+ * (`env: { FOO: "bar" }`), the way OpenClaw reads them. Values may not use `${VAR}`.
+ */
+export function configEnvVars(config: unknown): Record<string, string> {
+  const section = (config as { env?: unknown } | undefined)?.env;
+  if (typeof section !== "object" || section === null) return {};
+  const out: Record<string, string> = {};
+  const { vars, ...rest } = section as Record<string, unknown>;
+  for (const [key, value] of Object.entries({ ...rest, ...(typeof vars === "object" ? vars : {}) })) {
+    if (typeof value === "string") out[key] = value;
+  }
+  return out;
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")) as Record<
+    string,
+    string
+  >;
 }
 
 const ENV_REF = /\$?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
