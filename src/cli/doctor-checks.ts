@@ -33,7 +33,7 @@ export interface Mount {
 
 /** Parses /proc/self/mountinfo (fields: id parent maj:min root mountpoint opts … - fstype source …). */
 export function parseMountInfo(text: string): Mount[] {
-  const unescape = (s: string) =>
+  const decodeOctal = (s: string) =>
     s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
   return text
     .split("\n")
@@ -42,7 +42,7 @@ export function parseMountInfo(text: string): Mount[] {
       const [left, right = ""] = line.split(" - ");
       const fields = left!.split(" ");
       const [fsType = "", source = ""] = right.split(" ");
-      return { mountPoint: unescape(fields[4] ?? ""), fsType, source };
+      return { mountPoint: decodeOctal(fields[4] ?? ""), fsType, source };
     });
 }
 
