@@ -181,7 +181,9 @@ describe("config.* methods", () => {
 
   it("editing needs operator.admin; reading needs operator.read", async () => {
     const reader = await connect(["operator.read"]);
-    const { hash } = (await reader.request("config.get")) as GetResult;
+    const got = (await reader.request("config.get")) as GetResult & { path?: string };
+    expect(got.path).toBeUndefined();
+    const { hash } = got;
     const err = await rpcError(reader.request("config.patch", { baseHash: hash, patch: {} }));
     expect(err.error.message).toMatch(/missing scope: operator.admin/);
   });

@@ -95,14 +95,15 @@ export const configMethods = {
   "config.get": defineMethod({
     scope: "operator.read",
     params: z.object({}).optional(),
-    handle: async (_params, { gateway }) => {
+    handle: async (_params, { gateway, scopes }) => {
       const running = reloaderOf(gateway).current();
       const disk = await readDisk(running.path);
       const document = disk.hash === running.hash ? running.document : (disk.document ?? running.document);
       const redactedPaths: PathKey[][] = [];
       const redacted = redactSecrets(document, [], redactedPaths).value;
       return {
-        path: running.path,
+        // Like `status`, the host path is for admins only.
+        ...(scopes.has("operator.admin") ? { path: running.path } : {}),
         exists: disk.raw !== "",
         hash: disk.hash,
         /** False when the file on disk was edited into an invalid state; the gateway runs `resolved`. */
