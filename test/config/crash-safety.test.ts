@@ -34,19 +34,23 @@ beforeAll(async () => {
   });
 });
 
-/** Runs the writer from `start` until it has printed `writes` lines, plus a random instant, then kill -9. */
-async function writeAndKill(file: string, start: number, writes: number): Promise<number> {
+/**
+ * Runs the writer from `start` and kill -9s it at a random instant 2–40 ms after its
+ * first write (dozens of writes later, at an arbitrary point inside one). Resolves with
+ * the last version it reported as written.
+ */
+async function writeAndKill(file: string, start: number): Promise<number> {
   const child = spawn(process.execPath, [writer, file, String(start)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let last = start - 1;
   const exited = new Promise((resolve) => child.on("exit", resolve));
+  let scheduled = false;
   for await (const line of createInterface({ input: child.stdout })) {
     last = Number(line.split(" ")[1]);
-    if (last - start + 1 >= writes) {
-      // Kill somewhere inside the next write: immediately, or after a few random ms.
-      setTimeout(() => child.kill("SIGKILL"), Math.random() * 3);
-      break;
+    if (!scheduled) {
+      scheduled = true;
+      setTimeout(() => child.kill("SIGKILL"), 2 + Math.random() * 38);
     }
   }
   await exited;
@@ -58,8 +62,8 @@ describe("config writes under kill -9", () => {
     const file = path.join(dir, "openclaw.json");
     await writeFile(file, JSON.stringify({ agents: { defaults: { maxConcurrent: 1 } } }));
     let start = 2;
-    for (let round = 0; round < 8; round++) {
-      const lastReported = await writeAndKill(file, start, 1 + Math.floor(Math.random() * 30));
+    for (let round = 0; round < 20; round++) {
+      const lastReported = await writeAndKill(file, start);
       const text = await readFile(file, "utf8");
       const config = parseConfigText(file, text, {});
       const version = config.agents?.defaults?.maxConcurrent ?? 0;
