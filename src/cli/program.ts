@@ -1,5 +1,7 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
+import { registerConfigCommands } from "./config.js";
+import { registerDoctorCommand } from "./doctor.js";
 import { registerRpcCommands } from "./rpc-commands.js";
 
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   withRunOptions(gateway.command("run", { hidden: true }).description("same as `openclaw gateway`"));
 
   registerRpcCommands(program, gateway);
+  registerConfigCommands(program);
+  registerDoctorCommand(program);
   return program;
 }
 

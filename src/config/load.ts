@@ -2,18 +2,26 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { parseEnv } from "node:util";
 import JSON5 from "json5";
-import type { z } from "zod";
 import { isErrnoCode, writeFileAtomic } from "../infra/fs.js";
 import { VERSION } from "../version.js";
+import { resolveIncludes } from "./include.js";
+import { configErrorMap, describeValue, formatIssues, formatPath } from "./issues.js";
 import { configSchema, type OpenClawConfig } from "./schema.js";
+
+export { formatPath };
 
 /** A loaded, validated config. Immutable: a change produces a new snapshot. */
 export interface ConfigSnapshot {
   readonly path: string;
   readonly exists: boolean;
+  /** Validated config: includes resolved, `${VAR}` substituted. */
   readonly config: OpenClawConfig;
   /** sha256 of the file's bytes (empty string when there is no file): the `baseHash` for edits. */
   readonly hash: string;
+  /** The file as written (JSON5 text; "" when missing). Edits start from here, not from `config`. */
+  readonly raw: string;
+  /** `raw` parsed, before includes and substitution: what edits change and write back. */
+  readonly document: Record<string, unknown>;
 }
 
 /** The config file cannot be used; `problems` lists each as `path: message (got …)`. */
@@ -31,7 +39,7 @@ export function hashConfigText(text: string): string {
   return text === "" ? "" : createHash("sha256").update(text).digest("hex");
 }
 
-/** Reads, parses (JSON5), substitutes `${VAR}` and validates the config file. */
+/** Reads, parses (JSON5), resolves `$include`, substitutes `${VAR}` and validates the config file. */
 export async function loadConfig(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
@@ -40,10 +48,23 @@ export async function loadConfig(
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    if (isErrnoCode(err, "ENOENT")) return { path: file, exists: false, config: {}, hash: "" };
+    if (isErrnoCode(err, "ENOENT")) {
+      return { path: file, exists: false, config: {}, hash: "", raw: "", document: {} };
+    }
     throw new ConfigError(file, [`cannot read the file: ${(err as Error).message}`]);
   }
-  return { path: file, exists: true, config: parseConfigText(file, text, env), hash: hashConfigText(text) };
+  return snapshotFromText(file, text, env);
+}
+
+/** Validates `text` as the content of `file`; throws ConfigError listing every problem. */
+export function snapshotFromText(
+  file: string,
+  text: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigSnapshot {
+  const document = parseConfigDocument(file, text);
+  const config = validateConfigDocument(file, document, env);
+  return { path: file, exists: true, config, hash: hashConfigText(text), raw: text, document };
 }
 
 export function parseConfigText(
@@ -51,6 +72,11 @@ export function parseConfigText(
   text: string,
   env: NodeJS.ProcessEnv = process.env,
 ): OpenClawConfig {
+  return validateConfigDocument(file, parseConfigDocument(file, text), env);
+}
+
+/** JSON5 text → the top-level object, or ConfigError for a syntax error. */
+export function parseConfigDocument(file: string, text: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = text.trim() === "" ? {} : JSON5.parse(text);
@@ -58,14 +84,51 @@ export function parseConfigText(
     throw new ConfigError(file, [`not valid JSON5: ${(err as Error).message}`]);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError(file, [`(root): must be an object (got ${describe(parsed)})`]);
+    throw new ConfigError(file, [`(root): must be an object (got ${describeValue(parsed)})`]);
   }
-  const envProblems: string[] = [];
-  const substituted = substituteEnv(parsed, env, [], envProblems);
-  if (envProblems.length > 0) throw new ConfigError(file, envProblems);
-  const result = configSchema.safeParse(substituted);
-  if (!result.success) throw new ConfigError(file, formatIssues(result.error.issues, substituted));
-  return result.data;
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Resolves includes and `${VAR}`s in a parsed document and validates the result.
+ * Every problem from every stage is reported together.
+ */
+export function validateConfigDocument(
+  file: string,
+  document: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): OpenClawConfig {
+  const problems: string[] = [];
+  const included = resolveIncludes(document, file, problems);
+  // `env` in the file fills in variables the environment lacks (it never overrides).
+  const lookup = { ...configEnvVars(included), ...definedOnly(env) };
+  const substituted = substituteEnv(included, lookup, [], problems);
+  const result = configSchema.safeParse(substituted, { error: configErrorMap });
+  if (!result.success) problems.push(...formatIssues(result.error.issues, substituted, configSchema));
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return result.data as OpenClawConfig;
+}
+
+/**
+ * Variables from the config's `env` section: `env.vars.*` and plain string keys
+ * (`env: { FOO: "bar" }`), the way OpenClaw reads them. Values may not use `${VAR}`.
+ */
+export function configEnvVars(config: unknown): Record<string, string> {
+  const section = (config as { env?: unknown } | undefined)?.env;
+  if (typeof section !== "object" || section === null) return {};
+  const out: Record<string, string> = {};
+  const { vars, ...rest } = section as Record<string, unknown>;
+  for (const [key, value] of Object.entries({ ...rest, ...(typeof vars === "object" ? vars : {}) })) {
+    if (typeof value === "string") out[key] = value;
+  }
+  return out;
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")) as Record<
+    string,
+    string
+  >;
 }
 
 const ENV_REF = /\$?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -103,40 +166,6 @@ function substituteEnv(
     );
   }
   return value;
-}
-
-export function formatPath(at: readonly PropertyKey[]): string {
-  if (at.length === 0) return "(root)";
-  return at
-    .map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
-    .join("");
-}
-
-function valueAt(root: unknown, at: readonly PropertyKey[]): unknown {
-  let cur = root;
-  for (const key of at) {
-    if (typeof cur !== "object" || cur === null) return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[key];
-  }
-  return cur;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
-  const out: string[] = [];
-  for (const issue of issues) {
-    if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) out.push(`${formatPath([...issue.path, key])}: unknown key`);
-      continue;
-    }
-    out.push(`${formatPath(issue.path)}: ${issue.message} (got ${describe(valueAt(input, issue.path))})`);
-  }
-  return out;
 }
 
 /** Reads `<state dir>/.env` into `env` without overriding variables already set. */

@@ -1,14 +1,16 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { agentsSchema, authSchema, bindingSchema, modelsSchema, toolsSchema } from "./schema/agents.js";
+import { channelsSchema } from "./schema/channels.js";
+import { looseRecord, nonNegativeInt, port, positiveInt, stringList } from "./schema/common.js";
 
 /**
- * The `openclaw.json` schema: the single source of truth for config types and
- * validation messages. Sections the gateway does not act on yet are accepted as
- * objects and validated in depth by the modules that own them as they land.
+ * The `openclaw.json` schema: the single source of truth for config types,
+ * validation messages, the JSON Schema (`config schema`) and docs/configuration.md.
+ * Objects we act on are strict (an unknown key is an error, usually a typo); sections
+ * owned by plugins or modules not built yet are loose records they validate later.
  */
 
-const port = z.number().int().min(1).max(65535);
-const section = z.record(z.string(), z.unknown());
 const logLevel = z.enum(["debug", "info", "warn", "error"]);
 
 export const BIND_MODES = ["loopback", "lan", "tailnet", "auto", "custom"] as const;
@@ -16,9 +18,9 @@ export const bindMode = z.enum(BIND_MODES);
 export type BindMode = z.infer<typeof bindMode>;
 
 const gatewayAuth = z.strictObject({
-  mode: z.enum(["none", "token", "password"]).optional(),
-  token: z.string().min(1).optional(),
-  password: z.string().min(1).optional(),
+  mode: z.enum(["none", "token", "password"]).optional().describe("how clients authenticate"),
+  token: z.string().min(1).optional().describe("shared token; OPENCLAW_GATEWAY_TOKEN wins (applied live)"),
+  password: z.string().min(1).optional().describe("shared password; OPENCLAW_GATEWAY_PASSWORD wins"),
   allowTailscale: z.boolean().optional(),
   rateLimit: z
     .strictObject({
@@ -31,9 +33,16 @@ const gatewayAuth = z.strictObject({
 });
 
 const gateway = z.strictObject({
-  mode: z.enum(["local", "remote"]).optional(),
-  port: port.optional(),
-  bind: bindMode.optional(),
+  mode: z
+    .enum(["local", "remote"])
+    .optional()
+    .describe("local runs the gateway here; it refuses to start unless local (or --allow-unconfigured)"),
+  port: port.optional().describe("WebSocket + HTTP port (default 18789; restart to apply)"),
+  bind: bindMode
+    .optional()
+    .describe(
+      "loopback (default), lan (0.0.0.0), tailnet, auto (lan in containers) or custom; restart to apply",
+    ),
   customBindHost: z
     .string()
     .refine((v) => isIP(v) === 4, "must be an IPv4 address")
@@ -59,7 +68,14 @@ const gateway = z.strictObject({
       transport: z.enum(["ssh", "direct"]).optional(),
     })
     .optional(),
-  reload: z.strictObject({ mode: z.enum(["hybrid", "hot", "restart", "off"]).optional() }).optional(),
+  reload: z
+    .strictObject({
+      mode: z
+        .enum(["hybrid", "hot", "restart", "off"])
+        .optional()
+        .describe("hybrid (default) watches openclaw.json and applies changes; off disables watching"),
+    })
+    .optional(),
   http: z
     .strictObject({
       endpoints: z
@@ -77,53 +93,149 @@ const gateway = z.strictObject({
   channelHealthCheckMinutes: z.number().int().min(0).optional(),
 });
 
-const logging = z.strictObject({
-  level: logLevel.optional(),
-  consoleLevel: logLevel.optional(),
-  file: z.string().min(1).optional(),
-  consoleStyle: z.enum(["pretty", "compact", "json"]).optional(),
-  redactSensitive: z.enum(["off", "tools"]).optional(),
+const logging = z
+  .strictObject({
+    level: logLevel.optional().describe("file log level"),
+    consoleLevel: logLevel.optional().describe("console log level"),
+    file: z.string().min(1).optional().describe("log file (default: daily files under <state dir>/logs)"),
+    consoleStyle: z.enum(["pretty", "compact", "json"]).optional(),
+    redactSensitive: z.enum(["off", "tools"]).optional(),
+  })
+  .describe("where and how much the gateway logs (applied live)");
+
+const meta = z
+  .strictObject({
+    lastTouchedVersion: z
+      .string()
+      .optional()
+      .describe("version that last wrote this file (stamped on write)"),
+    lastTouchedAt: z.string().optional().describe("when this file was last written (stamped on write)"),
+  })
+  .describe("written by the gateway and CLI on every config write");
+
+const resetPolicy = z.strictObject({
+  mode: z.enum(["manual", "daily", "idle"]).optional().describe("when a session starts afresh"),
+  atHour: z.number().int().min(0).max(23).optional().describe("daily reset hour (local time)"),
+  idleMinutes: positiveInt.optional().describe("reset after this many idle minutes"),
 });
 
-const meta = z.strictObject({
-  lastTouchedVersion: z.string().optional(),
-  lastTouchedAt: z.string().optional(),
+const session = z
+  .strictObject({
+    scope: z.enum(["per-sender", "global"]).optional(),
+    dmScope: z
+      .enum(["main", "per-peer", "per-channel-peer", "per-account-channel-peer"])
+      .optional()
+      .describe(
+        "how DMs map to sessions: main (all share one), per-peer, per-channel-peer, per-account-channel-peer",
+      ),
+    identityLinks: z
+      .record(z.string(), stringList)
+      .optional()
+      .describe('one person across channels: name → ["telegram:123", "discord:987"]'),
+    reset: resetPolicy.optional(),
+    resetByType: z
+      .strictObject({
+        direct: resetPolicy.optional(),
+        group: resetPolicy.optional(),
+        thread: resetPolicy.optional(),
+      })
+      .optional(),
+    resetByChannel: z.record(z.string(), resetPolicy).optional(),
+    resetTriggers: stringList.optional().describe("messages that start a new session (default /new, /reset)"),
+    store: z.string().optional(),
+    mainKey: z.string().optional(),
+    maintenance: looseRecord.optional(),
+    agentToAgent: looseRecord.optional(),
+    sendPolicy: looseRecord.optional(),
+    typingIntervalSeconds: positiveInt.optional(),
+  })
+  .describe("how conversations map to sessions and when they reset");
+
+const messages = z
+  .looseObject({
+    responsePrefix: z.string().optional(),
+    ackReaction: z.string().optional(),
+    ackReactionScope: z.enum(["group-mentions", "group-all", "direct", "all", "off", "none"]).optional(),
+    removeAckAfterReply: z.boolean().optional(),
+    queue: looseRecord.optional(),
+    inbound: looseRecord.optional(),
+    groupChat: z
+      .looseObject({ historyLimit: nonNegativeInt.optional(), mentionPatterns: stringList.optional() })
+      .optional(),
+    tts: looseRecord.optional(),
+  })
+  .describe("message handling: prefixes, reactions, queueing");
+
+const pluginEntry = z.strictObject({
+  enabled: z.boolean().optional(),
+  config: looseRecord.optional().describe("plugin settings; the plugin validates them"),
+  env: z.record(z.string(), z.string()).optional(),
+  apiKey: z.string().optional(),
+  hooks: looseRecord.optional(),
 });
+
+const plugins = z
+  .strictObject({
+    enabled: z.boolean().optional().describe("set false to load no plugins"),
+    allow: stringList.optional().describe("only these plugin ids may load"),
+    deny: stringList.optional().describe("these plugin ids never load"),
+    load: z.strictObject({ paths: stringList.optional().describe("extra plugin folders") }).optional(),
+    entries: z.record(z.string(), pluginEntry).optional().describe("per plugin id: { enabled, config }"),
+    slots: looseRecord.optional(),
+    installs: looseRecord.optional(),
+  })
+  .describe("plugins (voice-call and others)");
+
+const env = z
+  .object({
+    vars: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe("variables set when not already in the environment"),
+    shellEnv: z
+      .strictObject({ enabled: z.boolean().optional(), timeoutMs: positiveInt.optional() })
+      .optional(),
+  })
+  .catchall(z.string())
+  .describe("environment variables (only applied when not already set)");
+
+/** Sections the gateway does not act on yet: accepted as objects, validated by their owners later. */
+const loose = (what: string) => looseRecord.optional().describe(what);
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   meta: meta.optional(),
-  env: section.optional(),
-  wizard: section.optional(),
-  auth: section.optional(),
-  models: section.optional(),
-  agents: section.optional(),
-  bindings: z.array(z.unknown()).optional(),
-  channels: section.optional(),
-  commands: section.optional(),
-  session: section.optional(),
-  messages: section.optional(),
-  tools: section.optional(),
-  skills: section.optional(),
-  plugins: section.optional(),
-  hooks: section.optional(),
-  cron: section.optional(),
+  env: env.optional(),
+  wizard: loose("written by onboarding and doctor"),
+  auth: authSchema.optional(),
+  models: modelsSchema.optional(),
+  agents: agentsSchema.optional(),
+  bindings: z.array(bindingSchema).optional().describe("route messages to agents; most specific match wins"),
+  channels: channelsSchema.optional(),
+  commands: loose("chat /commands: { native, text, bash, config, restart, allowFrom }"),
+  session: session.optional(),
+  messages: messages.optional(),
+  tools: toolsSchema.optional(),
+  skills: loose("skills: { allowBundled, load, entries }"),
+  plugins: plugins.optional(),
+  hooks: loose("inbound webhooks: { enabled, token, path, mappings }"),
+  cron: loose("scheduled jobs: { enabled, maxConcurrentRuns, … }"),
   gateway: gateway.optional(),
   logging: logging.optional(),
-  ui: section.optional(),
-  secrets: section.optional(),
-  talk: section.optional(),
-  browser: section.optional(),
-  web: section.optional(),
-  update: section.optional(),
-  diagnostics: section.optional(),
-  memory: section.optional(),
-  audio: section.optional(),
-  approvals: section.optional(),
-  broadcast: section.optional(),
-  discovery: section.optional(),
-  canvasHost: section.optional(),
-  acp: section.optional(),
+  ui: loose("Control UI appearance"),
+  secrets: loose("secret providers for SecretRefs"),
+  talk: loose("Talk mode"),
+  browser: loose("browser tool"),
+  web: loose("WhatsApp Web transport settings"),
+  update: loose("self-update channel"),
+  diagnostics: loose("diagnostics"),
+  memory: loose("memory search"),
+  audio: loose("audio transcription"),
+  approvals: loose("exec approvals"),
+  broadcast: loose("broadcast groups"),
+  discovery: loose("LAN discovery (mDNS)"),
+  canvasHost: loose("canvas host"),
+  acp: loose("agent client protocol"),
 });
 
 export type OpenClawConfig = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
 import type { ConfigSnapshot } from "../config/load.js";
+import type { ConfigReloader } from "../config/reload.js";
 import type { AuthMode } from "./auth.js";
 
 /** What RPC methods and HTTP routes may know about the running gateway. */
@@ -14,4 +15,6 @@ export interface GatewayContext {
   readiness(): { ready: boolean; failing: string[] };
   clientCount(): number;
   logFile(): string | undefined;
+  /** Owns the running config and applies edits (config.* methods); absent in bare test contexts. */
+  readonly configReloader?: ConfigReloader;
 }

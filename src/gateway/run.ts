@@ -14,6 +14,7 @@ import {
   resolveStateDir,
   resolveUserPath,
 } from "../config/paths.js";
+import { createConfigReloader } from "../config/reload.js";
 import { BIND_MODES, type BindMode } from "../config/schema.js";
 import {
   closeLogging,
@@ -27,6 +28,7 @@ import { AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayA
 import type { GatewayContext } from "./context.js";
 import { controlUiRoute, defaultControlUiRoot } from "./control-ui.js";
 import { healthRoutes } from "./http.js";
+import { gatewayConfigApplier } from "./live-config.js";
 import { acquireGatewayLock, GatewayLockError } from "./lock.js";
 import { createMethodTable } from "./methods/index.js";
 import { formatWsUrl, resolveBindHosts } from "./net.js";
@@ -172,6 +174,13 @@ export async function runGateway(
   readiness.wait("gateway", "starting");
   const current = { snapshot, auth };
   const rateLimiter = new AuthRateLimiter({ ...DEFAULT_RATE_LIMIT, ...config.gateway?.auth?.rateLimit });
+  // Config edits (config.* RPC, hand edits of the file) swap `current` through this.
+  const configReloader = createConfigReloader({
+    initial: snapshot,
+    env,
+    log: createLogger("reload"),
+    apply: gatewayConfigApplier({ current, env, stateDir, cli: opts, rateLimiter }),
+  });
   const gateway: GatewayContext = {
     version: VERSION,
     pid: process.pid,
@@ -183,6 +192,7 @@ export async function runGateway(
     readiness: () => readiness.snapshot(),
     clientCount: () => server?.clientCount() ?? 0,
     logFile: currentLogFile,
+    configReloader,
   };
   const controlUi = config.gateway?.controlUi;
   const routes = [
@@ -227,6 +237,7 @@ export async function runGateway(
   for (const host of others) log.info(`listening on ${formatWsUrl(host, server.port)}`);
   readiness.done("gateway");
   log.info(`ready in ${Date.now() - startedAt} ms; log file: ${currentLogFile()}`);
+  configReloader.watch();
   if (auth.mode === "none") {
     log.warn(
       "no gateway token set: only clients on this machine can connect. Set OPENCLAW_GATEWAY_TOKEN before binding beyond loopback.",

@@ -1,0 +1,87 @@
+import { configEnvVars } from "./load.js";
+import type { OpenClawConfig } from "./schema.js";
+
+/**
+ * Where credentials come from, in one place. OpenClaw's rule: an environment
+ * variable wins over the same secret in openclaw.json, so rotating a Fly secret
+ * (`fly secrets set …`) takes effect without editing the file. Env tokens apply to a
+ * channel's default account only; named accounts carry their own token.
+ */
+
+/** Env variables holding a provider's API key, in order of preference. */
+export const providerEnvKeys: Readonly<Record<string, readonly string[]>> = {
+  anthropic: ["ANTHROPIC_API_KEY"],
+  openai: ["OPENAI_API_KEY"],
+  google: ["GOOGLE_API_KEY", "GEMINI_API_KEY"],
+  openrouter: ["OPENROUTER_API_KEY"],
+  groq: ["GROQ_API_KEY"],
+  mistral: ["MISTRAL_API_KEY"],
+  xai: ["XAI_API_KEY"],
+  deepseek: ["DEEPSEEK_API_KEY"],
+  minimax: ["MINIMAX_API_KEY"],
+};
+
+/** Env variable for each channel's default-account token, and the config key it overrides. */
+export const channelTokenSources = {
+  discord: { env: "DISCORD_BOT_TOKEN", key: "token" },
+  telegram: { env: "TELEGRAM_BOT_TOKEN", key: "botToken" },
+} as const;
+
+export type TokenChannel = keyof typeof channelTokenSources;
+
+export interface ResolvedSecret {
+  value: string | undefined;
+  /** Where it came from, for logs and doctor (never the value itself). */
+  source: string | undefined;
+}
+
+/** The process environment, with the config's `env` section filling gaps (never overriding). */
+function effectiveEnv(config: OpenClawConfig, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...configEnvVars(config), ...Object.fromEntries(Object.entries(env).filter(([, v]) => v)) };
+}
+
+function present(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== "";
+}
+
+/**
+ * A channel account's bot token: for the default account `DISCORD_BOT_TOKEN` /
+ * `TELEGRAM_BOT_TOKEN` first, then the config (`accounts.<id>` for named accounts).
+ */
+export function resolveChannelToken(
+  config: OpenClawConfig,
+  channel: TokenChannel,
+  env: NodeJS.ProcessEnv = process.env,
+  accountId = "default",
+): ResolvedSecret {
+  const { env: envName, key } = channelTokenSources[channel];
+  env = effectiveEnv(config, env);
+  const section = config.channels?.[channel] as Record<string, unknown> | undefined;
+  const accounts = section?.accounts as Record<string, Record<string, unknown>> | undefined;
+  const isDefault = accountId === "default";
+  if (isDefault && present(env[envName])) return { value: env[envName], source: `env ${envName}` };
+  const fromAccount = accounts?.[accountId]?.[key];
+  if (typeof fromAccount === "string" && present(fromAccount)) {
+    return { value: fromAccount, source: `channels.${channel}.accounts.${accountId}.${key}` };
+  }
+  const fromSection = section?.[key];
+  if (isDefault && typeof fromSection === "string" && present(fromSection)) {
+    return { value: fromSection, source: `channels.${channel}.${key}` };
+  }
+  return { value: undefined, source: undefined };
+}
+
+/** A provider's API key: its env variables first, then `models.providers.<id>.apiKey`. */
+export function resolveProviderApiKey(
+  config: OpenClawConfig,
+  provider: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedSecret {
+  env = effectiveEnv(config, env);
+  for (const name of providerEnvKeys[provider] ?? []) {
+    if (present(env[name])) return { value: env[name], source: `env ${name}` };
+  }
+  const fromConfig = config.models?.providers?.[provider]?.apiKey;
+  if (present(fromConfig)) return { value: fromConfig, source: `models.providers.${provider}.apiKey` };
+  return { value: undefined, source: undefined };
+}

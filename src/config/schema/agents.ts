@@ -1,0 +1,246 @@
+import { z } from "zod";
+import {
+  httpUrl,
+  looseRecord,
+  modelRef,
+  modelSelection,
+  nonNegativeInt,
+  positiveInt,
+  stringList,
+} from "./common.js";
+
+export const TOOL_PROFILES = ["minimal", "coding", "messaging", "full"] as const;
+
+/** Tool policy; the same shape at `tools` and at `agents.list[].tools`. */
+export const toolPolicyFields = {
+  profile: z
+    .enum(TOOL_PROFILES)
+    .optional()
+    .describe("base tool set: minimal, coding, messaging or full (all tools)"),
+  allow: stringList.optional().describe('tools or groups (group:fs…) to allow; "*" matches any'),
+  deny: stringList.optional().describe("tools or groups to deny; deny wins over allow"),
+  alsoAllow: stringList.optional(),
+  byProvider: z.record(z.string(), looseRecord).optional(),
+  elevated: looseRecord.optional().describe("elevated (host) exec: { enabled, allowFrom }"),
+};
+
+const agentModelEntry = z.strictObject({
+  alias: z.string().min(1).optional().describe("short name usable in /model and model refs"),
+  params: looseRecord.optional().describe("provider parameters (temperature, maxTokens, cacheRetention…)"),
+});
+
+const agentDefaults = z
+  .strictObject({
+    workspace: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("agent workspace folder (default ~/.openclaw/workspace)"),
+    model: modelSelection.optional(),
+    models: z
+      .record(modelRef, agentModelEntry)
+      .optional()
+      .describe("model catalogue by ref; also the allowlist for /model when set"),
+    imageModel: modelSelection.optional(),
+    pdfModel: modelSelection.optional(),
+    maxConcurrent: positiveInt
+      .optional()
+      .describe("agent runs in parallel across sessions (each session runs one at a time)"),
+    timeoutSeconds: positiveInt.optional().describe("longest an agent run may take"),
+    contextTokens: positiveInt.optional().describe("context window budget in tokens"),
+    mediaMaxMb: z.number().positive().optional(),
+    thinkingDefault: z.enum(["off", "minimal", "low", "medium", "high", "xhigh"]).optional(),
+    verboseDefault: z.enum(["off", "on", "full"]).optional(),
+    elevatedDefault: z.enum(["off", "on", "ask", "full"]).optional(),
+    skipBootstrap: z.boolean().optional().describe("do not create AGENTS.md, SOUL.md… in the workspace"),
+    bootstrapMaxChars: positiveInt.optional(),
+    bootstrapTotalMaxChars: positiveInt.optional(),
+    userTimezone: z.string().optional(),
+    timeFormat: z.enum(["auto", "12", "24"]).optional(),
+    typingMode: z.enum(["never", "instant", "thinking", "message"]).optional(),
+    blockStreamingDefault: z.enum(["off", "on"]).optional(),
+    heartbeat: looseRecord.optional().describe("periodic agent wake-ups: { every, target, prompt, … }"),
+    compaction: looseRecord.optional(),
+    contextPruning: looseRecord.optional(),
+    sandbox: looseRecord.optional(),
+    subagents: looseRecord.optional(),
+    cliBackends: looseRecord.optional(),
+    memorySearch: looseRecord.optional(),
+  })
+  .describe("settings every agent inherits");
+
+const agentEntry = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, "must be letters, digits, - or _ (at most 64)")
+    .describe("stable agent id used by bindings and session keys"),
+  default: z.boolean().optional().describe("the agent for messages no binding matches (first wins)"),
+  name: z.string().optional(),
+  workspace: z.string().min(1).optional(),
+  agentDir: z.string().min(1).optional().describe("where this agent's auth profiles and models live"),
+  model: modelSelection
+    .optional()
+    .describe("string overrides the primary only; { primary, fallbacks } overrides both"),
+  params: looseRecord.optional(),
+  identity: z
+    .strictObject({
+      name: z.string().optional(),
+      theme: z.string().optional(),
+      emoji: z.string().optional(),
+      avatar: z.string().optional(),
+    })
+    .optional(),
+  groupChat: z
+    .strictObject({
+      mentionPatterns: stringList.optional().describe("regexes that count as mentioning the agent"),
+      historyLimit: nonNegativeInt.optional(),
+    })
+    .optional(),
+  tools: z.strictObject(toolPolicyFields).optional(),
+  sandbox: looseRecord.optional(),
+  subagents: looseRecord.optional(),
+  heartbeat: looseRecord.optional(),
+  runtime: looseRecord.optional(),
+  skills: stringList.optional(),
+});
+
+export const agentsSchema = z
+  .strictObject({
+    defaults: agentDefaults.optional(),
+    list: z
+      .array(agentEntry)
+      .optional()
+      .describe("agents; without a list there is one agent, `main`")
+      .refine(
+        (list) => new Set(list?.map((a) => a.id)).size === (list?.length ?? 0),
+        "agent ids must be unique",
+      ),
+  })
+  .describe("agents: defaults and the list");
+
+const PEER_KINDS = ["direct", "group", "channel", "dm"] as const;
+
+export const bindingSchema = z.strictObject({
+  type: z.enum(["route", "acp"]).optional(),
+  agentId: z.string().min(1).describe("agent that handles matching messages"),
+  comment: z.string().optional(),
+  match: z
+    .strictObject({
+      channel: z.string().min(1).describe("channel id: discord, telegram, whatsapp, signal…"),
+      accountId: z.string().optional().describe('channel account ("*" any; omitted = default account)'),
+      peer: z
+        .strictObject({
+          kind: z
+            .enum(PEER_KINDS)
+            .transform((kind) => (kind === "dm" ? "direct" : kind))
+            .describe('direct, group or channel ("dm" is read as direct)'),
+          id: z.union([z.string().min(1), z.number()]).describe("peer id"),
+        })
+        .optional(),
+      guildId: z.string().optional().describe("Discord guild id"),
+      teamId: z.string().optional().describe("Slack/Teams team id"),
+      roles: stringList.optional(),
+    })
+    .describe("what a message must match; channel is required"),
+});
+
+const authProfile = z.strictObject({
+  provider: z.string().min(1).describe("provider id, e.g. anthropic"),
+  mode: z.enum(["api_key", "token", "oauth"]).describe("how this profile authenticates"),
+  email: z.string().optional(),
+});
+
+export const authSchema = z
+  .strictObject({
+    profiles: z
+      .record(z.string(), authProfile)
+      .optional()
+      .describe("auth profile metadata by id (provider:name); secrets live in auth-profiles.json"),
+    order: z.record(z.string(), stringList).optional().describe("profile rotation order per provider"),
+    cooldowns: z
+      .strictObject({
+        billingBackoffHours: z.number().positive().optional(),
+        billingBackoffHoursByProvider: z.record(z.string(), z.number().positive()).optional(),
+        billingMaxHours: z.number().positive().optional(),
+        failureWindowHours: z.number().positive().optional(),
+      })
+      .optional(),
+  })
+  .describe("model provider authentication profiles");
+
+export const MODEL_APIS = [
+  "openai-completions",
+  "openai-responses",
+  "anthropic-messages",
+  "google-generative-ai",
+] as const;
+
+const providerModel = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  api: z.enum(MODEL_APIS).optional(),
+  reasoning: z.boolean().optional(),
+  input: z.array(z.enum(["text", "image", "audio", "video", "document"])).optional(),
+  cost: z
+    .strictObject({
+      input: z.number().min(0).optional(),
+      output: z.number().min(0).optional(),
+      cacheRead: z.number().min(0).optional(),
+      cacheWrite: z.number().min(0).optional(),
+    })
+    .optional()
+    .describe("USD per million tokens"),
+  contextWindow: positiveInt.optional(),
+  maxTokens: positiveInt.optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  compat: looseRecord.optional(),
+});
+
+const provider = z.strictObject({
+  baseUrl: httpUrl.optional().describe("API base URL"),
+  apiKey: z.string().optional().describe("API key; the provider's env var (e.g. OPENAI_API_KEY) wins"),
+  api: z.enum(MODEL_APIS).optional().describe("wire API the endpoint speaks"),
+  auth: z.enum(["api-key", "oauth", "token", "none"]).optional(),
+  authHeader: z.boolean().optional(),
+  headers: z.record(z.string(), z.string()).optional().describe("extra HTTP headers"),
+  models: z.array(providerModel).optional().describe("models this provider serves"),
+});
+
+export const modelsSchema = z
+  .strictObject({
+    mode: z
+      .enum(["merge", "replace"])
+      .optional()
+      .describe("merge with the built-in catalogue (default) or replace it"),
+    providers: z.record(z.string(), provider).optional().describe("custom or overridden providers by id"),
+  })
+  .describe("model providers and catalogue");
+
+export const toolsSchema = z
+  .strictObject({
+    ...toolPolicyFields,
+    exec: z
+      .looseObject({
+        timeoutSec: positiveInt.optional().describe("longest a command may run (default 1800)"),
+        backgroundMs: nonNegativeInt.optional(),
+      })
+      .optional(),
+    web: z
+      .strictObject({
+        search: looseRecord.optional(),
+        fetch: z
+          .looseObject({
+            enabled: z.boolean().optional(),
+            maxChars: positiveInt.optional(),
+            timeoutSeconds: positiveInt.optional(),
+          })
+          .optional(),
+      })
+      .optional(),
+    media: looseRecord.optional(),
+    agentToAgent: looseRecord.optional(),
+    sessions: looseRecord.optional(),
+    loopDetection: looseRecord.optional(),
+    links: looseRecord.optional(),
+  })
+  .describe("which tools agents may use");

@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+/** Shared building blocks for the `openclaw.json` schema sections. */
+
+export const port = z.number().int().min(1).max(65535);
+export const positiveInt = z.number().int().min(1);
+export const nonNegativeInt = z.number().int().min(0);
+export const stringList = z.array(z.string());
+/** A section whose keys another module (or a plugin) validates itself. */
+export const looseRecord = z.record(z.string(), z.unknown());
+/** `provider/model`, e.g. `anthropic/claude-opus-4-6` (a bare name assumes anthropic). */
+export const modelRef = z.string().min(1).describe("model reference `provider/model`, or an alias");
+
+export const modelSelection = z
+  .union(
+    [
+      modelRef,
+      z.strictObject({
+        primary: modelRef.optional().describe("model tried first"),
+        fallbacks: z
+          .array(modelRef)
+          .optional()
+          .describe("models tried in order when the primary fails (auth, rate limit, timeout)"),
+      }),
+    ],
+    { error: "expected a model reference string or { primary, fallbacks }" },
+  )
+  .describe("a model reference, or { primary, fallbacks }");
+
+/** `true` / `false` / `"auto"`-style switches that OpenClaw accepts in several places. */
+export const boolOrAuto = z.union([z.boolean(), z.literal("auto")]);
+
+export const DM_POLICIES = ["pairing", "allowlist", "open", "disabled"] as const;
+export const GROUP_POLICIES = ["allowlist", "open", "disabled"] as const;
+
+export const dmPolicy = z
+  .enum(DM_POLICIES)
+  .describe(
+    'who may DM the bot: pairing (default; unknown senders get a code to approve), allowlist (only allowFrom), open (anyone; needs allowFrom to include "*"), disabled',
+  );
+export const groupPolicy = z
+  .enum(GROUP_POLICIES)
+  .describe("which groups the bot answers in: allowlist (default), open, disabled");
+export const allowFrom = z
+  .array(z.union([z.string(), z.number()]))
+  .describe('sender ids allowed to DM the bot; "*" allows everyone');
+export const replyToMode = z
+  .enum(["off", "first", "all"])
+  .describe("reply threading: off, first (reply to the first message only) or all");
+
+/**
+ * `dmPolicy: "open"` only makes sense when allowFrom says so explicitly: OpenClaw
+ * requires `allowFrom: ["*"]`, so an accidental "open" cannot expose the bot.
+ * Runs even when other keys of the object are invalid, so every problem is listed.
+ */
+export function requireWildcardForOpenDm<T extends z.ZodType>(schema: T): T {
+  return schema.refine(
+    (value: unknown) => {
+      const v = value as { dmPolicy?: unknown; allowFrom?: unknown };
+      return v.dmPolicy !== "open" || (Array.isArray(v.allowFrom) && v.allowFrom.includes("*"));
+    },
+    {
+      path: ["allowFrom"],
+      message: 'dmPolicy "open" requires allowFrom to include "*" (or use dmPolicy "allowlist")',
+      when: (payload) => typeof payload.value === "object" && payload.value !== null,
+    },
+  ) as unknown as T;
+}
+
+/** An http(s) URL; `localhost:4000` without a scheme is a common mistake zod would accept. */
+export const httpUrl = z.url({ protocol: /^https?$/ });

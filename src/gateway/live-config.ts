@@ -1,0 +1,42 @@
+import type { ConfigSnapshot } from "../config/load.js";
+import { resolveLogDir, resolveUserPath } from "../config/paths.js";
+import type { ReloadPlan } from "../config/reload.js";
+import { configureLogging, registerSecret } from "../infra/logger.js";
+import { type AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayAuth } from "./auth.js";
+
+export interface LiveConfigState {
+  snapshot: ConfigSnapshot;
+  auth: ResolvedAuth;
+}
+
+/**
+ * What the running gateway does with a new config snapshot: swap it in, re-resolve
+ * the shared secret (token rotation is live; an auth *mode* change waits for a
+ * restart, since clients connected under the old mode), re-apply logging and the
+ * auth rate limit. Settings in the plan's `restart` list stay as started.
+ */
+export function gatewayConfigApplier(deps: {
+  current: LiveConfigState;
+  env: NodeJS.ProcessEnv;
+  stateDir: string;
+  cli: { token?: string; password?: string; verbose?: boolean };
+  rateLimiter: AuthRateLimiter;
+}): (next: ConfigSnapshot, plan: ReloadPlan) => void {
+  return (next) => {
+    const { current, env, cli } = deps;
+    const auth = resolveGatewayAuth(next.config.gateway, env, cli);
+    registerSecret(auth.token);
+    registerSecret(auth.password);
+    current.auth = auth.mode === current.auth.mode ? auth : current.auth;
+    current.snapshot = next;
+    deps.rateLimiter.configure({ ...DEFAULT_RATE_LIMIT, ...next.config.gateway?.auth?.rateLimit });
+    const logging = next.config.logging;
+    configureLogging({
+      fileLevel: logging?.level ?? "info",
+      consoleLevel: cli.verbose ? "debug" : (logging?.consoleLevel ?? "info"),
+      ...(logging?.file
+        ? { file: resolveUserPath(logging.file, env) }
+        : { dir: resolveLogDir(deps.stateDir) }),
+    });
+  };
+}
