@@ -85,7 +85,6 @@ export function renderConfigDocs(): string {
     "`openclaw.json` lives in the state dir (`$OPENCLAW_STATE_DIR`, default `~/.openclaw`; override the file with",
     "`OPENCLAW_CONFIG_PATH`). It is JSON5: comments and trailing commas are fine. Every key is optional.",
     "",
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: documents the literal ${VAR} syntax
     "- `${VAR}` in any string is replaced by the environment variable (`$${VAR}` for a literal); a missing",
     "  variable is an error. `<state dir>/.env` is read without overriding the environment.",
     '- `{ "$include": "./part.json5" }` (or a list, deep-merged in order) pulls in another file relative to',

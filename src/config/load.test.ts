@@ -34,9 +34,9 @@ describe("loading openclaw.json", () => {
     expect(
       problemsOf(`{ gateway: { port: 70000, bind: "wide" }, logging: { level: 3 }, nope: true }`),
     ).toEqual([
-      "gateway.port: Too big: expected number to be <=65535 (got 70000)",
-      'gateway.bind: Invalid option: expected one of "loopback"|"lan"|"tailnet"|"auto"|"custom" (got "wide")',
-      'logging.level: Invalid option: expected one of "debug"|"info"|"warn"|"error" (got 3)',
+      "gateway.port: must be ≤ 65535 (got 70000)",
+      'gateway.bind: must be one of "loopback", "lan", "tailnet", "auto", "custom" (got "wide")',
+      'logging.level: must be one of "debug", "info", "warn", "error" (got 3)',
       "nope: unknown key",
     ]);
   });
