@@ -80,6 +80,7 @@ export class AgentRuntime {
   >();
   private readonly listeners = new Set<(e: RunEvent) => void>();
   private registryCache?: { config: RuntimeConfig; registry: ModelRegistry };
+  private seenConfig: RuntimeConfig;
 
   constructor(
     private readonly opts: {
@@ -88,18 +89,22 @@ export class AgentRuntime {
       sendMessage?: (target: { channel: string; to: string }, text: string) => Promise<void>;
     },
   ) {
+    this.seenConfig = opts.config();
     this.scheduler = new TurnScheduler(
-      opts.config().agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
+      this.seenConfig.agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
     );
   }
 
-  /** Applies a new config: concurrency now, providers and agents from the next turn. */
-  configChanged(): void {
-    this.scheduler.setMaxConcurrent(
-      this.opts.config().agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
-    );
+  /**
+   * Picks up a reloaded config (a new snapshot object): concurrency at once,
+   * providers and agent settings from the next turn.
+   */
+  private syncConfig(): void {
+    const config = this.opts.config();
+    if (config === this.seenConfig) return;
+    this.seenConfig = config;
+    this.scheduler.setMaxConcurrent(config.agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
     this.failovers.clear();
-    this.registryCache = undefined;
   }
 
   onRunEvent(listener: (e: RunEvent) => void): () => void {
@@ -149,6 +154,7 @@ export class AgentRuntime {
    * answered without a model; a repeated idempotency key returns the first run.
    */
   send(req: ChatRequest): RunHandle {
+    this.syncConfig();
     const sessionKey = this.canonicalSessionKey(req.sessionKey);
     if (req.idempotencyKey) {
       this.pruneIdempotency();

@@ -1,6 +1,7 @@
 import { loadConfig } from "../config/load.js";
-import { resolveConfigPath, resolveGatewayPort, resolveStateDir } from "../config/paths.js";
+import { resolveConfigPath, resolveGatewayPort, resolveLockPath, resolveStateDir } from "../config/paths.js";
 import { GatewayClient, GatewayResponseError, GatewayTransportError } from "../gateway/client.js";
+import { inspectGatewayLock } from "../gateway/lock.js";
 
 export interface ClientFlags {
   url?: string;
@@ -12,17 +13,24 @@ export interface ClientFlags {
 
 /**
  * Connects to the gateway as the CLI. Without `--url` it targets the local gateway
- * (port and token from env and openclaw.json, the same rules the gateway uses);
+ * (port from OPENCLAW_GATEWAY_PORT, else the running gateway's lock file, else
+ * openclaw.json; token by the same rules the gateway uses);
  * with `--url` credentials must be passed explicitly or via `gateway.remote`.
  */
 export async function connectFromCli(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env) {
   const stateDir = resolveStateDir(env);
-  const { config } = await loadConfig(resolveConfigPath(env, stateDir), env).catch(() => ({
+  const configPath = resolveConfigPath(env, stateDir);
+  const { config } = await loadConfig(configPath, env).catch(() => ({
     config: {} as never,
   }));
   const gateway = (config as { gateway?: import("../config/schema.js").GatewayConfig }).gateway;
   const remote = flags.url !== undefined;
-  const url = flags.url ?? `ws://127.0.0.1:${resolveGatewayPort({ env, configPort: gateway?.port })}`;
+  // The running gateway's lock records the port it really bound (`--port 0`, `--port` overrides).
+  const lock = env.OPENCLAW_GATEWAY_PORT
+    ? undefined
+    : await inspectGatewayLock(resolveLockPath(stateDir, configPath));
+  const port = (lock?.alive && lock.owner?.port) || resolveGatewayPort({ env, configPort: gateway?.port });
+  const url = flags.url ?? `ws://127.0.0.1:${port}`;
   const token =
     flags.token ?? (remote ? gateway?.remote?.token : env.OPENCLAW_GATEWAY_TOKEN || gateway?.auth?.token);
   const password =

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
+import { registerAgentCommands } from "./agent.js";
 import { registerConfigCommands } from "./config.js";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerRpcCommands } from "./rpc-commands.js";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerRpcCommands(program, gateway);
   registerConfigCommands(program);
   registerDoctorCommand(program);
+  registerAgentCommands(program);
   return program;
 }
 

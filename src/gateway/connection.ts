@@ -5,6 +5,7 @@ import type { Logger } from "../infra/logger.js";
 import { AUTH_FAILURE_MESSAGES, type AuthRateLimiter, checkSharedSecret, type ResolvedAuth } from "./auth.js";
 import type { GatewayContext } from "./context.js";
 import { hasScope, type MethodDefinition } from "./methods/index.js";
+import { isTwoStage } from "./methods/types.js";
 import {
   type ConnectParams,
   connectParamsSchema,
@@ -86,9 +87,10 @@ export class Connection {
     return this.id.slice(0, 8);
   }
 
-  /** Pushes an event with this connection's next `seq`. */
-  sendEvent(event: string, payload?: unknown): void {
+  /** Pushes an event with this connection's next `seq`; skipped when the client lacks `scope`. */
+  sendEvent(event: string, payload?: unknown, scope?: OperatorScope): void {
     if (this.state !== "ready") return;
+    if (scope && !hasScope(this.scopes, scope)) return;
     this.sendRaw({ type: "event", event, payload, seq: this.seq++ });
   }
 
@@ -296,18 +298,27 @@ export class Connection {
         connId: this.id,
         scopes: this.scopes,
       });
-      this.respond(id, { ok: true, payload });
-    } catch (err) {
-      if (err instanceof GatewayRequestError) {
-        this.respond(id, { ok: false, error: err.toShape() });
+      if (!isTwoStage(payload)) {
+        this.respond(id, { ok: true, payload });
         return;
       }
-      this.host.log.error(`method ${method} failed: ${(err as Error).stack ?? String(err)}`);
-      this.respond(id, {
-        ok: false,
-        error: { code: ErrorCodes.UNAVAILABLE, message: `${method} failed: internal error` },
-      });
+      this.respond(id, { ok: true, payload: payload.accepted });
+      this.respond(id, { ok: true, payload: await payload.final() });
+    } catch (err) {
+      this.respondError(id, method, err);
     }
+  }
+
+  private respondError(id: string, method: string, err: unknown): void {
+    if (err instanceof GatewayRequestError) {
+      this.respond(id, { ok: false, error: err.toShape() });
+      return;
+    }
+    this.host.log.error(`method ${method} failed: ${(err as Error).stack ?? String(err)}`);
+    this.respond(id, {
+      ok: false,
+      error: { code: ErrorCodes.UNAVAILABLE, message: `${method} failed: internal error` },
+    });
   }
 }
 

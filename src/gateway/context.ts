@@ -1,3 +1,4 @@
+import type { AgentRuntime } from "../agents/runtime.js";
 import type { ConfigSnapshot } from "../config/load.js";
 import type { ConfigReloader } from "../config/reload.js";
 import type { AuthMode } from "./auth.js";
@@ -17,4 +18,6 @@ export interface GatewayContext {
   logFile(): string | undefined;
   /** Owns the running config and applies edits (config.* methods); absent in bare test contexts. */
   readonly configReloader?: ConfigReloader;
+  /** Agents, sessions and chat (chat.*, sessions.*, models.list); absent in bare test contexts. */
+  readonly agents?: AgentRuntime;
 }

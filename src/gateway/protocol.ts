@@ -32,7 +32,7 @@ export const ErrorCodes = {
 } as const;
 
 /** Events this gateway emits (advertised in `hello-ok.features.events`). */
-export const GATEWAY_EVENTS = ["connect.challenge", "tick", "shutdown"] as const;
+export const GATEWAY_EVENTS = ["connect.challenge", "tick", "shutdown", "chat", "agent"] as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 export interface ErrorShape {

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { AgentRuntime, type RuntimeConfig } from "../agents/runtime.js";
 import {
   ConfigError,
   type ConfigSnapshot,
@@ -25,6 +26,7 @@ import {
 } from "../infra/logger.js";
 import { VERSION } from "../version.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayAuth } from "./auth.js";
+import { createChatEventBridge } from "./chat-events.js";
 import type { GatewayContext } from "./context.js";
 import { controlUiRoute, defaultControlUiRoot } from "./control-ui.js";
 import { healthRoutes } from "./http.js";
@@ -181,6 +183,7 @@ export async function runGateway(
     log: createLogger("reload"),
     apply: gatewayConfigApplier({ current, env, stateDir, cli: opts, rateLimiter }),
   });
+  const agents = new AgentRuntime({ stateDir, config: () => current.snapshot.config as RuntimeConfig });
   const gateway: GatewayContext = {
     version: VERSION,
     pid: process.pid,
@@ -193,6 +196,7 @@ export async function runGateway(
     clientCount: () => server?.clientCount() ?? 0,
     logFile: currentLogFile,
     configReloader,
+    agents,
   };
   const controlUi = config.gateway?.controlUi;
   const routes = [
@@ -227,6 +231,7 @@ export async function runGateway(
     }
     return refuse(`Gateway failed to start: cannot listen on ${url}: ${(err as Error).message}`);
   }
+  agents.onRunEvent(createChatEventBridge(server.broadcast));
   // Handlers first: a supervisor may signal us the moment it sees the listening line.
   installShutdown(server, lock);
   await lock.setPort(server.port);

@@ -7,7 +7,7 @@ import { CloseCodes, Connection, type ConnectionHost } from "./connection.js";
 import type { GatewayContext } from "./context.js";
 import { createHttpHandler, type HttpRoute } from "./http.js";
 import type { MethodDefinition } from "./methods/index.js";
-import { MAX_PAYLOAD, TICK_INTERVAL_MS } from "./protocol.js";
+import { MAX_PAYLOAD, type OperatorScope, TICK_INTERVAL_MS } from "./protocol.js";
 
 /** Sockets that have not finished `connect` yet, per remote address: caps handshake floods. */
 const MAX_PENDING_SOCKETS_PER_ADDRESS = 32;
@@ -31,7 +31,8 @@ export interface GatewayServer {
   readonly port: number;
   readonly hosts: readonly string[];
   clientCount(): number;
-  broadcast(event: string, payload?: unknown): void;
+  /** Sends an event to every connected client (only those holding `scope`, when given). */
+  broadcast(event: string, payload?: unknown, scope?: OperatorScope): void;
   /** Stops accepting, tells clients why (`shutdown` event, close 1012) and waits for sockets. */
   close(reason: string): Promise<void>;
 }
@@ -119,8 +120,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const tick = setInterval(() => broadcast("tick", { ts: Date.now() }), TICK_INTERVAL_MS);
   tick.unref();
 
-  function broadcast(event: string, payload?: unknown): void {
-    for (const conn of clients) conn.sendEvent(event, payload);
+  function broadcast(event: string, payload?: unknown, scope?: OperatorScope): void {
+    for (const conn of clients) conn.sendEvent(event, payload, scope);
   }
 
   let closing: Promise<void> | undefined;

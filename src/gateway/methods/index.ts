@@ -1,4 +1,5 @@
 import type { OperatorScope } from "../protocol.js";
+import { chatMethods } from "./chat.js";
 import { configMethods } from "./config.js";
 import { healthMethods } from "./health.js";
 import { logMethods } from "./logs.js";
@@ -8,7 +9,7 @@ export type { MethodCall, MethodDefinition } from "./types.js";
 
 /** Every RPC method the gateway serves; `hello-ok.features.methods` is derived from it. */
 export function createMethodTable(): Map<string, MethodDefinition> {
-  return new Map(Object.entries({ ...healthMethods, ...logMethods, ...configMethods }));
+  return new Map(Object.entries({ ...healthMethods, ...logMethods, ...configMethods, ...chatMethods }));
 }
 
 /** `operator.admin` grants everything; `operator.write` also grants read-scoped methods. */

@@ -19,3 +19,20 @@ export interface MethodDefinition<P = unknown> {
 export function defineMethod<P>(def: MethodDefinition<P>): MethodDefinition<unknown> {
   return def as MethodDefinition<unknown>;
 }
+
+/** A first answer now and a second, final one under the same request id later (OpenClaw's `agent`). */
+export interface TwoStageResult {
+  readonly [TWO_STAGE]: true;
+  accepted: unknown;
+  final: () => Promise<unknown>;
+}
+
+const TWO_STAGE = Symbol("twoStage");
+
+export function twoStage(accepted: unknown, final: () => Promise<unknown>): TwoStageResult {
+  return { [TWO_STAGE]: true, accepted, final };
+}
+
+export function isTwoStage(value: unknown): value is TwoStageResult {
+  return typeof value === "object" && value !== null && TWO_STAGE in value;
+}

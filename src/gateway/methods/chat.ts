@@ -1,0 +1,163 @@
+import { z } from "zod";
+import type { AgentRuntime } from "../../agents/runtime.js";
+import type { GatewayContext } from "../context.js";
+import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { defineMethod, twoStage } from "./types.js";
+
+/**
+ * Chat over the gateway, as OpenClaw's WebChat and Control UI use it: `chat.send`
+ * acknowledges at once with a runId and streams `chat` events; the same
+ * idempotencyKey never runs twice. Sessions and models alongside.
+ */
+
+export function agentsOf(gateway: GatewayContext): AgentRuntime {
+  if (!gateway.agents) throw new GatewayRequestError(ErrorCodes.UNAVAILABLE, "agents are not available");
+  return gateway.agents;
+}
+
+const sessionKey = z.string().min(1).max(512);
+const idempotencyKey = z.string().min(1).max(256);
+
+const attachment = z.object({
+  type: z.string().optional(),
+  mimeType: z.string().optional(),
+  content: z.string().optional(),
+  data: z.string().optional(),
+  fileName: z.string().optional(),
+});
+
+/** Images among the attachments, as base64 data the model can take. */
+function images(attachments: z.infer<typeof attachment>[] | undefined) {
+  return (attachments ?? [])
+    .filter((a) => (a.mimeType ?? "").startsWith("image/") && (a.content ?? a.data))
+    .map((a) => ({ data: (a.content ?? a.data)!, mimeType: a.mimeType! }));
+}
+
+export const chatMethods = {
+  "chat.send": defineMethod({
+    scope: "operator.write",
+    params: z.object({
+      sessionKey,
+      message: z.string().max(200_000),
+      idempotencyKey,
+      attachments: z.array(attachment).max(16).optional(),
+      thinking: z.string().optional(),
+      deliver: z.boolean().optional(),
+      timeoutMs: z.number().int().optional(),
+    }),
+    handle: (p, { gateway }) => {
+      const run = agentsOf(gateway).send({
+        sessionKey: p.sessionKey,
+        text: p.message,
+        images: images(p.attachments),
+        idempotencyKey: p.idempotencyKey,
+      });
+      return { runId: run.runId, sessionKey: run.sessionKey, status: run.status };
+    },
+  }),
+  "chat.history": defineMethod({
+    scope: "operator.read",
+    params: z.object({ sessionKey, limit: z.number().int().min(1).max(1000).optional() }),
+    handle: async (p, { gateway }) => {
+      const agents = agentsOf(gateway);
+      const key = agents.canonicalSessionKey(p.sessionKey);
+      const store = await agents.store(agents.agentFor(key).id);
+      const entry = store.get(key);
+      if (!entry) return { sessionKey: key, sessionId: null, messages: [] };
+      const entries = await store.transcript(entry.sessionId).messages();
+      const messages = entries
+        .slice(-(p.limit ?? 200))
+        .map((e) => ({ ...e.message, id: e.id, timestamp: e.timestamp }));
+      return { sessionKey: key, sessionId: entry.sessionId, messages };
+    },
+  }),
+  "chat.abort": defineMethod({
+    scope: "operator.write",
+    params: z.object({ sessionKey, runId: z.string().optional() }),
+    handle: (p, { gateway }) => ({ ok: true, aborted: agentsOf(gateway).abort(p.sessionKey, p.runId) }),
+  }),
+  agent: defineMethod({
+    scope: "operator.write",
+    params: z.object({
+      message: z.string().max(200_000),
+      idempotencyKey,
+      agentId: z.string().optional(),
+      sessionKey: sessionKey.optional(),
+      timeout: z.number().optional(),
+      deliver: z.boolean().optional(),
+      channel: z.string().optional(),
+      to: z.string().optional(),
+    }),
+    handle: (p, { gateway }) => {
+      const agents = agentsOf(gateway);
+      const key = p.sessionKey ?? (p.agentId ? `agent:${p.agentId}:main` : "main");
+      const run = agents.send({ sessionKey: key, text: p.message, idempotencyKey: p.idempotencyKey });
+      const acceptedAt = Date.now();
+      // OpenClaw's two-stage answer: `accepted` now, the outcome under the same id when the run ends.
+      return twoStage({ runId: run.runId, status: "accepted", acceptedAt }, async () => {
+        const outcome = await run.done;
+        return {
+          runId: run.runId,
+          status: outcome.status,
+          text: outcome.text,
+          acceptedAt,
+          endedAt: Date.now(),
+        };
+      });
+    },
+  }),
+  "sessions.list": defineMethod({
+    scope: "operator.read",
+    params: z
+      .object({ agentId: z.string().optional(), limit: z.number().int().min(1).max(5000).optional() })
+      .optional(),
+    handle: async (p, { gateway }) => {
+      const agents = agentsOf(gateway);
+      const store = await agents.store(p?.agentId ?? agents.defaultAgentId());
+      const sessions = store
+        .list()
+        .slice(0, p?.limit ?? 500)
+        .map(([key, entry]) => ({ key, ...entry }));
+      return { agentId: p?.agentId ?? agents.defaultAgentId(), count: sessions.length, sessions };
+    },
+  }),
+  "sessions.reset": defineMethod({
+    scope: "operator.admin",
+    params: z.object({ key: sessionKey }),
+    handle: async (p, { gateway }) => {
+      const agents = agentsOf(gateway);
+      const key = agents.canonicalSessionKey(p.key);
+      const entry = await (await agents.store(agents.agentFor(key).id)).reset(key);
+      return { ok: true, key, sessionId: entry.sessionId };
+    },
+  }),
+  "sessions.delete": defineMethod({
+    scope: "operator.admin",
+    params: z.object({ key: sessionKey }),
+    handle: async (p, { gateway }) => {
+      const agents = agentsOf(gateway);
+      const key = agents.canonicalSessionKey(p.key);
+      const deleted = await (await agents.store(agents.agentFor(key).id)).delete(key);
+      return { ok: true, key, deleted };
+    },
+  }),
+  "models.list": defineMethod({
+    scope: "operator.read",
+    params: z.object({ view: z.enum(["default", "configured", "all"]).optional() }).optional(),
+    handle: (_p, { gateway }) => {
+      const registry = agentsOf(gateway).registry();
+      const chain = new Set(registry.defaultChain().map((r) => `${r.provider}/${r.model}`));
+      const models = registry.list().map((m) => ({
+        id: `${m.ref.provider}/${m.ref.model}`,
+        provider: m.ref.provider,
+        model: m.ref.model,
+        api: m.api,
+        contextWindow: m.contextWindow,
+        input: m.input,
+        inDefaultChain: chain.has(`${m.ref.provider}/${m.ref.model}`),
+        hasKey: registry.credentials(m.ref.provider).length > 0,
+      }));
+      return { models, defaultChain: [...chain] };
+    },
+  }),
+};
