@@ -12,6 +12,7 @@ import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { discordRestOnFetch } from "../scripts/discord-rest-web.mjs";
 import { median, memoryMb, parseArgs, stop } from "./lib.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -43,6 +44,7 @@ await build({
   minify: true,
   keepNames: true,
   logLevel: "warning",
+  plugins: [discordRestOnFetch],
 });
 const { startFakeDiscord } = await import(pathToFileURL(path.join(work, "fake.js")).href);
 const fake = await startFakeDiscord({

@@ -4,6 +4,7 @@
 import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { build } from "esbuild";
+import { discordRestOnFetch } from "./discord-rest-web.mjs";
 
 /**
  * zod re-exports every one of its ~50 message locales (`z.locales`), which we never
@@ -47,7 +48,7 @@ await build({
     js: '#!/usr/bin/env node\nimport { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
   },
   define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, discordRestOnFetch],
   minify: process.env.OPENCLAW_BUILD_MINIFY !== "0",
   keepNames: true,
   logLevel: "warning",
