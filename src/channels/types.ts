@@ -70,8 +70,9 @@ export interface ChannelStatus {
 export interface ChannelAdapter {
   readonly id: string;
   /**
-   * Connects. Resolves once connected, or once the channel gave up (state `error`, e.g.
-   * a rejected token); never rejects for remote failures, so the gateway stays up.
+   * Connects. Resolves once connected, once the channel gave up (state `error`, e.g. a
+   * rejected token), or after a first failed attempt (state `connecting`: it keeps
+   * trying in the background). Never rejects for remote failures: the gateway stays up.
    */
   start(): Promise<void>;
   stop(): Promise<void>;

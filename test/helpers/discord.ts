@@ -3,7 +3,12 @@
 import { createDiscordChannel, type DiscordChannelOptions } from "../../src/channels/discord/index.js";
 import type { ChannelAdapter, InboundMessage } from "../../src/channels/types.js";
 import { onLogRecord } from "../../src/infra/logger.js";
-import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from "../fakes/discord/index.js";
+import {
+  type FakeDiscord,
+  type FakeDiscordOptions,
+  type Injection,
+  startFakeDiscord,
+} from "../fakes/discord/index.js";
 
 export const GUILD = {
   id: "1100000000000000001",
@@ -49,10 +54,11 @@ export interface Harness {
 }
 
 export async function startHarness(
-  fakeOptions: FakeDiscordOptions = {},
+  fakeOptions: FakeDiscordOptions & { failFirst?: Injection } = {},
   channelOptions: Partial<DiscordChannelOptions> = {},
 ): Promise<Harness> {
   const fake = await startFakeDiscord({ guilds: [GUILD], ...fakeOptions });
+  if (fakeOptions.failFirst) fake.failNext(fakeOptions.failFirst);
   const logs: Harness["logs"] = [];
   const unsubscribe = onLogRecord((r) => {
     if (r.subsystem === "discord") logs.push({ level: r.level, msg: r.msg });

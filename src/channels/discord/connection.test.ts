@@ -61,6 +61,14 @@ describe("discord channel: connecting", () => {
     expect(h.fake.requests.every((r) => !r.authorized && r.status === 401)).toBe(true);
   });
 
+  it("keeps trying when Discord is unreachable at start, without blocking start()", async () => {
+    h = await startHarness({ failFirst: { path: "/gateway/bot", status: 503 } });
+    expect(h.channel.status()).toMatchObject({ state: "connecting", connected: false });
+    expect(h.channel.status().lastError).toMatch(/cannot reach Discord/);
+    await expect.poll(() => h!.channel.status().state, { timeout: 10_000 }).toBe("ready");
+    expect(h.channel.status().lastError).toBeUndefined();
+  });
+
   it("resumes after a dropped connection: missed and later messages arrive, no new IDENTIFY", async () => {
     h = await startHarness();
     const resumed = h.fake.nextFrame(Op.Resume);

@@ -34,7 +34,7 @@ export interface ConnectionHooks extends ChannelAdapterHooks {
 }
 
 export interface DiscordConnection {
-  /** Settles once ready or failed for good (never rejects). */
+  /** Settles once ready, failed for good, or after a first failed attempt (never rejects). */
   started: Promise<void>;
   send(out: OutboundMessage): Promise<{ messageIds: string[] }>;
   sendTyping: ReturnType<typeof createSender>["sendTyping"];
@@ -95,8 +95,8 @@ export function connectDiscord(settings: DiscordSettings, hooks: ConnectionHooks
           botId: bot.id,
           botName: bot.name,
           guildCount: guilds.size,
+          lastError: undefined,
         });
-        setStatus({ lastError: undefined });
         settle();
         return;
       case GatewayDispatchEvents.Resumed:
@@ -162,6 +162,7 @@ export function connectDiscord(settings: DiscordSettings, hooks: ConnectionHooks
         const reason = `cannot reach Discord at ${settings.apiBaseUrl}: ${(err as Error).message}`;
         log.warn(`${reason}; retrying in ${Math.round(delay / 1000)} s`);
         setStatus({ state: "connecting", connected: false, lastError: reason });
+        settle(); // start() returns; connecting goes on in the background.
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

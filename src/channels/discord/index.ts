@@ -2,7 +2,7 @@
  * The Discord channel. This module is light on purpose: the Discord library is loaded
  * by `start()` (dynamic import), so a gateway without Discord configured never loads it.
  */
-import { createLogger } from "../../infra/logger.js";
+import { createLogger, registerSecret } from "../../infra/logger.js";
 import type { ChannelAdapter, ChannelAdapterHooks, ChannelStatus } from "../types.js";
 import type { DiscordConnection } from "./connection.js";
 
@@ -36,9 +36,11 @@ export interface DiscordSettings {
 
 export function createDiscordChannel(options: DiscordChannelOptions): ChannelAdapter {
   const settings = resolveSettings(options);
+  registerSecret(settings.token);
   const log = createLogger("discord");
   const status: ChannelStatus = { state: "stopped", connected: false };
   let connection: DiscordConnection | undefined;
+  let starting: Promise<void> | undefined;
 
   const connected = () => {
     if (!connection) throw new Error("discord channel is not started: call start() before sending");
@@ -47,20 +49,24 @@ export function createDiscordChannel(options: DiscordChannelOptions): ChannelAda
 
   return {
     id: "discord",
-    async start() {
-      if (connection) return;
-      Object.assign(status, { state: "connecting", connected: false, lastError: undefined });
-      const { connectDiscord } = await import("./connection.js");
-      connection = connectDiscord(settings, {
-        log,
-        onMessage: options.onMessage,
-        setStatus: (patch) => Object.assign(status, patch),
-      });
-      await connection.started;
+    start() {
+      starting ??= (async () => {
+        Object.assign(status, { state: "connecting", connected: false, lastError: undefined });
+        const { connectDiscord } = await import("./connection.js");
+        connection = connectDiscord(settings, {
+          log,
+          onMessage: options.onMessage,
+          setStatus: (patch) => Object.assign(status, patch),
+        });
+        await connection.started;
+      })();
+      return starting;
     },
     async stop() {
+      await starting?.catch(() => {});
       const closing = connection;
       connection = undefined;
+      starting = undefined;
       await closing?.stop();
       Object.assign(status, { state: "stopped", connected: false });
     },
