@@ -45,6 +45,13 @@ describe("chunkText", () => {
     expect(chunks.join("\n")).toBe(text);
   });
 
+  it("counts the closing fence it adds against maxLinesPerMessage", () => {
+    const code = Array.from({ length: 24 }, (_, i) => `const value${i} = ${i};`).join("\n");
+    const chunks = chunkText(`intro\n\n\`\`\`ts\n${code}\n\`\`\`\n\nend`, { limit: 2000, maxLines: 17 });
+    for (const c of chunks) expect(c.split("\n").length).toBeLessThanOrEqual(17);
+    expect(chunks.join("\n").match(/const value\d+/g)).toHaveLength(24);
+  });
+
   it("hard-cuts a single run longer than the limit", () => {
     const chunks = chunkText("x".repeat(50), { limit: 20 });
     expect(chunks.join("")).toBe("x".repeat(50));

@@ -21,6 +21,12 @@ export function chunkText(text: string, opts: { limit: number; maxLines?: number
     // Room for a closing fence we may have to append.
     const budget = limit - 4;
     let cut = findCut(body, budget, maxLines, reopen.length);
+    // The closing fence we append takes a line of its own: keep one free for it.
+    if (maxLines > 2 && openFence(body.slice(0, cut)) !== undefined) {
+      if (countLines(body.slice(0, cut).replace(/\s+$/, "")) >= maxLines) {
+        cut = findCut(body, budget, maxLines - 1, reopen.length);
+      }
+    }
     if (cut <= reopen.length) {
       // No room for any content after the reopened fence (tiny maxLines): go on without it.
       reopen = "";

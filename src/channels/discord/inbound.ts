@@ -1,0 +1,124 @@
+/**
+ * Discord MESSAGE_CREATE → InboundMessage. Knows which channels are threads from what
+ * the gateway told us (GUILD_CREATE, CHANNEL_*, THREAD_*), asking REST only on a miss.
+ */
+import type {
+  APIChannel,
+  APIGuildMember,
+  GatewayGuildCreateDispatchData,
+  GatewayMessageCreateDispatchData,
+} from "@discordjs/core";
+import type { InboundMessage } from "../types.js";
+
+// Discord's numeric enums, inlined so this module loads none of the library at runtime.
+const MessageType = { Default: 0, Reply: 19 } as const;
+const ChannelType = { GroupDM: 3, AnnouncementThread: 10, PublicThread: 11, PrivateThread: 12 } as const;
+
+export interface ChannelInfo {
+  type: number;
+  parentId?: string;
+  guildId?: string;
+}
+
+export interface InboundMapperDeps {
+  accountId: string;
+  botId(): string | undefined;
+  /** REST look-up for a channel the gateway has not told us about. */
+  fetchChannel(id: string): Promise<APIChannel>;
+  /** Called with the DM channel of every user who writes to the bot (to answer there). */
+  rememberDmChannel(userId: string, channelId: string): void;
+}
+
+export function createInboundMapper(deps: InboundMapperDeps) {
+  const channels = new Map<string, ChannelInfo>();
+  /** Role ids the bot holds, per guild: a mention of one of them mentions the bot. */
+  const botRoles = new Map<string, Set<string>>();
+
+  function learnChannel(
+    channel: Pick<APIChannel, "id" | "type"> & { parent_id?: string | null; guild_id?: string },
+  ) {
+    channels.set(channel.id, {
+      type: channel.type,
+      ...(channel.parent_id ? { parentId: channel.parent_id } : {}),
+      ...(channel.guild_id ? { guildId: channel.guild_id } : {}),
+    });
+  }
+
+  function learnGuild(guild: GatewayGuildCreateDispatchData): void {
+    for (const c of [...(guild.channels ?? []), ...(guild.threads ?? [])])
+      learnChannel({ ...c, guild_id: guild.id });
+    const self = guild.members?.find((m: APIGuildMember) => m.user?.id === deps.botId());
+    if (self) botRoles.set(guild.id, new Set(self.roles));
+  }
+
+  async function channelInfo(id: string): Promise<ChannelInfo | undefined> {
+    const known = channels.get(id);
+    if (known) return known;
+    try {
+      learnChannel((await deps.fetchChannel(id)) as APIChannel & { parent_id?: string | null });
+    } catch {
+      return undefined; // Without details we treat it as a plain channel.
+    }
+    return channels.get(id);
+  }
+
+  function mentionsBot(message: GatewayMessageCreateDispatchData, botId: string): boolean {
+    if (message.mentions.some((u) => u.id === botId)) return true;
+    const roles = message.guild_id ? botRoles.get(message.guild_id) : undefined;
+    return roles !== undefined && message.mention_roles.some((r) => roles.has(r));
+  }
+
+  /** Maps a message the bot should see; undefined for its own and for system messages. */
+  async function toInbound(message: GatewayMessageCreateDispatchData): Promise<InboundMessage | undefined> {
+    const botId = deps.botId();
+    if (!botId || message.author.id === botId) return undefined;
+    if (message.type !== MessageType.Default && message.type !== MessageType.Reply) return undefined;
+    const base = {
+      channel: "discord",
+      accountId: deps.accountId,
+      messageId: message.id,
+      sender: {
+        id: message.author.id,
+        name: message.member?.nick ?? message.author.global_name ?? message.author.username,
+        isBot: message.author.bot === true,
+      },
+      text: message.content,
+      mentionsBot: mentionsBot(message, botId),
+      attachments: message.attachments.map((a) => ({
+        url: a.url,
+        name: a.filename,
+        ...(a.content_type ? { contentType: a.content_type } : {}),
+        size: a.size,
+      })),
+      ...(message.message_reference?.message_id && message.type === MessageType.Reply
+        ? { replyToMessageId: message.message_reference.message_id }
+        : {}),
+      timestamp: Date.parse(message.timestamp),
+    };
+    if (!message.guild_id) {
+      const info = channels.get(message.channel_id);
+      if (info?.type === ChannelType.GroupDM) {
+        return { ...base, chatType: "group", peer: { kind: "group", id: message.channel_id } };
+      }
+      deps.rememberDmChannel(message.author.id, message.channel_id);
+      return { ...base, chatType: "direct", peer: { kind: "direct", id: message.author.id } };
+    }
+    const info = await channelInfo(message.channel_id);
+    const isThread =
+      info !== undefined &&
+      [ChannelType.AnnouncementThread, ChannelType.PublicThread, ChannelType.PrivateThread].includes(
+        info.type as 10 | 11 | 12,
+      );
+    return {
+      ...base,
+      chatType: "channel",
+      peer: { kind: "channel", id: message.channel_id },
+      guildId: message.guild_id,
+      ...(isThread && info.parentId
+        ? { threadId: message.channel_id, parentPeer: { kind: "channel" as const, id: info.parentId } }
+        : {}),
+    };
+  }
+
+  return { toInbound, learnChannel, learnGuild };
+}

@@ -1,0 +1,90 @@
+/**
+ * The provider-neutral channel contract: what every chat-app adapter (discord, telegram,
+ * …) hands the router, and what the router hands back. The router knows nothing of any
+ * chat app beyond these types.
+ */
+import type { Peer } from "../routing/session-key.js";
+
+export type ChatType = "direct" | "group" | "channel";
+
+export interface InboundAttachment {
+  url: string;
+  name: string;
+  contentType?: string;
+  /** Bytes. */
+  size: number;
+}
+
+export interface InboundMessage {
+  /** Channel id (`discord`), as used in bindings and session keys. */
+  channel: string;
+  accountId: string;
+  messageId: string;
+  chatType: ChatType;
+  /**
+   * Who the conversation is with: the sender for a DM (`direct`, user id), else the
+   * chat the message was posted in (for a thread: the thread itself).
+   */
+  peer: Peer;
+  /** For a thread: the channel it belongs to (a thread inherits its parent's binding). */
+  parentPeer?: Peer;
+  guildId?: string;
+  threadId?: string;
+  sender: { id: string; name: string; isBot: boolean };
+  text: string;
+  /** A real @mention of the bot user or of one of its roles (not @everyone, not a pattern). */
+  mentionsBot: boolean;
+  attachments: InboundAttachment[];
+  /** The message this one replies to, if any. */
+  replyToMessageId?: string;
+  /** Epoch milliseconds. */
+  timestamp: number;
+}
+
+export interface OutboundFile {
+  name: string;
+  data: Buffer;
+}
+
+export interface OutboundMessage {
+  /** Usually the inbound `peer`: a DM goes to the user, anything else to the chat. */
+  target: Peer;
+  text: string;
+  /** Reply to this message (honoured per the channel's `replyToMode`). */
+  replyToMessageId?: string;
+  files?: OutboundFile[];
+}
+
+export type ChannelState = "stopped" | "connecting" | "ready" | "error";
+
+export interface ChannelStatus {
+  state: ChannelState;
+  connected: boolean;
+  botName?: string;
+  botId?: string;
+  guildCount?: number;
+  /** Why the channel is not connected, in one sentence a user can act on. */
+  lastError?: string;
+}
+
+export interface ChannelAdapter {
+  readonly id: string;
+  /**
+   * Connects. Resolves once connected, once the channel gave up (state `error`, e.g. a
+   * rejected token), or after a first failed attempt (state `connecting`: it keeps
+   * trying in the background). Never rejects for remote failures: the gateway stays up.
+   */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): ChannelStatus;
+  /** Sends one reply (split into as many chat messages as needed); rejects only after retries. */
+  send(out: OutboundMessage): Promise<{ messageIds: string[] }>;
+  /** Shows "typing…" in the target chat (for a few seconds; repeat while working). */
+  sendTyping(target: Peer): Promise<void>;
+}
+
+/** What every adapter factory takes besides its own settings. */
+export interface ChannelAdapterHooks {
+  /** Called for every message the bot should see (never its own). */
+  onMessage(message: InboundMessage): void | Promise<void>;
+}
