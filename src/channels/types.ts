@@ -29,6 +29,8 @@ export interface InboundMessage {
   /** For a thread: the channel it belongs to (a thread inherits its parent's binding). */
   parentPeer?: Peer;
   guildId?: string;
+  /** The chat's name where the app has one (Discord channel name; a thread's parent channel). */
+  chatName?: string;
   threadId?: string;
   sender: { id: string; name: string; isBot: boolean };
   text: string;

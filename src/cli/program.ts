@@ -3,6 +3,7 @@ import { VERSION } from "../version.js";
 import { registerAgentCommands } from "./agent.js";
 import { registerConfigCommands } from "./config.js";
 import { registerDoctorCommand } from "./doctor.js";
+import { registerPairingCommands } from "./pairing.js";
 import { registerRpcCommands } from "./rpc-commands.js";
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerDoctorCommand(program);
   registerAgentCommands(program);
+  registerPairingCommands(program);
   return program;
 }
 

@@ -63,6 +63,32 @@ export function registerRpcCommands(program: Command, gateway: Command): void {
     },
   );
   addClientOptions(
+    program
+      .command("channels")
+      .description("chat channels")
+      .command("status")
+      .description("state of each channel"),
+  ).action(async (flags: ClientFlags) => {
+    process.exitCode = await callAndPrint("channels.status", {}, flags, (p) => {
+      const { channels } = p as {
+        channels: {
+          channel: string;
+          state: string;
+          botName?: string;
+          guildCount?: number;
+          lastError?: string;
+        }[];
+      };
+      if (channels.length === 0) return "no channels configured";
+      return channels
+        .map(
+          (c) =>
+            `${c.channel.padEnd(9)} ${c.state.padEnd(10)} ${c.botName ?? ""}${c.guildCount !== undefined ? ` (${c.guildCount} guilds)` : ""}${c.lastError ? `  ${c.lastError}` : ""}`,
+        )
+        .join("\n");
+    });
+  });
+  addClientOptions(
     gateway
       .command("call <method>")
       .description(

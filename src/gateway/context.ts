@@ -1,4 +1,5 @@
 import type { AgentRuntime } from "../agents/runtime.js";
+import type { ChannelManager } from "../channels/manager.js";
 import type { ConfigSnapshot } from "../config/load.js";
 import type { ConfigReloader } from "../config/reload.js";
 import type { AuthMode } from "./auth.js";
@@ -20,4 +21,6 @@ export interface GatewayContext {
   readonly configReloader?: ConfigReloader;
   /** Agents, sessions and chat (chat.*, sessions.*, models.list); absent in bare test contexts. */
   readonly agents?: AgentRuntime;
+  /** Chat channels (channels.*, pairing.*); absent in bare test contexts. */
+  readonly channels?: ChannelManager;
 }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { AgentRuntime, type RuntimeConfig } from "../agents/runtime.js";
+import { ChannelManager } from "../channels/manager.js";
 import {
   ConfigError,
   type ConfigSnapshot,
@@ -181,9 +182,22 @@ export async function runGateway(
     initial: snapshot,
     env,
     log: createLogger("reload"),
-    apply: gatewayConfigApplier({ current, env, stateDir, cli: opts, rateLimiter }),
+    apply: (next, plan) => {
+      applyGatewayConfig(next, plan);
+      // Channels whose section changed restart in-process; the rest keep running.
+      void channels.sync();
+    },
   });
+  const applyGatewayConfig = gatewayConfigApplier({ current, env, stateDir, cli: opts, rateLimiter });
   const agents = new AgentRuntime({ stateDir, config: () => current.snapshot.config as RuntimeConfig });
+  const channels = new ChannelManager({
+    config: () => current.snapshot.config,
+    runtime: agents,
+    credentialsDir: path.join(stateDir, "credentials"),
+    env,
+    onPending: (channel, reason) => readiness.wait(channel, reason),
+    onSettled: (channel) => readiness.done(channel),
+  });
   const gateway: GatewayContext = {
     version: VERSION,
     pid: process.pid,
@@ -197,6 +211,7 @@ export async function runGateway(
     logFile: currentLogFile,
     configReloader,
     agents,
+    channels,
   };
   const controlUi = config.gateway?.controlUi;
   const routes = [
@@ -233,7 +248,7 @@ export async function runGateway(
   }
   agents.onRunEvent(createChatEventBridge(server.broadcast));
   // Handlers first: a supervisor may signal us the moment it sees the listening line.
-  installShutdown(server, lock);
+  installShutdown(server, lock, channels);
   await lock.setPort(server.port);
 
   log.info(resolution.reason);
@@ -243,6 +258,7 @@ export async function runGateway(
   readiness.done("gateway");
   log.info(`ready in ${Date.now() - startedAt} ms; log file: ${currentLogFile()}`);
   configReloader.watch();
+  void channels.sync();
   if (auth.mode === "none") {
     log.warn(
       "no gateway token set: only clients on this machine can connect. Set OPENCLAW_GATEWAY_TOKEN before binding beyond loopback.",
@@ -262,7 +278,11 @@ export async function runGateway(
   return 0;
 }
 
-function installShutdown(server: GatewayServer, lock: { release(): Promise<void> }): void {
+function installShutdown(
+  server: GatewayServer,
+  lock: { release(): Promise<void> },
+  channels: ChannelManager,
+): void {
   let stopping = false;
   const stop = async (reason: string, exitCode: number) => {
     if (stopping) return;
@@ -271,7 +291,7 @@ function installShutdown(server: GatewayServer, lock: { release(): Promise<void>
     setTimeout(() => process.exit(exitCode), SHUTDOWN_DEADLINE_MS).unref();
     log.info(`received ${reason}; shutting down`);
     try {
-      await server.close(reason === "SIGUSR1" ? "restart" : reason);
+      await Promise.all([server.close(reason === "SIGUSR1" ? "restart" : reason), channels.stopAll()]);
       await lock.release();
       log.info("stopped cleanly");
     } catch (err) {

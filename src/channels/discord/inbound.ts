@@ -16,6 +16,7 @@ const ChannelType = { GroupDM: 3, AnnouncementThread: 10, PublicThread: 11, Priv
 
 export interface ChannelInfo {
   type: number;
+  name?: string;
   parentId?: string;
   guildId?: string;
 }
@@ -35,10 +36,15 @@ export function createInboundMapper(deps: InboundMapperDeps) {
   const botRoles = new Map<string, Set<string>>();
 
   function learnChannel(
-    channel: Pick<APIChannel, "id" | "type"> & { parent_id?: string | null; guild_id?: string },
+    channel: Pick<APIChannel, "id" | "type"> & {
+      name?: string | null;
+      parent_id?: string | null;
+      guild_id?: string;
+    },
   ) {
     channels.set(channel.id, {
       type: channel.type,
+      ...(channel.name ? { name: channel.name } : {}),
       ...(channel.parent_id ? { parentId: channel.parent_id } : {}),
       ...(channel.guild_id ? { guildId: channel.guild_id } : {}),
     });
@@ -109,11 +115,14 @@ export function createInboundMapper(deps: InboundMapperDeps) {
       [ChannelType.AnnouncementThread, ChannelType.PublicThread, ChannelType.PrivateThread].includes(
         info.type as 10 | 11 | 12,
       );
+    // Policy keys guild channels by name or id; a thread goes by its parent channel.
+    const named = isThread && info.parentId ? channels.get(info.parentId) : info;
     return {
       ...base,
       chatType: "channel",
       peer: { kind: "channel", id: message.channel_id },
       guildId: message.guild_id,
+      ...(named?.name ? { chatName: named.name } : {}),
       ...(isThread && info.parentId
         ? { threadId: message.channel_id, parentPeer: { kind: "channel" as const, id: info.parentId } }
         : {}),

@@ -1,4 +1,5 @@
 import type { OperatorScope } from "../protocol.js";
+import { channelMethods } from "./channels.js";
 import { chatMethods } from "./chat.js";
 import { configMethods } from "./config.js";
 import { healthMethods } from "./health.js";
@@ -9,7 +10,9 @@ export type { MethodCall, MethodDefinition } from "./types.js";
 
 /** Every RPC method the gateway serves; `hello-ok.features.methods` is derived from it. */
 export function createMethodTable(): Map<string, MethodDefinition> {
-  return new Map(Object.entries({ ...healthMethods, ...logMethods, ...configMethods, ...chatMethods }));
+  return new Map(
+    Object.entries({ ...healthMethods, ...logMethods, ...configMethods, ...chatMethods, ...channelMethods }),
+  );
 }
 
 /** `operator.admin` grants everything; `operator.write` also grants read-scoped methods. */

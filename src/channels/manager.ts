@@ -1,0 +1,155 @@
+import type { AgentRuntime } from "../agents/runtime.js";
+import { resolveChannelToken } from "../config/env-keys.js";
+import type { OpenClawConfig } from "../config/schema.js";
+import { createLogger } from "../infra/logger.js";
+import { PairingStore } from "../routing/pairing.js";
+import type { ChannelPolicyConfig } from "../routing/policy.js";
+import { createChannelRouter, type RouterConfig } from "./router.js";
+import type { ChannelAdapter, ChannelStatus } from "./types.js";
+
+const log = createLogger("channels");
+
+export interface ChannelReport extends ChannelStatus {
+  channel: string;
+  accountId: string;
+  enabled: boolean;
+}
+
+interface Running {
+  adapter: ChannelAdapter;
+  /** The config section it was started with, to see whether a reload changed it. */
+  fingerprint: string;
+}
+
+/**
+ * Starts the chat channels the config enables (a section that exists and is not
+ * `enabled: false`), each library loaded only then, routes their messages to the
+ * agents, and restarts a channel whose section changed on reload.
+ */
+export class ChannelManager {
+  private readonly running = new Map<string, Running>();
+  private readonly pairingStores = new Map<string, PairingStore>();
+  private readonly route: ReturnType<typeof createChannelRouter>;
+
+  constructor(
+    private readonly opts: {
+      config: () => OpenClawConfig;
+      runtime: AgentRuntime;
+      credentialsDir: string;
+      env?: NodeJS.ProcessEnv;
+      /** Readiness hooks: a channel is pending until started (or given up). */
+      onPending?: (channel: string, reason: string) => void;
+      onSettled?: (channel: string) => void;
+    },
+  ) {
+    this.route = createChannelRouter({
+      runtime: opts.runtime,
+      config: () => opts.config() as RouterConfig,
+      channelConfig: (channel) => this.section(channel) as ChannelPolicyConfig,
+      pairing: (channel) => this.pairing(channel),
+      log,
+    });
+  }
+
+  pairing(channel: string): PairingStore {
+    let store = this.pairingStores.get(channel);
+    if (!store) {
+      store = new PairingStore(this.opts.credentialsDir, channel);
+      this.pairingStores.set(channel, store);
+    }
+    return store;
+  }
+
+  /** Starts, stops or restarts channels to match the current config. */
+  async sync(): Promise<void> {
+    const wanted = new Map<string, string>();
+    const discord = this.section("discord");
+    if (discord && discord.enabled !== false) wanted.set("discord", JSON.stringify(discord));
+    for (const [channel, running] of this.running) {
+      if (wanted.get(channel) !== running.fingerprint) await this.stopChannel(channel);
+    }
+    await Promise.all(
+      [...wanted]
+        .filter(([channel]) => !this.running.has(channel))
+        .map(([channel, fp]) => this.startChannel(channel, fp)),
+    );
+  }
+
+  status(): ChannelReport[] {
+    const reports: ChannelReport[] = [];
+    for (const channel of ["discord", "telegram", "whatsapp", "signal"]) {
+      const section = this.section(channel);
+      if (!section) continue;
+      const running = this.running.get(channel);
+      const status = running?.adapter.status() ?? { state: "stopped" as const, connected: false };
+      reports.push({ channel, accountId: "default", enabled: section.enabled !== false, ...status });
+    }
+    return reports;
+  }
+
+  /** Disconnects a channel until the next restart or config change. */
+  async logout(channel: string): Promise<boolean> {
+    if (!this.running.has(channel)) return false;
+    await this.stopChannel(channel);
+    return true;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((c) => this.stopChannel(c)));
+  }
+
+  private section(channel: string): (Record<string, unknown> & { enabled?: boolean }) | undefined {
+    return (this.opts.config().channels as Record<string, Record<string, unknown>> | undefined)?.[channel];
+  }
+
+  private async startChannel(channel: string, fingerprint: string): Promise<void> {
+    const adapter = await this.createAdapter(channel);
+    if (!adapter) return;
+    this.running.set(channel, { adapter, fingerprint });
+    this.opts.onPending?.(channel, "connecting");
+    try {
+      await adapter.start();
+    } catch (err) {
+      log.error(`${channel} failed to start: ${(err as Error).message}`);
+    }
+    const status = adapter.status();
+    if (status.state === "ready" || status.state === "error") this.opts.onSettled?.(channel);
+    else this.opts.onPending?.(channel, status.lastError ?? "connecting");
+  }
+
+  private async stopChannel(channel: string): Promise<void> {
+    const running = this.running.get(channel);
+    this.running.delete(channel);
+    this.opts.onSettled?.(channel);
+    await running?.adapter.stop().catch((err: Error) => log.warn(`${channel} stop: ${err.message}`));
+  }
+
+  private async createAdapter(channel: string): Promise<ChannelAdapter | undefined> {
+    const section = this.section(channel) ?? {};
+    if (channel === "discord") {
+      const token = resolveChannelToken(this.opts.config(), "discord", this.opts.env).value;
+      if (!token) {
+        log.error(
+          "discord is configured but has no token: set DISCORD_BOT_TOKEN (or channels.discord.token)",
+        );
+        return undefined;
+      }
+      const { createDiscordChannel } = await import("./discord/index.js");
+      const adapter: ChannelAdapter = createDiscordChannel({
+        token,
+        apiBaseUrl: section.apiBaseUrl as string | undefined,
+        textChunkLimit: section.textChunkLimit as number | undefined,
+        maxLinesPerMessage: section.maxLinesPerMessage as number | undefined,
+        replyToMode: section.replyToMode as "off" | "first" | "all" | undefined,
+        onMessage: (msg) => {
+          // Each message is handled on its own; one failure never stops the channel.
+          void this.route(adapter, msg).catch((err: Error) =>
+            log.error(`discord message ${msg.messageId}: ${err.stack ?? err.message}`),
+          );
+        },
+      });
+      return adapter;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,170 @@
+import type { AgentRuntime } from "../agents/runtime.js";
+import type { Logger } from "../infra/logger.js";
+import { resolveAgentRoute } from "../routing/bindings.js";
+import type { PairingStore } from "../routing/pairing.js";
+import { type ChannelPolicyConfig, evaluatePolicy, normalizeSenderId } from "../routing/policy.js";
+import type { DmScope } from "../routing/session-key.js";
+import type { ChannelAdapter, InboundMessage } from "./types.js";
+
+/** Chat apps drop "typing…" after ~10 s: refresh it while the agent works. */
+const TYPING_REFRESH_MS = 8_000;
+/** Inbound images larger than this are mentioned, not sent to the model. */
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
+export interface RouterConfig {
+  bindings?: unknown[];
+  agents?: { list?: { id: string; default?: boolean; groupChat?: { mentionPatterns?: string[] } }[] };
+  session?: { dmScope?: DmScope; identityLinks?: Record<string, string[]> };
+  messages?: { groupChat?: { mentionPatterns?: string[] } };
+}
+
+export interface ChannelRouterDeps {
+  runtime: AgentRuntime;
+  config: () => RouterConfig;
+  channelConfig: (channel: string) => ChannelPolicyConfig;
+  pairing: (channel: string) => PairingStore;
+  log: Logger;
+}
+
+/**
+ * The one path from a chat app to an agent and back: policy (allowlist, pairing,
+ * mentions) → bindings (which agent, which session) → the agent runtime, with
+ * typing shown while it works → the reply (or a short error) sent to the same chat.
+ */
+export function createChannelRouter(deps: ChannelRouterDeps) {
+  const { log } = deps;
+
+  return async function handleInbound(adapter: ChannelAdapter, msg: InboundMessage): Promise<void> {
+    const config = deps.config();
+    const route = resolveAgentRoute({
+      bindings: config.bindings as never,
+      agents: config.agents?.list,
+      channel: msg.channel,
+      accountId: msg.accountId,
+      peer: msg.peer,
+      parentPeer: msg.parentPeer,
+      guildId: msg.guildId,
+      dmScope: config.session?.dmScope,
+      threadId: msg.threadId,
+      identityLinks: config.session?.identityLinks,
+    });
+    const agentEntry = config.agents?.list?.find((a) => a.id.toLowerCase() === route.agentId);
+    const pairing = deps.pairing(msg.channel);
+    const decision = evaluatePolicy(deps.channelConfig(msg.channel), {
+      channel: msg.channel,
+      chatType: msg.chatType,
+      senderId: msg.sender.id,
+      senderIsBot: msg.sender.isBot,
+      groupId: msg.guildId ?? (msg.chatType === "group" ? msg.peer.id : undefined),
+      channelId: msg.parentPeer?.id ?? (msg.chatType === "channel" ? msg.peer.id : undefined),
+      channelName: msg.chatName,
+      text: msg.text,
+      mentionsBot: msg.mentionsBot,
+      mentionPatterns: agentEntry?.groupChat?.mentionPatterns ?? config.messages?.groupChat?.mentionPatterns,
+      pairedSenders: msg.chatType === "direct" ? await pairing.approved(msg.accountId) : undefined,
+    });
+    if (decision.action === "ignore") {
+      log.debug(`ignored ${msg.channel} message ${msg.messageId}: ${decision.reason}`);
+      return;
+    }
+    if (decision.action === "pair") {
+      await requestPairing(adapter, pairing, msg);
+      return;
+    }
+
+    const typing = startTyping(adapter, msg);
+    const run = deps.runtime.send({
+      sessionKey: route.sessionKey,
+      text: await describeInbound(msg),
+      images: await fetchImages(msg, log),
+      origin: {
+        channel: msg.channel,
+        lastChannel: msg.channel,
+        lastTo: `${msg.peer.kind}:${msg.peer.id}`,
+        displayName: msg.sender.name,
+      },
+    });
+    let reply: string;
+    try {
+      const outcome = await run.done;
+      reply =
+        outcome.status === "ok"
+          ? outcome.text
+          : outcome.status === "aborted"
+            ? ""
+            : `⚠️ ${outcome.text ? `${outcome.text}\n\n` : ""}(the assistant could not finish: see the gateway log)`;
+    } finally {
+      typing.stop();
+    }
+    if (!reply.trim()) return;
+    try {
+      await adapter.send({ target: msg.peer, text: reply, replyToMessageId: msg.messageId });
+    } catch (err) {
+      // The adapter already retried; the reply stays in the transcript for the user to see later.
+      log.error(
+        `could not deliver the reply to ${msg.channel} ${msg.peer.kind}:${msg.peer.id}: ${(err as Error).message}`,
+      );
+    }
+  };
+
+  async function requestPairing(
+    adapter: ChannelAdapter,
+    pairing: PairingStore,
+    msg: InboundMessage,
+  ): Promise<void> {
+    const result = await pairing.request(msg.accountId, msg.sender.id, { name: msg.sender.name });
+    if (result.status !== "created") {
+      log.debug(
+        `pairing ${result.status} for ${msg.channel} sender ${normalizeSenderId(msg.sender.id, msg.channel)}`,
+      );
+      return;
+    }
+    log.info(
+      `pairing requested by ${msg.channel} user ${msg.sender.name} (${msg.sender.id}): code ${result.code}`,
+    );
+    const text = [
+      "Hi! This assistant only talks to people its owner has approved.",
+      `Your pairing code: ${result.code}`,
+      `Ask the owner to run: openclaw pairing approve ${msg.channel} ${result.code}`,
+    ].join("\n");
+    await adapter
+      .send({ target: msg.peer, text })
+      .catch((err: Error) => log.error(`could not send the pairing code: ${err.message}`));
+  }
+}
+
+function startTyping(adapter: ChannelAdapter, msg: InboundMessage): { stop(): void } {
+  const tick = () => void adapter.sendTyping(msg.peer).catch(() => undefined);
+  tick();
+  const timer = setInterval(tick, TYPING_REFRESH_MS);
+  return { stop: () => clearInterval(timer) };
+}
+
+/** The text the agent sees: the message, plus the names of files it cannot see directly. */
+async function describeInbound(msg: InboundMessage): Promise<string> {
+  const files = msg.attachments.filter((a) => !isImage(a.contentType) || a.size > MAX_IMAGE_BYTES);
+  if (files.length === 0) return msg.text;
+  const list = files
+    .map((f) => `- ${f.name} (${f.contentType ?? "file"}, ${f.size} bytes): ${f.url}`)
+    .join("\n");
+  return `${msg.text}\n\n[attached files]\n${list}`;
+}
+
+async function fetchImages(msg: InboundMessage, log: Logger) {
+  const images: { data: string; mimeType: string }[] = [];
+  for (const a of msg.attachments) {
+    if (!isImage(a.contentType) || a.size > MAX_IMAGE_BYTES) continue;
+    try {
+      const res = await fetch(a.url, { signal: AbortSignal.timeout(15_000) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const data = Buffer.from(await res.arrayBuffer());
+      if (data.length <= MAX_IMAGE_BYTES)
+        images.push({ data: data.toString("base64"), mimeType: a.contentType! });
+    } catch (err) {
+      log.warn(`could not download attachment ${a.name}: ${(err as Error).message}`);
+    }
+  }
+  return images;
+}
+
+const isImage = (type: string | undefined) => /^image\/(png|jpeg|gif|webp)$/.test(type ?? "");

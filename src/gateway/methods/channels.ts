@@ -1,0 +1,48 @@
+import { z } from "zod";
+import type { ChannelManager } from "../../channels/manager.js";
+import type { GatewayContext } from "../context.js";
+import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { defineMethod } from "./types.js";
+
+function channelsOf(gateway: GatewayContext): ChannelManager {
+  if (!gateway.channels) throw new GatewayRequestError(ErrorCodes.UNAVAILABLE, "channels are not available");
+  return gateway.channels;
+}
+
+const channel = z.enum(["discord", "telegram", "whatsapp", "signal"]);
+
+/** Channel state, logout, and DM pairing approvals. */
+export const channelMethods = {
+  "channels.status": defineMethod({
+    scope: "operator.read",
+    params: z.object({ probe: z.boolean().optional() }).optional(),
+    handle: (_p, { gateway }) => ({ channels: channelsOf(gateway).status() }),
+  }),
+  "channels.logout": defineMethod({
+    scope: "operator.admin",
+    params: z.object({ channel, accountId: z.string().optional() }),
+    handle: async (p, { gateway }) => ({ ok: true, loggedOut: await channelsOf(gateway).logout(p.channel) }),
+  }),
+  "pairing.list": defineMethod({
+    scope: "operator.pairing",
+    params: z.object({ channel }),
+    handle: async (p, { gateway }) => ({
+      channel: p.channel,
+      requests: await channelsOf(gateway).pairing(p.channel).list(),
+    }),
+  }),
+  "pairing.approve": defineMethod({
+    scope: "operator.pairing",
+    params: z.object({ channel, code: z.string().min(4).max(16) }),
+    handle: async (p, { gateway }) => {
+      const approved = await channelsOf(gateway).pairing(p.channel).approve(p.code);
+      if (!approved) {
+        throw new GatewayRequestError(
+          ErrorCodes.INVALID_REQUEST,
+          `no pending ${p.channel} pairing request with code ${p.code.toUpperCase()} (codes expire after an hour)`,
+        );
+      }
+      return { ok: true, channel: p.channel, senderId: approved.id, accountId: approved.accountId };
+    },
+  }),
+};
