@@ -1,9 +1,10 @@
+import path from "node:path";
 import type { AgentRuntime } from "../agents/runtime.js";
-import { resolveChannelToken } from "../config/env-keys.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { createLogger } from "../infra/logger.js";
 import { PairingStore } from "../routing/pairing.js";
 import type { ChannelPolicyConfig } from "../routing/policy.js";
+import { CHANNEL_FACTORIES } from "./registry.js";
 import { createChannelRouter, type RouterConfig } from "./router.js";
 import type { ChannelAdapter, ChannelStatus } from "./types.js";
 
@@ -35,7 +36,7 @@ export class ChannelManager {
     private readonly opts: {
       config: () => OpenClawConfig;
       runtime: AgentRuntime;
-      credentialsDir: string;
+      stateDir: string;
       env?: NodeJS.ProcessEnv;
       /** Readiness hooks: a channel is pending until started (or given up). */
       onPending?: (channel: string, reason: string) => void;
@@ -54,7 +55,7 @@ export class ChannelManager {
   pairing(channel: string): PairingStore {
     let store = this.pairingStores.get(channel);
     if (!store) {
-      store = new PairingStore(this.opts.credentialsDir, channel);
+      store = new PairingStore(path.join(this.opts.stateDir, "credentials"), channel);
       this.pairingStores.set(channel, store);
     }
     return store;
@@ -63,8 +64,10 @@ export class ChannelManager {
   /** Starts, stops or restarts channels to match the current config. */
   async sync(): Promise<void> {
     const wanted = new Map<string, string>();
-    const discord = this.section("discord");
-    if (discord && discord.enabled !== false) wanted.set("discord", JSON.stringify(discord));
+    for (const channel of Object.keys(CHANNEL_FACTORIES)) {
+      const section = this.section(channel);
+      if (section && section.enabled !== false) wanted.set(channel, JSON.stringify(section));
+    }
     for (const [channel, running] of this.running) {
       if (wanted.get(channel) !== running.fingerprint) await this.stopChannel(channel);
     }
@@ -77,7 +80,7 @@ export class ChannelManager {
 
   status(): ChannelReport[] {
     const reports: ChannelReport[] = [];
-    for (const channel of ["discord", "telegram", "whatsapp", "signal"]) {
+    for (const channel of Object.keys(CHANNEL_FACTORIES)) {
       const section = this.section(channel);
       if (!section) continue;
       const running = this.running.get(channel);
@@ -125,31 +128,20 @@ export class ChannelManager {
   }
 
   private async createAdapter(channel: string): Promise<ChannelAdapter | undefined> {
-    const section = this.section(channel) ?? {};
-    if (channel === "discord") {
-      const token = resolveChannelToken(this.opts.config(), "discord", this.opts.env).value;
-      if (!token) {
-        log.error(
-          "discord is configured but has no token: set DISCORD_BOT_TOKEN (or channels.discord.token)",
+    const factory = CHANNEL_FACTORIES[channel];
+    if (!factory) return undefined;
+    return factory({
+      config: this.opts.config(),
+      section: this.section(channel) ?? {},
+      env: this.opts.env ?? process.env,
+      stateDir: this.opts.stateDir,
+      log: createLogger(channel),
+      onMessage: (adapter, msg) => {
+        // Each message is handled on its own; one failure never stops the channel.
+        void this.route(adapter, msg).catch((err: Error) =>
+          log.error(`${channel} message ${msg.messageId}: ${err.stack ?? err.message}`),
         );
-        return undefined;
-      }
-      const { createDiscordChannel } = await import("./discord/index.js");
-      const adapter: ChannelAdapter = createDiscordChannel({
-        token,
-        apiBaseUrl: section.apiBaseUrl as string | undefined,
-        textChunkLimit: section.textChunkLimit as number | undefined,
-        maxLinesPerMessage: section.maxLinesPerMessage as number | undefined,
-        replyToMode: section.replyToMode as "off" | "first" | "all" | undefined,
-        onMessage: (msg) => {
-          // Each message is handled on its own; one failure never stops the channel.
-          void this.route(adapter, msg).catch((err: Error) =>
-            log.error(`discord message ${msg.messageId}: ${err.stack ?? err.message}`),
-          );
-        },
-      });
-      return adapter;
-    }
-    return undefined;
+      },
+    });
   }
 }

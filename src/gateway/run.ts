@@ -193,7 +193,7 @@ export async function runGateway(
   const channels = new ChannelManager({
     config: () => current.snapshot.config,
     runtime: agents,
-    credentialsDir: path.join(stateDir, "credentials"),
+    stateDir,
     env,
     onPending: (channel, reason) => readiness.wait(channel, reason),
     onSettled: (channel) => readiness.done(channel),
