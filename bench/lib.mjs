@@ -54,3 +54,70 @@ export function parseArgs(defaults) {
   }
   return opts;
 }
+
+/**
+ * Imports a test fake (test/fakes/<file>.ts) in a plain Node bench: esbuild bundles it
+ * into node_modules/.cache (so its dependencies still resolve) and we import that.
+ */
+export async function loadFake(file) {
+  const { build } = await import("esbuild");
+  const root = new URL("..", import.meta.url).pathname;
+  const out = `${root}node_modules/.cache/openclaw-bench/${file.replace(/[/.]/g, "_")}.mjs`;
+  await build({
+    entryPoints: [`${root}test/fakes/${file}`],
+    outfile: out,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    packages: "external",
+    logLevel: "warning",
+  });
+  return import(out);
+}
+
+/** A minimal gateway protocol client for benches: handshake, requests, events. */
+export async function connectGateway(url, token) {
+  const { default: WebSocket } = await import("ws");
+  const ws = new WebSocket(url);
+  const pending = new Map();
+  const listeners = new Set();
+  let next = 0;
+  ws.on("message", (data) => {
+    const frame = JSON.parse(data.toString());
+    if (frame.type === "res") {
+      const p = pending.get(frame.id);
+      pending.delete(frame.id);
+      if (frame.ok) p?.resolve(frame.payload);
+      else p?.reject(new Error(frame.error?.message));
+    } else for (const l of listeners) l(frame);
+  });
+  await new Promise((resolve, reject) => {
+    listeners.add(function first(f) {
+      if (f.event === "connect.challenge") {
+        listeners.delete(first);
+        resolve();
+      }
+    });
+    ws.once("error", reject);
+  });
+  const request = (method, params) =>
+    new Promise((resolve, reject) => {
+      const id = String(next++);
+      pending.set(id, { resolve, reject });
+      ws.send(JSON.stringify({ type: "req", id, method, params }));
+    });
+  await request("connect", {
+    minProtocol: 4,
+    maxProtocol: 4,
+    client: { id: "test", version: "bench", platform: process.platform, mode: "test" },
+    role: "operator",
+    scopes: ["operator.admin"],
+    auth: { token },
+  });
+  return { request, onEvent: (l) => listeners.add(l), close: () => ws.close() };
+}
+
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}

@@ -42,6 +42,8 @@ export interface TurnDeps {
   models: ModelRef[];
   systemPrompt: string;
   tools: AgentTool[];
+  /** The tools' JSON Schemas, when the caller already built them. */
+  toolDefs?: ReturnType<typeof toolDefinitions>;
   toolContext: Omit<ToolContext, "signal" | "sessionKey">;
   contextTokens?: number;
   log: Logger;
@@ -72,7 +74,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
   const budget =
     (deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS) - Math.ceil(deps.systemPrompt.length / 4) - 8_000;
   const messages: Message[] = fitToBudget(history, Math.max(budget, 4_000));
-  const tools = toolDefinitions(deps.tools);
+  const tools = deps.toolDefs ?? toolDefinitions(deps.tools);
   const toolContext: ToolContext = {
     ...deps.toolContext,
     sessionKey: input.sessionKey,

@@ -22,8 +22,8 @@ import {
 import { handleChatCommand } from "./commands.js";
 import { TurnScheduler } from "./queue.js";
 import { runTurn, type TurnEvent, type TurnOutcome } from "./runner.js";
-import { createToolSet } from "./tools/index.js";
-import { ensureWorkspace, loadBootstrap } from "./workspace.js";
+import { type AgentTool, createToolSet, toolDefinitions } from "./tools/index.js";
+import { BootstrapCache } from "./workspace.js";
 
 const log = createLogger("agent");
 
@@ -81,6 +81,11 @@ export class AgentRuntime {
   private readonly listeners = new Set<(e: RunEvent) => void>();
   private registryCache?: { config: RuntimeConfig; registry: ModelRegistry };
   private seenConfig: RuntimeConfig;
+  private readonly toolSets = new Map<
+    string,
+    { tools: AgentTool[]; defs: ReturnType<typeof toolDefinitions> }
+  >();
+  private readonly bootstrap = new BootstrapCache();
 
   constructor(
     private readonly opts: {
@@ -105,6 +110,7 @@ export class AgentRuntime {
     this.seenConfig = config;
     this.scheduler.setMaxConcurrent(config.agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
     this.failovers.clear();
+    this.toolSets.clear();
   }
 
   onRunEvent(listener: (e: RunEvent) => void): () => void {
@@ -229,6 +235,18 @@ export class AgentRuntime {
     return refs.map((r) => registry.parseRef(r));
   }
 
+  /** Tools and their JSON Schemas for an agent's policy, built once per config. */
+  private toolSet(agent: ResolvedAgent) {
+    const key = JSON.stringify(agent.tools);
+    let set = this.toolSets.get(key);
+    if (!set) {
+      const tools = createToolSet(agent.tools);
+      set = { tools, defs: toolDefinitions(tools) };
+      this.toolSets.set(key, set);
+    }
+    return set;
+  }
+
   private failover(agentId: string): Failover {
     let failover = this.failovers.get(agentId);
     if (!failover) {
@@ -253,7 +271,7 @@ export class AgentRuntime {
     this.active.set(runId, { runId, sessionKey, controller });
     try {
       const store = await this.store(agent.id);
-      await ensureWorkspace(agent.workspace);
+      const bootstrap = await this.bootstrap.load(agent.workspace);
       const override = store.get(sessionKey)?.modelOverride as string | undefined;
       let models: ModelRef[];
       try {
@@ -262,10 +280,11 @@ export class AgentRuntime {
         emit({ type: "error", message: (err as Error).message, kind: "config" });
         return { status: "error", text: "" };
       }
-      const tools = createToolSet(agent.tools);
-      const systemPrompt = await buildSystemPrompt(
+      const { tools, defs } = this.toolSet(agent);
+      const systemPrompt = buildSystemPrompt(
         agent,
         tools.map((t) => t.name),
+        bootstrap,
       );
       return await runTurn(
         {
@@ -274,6 +293,7 @@ export class AgentRuntime {
           models,
           systemPrompt,
           tools,
+          toolDefs: defs,
           toolContext: {
             workspace: agent.workspace,
             agentId: agent.id,
@@ -316,8 +336,7 @@ export class AgentRuntime {
   }
 }
 
-async function buildSystemPrompt(agent: ResolvedAgent, toolNames: string[]): Promise<string> {
-  const bootstrap = await loadBootstrap(agent.workspace);
+function buildSystemPrompt(agent: ResolvedAgent, toolNames: string[], bootstrap: string): string {
   return [
     `You are ${agent.name}, a personal assistant running on the user's self-hosted gateway.`,
     `Your workspace is ${agent.workspace}; file tools work relative to it.`,

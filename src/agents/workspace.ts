@@ -1,4 +1,4 @@
-import { mkdir, open, readFile } from "node:fs/promises";
+import { mkdir, open, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { isErrnoCode } from "../infra/fs.js";
 
@@ -80,4 +80,29 @@ export async function loadBootstrap(
     sections.push(`## ${name}\n${body.trim()}`);
   }
   return sections.join("\n\n");
+}
+
+/**
+ * The bootstrap prompt per workspace, read once and again only when a file changed
+ * (checked by size and mtime): a turn costs five stat calls, not five reads.
+ */
+export class BootstrapCache {
+  private readonly entries = new Map<string, { signature: string; text: string }>();
+  private readonly ensured = new Set<string>();
+
+  async load(dir: string): Promise<string> {
+    if (!this.ensured.has(dir)) {
+      await ensureWorkspace(dir);
+      this.ensured.add(dir);
+    }
+    const stats = await Promise.all(
+      BOOTSTRAP_FILES.map((name) => stat(path.join(dir, name)).catch(() => undefined)),
+    );
+    const signature = stats.map((s) => (s ? `${s.size}:${s.mtimeMs}` : "-")).join("|");
+    const cached = this.entries.get(dir);
+    if (cached?.signature === signature) return cached.text;
+    const text = await loadBootstrap(dir);
+    this.entries.set(dir, { signature, text });
+    return text;
+  }
 }

@@ -122,3 +122,18 @@ describe("SessionStore", () => {
     expect(index["agent:main:direct:49"].totalTokens).toBe(49);
   });
 });
+
+describe("Transcript cache", () => {
+  it("a second writer's lines are seen (the cache checks the file size)", async () => {
+    const { dir, store } = await openStore();
+    const { sessionId } = await store.ensure(KEY);
+    const a = store.transcript(sessionId);
+    expect((await a.read()).length).toBe(1);
+    const { Transcript } = await import("./transcript.js");
+    const b = new Transcript(path.join(dir, `${sessionId}.jsonl`), log);
+    await b.appendMessage({ role: "user", content: [{ type: "text", text: "from b" }] });
+    expect((await a.messages()).map((m) => (m.message!.content[0] as { text: string }).text)).toEqual([
+      "from b",
+    ]);
+  });
+});

@@ -5,6 +5,9 @@ import { isErrnoCode, writeFileAtomic } from "../infra/fs.js";
 import type { Logger } from "../infra/logger.js";
 import { Transcript, type TranscriptHeader } from "./transcript.js";
 
+/** Transcripts kept in memory (with their parsed lines); idle ones beyond this are dropped. */
+const MAX_OPEN_TRANSCRIPTS = 128;
+
 /** One row of `sessions.json` (OpenClaw's SessionEntry; unknown fields are kept as they are). */
 export interface SessionEntry {
   sessionId: string;
@@ -80,9 +83,18 @@ export class SessionStore {
 
   transcript(sessionId: string): Transcript {
     let t = this.transcripts.get(sessionId);
-    if (!t) {
+    if (t) {
+      // Most recently used last, so the oldest idle ones are dropped first.
+      this.transcripts.delete(sessionId);
+    } else {
       t = new Transcript(path.join(this.dir, `${sessionId}.jsonl`), this.log);
-      this.transcripts.set(sessionId, t);
+    }
+    this.transcripts.set(sessionId, t);
+    if (this.transcripts.size > MAX_OPEN_TRANSCRIPTS) {
+      for (const [id, old] of this.transcripts) {
+        if (this.transcripts.size <= MAX_OPEN_TRANSCRIPTS) break;
+        if (old.idle && id !== sessionId) this.transcripts.delete(id);
+      }
     }
     return t;
   }

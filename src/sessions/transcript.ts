@@ -34,6 +34,9 @@ export interface TranscriptEntry {
 
 export type TranscriptLine = TranscriptHeader | TranscriptEntry;
 
+/** Longer transcripts are read from disk each time rather than held in memory. */
+const MAX_CACHED_LINES = 2000;
+
 /**
  * One session's append-only JSONL file. Appends are serialised; `durable` appends
  * are fsynced before they resolve (an acknowledged user message survives a crash).
@@ -41,8 +44,14 @@ export type TranscriptLine = TranscriptHeader | TranscriptEntry;
  */
 export class Transcript {
   private queue: Promise<unknown> = Promise.resolve();
+  private pending = 0;
   private checked = false;
   private lastId: string | null | undefined;
+  /**
+   * Parsed lines, kept after the first read so a turn does not re-read the whole file,
+   * with the file size they correspond to (another writer would change it).
+   */
+  private cache: { lines: TranscriptLine[]; size: number } | undefined;
 
   constructor(
     readonly path: string,
@@ -65,6 +74,8 @@ export class Transcript {
       }
       this.checked = true;
       this.lastId = null;
+      const first: TranscriptHeader = { type: "session", version: 3, ...header };
+      this.cache = { lines: [first], size: Buffer.byteLength(`${JSON.stringify(first)}\n`) };
     });
   }
 
@@ -86,14 +97,21 @@ export class Transcript {
         parentId: this.lastId,
         timestamp: entry.timestamp ?? new Date().toISOString(),
       } as TranscriptEntry;
+      const line = `${JSON.stringify(full)}\n`;
       const handle = await open(this.path, "a", 0o600);
       try {
-        await handle.write(`${JSON.stringify(full)}\n`);
+        await handle.write(line);
         if (opts.durable) await handle.datasync();
       } finally {
         await handle.close();
       }
       this.lastId = full.id;
+      if (this.cache && this.cache.lines.length < MAX_CACHED_LINES) {
+        this.cache.lines.push(full);
+        this.cache.size += Buffer.byteLength(line);
+      } else {
+        this.cache = undefined;
+      }
       return full;
     });
   }
@@ -102,8 +120,20 @@ export class Transcript {
   read(): Promise<TranscriptLine[]> {
     return this.enqueue(async () => {
       await this.repairOnce();
-      return this.readLines(true);
+      const size = await stat(this.path).then(
+        (s) => s.size,
+        () => 0,
+      );
+      if (this.cache?.size === size) return [...this.cache.lines];
+      const lines = await this.readLines(true);
+      this.cache = lines.length < MAX_CACHED_LINES ? { lines, size } : undefined;
+      return [...lines];
     });
+  }
+
+  /** No append or read in progress (safe to drop this object). */
+  get idle(): boolean {
+    return this.pending === 0;
   }
 
   /** Message entries only, oldest first. */
@@ -151,7 +181,8 @@ export class Transcript {
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
+    this.pending++;
+    const run = this.queue.then(task, task).finally(() => this.pending--);
     this.queue = run.catch(() => undefined);
     return run;
   }

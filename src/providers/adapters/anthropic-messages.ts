@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam, RawMessageStreamEvent, Tool } from "@anthropic-ai/sdk/resources/messages";
 import type { Message, ProviderAdapter, StopReason, StreamEvent, StreamRequest } from "../types.js";
-import { finish, MessageBuilder, textOf, toStreamError } from "./shared.js";
+import { cachedClient, finish, MessageBuilder, textOf, toStreamError } from "./shared.js";
 
 /**
  * Anthropic Messages API (`POST {baseUrl}/v1/messages`, SSE) through the official
@@ -12,14 +12,19 @@ export const adapter: ProviderAdapter = {
     const out = new MessageBuilder();
     let finished: StopReason | undefined;
     try {
-      const client = new Anthropic({
-        apiKey: request.apiKey,
-        baseURL: request.model.baseUrl,
-        defaultHeaders: request.model.headers,
-        maxRetries: 0,
-        // SDK logs would print raw stream data; errors reach us as events instead.
-        logLevel: "off",
-      });
+      const client = cachedClient(
+        "anthropic",
+        request,
+        () =>
+          new Anthropic({
+            apiKey: request.apiKey,
+            baseURL: request.model.baseUrl,
+            defaultHeaders: request.model.headers,
+            maxRetries: 0,
+            // SDK logs would print raw stream data; errors reach us as events instead.
+            logLevel: "off",
+          }),
+      );
       const events = await client.messages.create(toParams(request), { signal });
       yield { type: "start" };
       const tools = new Map<number, { id: string; name: string; json: string }>();

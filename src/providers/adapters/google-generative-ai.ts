@@ -10,7 +10,7 @@ import {
   type Part,
 } from "@google/genai/web";
 import type { Message, ProviderAdapter, StopReason, StreamEvent, StreamRequest } from "../types.js";
-import { finish, MessageBuilder, textOf, toStreamError } from "./shared.js";
+import { cachedClient, finish, MessageBuilder, textOf, toStreamError } from "./shared.js";
 
 /**
  * Google Gemini API (`POST {baseUrl}/{version}/models/{model}:streamGenerateContent?alt=sse`)
@@ -22,14 +22,19 @@ export const adapter: ProviderAdapter = {
     let finished: StopReason | undefined;
     try {
       const { baseUrl, apiVersion } = splitVersion(request.model.baseUrl);
-      const client = new GoogleGenAI({
-        apiKey: request.apiKey,
-        httpOptions: {
-          baseUrl,
-          apiVersion,
-          ...(request.model.headers ? { headers: request.model.headers } : {}),
-        },
-      });
+      const client = cachedClient(
+        "google",
+        request,
+        () =>
+          new GoogleGenAI({
+            apiKey: request.apiKey,
+            httpOptions: {
+              baseUrl,
+              apiVersion,
+              ...(request.model.headers ? { headers: request.model.headers } : {}),
+            },
+          }),
+      );
       const chunks = await client.models.generateContentStream(toParams(request, signal));
       yield { type: "start" };
       let calls = 0;

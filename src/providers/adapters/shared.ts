@@ -175,3 +175,25 @@ export function textOf(content: Message["content"]): string {
     .map((c) => c.text)
     .join("");
 }
+
+const clients = new Map<string, unknown>();
+const MAX_CLIENTS = 16;
+
+/**
+ * One SDK client per endpoint, key and headers, reused across requests: building a
+ * client costs more than a short request, and reuse keeps its connection pool warm.
+ */
+export function cachedClient<T>(
+  kind: string,
+  request: { apiKey: string; model: { baseUrl: string; headers?: Record<string, string> } },
+  create: () => T,
+): T {
+  const key = `${kind}\0${request.model.baseUrl}\0${request.apiKey}\0${JSON.stringify(request.model.headers ?? {})}`;
+  let client = clients.get(key) as T | undefined;
+  if (!client) {
+    if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!);
+    client = create();
+    clients.set(key, client);
+  }
+  return client;
+}
