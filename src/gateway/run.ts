@@ -35,6 +35,7 @@ import { gatewayConfigApplier } from "./live-config.js";
 import { acquireGatewayLock, GatewayLockError } from "./lock.js";
 import { createMethodTable } from "./methods/index.js";
 import { formatWsUrl, resolveBindHosts } from "./net.js";
+import { chatCompletionsRoute } from "./openai-http.js";
 import { Readiness } from "./readiness.js";
 import { type GatewayServer, startGatewayServer } from "./server.js";
 
@@ -216,6 +217,7 @@ export async function runGateway(
   const controlUi = config.gateway?.controlUi;
   const routes = [
     ...healthRoutes(gateway),
+    chatCompletionsRoute({ gateway, auth: () => current.auth, rateLimiter }),
     ...(controlUi?.enabled === false
       ? []
       : [controlUiRoute({ basePath: controlUi?.basePath ?? "/", root: defaultControlUiRoot() })]),
