@@ -87,6 +87,6 @@ describe("POST /v1/chat/completions", () => {
   it("rejects bad bodies with an OpenAI-style error", async () => {
     const res = await post({ messages: [] });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.type).toBe("invalid_request_error");
+    expect(((await res.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
   });
 });
