@@ -32,6 +32,8 @@ export interface TurnInput {
   idempotencyKey?: string;
   /** Where the message came from (kept on the session entry so replies can route back). */
   origin?: Partial<SessionEntry>;
+  /** The user message is already in the transcript (a turn cut by a crash): continue from it. */
+  resume?: boolean;
   signal: AbortSignal;
   onEvent(event: TurnEvent): void;
 }
@@ -65,10 +67,17 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     { type: "text" as const, text: input.text },
     ...(input.images ?? []).map((img) => ({ type: "image" as const, ...img })),
   ];
-  await transcript.appendMessage(
-    { role: "user", content, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) },
-    { durable: true },
-  );
+  if (!input.resume) {
+    await transcript.appendMessage(
+      {
+        role: "user",
+        content,
+        runId: input.runId,
+        ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+      },
+      { durable: true },
+    );
+  }
 
   const history = transcriptToMessages(await transcript.messages());
   const budget =

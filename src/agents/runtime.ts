@@ -20,6 +20,7 @@ import {
   resolveAgent,
 } from "./agent-config.js";
 import { handleChatCommand } from "./commands.js";
+import { Inbox, type InboxEntry } from "./inbox.js";
 import { TurnScheduler } from "./queue.js";
 import { runTurn, type TurnEvent, type TurnOutcome } from "./runner.js";
 import { type AgentTool, createToolSet, toolDefinitions } from "./tools/index.js";
@@ -37,6 +38,8 @@ export interface ChatRequest {
   origin?: Record<string, unknown>;
   /** Per-run listener, in addition to the runtime-wide ones. */
   onEvent?: (event: TurnEvent) => void;
+  /** Set when re-running a journaled message after a restart: its original run id. */
+  replayOf?: string;
 }
 
 export interface RunHandle {
@@ -44,6 +47,8 @@ export interface RunHandle {
   sessionKey: string;
   /** `started` for a new run; `in_flight`/`ok` when the idempotency key was seen before. */
   status: "started" | "in_flight" | "ok";
+  /** Resolves once the message is durably journaled: acknowledge it only then. */
+  accepted: Promise<void>;
   done: Promise<TurnOutcome>;
 }
 
@@ -86,12 +91,15 @@ export class AgentRuntime {
     { tools: AgentTool[]; defs: ReturnType<typeof toolDefinitions> }
   >();
   private readonly bootstrap = new BootstrapCache();
+  private inbox: Inbox | undefined;
 
   constructor(
     private readonly opts: {
       stateDir: string;
       config: () => RuntimeConfig;
       sendMessage?: (target: { channel: string; to: string }, text: string) => Promise<void>;
+      /** Sends a replayed run's reply back to the chat it came from (`origin`). */
+      deliver?: (origin: Record<string, unknown>, text: string) => Promise<void>;
     },
   ) {
     this.seenConfig = opts.config();
@@ -170,6 +178,7 @@ export class AgentRuntime {
           runId: seen.runId,
           sessionKey: seen.sessionKey,
           status: seen.finished ? "ok" : "in_flight",
+          accepted: Promise.resolve(),
           done: seen.done,
         };
     }
@@ -181,8 +190,12 @@ export class AgentRuntime {
     };
     const command = handleChatCommand(req.text, { runtime: this, sessionKey, agent });
     if (command) {
-      // /stop must not wait behind the run it stops.
-      const done = command.immediate ? command.run() : this.scheduler.run(sessionKey, command.run);
+      // Started on the next turn of the event loop, so the caller's ack goes out before any
+      // event; /stop does not wait behind the run it stops.
+      const later = new Promise<void>((resolve) => setImmediate(resolve));
+      const done = command.immediate
+        ? later.then(command.run)
+        : later.then(() => this.scheduler.run(sessionKey, command.run));
       const outcome = done.then(
         (text): TurnOutcome => {
           const message = { role: "assistant" as const, content: [{ type: "text" as const, text }] };
@@ -194,9 +207,37 @@ export class AgentRuntime {
           return { status: "error", text: err.message };
         },
       );
-      return { runId, sessionKey, status: "started", done: outcome };
+      return { runId, sessionKey, status: "started", accepted: Promise.resolve(), done: outcome };
     }
-    const done = this.scheduler.run(sessionKey, () => this.execute(runId, sessionKey, agent, req, emit));
+    const replayed = req.replayOf !== undefined;
+    const id = req.replayOf ?? runId;
+    const accepted =
+      this.inbox && !replayed
+        ? this.inbox.accept({
+            type: "accepted",
+            id,
+            sessionKey,
+            text: req.text,
+            ...(req.images?.length ? { images: req.images } : {}),
+            ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
+            ...(req.origin ? { origin: req.origin } : {}),
+            at: Date.now(),
+          })
+        : Promise.resolve();
+    const done = this.scheduler.run(sessionKey, async () => {
+      try {
+        await accepted;
+      } catch (err) {
+        const message = `could not record the message: ${(err as Error).message}`;
+        emit({ type: "error", message, kind: "storage" });
+        return { status: "error", text: message } as TurnOutcome;
+      }
+      try {
+        return await this.execute(id, sessionKey, agent, req, emit);
+      } finally {
+        this.inbox?.done(id);
+      }
+    });
     if (req.idempotencyKey) {
       const record = { runId, sessionKey, done, at: Date.now(), finished: false };
       this.idempotency.set(req.idempotencyKey, record);
@@ -207,7 +248,41 @@ export class AgentRuntime {
         })
         .catch(() => undefined);
     }
-    return { runId, sessionKey, status: "started", done };
+    return { runId: id, sessionKey, status: "started", accepted, done };
+  }
+
+  /**
+   * Opens the write-ahead journal; call once at start. Returns the messages a crash
+   * left unanswered, for `replay` once the channels are up.
+   */
+  async openJournal(file: string): Promise<InboxEntry[]> {
+    const { inbox, pending } = await Inbox.open(file, log);
+    this.inbox = inbox;
+    return pending;
+  }
+
+  /** Runs journaled messages again, in order; replies to chat-app messages are delivered through `deliver`. */
+  replay(pending: InboxEntry[]): void {
+    for (const entry of pending) {
+      const handle = this.send({
+        sessionKey: entry.sessionKey,
+        text: entry.text,
+        images: entry.images,
+        idempotencyKey: entry.idempotencyKey,
+        origin: entry.origin,
+        replayOf: entry.id,
+      });
+      void handle.done.then(async (outcome) => {
+        if (outcome.status !== "ok" || !outcome.text || !entry.origin?.channel) return;
+        await this.opts
+          .deliver?.(entry.origin, outcome.text)
+          .catch((err: Error) =>
+            log.error(
+              `could not deliver the replayed reply to ${String(entry.origin?.channel)}: ${err.message}`,
+            ),
+          );
+      });
+    }
   }
 
   /** Aborts the session's running turn (or one run id); returns how many were aborted. */
@@ -280,6 +355,12 @@ export class AgentRuntime {
         emit({ type: "error", message: (err as Error).message, kind: "config" });
         return { status: "error", text: "" };
       }
+      let resume = false;
+      if (req.replayOf) {
+        const progress = await replayProgress(store, sessionKey, runId);
+        if (progress.answered !== undefined) return { status: "ok", text: progress.answered };
+        resume = progress.started;
+      }
       const { tools, defs } = this.toolSet(agent);
       const systemPrompt = buildSystemPrompt(
         agent,
@@ -312,6 +393,7 @@ export class AgentRuntime {
           images: req.images,
           idempotencyKey: req.idempotencyKey,
           origin: req.origin,
+          resume,
           signal: controller.signal,
           onEvent: emit,
         },
@@ -334,6 +416,33 @@ export class AgentRuntime {
       else break;
     }
   }
+}
+
+/**
+ * How far a journaled run got before the crash: not started (no user message in the
+ * transcript), started (user message, no final answer), or answered (the text).
+ */
+async function replayProgress(
+  store: SessionStore,
+  sessionKey: string,
+  runId: string,
+): Promise<{ started: boolean; answered?: string }> {
+  const entry = store.get(sessionKey);
+  if (!entry) return { started: false };
+  const messages = (await store.transcript(entry.sessionId).messages()).map((e) => e.message!);
+  const at = messages.findIndex((m) => m.role === "user" && m.runId === runId);
+  if (at < 0) return { started: false };
+  const final = messages
+    .slice(at + 1)
+    .find(
+      (m) =>
+        m.role === "assistant" &&
+        !m.stopReason &&
+        !(m.content as { type: string }[]).some((c) => c.type === "toolCall"),
+    );
+  if (!final) return { started: true };
+  const text = (final.content as { type: string; text?: string }[]).map((c) => c.text ?? "").join("");
+  return { started: true, answered: text };
 }
 
 function buildSystemPrompt(agent: ResolvedAgent, toolNames: string[], bootstrap: string): string {

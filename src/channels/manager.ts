@@ -90,6 +90,20 @@ export class ChannelManager {
     return reports;
   }
 
+  /**
+   * Sends text to where a message came from (`origin.lastChannel` + `origin.lastTo`,
+   * e.g. `discord` + `channel:123`): used for replies to messages replayed after a crash.
+   */
+  async deliver(origin: Record<string, unknown>, text: string): Promise<void> {
+    const channel = String(origin.lastChannel ?? origin.channel ?? "");
+    const [kind, id] = String(origin.lastTo ?? "").split(/:(.*)/s);
+    const adapter = this.running.get(channel)?.adapter;
+    if (!adapter || !id || (kind !== "direct" && kind !== "group" && kind !== "channel")) {
+      throw new Error(`no running channel for ${channel} ${String(origin.lastTo)}`);
+    }
+    await adapter.send({ target: { kind, id }, text });
+  }
+
   /** Disconnects a channel until the next restart or config change. */
   async logout(channel: string): Promise<boolean> {
     if (!this.running.has(channel)) return false;

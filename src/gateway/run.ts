@@ -186,12 +186,18 @@ export async function runGateway(
     apply: (next, plan) => {
       applyGatewayConfig(next, plan);
       // Channels whose section changed restart in-process; the rest keep running.
-      void channels.sync();
+      void channels.sync().then(() => agents.replay(unanswered));
     },
   });
   const applyGatewayConfig = gatewayConfigApplier({ current, env, stateDir, cli: opts, rateLimiter });
-  const agents = new AgentRuntime({ stateDir, config: () => current.snapshot.config as RuntimeConfig });
-  const channels = new ChannelManager({
+  const agents: AgentRuntime = new AgentRuntime({
+    stateDir,
+    config: () => current.snapshot.config as RuntimeConfig,
+    deliver: (origin, text): Promise<void> => channels.deliver(origin, text),
+  });
+  // Messages accepted before a crash are replayed once the channels are up.
+  const unanswered = await agents.openJournal(path.join(stateDir, "agents", "inbox.jsonl"));
+  const channels: ChannelManager = new ChannelManager({
     config: () => current.snapshot.config,
     runtime: agents,
     stateDir,
@@ -260,7 +266,7 @@ export async function runGateway(
   readiness.done("gateway");
   log.info(`ready in ${Date.now() - startedAt} ms; log file: ${currentLogFile()}`);
   configReloader.watch();
-  void channels.sync();
+  void channels.sync().then(() => agents.replay(unanswered));
   if (auth.mode === "none") {
     log.warn(
       "no gateway token set: only clients on this machine can connect. Set OPENCLAW_GATEWAY_TOKEN before binding beyond loopback.",

@@ -239,7 +239,7 @@ describe("agents through the gateway", () => {
     expect(models.stdout).toMatch(/^\* anthropic\/claude-sonnet-4-5\s+\d+\s+key ok$/m);
   });
 
-  it("kill -9 while a reply streams: after restart the transcript parses, the user message is kept and the session continues", async () => {
+  it("kill -9 while a reply streams: after restart the transcript parses, the interrupted turn is answered and the session continues", async () => {
     const { stateDir, env } = setup();
     anthropic.enqueue({ stall: "afterFirstToken" });
     const { gw, client } = await start(env);
@@ -259,7 +259,8 @@ describe("agents through the gateway", () => {
       content: [{ type: "text", text: "survive the crash" }],
     });
 
-    anthropic.enqueue({ text: "back again" });
+    // The interrupted turn is replayed from the journal first, then the new message.
+    anthropic.enqueue({ text: "resumed answer" }, { text: "back again" });
     const restarted = await start(env);
     const { done } = await send(restarted.client, "are you there?");
     expect((await done).at(-1)).toMatchObject({
@@ -271,6 +272,7 @@ describe("agents through the gateway", () => {
     };
     expect(history.messages.map((m) => m.content[0]?.text)).toEqual([
       "survive the crash",
+      "resumed answer",
       "are you there?",
       "back again",
     ]);

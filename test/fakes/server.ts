@@ -64,6 +64,8 @@ export interface FakeServer {
   /** Scripts for the next requests, in order; after them, `setDefault`'s answer. */
   enqueue(...scripts: Script[]): void;
   setDefault(script: Script | ((request: RecordedRequest) => Script)): void;
+  /** Resolves with the next request received after this call. */
+  nextRequest(): Promise<RecordedRequest>;
   close(): Promise<void>;
 }
 
@@ -80,10 +82,12 @@ export async function startFakeServer(dialect: Dialect): Promise<FakeServer> {
   let fallback: Script | ((request: RecordedRequest) => Script) = { text: "ok" };
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const waiters: ((request: RecordedRequest) => void)[] = [];
 
   const server = createServer(async (req, res) => {
     const request = await record(req);
     requests.push(request);
+    for (const waiter of waiters.splice(0)) waiter(request);
     const rejected = dialect.reject?.(request);
     if (rejected) return json(res, rejected.status, rejected.body);
     const script = queue.shift() ?? (typeof fallback === "function" ? fallback(request) : fallback);
@@ -156,6 +160,7 @@ export async function startFakeServer(dialect: Dialect): Promise<FakeServer> {
     setDefault: (script) => {
       fallback = script;
     },
+    nextRequest: () => new Promise((resolve) => waiters.push(resolve)),
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();

@@ -45,13 +45,15 @@ export const chatMethods = {
       deliver: z.boolean().optional(),
       timeoutMs: z.number().int().optional(),
     }),
-    handle: (p, { gateway }) => {
+    handle: async (p, { gateway }) => {
       const run = agentsOf(gateway).send({
         sessionKey: p.sessionKey,
         text: p.message,
         images: images(p.attachments),
         idempotencyKey: p.idempotencyKey,
       });
+      // Acknowledge only what is on disk: a crash after this answer never loses the message.
+      await run.accepted;
       return { runId: run.runId, sessionKey: run.sessionKey, status: run.status };
     },
   }),
