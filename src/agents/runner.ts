@@ -48,6 +48,8 @@ export interface TurnDeps {
   toolDefs?: ReturnType<typeof toolDefinitions>;
   toolContext: Omit<ToolContext, "signal" | "sessionKey">;
   contextTokens?: number;
+  /** The message is already fsynced in the write-ahead journal (see inbox.ts). */
+  journaled?: boolean;
   log: Logger;
 }
 
@@ -75,7 +77,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
         runId: input.runId,
         ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
       },
-      { durable: true },
+      // With the journal holding the message durably, the transcript line needs no fsync of its own.
+      { durable: !deps.journaled },
     );
   }
 

@@ -375,6 +375,7 @@ export class AgentRuntime {
           systemPrompt,
           tools,
           toolDefs: defs,
+          journaled: this.inbox !== undefined,
           toolContext: {
             workspace: agent.workspace,
             agentId: agent.id,
