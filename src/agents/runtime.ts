@@ -12,6 +12,7 @@ import {
 } from "../providers/index.js";
 import { resolveDefaultAgentId } from "../routing/bindings.js";
 import { agentIdFromSessionKey, mainSessionKey, normalizeAgentId } from "../routing/session-key.js";
+import { isStale, resolveResetPolicy, type SessionResetConfig, sessionTypeOf } from "../sessions/reset.js";
 import { SessionStore } from "../sessions/store.js";
 import {
   type AgentsConfigView,
@@ -28,7 +29,8 @@ import { BootstrapCache } from "./workspace.js";
 
 const log = createLogger("agent");
 
-export type RuntimeConfig = AgentsConfigView & ProvidersConfig & { session?: { dmScope?: string } };
+export type RuntimeConfig = AgentsConfigView &
+  ProvidersConfig & { session?: { dmScope?: string; resetTriggers?: string[] } & SessionResetConfig };
 
 export interface ChatRequest {
   sessionKey: string;
@@ -188,7 +190,9 @@ export class AgentRuntime {
       req.onEvent?.(event);
       for (const listener of this.listeners) listener({ runId, sessionKey, agentId: agent.id, event });
     };
-    const command = handleChatCommand(req.text, { runtime: this, sessionKey, agent });
+    // `session.resetTriggers`: extra phrases that act like /new.
+    const trigger = this.opts.config().session?.resetTriggers?.some((t) => t.trim() === req.text.trim());
+    const command = handleChatCommand(trigger ? "/new" : req.text, { runtime: this, sessionKey, agent });
     if (command) {
       // Started on the next turn of the event loop, so the caller's ack goes out before any
       // event; /stop does not wait behind the run it stops.
@@ -310,6 +314,19 @@ export class AgentRuntime {
     return refs.map((r) => registry.parseRef(r));
   }
 
+  /** Archives a session that went stale under `session.reset` before its next turn. */
+  private async applyResetPolicy(store: SessionStore, sessionKey: string): Promise<void> {
+    const entry = store.get(sessionKey);
+    if (!entry) return;
+    const policy = resolveResetPolicy(this.opts.config().session as SessionResetConfig | undefined, {
+      channel: typeof entry.channel === "string" ? entry.channel : undefined,
+      type: sessionTypeOf(sessionKey),
+    });
+    if (!isStale(entry.updatedAt, policy)) return;
+    await store.reset(sessionKey);
+    log.info(`session ${sessionKey} started afresh (session.reset mode ${policy.mode})`);
+  }
+
   /** Tools and their JSON Schemas for an agent's policy, built once per config. */
   private toolSet(agent: ResolvedAgent) {
     const key = JSON.stringify(agent.tools);
@@ -355,6 +372,7 @@ export class AgentRuntime {
         emit({ type: "error", message: (err as Error).message, kind: "config" });
         return { status: "error", text: "" };
       }
+      if (!req.replayOf) await this.applyResetPolicy(store, sessionKey);
       let resume = false;
       if (req.replayOf) {
         const progress = await replayProgress(store, sessionKey, runId);

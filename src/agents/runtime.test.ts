@@ -1,0 +1,56 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startFakeAnthropic } from "../../test/fakes/anthropic.js";
+import type { FakeServer } from "../../test/fakes/server.js";
+import { tempDir } from "../../test/helpers/cli.js";
+import { AgentRuntime, type RuntimeConfig } from "./runtime.js";
+
+let fake: FakeServer;
+beforeEach(async () => {
+  fake = await startFakeAnthropic();
+  fake.setDefault({ text: "ok" });
+  process.env.ANTHROPIC_API_KEY = "sk-runtime-test";
+});
+afterEach(async () => {
+  delete process.env.ANTHROPIC_API_KEY;
+  await fake.close();
+});
+
+function runtime(session: RuntimeConfig["session"]) {
+  const stateDir = tempDir();
+  const config: RuntimeConfig = {
+    models: { providers: { anthropic: { baseUrl: fake.url } } },
+    agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
+    session,
+  };
+  return { stateDir, rt: new AgentRuntime({ stateDir, config: () => config }) };
+}
+
+describe("AgentRuntime session resets", () => {
+  it("an idle session starts afresh before its next turn; the old transcript is archived", async () => {
+    const { stateDir, rt } = runtime({ reset: { mode: "idle", idleMinutes: 30 } });
+    await rt.send({ sessionKey: "main", text: "first" }).done;
+    const store = await rt.store("main");
+    const before = store.get("agent:main:main")!.sessionId;
+    store.update("agent:main:main", { updatedAt: Date.now() - 31 * 60_000 });
+    await rt.send({ sessionKey: "main", text: "after a long pause" }).done;
+    expect(store.get("agent:main:main")!.sessionId).not.toBe(before);
+    const files = readdirSync(path.join(stateDir, "agents/main/sessions"));
+    expect(files.some((f) => f.startsWith(`${before}.jsonl.reset.`))).toBe(true);
+    // The new session's history holds only the new message.
+    expect(JSON.stringify(fake.requests.at(-1)!.body.messages)).not.toContain("first");
+  });
+
+  it("a recent session is kept; resetTriggers act like /new", async () => {
+    const { rt } = runtime({ reset: { mode: "idle", idleMinutes: 30 }, resetTriggers: ["start over"] });
+    await rt.send({ sessionKey: "main", text: "one" }).done;
+    const store = await rt.store("main");
+    const id = store.get("agent:main:main")!.sessionId;
+    await rt.send({ sessionKey: "main", text: "two" }).done;
+    expect(store.get("agent:main:main")!.sessionId).toBe(id);
+    const reply = await rt.send({ sessionKey: "main", text: "start over" }).done;
+    expect(reply.text).toMatch(/^New session started/);
+    expect(store.get("agent:main:main")!.sessionId).not.toBe(id);
+  });
+});
