@@ -38,6 +38,8 @@ export interface ResolvedAgent {
   models: string[];
   tools: ToolPolicy;
   timeoutSeconds: number;
+  /** `agents.defaults.contextTokens`: the window to fit a conversation in (else the model's). */
+  contextTokens?: number;
   mentionPatterns: string[];
 }
 
@@ -71,6 +73,7 @@ export function resolveAgent(config: AgentsConfigView, agentId: string, stateDir
     models: modelChain(entry?.model, globalChain),
     tools: { ...config.tools, ...entry?.tools },
     timeoutSeconds: defaults.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    ...(defaults.contextTokens ? { contextTokens: defaults.contextTokens } : {}),
     mentionPatterns: entry?.groupChat?.mentionPatterns ?? [],
   };
 }

@@ -68,3 +68,38 @@ function dropOrphanToolResults(messages: Message[]): Message[] {
   }
   return out;
 }
+
+/** A transcript line recording that older turns were summarised (OpenClaw's `compaction` entry). */
+export interface CompactionLine {
+  type: "compaction";
+  summary: string;
+  firstKeptEntryId: string;
+  tokensBefore: number;
+}
+
+export const estimateTokens = (messages: readonly Message[]): number =>
+  messages.reduce((n, m) => n + Math.ceil(JSON.stringify(m).length / CHARS_PER_TOKEN), 0);
+
+/**
+ * The conversation after the latest compaction: its summary (as an opening user
+ * message) and the message entries it kept, then everything after.
+ */
+export function contextFromTranscript(lines: readonly { type: string; id?: string }[]): Message[] {
+  let start = 0;
+  let summary: string | undefined;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i] as Partial<CompactionLine> & { type: string };
+    if (line.type !== "compaction") continue;
+    const kept = lines.findIndex((l) => l.id === line.firstKeptEntryId);
+    start = kept >= 0 ? kept : i + 1;
+    summary = line.summary;
+    break;
+  }
+  const entries = lines.slice(start).filter((l): l is TranscriptEntry => l.type === "message");
+  const messages = transcriptToMessages(entries);
+  if (summary === undefined) return messages;
+  return [
+    { role: "user", content: [{ type: "text", text: `[Summary of the earlier conversation]\n${summary}` }] },
+    ...messages,
+  ];
+}

@@ -9,7 +9,8 @@ import type {
   Usage,
 } from "../providers/index.js";
 import type { SessionEntry, SessionStore } from "../sessions/store.js";
-import { fitToBudget, transcriptToMessages } from "./history.js";
+import { compactIfNeeded } from "./compaction.js";
+import { contextFromTranscript, fitToBudget } from "./history.js";
 import { type AgentTool, runTool, type ToolContext, toolDefinitions } from "./tools/index.js";
 
 /** A model that keeps asking for tools is stopped after this many rounds. */
@@ -82,10 +83,22 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     );
   }
 
-  const history = transcriptToMessages(await transcript.messages());
-  const budget =
-    (deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS) - Math.ceil(deps.systemPrompt.length / 4) - 8_000;
-  const messages: Message[] = fitToBudget(history, Math.max(budget, 4_000));
+  const budget = Math.max(
+    (deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS) - Math.ceil(deps.systemPrompt.length / 4) - 8_000,
+    4_000,
+  );
+  let history = contextFromTranscript(await transcript.read());
+  const compacted = await compactIfNeeded({
+    transcript,
+    failover: deps.failover,
+    models: deps.models,
+    budgetTokens: budget,
+    history,
+    signal: input.signal,
+    log,
+  });
+  if (compacted) history = contextFromTranscript(await transcript.read());
+  const messages: Message[] = fitToBudget(history, budget);
   const tools = deps.toolDefs ?? toolDefinitions(deps.tools);
   const toolContext: ToolContext = {
     ...deps.toolContext,

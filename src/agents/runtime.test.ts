@@ -54,3 +54,40 @@ describe("AgentRuntime session resets", () => {
     expect(store.get("agent:main:main")!.sessionId).not.toBe(id);
   });
 });
+
+describe("AgentRuntime compaction", () => {
+  it("summarises older turns when the conversation nears the context window, and sends the summary instead", async () => {
+    const stateDir = tempDir();
+    const config: RuntimeConfig = {
+      models: { providers: { anthropic: { baseUrl: fake.url } } },
+      agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" }, contextTokens: 12_000 } },
+    };
+    const rt = new AgentRuntime({ stateDir, config: () => config });
+    fake.setDefault((request) =>
+      JSON.stringify(request.body.system ?? "").includes("You compress chat history")
+        ? { text: "The user shared five long notes about their garden." }
+        : { text: "noted" },
+    );
+    const note = (i: number) => `note ${i}: ${"tomatoes and basil grow well together. ".repeat(90)}`;
+    for (let i = 0; i < 5; i++) await rt.send({ sessionKey: "main", text: note(i) }).done;
+    const summaryCalls = fake.requests.filter((r) =>
+      JSON.stringify(r.body.system ?? "").includes("You compress chat history"),
+    );
+    expect(summaryCalls.length).toBeGreaterThan(0);
+    const last = JSON.stringify(fake.requests.at(-1)!.body.messages);
+    expect(last).toContain(
+      "[Summary of the earlier conversation]\\nThe user shared five long notes about their garden.",
+    );
+    expect(last).not.toContain("note 0:");
+    expect(last).toContain("note 4:");
+    const store = await rt.store("main");
+    const lines = await store.transcript(store.get("agent:main:main")!.sessionId).read();
+    expect(lines.some((l) => l.type === "compaction")).toBe(true);
+    // Nothing was deleted from disk: every note is still in the transcript.
+    expect(
+      lines.filter(
+        (l) => l.type === "message" && (l as { message: { role: string } }).message.role === "user",
+      ),
+    ).toHaveLength(5);
+  });
+});

@@ -314,6 +314,15 @@ export class AgentRuntime {
     return refs.map((r) => registry.parseRef(r));
   }
 
+  /** The primary model's context window from the catalogue (unknown models: the registry's default). */
+  private contextWindow(ref: ModelRef): number | undefined {
+    try {
+      return this.registry().resolve(ref).contextWindow;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Archives a session that went stale under `session.reset` before its next turn. */
   private async applyResetPolicy(store: SessionStore, sessionKey: string): Promise<void> {
     const entry = store.get(sessionKey);
@@ -394,6 +403,7 @@ export class AgentRuntime {
           tools,
           toolDefs: defs,
           journaled: this.inbox !== undefined,
+          contextTokens: agent.contextTokens ?? this.contextWindow(models[0]!),
           toolContext: {
             workspace: agent.workspace,
             agentId: agent.id,
