@@ -194,6 +194,9 @@ export async function runGateway(
     stateDir,
     config: () => current.snapshot.config as RuntimeConfig,
     deliver: (origin, text): Promise<void> => channels.deliver(origin, text),
+    // The agents' `message` tool: `user:<id>` is a DM, `channel:<id>` / `group:<id>` a chat.
+    sendMessage: ({ channel, to }, text) =>
+      channels.deliver({ lastChannel: channel, lastTo: to.replace(/^user:/, "direct:") }, text),
   });
   // Messages accepted before a crash are replayed once the channels are up.
   const unanswered = await agents.openJournal(path.join(stateDir, "agents", "inbox.jsonl"));
