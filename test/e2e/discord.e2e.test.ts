@@ -194,6 +194,30 @@ describe("Discord, set up as in the Fly.io guide", () => {
     expect((await posted).content).toBe("Still here after the reconnect.");
   });
 
+  it("the agent's message tool posts through Discord", async () => {
+    anthropic.enqueue(
+      {
+        toolCalls: [
+          {
+            name: "message",
+            args: { channel: "discord", to: `channel:${HELP}`, text: "Heads-up from the agent." },
+          },
+        ],
+      },
+      { text: "I posted it in #help." },
+    );
+    const toolPost = nextPost(HELP);
+    const reply = nextPost(GENERAL);
+    discord.sendMessage({
+      channelId: GENERAL,
+      guildId: GUILD.id,
+      author: ALICE,
+      content: "tell #help the news",
+    });
+    expect((await toolPost).content).toBe("Heads-up from the agent.");
+    expect((await reply).content).toBe("I posted it in #help.");
+  });
+
   it("channels.status reports the bot; openclaw channels status prints it", async () => {
     const result = await runCli(["channels", "status"], env);
     expect(result.code).toBe(0);
