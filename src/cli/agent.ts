@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
+import { addClientOptions } from "./client-options.js";
 import type { ClientFlags } from "./connection.js";
 
 interface ChatEvent {
@@ -7,14 +8,6 @@ interface ChatEvent {
   state: "delta" | "final" | "aborted" | "error";
   deltaText?: string;
   errorMessage?: string;
-}
-
-function addClientOptions(cmd: Command): Command {
-  return cmd
-    .option("--url <url>", "gateway WebSocket URL (default: the local gateway)")
-    .option("--token <token>", "gateway token (default: OPENCLAW_GATEWAY_TOKEN or gateway.auth.token)")
-    .option("--password <password>", "gateway password")
-    .option("--timeout <ms>", "how long to wait for the gateway", "10000");
 }
 
 /** `openclaw agent --message …` streams one turn to the terminal; `openclaw models list`. */
@@ -37,7 +30,7 @@ export function registerAgentCommands(program: Command): void {
       .description("model catalogue")
       .command("list")
       .description("list known models")
-      .option("--json"),
+      .option("--json", "print raw JSON"),
   ).action(async (flags: ClientFlags) => {
     const { callAndPrint } = await import("./connection.js");
     process.exitCode = await callAndPrint("models.list", {}, flags, (payload) => {

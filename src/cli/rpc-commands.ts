@@ -1,17 +1,14 @@
 import type { Command } from "commander";
+import { addClientOptions as withClientOptions } from "./client-options.js";
 import type { ClientFlags } from "./connection.js";
 
 /** Loaded on use, so `openclaw --version` and `--help` stay instant. */
 const callAndPrint: typeof import("./connection.js").callAndPrint = async (...args) =>
   (await import("./connection.js")).callAndPrint(...args);
 
+/** Client options plus `--json` for the raw payload. */
 function addClientOptions(cmd: Command): Command {
-  return cmd
-    .option("--url <url>", "gateway WebSocket URL (default: the local gateway)")
-    .option("--token <token>", "gateway token (default: OPENCLAW_GATEWAY_TOKEN or gateway.auth.token)")
-    .option("--password <password>", "gateway password")
-    .option("--timeout <ms>", "how long to wait for the gateway", "10000")
-    .option("--json", "print raw JSON");
+  return withClientOptions(cmd).option("--json", "print raw JSON");
 }
 
 const mb = (bytes: unknown) => `${Math.round(Number(bytes) / 1048576)} MB`;
