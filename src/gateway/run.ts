@@ -30,7 +30,7 @@ import { AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayA
 import { createChatEventBridge } from "./chat-events.js";
 import type { GatewayContext } from "./context.js";
 import { controlUiRoute, defaultControlUiRoot } from "./control-ui.js";
-import { healthRoutes } from "./http.js";
+import { type HttpRoute, healthRoutes } from "./http.js";
 import { gatewayConfigApplier } from "./live-config.js";
 import { acquireGatewayLock, GatewayLockError } from "./lock.js";
 import { createMethodTable } from "./methods/index.js";
@@ -189,6 +189,8 @@ export async function runGateway(
     },
   });
   const applyGatewayConfig = gatewayConfigApplier({ current, env, stateDir, cli: opts, rateLimiter });
+  // Routes channels add while running (Telegram's webhook), served before the Control UI.
+  const channelRoutes = new Set<HttpRoute>();
   const agents = new AgentRuntime({ stateDir, config: () => current.snapshot.config as RuntimeConfig });
   const channels = new ChannelManager({
     config: () => current.snapshot.config,
@@ -197,6 +199,13 @@ export async function runGateway(
     env,
     onPending: (channel, reason) => readiness.wait(channel, reason),
     onSettled: (channel) => readiness.done(channel),
+    registerRoute: (route) => {
+      if ([...baseRoutes, ...channelRoutes].some((r) => r.path === route.path)) {
+        throw new Error(`the gateway already serves ${route.path}`);
+      }
+      channelRoutes.add(route);
+      return () => channelRoutes.delete(route);
+    },
   });
   const gateway: GatewayContext = {
     version: VERSION,
@@ -214,12 +223,11 @@ export async function runGateway(
     channels,
   };
   const controlUi = config.gateway?.controlUi;
-  const routes = [
-    ...healthRoutes(gateway),
-    ...(controlUi?.enabled === false
+  const baseRoutes = healthRoutes(gateway);
+  const uiRoutes =
+    controlUi?.enabled === false
       ? []
-      : [controlUiRoute({ basePath: controlUi?.basePath ?? "/", root: defaultControlUiRoot() })]),
-  ];
+      : [controlUiRoute({ basePath: controlUi?.basePath ?? "/", root: defaultControlUiRoot() })];
 
   try {
     server = await startGatewayServer({
@@ -228,7 +236,7 @@ export async function runGateway(
       effectiveBind: resolution.effective,
       gateway,
       methods: createMethodTable(),
-      routes: () => routes,
+      routes: () => [...baseRoutes, ...channelRoutes, ...uiRoutes],
       auth: (): ResolvedAuth => current.auth,
       allowedOrigins: () => current.snapshot.config.gateway?.controlUi?.allowedOrigins ?? [],
       rateLimiter,
