@@ -25,4 +25,5 @@ export type ChannelFactory = (ctx: ChannelFactoryContext) => Promise<ChannelAdap
  */
 export const CHANNEL_FACTORIES: Record<string, ChannelFactory> = {
   discord: async (ctx) => (await import("./discord/factory.js")).createDiscordFromConfig(ctx),
+  telegram: async (ctx) => (await import("./telegram/factory.js")).createTelegramFromConfig(ctx),
 };
