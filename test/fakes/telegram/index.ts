@@ -54,7 +54,9 @@ export interface FakeTelegram {
   postToWebhook(update: unknown, secret: string | undefined): Promise<number>;
   /** The update a message would become (for hand-made webhook posts). */
   buildUpdate(msg: InjectedMessage): { update_id: number; message: Record<string, unknown> };
-  /** The next call (after now) of `method` matching `match`. */
+  /** Resolves once a getUpdates long poll is being held open. */
+  pollHeld(): Promise<void>;
+  /** The next call (after now) of `method` matching `match`; calls are recorded when answered. */
   nextCall(method: string, match?: (c: RecordedCall) => boolean): Promise<RecordedCall>;
   /** The next message the bot sends (after now) matching `match`. */
   nextSent(match?: (m: SentMessage) => boolean): Promise<SentMessage>;
@@ -85,6 +87,7 @@ export async function startFakeTelegram(
   const files = new Map<string, { path: string; data: Buffer }>();
   const pending: { update_id: number; message: Record<string, unknown> }[] = [];
   const pollers = new Set<() => void>();
+  const pollHeldWaiters = new Set<() => void>();
   const callWaiters = new Set<{
     method: string;
     match(c: RecordedCall): boolean;
@@ -163,6 +166,8 @@ export async function startFakeTelegram(
         const timer = setTimeout(wake, timeout * 1000);
         pollers.add(wake);
         req.socket.once("close", wake);
+        for (const w of pollHeldWaiters) w();
+        pollHeldWaiters.clear();
       });
     }
     const limit = Number(p.limit ?? 100);
@@ -305,6 +310,8 @@ export async function startFakeTelegram(
     },
     postToWebhook,
     buildUpdate,
+    pollHeld: () =>
+      pollers.size > 0 ? Promise.resolve() : new Promise<void>((resolve) => pollHeldWaiters.add(resolve)),
     nextCall: (method, match = () => true) =>
       new Promise((resolve) => callWaiters.add({ method, match, resolve })),
     nextSent: (match = () => true) => new Promise((resolve) => sentWaiters.add({ match, resolve })),
@@ -364,6 +371,14 @@ async function readParams(req: IncomingMessage): Promise<Record<string, unknown>
   const params: Record<string, unknown> = {};
   for (const [key, value] of form) {
     params[key] = typeof value === "string" ? parseJson(value) : { name: value.name, size: value.size };
+  }
+  // grammY sends a file as `document: "attach://<field>"` plus the file in <field>.
+  for (const [key, value] of Object.entries(params)) {
+    if (typeof value === "string" && value.startsWith("attach://")) {
+      const field = value.slice("attach://".length);
+      params[key] = params[field];
+      delete params[field];
+    }
   }
   return params;
 }
