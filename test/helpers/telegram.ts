@@ -17,6 +17,8 @@ export interface TelegramHarness {
   routes: Set<HttpRoute>;
   /** `[telegram]` log records since the harness started. */
   logs: { level: string; msg: string }[];
+  /** The next `[telegram]` log record (after now) whose message matches. */
+  nextLog(pattern: RegExp): Promise<{ level: string; msg: string }>;
   close(): Promise<void>;
 }
 
@@ -26,8 +28,17 @@ export async function startTelegramHarness(
 ): Promise<TelegramHarness> {
   const f = fake ?? (await startFakeTelegram());
   const logs: TelegramHarness["logs"] = [];
+  const logWaiters = new Set<{ pattern: RegExp; resolve(r: { level: string; msg: string }): void }>();
   const unsubscribe = onLogRecord((r) => {
-    if (r.subsystem === "telegram") logs.push({ level: r.level, msg: r.msg });
+    if (r.subsystem !== "telegram") return;
+    const record = { level: r.level, msg: r.msg };
+    logs.push(record);
+    for (const w of logWaiters) {
+      if (w.pattern.test(r.msg)) {
+        logWaiters.delete(w);
+        w.resolve(record);
+      }
+    }
   });
   const inbox = new Inbox();
   const routes = new Set<HttpRoute>();
@@ -50,6 +61,7 @@ export async function startTelegramHarness(
     inbox,
     routes,
     logs,
+    nextLog: (pattern) => new Promise((resolve) => logWaiters.add({ pattern, resolve })),
     async close() {
       unsubscribe();
       await channel.stop();

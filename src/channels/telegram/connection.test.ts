@@ -46,6 +46,27 @@ describe("telegram channel: connection", () => {
     expect(h.channel.status().lastError).toMatch(/cannot log in \(getMe\) at http:\/\/127\.0\.0\.1:9/);
   });
 
+  it("reports a failing long poll as connecting, and recovers by itself", async () => {
+    h = await startTelegramHarness();
+    await h.fake.pollHeld(); // the next getUpdates, not this one, fails
+    h.fake.failNext({ method: "getUpdates", status: 502 });
+    const failing = h.nextLog(/^long polling failed: Bad Gateway; retrying$/);
+    h.fake.inject({ from: ALICE, text: "wake the held poll" });
+    await h.inbox.next();
+    expect(await failing).toMatchObject({ level: "warn" });
+    expect(h.channel.status()).toMatchObject({
+      state: "connecting",
+      connected: false,
+      lastError: "Bad Gateway",
+    });
+    // grammY waits 3 s after a failed getUpdates, then polls again.
+    const recovered = h.nextLog(/^long polling works again$/);
+    h.fake.inject({ from: ALICE, text: "after the outage" });
+    expect((await h.inbox.next()).text).toBe("after the outage");
+    await recovered;
+    expect(h.channel.status()).toMatchObject({ state: "ready", connected: true });
+  });
+
   it("stops promptly while a long poll is held open", async () => {
     h = await startTelegramHarness({ pollTimeoutSeconds: 30 });
     await h.fake.pollHeld();

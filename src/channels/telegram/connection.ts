@@ -69,19 +69,28 @@ export function connectTelegram(settings: TelegramSettings, hooks: ConnectionHoo
     if (message) await hooks.onMessage(message);
   });
   bot.catch((err) => log.error(`handling update ${err.ctx.update.update_id} failed: ${String(err.error)}`));
-  // Long polling health for channels.status: a failing getUpdates means "connecting".
+  // Long polling health: a failing getUpdates means "connecting" (grammY retries it
+  // every 3 s); logged once when it starts failing and once when it recovers.
+  let pollingFailing = false;
+  const pollOutcome = (error: string | undefined) => {
+    if (stopped() || failed) return;
+    if (error === undefined) {
+      if (pollingFailing) log.info("long polling works again");
+      pollingFailing = false;
+      return setStatus(ready());
+    }
+    if (!pollingFailing) log.warn(`long polling failed: ${error}; retrying`);
+    pollingFailing = true;
+    setStatus({ state: "connecting", connected: false, lastError: error });
+  };
   bot.api.config.use(async (prev, method, payload, signal) => {
     if (method !== "getUpdates") return prev(method, payload, signal);
     try {
       const res = await prev(method, payload, signal);
-      if (!stopped() && !failed) {
-        setStatus(res.ok ? ready() : { state: "connecting", connected: false, lastError: res.description });
-      }
+      pollOutcome(res.ok ? undefined : res.description);
       return res;
     } catch (err) {
-      if (!stopped() && !failed) {
-        setStatus({ state: "connecting", connected: false, lastError: (err as Error).message });
-      }
+      pollOutcome((err as Error).message);
       throw err;
     }
   });

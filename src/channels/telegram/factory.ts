@@ -22,6 +22,7 @@ export async function createTelegramFromConfig(
     );
     return undefined;
   }
+  if (s.proxy) ctx.log.warn("channels.telegram.proxy is not supported yet: connecting to Telegram directly");
   const retry = s.retry as TelegramChannelOptions["retry"] | undefined;
   try {
     const adapter: ChannelAdapter = createTelegramChannel({
