@@ -171,6 +171,16 @@ describe("Telegram over long polling", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^telegram\s+ready\s+openclaw_test_bot$/m);
   });
+
+  it("SIGTERM ends long polling promptly, confirming the update offset", async () => {
+    const confirmed = telegram.nextCall("getUpdates", (c) => c.params.limit === 1 && !c.params.timeout);
+    const started = Date.now();
+    expect((await gw.stop()).code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(3000);
+    // Telegram forgets the updates below this offset, so none is handled twice after a restart.
+    expect(Number((await confirmed).params.offset)).toBeGreaterThan(1000);
+    expect(gw.output().stdout).toContain("[gateway] stopped cleanly");
+  });
 });
 
 describe("Telegram in webhook mode", () => {
