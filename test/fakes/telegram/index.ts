@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { parseTelegramHtml } from "./html.js";
 import { type FakeChat, type FakeUser, type InjectedMessage, messagePayload } from "./payloads.js";
+import { err, ok, parseJson, type Reply, readParams, send } from "./wire.js";
 
 export { mentionEntities, privateChat } from "./payloads.js";
 export type { FakeChat, FakeUser, InjectedMessage };
@@ -63,14 +64,6 @@ export interface FakeTelegram {
   failNext(injection: Injection): void;
   close(): Promise<void>;
 }
-
-const DESCRIPTIONS: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  409: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-};
 
 export async function startFakeTelegram(
   options: { token?: string; bot?: FakeUser } = {},
@@ -322,63 +315,4 @@ export async function startFakeTelegram(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-interface Reply {
-  status: number;
-  body: unknown;
-  /** The message this call sent, announced once the call is recorded. */
-  sent?: SentMessage;
-}
-
-const ok = (result: unknown): Reply => ({ status: 200, body: { ok: true, result } });
-
-function err(status: number, description?: string, parameters?: Record<string, unknown>): Reply {
-  return {
-    status,
-    body: {
-      ok: false,
-      error_code: status,
-      description: description ?? DESCRIPTIONS[status] ?? `Error ${status}`,
-      ...(parameters ? { parameters } : {}),
-    },
-  };
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-}
-
-function parseJson(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
-
-/** JSON, urlencoded or multipart parameters (multipart values that are JSON are parsed). */
-async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
-  if (raw.length === 0) return {};
-  const type = req.headers["content-type"] ?? "";
-  if (type.includes("application/json")) return JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
-  const form = await new Response(raw, { headers: { "content-type": type } }).formData();
-  const params: Record<string, unknown> = {};
-  for (const [key, value] of form) {
-    params[key] = typeof value === "string" ? parseJson(value) : { name: value.name, size: value.size };
-  }
-  // grammY sends a file as `document: "attach://<field>"` plus the file in <field>.
-  for (const [key, value] of Object.entries(params)) {
-    if (typeof value === "string" && value.startsWith("attach://")) {
-      const field = value.slice("attach://".length);
-      params[key] = params[field];
-      delete params[field];
-    }
-  }
-  return params;
 }
