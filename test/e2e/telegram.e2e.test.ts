@@ -170,6 +170,8 @@ describe("Telegram over long polling", () => {
     const result = await runCli(["channels", "status"], env);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^telegram\s+ready\s+openclaw_test_bot$/m);
+    const ready = await fetch(`http://127.0.0.1:${gw.port}/readyz`);
+    expect(await ready.json()).toEqual({ ready: true, failing: [] });
   });
 
   it("SIGTERM ends long polling promptly, confirming the update offset", async () => {
@@ -216,6 +218,8 @@ describe("Telegram in webhook mode", () => {
       expect(await hooked.postToWebhook(update, undefined)).toBe(401);
       expect(anthropic.requests.length).toBe(before);
       expect(hooked.calls.filter((c) => c.method === "getUpdates")).toEqual([]);
+      const status = await runCli(["channels", "status"], started.env);
+      expect(status.stdout).toMatch(/^telegram\s+ready\s+openclaw_test_bot$/m);
     } finally {
       await started.gw.stop();
       await hooked.close();
