@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { AgentRuntime } from "../agents/runtime.js";
 import type { OpenClawConfig } from "../config/schema.js";
+import type { HttpRoute } from "../gateway/http.js";
 import { createLogger } from "../infra/logger.js";
 import { PairingStore } from "../routing/pairing.js";
 import type { ChannelPolicyConfig } from "../routing/policy.js";
@@ -41,6 +42,8 @@ export class ChannelManager {
       /** Readiness hooks: a channel is pending until started (or given up). */
       onPending?: (channel: string, reason: string) => void;
       onSettled?: (channel: string) => void;
+      /** Adds a route to the gateway's HTTP server (webhook channels); returns its remover. */
+      registerRoute?: (route: HttpRoute) => () => void;
     },
   ) {
     this.route = createChannelRouter({
@@ -150,6 +153,10 @@ export class ChannelManager {
       env: this.opts.env ?? process.env,
       stateDir: this.opts.stateDir,
       log: createLogger(channel),
+      registerRoute: (route) => {
+        if (!this.opts.registerRoute) throw new Error("this gateway serves no HTTP routes for channels");
+        return this.opts.registerRoute(route);
+      },
       onMessage: (adapter, msg) => {
         // Each message is handled on its own; one failure never stops the channel.
         void this.route(adapter, msg).catch((err: Error) =>

@@ -1,4 +1,5 @@
 import type { OpenClawConfig } from "../config/schema.js";
+import type { HttpRoute } from "../gateway/http.js";
 import type { Logger } from "../infra/logger.js";
 import type { ChannelAdapter, InboundMessage } from "./types.js";
 
@@ -11,6 +12,8 @@ export interface ChannelFactoryContext {
   stateDir: string;
   log: Logger;
   onMessage(adapter: ChannelAdapter, message: InboundMessage): void;
+  /** Serves a route on the gateway's HTTP port (webhooks); returns the function that removes it. */
+  registerRoute(route: HttpRoute): () => void;
 }
 
 /** Builds the adapter from config, or logs why it cannot (missing token…) and returns undefined. */
@@ -22,4 +25,5 @@ export type ChannelFactory = (ctx: ChannelFactoryContext) => Promise<ChannelAdap
  */
 export const CHANNEL_FACTORIES: Record<string, ChannelFactory> = {
   discord: async (ctx) => (await import("./discord/factory.js")).createDiscordFromConfig(ctx),
+  telegram: async (ctx) => (await import("./telegram/factory.js")).createTelegramFromConfig(ctx),
 };

@@ -98,7 +98,12 @@ export function createChannelRouter(deps: ChannelRouterDeps) {
     }
     if (!reply.trim()) return;
     try {
-      await adapter.send({ target: msg.peer, text: reply, replyToMessageId: msg.messageId });
+      await adapter.send({
+        target: msg.peer,
+        text: reply,
+        replyToMessageId: msg.messageId,
+        ...(msg.threadId ? { threadId: msg.threadId } : {}),
+      });
     } catch (err) {
       // The adapter already retried; the reply stays in the transcript for the user to see later.
       log.error(
@@ -128,13 +133,13 @@ export function createChannelRouter(deps: ChannelRouterDeps) {
       `Ask the owner to run: openclaw pairing approve ${msg.channel} ${result.code}`,
     ].join("\n");
     await adapter
-      .send({ target: msg.peer, text })
+      .send({ target: msg.peer, text, ...(msg.threadId ? { threadId: msg.threadId } : {}) })
       .catch((err: Error) => log.error(`could not send the pairing code: ${err.message}`));
   }
 }
 
 function startTyping(adapter: ChannelAdapter, msg: InboundMessage): { stop(): void } {
-  const tick = () => void adapter.sendTyping(msg.peer).catch(() => undefined);
+  const tick = () => void adapter.sendTyping(msg.peer, msg.threadId).catch(() => undefined);
   tick();
   const timer = setInterval(tick, TYPING_REFRESH_MS);
   return { stop: () => clearInterval(timer) };

@@ -54,6 +54,8 @@ export interface OutboundMessage {
   text: string;
   /** Reply to this message (honoured per the channel's `replyToMode`). */
   replyToMessageId?: string;
+  /** The inbound `threadId` where the thread is not a chat of its own (Telegram forum topics). */
+  threadId?: string;
   files?: OutboundFile[];
 }
 
@@ -82,8 +84,11 @@ export interface ChannelAdapter {
   /** Sends one reply (split into as many chat messages as needed); rejects only after retries. */
   send(out: OutboundMessage): Promise<{ messageIds: string[] }>;
   /** Shows "typing…" in the target chat (for a few seconds; repeat while working). */
-  sendTyping(target: Peer): Promise<void>;
+  sendTyping: SendTyping;
 }
+
+/** `threadId` as in OutboundMessage: apps whose threads are chats of their own ignore it. */
+export type SendTyping = (target: Peer, threadId?: string) => Promise<void>;
 
 /** What every adapter factory takes besides its own settings. */
 export interface ChannelAdapterHooks {

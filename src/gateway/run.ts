@@ -30,7 +30,7 @@ import { AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayA
 import { createChatEventBridge } from "./chat-events.js";
 import type { GatewayContext } from "./context.js";
 import { controlUiRoute, defaultControlUiRoot } from "./control-ui.js";
-import { healthRoutes } from "./http.js";
+import { type HttpRoute, healthRoutes } from "./http.js";
 import { gatewayConfigApplier } from "./live-config.js";
 import { acquireGatewayLock, GatewayLockError } from "./lock.js";
 import { createMethodTable } from "./methods/index.js";
@@ -190,6 +190,8 @@ export async function runGateway(
     },
   });
   const applyGatewayConfig = gatewayConfigApplier({ current, env, stateDir, cli: opts, rateLimiter });
+  // Routes channels add while running (Telegram's webhook), served before the Control UI.
+  const channelRoutes = new Set<HttpRoute>();
   const agents: AgentRuntime = new AgentRuntime({
     stateDir,
     config: () => current.snapshot.config as RuntimeConfig,
@@ -207,6 +209,13 @@ export async function runGateway(
     env,
     onPending: (channel, reason) => readiness.wait(channel, reason),
     onSettled: (channel) => readiness.done(channel),
+    registerRoute: (route) => {
+      if ([...baseRoutes, ...channelRoutes].some((r) => r.path === route.path)) {
+        throw new Error(`the gateway already serves ${route.path}`);
+      }
+      channelRoutes.add(route);
+      return () => channelRoutes.delete(route);
+    },
   });
   const gateway: GatewayContext = {
     version: VERSION,
@@ -224,13 +233,14 @@ export async function runGateway(
     channels,
   };
   const controlUi = config.gateway?.controlUi;
-  const routes = [
+  const baseRoutes = [
     ...healthRoutes(gateway),
     chatCompletionsRoute({ gateway, auth: () => current.auth, rateLimiter }),
-    ...(controlUi?.enabled === false
-      ? []
-      : [controlUiRoute({ basePath: controlUi?.basePath ?? "/", root: defaultControlUiRoot() })]),
   ];
+  const uiRoutes =
+    controlUi?.enabled === false
+      ? []
+      : [controlUiRoute({ basePath: controlUi?.basePath ?? "/", root: defaultControlUiRoot() })];
 
   try {
     server = await startGatewayServer({
@@ -239,7 +249,7 @@ export async function runGateway(
       effectiveBind: resolution.effective,
       gateway,
       methods: createMethodTable(),
-      routes: () => routes,
+      routes: () => [...baseRoutes, ...channelRoutes, ...uiRoutes],
       auth: (): ResolvedAuth => current.auth,
       allowedOrigins: () => current.snapshot.config.gateway?.controlUi?.allowedOrigins ?? [],
       rateLimiter,

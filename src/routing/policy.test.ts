@@ -121,6 +121,31 @@ describe("evaluatePolicy: guild channels (the Fly.io guide's config)", () => {
     });
   });
 
+  it("Telegram groups: keyed by the (negative) chat id or *, with allowFrom restricting senders", () => {
+    const group: PolicyInput = {
+      channel: "telegram",
+      chatType: "group",
+      senderId: "111",
+      senderIsBot: false,
+      groupId: "-1001234567890",
+      text: "hi",
+      mentionsBot: false,
+    };
+    const cfg: ChannelPolicyConfig = {
+      groups: { "-1001234567890": { requireMention: false, allowFrom: ["tg:222"] }, "*": {} },
+    };
+    expect(evaluatePolicy(cfg, group)).toEqual({ action: "ignore", reason: "sender not in the users list" });
+    expect(evaluatePolicy(cfg, { ...group, senderId: "222" })).toEqual({ action: "process" });
+    // Any other group falls to "*", which requires a mention by default.
+    const other = { ...group, groupId: "-1009" };
+    expect(evaluatePolicy(cfg, other)).toEqual({ action: "ignore", reason: "not mentioned" });
+    expect(evaluatePolicy(cfg, { ...other, mentionsBot: true })).toEqual({ action: "process" });
+    expect(evaluatePolicy({ groups: { "-1001234567890": {} } }, other)).toEqual({
+      action: "ignore",
+      reason: "group -1009 is not in the allowlist",
+    });
+  });
+
   it("allowBots: mentions lets bots through only when they mention us", () => {
     const cfg = { ...guide, allowBots: "mentions" as const };
     expect(evaluatePolicy(cfg, { ...guildMsg, senderIsBot: true }).action).toBe("ignore");

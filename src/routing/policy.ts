@@ -16,6 +16,8 @@ export interface GroupChannelRule {
 
 export interface GroupRule extends GroupChannelRule {
   slug?: string;
+  /** Telegram's and WhatsApp's name for `users`: senders who may trigger the bot in this group. */
+  allowFrom?: readonly (string | number)[];
   channels?: Record<string, GroupChannelRule>;
 }
 
@@ -112,7 +114,7 @@ function evaluateGroup(cfg: ChannelPolicyConfig, input: PolicyInput): PolicyDeci
     }
   }
   if (group?.allow === false) return { action: "ignore", reason: `group ${input.groupId} is not allowed` };
-  const users = channelRule?.users ?? group?.users;
+  const users = channelRule?.users ?? group?.users ?? group?.allowFrom;
   if (users && users.length > 0 && !listed(users, input.senderId, input.channel)) {
     return { action: "ignore", reason: "sender not in the users list" };
   }

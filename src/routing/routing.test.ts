@@ -29,7 +29,15 @@ describe("resolveSessionKey", () => {
         peer: { kind: "group", id: "-100123" },
         threadId: "99",
       }),
-    ).toBe("agent:work:telegram:group:-100123:thread:99");
+    ).toBe("agent:work:telegram:group:-100123:topic:99"); // OpenClaw's word for Telegram forum topics
+    expect(
+      resolveSessionKey({
+        agentId: "main",
+        channel: "discord",
+        peer: { kind: "channel", id: "789" },
+        threadId: "790",
+      }),
+    ).toBe("agent:main:discord:channel:789:thread:790");
   });
 
   it("identity links collapse one person across channels", () => {

@@ -7,6 +7,7 @@
  *   DM, per-account-channel-peer  agent:<agentId>:<channel>:<accountId>:direct:<peerId>
  *   group / channel               agent:<agentId>:<channel>:<group|channel>:<id>
  *   thread                        <parent key>:thread:<threadId>
+ *   Telegram forum topic          <group key>:topic:<threadId>
  * Keys are lower-cased.
  */
 
@@ -74,7 +75,8 @@ export function resolveSessionKey(input: SessionKeyInput): string {
   } else {
     key = `agent:${agentId}:${channel}:${input.peer.kind}:${input.peer.id.trim()}`;
   }
-  if (input.threadId) key += `:thread:${input.threadId.trim()}`;
+  // OpenClaw names Telegram's threads (forum topics) "topic".
+  if (input.threadId) key += `:${channel === "telegram" ? "topic" : "thread"}:${input.threadId.trim()}`;
   return key.toLowerCase();
 }
 

@@ -42,5 +42,6 @@ describe("session reset policies", () => {
     expect(sessionTypeOf("agent:main:main")).toBe("direct");
     expect(sessionTypeOf("agent:main:discord:channel:1")).toBe("group");
     expect(sessionTypeOf("agent:main:discord:channel:1:thread:2")).toBe("thread");
+    expect(sessionTypeOf("agent:main:telegram:group:-100:topic:9")).toBe("thread");
   });
 });

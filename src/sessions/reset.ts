@@ -22,9 +22,9 @@ export type SessionType = "direct" | "group" | "thread";
 const DEFAULT_AT_HOUR = 4;
 const DEFAULT_IDLE_MINUTES = 60;
 
-/** What kind of conversation a session key is (`…:thread:…`, `…:group:…`/`…:channel:…`, else direct). */
+/** What kind of conversation a session key is (`…:thread:…` or Telegram's `…:topic:…`, `…:group:…`/`…:channel:…`, else direct). */
 export function sessionTypeOf(sessionKey: string): SessionType {
-  if (sessionKey.includes(":thread:")) return "thread";
+  if (/:(thread|topic):/.test(sessionKey)) return "thread";
   if (/:(group|channel):/.test(sessionKey)) return "group";
   return "direct";
 }

@@ -124,9 +124,17 @@ const telegramAccount = {
   botToken: z.string().optional().describe("bot token from @BotFather; TELEGRAM_BOT_TOKEN wins"),
   tokenFile: z.string().optional().describe("file holding the bot token"),
   apiRoot: httpUrl.optional().describe("Bot API base URL (for a local Bot API server or tests)"),
-  webhookUrl: httpUrl.optional().describe("public URL for webhook mode (long polling when unset)"),
-  webhookSecret: z.string().optional().describe("secret Telegram sends in X-Telegram-Bot-Api-Secret-Token"),
-  webhookPath: z.string().optional(),
+  webhookUrl: httpUrl
+    .optional()
+    .describe("public URL for webhook mode, served on the gateway port (long polling when unset)"),
+  webhookSecret: z
+    .string()
+    .optional()
+    .describe("required with webhookUrl: secret Telegram sends in X-Telegram-Bot-Api-Secret-Token"),
+  webhookPath: z
+    .string()
+    .optional()
+    .describe("path served on the gateway port; default: the path of webhookUrl, else /telegram-webhook"),
   proxy: z.string().optional(),
   groups: z
     .record(z.string(), telegramGroup)

@@ -1,0 +1,213 @@
+/**
+ * The live Telegram connection on grammY: getMe, then long polling (grammY's built-in
+ * `bot.start`) or, with a webhook URL, setWebhook plus a route on the gateway port.
+ * Loaded only when the channel starts. grammY's web build runs on Node's own fetch,
+ * so no node-fetch or abort-controller polyfills are loaded.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Update, UserFromGetMe } from "grammy/types";
+import { Bot, GrammyError, InputFile } from "grammy/web";
+import type { HttpRoute } from "../../gateway/http.js";
+import type { Logger } from "../../infra/logger.js";
+import type { ChannelAdapterHooks, ChannelStatus, OutboundMessage, SendTyping } from "../types.js";
+import { createInboundMapper } from "./inbound.js";
+import type { TelegramSettings } from "./index.js";
+import { createSender } from "./outbound.js";
+import { webhookRoute } from "./webhook.js";
+
+const BAD_TOKEN =
+  "Telegram rejected the bot token: ask @BotFather for the token of your bot (/token), set it as TELEGRAM_BOT_TOKEN (or channels.telegram.botToken), then restart the gateway.";
+const CONFLICT =
+  "Telegram refused long polling because another process is polling with this bot token (or a webhook is set by another tool): stop the other instance, or revoke the token with @BotFather.";
+/** bot.stop() confirms the update offset with one last getUpdates; it must not hold up shutdown. */
+const STOP_DEADLINE_MS = 2000;
+
+export interface ConnectionHooks extends ChannelAdapterHooks {
+  log: Logger;
+  setStatus(patch: Partial<ChannelStatus>): void;
+  registerRoute?: (route: HttpRoute) => () => void;
+}
+
+export interface TelegramConnection {
+  /** Settles once ready, failed for good, or after a first failed attempt (never rejects). */
+  started: Promise<void>;
+  send(out: OutboundMessage): Promise<{ messageIds: string[] }>;
+  sendTyping: SendTyping;
+  stop(): Promise<void>;
+}
+
+export function connectTelegram(settings: TelegramSettings, hooks: ConnectionHooks): TelegramConnection {
+  const { log, setStatus } = hooks;
+  const bot = new Bot(settings.token, { client: { apiRoot: settings.apiRoot } });
+  const aborted = new AbortController();
+  let me: UserFromGetMe | undefined;
+  let failed = false;
+  let unregisterRoute: (() => void) | undefined;
+  let settle!: () => void;
+  const started = new Promise<void>((resolve) => (settle = resolve));
+  const stopped = () => aborted.signal.aborted;
+  // grammY types signals with its polyfill's AbortSignal; Node's own is what it uses at runtime.
+  const signal = aborted.signal as Parameters<typeof bot.api.getMe>[0];
+
+  const inbound = createInboundMapper({
+    accountId: settings.accountId,
+    bot: () => me,
+    fileUrl: async (fileId) => {
+      const file = await bot.api.getFile(fileId);
+      return `${settings.apiRoot}/file/bot${settings.token}/${file.file_path}`;
+    },
+  });
+  const sender = createSender({
+    api: bot.api,
+    settings,
+    log,
+    inputFile: (data, name) => new InputFile(data, name),
+  });
+
+  bot.on("message", async (ctx) => {
+    const message = await inbound.toInbound(ctx.message);
+    if (message) await hooks.onMessage(message);
+  });
+  bot.catch((err) => log.error(`handling update ${err.ctx.update.update_id} failed: ${String(err.error)}`));
+  // Long polling health: a failing getUpdates means "connecting" (grammY retries it
+  // every 3 s); logged once when it starts failing and once when it recovers.
+  let pollingFailing = false;
+  const pollOutcome = (error: string | undefined) => {
+    if (stopped() || failed) return;
+    if (error === undefined) {
+      if (pollingFailing) log.info("long polling works again");
+      pollingFailing = false;
+      return setStatus(ready());
+    }
+    if (!pollingFailing) log.warn(`long polling failed: ${error}; retrying`);
+    pollingFailing = true;
+    setStatus({ state: "connecting", connected: false, lastError: error });
+  };
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    if (method !== "getUpdates") return prev(method, payload, signal);
+    try {
+      const res = await prev(method, payload, signal);
+      pollOutcome(res.ok ? undefined : res.description);
+      return res;
+    } catch (err) {
+      pollOutcome((err as Error).message);
+      throw err;
+    }
+  });
+
+  const ready = (): Partial<ChannelStatus> => ({
+    state: "ready",
+    connected: true,
+    botId: String(me?.id),
+    botName: me?.username,
+    lastError: undefined,
+  });
+
+  const fail = (sentence: string) => {
+    if (failed) return;
+    failed = true;
+    log.error(sentence);
+    setStatus({ state: "error", connected: false, lastError: sentence });
+    settle();
+  };
+
+  /** Runs `call` until it succeeds, backing off on transient failures; undefined when given up. */
+  async function untilDone<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+    for (let attempt = 1; !stopped() && !failed; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        if (stopped()) return undefined;
+        if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
+          fail(BAD_TOKEN);
+          return undefined;
+        }
+        if (err instanceof GrammyError && err.error_code < 500 && err.error_code !== 429) {
+          fail(`Telegram refused to ${what}: ${err.description}`);
+          return undefined;
+        }
+        const retryAfter = err instanceof GrammyError ? err.parameters.retry_after : undefined;
+        const delay = retryAfter ? retryAfter * 1000 : Math.min(60_000, 1000 * 2 ** (attempt - 1));
+        const reason = `cannot ${what} at ${settings.apiRoot}: ${(err as Error).message}`;
+        log.warn(`${reason}; retrying in ${Math.round(delay / 1000)} s`);
+        setStatus({ state: "connecting", connected: false, lastError: reason });
+        settle(); // start() returns; connecting goes on in the background.
+        await sleep(delay, undefined, { signal: aborted.signal }).catch(() => undefined);
+      }
+    }
+    return undefined;
+  }
+
+  async function connect(): Promise<void> {
+    me = await untilDone("log in (getMe)", () => bot.api.getMe(signal));
+    if (!me) return;
+    bot.botInfo = me;
+    log.info(`logged in to telegram as ${me.username}`);
+    if (settings.webhook) return startWebhook(settings.webhook);
+    bot
+      .start({
+        allowed_updates: ["message"],
+        timeout: settings.pollTimeoutSeconds,
+        onStart: () => {
+          setStatus(ready());
+          settle();
+        },
+      })
+      .catch((err: unknown) => {
+        if (stopped()) return;
+        const code = err instanceof GrammyError ? err.error_code : 0;
+        fail(
+          code === 401
+            ? BAD_TOKEN
+            : code === 409
+              ? CONFLICT
+              : `long polling stopped: ${(err as Error).message}`,
+        );
+      });
+  }
+
+  async function startWebhook(webhook: NonNullable<TelegramSettings["webhook"]>): Promise<void> {
+    try {
+      unregisterRoute = hooks.registerRoute!(
+        webhookRoute({
+          path: webhook.path,
+          secret: webhook.secret,
+          onUpdate: (update) => {
+            bot
+              .handleUpdate(update as Update)
+              .catch((err: Error) => log.error(`handling an update failed: ${err.message}`));
+          },
+        }),
+      );
+    } catch (err) {
+      return fail(`cannot serve the webhook at ${webhook.path}: ${(err as Error).message}`);
+    }
+    const done = await untilDone("set the webhook (setWebhook)", () =>
+      bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: ["message"] }, signal),
+    );
+    if (!done) return;
+    log.info(`webhook set: Telegram posts updates to ${webhook.url} (served at ${webhook.path})`);
+    setStatus(ready());
+    settle();
+  }
+
+  void connect();
+
+  return {
+    started,
+    send: (out) => sender.send(out),
+    sendTyping: (target, threadId) => sender.sendTyping(target, threadId),
+    async stop() {
+      aborted.abort();
+      settle();
+      unregisterRoute?.();
+      if (!bot.isRunning()) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        bot.stop().catch((err: Error) => log.debug(`stopping long polling: ${err.message}`)),
+        new Promise((resolve) => (timer = setTimeout(resolve, STOP_DEADLINE_MS))),
+      ]);
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { build, type Metafile } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildOptions } from "../../scripts/build-options.mjs";
+
+const LIBRARIES = ["grammy", "@discordjs/ws", "@discordjs/core", "@discordjs/rest"];
+const libraryOf = (input: string) => LIBRARIES.find((lib) => input.includes(`node_modules/${lib}/`));
+
+/**
+ * Builds dist/ as `npm run build` does and checks the chunk layout: no chat library is
+ * reachable from the entry by static imports, so a gateway without that channel never
+ * loads it; each sits behind the dynamic import in its channel's factory.
+ */
+describe("chat channel libraries in the bundle", () => {
+  let outdir: string;
+  let outputs: Metafile["outputs"];
+
+  beforeAll(async () => {
+    outdir = await mkdtemp(path.join(tmpdir(), "channels-bundle-"));
+    const result = await build({ ...buildOptions, outdir, sourcemap: false, metafile: true });
+    outputs = result.metafile.outputs;
+  });
+  afterAll(async () => {
+    await rm(outdir, { recursive: true, force: true });
+  });
+
+  it("keeps every chat library out of the statically imported chunks", () => {
+    const entry = Object.keys(outputs).find((f) => f.endsWith("/index.js"))!;
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const imp of outputs[file]?.imports ?? []) if (imp.kind === "import-statement") visit(imp.path);
+    };
+    visit(entry);
+    const staticInputs = [...seen].flatMap((f) => Object.keys(outputs[f]?.inputs ?? {}));
+    expect(staticInputs.filter(libraryOf)).toEqual([]);
+    const lazyInputs = Object.values(outputs).flatMap((o) => Object.keys(o.inputs));
+    expect(new Set(lazyInputs.map(libraryOf).filter(Boolean))).toEqual(new Set(LIBRARIES));
+  });
+
+  it("bundles grammY's web build alone: no node-fetch or abort-controller polyfills", () => {
+    const inputs = Object.values(outputs).flatMap((o) => Object.keys(o.inputs));
+    const grammy = inputs.filter((i) => i.includes("node_modules/grammy/"));
+    expect(grammy).toEqual(["node_modules/grammy/out/web.mjs"]);
+    expect(inputs.filter((i) => /node_modules\/(node-fetch|abort-controller|whatwg-url)\//.test(i))).toEqual(
+      [],
+    );
+  });
+});
