@@ -22,4 +22,5 @@ export type ChannelFactory = (ctx: ChannelFactoryContext) => Promise<ChannelAdap
  */
 export const CHANNEL_FACTORIES: Record<string, ChannelFactory> = {
   discord: async (ctx) => (await import("./discord/factory.js")).createDiscordFromConfig(ctx),
+  signal: async (ctx) => (await import("./signal/factory.js")).createSignalFromConfig(ctx),
 };

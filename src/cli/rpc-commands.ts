@@ -74,6 +74,8 @@ export function registerRpcCommands(program: Command, gateway: Command): void {
         channels: {
           channel: string;
           state: string;
+          configured?: boolean;
+          enabled?: boolean;
           botName?: string;
           guildCount?: number;
           lastError?: string;
@@ -81,10 +83,11 @@ export function registerRpcCommands(program: Command, gateway: Command): void {
       };
       if (channels.length === 0) return "no channels configured";
       return channels
-        .map(
-          (c) =>
-            `${c.channel.padEnd(9)} ${c.state.padEnd(10)} ${c.botName ?? ""}${c.guildCount !== undefined ? ` (${c.guildCount} guilds)` : ""}${c.lastError ? `  ${c.lastError}` : ""}`,
-        )
+        .map((c) => {
+          const state =
+            c.configured === false ? "not configured" : c.enabled === false ? "disabled" : c.state;
+          return `${c.channel.padEnd(9)} ${state.padEnd(10)} ${c.botName ?? ""}${c.guildCount !== undefined ? ` (${c.guildCount} guilds)` : ""}${c.lastError ? `  ${c.lastError}` : ""}`.trimEnd();
+        })
         .join("\n");
     });
   });
