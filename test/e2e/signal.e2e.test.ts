@@ -17,7 +17,11 @@ let anthropic: FakeServer;
 let gw: RunningGateway;
 let env: NodeJS.ProcessEnv;
 
-function config(signalSection: Record<string, unknown>, anthropicUrl?: string) {
+function config(
+  signalSection: Record<string, unknown>,
+  anthropicUrl?: string,
+  more: Record<string, unknown> = {},
+) {
   return {
     agents: {
       defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } },
@@ -25,7 +29,7 @@ function config(signalSection: Record<string, unknown>, anthropicUrl?: string) {
     },
     auth: { profiles: { "anthropic:default": { mode: "token", provider: "anthropic" } } },
     bindings: [{ agentId: "main", match: { channel: "signal" } }],
-    channels: { signal: signalSection },
+    channels: { signal: signalSection, ...more },
     gateway: { mode: "local" },
     ...(anthropicUrl ? { models: { providers: { anthropic: { baseUrl: anthropicUrl } } } } : {}),
   };
@@ -62,7 +66,9 @@ beforeAll(async () => {
     groupPolicy: "allowlist",
     groups: { [FAMILY]: { requireMention: true } },
   };
-  writeFileSync(path.join(stateDir, "openclaw.json"), JSON.stringify(config(section, anthropic.url)));
+  // WhatsApp configured but never linked: it must idle (no Baileys, no network) and say so.
+  const more = { whatsapp: { allowFrom: [ALICE] } };
+  writeFileSync(path.join(stateDir, "openclaw.json"), JSON.stringify(config(section, anthropic.url, more)));
   env = testEnv({
     OPENCLAW_STATE_DIR: stateDir,
     OPENCLAW_GATEWAY_TOKEN: TOKEN,
@@ -167,6 +173,11 @@ describe("Signal through signal-cli's JSON-RPC daemon", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^signal\s+ready\s+\+15550000001$/m);
     expect(result.stdout).toMatch(/^discord\s+not configured$/m);
+    expect(result.stdout).toMatch(
+      /^whatsapp\s+stopped\s+WhatsApp is not linked: run `openclaw channels login --channel whatsapp`/m,
+    );
+    const ready = await fetch(`http://127.0.0.1:${gw.port}/readyz`);
+    expect(await ready.json()).toEqual({ ready: true, failing: [] });
   });
 });
 
@@ -187,6 +198,10 @@ describe("Signal with a managed daemon but no signal-cli installed", () => {
       expect(signalReport).toMatchObject({ state: "error", connected: false, configured: true });
       expect((await runCli(["health"], env2)).code).toBe(0);
       expect(gw2.output().stderr.match(/signal-cli was not found/g)).toHaveLength(1);
+      // No channels.whatsapp here: the QR login explains what to add instead of hanging.
+      const login = await runCli(["channels", "login", "--channel", "whatsapp"], env2);
+      expect(login.code).toBe(1);
+      expect(login.stderr).toMatch(/whatsapp is not configured: add a channels\.whatsapp section first/);
     } finally {
       await gw2.stop();
     }

@@ -42,11 +42,12 @@ export class LoginWatch {
       if (now) return now;
       const left = deadline - Date.now();
       if (left <= 0) {
-        return {
-          connected: false,
-          ...(this.qr ? { qr: this.qr } : {}),
-          message: "still waiting for the scan",
-        };
+        return this.qr
+          ? { connected: false, qr: this.qr, message: "still waiting for the scan" }
+          : {
+              connected: false,
+              message: "WhatsApp sent no QR code in time: can the gateway reach WhatsApp's servers?",
+            };
       }
       await new Promise<void>((resolve) => {
         const done = () => {
