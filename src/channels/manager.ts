@@ -14,6 +14,8 @@ const log = createLogger("channels");
 export interface ChannelReport extends ChannelStatus {
   channel: string;
   accountId: string;
+  /** Whether `channels.<name>` exists in the config. */
+  configured: boolean;
   enabled: boolean;
 }
 
@@ -81,16 +83,25 @@ export class ChannelManager {
     );
   }
 
+  /** Every channel this gateway knows, configured or not, with its state. */
   status(): ChannelReport[] {
-    const reports: ChannelReport[] = [];
-    for (const channel of Object.keys(CHANNEL_FACTORIES)) {
+    return Object.keys(CHANNEL_FACTORIES).map((channel) => {
       const section = this.section(channel);
-      if (!section) continue;
       const running = this.running.get(channel);
       const status = running?.adapter.status() ?? { state: "stopped" as const, connected: false };
-      reports.push({ channel, accountId: "default", enabled: section.enabled !== false, ...status });
-    }
-    return reports;
+      return {
+        channel,
+        accountId: "default",
+        configured: section !== undefined,
+        enabled: section !== undefined && section.enabled !== false,
+        ...status,
+      };
+    });
+  }
+
+  /** The running adapter of a channel (for channel-specific RPCs such as a WhatsApp login). */
+  adapter(channel: string): ChannelAdapter | undefined {
+    return this.running.get(channel)?.adapter;
   }
 
   /**
@@ -132,8 +143,10 @@ export class ChannelManager {
     } catch (err) {
       log.error(`${channel} failed to start: ${(err as Error).message}`);
     }
+    // Still connecting keeps the gateway unready; ready, failed, or idle by design (a
+    // WhatsApp account not linked yet) does not.
     const status = adapter.status();
-    if (status.state === "ready" || status.state === "error") this.opts.onSettled?.(channel);
+    if (status.state !== "connecting") this.opts.onSettled?.(channel);
     else this.opts.onPending?.(channel, status.lastError ?? "connecting");
   }
 

@@ -26,4 +26,6 @@ export type ChannelFactory = (ctx: ChannelFactoryContext) => Promise<ChannelAdap
 export const CHANNEL_FACTORIES: Record<string, ChannelFactory> = {
   discord: async (ctx) => (await import("./discord/factory.js")).createDiscordFromConfig(ctx),
   telegram: async (ctx) => (await import("./telegram/factory.js")).createTelegramFromConfig(ctx),
+  whatsapp: async (ctx) => (await import("./whatsapp/factory.js")).createWhatsAppFromConfig(ctx),
+  signal: async (ctx) => (await import("./signal/factory.js")).createSignalFromConfig(ctx),
 };

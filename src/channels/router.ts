@@ -147,7 +147,7 @@ function startTyping(adapter: ChannelAdapter, msg: InboundMessage): { stop(): vo
 
 /** The text the agent sees: the message, plus the names of files it cannot see directly. */
 async function describeInbound(msg: InboundMessage): Promise<string> {
-  const files = msg.attachments.filter((a) => !isImage(a.contentType) || a.size > MAX_IMAGE_BYTES);
+  const files = msg.attachments.filter((a) => !isFetchableImage(a));
   if (files.length === 0) return msg.text;
   const list = files
     .map((f) => `- ${f.name} (${f.contentType ?? "file"}, ${f.size} bytes): ${f.url}`)
@@ -158,7 +158,7 @@ async function describeInbound(msg: InboundMessage): Promise<string> {
 async function fetchImages(msg: InboundMessage, log: Logger) {
   const images: { data: string; mimeType: string }[] = [];
   for (const a of msg.attachments) {
-    if (!isImage(a.contentType) || a.size > MAX_IMAGE_BYTES) continue;
+    if (!isFetchableImage(a)) continue;
     try {
       const res = await fetch(a.url, { signal: AbortSignal.timeout(15_000) });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -173,3 +173,10 @@ async function fetchImages(msg: InboundMessage, log: Logger) {
 }
 
 const isImage = (type: string | undefined) => /^image\/(png|jpeg|gif|webp)$/.test(type ?? "");
+
+/**
+ * An image the model can be shown: small enough and behind an http(s) URL. Others (say
+ * a file path signal-cli stored a picture at) are listed in the text instead.
+ */
+const isFetchableImage = (a: InboundMessage["attachments"][number]) =>
+  isImage(a.contentType) && a.size <= MAX_IMAGE_BYTES && /^https?:\/\//.test(a.url);

@@ -85,6 +85,23 @@ export interface ChannelAdapter {
   send(out: OutboundMessage): Promise<{ messageIds: string[] }>;
   /** Shows "typing…" in the target chat (for a few seconds; repeat while working). */
   sendTyping: SendTyping;
+  /** Channels linked by scanning a QR code (WhatsApp) offer this; the rest have no login. */
+  login?: ChannelLogin;
+}
+
+/** Where a QR login stands: a code to show, linked, or why it ended. */
+export interface ChannelLoginUpdate {
+  connected: boolean;
+  /** The QR code's text, to render for the user to scan (it rotates every ~20 s). */
+  qr?: string;
+  message: string;
+}
+
+export interface ChannelLogin {
+  /** Starts linking (`force`: drop the current link first); resolves with the first QR or the outcome. */
+  start(opts: { force?: boolean; timeoutMs?: number }): Promise<ChannelLoginUpdate>;
+  /** Waits for the next change after the QR `after`: a new QR, linked, or failure (or the timeout). */
+  wait(opts: { after?: string; timeoutMs?: number }): Promise<ChannelLoginUpdate>;
 }
 
 /** `threadId` as in OutboundMessage: apps whose threads are chats of their own ignore it. */

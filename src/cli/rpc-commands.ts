@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerChannelLoginCommand } from "./channels-login.js";
 import { addClientOptions as withClientOptions } from "./client-options.js";
 import type { ClientFlags } from "./connection.js";
 
@@ -59,32 +60,33 @@ export function registerRpcCommands(program: Command, gateway: Command): void {
       process.exitCode = await callAndPrint("status", {}, flags, formatStatus);
     },
   );
-  addClientOptions(
-    program
-      .command("channels")
-      .description("chat channels")
-      .command("status")
-      .description("state of each channel"),
-  ).action(async (flags: ClientFlags) => {
-    process.exitCode = await callAndPrint("channels.status", {}, flags, (p) => {
-      const { channels } = p as {
-        channels: {
-          channel: string;
-          state: string;
-          botName?: string;
-          guildCount?: number;
-          lastError?: string;
-        }[];
-      };
-      if (channels.length === 0) return "no channels configured";
-      return channels
-        .map(
-          (c) =>
-            `${c.channel.padEnd(9)} ${c.state.padEnd(10)} ${c.botName ?? ""}${c.guildCount !== undefined ? ` (${c.guildCount} guilds)` : ""}${c.lastError ? `  ${c.lastError}` : ""}`,
-        )
-        .join("\n");
-    });
-  });
+  const channels = program.command("channels").description("chat channels");
+  registerChannelLoginCommand(channels, addClientOptions);
+  addClientOptions(channels.command("status").description("state of each channel")).action(
+    async (flags: ClientFlags) => {
+      process.exitCode = await callAndPrint("channels.status", {}, flags, (p) => {
+        const { channels } = p as {
+          channels: {
+            channel: string;
+            state: string;
+            configured?: boolean;
+            enabled?: boolean;
+            botName?: string;
+            guildCount?: number;
+            lastError?: string;
+          }[];
+        };
+        if (channels.length === 0) return "no channels configured";
+        return channels
+          .map((c) => {
+            const state =
+              c.configured === false ? "not configured" : c.enabled === false ? "disabled" : c.state;
+            return `${c.channel.padEnd(9)} ${state.padEnd(10)} ${c.botName ?? ""}${c.guildCount !== undefined ? ` (${c.guildCount} guilds)` : ""}${c.lastError ? `  ${c.lastError}` : ""}`.trimEnd();
+          })
+          .join("\n");
+      });
+    },
+  );
   addClientOptions(
     gateway
       .command("call <method>")

@@ -28,6 +28,25 @@ describe("Dockerfile", () => {
     );
   });
 
+  it("copies every local file the build script imports into the build stage", () => {
+    const copied = argsOf("COPY", stages[0]!).map((a) => a.split(/\s+/)[0]!.replace(/\/$/, ""));
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const [, spec] of readRepoFile(file).matchAll(/from\s+["'](\.{1,2}\/[^"']+)["']/g)) {
+        visit(path.posix.normalize(path.posix.join(path.posix.dirname(file), spec!)));
+      }
+    };
+    visit("scripts/build.mjs");
+    for (const file of seen) {
+      expect(
+        copied.some((src) => file === src || file.startsWith(`${src}/`)),
+        `${file} is not copied`,
+      ).toBe(true);
+    }
+  });
+
   it("ships only dist/ (and package.json) from the build, no node_modules", () => {
     const copies = argsOf("COPY");
     expect(copies).toEqual(

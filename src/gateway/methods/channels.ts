@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ChannelManager } from "../../channels/manager.js";
+import type { ChannelLogin } from "../../channels/types.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { defineMethod } from "./types.js";
@@ -10,6 +11,20 @@ function channelsOf(gateway: GatewayContext): ChannelManager {
 }
 
 const channel = z.enum(["discord", "telegram", "whatsapp", "signal"]);
+
+function loginOf(gateway: GatewayContext, name: string): ChannelLogin {
+  const adapter = channelsOf(gateway).adapter(name);
+  if (!adapter) {
+    throw new GatewayRequestError(
+      ErrorCodes.INVALID_REQUEST,
+      `${name} is not configured: add a channels.${name} section first (openclaw config set channels.${name}.enabled true)`,
+    );
+  }
+  if (!adapter.login) {
+    throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, `${name} has no QR login`);
+  }
+  return adapter.login;
+}
 
 /** Channel state, logout, and DM pairing approvals. */
 export const channelMethods = {
@@ -22,6 +37,34 @@ export const channelMethods = {
     scope: "operator.admin",
     params: z.object({ channel, accountId: z.string().optional() }),
     handle: async (p, { gateway }) => ({ ok: true, loggedOut: await channelsOf(gateway).logout(p.channel) }),
+  }),
+  // QR login for channels linked as a device (WhatsApp), as OpenClaw names it: start shows
+  // the first QR (or the outcome), wait reports the next change after the QR already shown.
+  "web.login.start": defineMethod({
+    scope: "operator.admin",
+    params: z
+      .object({
+        channel: channel.optional(),
+        force: z.boolean().optional(),
+        timeoutMs: z.number().int().min(1000).max(300_000).optional(),
+        accountId: z.string().optional(),
+      })
+      .optional(),
+    handle: (p, { gateway }) =>
+      loginOf(gateway, p?.channel ?? "whatsapp").start({ force: p?.force, timeoutMs: p?.timeoutMs }),
+  }),
+  "web.login.wait": defineMethod({
+    scope: "operator.admin",
+    params: z
+      .object({
+        channel: channel.optional(),
+        after: z.string().optional(),
+        timeoutMs: z.number().int().min(1000).max(300_000).optional(),
+        accountId: z.string().optional(),
+      })
+      .optional(),
+    handle: (p, { gateway }) =>
+      loginOf(gateway, p?.channel ?? "whatsapp").wait({ after: p?.after, timeoutMs: p?.timeoutMs }),
   }),
   "pairing.list": defineMethod({
     scope: "operator.pairing",

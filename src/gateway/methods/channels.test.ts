@@ -1,0 +1,59 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { fakeSocketFactory } from "../../../test/fakes/whatsapp/socket.js";
+import { tempDir } from "../../../test/helpers/cli.js";
+import type { ChannelManager } from "../../channels/manager.js";
+import type { ChannelAdapter } from "../../channels/types.js";
+import { createWhatsAppChannel } from "../../channels/whatsapp/index.js";
+import type { GatewayContext } from "../context.js";
+import { channelMethods } from "./channels.js";
+import type { MethodCall } from "./types.js";
+
+function callWith(adapters: Record<string, ChannelAdapter>) {
+  const channels = { adapter: (name: string) => adapters[name] } as unknown as ChannelManager;
+  const call = {
+    gateway: { channels } as unknown as GatewayContext,
+    connId: "c1",
+    scopes: new Set(),
+  } as MethodCall;
+  return (method: keyof typeof channelMethods, params: unknown) => {
+    const def = channelMethods[method];
+    return Promise.resolve().then(() => def.handle(def.params.parse(params), call));
+  };
+}
+
+describe("web.login.* RPCs (the Control UI's and the CLI's QR login)", () => {
+  it("start returns the QR from the WhatsApp socket; wait returns linked after the scan", async () => {
+    const factory = fakeSocketFactory();
+    const whatsapp = createWhatsAppChannel({
+      authDir: path.join(tempDir(), "wa"),
+      makeSocket: factory.make,
+      onMessage: () => {},
+    });
+    const rpc = callWith({ whatsapp });
+    try {
+      const socketMade = factory.next();
+      const started = rpc("web.login.start", { timeoutMs: 5000 });
+      const socket = await socketMade;
+      socket.emit("connection.update", { qr: "2@QR-TEXT" });
+      expect(await started).toMatchObject({ connected: false, qr: "2@QR-TEXT" });
+
+      const waited = rpc("web.login.wait", { after: "2@QR-TEXT", timeoutMs: 5000 });
+      const reconnect = factory.next();
+      socket.emit("creds.update", { me: { id: "15550001111:2@s.whatsapp.net" } });
+      socket.close(515);
+      (await reconnect).emit("connection.update", { connection: "open" });
+      expect(await waited).toEqual({ connected: true, message: "linked as +15550001111" });
+    } finally {
+      await whatsapp.stop();
+    }
+  });
+
+  it("explains a channel that is not configured, or has no QR login", async () => {
+    const rpc = callWith({ discord: { id: "discord" } as ChannelAdapter });
+    await expect(rpc("web.login.start", { channel: "whatsapp" })).rejects.toThrow(
+      /whatsapp is not configured: add a channels\.whatsapp section/,
+    );
+    await expect(rpc("web.login.start", { channel: "discord" })).rejects.toThrow(/discord has no QR login/);
+  });
+});
