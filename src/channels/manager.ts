@@ -33,6 +33,7 @@ interface Running {
 export class ChannelManager {
   private readonly running = new Map<string, Running>();
   private readonly pairingStores = new Map<string, PairingStore>();
+  private readonly seen = new RecentIds(5000);
   private readonly route: ReturnType<typeof createChannelRouter>;
 
   constructor(
@@ -171,11 +172,33 @@ export class ChannelManager {
         return this.opts.registerRoute(route);
       },
       onMessage: (adapter, msg) => {
+        // Chat apps may deliver an event twice (a resumed connection replaying): answer once.
+        if (this.seen.has(`${channel}:${msg.accountId}:${msg.messageId}`)) {
+          log.debug(`${channel} message ${msg.messageId} delivered twice; ignored`);
+          return;
+        }
+        this.seen.add(`${channel}:${msg.accountId}:${msg.messageId}`);
         // Each message is handled on its own; one failure never stops the channel.
         void this.route(adapter, msg).catch((err: Error) =>
           log.error(`${channel} message ${msg.messageId}: ${err.stack ?? err.message}`),
         );
       },
     });
+  }
+}
+
+/** A bounded set of recently seen ids (oldest dropped first). */
+class RecentIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly max: number) {}
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    this.ids.add(id);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value!);
   }
 }

@@ -135,6 +135,9 @@ export class SessionStore {
     await this.transcript(entry.sessionId).init(header);
     this.entries.set(key, entry);
     this.scheduleSave();
+    // A new session must be in the index before anything is written to it: after a
+    // crash the index is how a replayed message finds the transcript it was added to.
+    await this.flush();
     return entry;
   }
 
