@@ -75,8 +75,12 @@ export async function loadFake(file) {
   return import(out);
 }
 
-/** A minimal gateway protocol client for benches: handshake, requests, events. */
-export async function connectGateway(url, token) {
+/**
+ * A minimal gateway protocol client for benches: handshake, requests, events.
+ * `scopes`: OpenClaw does not let operator.admin imply operator.write, so the side-by-side
+ * bench asks for both.
+ */
+export async function connectGateway(url, token, { scopes = ["operator.admin"] } = {}) {
   const { default: WebSocket } = await import("ws");
   const ws = new WebSocket(url);
   const pending = new Map();
@@ -111,7 +115,7 @@ export async function connectGateway(url, token) {
     maxProtocol: 4,
     client: { id: "test", version: "bench", platform: process.platform, mode: "test" },
     role: "operator",
-    scopes: ["operator.admin"],
+    scopes,
     auth: { token },
   });
   return { request, onEvent: (l) => listeners.add(l), close: () => ws.close() };
