@@ -75,12 +75,8 @@ export async function loadFake(file) {
   return import(out);
 }
 
-/**
- * A minimal gateway protocol client for benches: handshake, requests, events.
- * `scopes`: OpenClaw does not let operator.admin imply operator.write, so the side-by-side
- * bench asks for both.
- */
-export async function connectGateway(url, token, { scopes = ["operator.admin"] } = {}) {
+/** A minimal gateway protocol client for benches: handshake, requests, events. */
+export async function connectGateway(url, token) {
   const { default: WebSocket } = await import("ws");
   const ws = new WebSocket(url);
   const pending = new Map();
@@ -115,7 +111,7 @@ export async function connectGateway(url, token, { scopes = ["operator.admin"] }
     maxProtocol: 4,
     client: { id: "test", version: "bench", platform: process.platform, mode: "test" },
     role: "operator",
-    scopes,
+    scopes: ["operator.admin"],
     auth: { token },
   });
   return { request, onEvent: (l) => listeners.add(l), close: () => ws.close() };
