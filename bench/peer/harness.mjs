@@ -168,12 +168,17 @@ export function treeRssMb(pid) {
  * and `chat(sessionKey, text, key)` resolving with the run's terminal state.
  * `client`: OpenClaw grants no scopes to unknown client ids, so both are driven as `cli`.
  */
-export async function connectClient(url, token, client, { timeoutMs = 180_000 } = {}) {
+export async function connectClient(
+  url,
+  token,
+  client,
+  { timeoutMs = 180_000, chatTimeoutMs = 120_000 } = {},
+) {
   const { default: WebSocket } = await import("ws");
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     try {
-      return await openOnce(WebSocket, url, token, client);
+      return await openOnce(WebSocket, url, token, client, chatTimeoutMs);
     } catch (error) {
       if (!error.retryable || performance.now() > deadline) throw error;
       await delay(error.retryAfterMs ?? 500);
@@ -181,7 +186,7 @@ export async function connectClient(url, token, client, { timeoutMs = 180_000 } 
   }
 }
 
-async function openOnce(WebSocket, url, token, client) {
+async function openOnce(WebSocket, url, token, client, chatTimeoutMs) {
   const ws = new WebSocket(url, { maxPayload: 64 << 20 });
   const pending = new Map();
   const waiters = new Map();
@@ -250,7 +255,16 @@ async function openOnce(WebSocket, url, token, client) {
         ended.delete(runId);
         return state;
       }
-      return new Promise((resolve) => waiters.set(runId, resolve));
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(runId);
+          reject(new Error(`chat run ${runId} did not end within ${chatTimeoutMs / 1000} s`));
+        }, chatTimeoutMs);
+        waiters.set(runId, (state) => {
+          clearTimeout(timer);
+          resolve(state);
+        });
+      });
     },
     close: () => ws.close(),
   };
