@@ -238,6 +238,9 @@ async function withDiscord(target, { stateDir, base, keepState }) {
     const deadline = t1 + 180_000;
     while (discord.messages.length - before < count && performance.now() < deadline) await delay(20);
     const got = discord.messages.length - before;
+    log(
+      `${target.name}: ${got}/${count} Discord replies in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+    );
     if (got >= count) e2e = count / ((performance.now() - t1) / 1000);
     else e2eNote = `${got}/${count} replies posted to the fake Discord within 180 s`;
     return { rssMb: tree.rssMb, e2e, e2eNote };
