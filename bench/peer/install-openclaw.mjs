@@ -1,6 +1,6 @@
 // bench/peer/install-openclaw: installs the real OpenClaw (npm package `openclaw`) into a
 // cache folder outside the project's dependencies, for the side-by-side bench.
-//   node bench/peer/install-openclaw.mjs [--version 2026.9.6] [--dir <folder>]
+//   node bench/peer/install-openclaw.mjs [--version 2026.9.6] [--dir <folder>] [--no-discord]
 // Reuses an existing install of the same version. Never touches package.json: it runs
 // `npm install --ignore-scripts --no-save --prefix <dir> openclaw@<version>`.
 // Discord is an external OpenClaw plugin; installDiscordPlugin() adds it to a state dir
