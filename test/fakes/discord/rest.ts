@@ -56,7 +56,10 @@ export async function handleRest(state: RestState, req: IncomingMessage, res: Se
   const url = new URL(req.url ?? "/", "http://fake");
   const record: RecordedRequest = {
     method: req.method ?? "GET",
-    path: url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname,
+    // Discord accepts percent-encoded paths (`/users/%40me`, as some clients send).
+    path: decodeURIComponent(
+      url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname,
+    ),
     query: url.search,
     authorized: req.headers.authorization === `Bot ${state.token}`,
     files: [],
@@ -95,6 +98,20 @@ export async function handleRest(state: RestState, req: IncomingMessage, res: Se
     });
   }
   if (route === "GET /users/@me") return reply(200, userPayload(state.bot));
+  // The application behind the bot (same id), and its slash commands (none; writes are echoed).
+  if (route === "GET /oauth2/applications/@me" || route === "GET /applications/@me") {
+    return reply(200, { id: state.bot.id, name: state.bot.username, bot_public: true, flags: 0 });
+  }
+  if (/^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(record.path)) {
+    if (record.method === "GET") return reply(200, []);
+    if (record.method === "PUT") {
+      const commands = Array.isArray(record.body) ? (record.body as Record<string, unknown>[]) : [];
+      return reply(
+        200,
+        commands.map((c) => ({ ...c, id: snowflake(), application_id: state.bot.id })),
+      );
+    }
+  }
   if (route === "POST /users/@me/channels") {
     const recipient = (record.body as { recipient_id?: string } | undefined)?.recipient_id;
     if (!recipient) return reply(400, { message: "Invalid Form Body", code: 50035 });
