@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,9 +39,15 @@ liveness is at <a href="healthz">healthz</a>.</p>
 </main></body></html>
 `;
 
-/** Where the built Control UI lives next to the bundle (`dist/control-ui/`). */
+/**
+ * Where the built Control UI lives: `dist/control-ui/`, beside the entry bundle. This
+ * module is code-split into `dist/chunks/`, so the folder is one level up from it.
+ */
 export function defaultControlUiRoot(): string {
-  return fileURLToPath(new URL("./control-ui/", import.meta.url));
+  const candidates = ["../control-ui/", "./control-ui/"].map((rel) =>
+    fileURLToPath(new URL(rel, import.meta.url)),
+  );
+  return candidates.find((dir) => existsSync(path.join(dir, "index.html"))) ?? candidates[0]!;
 }
 
 /**
