@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
 import { type FormContext, SchemaField, type SchemaNode } from "../config/form.js";
 import { setAt, splitProblem } from "../config/paths.js";
@@ -46,8 +46,18 @@ export function ConfigScreen({ conn }: ScreenProps) {
   const [schema, setSchema] = useState<
     { schema: SchemaNode; uiHints: { sensitive: string[] } } | undefined
   >();
-  const [draft, setDraft] = useState<Record<string, unknown>>({});
-  const [raw, setRaw] = useState("");
+  const [draft, setDraftState] = useState<Record<string, unknown>>({});
+  const [raw, setRawState] = useState("");
+  // Save reads the latest edits from refs: a field's change event may land just before the click.
+  const latest = useRef({ draft, raw });
+  const setDraft = (doc: Record<string, unknown>) => {
+    latest.current.draft = doc;
+    setDraftState(doc);
+  };
+  const setRaw = (text: string) => {
+    latest.current.raw = text;
+    setRawState(text);
+  };
   const [mode, setMode] = useState<"form" | "raw">("form");
   const [outcome, setOutcome] = useState<Outcome | undefined>();
   const [busy, setBusy] = useState(false);
@@ -80,8 +90,14 @@ export function ConfigScreen({ conn }: ScreenProps) {
     try {
       const result =
         mode === "form"
-          ? await conn.request<EditResult>("config.set", { config: draft, baseHash: current.hash })
-          : await conn.request<EditResult>("config.apply", { raw, baseHash: current.hash });
+          ? await conn.request<EditResult>("config.set", {
+              config: latest.current.draft,
+              baseHash: current.hash,
+            })
+          : await conn.request<EditResult>("config.apply", {
+              raw: latest.current.raw,
+              baseHash: current.hash,
+            });
       await reload();
       setOutcome({ kind: "saved", result });
     } catch (err) {
@@ -108,7 +124,7 @@ export function ConfigScreen({ conn }: ScreenProps) {
     document: draft,
     sensitive: schema?.uiHints.sensitive ?? [],
     errors,
-    onChange: (at, value) => setDraft((doc) => setAt(doc, at, value)),
+    onChange: (at, value) => setDraft(setAt(latest.current.draft, at, value)),
   };
 
   return (

@@ -1,0 +1,113 @@
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  connectWithToken,
+  launchChromium,
+  openPage,
+  screenshot,
+  startUiGateway,
+  TOKEN,
+  type UiGateway,
+} from "./harness.js";
+
+let browser: Browser;
+let gateway: UiGateway;
+const contexts: { close(): Promise<void> }[] = [];
+
+beforeAll(async () => {
+  [browser, gateway] = await Promise.all([launchChromium(), startUiGateway()]);
+});
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.close();
+});
+
+describe("Control UI: connect", () => {
+  it("serves the UI with a CSP and connects with the pasted token, which stays out of the URL", async () => {
+    const response = await fetch(gateway.url);
+    expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await response.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/); // no inline script
+    expect(html).toMatch(/src="\.\/assets\/app-[A-Z0-9]+\.js"/); // relative, hashed
+
+    const { context, page, problems } = await openPage(browser, gateway.url);
+    contexts.push(context);
+    await connectWithToken(page);
+    await page.waitForSelector("nav a[data-nav=chat].active");
+    await page.waitForSelector("#chat-input");
+    expect(page.url()).not.toContain(TOKEN);
+    // Not remembered: nothing in storage.
+    expect(await page.evaluate("JSON.stringify(localStorage)")).not.toContain(TOKEN);
+    await screenshot(page, "connected-chat");
+    expect(problems).toEqual([]);
+    expect(gateway.gw.output().stdout + gateway.gw.output().stderr).not.toContain(TOKEN);
+  });
+
+  it("refuses a wrong token with a clear message", async () => {
+    const { context, page } = await openPage(browser, gateway.url);
+    contexts.push(context);
+    await connectWithToken(page, "not-the-token");
+    const error = await page.waitForSelector("#connect-error");
+    expect(await error.textContent()).toContain("Wrong token: the gateway refused it");
+    expect(await page.$("nav")).toBeNull();
+    await screenshot(page, "wrong-token");
+    // The right token still works afterwards (and resets the failure count).
+    await connectWithToken(page);
+    await page.waitForSelector("#chat-input");
+  });
+
+  it("remembers the token only when asked, and reconnects from it after a reload", async () => {
+    const { context, page } = await openPage(browser, gateway.url);
+    contexts.push(context);
+    await connectWithToken(page, TOKEN, true);
+    await page.waitForSelector("#chat-input");
+    await page.reload();
+    await page.waitForSelector("#chat-input");
+    await page.click("#disconnect");
+    await page.waitForSelector("#connect-form");
+    expect(await page.evaluate("JSON.stringify(localStorage)")).not.toContain(TOKEN);
+  });
+
+  it("chooses the language from the browser and switches it on demand", async () => {
+    const { context, page } = await openPage(browser, gateway.url, { locale: "zh-TW" });
+    contexts.push(context);
+    expect(await page.textContent("#connect")).toBe("連線");
+    expect(await page.getAttribute("html", "lang")).toBe("zh-Hant");
+    await page.selectOption("#language", "zh-Hans");
+    await page.waitForSelector("html[lang=zh-Hans]");
+    expect(await page.textContent("#connect")).toBe("连接");
+    await connectWithToken(page, "wrong");
+    expect(await (await page.waitForSelector("#connect-error")).textContent()).toContain("令牌错误");
+    await screenshot(page, "language-zh-Hans");
+    await page.selectOption("#language", "en");
+    await page.waitForSelector("html[lang=en]");
+    expect(await page.textContent("#connect")).toBe("Connect");
+    await connectWithToken(page);
+    expect(await (await page.waitForSelector("nav a[data-nav=config]")).textContent()).toBe("Config");
+  });
+});
+
+describe("Control UI: rate limit", () => {
+  let limited: UiGateway;
+  beforeAll(async () => {
+    limited = await startUiGateway({
+      gateway: { auth: { rateLimit: { maxAttempts: 1, lockoutMs: 60_000 } } },
+    });
+  });
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it("says how long to wait after too many wrong tokens", async () => {
+    const { context, page } = await openPage(browser, limited.url);
+    contexts.push(context);
+    await connectWithToken(page, "wrong-1");
+    await page.waitForSelector("#connect-error");
+    await connectWithToken(page, "wrong-2");
+    await page.waitForSelector("#connect-error >> text=/Too many failed attempts. Try again in \\d+ s/");
+    await screenshot(page, "rate-limited");
+  });
+});

@@ -1,0 +1,110 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { startFakeAnthropic } from "../fakes/anthropic.js";
+import type { FakeServer } from "../fakes/server.js";
+import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+
+/** Debian's Chromium; playwright-core never downloads a browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../../test-results/ui");
+export const TOKEN = "ui-test-token-0123456789";
+
+/**
+ * Launches headless Chromium. A missing or broken browser fails the tests loudly:
+ * they must never pass by skipping. playwright gives each launch a fresh temporary
+ * user-data-dir, and each test its own context (no storage carried over).
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: the Control UI browser tests need it (apt-get install -y chromium, as .ci/run does), or set CHROMIUM_PATH`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+export interface UiGateway {
+  gw: RunningGateway;
+  anthropic: FakeServer;
+  stateDir: string;
+  url: string;
+  configFile: string;
+  close(): Promise<void>;
+}
+
+/** A built gateway on loopback with a token, a temp state dir and the fake Anthropic as its model. */
+export async function startUiGateway(extraConfig: Record<string, unknown> = {}): Promise<UiGateway> {
+  const anthropic = await startFakeAnthropic();
+  const stateDir = tempDir("openclaw-ui-");
+  const configFile = path.join(stateDir, "openclaw.json");
+  writeFileSync(
+    configFile,
+    JSON.stringify(
+      {
+        gateway: { mode: "local", ...((extraConfig.gateway as object) ?? {}) },
+        models: { providers: { anthropic: { baseUrl: anthropic.url } } },
+        agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" }, maxConcurrent: 2 } },
+      },
+      null,
+      2,
+    ),
+  );
+  const env = testEnv({
+    OPENCLAW_STATE_DIR: stateDir,
+    OPENCLAW_GATEWAY_TOKEN: TOKEN,
+    ANTHROPIC_API_KEY: "sk-ant-test-key",
+  });
+  const gw = await startGateway(["--port", "0", "--bind", "loopback"], env);
+  return {
+    gw,
+    anthropic,
+    stateDir,
+    configFile,
+    url: `http://127.0.0.1:${gw.port}/`,
+    async close() {
+      await gw.stop("SIGTERM");
+      await anthropic.close();
+    },
+  };
+}
+
+/** Collects page errors and CSP violations; a test asserts there were none. */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  opts: { locale?: string } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale: opts.locale ?? "en-US" });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForSelector("#app[data-rendered]");
+  return { context, page, problems };
+}
+
+export async function connectWithToken(page: Page, token = TOKEN, remember = false): Promise<void> {
+  await page.fill("#secret", token);
+  if (remember) await page.check("#remember");
+  await page.click("#connect");
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
