@@ -88,6 +88,8 @@ export async function openPage(
 ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({ locale: opts.locale ?? "en-US" });
   const page = await context.newPage();
+  // Fail with the selector that never appeared, well before the test timeout.
+  page.setDefaultTimeout(10_000);
   const problems: string[] = [];
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
   page.on("console", (msg) => {

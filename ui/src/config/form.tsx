@@ -72,17 +72,7 @@ export function SchemaField(props: { name: string; node: SchemaNode; at: PathKey
   const description = props.node.description ?? node?.description;
 
   if (node?.type === "object" && node.properties && at.length < MAX_DEPTH) {
-    const errors = ownErrors(ctx, path, true);
-    return (
-      <details class="group" open={at.length < 2 || errors.length > 0 || undefined} data-path={path}>
-        <summary>{name}</summary>
-        {description && <p class="muted small">{description}</p>}
-        <FieldErrors messages={errors} path={path} />
-        {Object.entries(node.properties).map(([key, child]) => (
-          <SchemaField key={key} name={key} node={child} at={[...at, key]} ctx={ctx} />
-        ))}
-      </details>
-    );
+    return <SchemaGroup name={name} node={node} at={at} ctx={ctx} description={description} />;
   }
 
   const errors = ownErrors(ctx, path, false);
@@ -166,6 +156,36 @@ export function SchemaField(props: { name: string; node: SchemaNode; at: PathKey
       {description && <p class="muted small">{description}</p>}
       <FieldErrors messages={errors} path={path} />
     </div>
+  );
+}
+
+/** An object in the schema: a collapsible group that opens by itself when it holds a problem. */
+function SchemaGroup(props: {
+  name: string;
+  node: SchemaNode;
+  at: PathKey[];
+  ctx: FormContext;
+  description: string | undefined;
+}) {
+  const { ctx, at, name, node, description } = props;
+  const path = formatPath(at);
+  const [open, setOpen] = useState(false);
+  const errors = ownErrors(ctx, path, true);
+  const holdsError = [...ctx.errors.keys()].some((p) => isWithin(p, path));
+  return (
+    <details
+      class="group"
+      open={open || holdsError}
+      data-path={path}
+      onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
+    >
+      <summary>{name}</summary>
+      {description && <p class="muted small">{description}</p>}
+      <FieldErrors messages={errors} path={path} />
+      {Object.entries(node.properties ?? {}).map(([key, child]) => (
+        <SchemaField key={key} name={key} node={child} at={[...at, key]} ctx={ctx} />
+      ))}
+    </details>
   );
 }
 
