@@ -1,0 +1,63 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  connectWithToken,
+  launchChromium,
+  openPage,
+  screenshot,
+  startUiGateway,
+  type UiGateway,
+} from "./harness.js";
+
+let browser: Browser;
+let gateway: UiGateway;
+
+beforeAll(async () => {
+  [browser, gateway] = await Promise.all([launchChromium(), startUiGateway()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.close();
+});
+
+describe("Control UI: every screen", () => {
+  it("renders sessions, channels, logs and health without a script error or CSP violation", async () => {
+    gateway.anthropic.setDefault({ text: "noted" });
+    const { context, page, problems } = await openPage(browser, gateway.url);
+    try {
+      page.on("dialog", (dialog) => void dialog.accept());
+      await connectWithToken(page);
+      await page.fill("#chat-input", "make a session");
+      await page.click("#chat-send");
+      await page.waitForSelector(".msg.assistant >> text=noted");
+
+      await page.click("nav a[data-nav=sessions]");
+      const row = 'tr[data-key="agent:main:main"]';
+      await page.waitForSelector(row);
+      await screenshot(page, "sessions");
+      await page.click(`${row} >> text=Reset`);
+      await page.waitForSelector(".banner.ok >> text=Session agent:main:main was reset.");
+      await page.click(`${row} >> text=Delete`);
+      await page.waitForSelector(".banner.ok >> text=Session agent:main:main was deleted.");
+      await page.waitForSelector(row, { state: "detached" });
+
+      await page.click("nav a[data-nav=channels]");
+      await page.waitForSelector("#whatsapp-note");
+      expect(await page.textContent("#whatsapp-note")).toBe("WhatsApp login is not available in this build.");
+      await screenshot(page, "channels");
+
+      await page.click("nav a[data-nav=logs]");
+      await page.waitForSelector(".log.info >> text=/listening on/");
+      await page.selectOption("#log-level", "error");
+      await page.waitForSelector(".log.info", { state: "detached" });
+      await screenshot(page, "logs");
+
+      await page.click("nav a[data-nav=health]");
+      expect(await (await page.waitForSelector("#health-state")).textContent()).toBe("The gateway is ready.");
+      await screenshot(page, "health");
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
