@@ -1,30 +1,16 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  connectWithToken,
-  launchChromium,
-  openPage,
-  screenshot,
-  startUiGateway,
-  type UiGateway,
-} from "./harness.js";
+import type { Page } from "playwright-core";
+import { afterEach, describe, expect, it } from "vitest";
+import { connectWithToken, openPage, screenshot, useUiFixture } from "./harness.js";
 
-let browser: Browser;
-let gateway: UiGateway;
+const ui = useUiFixture();
 const contexts: { close(): Promise<void> }[] = [];
 
-beforeAll(async () => {
-  [browser, gateway] = await Promise.all([launchChromium(), startUiGateway()]);
-});
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
 });
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-});
 
 async function chatPage(remember = false): Promise<{ page: Page; problems: string[] }> {
+  const { browser, gateway } = await ui();
   const { context, page, problems } = await openPage(browser, gateway.url);
   contexts.push(context);
   await connectWithToken(page, undefined, remember);
@@ -39,6 +25,7 @@ async function send(page: Page, text: string): Promise<void> {
 
 describe("Control UI: chat", () => {
   it("sends a message, shows the model's reply, and shows it again from history after a reload", async () => {
+    const { gateway } = await ui();
     gateway.anthropic.enqueue({ text: "Hello from the fake model, in several pieces." });
     const { page, problems } = await chatPage(true);
     await send(page, "hi there");
@@ -55,6 +42,7 @@ describe("Control UI: chat", () => {
   });
 
   it("streams the first tokens while the model is still answering, and Stop aborts the run", async () => {
+    const { gateway } = await ui();
     gateway.anthropic.enqueue({ stall: "afterFirstToken" });
     const { page } = await chatPage();
     await send(page, "take your time");
@@ -69,6 +57,7 @@ describe("Control UI: chat", () => {
   });
 
   it("shows tool calls collapsed under the answer", async () => {
+    const { gateway } = await ui();
     gateway.anthropic.enqueue(
       { toolCalls: [{ name: "session_status", args: {} }] },
       { text: "The session is fine." },

@@ -1,34 +1,20 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import JSON5 from "json5";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  connectWithToken,
-  launchChromium,
-  openPage,
-  screenshot,
-  startUiGateway,
-  type UiGateway,
-} from "./harness.js";
+import type { Page } from "playwright-core";
+import { afterEach, describe, expect, it } from "vitest";
+import { connectWithToken, openPage, screenshot, type UiGateway, useUiFixture } from "./harness.js";
 
-let browser: Browser;
-let gateway: UiGateway;
+const ui = useUiFixture();
 const contexts: { close(): Promise<void> }[] = [];
 
-beforeAll(async () => {
-  [browser, gateway] = await Promise.all([launchChromium(), startUiGateway()]);
-});
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
 });
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-});
 
-const fileConfig = () => JSON5.parse(readFileSync(gateway.configFile, "utf8"));
+const fileConfig = (gateway: UiGateway) => JSON5.parse(readFileSync(gateway.configFile, "utf8"));
 
 async function configPage(): Promise<Page> {
+  const { browser, gateway } = await ui();
   const { context, page } = await openPage(browser, `${gateway.url}#/config`);
   contexts.push(context);
   await connectWithToken(page);
@@ -38,6 +24,7 @@ async function configPage(): Promise<Page> {
 
 describe("Control UI: config", () => {
   it("form: an invalid value is explained beside its field; a valid one is saved and applied live", async () => {
+    const { gateway } = await ui();
     const page = await configPage();
     const field = 'input[data-path="agents.defaults.maxConcurrent"]';
     await page.click('details[data-path="agents"] > summary');
@@ -47,7 +34,7 @@ describe("Control UI: config", () => {
     await page.click("#config-save");
     const error = await page.waitForSelector('[data-error-for="agents.defaults.maxConcurrent"]');
     expect(await error.textContent()).toMatch(/must be/);
-    expect(fileConfig().agents.defaults.maxConcurrent).toBe(2);
+    expect(fileConfig(gateway).agents.defaults.maxConcurrent).toBe(2);
     await screenshot(page, "config-invalid-field");
 
     await page.fill(field, "3");
@@ -55,11 +42,12 @@ describe("Control UI: config", () => {
     const saved = await page.waitForSelector("#config-saved");
     expect(await saved.textContent()).toContain("Applied live");
     expect(await page.$('[data-error-for="agents.defaults.maxConcurrent"]')).toBeNull();
-    expect(fileConfig().agents.defaults.maxConcurrent).toBe(3);
+    expect(fileConfig(gateway).agents.defaults.maxConcurrent).toBe(3);
     await screenshot(page, "config-saved");
   });
 
   it("raw editor: rejects an invalid file, explains a stale hash with a reload, then applies", async () => {
+    const { gateway } = await ui();
     const page = await configPage();
     await page.click("#config-tab-raw");
     const original = await page.inputValue("#config-raw");
@@ -73,14 +61,14 @@ describe("Control UI: config", () => {
     expect(await (await page.waitForSelector("#config-invalid")).textContent()).toContain("gateway.port");
 
     // Someone else edits the file: our next save must not overwrite their change.
-    const theirs = fileConfig();
+    const theirs = fileConfig(gateway);
     theirs.logging = { level: "debug" };
     writeFileSync(gateway.configFile, JSON.stringify(theirs, null, 2));
     await page.fill("#config-raw", original.replace('"mode": "local"', '"mode": "local", "port": 18790'));
     await page.click("#config-apply");
     await page.waitForSelector("#config-conflict");
     await screenshot(page, "config-conflict");
-    expect(fileConfig().logging).toEqual({ level: "debug" });
+    expect(fileConfig(gateway).logging).toEqual({ level: "debug" });
     await page.click("#config-reload");
     await page.waitForSelector("#config-conflict", { state: "detached" });
     const reloaded = await page.inputValue("#config-raw");
@@ -89,6 +77,6 @@ describe("Control UI: config", () => {
     await page.fill("#config-raw", reloaded.replace('"debug"', '"warn"'));
     await page.click("#config-apply");
     await page.waitForSelector("#config-saved");
-    expect(fileConfig().logging).toEqual({ level: "warn" });
+    expect(fileConfig(gateway).logging).toEqual({ level: "warn" });
   });
 });

@@ -1,32 +1,16 @@
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  connectWithToken,
-  launchChromium,
-  openPage,
-  screenshot,
-  startUiGateway,
-  TOKEN,
-  type UiGateway,
-} from "./harness.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { connectWithToken, openPage, screenshot, TOKEN, useUiFixture } from "./harness.js";
 
-let browser: Browser;
-let gateway: UiGateway;
+const ui = useUiFixture();
 const contexts: { close(): Promise<void> }[] = [];
 
-beforeAll(async () => {
-  [browser, gateway] = await Promise.all([launchChromium(), startUiGateway()]);
-});
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
 });
 
 describe("Control UI: connect", () => {
   it("serves the UI with a CSP and connects with the pasted token, which stays out of the URL", async () => {
+    const { browser, gateway } = await ui();
     const response = await fetch(gateway.url);
     expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
     const html = await response.text();
@@ -47,6 +31,7 @@ describe("Control UI: connect", () => {
   });
 
   it("refuses a wrong token with a clear message", async () => {
+    const { browser, gateway } = await ui();
     const { context, page } = await openPage(browser, gateway.url);
     contexts.push(context);
     await connectWithToken(page, "not-the-token");
@@ -60,6 +45,7 @@ describe("Control UI: connect", () => {
   });
 
   it("remembers the token only when asked, and reconnects from it after a reload", async () => {
+    const { browser, gateway } = await ui();
     const { context, page } = await openPage(browser, gateway.url);
     contexts.push(context);
     await connectWithToken(page, TOKEN, true);
@@ -72,6 +58,7 @@ describe("Control UI: connect", () => {
   });
 
   it("chooses the language from the browser and switches it on demand", async () => {
+    const { browser, gateway } = await ui();
     const { context, page } = await openPage(browser, gateway.url, { locale: "zh-TW" });
     contexts.push(context);
     expect(await page.textContent("#connect")).toBe("連線");
@@ -91,18 +78,11 @@ describe("Control UI: connect", () => {
 });
 
 describe("Control UI: rate limit", () => {
-  let limited: UiGateway;
-  beforeAll(async () => {
-    limited = await startUiGateway({
-      gateway: { auth: { rateLimit: { maxAttempts: 1, lockoutMs: 60_000 } } },
-    });
-  });
-  afterAll(async () => {
-    await limited?.close();
-  });
+  const limitedUi = useUiFixture({ gateway: { auth: { rateLimit: { maxAttempts: 1, lockoutMs: 60_000 } } } });
 
   it("says how long to wait after too many wrong tokens", async () => {
-    const { context, page } = await openPage(browser, limited.url);
+    const { browser, gateway } = await limitedUi();
+    const { context, page } = await openPage(browser, gateway.url);
     contexts.push(context);
     await connectWithToken(page, "wrong-1");
     await page.waitForSelector("#connect-error");

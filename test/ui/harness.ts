@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll } from "vitest";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
 import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
@@ -78,6 +79,30 @@ export async function startUiGateway(extraConfig: Record<string, unknown> = {}):
       await anthropic.close();
     },
   };
+}
+
+/**
+ * One browser and one gateway per test file, started by the first test that asks.
+ * Started inside the tests (not in beforeAll), so a missing Chromium fails every
+ * test by name instead of leaving them counted as skipped.
+ */
+export function useUiFixture(extraConfig: Record<string, unknown> = {}) {
+  let started: Promise<{ browser: Browser; gateway: UiGateway }> | undefined;
+  afterAll(async () => {
+    const fixture = await started?.catch(() => undefined);
+    await fixture?.browser.close();
+    await fixture?.gateway.close();
+  });
+  return () =>
+    (started ??= (async () => {
+      const [browser, gateway] = await Promise.allSettled([launchChromium(), startUiGateway(extraConfig)]);
+      if (browser.status === "fulfilled" && gateway.status === "fulfilled") {
+        return { browser: browser.value, gateway: gateway.value };
+      }
+      if (browser.status === "fulfilled") await browser.value.close();
+      if (gateway.status === "fulfilled") await gateway.value.close();
+      throw browser.status === "rejected" ? browser.reason : (gateway as PromiseRejectedResult).reason;
+    })());
 }
 
 /** Collects page errors and CSP violations; a test asserts there were none. */

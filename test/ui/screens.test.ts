@@ -1,27 +1,11 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  connectWithToken,
-  launchChromium,
-  openPage,
-  screenshot,
-  startUiGateway,
-  type UiGateway,
-} from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { connectWithToken, openPage, screenshot, useUiFixture } from "./harness.js";
 
-let browser: Browser;
-let gateway: UiGateway;
-
-beforeAll(async () => {
-  [browser, gateway] = await Promise.all([launchChromium(), startUiGateway()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-});
+const ui = useUiFixture();
 
 describe("Control UI: every screen", () => {
   it("renders sessions, channels, logs and health without a script error or CSP violation", async () => {
+    const { browser, gateway } = await ui();
     gateway.anthropic.setDefault({ text: "noted" });
     const { context, page, problems } = await openPage(browser, gateway.url);
     try {
