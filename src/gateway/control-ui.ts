@@ -61,6 +61,12 @@ export function controlUiRoute(opts: { basePath: string; root: string }): HttpRo
     path: `${base}/*`,
     methods: ["GET", "HEAD"],
     async handle(req, res, url) {
+      // The UI's asset URLs are relative: `/base` must become `/base/` or they resolve outside it.
+      if (base && url.pathname === base) {
+        res.writeHead(308, { location: `${base}/${url.search}` });
+        res.end();
+        return true;
+      }
       let relative: string;
       try {
         relative = decodeURIComponent(url.pathname.slice(base.length)).replace(/^\/+/, "") || "index.html";

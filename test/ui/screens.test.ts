@@ -45,3 +45,24 @@ describe("Control UI: every screen", () => {
     }
   });
 });
+
+describe("Control UI: under gateway.controlUi.basePath", () => {
+  const underBase = useUiFixture({ gateway: { controlUi: { basePath: "/control" } } });
+
+  it("loads its assets and connects from /control (redirected to /control/)", async () => {
+    const { browser, gateway } = await underBase();
+    const { context, page, problems } = await openPage(browser, `${gateway.url}control`);
+    try {
+      expect(new URL(page.url()).pathname).toBe("/control/");
+      await connectWithToken(page);
+      await page.waitForSelector("#chat-input");
+      const scripts = await page.$$eval("script[src]", (els) =>
+        els.map((el) => (el as unknown as { src: string }).src),
+      );
+      expect(scripts.every((src) => new URL(src).pathname.startsWith("/control/assets/"))).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

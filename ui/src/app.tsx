@@ -58,6 +58,7 @@ export function App() {
   const [route, setRoute] = useState(routeFromHash);
   const credentials = useRef<Credentials | undefined>(loadCredentials());
   const attempt = useRef(0);
+  const reconnectTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -89,7 +90,7 @@ export function App() {
 
   const scheduleReconnect = () => {
     const delay = RECONNECT_DELAYS_MS[Math.min(attempt.current++, RECONNECT_DELAYS_MS.length - 1)];
-    setTimeout(async () => {
+    reconnectTimer.current = setTimeout(async () => {
       const error = await connect(credentials.current);
       if (!error) return;
       if (error.code === "UNREACHABLE") {
@@ -114,6 +115,7 @@ export function App() {
   };
 
   const logout = () => {
+    clearTimeout(reconnectTimer.current);
     forgetCredentials();
     credentials.current = undefined;
     if (phase.name === "ready") phase.conn.close();
