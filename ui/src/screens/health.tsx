@@ -50,7 +50,12 @@ export function HealthScreen({ conn }: ScreenProps) {
         [t("health.pid"), status?.pid],
         [t("health.clients"), status?.clients],
         [t("health.auth"), status?.gateway.authMode],
-        [t("health.listening"), status?.gateway.hosts?.map((h) => `${h}:${status.gateway.port}`).join(", ")],
+        [
+          t("health.listening"),
+          status?.gateway.hosts
+            ?.map((h) => `${h.includes(":") ? `[${h}]` : h}:${status.gateway.port}`)
+            .join(", "),
+        ],
         [t("health.configPath"), status?.configPath],
         [t("health.stateDir"), status?.stateDir],
         [t("health.logFile"), status?.logFile ?? undefined],
