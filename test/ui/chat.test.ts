@@ -71,3 +71,22 @@ describe("Control UI: chat", () => {
     expect(await tool.locator("summary").textContent()).toContain("session_status");
   });
 });
+
+describe("Control UI: sessions in chat", () => {
+  it("starts a new session and chats in it, apart from the main one", async () => {
+    const { gateway } = await ui();
+    gateway.anthropic.enqueue({ text: "main answer" }, { text: "fresh start" });
+    const { page } = await chatPage();
+    await send(page, "in main");
+    await page.waitForSelector(".msg.assistant >> text=main answer");
+    await page.click("text=New session");
+    const key = await page.inputValue("#chat-session");
+    expect(key).toMatch(/^agent:main:ui-[0-9a-f]{8}$/);
+    await page.waitForSelector("text=No messages in this session yet.");
+    await send(page, "hello new session");
+    await page.waitForSelector(".msg.assistant >> text=fresh start");
+    await page.selectOption("#chat-session", "agent:main:main");
+    await page.waitForSelector(".msg.user >> text=in main");
+    expect(await page.$("text=hello new session")).toBeNull();
+  });
+});
