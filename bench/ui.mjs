@@ -3,7 +3,7 @@
 // so nothing is cached).
 //   node bench/ui.mjs [--runs 5]
 // Needs a build (npm run build) and Debian's chromium (CHROMIUM_PATH overrides).
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,12 +13,14 @@ import { median, parseArgs, spawnUntilListening, stop } from "./lib.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { runs } = parseArgs({ runs: 5 });
-const assets = path.join(root, "dist/control-ui/assets");
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+// Only what index.html loads counts.
+const html = readFileSync(path.join(root, "dist/control-ui/index.html"), "utf8");
+const referenced = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)].map((m) => m[1]);
 for (const ext of [".js", ".css"]) {
-  const files = readdirSync(assets).filter((f) => f.endsWith(ext));
-  const bytes = files.map((f) => readFileSync(path.join(assets, f)));
+  const files = referenced.filter((f) => f.endsWith(ext));
+  const bytes = files.map((f) => readFileSync(path.join(root, "dist/control-ui", f)));
   const raw = bytes.reduce((n, b) => n + b.length, 0);
   const gz = bytes.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0);
   console.log(`ui ${ext.slice(1).padEnd(3)} ${files.length} file(s): ${kb(raw)} raw, ${kb(gz)} gzip`);

@@ -3,7 +3,7 @@
 // CSS; asset names carry a content hash (served as immutable) and index.html refers to
 // them by relative URL, so the UI works under any base path. No inline script or style:
 // the gateway's CSP allows only 'self'.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -11,6 +11,8 @@ const OUT = "dist/control-ui";
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 
 export async function buildControlUi({ outdir = OUT } = {}) {
+  // Old hashed assets would otherwise pile up (and be served) after a rebuild.
+  await rm(outdir, { recursive: true, force: true });
   const result = await build({
     entryPoints: { app: "ui/src/main.tsx" },
     outdir: path.join(outdir, "assets"),
