@@ -5,6 +5,7 @@
 // the gateway's CSP allows only 'self'.
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const OUT = "dist/control-ui";
@@ -40,6 +41,11 @@ export async function buildControlUi({ outdir = OUT } = {}) {
     .replace("%APP_CSS%", `./${css.split(path.sep).join("/")}`);
   await mkdir(outdir, { recursive: true });
   await writeFile(path.join(outdir, "index.html"), html);
+  // Precompressed copies: the gateway sends them to browsers that accept gzip.
+  for (const asset of [js, css]) {
+    const file = path.join(outdir, asset);
+    await writeFile(`${file}.gz`, gzipSync(await readFile(file), { level: 9 }));
+  }
   return { js: path.join(outdir, js), css: path.join(outdir, css) };
 }
 

@@ -15,7 +15,12 @@ describe("Control UI: connect", () => {
     expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
     const html = await response.text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/); // no inline script
-    expect(html).toMatch(/src="\.\/assets\/app-[A-Z0-9]+\.js"/); // relative, hashed
+    const script = /src="\.\/(assets\/app-[A-Z0-9]+\.js)"/.exec(html)?.[1]; // relative, hashed
+    expect(script).toBeDefined();
+    const asset = await fetch(`${gateway.url}${script}`, { headers: { "accept-encoding": "gzip" } });
+    expect(asset.headers.get("content-encoding")).toBe("gzip");
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+    expect((await asset.text()).length).toBeGreaterThan(Number(asset.headers.get("content-length")));
 
     const { context, page, problems } = await openPage(browser, gateway.url);
     contexts.push(context);
