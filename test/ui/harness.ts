@@ -42,6 +42,8 @@ export interface UiGateway {
   stateDir: string;
   url: string;
   configFile: string;
+  /** Stops the gateway and starts it again on the same port and state dir. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,17 +70,22 @@ export async function startUiGateway(extraConfig: Record<string, unknown> = {}):
     ANTHROPIC_API_KEY: "sk-ant-test-key",
   });
   const gw = await startGateway(["--port", "0", "--bind", "loopback"], env);
-  return {
+  const ui: UiGateway = {
     gw,
     anthropic,
     stateDir,
     configFile,
     url: `http://127.0.0.1:${gw.port}/`,
+    async restart() {
+      await ui.gw.stop("SIGTERM");
+      ui.gw = await startGateway(["--port", String(gw.port), "--bind", "loopback"], env);
+    },
     async close() {
-      await gw.stop("SIGTERM");
+      await ui.gw.stop("SIGTERM");
       await anthropic.close();
     },
   };
+  return ui;
 }
 
 /**

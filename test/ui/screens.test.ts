@@ -66,3 +66,26 @@ describe("Control UI: under gateway.controlUi.basePath", () => {
     }
   });
 });
+
+describe("Control UI: gateway restart", () => {
+  const restartable = useUiFixture();
+
+  it("reconnects by itself when the gateway comes back", async () => {
+    const { browser, gateway } = await restartable();
+    gateway.anthropic.setDefault({ text: "back again" });
+    const { context, page } = await openPage(browser, gateway.url);
+    try {
+      await connectWithToken(page);
+      await page.waitForSelector("#chat-input");
+      const lost = page.waitForSelector("text=/Connection lost/");
+      await gateway.restart();
+      await lost;
+      await page.waitForSelector("#chat-input", { timeout: 20_000 });
+      await page.fill("#chat-input", "still there?");
+      await page.click("#chat-send");
+      await page.waitForSelector(".msg.assistant >> text=back again");
+    } finally {
+      await context.close();
+    }
+  });
+});
