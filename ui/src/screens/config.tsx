@@ -63,10 +63,11 @@ export function ConfigScreen({ conn }: ScreenProps) {
   const [busy, setBusy] = useState(false);
   const [loadError, setLoadError] = useState("");
 
+  // The old outcome (a conflict, say) stays on screen until the fresh config is in.
   const reload = async () => {
-    setOutcome(undefined);
     try {
       const got = await conn.request<ConfigGet>("config.get", {});
+      setOutcome(undefined);
       setCurrent(got);
       setDraft(got.config);
       setRaw(got.raw ?? `${JSON.stringify(got.config, null, 2)}\n`);
