@@ -13,8 +13,10 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+# build.mjs imports its sibling .mjs files, and builds the Control UI from ui/ too.
 COPY scripts/ scripts/
 COPY src/ src/
+COPY ui/ ui/
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime

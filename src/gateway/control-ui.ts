@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,9 +39,15 @@ liveness is at <a href="healthz">healthz</a>.</p>
 </main></body></html>
 `;
 
-/** Where the built Control UI lives next to the bundle (`dist/control-ui/`). */
+/**
+ * Where the built Control UI lives: `dist/control-ui/`, beside the entry bundle. This
+ * module is code-split into `dist/chunks/`, so the folder is one level up from it.
+ */
 export function defaultControlUiRoot(): string {
-  return fileURLToPath(new URL("./control-ui/", import.meta.url));
+  const candidates = ["../control-ui/", "./control-ui/"].map((rel) =>
+    fileURLToPath(new URL(rel, import.meta.url)),
+  );
+  return candidates.find((dir) => existsSync(path.join(dir, "index.html"))) ?? candidates[0]!;
 }
 
 /**
@@ -54,6 +61,12 @@ export function controlUiRoute(opts: { basePath: string; root: string }): HttpRo
     path: `${base}/*`,
     methods: ["GET", "HEAD"],
     async handle(req, res, url) {
+      // The UI's asset URLs are relative: `/base` must become `/base/` or they resolve outside it.
+      if (base && url.pathname === base) {
+        res.writeHead(308, { location: `${base}/${url.search}` });
+        res.end();
+        return true;
+      }
       let relative: string;
       try {
         relative = decodeURIComponent(url.pathname.slice(base.length)).replace(/^\/+/, "") || "index.html";
@@ -70,9 +83,15 @@ export function controlUiRoute(opts: { basePath: string; root: string }): HttpRo
       const found = exists ? file : path.join(root, "index.html");
       let body: Buffer;
       let type: string;
+      let gzipped = false;
       try {
-        body = await readFile(found);
         type = CONTENT_TYPES[path.extname(found)] ?? "application/octet-stream";
+        // The build writes app-<hash>.js.gz beside each asset: a third of the bytes, no CPU here.
+        const gz = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))
+          ? await readFile(`${found}.gz`).catch(() => undefined)
+          : undefined;
+        gzipped = gz !== undefined;
+        body = gz ?? (await readFile(found));
       } catch {
         body = Buffer.from(FALLBACK_PAGE);
         type = CONTENT_TYPES[".html"]!;
@@ -80,6 +99,7 @@ export function controlUiRoute(opts: { basePath: string; root: string }): HttpRo
       res.writeHead(200, {
         "content-type": type,
         "content-length": body.length,
+        ...(gzipped ? { "content-encoding": "gzip", vary: "accept-encoding" } : {}),
         "content-security-policy": CSP,
         // Hashed asset names can be cached; the HTML must always be fresh.
         "cache-control": type.startsWith("text/html") ? "no-cache" : "public, max-age=31536000, immutable",

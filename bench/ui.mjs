@@ -1,0 +1,81 @@
+// bench/ui: size of the built Control UI (raw and gzip) and its time to first render in
+// headless Chromium, served by a real gateway on loopback (fresh browser context per run,
+// so nothing is cached).
+//   node bench/ui.mjs [--runs 5]
+// Needs a build (npm run build) and Debian's chromium (CHROMIUM_PATH overrides).
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+import { median, parseArgs, spawnUntilListening, stop } from "./lib.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const { runs } = parseArgs({ runs: 5 });
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+// Only what index.html loads counts.
+const html = readFileSync(path.join(root, "dist/control-ui/index.html"), "utf8");
+const referenced = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)].map((m) => m[1]);
+for (const ext of [".js", ".css"]) {
+  const files = referenced.filter((f) => f.endsWith(ext));
+  const bytes = files.map((f) => readFileSync(path.join(root, "dist/control-ui", f)));
+  const raw = bytes.reduce((n, b) => n + b.length, 0);
+  const gz = bytes.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0);
+  console.log(`ui ${ext.slice(1).padEnd(3)} ${files.length} file(s): ${kb(raw)} raw, ${kb(gz)} gzip`);
+}
+
+const stateDir = mkdtempSync(path.join(os.tmpdir(), "bench-ui-"));
+const env = { ...process.env, OPENCLAW_STATE_DIR: stateDir, OPENCLAW_GATEWAY_TOKEN: "bench-token-123456" };
+const { proc, port } = await spawnUntilListening(
+  ["dist/index.js", "gateway", "--allow-unconfigured", "--port", "0"],
+  {
+    env,
+    cwd: root,
+  },
+);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+});
+try {
+  const firstRender = [];
+  const fcp = [];
+  const fetched = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForSelector("#app[data-rendered] #connect");
+    // Both measured from the start of navigation (performance.timeOrigin).
+    const t = await page.evaluate(`(() => ({
+      render: performance.getEntriesByName("openclaw:first-render")[0]?.startTime,
+      fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+      fetched: Math.max(...performance.getEntriesByType("resource").map((r) => r.responseEnd)),
+    }))()`);
+    firstRender.push(t.render);
+    fetched.push(t.fetched);
+    if (t.fcp !== undefined) fcp.push(t.fcp);
+    await context.close();
+  }
+  console.log(
+    `ui first render (navigation start → app rendered), median of ${runs}: ${median(firstRender).toFixed(0)} ms`,
+  );
+  console.log(
+    `ui HTML, JS and CSS all fetched (part of the above), median: ${median(fetched).toFixed(0)} ms`,
+  );
+  if (fcp.length)
+    console.log(`ui first contentful paint, median of ${fcp.length}: ${median(fcp).toFixed(0)} ms`);
+} finally {
+  await browser.close();
+  await stop(proc);
+}

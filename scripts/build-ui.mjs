@@ -1,0 +1,52 @@
+// Builds the Control UI (ui/) into dist/control-ui/, which the gateway serves at
+// gateway.controlUi.basePath. esbuild (already our bundler) compiles the Preact TSX and
+// CSS; asset names carry a content hash (served as immutable) and index.html refers to
+// them by relative URL, so the UI works under any base path. No inline script or style:
+// the gateway's CSP allows only 'self'.
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+const OUT = "dist/control-ui";
+const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
+
+export async function buildControlUi({ outdir = OUT } = {}) {
+  // Old hashed assets would otherwise pile up (and be served) after a rebuild.
+  await rm(outdir, { recursive: true, force: true });
+  const result = await build({
+    entryPoints: { app: "ui/src/main.tsx" },
+    outdir: path.join(outdir, "assets"),
+    entryNames: "[name]-[hash]",
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: ["chrome111", "firefox115", "safari16.4"],
+    minify: true,
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    tsconfig: "ui/tsconfig.json",
+    metafile: true,
+    legalComments: "none",
+    define: { __UI_VERSION__: JSON.stringify(pkg.version) },
+    logLevel: "warning",
+  });
+  const outputs = Object.keys(result.metafile.outputs).map((file) => path.relative(outdir, file));
+  const js = outputs.find((f) => f.endsWith(".js"));
+  const css = outputs.find((f) => f.endsWith(".css"));
+  if (!js || !css) throw new Error(`control UI build produced no ${js ? "CSS" : "JS"} file`);
+  const template = await readFile("ui/index.html", "utf8");
+  const html = template
+    .replace("%APP_JS%", `./${js.split(path.sep).join("/")}`)
+    .replace("%APP_CSS%", `./${css.split(path.sep).join("/")}`);
+  await mkdir(outdir, { recursive: true });
+  await writeFile(path.join(outdir, "index.html"), html);
+  // Precompressed copies: the gateway sends them to browsers that accept gzip.
+  for (const asset of [js, css]) {
+    const file = path.join(outdir, asset);
+    await writeFile(`${file}.gz`, gzipSync(await readFile(file), { level: 9 }));
+  }
+  return { js: path.join(outdir, js), css: path.join(outdir, css) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await buildControlUi();

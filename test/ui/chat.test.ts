@@ -1,0 +1,92 @@
+import type { Page } from "playwright-core";
+import { afterEach, describe, expect, it } from "vitest";
+import { connectWithToken, openPage, screenshot, useUiFixture } from "./harness.js";
+
+const ui = useUiFixture();
+const contexts: { close(): Promise<void> }[] = [];
+
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+
+async function chatPage(remember = false): Promise<{ page: Page; problems: string[] }> {
+  const { browser, gateway } = await ui();
+  const { context, page, problems } = await openPage(browser, gateway.url);
+  contexts.push(context);
+  await connectWithToken(page, undefined, remember);
+  await page.waitForSelector("#chat-input");
+  return { page, problems };
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.fill("#chat-input", text);
+  await page.click("#chat-send");
+}
+
+describe("Control UI: chat", () => {
+  it("sends a message, shows the model's reply, and shows it again from history after a reload", async () => {
+    const { gateway } = await ui();
+    gateway.anthropic.enqueue({ text: "Hello from the fake model, in several pieces." });
+    const { page, problems } = await chatPage(true);
+    await send(page, "hi there");
+    await page.waitForSelector(".msg.user >> text=hi there");
+    await page.waitForSelector(".msg.assistant >> text=Hello from the fake model, in several pieces.");
+    expect(JSON.stringify(gateway.anthropic.requests.at(-1)?.body.messages)).toContain("hi there");
+    await screenshot(page, "chat-reply");
+
+    await page.reload();
+    await page.waitForSelector("#chat-input");
+    await page.waitForSelector(".msg.user >> text=hi there");
+    await page.waitForSelector(".msg.assistant >> text=Hello from the fake model, in several pieces.");
+    expect(problems).toEqual([]);
+  });
+
+  it("streams the first tokens while the model is still answering, and Stop aborts the run", async () => {
+    const { gateway } = await ui();
+    gateway.anthropic.enqueue({ stall: "afterFirstToken" });
+    const { page } = await chatPage();
+    await send(page, "take your time");
+    // The fake sent one token and then hangs: only a streamed delta can put it on screen.
+    await page.waitForSelector("#streaming >> text=partial");
+    await screenshot(page, "chat-streaming");
+    await page.click("#chat-stop");
+    await page.waitForSelector(".msg.assistant >> text=Stopped.");
+    await page.waitForSelector("#chat-stop", { state: "detached" });
+    expect(await page.$("#streaming")).toBeNull();
+    await screenshot(page, "chat-stopped");
+  });
+
+  it("shows tool calls collapsed under the answer", async () => {
+    const { gateway } = await ui();
+    gateway.anthropic.enqueue(
+      { toolCalls: [{ name: "session_status", args: {} }] },
+      { text: "The session is fine." },
+    );
+    const { page } = await chatPage();
+    await send(page, "how is the session?");
+    await page.waitForSelector(".msg.assistant >> text=The session is fine.");
+    const tool = page.locator("details.tool").first();
+    await tool.waitFor();
+    expect(await tool.getAttribute("open")).toBeNull();
+    expect(await tool.locator("summary").textContent()).toContain("session_status");
+  });
+});
+
+describe("Control UI: sessions in chat", () => {
+  it("starts a new session and chats in it, apart from the main one", async () => {
+    const { gateway } = await ui();
+    gateway.anthropic.enqueue({ text: "main answer" }, { text: "fresh start" });
+    const { page } = await chatPage();
+    await send(page, "in main");
+    await page.waitForSelector(".msg.assistant >> text=main answer");
+    await page.click("text=New session");
+    const key = await page.inputValue("#chat-session");
+    expect(key).toMatch(/^agent:main:ui-[0-9a-f]{8}$/);
+    await page.waitForSelector("text=No messages in this session yet.");
+    await send(page, "hello new session");
+    await page.waitForSelector(".msg.assistant >> text=fresh start");
+    await page.selectOption("#chat-session", "agent:main:main");
+    await page.waitForSelector(".msg.user >> text=in main");
+    expect(await page.$("text=hello new session")).toBeNull();
+  });
+});

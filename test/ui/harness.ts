@@ -1,0 +1,144 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll } from "vitest";
+import { startFakeAnthropic } from "../fakes/anthropic.js";
+import type { FakeServer } from "../fakes/server.js";
+import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+
+/** Debian's Chromium; playwright-core never downloads a browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../../test-results/ui");
+export const TOKEN = "ui-test-token-0123456789";
+
+/**
+ * Launches headless Chromium. A missing or broken browser fails the tests loudly:
+ * they must never pass by skipping. playwright gives each launch a fresh temporary
+ * user-data-dir, and each test its own context (no storage carried over).
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: the Control UI browser tests need it (apt-get install -y chromium, as .ci/run does), or set CHROMIUM_PATH`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+export interface UiGateway {
+  gw: RunningGateway;
+  anthropic: FakeServer;
+  stateDir: string;
+  url: string;
+  configFile: string;
+  /** Stops the gateway and starts it again on the same port and state dir. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A built gateway on loopback with a token, a temp state dir and the fake Anthropic as its model. */
+export async function startUiGateway(extraConfig: Record<string, unknown> = {}): Promise<UiGateway> {
+  const anthropic = await startFakeAnthropic();
+  const stateDir = tempDir("openclaw-ui-");
+  const configFile = path.join(stateDir, "openclaw.json");
+  writeFileSync(
+    configFile,
+    JSON.stringify(
+      {
+        gateway: { mode: "local", ...((extraConfig.gateway as object) ?? {}) },
+        models: { providers: { anthropic: { baseUrl: anthropic.url } } },
+        agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" }, maxConcurrent: 2 } },
+      },
+      null,
+      2,
+    ),
+  );
+  const env = testEnv({
+    OPENCLAW_STATE_DIR: stateDir,
+    OPENCLAW_GATEWAY_TOKEN: TOKEN,
+    ANTHROPIC_API_KEY: "sk-ant-test-key",
+  });
+  const gw = await startGateway(["--port", "0", "--bind", "loopback"], env);
+  const ui: UiGateway = {
+    gw,
+    anthropic,
+    stateDir,
+    configFile,
+    url: `http://127.0.0.1:${gw.port}/`,
+    async restart() {
+      await ui.gw.stop("SIGTERM");
+      ui.gw = await startGateway(["--port", String(gw.port), "--bind", "loopback"], env);
+    },
+    async close() {
+      await ui.gw.stop("SIGTERM");
+      await anthropic.close();
+    },
+  };
+  return ui;
+}
+
+/**
+ * One browser and one gateway per test file, started by the first test that asks.
+ * Started inside the tests (not in beforeAll), so a missing Chromium fails every
+ * test by name instead of leaving them counted as skipped.
+ */
+export function useUiFixture(extraConfig: Record<string, unknown> = {}) {
+  let started: Promise<{ browser: Browser; gateway: UiGateway }> | undefined;
+  afterAll(async () => {
+    const fixture = await started?.catch(() => undefined);
+    await fixture?.browser.close();
+    await fixture?.gateway.close();
+  });
+  return () =>
+    (started ??= (async () => {
+      const [browser, gateway] = await Promise.allSettled([launchChromium(), startUiGateway(extraConfig)]);
+      if (browser.status === "fulfilled" && gateway.status === "fulfilled") {
+        return { browser: browser.value, gateway: gateway.value };
+      }
+      if (browser.status === "fulfilled") await browser.value.close();
+      if (gateway.status === "fulfilled") await gateway.value.close();
+      throw browser.status === "rejected" ? browser.reason : (gateway as PromiseRejectedResult).reason;
+    })());
+}
+
+/** Collects page errors and CSP violations; a test asserts there were none. */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  opts: { locale?: string } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale: opts.locale ?? "en-US" });
+  const page = await context.newPage();
+  // Fail with the selector that never appeared, well before the test timeout.
+  page.setDefaultTimeout(10_000);
+  const problems: string[] = [];
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForSelector("#app[data-rendered]");
+  return { context, page, problems };
+}
+
+export async function connectWithToken(page: Page, token = TOKEN, remember = false): Promise<void> {
+  await page.fill("#secret", token);
+  if (remember) await page.check("#remember");
+  await page.click("#connect");
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,178 @@
+import type { ComponentType } from "preact";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { forgetCredentials, loadCredentials, saveCredentials } from "./credentials.js";
+import { type Credentials, GatewayConnection, GatewayError, gatewayUrl } from "./gateway.js";
+import type { MessageKey } from "./i18n/en.js";
+import {
+  I18nContext,
+  initialLanguage,
+  LANGUAGES,
+  type Lang,
+  saveLanguage,
+  translator,
+} from "./i18n/index.js";
+import { ChannelsScreen } from "./screens/channels.js";
+import { ChatScreen } from "./screens/chat.js";
+import { ConfigScreen } from "./screens/config.js";
+import { ConnectScreen } from "./screens/connect.js";
+import { HealthScreen } from "./screens/health.js";
+import { LogsScreen } from "./screens/logs.js";
+import { SessionsScreen } from "./screens/sessions.js";
+
+declare const __UI_VERSION__: string | undefined;
+const VERSION = typeof __UI_VERSION__ === "string" ? __UI_VERSION__ : "dev";
+
+export interface ScreenProps {
+  conn: GatewayConnection;
+}
+
+const SCREENS: { id: string; label: MessageKey; component: ComponentType<ScreenProps> }[] = [
+  { id: "chat", label: "nav.chat", component: ChatScreen },
+  { id: "sessions", label: "nav.sessions", component: SessionsScreen },
+  { id: "channels", label: "nav.channels", component: ChannelsScreen },
+  { id: "config", label: "nav.config", component: ConfigScreen },
+  { id: "logs", label: "nav.logs", component: LogsScreen },
+  { id: "health", label: "nav.health", component: HealthScreen },
+];
+
+/** Screens live in the hash (`#/logs`): it works under any base path and never reaches the server. */
+function routeFromHash(): string {
+  const id = location.hash.replace(/^#\/?/, "");
+  return SCREENS.some((s) => s.id === id) ? id : "chat";
+}
+
+type Phase =
+  | { name: "login"; error?: GatewayError }
+  | { name: "connecting" }
+  | { name: "ready"; conn: GatewayConnection }
+  | { name: "reconnecting"; reason: string };
+
+const RECONNECT_DELAYS_MS = [1000, 2000, 5000, 10_000];
+
+export function App() {
+  const [lang, setLang] = useState<Lang>(initialLanguage);
+  const i18n = useMemo(() => ({ lang, t: translator(lang) }), [lang]);
+  const [phase, setPhase] = useState<Phase>(() =>
+    loadCredentials() ? { name: "connecting" } : { name: "login" },
+  );
+  const [route, setRoute] = useState(routeFromHash);
+  const credentials = useRef<Credentials | undefined>(loadCredentials());
+  const attempt = useRef(0);
+  const reconnectTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = i18n.t("app.title");
+  }, [lang, i18n]);
+
+  useEffect(() => {
+    const onHash = () => setRoute(routeFromHash());
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+
+  const connect = async (creds: Credentials | undefined) => {
+    try {
+      const conn = await GatewayConnection.open(gatewayUrl(), creds, VERSION);
+      attempt.current = 0;
+      conn.onClosed((reason) => {
+        setPhase({ name: "reconnecting", reason });
+        scheduleReconnect();
+      });
+      setPhase({ name: "ready", conn });
+      return undefined;
+    } catch (err) {
+      return err instanceof GatewayError
+        ? err
+        : new GatewayError({ code: "UNREACHABLE", message: String(err) });
+    }
+  };
+
+  const scheduleReconnect = () => {
+    const delay = RECONNECT_DELAYS_MS[Math.min(attempt.current++, RECONNECT_DELAYS_MS.length - 1)];
+    reconnectTimer.current = setTimeout(async () => {
+      const error = await connect(credentials.current);
+      if (!error) return;
+      if (error.code === "UNREACHABLE") {
+        setPhase({ name: "reconnecting", reason: error.message });
+        scheduleReconnect();
+      } else setPhase({ name: "login", error });
+    }, delay);
+  };
+
+  // A remembered secret connects straight away; a refusal sends the user to the form.
+  useEffect(() => {
+    if (phase.name !== "connecting" || !credentials.current) return;
+    void connect(credentials.current).then((error) => error && setPhase({ name: "login", error }));
+  }, []);
+
+  const login = async (creds: Credentials | undefined, remember: boolean) => {
+    const error = await connect(creds);
+    if (error) return error;
+    credentials.current = creds;
+    if (creds) saveCredentials(creds, remember);
+    return undefined;
+  };
+
+  const logout = () => {
+    clearTimeout(reconnectTimer.current);
+    forgetCredentials();
+    credentials.current = undefined;
+    if (phase.name === "ready") phase.conn.close();
+    setPhase({ name: "login" });
+  };
+
+  const changeLang = (next: Lang) => {
+    saveLanguage(next);
+    setLang(next);
+  };
+
+  const { t } = i18n;
+  const Screen = SCREENS.find((s) => s.id === route)?.component ?? ChatScreen;
+  return (
+    <I18nContext.Provider value={i18n}>
+      <header class="topbar">
+        <span class="brand">{t("app.title")}</span>
+        {phase.name === "ready" && (
+          <nav>
+            {SCREENS.map((s) => (
+              <a key={s.id} href={`#/${s.id}`} class={s.id === route ? "active" : ""} data-nav={s.id}>
+                {t(s.label)}
+              </a>
+            ))}
+          </nav>
+        )}
+        <span class="spacer" />
+        <label class="lang">
+          <span class="sr-only">{t("app.language")}</span>
+          <select
+            id="language"
+            value={lang}
+            onChange={(e) => changeLang((e.currentTarget as HTMLSelectElement).value as Lang)}
+          >
+            {Object.entries(LANGUAGES).map(([code, { label }]) => (
+              <option key={code} value={code}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {(phase.name === "ready" || phase.name === "reconnecting") && (
+          <button type="button" class="secondary" id="disconnect" onClick={logout}>
+            {t("app.disconnect")}
+          </button>
+        )}
+      </header>
+      <main>
+        {phase.name === "login" && <ConnectScreen initialError={phase.error} onConnect={login} />}
+        {phase.name === "connecting" && <p class="muted">{t("app.connecting")}</p>}
+        {phase.name === "reconnecting" && (
+          <p class="banner warn" role="status">
+            {t("app.reconnecting", { reason: phase.reason })}
+          </p>
+        )}
+        {phase.name === "ready" && <Screen key={route} conn={phase.conn} />}
+      </main>
+    </I18nContext.Provider>
+  );
+}

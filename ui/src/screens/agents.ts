@@ -1,0 +1,45 @@
+import { useEffect, useState } from "preact/hooks";
+import type { GatewayConnection } from "../gateway.js";
+
+export interface SessionRow {
+  key: string;
+  sessionId: string;
+  updatedAt: number;
+  totalTokens?: number;
+  model?: string;
+  channel?: string;
+  displayName?: string;
+}
+
+interface AgentEntry {
+  id?: string;
+  default?: boolean;
+}
+
+/** Agent ids from the running config (`agents.list`), the default one first; `main` when none. */
+export function useAgents(conn: GatewayConnection): string[] {
+  const [agents, setAgents] = useState<string[]>(["main"]);
+  useEffect(() => {
+    conn
+      .request<{ resolved?: { agents?: { list?: AgentEntry[] } } }>("config.get", {})
+      .then((res) => {
+        const list = (res.resolved?.agents?.list ?? []).filter(
+          (a): a is AgentEntry & { id: string } => !!a.id,
+        );
+        if (list.length === 0) return;
+        const first = list.find((a) => a.default) ?? list[0]!;
+        setAgents([first.id, ...list.filter((a) => a !== first).map((a) => a.id)]);
+      })
+      .catch(() => undefined);
+  }, [conn]);
+  return agents;
+}
+
+export function mainSessionKey(agentId: string): string {
+  return `agent:${agentId}:main`;
+}
+
+export async function listSessions(conn: GatewayConnection, agentId: string): Promise<SessionRow[]> {
+  const res = await conn.request<{ sessions: SessionRow[] }>("sessions.list", { agentId });
+  return [...res.sessions].sort((a, b) => b.updatedAt - a.updatedAt);
+}
