@@ -3,8 +3,8 @@
  * by `start()` (dynamic import), so a gateway without Discord configured never loads it.
  */
 import { createLogger, registerSecret } from "../../infra/logger.js";
-import type { ChannelAdapter, ChannelAdapterHooks, ChannelStatus } from "../types.js";
-import type { DiscordConnection } from "./connection.js";
+import { createLazyAdapter } from "../lazy-adapter.js";
+import type { ChannelAdapter, ChannelAdapterHooks } from "../types.js";
 
 export const DISCORD_DEFAULT_API = "https://discord.com/api";
 
@@ -38,42 +38,10 @@ export function createDiscordChannel(options: DiscordChannelOptions): ChannelAda
   const settings = resolveSettings(options);
   registerSecret(settings.token);
   const log = createLogger("discord");
-  const status: ChannelStatus = { state: "stopped", connected: false };
-  let connection: DiscordConnection | undefined;
-  let starting: Promise<void> | undefined;
-
-  const connected = () => {
-    if (!connection) throw new Error("discord channel is not started: call start() before sending");
-    return connection;
-  };
-
-  return {
-    id: "discord",
-    start() {
-      starting ??= (async () => {
-        Object.assign(status, { state: "connecting", connected: false, lastError: undefined });
-        const { connectDiscord } = await import("./connection.js");
-        connection = connectDiscord(settings, {
-          log,
-          onMessage: options.onMessage,
-          setStatus: (patch) => Object.assign(status, patch),
-        });
-        await connection.started;
-      })();
-      return starting;
-    },
-    async stop() {
-      await starting?.catch(() => {});
-      const closing = connection;
-      connection = undefined;
-      starting = undefined;
-      await closing?.stop();
-      Object.assign(status, { state: "stopped", connected: false });
-    },
-    status: () => ({ ...status }),
-    send: (out) => connected().send(out),
-    sendTyping: (target) => connected().sendTyping(target),
-  };
+  return createLazyAdapter("discord", async (setStatus) => {
+    const { connectDiscord } = await import("./connection.js");
+    return connectDiscord(settings, { log, onMessage: options.onMessage, setStatus });
+  });
 }
 
 function resolveSettings(options: DiscordChannelOptions): DiscordSettings {

@@ -3,8 +3,8 @@
  * purpose: the connection (and the daemon supervisor) load when `start()` runs.
  */
 import { createLogger } from "../../infra/logger.js";
-import type { ChannelAdapter, ChannelAdapterHooks, ChannelStatus } from "../types.js";
-import type { SignalConnection } from "./connection.js";
+import { createLazyAdapter } from "../lazy-adapter.js";
+import type { ChannelAdapter, ChannelAdapterHooks } from "../types.js";
 import { defaultAttachmentsDir } from "./inbound.js";
 
 export interface SignalChannelOptions extends ChannelAdapterHooks {
@@ -40,42 +40,10 @@ export interface SignalSettings {
 export function createSignalChannel(options: SignalChannelOptions): ChannelAdapter {
   const settings = resolveSettings(options);
   const log = createLogger("signal");
-  const status: ChannelStatus = { state: "stopped", connected: false };
-  let connection: SignalConnection | undefined;
-  let starting: Promise<void> | undefined;
-
-  const connected = () => {
-    if (!connection) throw new Error("signal channel is not started: call start() before sending");
-    return connection;
-  };
-
-  return {
-    id: "signal",
-    start() {
-      starting ??= (async () => {
-        Object.assign(status, { state: "connecting", connected: false, lastError: undefined });
-        const { connectSignal } = await import("./connection.js");
-        connection = connectSignal(settings, {
-          log,
-          onMessage: options.onMessage,
-          setStatus: (patch) => Object.assign(status, patch),
-        });
-        await connection.started;
-      })();
-      return starting;
-    },
-    async stop() {
-      await starting?.catch(() => {});
-      const closing = connection;
-      connection = undefined;
-      starting = undefined;
-      await closing?.stop();
-      Object.assign(status, { state: "stopped", connected: false });
-    },
-    status: () => ({ ...status }),
-    send: (out) => connected().send(out),
-    sendTyping: (target) => connected().sendTyping(target),
-  };
+  return createLazyAdapter("signal", async (setStatus) => {
+    const { connectSignal } = await import("./connection.js");
+    return connectSignal(settings, { log, onMessage: options.onMessage, setStatus });
+  });
 }
 
 function resolveSettings(options: SignalChannelOptions): SignalSettings {

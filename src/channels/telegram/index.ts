@@ -4,8 +4,8 @@
  */
 import type { HttpRoute } from "../../gateway/http.js";
 import { createLogger, registerSecret } from "../../infra/logger.js";
-import type { ChannelAdapter, ChannelAdapterHooks, ChannelStatus } from "../types.js";
-import type { TelegramConnection } from "./connection.js";
+import { createLazyAdapter } from "../lazy-adapter.js";
+import type { ChannelAdapter, ChannelAdapterHooks } from "../types.js";
 
 export const TELEGRAM_DEFAULT_API = "https://api.telegram.org";
 /** Telegram's limit for one message's text (after entity parsing). */
@@ -54,43 +54,15 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
   registerSecret(settings.token);
   registerSecret(settings.webhook?.secret);
   const log = createLogger("telegram");
-  const status: ChannelStatus = { state: "stopped", connected: false };
-  let connection: TelegramConnection | undefined;
-  let starting: Promise<void> | undefined;
-
-  const connected = () => {
-    if (!connection) throw new Error("telegram channel is not started: call start() before sending");
-    return connection;
-  };
-
-  return {
-    id: "telegram",
-    start() {
-      starting ??= (async () => {
-        Object.assign(status, { state: "connecting", connected: false, lastError: undefined });
-        const { connectTelegram } = await import("./connection.js");
-        connection = connectTelegram(settings, {
-          log,
-          onMessage: options.onMessage,
-          setStatus: (patch) => Object.assign(status, patch),
-          registerRoute: options.registerRoute,
-        });
-        await connection.started;
-      })();
-      return starting;
-    },
-    async stop() {
-      await starting?.catch(() => {});
-      const closing = connection;
-      connection = undefined;
-      starting = undefined;
-      await closing?.stop();
-      Object.assign(status, { state: "stopped", connected: false });
-    },
-    status: () => ({ ...status }),
-    send: (out) => connected().send(out),
-    sendTyping: (target, threadId) => connected().sendTyping(target, threadId),
-  };
+  return createLazyAdapter("telegram", async (setStatus) => {
+    const { connectTelegram } = await import("./connection.js");
+    return connectTelegram(settings, {
+      log,
+      onMessage: options.onMessage,
+      setStatus,
+      registerRoute: options.registerRoute,
+    });
+  });
 }
 
 function resolveSettings(options: TelegramChannelOptions): TelegramSettings {
