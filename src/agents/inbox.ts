@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, rename } from "node:fs/promises";
 import path from "node:path";
-import { isErrnoCode } from "../infra/fs.js";
+import { appendWhole, isErrnoCode } from "../infra/fs.js";
 import type { Logger } from "../infra/logger.js";
 
 /** A message the gateway accepted; replayed after a crash until marked done. */
@@ -91,13 +91,9 @@ export class Inbox {
       const batch = this.queue;
       this.queue = [];
       try {
-        const handle = await open(this.file, "a", 0o600);
-        try {
-          await handle.write(batch.map((b) => b.line).join(""));
-          if (batch.some((b) => b.durable)) await handle.datasync();
-        } finally {
-          await handle.close();
-        }
+        await appendWhole(this.file, batch.map((b) => b.line).join(""), {
+          sync: batch.some((b) => b.durable),
+        });
         for (const b of batch) b.resolve();
       } catch (err) {
         for (const b of batch) b.reject(err as Error);

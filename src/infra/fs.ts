@@ -43,3 +43,26 @@ async function fsyncDir(dir: string): Promise<void> {
 export function isErrnoCode(err: unknown, code: string): boolean {
   return typeof err === "object" && err !== null && (err as NodeJS.ErrnoException).code === code;
 }
+
+/**
+ * Appends `data` to a file as one unit: if the write fails part-way (a full disk),
+ * the file is cut back to its previous length, so no half line is left for the next
+ * append to run into. `sync` fsyncs (data only) before resolving.
+ */
+export async function appendWhole(file: string, data: string, opts: { sync?: boolean } = {}): Promise<void> {
+  const handle = await open(file, "a", 0o600);
+  try {
+    const { size } = await handle.stat();
+    try {
+      // appendFile loops until every byte is written (a bare write() may stop short on a
+      // full disk and report success) and throws ENOSPC when no more fits.
+      await handle.appendFile(data);
+      if (opts.sync) await handle.datasync();
+    } catch (err) {
+      await handle.truncate(size).catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    await handle.close();
+  }
+}

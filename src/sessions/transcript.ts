@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { open, readFile, stat, truncate } from "node:fs/promises";
-import { isErrnoCode } from "../infra/fs.js";
+import { appendWhole, isErrnoCode } from "../infra/fs.js";
 import type { Logger } from "../infra/logger.js";
 
 /** First line of every transcript (pi-coding-agent format, as OpenClaw writes it), plus our sessionKey. */
@@ -98,13 +98,7 @@ export class Transcript {
         timestamp: entry.timestamp ?? new Date().toISOString(),
       } as TranscriptEntry;
       const line = `${JSON.stringify(full)}\n`;
-      const handle = await open(this.path, "a", 0o600);
-      try {
-        await handle.write(line);
-        if (opts.durable) await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      await appendWhole(this.path, line, { sync: opts.durable });
       this.lastId = full.id;
       if (this.cache && this.cache.lines.length < MAX_CACHED_LINES) {
         this.cache.lines.push(full);

@@ -53,7 +53,18 @@ export const chatMethods = {
         idempotencyKey: p.idempotencyKey,
       });
       // Acknowledge only what is on disk: a crash after this answer never loses the message.
-      await run.accepted;
+      try {
+        await run.accepted;
+      } catch (err) {
+        // Not recorded means not accepted: say why (a full disk, say) and let the client retry.
+        throw new GatewayRequestError(
+          ErrorCodes.UNAVAILABLE,
+          `could not record the message: ${(err as Error).message}`,
+          {
+            retryable: true,
+          },
+        );
+      }
       return { runId: run.runId, sessionKey: run.sessionKey, status: run.status };
     },
   }),
