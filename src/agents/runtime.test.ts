@@ -91,3 +91,15 @@ describe("AgentRuntime compaction", () => {
     ).toHaveLength(5);
   });
 });
+
+describe("AgentRuntime without a configured model", () => {
+  it("uses a default model of the provider that has a key", async () => {
+    const rt = new AgentRuntime({
+      stateDir: tempDir(),
+      config: () => ({ models: { providers: { anthropic: { baseUrl: fake.url } } } }),
+    });
+    fake.setDefault({ text: "default model here" });
+    expect((await rt.send({ sessionKey: "main", text: "hi" }).done).text).toBe("default model here");
+    expect(fake.requests.at(-1)!.body.model).toBe("claude-sonnet-4-5");
+  });
+});

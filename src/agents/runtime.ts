@@ -67,6 +67,9 @@ interface ActiveRun {
   controller: AbortController;
 }
 
+/** Used when `agents.defaults.model` is unset: the first provider with a key wins. */
+const FALLBACK_MODELS = ["anthropic/claude-sonnet-4-5", "openai/gpt-5.2", "google/gemini-2.5-flash"];
+
 /** How long a finished run's idempotency key is remembered in memory (the transcript remembers longer). */
 const IDEMPOTENCY_TTL_MS = 10 * 60_000;
 const IDEMPOTENCY_MAX = 2000;
@@ -305,11 +308,17 @@ export class AgentRuntime {
   /** Resolves the model chain for an agent (a session's /model override first). */
   modelChain(agent: ResolvedAgent, override?: string): ModelRef[] {
     const registry = this.registry();
-    const refs = override ? [override, ...agent.models.filter((m) => m !== override)] : agent.models;
+    let refs = override ? [override, ...agent.models.filter((m) => m !== override)] : agent.models;
     if (refs.length === 0) {
-      throw new Error(
-        "no model configured: set agents.defaults.model.primary (e.g. `openclaw config set agents.defaults.model.primary anthropic/claude-sonnet-4-5`)",
-      );
+      // No model configured: use a sensible one from whichever provider has a key, so a
+      // fresh install answers as soon as ANTHROPIC_API_KEY (or OPENAI_/GOOGLE_API_KEY) is set.
+      const guess = FALLBACK_MODELS.find((ref) => registry.credentials(ref.split("/")[0]!).length > 0);
+      if (!guess) {
+        throw new Error(
+          "no model configured and no provider key found: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GOOGLE_API_KEY, or agents.defaults.model.primary (e.g. `openclaw config set agents.defaults.model.primary anthropic/claude-sonnet-4-5`)",
+        );
+      }
+      refs = [guess];
     }
     return refs.map((r) => registry.parseRef(r));
   }
