@@ -60,6 +60,7 @@ export const en = {
   "sessions.wasDeleted": "Session {key} was deleted.",
 
   "channels.none": "No channels are configured. Add one under Config → Channels.",
+  "channels.notConfigured": "not configured",
   "channels.disabled": "disabled",
   "channels.state.stopped": "stopped",
   "channels.state.connecting": "connecting",
@@ -69,6 +70,10 @@ export const en = {
   "channels.guilds": "Servers: {count}",
   "channels.logout": "Log out",
   "channels.confirmLogout": "Disconnect {channel} until the next restart or config change?",
+  "channels.pairing.title": "Pairing requests",
+  "channels.pairing.none": "No one is waiting for approval.",
+  "channels.pairing.approve": "Approve",
+  "channels.pairing.approved": "Approved {name}: they can talk to the assistant now.",
   "channels.whatsappUnavailable":
     "Link WhatsApp by running `openclaw channels login --channel whatsapp` on the gateway machine and scanning the QR code.",
 

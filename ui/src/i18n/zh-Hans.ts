@@ -61,6 +61,7 @@ export const zhHans: Messages = {
   "sessions.wasDeleted": "会话 {key} 已删除。",
 
   "channels.none": "尚未配置任何渠道。请在“配置 → 渠道”中添加。",
+  "channels.notConfigured": "未配置",
   "channels.disabled": "已停用",
   "channels.state.stopped": "已停止",
   "channels.state.connecting": "连接中",
@@ -70,6 +71,10 @@ export const zhHans: Messages = {
   "channels.guilds": "服务器：{count}",
   "channels.logout": "登出",
   "channels.confirmLogout": "断开 {channel}，直到下次重启或配置更改？",
+  "channels.pairing.title": "配对请求",
+  "channels.pairing.none": "没有等待批准的请求。",
+  "channels.pairing.approve": "批准",
+  "channels.pairing.approved": "已批准 {name}：现在可以与助手对话了。",
   "channels.whatsappUnavailable":
     "在网关所在机器上运行 `openclaw channels login --channel whatsapp` 并扫描二维码以连接 WhatsApp。",
 

@@ -61,6 +61,7 @@ export const zhHant: Messages = {
   "sessions.wasDeleted": "工作階段 {key} 已刪除。",
 
   "channels.none": "尚未設定任何頻道。請在「設定 → 頻道」中新增。",
+  "channels.notConfigured": "未設定",
   "channels.disabled": "已停用",
   "channels.state.stopped": "已停止",
   "channels.state.connecting": "連線中",
@@ -70,6 +71,10 @@ export const zhHant: Messages = {
   "channels.guilds": "伺服器：{count}",
   "channels.logout": "登出",
   "channels.confirmLogout": "中斷 {channel}，直到下次重新啟動或設定變更？",
+  "channels.pairing.title": "配對請求",
+  "channels.pairing.none": "沒有等待核准的請求。",
+  "channels.pairing.approve": "核准",
+  "channels.pairing.approved": "已核准 {name}：現在可以與助理對話了。",
   "channels.whatsappUnavailable":
     "在閘道所在機器上執行 `openclaw channels login --channel whatsapp` 並掃描 QR 碼以連結 WhatsApp。",
 

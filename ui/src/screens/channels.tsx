@@ -7,6 +7,8 @@ interface ChannelReport {
   channel: string;
   accountId: string;
   enabled: boolean;
+  /** False when openclaw.json has no section for the channel. */
+  configured?: boolean;
   state: string;
   connected: boolean;
   botName?: string;
@@ -62,7 +64,13 @@ export function ChannelsScreen({ conn }: ScreenProps) {
             <h2>{c.channel}</h2>
             <p>
               <span class={`dot ${c.connected ? "ok" : c.state === "error" ? "bad" : "idle"}`} />
-              {c.enabled ? (STATE_KEYS[c.state] ? t(STATE_KEYS[c.state]!) : c.state) : t("channels.disabled")}
+              {c.configured === false
+                ? t("channels.notConfigured")
+                : c.enabled
+                  ? STATE_KEYS[c.state]
+                    ? t(STATE_KEYS[c.state]!)
+                    : c.state
+                  : t("channels.disabled")}
             </p>
             {c.botName && <p class="muted">{t("channels.bot", { name: c.botName })}</p>}
             {c.guildCount !== undefined && (
@@ -77,10 +85,90 @@ export function ChannelsScreen({ conn }: ScreenProps) {
           </article>
         ))}
       </div>
+      <PairingRequests conn={conn} />
       {/* The QR is shown in the terminal for now (web.login.start exists for a UI later). */}
       <p class="muted" id="whatsapp-note">
         {t("channels.whatsappUnavailable")}
       </p>
+    </section>
+  );
+}
+
+interface PairingRow {
+  channel: string;
+  id: string;
+  code: string;
+  createdAt: string;
+  meta?: { name?: string };
+}
+
+const PAIRING_CHANNELS = ["discord", "telegram", "whatsapp", "signal"];
+
+/** Strangers who asked to talk to the assistant (DM pairing), approved with one click. */
+function PairingRequests({ conn }: Pick<ScreenProps, "conn">) {
+  const { t } = useI18n();
+  const [rows, setRows] = useState<PairingRow[] | undefined>();
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
+
+  const load = async () => {
+    try {
+      const lists = await Promise.all(
+        PAIRING_CHANNELS.map((channel) =>
+          conn
+            .request<{ requests: Omit<PairingRow, "channel">[] }>("pairing.list", { channel })
+            .then((res) => res.requests.map((r) => ({ ...r, channel }))),
+        ),
+      );
+      setRows(lists.flat());
+    } catch (err) {
+      setNotice({ ok: false, text: errorText(err) });
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, [conn]);
+
+  const approve = async (row: PairingRow) => {
+    try {
+      await conn.request("pairing.approve", { channel: row.channel, code: row.code });
+      setNotice({ ok: true, text: t("channels.pairing.approved", { name: row.meta?.name ?? row.id }) });
+      await load();
+    } catch (err) {
+      setNotice({ ok: false, text: errorText(err) });
+    }
+  };
+
+  return (
+    <section id="pairing">
+      <h2>{t("channels.pairing.title")}</h2>
+      {notice && (
+        <p class={`banner ${notice.ok ? "ok" : "error"}`} role="status">
+          {notice.text}
+        </p>
+      )}
+      {rows?.length === 0 && <p class="muted">{t("channels.pairing.none")}</p>}
+      {rows && rows.length > 0 && (
+        <table>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.channel}:${r.code}`} data-code={r.code}>
+                <td>{r.channel}</td>
+                <td>
+                  {r.meta?.name ?? ""} ({r.id})
+                </td>
+                <td>
+                  <code>{r.code}</code>
+                </td>
+                <td>
+                  <button type="button" onClick={() => void approve(r)}>
+                    {t("channels.pairing.approve")}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
