@@ -3,11 +3,11 @@
  * as attachments, each REST call retried with backoff on transient failures. Rate limits
  * (429) are waited out inside the library and never count as failures here.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import type { AllowedMentionsTypes, API, RESTPostAPIChannelMessageJSONBody } from "@discordjs/core";
 import type { Logger } from "../../infra/logger.js";
 import type { Peer } from "../../routing/session-key.js";
 import { chunkText } from "../chunking.js";
+import { backoffMs, withChannelRetry } from "../retry.js";
 import type { OutboundFile, OutboundMessage } from "../types.js";
 import type { DiscordSettings } from "./index.js";
 
@@ -66,25 +66,18 @@ export function createSender({ api, settings, log, dmChannels }: OutboundDeps) {
     }
   }
 
-  async function withRetry<T>(what: string, call: () => Promise<T>): Promise<T> {
-    const { attempts, minDelayMs, maxDelayMs } = settings.retry;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (err) {
-        if (attempt >= attempts || !isTransient(err)) {
-          const message = `${what} failed after ${attempt} attempt(s): ${describe(err)}`;
-          log.error(message);
-          throw new Error(`discord: ${message}`, { cause: err });
-        }
-        const delay = Math.min(maxDelayMs, minDelayMs * 2 ** (attempt - 1));
-        log.warn(
-          `${what} failed (attempt ${attempt}/${attempts}): ${describe(err)}; retrying in ${delay} ms`,
-        );
-        await sleep(delay);
-      }
-    }
-  }
+  const withRetry = <T>(what: string, call: () => Promise<T>): Promise<T> =>
+    withChannelRetry(
+      {
+        channel: "discord",
+        what,
+        policy: settings.retry,
+        log,
+        describe,
+        delay: (err, attempt) => (isTransient(err) ? backoffMs(settings.retry, attempt) : undefined),
+      },
+      call,
+    );
 
   return { send, sendTyping };
 }

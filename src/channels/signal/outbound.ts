@@ -3,10 +3,10 @@
  * base64 data URIs on the last chunk, each call retried with backoff on transient
  * failures. Typing through `sendTyping`.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../../infra/logger.js";
 import type { Peer } from "../../routing/session-key.js";
 import { chunkText } from "../chunking.js";
+import { backoffMs, withChannelRetry } from "../retry.js";
 import type { OutboundFile, OutboundMessage } from "../types.js";
 import type { SignalSettings } from "./index.js";
 import { isTransient, type SignalRpc } from "./rpc.js";
@@ -57,25 +57,17 @@ export function createSender({ rpc, settings, log }: OutboundDeps) {
     }
   }
 
-  async function withRetry<T>(what: string, call: () => Promise<T>): Promise<T> {
-    const { attempts, minDelayMs, maxDelayMs } = settings.retry;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (err) {
-        if (attempt >= attempts || !isTransient(err)) {
-          const message = `${what} failed after ${attempt} attempt(s): ${(err as Error).message}`;
-          log.error(message);
-          throw new Error(`signal: ${message}`, { cause: err });
-        }
-        const delay = Math.min(maxDelayMs, minDelayMs * 2 ** (attempt - 1));
-        log.warn(
-          `${what} failed (attempt ${attempt}/${attempts}): ${(err as Error).message}; retrying in ${delay} ms`,
-        );
-        await sleep(delay);
-      }
-    }
-  }
+  const withRetry = <T>(what: string, call: () => Promise<T>): Promise<T> =>
+    withChannelRetry(
+      {
+        channel: "signal",
+        what,
+        policy: settings.retry,
+        log,
+        delay: (err, attempt) => (isTransient(err) ? backoffMs(settings.retry, attempt) : undefined),
+      },
+      call,
+    );
 
   return { send, sendTyping };
 }

@@ -4,11 +4,11 @@
  * Each call is retried: 429s after Telegram's `retry_after`, 5xx and network failures
  * with exponential backoff; other 4xx fail at once. Failures are logged, never dropped.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Api } from "grammy/web";
 import type { Logger } from "../../infra/logger.js";
 import type { Peer } from "../../routing/session-key.js";
 import { chunkText } from "../chunking.js";
+import { withChannelRetry } from "../retry.js";
 import type { OutboundMessage } from "../types.js";
 import { markdownToTelegramHtml } from "./format.js";
 import type { TelegramSettings } from "./index.js";
@@ -101,25 +101,19 @@ export function createSender({ api, settings, log, inputFile }: OutboundDeps) {
     }
   }
 
-  async function withRetry<T>(what: string, call: () => Promise<T>): Promise<T> {
-    const { attempts, minDelayMs, maxDelayMs } = settings.retry;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (err) {
-        const delay = retryDelay(err, attempt, minDelayMs, maxDelayMs);
-        if (attempt >= attempts || delay === undefined) {
-          const message = `${what} failed after ${attempt} attempt(s): ${describe(err)}`;
-          log.error(message);
-          throw new Error(`telegram: ${message}`, { cause: err });
-        }
-        log.warn(
-          `${what} failed (attempt ${attempt}/${attempts}): ${describe(err)}; retrying in ${delay} ms`,
-        );
-        await sleep(delay);
-      }
-    }
-  }
+  const withRetry = <T>(what: string, call: () => Promise<T>): Promise<T> =>
+    withChannelRetry(
+      {
+        channel: "telegram",
+        what,
+        policy: settings.retry,
+        log,
+        describe,
+        delay: (err, attempt) =>
+          retryDelay(err, attempt, settings.retry.minDelayMs, settings.retry.maxDelayMs),
+      },
+      call,
+    );
 
   return { send, sendTyping };
 }

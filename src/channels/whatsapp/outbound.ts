@@ -3,10 +3,10 @@
  * (4000), files as image or document messages, each send retried with backoff (a send
  * during a reconnect waits for the connection). Typing as `composing` presence.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../../infra/logger.js";
 import type { Peer } from "../../routing/session-key.js";
 import { chunkText } from "../chunking.js";
+import { withChannelRetry } from "../retry.js";
 import type { OutboundFile, OutboundMessage } from "../types.js";
 import type { WaSocketLike } from "./connection.js";
 import type { WhatsAppSettings } from "./index.js";
@@ -53,25 +53,8 @@ export function createSender({ socket, settings, log, rememberSent }: OutboundDe
     }
   }
 
-  async function withRetry<T>(what: string, call: () => Promise<T>): Promise<T> {
-    const { attempts, minDelayMs, maxDelayMs } = settings.retry;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (err) {
-        if (attempt >= attempts) {
-          const message = `${what} failed after ${attempt} attempt(s): ${(err as Error).message}`;
-          log.error(message);
-          throw new Error(`whatsapp: ${message}`, { cause: err });
-        }
-        const delay = Math.min(maxDelayMs, minDelayMs * 2 ** (attempt - 1));
-        log.warn(
-          `${what} failed (attempt ${attempt}/${attempts}): ${(err as Error).message}; retrying in ${delay} ms`,
-        );
-        await sleep(delay);
-      }
-    }
-  }
+  const withRetry = <T>(what: string, call: () => Promise<T>): Promise<T> =>
+    withChannelRetry({ channel: "whatsapp", what, policy: settings.retry, log }, call);
 
   return { send, sendTyping };
 }
