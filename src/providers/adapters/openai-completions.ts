@@ -1,4 +1,3 @@
-import OpenAI from "openai";
 import type {
   ChatCompletionChunk,
   ChatCompletionContentPart,
@@ -6,7 +5,8 @@ import type {
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import type { Message, ProviderAdapter, StopReason, StreamEvent, StreamRequest } from "../types.js";
-import { cachedClient, finish, MessageBuilder, textOf, toStreamError } from "./shared.js";
+import { openaiClient } from "./openai-client.js";
+import { finish, MessageBuilder, textOf, toStreamError } from "./shared.js";
 
 /**
  * OpenAI Chat Completions (`POST {baseUrl}/chat/completions`, SSE ending in
@@ -18,19 +18,7 @@ export const adapter: ProviderAdapter = {
     const out = new MessageBuilder();
     let finished: StopReason | undefined;
     try {
-      const client = cachedClient(
-        "openai",
-        request,
-        () =>
-          new OpenAI({
-            apiKey: request.apiKey,
-            baseURL: request.model.baseUrl,
-            defaultHeaders: request.model.headers,
-            maxRetries: 0,
-            // SDK logs would print raw stream data; errors reach us as events instead.
-            logLevel: "off",
-          }),
-      );
+      const client = openaiClient(request);
       const chunks = await client.chat.completions.create(toParams(request), { signal });
       yield { type: "start" };
       const tools = new Map<number, { id: string; name: string; json: string }>();

@@ -1,4 +1,3 @@
-import OpenAI from "openai";
 import type {
   ResponseCreateParamsStreaming,
   ResponseInputItem,
@@ -12,7 +11,8 @@ import type {
   StreamEvent,
   StreamRequest,
 } from "../types.js";
-import { cachedClient, finish, inStreamErrorKind, MessageBuilder, textOf, toStreamError } from "./shared.js";
+import { openaiClient } from "./openai-client.js";
+import { finish, inStreamErrorKind, MessageBuilder, textOf, toStreamError } from "./shared.js";
 
 /**
  * OpenAI Responses API (`POST {baseUrl}/responses`, typed SSE events) through the
@@ -23,19 +23,7 @@ export const adapter: ProviderAdapter = {
     const out = new MessageBuilder();
     const state: State = { tools: new Map() };
     try {
-      const client = cachedClient(
-        "openai",
-        request,
-        () =>
-          new OpenAI({
-            apiKey: request.apiKey,
-            baseURL: request.model.baseUrl,
-            defaultHeaders: request.model.headers,
-            maxRetries: 0,
-            // SDK logs would print raw stream data; errors reach us as events instead.
-            logLevel: "off",
-          }),
-      );
+      const client = openaiClient(request);
       const events = await client.responses.create(toParams(request), { signal });
       yield { type: "start" };
       for await (const event of events) {
