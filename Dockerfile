@@ -4,7 +4,7 @@
 # The build stage runs on the builder's own platform: its output (dist/) is plain
 # JavaScript with every dependency bundled, so one build serves every target and a
 # cross-build (buildx --platform linux/arm64) never runs npm under emulation.
-# The runtime stage holds Node, tini and dist/ only: no node_modules, no native modules.
+# The runtime stage holds Node, tini and dist/, plus one native module (ngrok, for tunnels).
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -34,6 +34,13 @@ WORKDIR /app
 # package.json gives dist/*.js their module type ("type": "module") and the version.
 COPY package.json ./
 COPY --from=build /src/dist/ dist/
+# The one native module, the official ngrok library for voice-call tunnels: installed here,
+# on the target platform, so npm picks that platform's prebuilt binary. Loaded only when
+# plugins.entries["voice-call"].config.tunnel.provider is "ngrok".
+# (In an empty folder: next to package.json, npm would install every dependency.)
+RUN mkdir /tmp/ngrok && cd /tmp/ngrok \
+  && npm install --no-save --no-package-lock --omit=dev --no-audit --no-fund @ngrok/ngrok@1.7.0 \
+  && mv node_modules /app/node_modules && cd / && rm -rf /tmp/ngrok /root/.npm
 # /data is the only place the gateway writes (config, lock, logs, sessions); mount a volume here.
 # `openclaw` on PATH for `fly ssh console -u node -C "openclaw config set …"` and `docker exec`;
 # it defaults the state dir to /data in case a shell session lacks the image's env.

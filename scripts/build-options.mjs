@@ -39,7 +39,9 @@ export const buildOptions = {
   target: "node22",
   // Dependencies are bundled too: one file set to ship, fewer module look-ups at start.
   // ws optionally uses these native add-ons when present; we never install them.
-  external: ["bufferutil", "utf-8-validate"],
+  // @ngrok/ngrok is a native add-on (a prebuilt binary per platform): it cannot be bundled,
+  // is imported only when a voice-call tunnel uses ngrok, and the Docker image installs it.
+  external: ["bufferutil", "utf-8-validate", "@ngrok/ngrok"],
   sourcemap: "linked",
   chunkNames: "chunks/[name]-[hash]",
   // CommonJS dependencies (ws) call require() for Node built-ins; give ESM chunks one.

@@ -73,6 +73,7 @@ const FALLBACK_MODELS = ["anthropic/claude-sonnet-4-5", "openai/gpt-5.2", "googl
 /** How long a finished run's idempotency key is remembered in memory (the transcript remembers longer). */
 const IDEMPOTENCY_TTL_MS = 10 * 60_000;
 const IDEMPOTENCY_MAX = 2000;
+const NO_TOOLS: readonly AgentTool[] = [];
 
 /**
  * Agents at run time: resolves the agent for a session key, serialises turns per
@@ -97,6 +98,7 @@ export class AgentRuntime {
   >();
   private readonly bootstrap = new BootstrapCache();
   private inbox: Inbox | undefined;
+  private pluginTools: readonly AgentTool[] = NO_TOOLS;
 
   constructor(
     private readonly opts: {
@@ -105,6 +107,8 @@ export class AgentRuntime {
       sendMessage?: (target: { channel: string; to: string }, text: string) => Promise<void>;
       /** Sends a replayed run's reply back to the chat it came from (`origin`). */
       deliver?: (origin: Record<string, unknown>, text: string) => Promise<void>;
+      /** Agent tools plugins registered; read on every turn (plugins come and go on reload). */
+      pluginTools?: () => readonly AgentTool[];
     },
   ) {
     this.seenConfig = opts.config();
@@ -347,10 +351,16 @@ export class AgentRuntime {
 
   /** Tools and their JSON Schemas for an agent's policy, built once per config. */
   private toolSet(agent: ResolvedAgent) {
+    const pluginTools = this.opts.pluginTools?.() ?? NO_TOOLS;
+    if (pluginTools !== this.pluginTools) {
+      // A plugin was loaded or unloaded: its tools (new objects) replace the cached sets.
+      this.toolSets.clear();
+      this.pluginTools = pluginTools;
+    }
     const key = JSON.stringify(agent.tools);
     let set = this.toolSets.get(key);
     if (!set) {
-      const tools = createToolSet(agent.tools);
+      const tools = createToolSet(agent.tools, pluginTools);
       set = { tools, defs: toolDefinitions(tools) };
       this.toolSets.set(key, set);
     }

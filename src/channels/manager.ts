@@ -5,7 +5,7 @@ import type { HttpRoute } from "../gateway/http.js";
 import { createLogger } from "../infra/logger.js";
 import { PairingStore } from "../routing/pairing.js";
 import type { ChannelPolicyConfig } from "../routing/policy.js";
-import { CHANNEL_FACTORIES } from "./registry.js";
+import { CHANNEL_FACTORIES, type ChannelFactory } from "./registry.js";
 import { createChannelRouter, type RouterConfig } from "./router.js";
 import type { ChannelAdapter, ChannelStatus } from "./types.js";
 
@@ -35,6 +35,8 @@ export class ChannelManager {
   private readonly pairingStores = new Map<string, PairingStore>();
   private readonly seen = new RecentIds(5000);
   private readonly route: ReturnType<typeof createChannelRouter>;
+  /** Channels plugins added; they start without a `channels.<name>` section. */
+  private readonly pluginFactories = new Map<string, ChannelFactory>();
 
   constructor(
     private readonly opts: {
@@ -67,12 +69,35 @@ export class ChannelManager {
     return store;
   }
 
+  /** A channel from a plugin; returns the function that stops and removes it again. */
+  addFactory(channel: string, factory: ChannelFactory): () => Promise<void> {
+    if (CHANNEL_FACTORIES[channel] || this.pluginFactories.has(channel)) {
+      throw new Error(`channel ${channel} already exists`);
+    }
+    this.pluginFactories.set(channel, factory);
+    return async () => {
+      if (this.pluginFactories.get(channel) !== factory) return;
+      this.pluginFactories.delete(channel);
+      await this.stopChannel(channel);
+    };
+  }
+
+  private factory(channel: string): ChannelFactory | undefined {
+    return CHANNEL_FACTORIES[channel] ?? this.pluginFactories.get(channel);
+  }
+
+  private channelNames(): string[] {
+    return [...Object.keys(CHANNEL_FACTORIES), ...this.pluginFactories.keys()];
+  }
+
   /** Starts, stops or restarts channels to match the current config. */
   async sync(): Promise<void> {
     const wanted = new Map<string, string>();
-    for (const channel of Object.keys(CHANNEL_FACTORIES)) {
+    for (const channel of this.channelNames()) {
       const section = this.section(channel);
-      if (section && section.enabled !== false) wanted.set(channel, JSON.stringify(section));
+      const fromPlugin = this.pluginFactories.has(channel);
+      if ((section || fromPlugin) && section?.enabled !== false)
+        wanted.set(channel, JSON.stringify(section ?? {}));
     }
     for (const [channel, running] of this.running) {
       if (wanted.get(channel) !== running.fingerprint) await this.stopChannel(channel);
@@ -86,15 +111,15 @@ export class ChannelManager {
 
   /** Every channel this gateway knows, configured or not, with its state. */
   status(): ChannelReport[] {
-    return Object.keys(CHANNEL_FACTORIES).map((channel) => {
+    return this.channelNames().map((channel) => {
       const section = this.section(channel);
       const running = this.running.get(channel);
       const status = running?.adapter.status() ?? { state: "stopped" as const, connected: false };
       return {
         channel,
         accountId: "default",
-        configured: section !== undefined,
-        enabled: section !== undefined && section.enabled !== false,
+        configured: section !== undefined || this.pluginFactories.has(channel),
+        enabled: (section !== undefined || this.pluginFactories.has(channel)) && section?.enabled !== false,
         ...status,
       };
     });
@@ -159,7 +184,7 @@ export class ChannelManager {
   }
 
   private async createAdapter(channel: string): Promise<ChannelAdapter | undefined> {
-    const factory = CHANNEL_FACTORIES[channel];
+    const factory = this.factory(channel);
     if (!factory) return undefined;
     return factory({
       config: this.opts.config(),

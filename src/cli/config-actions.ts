@@ -14,6 +14,7 @@ import { ConfigConflictError, writeConfig } from "../config/write.js";
 import { GatewayResponseError, GatewayTransportError } from "../gateway/client.js";
 import { inspectGatewayLock } from "../gateway/lock.js";
 import { isErrnoCode } from "../infra/fs.js";
+import { bundledPluginProblems } from "../plugins/validate.js";
 import { connectFromCli } from "./connection.js";
 
 const EXIT_OK = 0;
@@ -187,6 +188,8 @@ export async function configValidate(): Promise<number> {
   const paths = await resolvePaths();
   try {
     const snapshot = await loadConfig(paths.file, paths.env);
+    const pluginProblems = bundledPluginProblems(snapshot.config);
+    if (pluginProblems.length > 0) return printProblems(new ConfigError(paths.file, pluginProblems));
     process.stdout.write(
       snapshot.exists ? `config valid: ${paths.file}\n` : `no config at ${paths.file} (defaults apply)\n`,
     );

@@ -87,6 +87,13 @@ export function registerRpcCommands(program: Command, gateway: Command): void {
       });
     },
   );
+  const plugins = program.command("plugins").description("gateway plugins");
+  addClientOptions(plugins.command("list").description("each plugin's state and what it added")).action(
+    async (flags: ClientFlags) => {
+      process.exitCode = await callAndPrint("plugins.list", {}, flags, formatPlugins);
+    },
+  );
+  registerVoiceCallCommands(program);
   addClientOptions(
     gateway
       .command("call <method>")
@@ -105,4 +112,54 @@ export function registerRpcCommands(program: Command, gateway: Command): void {
     }
     process.exitCode = await callAndPrint(method, params, { ...flags, json: true });
   });
+}
+
+function formatPlugins(p: unknown): string {
+  const { plugins } = p as {
+    plugins: { id: string; state: string; reason?: string; origin: string; methods: string[]; routes: string[] }[];
+  };
+  if (plugins.length === 0) return "no plugins enabled (see plugins.entries and plugins.load.paths)";
+  return plugins
+    .map((x) => {
+      const adds = [...x.methods, ...x.routes].join(", ");
+      return `${x.id.padEnd(16)} ${x.state.padEnd(9)} ${x.origin.padEnd(8)} ${x.reason ?? adds}`.trimEnd();
+    })
+    .join("\n");
+}
+
+/** `openclaw voicecall call|continue|speak|end|status`, as OpenClaw names them (the voice-call plugin's RPCs). */
+function registerVoiceCallCommands(program: Command): void {
+  const voicecall = program.command("voicecall").description("phone calls through the voice-call plugin");
+  const run = (method: string, params: (o: Record<string, string>) => unknown) => async (o: ClientFlags) => {
+    process.exitCode = await callAndPrint(method, params(o as unknown as Record<string, string>), {
+      ...o,
+      json: true,
+    });
+  };
+  addClientOptions(
+    voicecall
+      .command("call")
+      .description("call a number and say a message")
+      .option("--to <e164>", "number to call (default: config toNumber)")
+      .requiredOption("--message <text>", "what to say")
+      .option("--mode <mode>", "notify (say it and hang up) or conversation"),
+  ).action(run("voicecall.initiate", (o) => ({ to: o.to, message: o.message, mode: o.mode })));
+  for (const [name, method, description] of [
+    ["continue", "voicecall.continue", "say something on a live call and listen"],
+    ["speak", "voicecall.speak", "say something on a live call"],
+  ] as const) {
+    addClientOptions(
+      voicecall
+        .command(name)
+        .description(description)
+        .requiredOption("--call-id <id>", "the call")
+        .requiredOption("--message <text>", "what to say"),
+    ).action(run(method, (o) => ({ callId: o.callId, message: o.message })));
+  }
+  addClientOptions(
+    voicecall.command("end").description("hang up").requiredOption("--call-id <id>", "the call"),
+  ).action(run("voicecall.end", (o) => ({ callId: o.callId })));
+  addClientOptions(
+    voicecall.command("status").description("calls and what was said").option("--call-id <id>", "one call"),
+  ).action(run("voicecall.status", (o) => (o.callId ? { callId: o.callId } : {})));
 }

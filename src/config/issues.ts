@@ -11,6 +11,10 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** `agents.list[0].id`, `channels.discord.guilds["123"].channels.general`: pasteable into `config set`. */
 export function formatPath(at: readonly Key[]): string {
+  return formatPathOf(at);
+}
+
+function formatPathOf(at: readonly Key[]): string {
   if (at.length === 0) return "(root)";
   return at
     .map((key, i) => {
@@ -152,8 +156,11 @@ export function formatIssues(
   input: unknown,
   schema: z.ZodType,
   base: readonly Key[] = [],
+  /** Shown before each path: where `input` sits in the whole config (a plugin's section). */
+  shownUnder: readonly Key[] = [],
 ): string[] {
   const out: string[] = [];
+  const formatPath = (at: readonly Key[]) => formatPathOf([...shownUnder, ...at]);
   for (const issue of issues) {
     const at = [...base, ...issue.path];
     if (issue.code === "unrecognized_keys") {
@@ -170,7 +177,7 @@ export function formatIssues(
       // Show the branch that got furthest (the input had its basic shape) rather than "Invalid input".
       const branch = issue.errors.find((errs) => errs.every((e) => e.path.length > 0));
       if (branch) {
-        out.push(...formatIssues(branch, input, schema, at));
+        out.push(...formatIssues(branch, input, schema, at, shownUnder));
         continue;
       }
     }

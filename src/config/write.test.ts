@@ -45,6 +45,20 @@ describe("writeConfig", () => {
     expect(await readFile(file, "utf8")).toBe(text);
   });
 
+  it("refuses an edit that breaks a bundled plugin's config, naming the key under plugins.entries", async () => {
+    await writeConfig({ file, document: { gateway: { mode: "local" } }, env: {} });
+    const text = await readFile(file, "utf8");
+    const document = {
+      plugins: { entries: { "voice-call": { enabled: true, config: { provider: "twilio", fromNumber: "12" } } } },
+    };
+    const refused = await writeConfig({ file, document, env: {} }).catch((err: ConfigError) => err);
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect((refused as ConfigError).problems).toEqual([
+      'plugins.entries["voice-call"].config.fromNumber: expected an E.164 phone number such as +15550001234 (got "12")',
+    ]);
+    expect(await readFile(file, "utf8")).toBe(text);
+  });
+
   it("keeps ${VAR} references and $include in the file", async () => {
     await writeFile(path.join(dir, "agents.json5"), "{ defaults: { maxConcurrent: 2 } }");
     const document = { agents: { $include: "./agents.json5" }, gateway: { auth: { token: "${TOK}" } } };

@@ -1,8 +1,15 @@
 import { readFile, rename } from "node:fs/promises";
 import { isErrnoCode, writeFileAtomic } from "../infra/fs.js";
+import { bundledPluginProblems } from "../plugins/validate.js";
 import { VERSION } from "../version.js";
 import { isPlainObject } from "./include.js";
-import { type ConfigSnapshot, hashConfigText, parseConfigDocument, snapshotFromText } from "./load.js";
+import {
+  ConfigError,
+  type ConfigSnapshot,
+  hashConfigText,
+  parseConfigDocument,
+  snapshotFromText,
+} from "./load.js";
 
 /** `openclaw.json.bak` plus `.bak.1` … `.bak.4`, as OpenClaw keeps. */
 export const BACKUP_COUNT = 5;
@@ -96,6 +103,10 @@ export function writeConfig(opts: WriteConfigOptions): Promise<ConfigSnapshot> {
     const document = stampMeta(opts.document, new Date());
     const text = `${JSON.stringify(document, null, 2)}\n`;
     const snapshot = snapshotFromText(opts.file, text, opts.env ?? process.env);
+    // Bundled plugins' settings are checked here too: an edit is the moment to say so.
+    // (At start, a plugin with a bad config is skipped instead of stopping the gateway.)
+    const pluginProblems = bundledPluginProblems(snapshot.config);
+    if (pluginProblems.length > 0) throw new ConfigError(opts.file, pluginProblems);
     if (current !== "") await rotateBackups(opts.file, current);
     await writeFileAtomic(opts.file, text, 0o600);
     return snapshot;

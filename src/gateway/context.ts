@@ -2,6 +2,7 @@ import type { AgentRuntime } from "../agents/runtime.js";
 import type { ChannelManager } from "../channels/manager.js";
 import type { ConfigSnapshot } from "../config/load.js";
 import type { ConfigReloader } from "../config/reload.js";
+import type { PluginHost } from "../plugins/host.js";
 import type { AuthMode } from "./auth.js";
 
 /** What RPC methods and HTTP routes may know about the running gateway. */
@@ -23,4 +24,6 @@ export interface GatewayContext {
   readonly agents?: AgentRuntime;
   /** Chat channels (channels.*, pairing.*); absent in bare test contexts. */
   readonly channels?: ChannelManager;
+  /** Loaded plugins (plugins.list, health); absent in bare test contexts. */
+  readonly plugins?: PluginHost;
 }

@@ -21,6 +21,18 @@ export class HttpError extends Error {
   }
 }
 
+/** The whole request body; a body over `maxBytes` is refused with 413 before more is read. */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new HttpError(413, `the body is over ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,

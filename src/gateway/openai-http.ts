@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { TurnEvent } from "../agents/runner.js";
 import { type AuthRateLimiter, checkSharedSecret, type ResolvedAuth } from "./auth.js";
 import type { GatewayContext } from "./context.js";
-import { type HttpRoute, sendJson } from "./http.js";
+import { HttpError, type HttpRoute, readBody, sendJson } from "./http.js";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -32,16 +32,6 @@ function error(
   sendJson(res, status, { error: { message, type } }, headers);
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 const textOf = (content: z.infer<typeof body>["messages"][number]["content"]) =>
   typeof content === "string" ? content : (content ?? []).map((p) => p.text ?? "").join("");
@@ -89,9 +79,13 @@ export function chatCompletionsRoute(deps: {
         );
       }
       deps.rateLimiter.reset(address);
-      const text = await readBody(req);
-      if (text === undefined)
+      let text: string;
+      try {
+        text = (await readBody(req, MAX_BODY_BYTES)).toString("utf8");
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
         return error(res, 413, "invalid_request_error", `body over ${MAX_BODY_BYTES} bytes`);
+      }
       let parsed: z.infer<typeof body>;
       try {
         const result = body.safeParse(JSON.parse(text));

@@ -25,6 +25,7 @@ import {
   currentLogFile,
   registerSecret,
 } from "../infra/logger.js";
+import { PluginHost } from "../plugins/host.js";
 import { VERSION } from "../version.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayAuth } from "./auth.js";
 import { createChatEventBridge } from "./chat-events.js";
@@ -186,12 +187,21 @@ export async function runGateway(
     apply: (next, plan) => {
       applyGatewayConfig(next, plan);
       // Channels whose section changed restart in-process; the rest keep running.
-      void channels.sync().then(() => agents.replay(unanswered));
+      void Promise.all([plugins.sync(), channels.sync()]).then(() => agents.replay(unanswered));
     },
   });
   const applyGatewayConfig = gatewayConfigApplier({ current, env, stateDir, cli: opts, rateLimiter });
-  // Routes channels add while running (Telegram's webhook), served before the Control UI.
+  // Routes channels and plugins add while running (Telegram's webhook, voice-call's), served
+  // before the Control UI.
   const channelRoutes = new Set<HttpRoute>();
+  const addRoute = (route: HttpRoute) => {
+    if ([...baseRoutes, ...channelRoutes].some((r) => r.path === route.path)) {
+      throw new Error(`the gateway already serves ${route.path}`);
+    }
+    channelRoutes.add(route);
+    return () => void channelRoutes.delete(route);
+  };
+  const methods = createMethodTable();
   const agents: AgentRuntime = new AgentRuntime({
     stateDir,
     config: () => current.snapshot.config as RuntimeConfig,
@@ -199,6 +209,7 @@ export async function runGateway(
     // The agents' `message` tool: `user:<id>` is a DM, `channel:<id>` / `group:<id>` a chat.
     sendMessage: ({ channel, to }, text) =>
       channels.deliver({ lastChannel: channel, lastTo: to.replace(/^user:/, "direct:") }, text),
+    pluginTools: () => plugins.agentTools(),
   });
   // Messages accepted before a crash are replayed once the channels are up.
   const unanswered = await agents.openJournal(path.join(stateDir, "agents", "inbox.jsonl"));
@@ -209,13 +220,26 @@ export async function runGateway(
     env,
     onPending: (channel, reason) => readiness.wait(channel, reason),
     onSettled: (channel) => readiness.done(channel),
-    registerRoute: (route) => {
-      if ([...baseRoutes, ...channelRoutes].some((r) => r.path === route.path)) {
-        throw new Error(`the gateway already serves ${route.path}`);
-      }
-      channelRoutes.add(route);
-      return () => channelRoutes.delete(route);
+    registerRoute: addRoute,
+  });
+  const plugins: PluginHost = new PluginHost({
+    config: () => current.snapshot.config,
+    configDir: () => path.dirname(configPath),
+    env,
+    stateDir,
+    runtime: agents,
+    methods,
+    addRoute,
+    addChannel: (name, factory) => {
+      const remove = channels.addFactory(name, factory);
+      void channels.sync();
+      return remove;
     },
+    gatewayPort: () => server?.port ?? port,
+    auth: () => current.auth,
+    rateLimiter,
+    onPending: (id, reason) => readiness.wait(id, reason),
+    onSettled: (id) => readiness.done(id),
   });
   const gateway: GatewayContext = {
     version: VERSION,
@@ -231,6 +255,7 @@ export async function runGateway(
     configReloader,
     agents,
     channels,
+    plugins,
   };
   const controlUi = config.gateway?.controlUi;
   const baseRoutes = [
@@ -248,7 +273,7 @@ export async function runGateway(
       port,
       effectiveBind: resolution.effective,
       gateway,
-      methods: createMethodTable(),
+      methods,
       routes: () => [...baseRoutes, ...channelRoutes, ...uiRoutes],
       auth: (): ResolvedAuth => current.auth,
       allowedOrigins: () => current.snapshot.config.gateway?.controlUi?.allowedOrigins ?? [],
@@ -269,7 +294,7 @@ export async function runGateway(
   }
   agents.onRunEvent(createChatEventBridge(server.broadcast));
   // Handlers first: a supervisor may signal us the moment it sees the listening line.
-  installShutdown(server, lock, channels);
+  installShutdown(server, lock, [channels, plugins]);
   await lock.setPort(server.port);
 
   log.info(resolution.reason);
@@ -279,7 +304,7 @@ export async function runGateway(
   readiness.done("gateway");
   log.info(`ready in ${Date.now() - startedAt} ms; log file: ${currentLogFile()}`);
   configReloader.watch();
-  void channels.sync().then(() => agents.replay(unanswered));
+  void Promise.all([plugins.sync(), channels.sync()]).then(() => agents.replay(unanswered));
   if (auth.mode === "none") {
     log.warn(
       "no gateway token set: only clients on this machine can connect. Set OPENCLAW_GATEWAY_TOKEN before binding beyond loopback.",
@@ -302,7 +327,7 @@ export async function runGateway(
 function installShutdown(
   server: GatewayServer,
   lock: { release(): Promise<void> },
-  channels: ChannelManager,
+  owners: { stopAll(): Promise<void> }[],
 ): void {
   let stopping = false;
   const stop = async (reason: string, exitCode: number) => {
@@ -312,7 +337,10 @@ function installShutdown(
     setTimeout(() => process.exit(exitCode), SHUTDOWN_DEADLINE_MS).unref();
     log.info(`received ${reason}; shutting down`);
     try {
-      await Promise.all([server.close(reason === "SIGUSR1" ? "restart" : reason), channels.stopAll()]);
+      await Promise.all([
+        server.close(reason === "SIGUSR1" ? "restart" : reason),
+        ...owners.map((o) => o.stopAll()),
+      ]);
       await lock.release();
       log.info("stopped cleanly");
     } catch (err) {

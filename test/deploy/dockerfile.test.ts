@@ -55,6 +55,14 @@ describe("Dockerfile", () => {
     expect(copies.join("\n")).not.toMatch(/node_modules/);
   });
 
+  it("installs the ngrok add-on (the one native module) at the version package.json pins", () => {
+    const pkg = JSON.parse(readRepoFile("package.json")) as { dependencies: Record<string, string> };
+    const install = argsOf("RUN").find((r) => r.includes("@ngrok/ngrok@"));
+    expect(install).toContain(`@ngrok/ngrok@${pkg.dependencies["@ngrok/ngrok"]}`);
+    // Installed outside /app: next to package.json npm would pull in every dependency.
+    expect(install).toMatch(/cd \/tmp\/ngrok && npm install/);
+  });
+
   it("runs the same command as fly.toml's [processes].app", () => {
     const fly = readFlyConfig("fly.toml");
     expect(execForm("CMD")).toEqual(splitCommand(fly.processes!.app!));

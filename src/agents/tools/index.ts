@@ -37,8 +37,9 @@ function matches(tool: AgentTool, patterns: readonly string[]): boolean {
 /**
  * The tools an agent may use: the profile's set (default `full`), plus `tools.allow`,
  * minus `tools.deny` (deny wins). Names, `group:<name>` and `*` are accepted.
+ * Tools from plugins are in `group:plugins`: in the `full` profile, or allowed by name.
  */
-export function createToolSet(policy: ToolPolicy = {}): AgentTool[] {
+export function createToolSet(policy: ToolPolicy = {}, pluginTools: readonly AgentTool[] = []): AgentTool[] {
   const all = [
     readTool,
     writeTool,
@@ -47,6 +48,7 @@ export function createToolSet(policy: ToolPolicy = {}): AgentTool[] {
     createWebFetchTool(policy.web?.fetch),
     messageTool,
     sessionStatusTool,
+    ...pluginTools,
   ];
   const base = PROFILE_GROUPS[policy.profile ?? "full"];
   return all.filter(

@@ -3,9 +3,8 @@
  * on its own port. Telegram sends the secret we registered with setWebhook in
  * `X-Telegram-Bot-Api-Secret-Token`; anything without it is answered 401.
  */
-import type { IncomingMessage } from "node:http";
 import { safeEqualSecret } from "../../gateway/auth.js";
-import { HttpError, type HttpRoute, sendJson } from "../../gateway/http.js";
+import { HttpError, type HttpRoute, readBody, sendJson } from "../../gateway/http.js";
 
 /** Updates are small; a body this large is not from Telegram. */
 const MAX_UPDATE_BYTES = 1024 * 1024;
@@ -28,7 +27,7 @@ export function webhookRoute(opts: {
       }
       let update: unknown;
       try {
-        update = JSON.parse((await readBody(req)).toString("utf8"));
+        update = JSON.parse((await readBody(req, MAX_UPDATE_BYTES)).toString("utf8"));
       } catch (err) {
         if (err instanceof HttpError) throw err;
         throw new HttpError(400, "the body is not a JSON Telegram update");
@@ -41,15 +40,4 @@ export function webhookRoute(opts: {
       opts.onUpdate(update);
     },
   };
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_UPDATE_BYTES) throw new HttpError(413, "the update is too large");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

@@ -8,6 +8,14 @@ function memory() {
   return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, externalBytes: m.external };
 }
 
+function pluginSummary(gateway: MethodCall["gateway"]) {
+  const reports = gateway.plugins?.status() ?? [];
+  return {
+    loaded: reports.filter((r) => r.state === "loaded").map((r) => r.id),
+    errors: reports.filter((r) => r.state === "error").map((r) => ({ id: r.id, error: r.reason ?? "" })),
+  };
+}
+
 export const healthMethods = {
   health: defineMethod({
     scope: "operator.read",
@@ -22,6 +30,8 @@ export const healthMethods = {
         version: gateway.version,
         uptimeMs: Date.now() - gateway.startedAt,
         memory: memory(),
+        // As OpenClaw reports them: ids loaded, and the ones that failed with why.
+        plugins: pluginSummary(gateway),
         ts: Date.now(),
       };
     },
@@ -51,5 +61,10 @@ export const healthMethods = {
           : {}),
       };
     },
+  }),
+  "plugins.list": defineMethod({
+    scope: "operator.read",
+    params: noParams,
+    handle: (_params, { gateway }: MethodCall) => ({ plugins: gateway.plugins?.status() ?? [] }),
   }),
 };

@@ -1,0 +1,475 @@
+import { appendFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "../../infra/logger.js";
+import type { PluginChatResult } from "../types.js";
+import type { VoiceCallConfig } from "./config.js";
+import type {
+  CallAction,
+  CallEvent,
+  VoiceProvider,
+  WebhookRequest,
+  WebhookResponse,
+} from "./providers/types.js";
+
+/** A webhook waits this long for the agent before asking the provider to hold (Twilio gives up at 15 s). */
+export const ANSWER_SLICE_MS = 8_000;
+/** Replay keys remembered (a provider retrying, or someone replaying a captured request). */
+const REPLAY_MEMORY = 2_000;
+/** Silent turns in a row before the call is ended. */
+const MAX_SILENCES = 3;
+
+export type CallState = "ringing" | "active" | "ended";
+export type CallMode = "notify" | "conversation";
+
+export interface CallRecord {
+  callId: string;
+  direction: "inbound" | "outbound";
+  from: string;
+  to: string;
+  state: CallState;
+  mode: CallMode;
+  sessionKey: string;
+  startedAt: number;
+  endedAt?: number;
+  endReason?: string;
+  /** What was said, in order: the caller's words and the spoken answers. */
+  transcript: { who: "caller" | "agent"; text: string; at: number }[];
+}
+
+interface Call extends CallRecord {
+  /** Said when an outbound call is answered. */
+  openingMessage?: string;
+  /** The agent's answer being worked out, if any. */
+  pending?: Promise<string>;
+  abort?: AbortController;
+  silences: number;
+  maxTimer?: NodeJS.Timeout;
+}
+
+export interface CallManagerOptions {
+  provider: VoiceProvider;
+  config: VoiceCallConfig;
+  /** The webhook URL the provider calls, e.g. https://x.ngrok.app/voice/webhook (undefined: not known yet). */
+  webhookUrl(): string | undefined;
+  chat(req: {
+    sessionKey: string;
+    text: string;
+    signal: AbortSignal;
+    origin: Record<string, unknown>;
+  }): Promise<PluginChatResult>;
+  sessionKey(callId: string): string;
+  /** Folder of the call log (calls.jsonl). */
+  storeDir: string;
+  log: Logger;
+  /** Overridable in tests. */
+  answerSliceMs?: number;
+}
+
+/**
+ * Calls as agent sessions. Each provider webhook is verified (403 when not), checked
+ * against replays (a repeated request gets the first answer again and runs nothing
+ * twice), turned into call events, and answered: a greeting, then each thing the
+ * caller says goes to the agent and its answer is spoken back, until hang-up.
+ *
+ * Twilio answers inline (TwiML in the webhook response); when the agent needs longer
+ * than one webhook allows, the call holds and comes back (`resume`) for the answer.
+ * Telnyx webhooks are answered at once and the call is driven through its API.
+ */
+export class CallManager {
+  private readonly calls = new Map<string, Call>();
+  private readonly replays = new Map<string, Promise<WebhookResponse>>();
+  private storeReady?: Promise<unknown>;
+
+  constructor(private readonly opts: CallManagerOptions) {}
+
+  get(callId: string): CallRecord | undefined {
+    const call = this.calls.get(callId);
+    return call && publicRecord(call);
+  }
+
+  list(): CallRecord[] {
+    return [...this.calls.values()].map(publicRecord);
+  }
+
+  active(): CallRecord[] {
+    return this.list().filter((c) => c.state !== "ended");
+  }
+
+  async handleWebhook(req: WebhookRequest): Promise<WebhookResponse> {
+    const { provider, config, log } = this.opts;
+    let replayKey: string | undefined;
+    if (!config.skipSignatureVerification) {
+      const verified = provider.verifyWebhook(req);
+      if (!verified.ok) {
+        log.warn(`${provider.name} webhook refused: ${verified.reason}`);
+        return { status: 403, contentType: "text/plain; charset=utf-8", body: "invalid signature\n" };
+      }
+      replayKey = verified.replayKey;
+    }
+    if (replayKey) {
+      const earlier = this.replays.get(replayKey);
+      if (earlier) {
+        log.info(
+          `${provider.name} webhook repeated (${replayKey.slice(0, 12)}…): answered as before, nothing run again`,
+        );
+        return earlier;
+      }
+    }
+    const response = this.process(req);
+    if (replayKey) {
+      this.replays.set(replayKey, response);
+      if (this.replays.size > REPLAY_MEMORY) this.replays.delete(this.replays.keys().next().value!);
+    }
+    return response;
+  }
+
+  private async process(req: WebhookRequest): Promise<WebhookResponse> {
+    const { provider } = this.opts;
+    const events = provider.parseWebhook(req);
+    const webhookUrl = this.webhookUrl(req);
+    let last: { event: CallEvent; action: CallAction | undefined } | undefined;
+    for (const event of events) last = { event, action: await this.decide(event) };
+    return provider.respond(last?.event, last?.action, { webhookUrl });
+  }
+
+  /** The URL to hand the provider: configured/tunnel URL, else the one this request came to. */
+  private webhookUrl(req: WebhookRequest): string {
+    const known = this.opts.webhookUrl();
+    if (known) return known;
+    const url = new URL(req.url);
+    return `${url.origin}${url.pathname}`;
+  }
+
+  private async decide(event: CallEvent): Promise<CallAction | undefined> {
+    const { config, log } = this.opts;
+    switch (event.type) {
+      case "call.started": {
+        const known = this.calls.get(event.callId);
+        if (event.direction === "outbound") {
+          // Twilio calls the webhook when the callee picks up; Telnyx sends call.answered next.
+          if (known && this.opts.provider.name === "twilio") return this.opening(known);
+          return undefined;
+        }
+        if (known) return undefined;
+        const refusal = this.inboundRefusal(event.from);
+        if (refusal) {
+          log.info(`inbound call from ${event.from} refused: ${refusal}`);
+          await this.record({ callId: event.callId, event: "refused", from: event.from, reason: refusal });
+          return { then: "hangup" };
+        }
+        const call = this.open({
+          callId: event.callId,
+          direction: "inbound",
+          from: event.from,
+          to: event.to,
+          mode: "conversation",
+        });
+        log.info(`inbound call ${call.callId} from ${call.from}`);
+        return this.opening(call);
+      }
+      case "call.answered": {
+        const call = this.calls.get(event.callId);
+        if (!call || call.state !== "ringing") return undefined;
+        return this.opening(call);
+      }
+      case "speech": {
+        const call = this.live(event.callId);
+        if (!call) return undefined;
+        call.silences = 0;
+        this.heard(call, "caller", event.transcript);
+        call.pending = this.answer(call, event.transcript);
+        return this.deliverAnswer(call);
+      }
+      case "resume": {
+        const call = this.live(event.callId);
+        if (!call) return undefined;
+        if (!call.pending) return { then: "listen" };
+        return this.deliverAnswer(call);
+      }
+      case "speech.timeout": {
+        const call = this.live(event.callId);
+        if (!call) return undefined;
+        if (call.pending) return this.deliverAnswer(call);
+        call.silences += 1;
+        if (call.silences >= MAX_SILENCES) {
+          await this.end(call, "no speech");
+          return { say: "I could not hear anything. Goodbye.", then: "hangup" };
+        }
+        return { then: "listen" };
+      }
+      case "call.ended": {
+        const call = this.calls.get(event.callId);
+        if (call && call.state !== "ended") await this.end(call, event.reason);
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The first words of a call: the greeting (inbound) or the message it was placed for (outbound). */
+  private opening(call: Call): CallAction {
+    call.state = "active";
+    void this.record({ callId: call.callId, event: "answered" });
+    if (call.direction === "inbound") {
+      const greeting = this.opts.config.inboundGreeting ?? "Hello! How can I help?";
+      this.heard(call, "agent", greeting);
+      return { say: greeting, then: "listen" };
+    }
+    const message = call.openingMessage ?? "";
+    if (message) this.heard(call, "agent", message);
+    if (call.mode === "notify") {
+      // Notify mode: say it and hang up; the call ends when the provider reports it.
+      return { say: message, then: "hangup" };
+    }
+    return { say: message, then: "listen" };
+  }
+
+  /**
+   * Twilio: wait one slice for the answer, then speak it or hold. Telnyx: answer the
+   * webhook now and speak through the API once the agent is done.
+   */
+  private async deliverAnswer(call: Call): Promise<CallAction | undefined> {
+    const pending = call.pending;
+    if (!pending) return { then: "listen" };
+    if (this.opts.provider.name !== "twilio") {
+      void pending.then(
+        async (text) => {
+          call.pending = undefined;
+          if (call.state === "ended") return;
+          await this.opts.provider.act(call.callId, speakable(text), {
+            webhookUrl: this.opts.webhookUrl() ?? "",
+          });
+        },
+        (err: Error) => this.opts.log.error(`call ${call.callId}: ${err.message}`),
+      );
+      return undefined;
+    }
+    const slice = this.opts.answerSliceMs ?? ANSWER_SLICE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const later = new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, slice, undefined);
+    });
+    const text = await Promise.race([pending, later]).finally(() => clearTimeout(timer));
+    if (text === undefined) return { then: "wait" };
+    call.pending = undefined;
+    return speakable(text);
+  }
+
+  /** Runs the caller's words as an agent turn; resolves with what to say back. */
+  private async answer(call: Call, transcript: string): Promise<string> {
+    const { config, log } = this.opts;
+    // The first thing the caller says (already in the transcript) carries the call's context.
+    const first = call.transcript.filter((t) => t.who === "caller").length === 1;
+    const preface = first
+      ? `[Phone call ${call.direction === "inbound" ? "from" : "to"} ${call.direction === "inbound" ? call.from : call.to}. ` +
+        "Your reply is spoken aloud: answer in short plain sentences, no markdown or lists." +
+        `${config.responseSystemPrompt ? ` ${config.responseSystemPrompt}` : ""}]\n`
+      : "";
+    call.abort = new AbortController();
+    const timeout = setTimeout(() => call.abort?.abort(), config.responseTimeoutMs ?? 30_000);
+    try {
+      const result = await this.opts.chat({
+        sessionKey: call.sessionKey,
+        text: preface + transcript,
+        signal: call.abort.signal,
+        origin: { channel: "voice-call", callId: call.callId, from: call.from, to: call.to },
+      });
+      if (result.status !== "ok" || !result.text.trim()) {
+        log.warn(
+          `call ${call.callId}: the agent gave no answer (${result.status}: ${result.text.slice(0, 200)})`,
+        );
+        return "Sorry, I could not come up with an answer just now.";
+      }
+      this.heard(call, "agent", result.text);
+      return result.text;
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  /** Places an outbound call; `message` is said when it is answered. */
+  async initiate(opts: { to?: string; message: string; mode?: CallMode }): Promise<CallRecord> {
+    const { config, provider, log } = this.opts;
+    const to = opts.to ?? config.toNumber;
+    if (!to)
+      throw new Error('no number to call: pass `to` or set plugins.entries["voice-call"].config.toNumber');
+    if (!config.fromNumber)
+      throw new Error('set plugins.entries["voice-call"].config.fromNumber to place calls');
+    const webhookUrl = this.opts.webhookUrl();
+    if (!webhookUrl) {
+      throw new Error(
+        'outbound calls need a public webhook URL: set plugins.entries["voice-call"].config.publicUrl or tunnel.provider',
+      );
+    }
+    this.checkCapacity();
+    const { callId } = await provider.placeCall({ to, from: config.fromNumber, webhookUrl });
+    const call = this.open({
+      callId,
+      direction: "outbound",
+      from: config.fromNumber,
+      to,
+      mode: opts.mode ?? config.outbound?.defaultMode ?? "notify",
+    });
+    call.openingMessage = opts.message;
+    log.info(`outbound call ${callId} to ${to} (${call.mode})`);
+    return publicRecord(call);
+  }
+
+  /** Says `message` on a live call, then listens (conversation) or keeps the line. */
+  async speak(callId: string, message: string, then: "listen" | "hangup" = "listen"): Promise<void> {
+    const call = this.live(callId);
+    if (!call) throw new Error(`no live call ${callId}`);
+    this.heard(call, "agent", message);
+    await this.opts.provider.act(
+      callId,
+      { say: message, then },
+      { webhookUrl: this.opts.webhookUrl() ?? "" },
+    );
+  }
+
+  async hangup(callId: string): Promise<void> {
+    const call = this.live(callId);
+    if (!call) throw new Error(`no live call ${callId}`);
+    await this.opts.provider.act(callId, { then: "hangup" }, { webhookUrl: this.opts.webhookUrl() ?? "" });
+    await this.end(call, "hung up by the agent");
+  }
+
+  /** Ends every live call (the plugin is stopping). */
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.calls.values()]
+        .filter((c) => c.state !== "ended")
+        .map((c) => this.hangup(c.callId).catch(() => this.end(c, "gateway stopping"))),
+    );
+  }
+
+  private inboundRefusal(from: string): string | undefined {
+    const { config } = this.opts;
+    const policy = config.inboundPolicy ?? "disabled";
+    if (policy === "disabled")
+      return 'inboundPolicy is disabled (set it to "allowlist" with allowFrom, or "open")';
+    if (policy === "allowlist" && !(config.allowFrom ?? []).includes(from)) return "not in allowFrom";
+    try {
+      this.checkCapacity();
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return undefined;
+  }
+
+  private checkCapacity(): void {
+    const max = this.opts.config.maxConcurrentCalls ?? 1;
+    if (this.active().length >= max)
+      throw new Error(`already on ${max} call${max === 1 ? "" : "s"} (maxConcurrentCalls)`);
+  }
+
+  private open(init: Pick<CallRecord, "callId" | "direction" | "from" | "to" | "mode">): Call {
+    const call: Call = {
+      ...init,
+      state: "ringing",
+      sessionKey: this.opts.sessionKey(init.callId),
+      startedAt: Date.now(),
+      transcript: [],
+      silences: 0,
+    };
+    this.calls.set(call.callId, call);
+    const maxMs = (this.opts.config.maxDurationSeconds ?? 300) * 1000;
+    call.maxTimer = setTimeout(() => {
+      this.opts.log.info(`call ${call.callId} reached maxDurationSeconds; hanging up`);
+      void this.hangup(call.callId).catch((err: Error) => this.opts.log.warn(`hang-up: ${err.message}`));
+    }, maxMs);
+    call.maxTimer.unref();
+    void this.record({
+      callId: call.callId,
+      event: "started",
+      direction: call.direction,
+      from: call.from,
+      to: call.to,
+    });
+    this.pruneEnded();
+    return call;
+  }
+
+  private live(callId: string): Call | undefined {
+    const call = this.calls.get(callId);
+    return call && call.state !== "ended" ? call : undefined;
+  }
+
+  private async end(call: Call, reason: string): Promise<void> {
+    if (call.state === "ended") return;
+    call.state = "ended";
+    call.endedAt = Date.now();
+    call.endReason = reason;
+    clearTimeout(call.maxTimer);
+    call.abort?.abort();
+    this.opts.log.info(
+      `call ${call.callId} ended (${reason}) after ${Math.round((call.endedAt - call.startedAt) / 1000)} s`,
+    );
+    await this.record({ callId: call.callId, event: "ended", reason });
+  }
+
+  private heard(call: Call, who: "caller" | "agent", text: string): void {
+    call.transcript.push({ who, text, at: Date.now() });
+    void this.record({ callId: call.callId, event: who === "caller" ? "heard" : "said", text });
+  }
+
+  /** Appends to the call log; a failing disk is logged, never fatal to the call. */
+  private async record(entry: Record<string, unknown>): Promise<void> {
+    const dir = this.opts.storeDir;
+    this.storeReady ??= mkdir(dir, { recursive: true, mode: 0o700 });
+    try {
+      await this.storeReady;
+      await appendFile(
+        path.join(dir, "calls.jsonl"),
+        `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`,
+        {
+          mode: 0o600,
+        },
+      );
+    } catch (err) {
+      this.opts.log.warn(`call log: ${(err as Error).message}`);
+    }
+  }
+
+  /** Keeps the last 100 ended calls in memory (the call log has them all). */
+  private pruneEnded(): void {
+    const ended = [...this.calls.values()].filter((c) => c.state === "ended");
+    for (const call of ended.slice(0, Math.max(0, ended.length - 100))) this.calls.delete(call.callId);
+  }
+}
+
+function publicRecord(call: Call): CallRecord {
+  const { callId, direction, from, to, state, mode, sessionKey, startedAt, endedAt, endReason, transcript } =
+    call;
+  return {
+    callId,
+    direction,
+    from,
+    to,
+    state,
+    mode,
+    sessionKey,
+    startedAt,
+    ...(endedAt ? { endedAt } : {}),
+    ...(endReason ? { endReason } : {}),
+    transcript: [...transcript],
+  };
+}
+
+/** Text for a speech engine: markdown marks, code fences and links reduced to words. */
+export function toSpeech(text: string): string {
+  return text
+    .replace(/```[\s\S]*?```/g, " (code omitted) ")
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/`([^`]*)`/g, "$1")
+    .replace(/^\s{0,3}#{1,6}\s+/gm, "")
+    .replace(/^\s*[-*+]\s+/gm, "")
+    .replace(/(\*\*|__|\*|_|~~)(\S(?:.*?\S)?)\1/g, "$2")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+function speakable(text: string): CallAction {
+  return { say: toSpeech(text), then: "listen" };
+}

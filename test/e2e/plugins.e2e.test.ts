@@ -1,0 +1,112 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GatewayClient } from "../../src/gateway/client.js";
+import { startFakeAnthropic } from "../fakes/anthropic.js";
+import type { FakeServer } from "../fakes/server.js";
+import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/plugins");
+const TOKEN = "plugins-e2e-token-123";
+
+let anthropic: FakeServer;
+let gw: RunningGateway;
+let client: GatewayClient;
+let env: NodeJS.ProcessEnv;
+let stateDir: string;
+
+beforeAll(async () => {
+  anthropic = await startFakeAnthropic();
+  stateDir = tempDir();
+  writeFileSync(path.join(stateDir, "bad-syntax.mjs"), "export default { id: 'bad-syntax', register( {\n");
+  writeFileSync(
+    path.join(stateDir, "openclaw.json"),
+    JSON.stringify({
+      gateway: { mode: "local" },
+      models: { providers: { anthropic: { baseUrl: anthropic.url } } },
+      agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
+      plugins: {
+        // Relative paths start at the config's folder.
+        load: { paths: [path.join(FIXTURES, "echo"), path.join(FIXTURES, "broken-register.mjs"), "./bad-syntax.mjs"] },
+        entries: {
+          echo: { config: { prefix: "> " } },
+          // Invalid bundled-plugin config in a hand-edited file: reported, plugin skipped, gateway up.
+          "voice-call": { enabled: true, config: { provider: "twilio", fromNumber: "555" } },
+        },
+      },
+    }),
+  );
+  env = testEnv({ OPENCLAW_STATE_DIR: stateDir, OPENCLAW_GATEWAY_TOKEN: TOKEN, ANTHROPIC_API_KEY: "sk-ant-test" });
+  gw = await startGateway(["--port", "0"], env);
+  await gw.waitForLine(/\[plugins\] \d plugins? loaded/);
+  ({ client } = await GatewayClient.connect({ url: `ws://127.0.0.1:${gw.port}`, token: TOKEN }));
+});
+afterAll(async () => {
+  await client?.close();
+  await gw?.stop();
+  await anthropic?.close();
+});
+
+describe("plugins in the running gateway", () => {
+  it("logs each failing plugin in one line and keeps serving", async () => {
+    const { stdout, stderr } = gw.output();
+    const out = `${stdout}\n${stderr}`;
+    expect(out).toContain("[plugins] plugin broken-register disabled: cannot reach the flux capacitor");
+    expect(out).toMatch(/\[plugins\] plugin bad-syntax disabled: .+/);
+    expect(out).toContain(
+      '[plugins] plugin voice-call disabled: invalid config: plugins.entries["voice-call"].config.fromNumber: expected an E.164 phone number such as +15550001234 (got "555")',
+    );
+    expect(out).toContain("[plugins] plugin echo loaded (1 method; routes /echo, /echo/public; tools echo)");
+    expect((await fetch(`http://127.0.0.1:${gw.port}/healthz`)).status).toBe(200);
+  });
+
+  it("serves the plugin's RPC method and HTTP routes", async () => {
+    expect(await client.request("echo.say", { text: "hi" })).toEqual({ text: "> hi" });
+    const base = `http://127.0.0.1:${gw.port}`;
+    expect((await fetch(`${base}/echo?text=a`)).status).toBe(401);
+    const ok = await fetch(`${base}/echo?text=a`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(await ok.text()).toBe("> a");
+  });
+
+  it("gives agents the plugin's tool", async () => {
+    anthropic.enqueue({ toolCalls: [{ id: "t1", name: "echo", args: { text: "from the model" } }] });
+    anthropic.enqueue({ text: "done" });
+    const final = new Promise<void>((resolve) =>
+      client.onEvent((e) => {
+        if (e.event === "chat" && (e.payload as { state?: string }).state === "final") resolve();
+      }),
+    );
+    await client.request("chat.send", { sessionKey: "main", message: "use echo", idempotencyKey: "p1" });
+    await final;
+    const [first, second] = anthropic.requests.slice(-2);
+    expect((first!.body as { tools: { name: string }[] }).tools.map((t) => t.name)).toContain("echo");
+    expect(JSON.stringify(second!.body)).toContain("> from the model");
+  });
+
+  it("reports every plugin through plugins.list, health and `openclaw plugins list`", async () => {
+    const { plugins } = (await client.request("plugins.list")) as { plugins: { id: string; state: string }[] };
+    expect(Object.fromEntries(plugins.map((p) => [p.id, p.state]))).toEqual({
+      echo: "loaded",
+      "broken-register": "error",
+      "bad-syntax": "error",
+      "voice-call": "error",
+    });
+    const health = (await client.request("health")) as { plugins: { loaded: string[]; errors: { id: string }[] } };
+    expect(health.plugins.loaded).toEqual(["echo"]);
+    expect(health.plugins.errors.map((e) => e.id).sort()).toEqual(["bad-syntax", "broken-register", "voice-call"]);
+    const cli = await runCli(["plugins", "list", "--url", `ws://127.0.0.1:${gw.port}`, "--token", TOKEN], env);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toMatch(/^echo\s+loaded\s+path\s+echo\.say, \/echo, \/echo\/public$/m);
+    expect(cli.stdout).toMatch(/^broken-register\s+error\s+path\s+cannot reach the flux capacitor$/m);
+  });
+
+  it("loads a plugin once its config is fixed, without a restart", async () => {
+    const cli = await runCli(
+      ["config", "set", "plugins.entries.echo.config.prefix", '"# "'],
+      env,
+    );
+    expect(cli.code, cli.stderr).toBe(0);
+    await gw.waitForLine(/\[echo\] echo ready with prefix # /);
+    expect(await client.request("echo.say", { text: "x" })).toEqual({ text: "# x" });
+  });
+});
