@@ -1,0 +1,217 @@
+/**
+ * Twilio Programmable Voice. Twilio POSTs form-encoded webhooks signed with the
+ * account's auth token and expects TwiML back; speech recognition is `<Gather
+ * input="speech">` and speech synthesis `<Say>`. Our webhook URL is told apart by a
+ * `type` query value we put into the URLs we hand Twilio:
+ * - none: the voice webhook (the number's "A call comes in" URL, or `Url` of a call we
+ *   placed): an inbound call arriving, or an outbound call just answered;
+ * - `type=gather`: the speech result (or silence) of a `<Gather>`;
+ * - `type=redirect`: back from a `wait` (see twiml.ts);
+ * - `type=status`: call progress. Twilio sends these only where a status callback is
+ *   set: we set it on calls we place; for inbound calls set the number's "Call status
+ *   changes" URL to `statusCallbackUrl(webhookUrl)`, or hang-ups go unseen.
+ * REST calls (place, update) use HTTP Basic auth with the account SID and auth token.
+ */
+import { createHash, createHmac } from "node:crypto";
+import { safeEqualSecret } from "../../../gateway/auth.js";
+import { type ApiErrorDetail, postApi } from "./api.js";
+import { renderTwiml, webhookUrlFor } from "./twiml.js";
+import type { CallEvent, EndReason, VerifyResult, VoiceProvider, WebhookRequest } from "./types.js";
+
+export interface TwilioConfig {
+  accountSid?: string;
+  authToken?: string;
+}
+
+export interface TwilioOptions {
+  /** Default https://api.twilio.com (tests point it at the fake). */
+  apiBaseUrl?: string;
+  timeoutMs?: number;
+}
+
+const CONFIG_PATH = 'plugins.entries["voice-call"].config.twilio';
+const API_VERSION = "2010-04-01";
+/** Twilio refuses a `Twiml` parameter longer than this. */
+const MAX_TWIML_CHARS = 4000;
+const ENDED: Record<string, EndReason> = {
+  completed: "completed",
+  busy: "busy",
+  "no-answer": "no-answer",
+  failed: "failed",
+  canceled: "canceled",
+};
+
+/** The URL to set as the number's "Call status changes" webhook, so inbound hang-ups arrive. */
+export function statusCallbackUrl(webhookUrl: string): string {
+  return webhookUrlFor(webhookUrl, "status");
+}
+
+export function createTwilioProvider(config: TwilioConfig, options: TwilioOptions = {}): VoiceProvider {
+  const accountSid = config.accountSid?.trim();
+  const authToken = config.authToken?.trim();
+  if (!accountSid?.startsWith("AC")) {
+    throw new Error(
+      `${CONFIG_PATH}.accountSid is ${accountSid ? "not an Account SID" : "missing"}: copy the Account SID (AC…) from the Twilio Console`,
+    );
+  }
+  if (!authToken) {
+    throw new Error(`${CONFIG_PATH}.authToken is missing: copy the Auth Token from the Twilio Console`);
+  }
+  const accountUrl = `${(options.apiBaseUrl ?? "https://api.twilio.com").replace(/\/+$/, "")}/${API_VERSION}/Accounts/${accountSid}`;
+  const basicAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+
+  function verifyWebhook(req: WebhookRequest): VerifyResult {
+    const signature = req.headers["x-twilio-signature"];
+    if (!signature) return { ok: false, reason: "missing_signature" };
+    const params = formEntries(req.rawBody);
+    const valid = signedUrlVariants(req.url).some((url) =>
+      safeEqualSecret(signature, twilioSignature(authToken!, url, params)),
+    );
+    if (!valid) return { ok: false, reason: "invalid_signature" };
+    // Twilio repeats the token on every retry of one webhook; without it, a
+    // byte-identical request is the same webhook.
+    const token = req.headers["i-twilio-idempotency-token"];
+    const replayKey = token
+      ? `twilio:${token}`
+      : `twilio:${createHash("sha256").update(`${signature}\n${req.url}\n`).update(req.rawBody).digest("hex")}`;
+    return { ok: true, replayKey };
+  }
+
+  async function request(operation: string, path: string, form: [string, string][]): Promise<unknown> {
+    return postApi({
+      provider: "twilio",
+      operation,
+      url: `${accountUrl}${path}`,
+      headers: {
+        authorization: basicAuth,
+        "content-type": "application/x-www-form-urlencoded",
+        accept: "application/json",
+      },
+      body: new URLSearchParams(form).toString(),
+      readError: readTwilioError,
+      timeoutMs,
+    });
+  }
+
+  return {
+    name: "twilio",
+    verifyWebhook,
+    parseWebhook,
+    async respond(_event, action, ctx) {
+      return { status: 200, contentType: "text/xml", body: renderTwiml(action, ctx.webhookUrl) };
+    },
+    async placeCall({ to, from, webhookUrl }) {
+      const call = (await request("place call", "/Calls.json", [
+        ["To", to],
+        ["From", from],
+        ["Url", webhookUrl],
+        ["Method", "POST"],
+        ["StatusCallback", statusCallbackUrl(webhookUrl)],
+        ["StatusCallbackMethod", "POST"],
+        // A list parameter: Twilio takes one field per value.
+        ...["initiated", "ringing", "answered", "completed"].map((e): [string, string] => [
+          "StatusCallbackEvent",
+          e,
+        ]),
+      ])) as { sid?: unknown } | undefined;
+      if (typeof call?.sid !== "string") throw new Error("twilio place call: the answer has no call sid");
+      return { callId: call.sid };
+    },
+    async act(callId, action, ctx) {
+      const path = `/Calls/${encodeURIComponent(callId)}.json`;
+      if (action.next === "hangup" && !action.say?.trim()) {
+        await request(`end call ${callId}`, path, [["Status", "completed"]]);
+        return;
+      }
+      const twiml = renderTwiml(action, ctx.webhookUrl);
+      if (twiml.length > MAX_TWIML_CHARS) {
+        throw new Error(
+          `twilio speak on call ${callId}: the text is too long for a live update (${twiml.length} of ${MAX_TWIML_CHARS} characters of TwiML); send it in shorter parts`,
+        );
+      }
+      await request(`speak on call ${callId}`, path, [["Twiml", twiml]]);
+    },
+  };
+}
+
+function parseWebhook(req: WebhookRequest): CallEvent[] {
+  const url = URL.parse(req.url);
+  if (!url) return [];
+  const fields = new URLSearchParams(req.rawBody.toString("utf8"));
+  // A GET webhook carries its fields in the query.
+  const get = (name: string) => fields.get(name) ?? url.searchParams.get(name) ?? "";
+  const callId = get("CallSid");
+  if (!callId) return [];
+  const direction = get("Direction") === "inbound" ? "inbound" : "outbound";
+  const started: CallEvent = { type: "call.started", callId, from: get("From"), to: get("To"), direction };
+  switch (url.searchParams.get("type")) {
+    case "gather": {
+      const transcript = get("SpeechResult").trim();
+      if (!transcript) return [{ type: "speech.timeout", callId }];
+      const confidence = Number.parseFloat(get("Confidence"));
+      return [{ type: "speech", callId, transcript, ...(Number.isFinite(confidence) ? { confidence } : {}) }];
+    }
+    case "redirect":
+      return [{ type: "call.poll", callId }];
+    case "status": {
+      const status = get("CallStatus");
+      if (status === "initiated") return [started];
+      const reason = ENDED[status];
+      // ringing and in-progress add nothing: the voice webhook reports the answer.
+      return reason ? [{ type: "call.ended", callId, reason }] : [];
+    }
+    case null:
+      // Twilio fetches the voice URL once the call is up: an inbound call is answered by
+      // our TwiML, an outbound one was just picked up (it started with the `initiated` status).
+      return direction === "inbound"
+        ? [started, { type: "call.answered", callId }]
+        : [{ type: "call.answered", callId }];
+    default:
+      return [];
+  }
+}
+
+/**
+ * base64(HMAC-SHA1(authToken, url + key + value for each form field)), fields sorted by
+ * key; a repeated key's distinct values sorted (what Twilio's helper libraries do).
+ */
+function twilioSignature(authToken: string, url: string, params: [string, string][]): string {
+  const byKey = new Map<string, Set<string>>();
+  for (const [key, value] of params) byKey.set(key, (byKey.get(key) ?? new Set()).add(value));
+  const hmac = createHmac("sha1", authToken).update(url, "utf8");
+  for (const key of [...byKey.keys()].sort()) {
+    for (const value of [...byKey.get(key)!].sort()) hmac.update(key + value, "utf8");
+  }
+  return hmac.digest("base64");
+}
+
+function formEntries(rawBody: Buffer): [string, string][] {
+  return [...new URLSearchParams(rawBody.toString("utf8")).entries()];
+}
+
+/**
+ * The URL as given, without its port, and with the scheme's default port: Twilio signs
+ * the URL as it was configured, which a proxy may have changed in the port only
+ * (Twilio's own helpers accept the same three). The text is kept as is otherwise:
+ * the signature covers the host's case too.
+ */
+function signedUrlVariants(url: string): string[] {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*@)?(\[[^\]]*\]|[^/?#:]*)(:\d+)?(.*)$/is.exec(url);
+  if (!m) return [url];
+  const [, scheme = "", userinfo = "", host = "", port, rest = ""] = m;
+  const defaultPort = scheme.toLowerCase().startsWith("https") ? ":443" : ":80";
+  const variants = [url, `${scheme}${userinfo}${host}${rest}`];
+  if (!port) variants.push(`${scheme}${userinfo}${host}${defaultPort}${rest}`);
+  return [...new Set(variants)];
+}
+
+/** Twilio's error body: `{code, message, more_info, status}`. */
+function readTwilioError(body: unknown, status: number): ApiErrorDetail {
+  const b = (body ?? {}) as { code?: unknown; message?: unknown; more_info?: unknown };
+  return {
+    ...(b.code !== undefined ? { code: String(b.code) } : {}),
+    detail: typeof b.message === "string" ? b.message : `no error message (HTTP ${status})`,
+    ...(typeof b.more_info === "string" ? { moreInfo: b.more_info } : {}),
+  };
+}
