@@ -5,7 +5,7 @@ import type { HttpRoute } from "../gateway/http.js";
 import { createLogger } from "../infra/logger.js";
 import { PairingStore } from "../routing/pairing.js";
 import type { ChannelPolicyConfig } from "../routing/policy.js";
-import { CHANNEL_FACTORIES } from "./registry.js";
+import { CHANNEL_FACTORIES, type ChannelFactory } from "./registry.js";
 import { createChannelRouter, type RouterConfig } from "./router.js";
 import type { ChannelAdapter, ChannelStatus } from "./types.js";
 
@@ -35,6 +35,7 @@ export class ChannelManager {
   private readonly pairingStores = new Map<string, PairingStore>();
   private readonly seen = new RecentIds(5000);
   private readonly route: ReturnType<typeof createChannelRouter>;
+  private readonly factories: Readonly<Record<string, ChannelFactory>>;
 
   constructor(
     private readonly opts: {
@@ -47,8 +48,11 @@ export class ChannelManager {
       onSettled?: (channel: string) => void;
       /** Adds a route to the gateway's HTTP server (webhook channels); returns its remover. */
       registerRoute?: (route: HttpRoute) => () => void;
+      /** Every channel's factory (default: the built-in ones); tests swap in adapters on fake transports. */
+      factories?: Readonly<Record<string, ChannelFactory>>;
     },
   ) {
+    this.factories = opts.factories ?? CHANNEL_FACTORIES;
     this.route = createChannelRouter({
       runtime: opts.runtime,
       config: () => opts.config() as RouterConfig,
@@ -70,7 +74,7 @@ export class ChannelManager {
   /** Starts, stops or restarts channels to match the current config. */
   async sync(): Promise<void> {
     const wanted = new Map<string, string>();
-    for (const channel of Object.keys(CHANNEL_FACTORIES)) {
+    for (const channel of Object.keys(this.factories)) {
       const section = this.section(channel);
       if (section && section.enabled !== false) wanted.set(channel, JSON.stringify(section));
     }
@@ -86,7 +90,7 @@ export class ChannelManager {
 
   /** Every channel this gateway knows, configured or not, with its state. */
   status(): ChannelReport[] {
-    return Object.keys(CHANNEL_FACTORIES).map((channel) => {
+    return Object.keys(this.factories).map((channel) => {
       const section = this.section(channel);
       const running = this.running.get(channel);
       const status = running?.adapter.status() ?? { state: "stopped" as const, connected: false };
@@ -159,7 +163,7 @@ export class ChannelManager {
   }
 
   private async createAdapter(channel: string): Promise<ChannelAdapter | undefined> {
-    const factory = CHANNEL_FACTORIES[channel];
+    const factory = this.factories[channel];
     if (!factory) return undefined;
     return factory({
       config: this.opts.config(),
