@@ -37,6 +37,7 @@ export class ChannelManager {
   private readonly route: ReturnType<typeof createChannelRouter>;
   /** Channels plugins added; they start without a `channels.<name>` section. */
   private readonly pluginFactories = new Map<string, ChannelFactory>();
+  private readonly factories: Readonly<Record<string, ChannelFactory>>;
 
   constructor(
     private readonly opts: {
@@ -49,8 +50,11 @@ export class ChannelManager {
       onSettled?: (channel: string) => void;
       /** Adds a route to the gateway's HTTP server (webhook channels); returns its remover. */
       registerRoute?: (route: HttpRoute) => () => void;
+      /** Every channel's factory (default: the built-in ones); tests swap in adapters on fake transports. */
+      factories?: Readonly<Record<string, ChannelFactory>>;
     },
   ) {
+    this.factories = opts.factories ?? CHANNEL_FACTORIES;
     this.route = createChannelRouter({
       runtime: opts.runtime,
       config: () => opts.config() as RouterConfig,
@@ -71,7 +75,7 @@ export class ChannelManager {
 
   /** A channel from a plugin; returns the function that stops and removes it again. */
   addFactory(channel: string, factory: ChannelFactory): () => Promise<void> {
-    if (CHANNEL_FACTORIES[channel] || this.pluginFactories.has(channel)) {
+    if (this.factories[channel] || this.pluginFactories.has(channel)) {
       throw new Error(`channel ${channel} already exists`);
     }
     this.pluginFactories.set(channel, factory);
@@ -83,11 +87,11 @@ export class ChannelManager {
   }
 
   private factory(channel: string): ChannelFactory | undefined {
-    return CHANNEL_FACTORIES[channel] ?? this.pluginFactories.get(channel);
+    return this.factories[channel] ?? this.pluginFactories.get(channel);
   }
 
   private channelNames(): string[] {
-    return [...Object.keys(CHANNEL_FACTORIES), ...this.pluginFactories.keys()];
+    return [...Object.keys(this.factories), ...this.pluginFactories.keys()];
   }
 
   /** Starts, stops or restarts channels to match the current config. */

@@ -26,9 +26,9 @@ describe("Control UI: every screen", () => {
       await page.waitForSelector(row, { state: "detached" });
 
       await page.click("nav a[data-nav=channels]");
-      await page.waitForSelector("#whatsapp-note");
-      expect(await page.textContent("#whatsapp-note")).toContain(
-        "openclaw channels login --channel whatsapp",
+      // Linking WhatsApp by QR code (test/ui/whatsapp-login.test.ts) needs the channel enabled.
+      expect(await page.textContent('article[data-channel="whatsapp"] #whatsapp-note')).toContain(
+        "enable channels.whatsapp first",
       );
       await screenshot(page, "channels");
 

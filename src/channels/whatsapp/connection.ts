@@ -146,7 +146,7 @@ export function connectWhatsApp(settings: WhatsAppSettings, hooks: ConnectionHoo
     if (code === Reason.loggedOut) {
       void rm(settings.authDir, { recursive: true, force: true });
       giveUp(
-        "WhatsApp logged this device out (it was removed in Linked devices, or the phone stayed offline too long): run `openclaw channels login --channel whatsapp` to link it again.",
+        "WhatsApp logged this device out (it was removed in Linked devices, or the phone stayed offline too long): run `openclaw channels login --channel whatsapp` (or use Link WhatsApp in the Control UI) to link it again.",
       );
       return;
     }

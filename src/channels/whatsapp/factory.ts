@@ -1,11 +1,15 @@
 import path from "node:path";
 import type { ChannelFactoryContext } from "../registry.js";
 import type { ChannelAdapter } from "../types.js";
-import { createWhatsAppChannel } from "./index.js";
+import { createWhatsAppChannel, type WhatsAppChannelOptions } from "./index.js";
 
-/** `channels.whatsapp` → the adapter; the linked session under `<state>/credentials/whatsapp/default/`. */
+/**
+ * `channels.whatsapp` → the adapter; the linked session under `<state>/credentials/whatsapp/default/`.
+ * `transport.makeSocket` replaces Baileys' socket (tests run the gateway on a fake one).
+ */
 export async function createWhatsAppFromConfig(
   ctx: ChannelFactoryContext,
+  transport: Pick<WhatsAppChannelOptions, "makeSocket"> = {},
 ): Promise<ChannelAdapter | undefined> {
   const s = ctx.section;
   const accountId = "default";
@@ -20,6 +24,7 @@ export async function createWhatsAppFromConfig(
     selfChatMode: s.selfChatMode as boolean | undefined,
     textChunkLimit: s.textChunkLimit as number | undefined,
     onMessage: (msg) => ctx.onMessage(adapter, msg),
+    ...transport,
   });
   return adapter;
 }

@@ -1,7 +1,7 @@
 import type { ChannelLoginUpdate } from "../types.js";
 
 export const NOT_LINKED =
-  "WhatsApp is not linked: run `openclaw channels login --channel whatsapp` and scan the QR code in WhatsApp → Settings → Linked devices.";
+  "WhatsApp is not linked: run `openclaw channels login --channel whatsapp` (or use Link WhatsApp on the Control UI's Channels screen) and scan the QR code in WhatsApp → Settings → Linked devices.";
 
 /**
  * What a QR login has shown so far (the current QR, linked, or the reason it ended),

@@ -74,8 +74,16 @@ export const en = {
   "channels.pairing.none": "No one is waiting for approval.",
   "channels.pairing.approve": "Approve",
   "channels.pairing.approved": "Approved {name}: they can talk to the assistant now.",
-  "channels.whatsappUnavailable":
-    "Link WhatsApp by running `openclaw channels login --channel whatsapp` on the gateway machine and scanning the QR code.",
+  "whatsapp.link": "Link WhatsApp",
+  "whatsapp.starting": "Asking WhatsApp for a QR code…",
+  "whatsapp.scan":
+    "On your phone open WhatsApp → Settings → Linked devices → Link a device, and scan this code. WhatsApp replaces it every 20 seconds or so; the new one shows here.",
+  "whatsapp.qrLabel": "QR code to link WhatsApp",
+  "whatsapp.cancel": "Cancel",
+  "whatsapp.linked": "Linked: WhatsApp messages now reach the assistant.",
+  "whatsapp.failed": "Linking stopped: {reason}",
+  "whatsapp.enableFirst":
+    "To link WhatsApp here by QR code, enable channels.whatsapp first (Config → Channels).",
 
   "config.form": "Form",
   "config.raw": "Raw JSON5",

@@ -75,8 +75,15 @@ export const zhHans: Messages = {
   "channels.pairing.none": "没有等待批准的请求。",
   "channels.pairing.approve": "批准",
   "channels.pairing.approved": "已批准 {name}：现在可以与助手对话了。",
-  "channels.whatsappUnavailable":
-    "在网关所在机器上运行 `openclaw channels login --channel whatsapp` 并扫描二维码以连接 WhatsApp。",
+  "whatsapp.link": "连接 WhatsApp",
+  "whatsapp.starting": "正在向 WhatsApp 请求二维码…",
+  "whatsapp.scan":
+    "在手机上打开 WhatsApp → 设置 → 已关联的设备 → 关联新设备，扫描此二维码。WhatsApp 大约每 20 秒更换一次二维码，新的会显示在这里。",
+  "whatsapp.qrLabel": "用于连接 WhatsApp 的二维码",
+  "whatsapp.cancel": "取消",
+  "whatsapp.linked": "已连接：WhatsApp 消息现在会发送给助手。",
+  "whatsapp.failed": "连接已停止：{reason}",
+  "whatsapp.enableFirst": "要在此处扫码连接 WhatsApp，请先启用 channels.whatsapp（配置 → 渠道）。",
 
   "config.form": "表单",
   "config.raw": "原始 JSON5",

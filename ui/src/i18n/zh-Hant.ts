@@ -75,8 +75,15 @@ export const zhHant: Messages = {
   "channels.pairing.none": "沒有等待核准的請求。",
   "channels.pairing.approve": "核准",
   "channels.pairing.approved": "已核准 {name}：現在可以與助理對話了。",
-  "channels.whatsappUnavailable":
-    "在閘道所在機器上執行 `openclaw channels login --channel whatsapp` 並掃描 QR 碼以連結 WhatsApp。",
+  "whatsapp.link": "連結 WhatsApp",
+  "whatsapp.starting": "正在向 WhatsApp 請求 QR 碼…",
+  "whatsapp.scan":
+    "在手機上開啟 WhatsApp → 設定 → 已連結的裝置 → 連結裝置，掃描此 QR 碼。WhatsApp 大約每 20 秒更換一次 QR 碼，新的會顯示在這裡。",
+  "whatsapp.qrLabel": "用於連結 WhatsApp 的 QR 碼",
+  "whatsapp.cancel": "取消",
+  "whatsapp.linked": "已連結：WhatsApp 訊息現在會傳送給助理。",
+  "whatsapp.failed": "連結已停止：{reason}",
+  "whatsapp.enableFirst": "若要在此以 QR 碼連結 WhatsApp，請先啟用 channels.whatsapp（設定 → 頻道）。",
 
   "config.form": "表單",
   "config.raw": "原始 JSON5",

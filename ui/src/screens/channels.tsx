@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
+import { WhatsAppLogin } from "./whatsapp-login.js";
 
 interface ChannelReport {
   channel: string;
@@ -60,37 +61,61 @@ export function ChannelsScreen({ conn }: ScreenProps) {
       {channels?.length === 0 && <p class="muted">{t("channels.none")}</p>}
       <div class="cards">
         {channels?.map((c) => (
-          <article class="card" key={c.channel} data-channel={c.channel}>
-            <h2>{c.channel}</h2>
-            <p>
-              <span class={`dot ${c.connected ? "ok" : c.state === "error" ? "bad" : "idle"}`} />
-              {c.configured === false
-                ? t("channels.notConfigured")
-                : c.enabled
-                  ? STATE_KEYS[c.state]
-                    ? t(STATE_KEYS[c.state]!)
-                    : c.state
-                  : t("channels.disabled")}
-            </p>
-            {c.botName && <p class="muted">{t("channels.bot", { name: c.botName })}</p>}
-            {c.guildCount !== undefined && (
-              <p class="muted">{t("channels.guilds", { count: c.guildCount })}</p>
-            )}
-            {c.lastError && <p class="banner error small">{c.lastError}</p>}
-            {c.state !== "stopped" && (
-              <button type="button" class="secondary" onClick={() => void logout(c.channel)}>
-                {t("channels.logout")}
-              </button>
-            )}
-          </article>
+          <ChannelCard key={c.channel} channel={c} conn={conn} onLogout={logout} onChange={load} />
         ))}
       </div>
       <PairingRequests conn={conn} />
-      {/* The QR is shown in the terminal for now (web.login.start exists for a UI later). */}
-      <p class="muted" id="whatsapp-note">
-        {t("channels.whatsappUnavailable")}
-      </p>
     </section>
+  );
+}
+
+function ChannelCard({
+  channel: c,
+  conn,
+  onLogout,
+  onChange,
+}: {
+  channel: ChannelReport;
+  conn: ScreenProps["conn"];
+  onLogout: (channel: string) => Promise<void>;
+  onChange: () => Promise<void>;
+}) {
+  const { t } = useI18n();
+  // Red only for a failure; "waiting for the scan" or "not linked yet" are steps.
+  const note = c.lastError && (
+    <p class={c.state === "error" ? "banner error small" : "muted small"}>{c.lastError}</p>
+  );
+  const whatsappLogin = c.channel === "whatsapp" && c.enabled;
+  return (
+    <article class="card" data-channel={c.channel}>
+      <h2>{c.channel}</h2>
+      <p>
+        <span class={`dot ${c.connected ? "ok" : c.state === "error" ? "bad" : "idle"}`} />
+        {c.configured === false
+          ? t("channels.notConfigured")
+          : c.enabled
+            ? STATE_KEYS[c.state]
+              ? t(STATE_KEYS[c.state]!)
+              : c.state
+            : t("channels.disabled")}
+      </p>
+      {c.botName && <p class="muted">{t("channels.bot", { name: c.botName })}</p>}
+      {c.guildCount !== undefined && <p class="muted">{t("channels.guilds", { count: c.guildCount })}</p>}
+      {!whatsappLogin && note}
+      {c.state !== "stopped" && (
+        <button type="button" class="secondary" onClick={() => void onLogout(c.channel)}>
+          {t("channels.logout")}
+        </button>
+      )}
+      {whatsappLogin && (
+        <WhatsAppLogin conn={conn} connected={c.connected} note={note} onChange={() => void onChange()} />
+      )}
+      {c.channel === "whatsapp" && !c.enabled && (
+        <p class="muted small" id="whatsapp-note">
+          {t("whatsapp.enableFirst")}
+        </p>
+      )}
+    </article>
   );
 }
 
