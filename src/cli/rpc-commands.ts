@@ -116,7 +116,14 @@ export function registerRpcCommands(program: Command, gateway: Command): void {
 
 function formatPlugins(p: unknown): string {
   const { plugins } = p as {
-    plugins: { id: string; state: string; reason?: string; origin: string; methods: string[]; routes: string[] }[];
+    plugins: {
+      id: string;
+      state: string;
+      reason?: string;
+      origin: string;
+      methods: string[];
+      routes: string[];
+    }[];
   };
   if (plugins.length === 0) return "no plugins enabled (see plugins.entries and plugins.load.paths)";
   return plugins

@@ -49,7 +49,9 @@ describe("writeConfig", () => {
     await writeConfig({ file, document: { gateway: { mode: "local" } }, env: {} });
     const text = await readFile(file, "utf8");
     const document = {
-      plugins: { entries: { "voice-call": { enabled: true, config: { provider: "twilio", fromNumber: "12" } } } },
+      plugins: {
+        entries: { "voice-call": { enabled: true, config: { provider: "twilio", fromNumber: "12" } } },
+      },
     };
     const refused = await writeConfig({ file, document, env: {} }).catch((err: ConfigError) => err);
     expect(refused).toBeInstanceOf(ConfigError);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { z } from "zod";
 import type { TurnEvent } from "../agents/runner.js";
 import { type AuthRateLimiter, checkSharedSecret, type ResolvedAuth } from "./auth.js";
@@ -31,7 +31,6 @@ function error(
 ) {
   sendJson(res, status, { error: { message, type } }, headers);
 }
-
 
 const textOf = (content: z.infer<typeof body>["messages"][number]["content"]) =>
   typeof content === "string" ? content : (content ?? []).map((p) => p.text ?? "").join("");

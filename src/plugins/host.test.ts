@@ -75,7 +75,7 @@ async function serve(routes: Set<HttpRoute>): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const echo = (config: unknown = { prefix: ">" }): OpenClawConfig => ({
+const echo = (config: Record<string, unknown> = { prefix: ">" }): OpenClawConfig => ({
   plugins: { load: { paths: [path.join(FIXTURES, "echo")] }, entries: { echo: { config } } },
 });
 

@@ -27,7 +27,13 @@ beforeAll(async () => {
       agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
       plugins: {
         // Relative paths start at the config's folder.
-        load: { paths: [path.join(FIXTURES, "echo"), path.join(FIXTURES, "broken-register.mjs"), "./bad-syntax.mjs"] },
+        load: {
+          paths: [
+            path.join(FIXTURES, "echo"),
+            path.join(FIXTURES, "broken-register.mjs"),
+            "./bad-syntax.mjs",
+          ],
+        },
         entries: {
           echo: { config: { prefix: "> " } },
           // Invalid bundled-plugin config in a hand-edited file: reported, plugin skipped, gateway up.
@@ -36,7 +42,11 @@ beforeAll(async () => {
       },
     }),
   );
-  env = testEnv({ OPENCLAW_STATE_DIR: stateDir, OPENCLAW_GATEWAY_TOKEN: TOKEN, ANTHROPIC_API_KEY: "sk-ant-test" });
+  env = testEnv({
+    OPENCLAW_STATE_DIR: stateDir,
+    OPENCLAW_GATEWAY_TOKEN: TOKEN,
+    ANTHROPIC_API_KEY: "sk-ant-test",
+  });
   gw = await startGateway(["--port", "0"], env);
   await gw.waitForLine(/\[plugins\] \d plugins? loaded/);
   ({ client } = await GatewayClient.connect({ url: `ws://127.0.0.1:${gw.port}`, token: TOKEN }));
@@ -84,29 +94,45 @@ describe("plugins in the running gateway", () => {
   });
 
   it("reports every plugin through plugins.list, health and `openclaw plugins list`", async () => {
-    const { plugins } = (await client.request("plugins.list")) as { plugins: { id: string; state: string }[] };
+    const { plugins } = (await client.request("plugins.list")) as {
+      plugins: { id: string; state: string }[];
+    };
     expect(Object.fromEntries(plugins.map((p) => [p.id, p.state]))).toEqual({
       echo: "loaded",
       "broken-register": "error",
       "bad-syntax": "error",
       "voice-call": "error",
     });
-    const health = (await client.request("health")) as { plugins: { loaded: string[]; errors: { id: string }[] } };
+    const health = (await client.request("health")) as {
+      plugins: { loaded: string[]; errors: { id: string }[] };
+    };
     expect(health.plugins.loaded).toEqual(["echo"]);
-    expect(health.plugins.errors.map((e) => e.id).sort()).toEqual(["bad-syntax", "broken-register", "voice-call"]);
-    const cli = await runCli(["plugins", "list", "--url", `ws://127.0.0.1:${gw.port}`, "--token", TOKEN], env);
+    expect(health.plugins.errors.map((e) => e.id).sort()).toEqual([
+      "bad-syntax",
+      "broken-register",
+      "voice-call",
+    ]);
+    const cli = await runCli(
+      ["plugins", "list", "--url", `ws://127.0.0.1:${gw.port}`, "--token", TOKEN],
+      env,
+    );
     expect(cli.code).toBe(0);
     expect(cli.stdout).toMatch(/^echo\s+loaded\s+path\s+echo\.say, \/echo, \/echo\/public$/m);
     expect(cli.stdout).toMatch(/^broken-register\s+error\s+path\s+cannot reach the flux capacitor$/m);
   });
 
-  it("loads a plugin once its config is fixed, without a restart", async () => {
-    const cli = await runCli(
-      ["config", "set", "plugins.entries.echo.config.prefix", '"# "'],
-      env,
-    );
-    expect(cli.code, cli.stderr).toBe(0);
+  it("refuses edits while a bundled plugin's config is broken, and reloads plugins live once fixed", async () => {
+    const set = (key: string, value: string) => runCli(["config", "set", key, value], env);
+    const refused = await set("plugins.entries.echo.config.prefix", "# ");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('plugins.entries["voice-call"].config.fromNumber: expected an E.164');
+    const off = await set("plugins.entries.voice-call.enabled", "false");
+    expect(off.code, off.stderr).toBe(0);
+    const ok = await set("plugins.entries.echo.config.prefix", "# ");
+    expect(ok.code, ok.stderr).toBe(0);
     await gw.waitForLine(/\[echo\] echo ready with prefix # /);
     expect(await client.request("echo.say", { text: "x" })).toEqual({ text: "# x" });
+    const { plugins } = (await client.request("plugins.list")) as { plugins: { id: string; state: string }[] };
+    expect(plugins.find((p) => p.id === "voice-call")?.state).toBe("disabled");
   });
 });

@@ -9,7 +9,11 @@ export const CLI_PATH = path.resolve(import.meta.dirname, "../../dist/index.js")
 export function testEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(OPENCLAW_|FLY_|KUBERNETES_|ANTHROPIC_|OPENAI_|GOOGLE_|GEMINI_|DISCORD_|TELEGRAM_|TWILIO_|TELNYX_|NGROK_)/.test(key))
+    if (
+      /^(OPENCLAW_|FLY_|KUBERNETES_|ANTHROPIC_|OPENAI_|GOOGLE_|GEMINI_|DISCORD_|TELEGRAM_|TWILIO_|TELNYX_|NGROK_)/.test(
+        key,
+      )
+    )
       continue;
     env[key] = value;
   }

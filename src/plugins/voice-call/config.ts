@@ -63,7 +63,11 @@ export const voiceCallConfigSchema = z.strictObject({
   transcriptTimeoutMs: positiveInt.optional(),
   ringTimeoutMs: positiveInt.optional(),
   staleCallReaperSeconds: z.number().int().min(0).optional(),
-  responseModel: z.string().min(1).optional().describe("ignored: the agent's own models answer (see agentId)"),
+  responseModel: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("ignored: the agent's own models answer (see agentId)"),
   responseSystemPrompt: z.string().optional().describe("extra instructions for spoken answers"),
   responseTimeoutMs: positiveInt.optional().describe("longest wait for an answer (default 30000)"),
   serve: z

@@ -135,37 +135,39 @@ function resolveTunnelProvider(
 
 /** The provider client, with credentials from config or the environment. */
 async function createProvider(config: VoiceCallConfig, env: NodeJS.ProcessEnv): Promise<VoiceProvider> {
-  const where = 'plugins.entries["voice-call"].config';
+  const { createVoiceProvider } = await import("./providers/index.js");
   if (config.provider === "twilio") {
     const accountSid = config.twilio?.accountSid ?? env.TWILIO_ACCOUNT_SID;
     const authToken = config.twilio?.authToken ?? env.TWILIO_AUTH_TOKEN;
     if (!accountSid || !authToken) {
       throw new Error(
-        `Twilio needs an account SID and auth token: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (on Fly.io: fly secrets set …) or ${where}.twilio.accountSid/authToken`,
+        "Twilio needs an account SID and auth token: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN " +
+          '(on Fly.io: fly secrets set …) or plugins.entries["voice-call"].config.twilio.accountSid/authToken',
       );
     }
     registerSecret(authToken);
-    const { TwilioProvider } = await import("./providers/twilio.js");
-    return new TwilioProvider({ accountSid, authToken, apiBaseUrl: config.twilio?.apiBaseUrl });
+    return createVoiceProvider(
+      { provider: "twilio", twilio: { accountSid, authToken } },
+      { apiBaseUrl: config.twilio?.apiBaseUrl },
+    );
   }
-  const apiKey = config.telnyx?.apiKey ?? env.TELNYX_API_KEY;
-  const connectionId = config.telnyx?.connectionId ?? env.TELNYX_CONNECTION_ID;
-  const publicKey = config.telnyx?.publicKey ?? env.TELNYX_PUBLIC_KEY;
+  const telnyx = {
+    apiKey: config.telnyx?.apiKey ?? env.TELNYX_API_KEY,
+    connectionId: config.telnyx?.connectionId ?? env.TELNYX_CONNECTION_ID,
+    publicKey: config.telnyx?.publicKey ?? env.TELNYX_PUBLIC_KEY,
+  };
   const missing = [
-    !apiKey && "TELNYX_API_KEY (telnyx.apiKey)",
-    !connectionId && "TELNYX_CONNECTION_ID (telnyx.connectionId)",
-    !publicKey && !config.skipSignatureVerification && "TELNYX_PUBLIC_KEY (telnyx.publicKey)",
+    !telnyx.apiKey && "TELNYX_API_KEY (telnyx.apiKey)",
+    !telnyx.connectionId && "TELNYX_CONNECTION_ID (telnyx.connectionId)",
+    !telnyx.publicKey && "TELNYX_PUBLIC_KEY (telnyx.publicKey)",
   ].filter(Boolean);
-  if (missing.length > 0)
-    throw new Error(`Telnyx needs ${missing.join(", ")}: set them in the environment or ${where}`);
-  registerSecret(apiKey);
-  const { TelnyxProvider } = await import("./providers/telnyx.js");
-  return new TelnyxProvider({
-    apiKey: apiKey!,
-    connectionId: connectionId!,
-    publicKey: publicKey ?? "",
-    apiBaseUrl: config.telnyx?.apiBaseUrl,
-  });
+  if (missing.length > 0) {
+    throw new Error(
+      `Telnyx needs ${missing.join(", ")}: set them in the environment or plugins.entries["voice-call"].config`,
+    );
+  }
+  registerSecret(telnyx.apiKey);
+  return createVoiceProvider({ provider: "telnyx", telnyx }, { apiBaseUrl: config.telnyx?.apiBaseUrl });
 }
 
 const callId = z.string().min(1);
@@ -173,9 +175,9 @@ const message = z.string().min(1);
 const mode = z.enum(["notify", "conversation"]);
 
 function registerMethods(api: PluginApi<VoiceCallConfig>, manager: CallManager): void {
-  const failing = async <T>(work: () => Promise<T>): Promise<T> => {
+  const failing = async (work: () => Promise<unknown>): Promise<unknown> => {
     try {
-      return await work();
+      return (await work()) ?? { ok: true };
     } catch (err) {
       throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, (err as Error).message);
     }
@@ -198,7 +200,7 @@ function registerMethods(api: PluginApi<VoiceCallConfig>, manager: CallManager):
     defineMethod({
       scope: "operator.admin",
       params: z.object({ callId, message }),
-      handle: (p) => failing(async () => (await manager.speak(p.callId, p.message, "listen"), { ok: true })),
+      handle: (p) => failing(() => manager.speak(p.callId, p.message, "listen")),
     }),
   );
   api.registerGatewayMethod(
@@ -206,7 +208,7 @@ function registerMethods(api: PluginApi<VoiceCallConfig>, manager: CallManager):
     defineMethod({
       scope: "operator.admin",
       params: z.object({ callId, message }),
-      handle: (p) => failing(async () => (await manager.speak(p.callId, p.message, "listen"), { ok: true })),
+      handle: (p) => failing(() => manager.speak(p.callId, p.message, "listen")),
     }),
   );
   api.registerGatewayMethod(
@@ -214,7 +216,7 @@ function registerMethods(api: PluginApi<VoiceCallConfig>, manager: CallManager):
     defineMethod({
       scope: "operator.admin",
       params: z.object({ callId }),
-      handle: (p) => failing(async () => (await manager.hangup(p.callId), { ok: true })),
+      handle: (p) => failing(() => manager.hangup(p.callId)),
     }),
   );
   api.registerGatewayMethod(

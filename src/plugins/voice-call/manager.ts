@@ -127,9 +127,17 @@ export class CallManager {
     const { provider } = this.opts;
     const events = provider.parseWebhook(req);
     const webhookUrl = this.webhookUrl(req);
-    let last: { event: CallEvent; action: CallAction | undefined } | undefined;
-    for (const event of events) last = { event, action: await this.decide(event) };
-    return provider.respond(last?.event, last?.action, { webhookUrl });
+    // One webhook may carry several events (Twilio: call.started + call.answered): the
+    // provider is answered once, for the last event, with the last decision taken.
+    let action: CallAction | undefined;
+    for (const event of events) action = (await this.decide(event)) ?? action;
+    try {
+      return await provider.respond(events.at(-1), action, { webhookUrl });
+    } catch (err) {
+      // Telnyx refused a command: still 200, or it delivers the event again and again.
+      this.opts.log.error(`${provider.name} webhook: ${(err as Error).message}`);
+      return { status: 200, contentType: "application/json", body: "{}" };
+    }
   }
 
   /** The URL to hand the provider: configured/tunnel URL, else the one this request came to. */
@@ -141,7 +149,7 @@ export class CallManager {
   }
 
   private async decide(event: CallEvent): Promise<CallAction | undefined> {
-    const { config, log } = this.opts;
+    const { log } = this.opts;
     switch (event.type) {
       case "call.started": {
         const known = this.calls.get(event.callId);
@@ -155,7 +163,7 @@ export class CallManager {
         if (refusal) {
           log.info(`inbound call from ${event.from} refused: ${refusal}`);
           await this.record({ callId: event.callId, event: "refused", from: event.from, reason: refusal });
-          return { then: "hangup" };
+          return { next: "hangup" };
         }
         const call = this.open({
           callId: event.callId,
@@ -169,7 +177,7 @@ export class CallManager {
       }
       case "call.answered": {
         const call = this.calls.get(event.callId);
-        if (!call || call.state !== "ringing") return undefined;
+        if (call?.state !== "ringing") return undefined;
         return this.opening(call);
       }
       case "speech": {
@@ -180,10 +188,10 @@ export class CallManager {
         call.pending = this.answer(call, event.transcript);
         return this.deliverAnswer(call);
       }
-      case "resume": {
+      case "call.poll": {
         const call = this.live(event.callId);
         if (!call) return undefined;
-        if (!call.pending) return { then: "listen" };
+        if (!call.pending) return { next: "listen" };
         return this.deliverAnswer(call);
       }
       case "speech.timeout": {
@@ -193,9 +201,9 @@ export class CallManager {
         call.silences += 1;
         if (call.silences >= MAX_SILENCES) {
           await this.end(call, "no speech");
-          return { say: "I could not hear anything. Goodbye.", then: "hangup" };
+          return { say: "I could not hear anything. Goodbye.", next: "hangup" };
         }
-        return { then: "listen" };
+        return { next: "listen" };
       }
       case "call.ended": {
         const call = this.calls.get(event.callId);
@@ -214,15 +222,15 @@ export class CallManager {
     if (call.direction === "inbound") {
       const greeting = this.opts.config.inboundGreeting ?? "Hello! How can I help?";
       this.heard(call, "agent", greeting);
-      return { say: greeting, then: "listen" };
+      return { say: greeting, next: "listen" };
     }
     const message = call.openingMessage ?? "";
     if (message) this.heard(call, "agent", message);
     if (call.mode === "notify") {
       // Notify mode: say it and hang up; the call ends when the provider reports it.
-      return { say: message, then: "hangup" };
+      return { say: message, next: "hangup" };
     }
-    return { say: message, then: "listen" };
+    return { say: message, next: "listen" };
   }
 
   /**
@@ -231,7 +239,7 @@ export class CallManager {
    */
   private async deliverAnswer(call: Call): Promise<CallAction | undefined> {
     const pending = call.pending;
-    if (!pending) return { then: "listen" };
+    if (!pending) return { next: "listen" };
     if (this.opts.provider.name !== "twilio") {
       void pending.then(
         async (text) => {
@@ -251,7 +259,7 @@ export class CallManager {
       timer = setTimeout(resolve, slice, undefined);
     });
     const text = await Promise.race([pending, later]).finally(() => clearTimeout(timer));
-    if (text === undefined) return { then: "wait" };
+    if (text === undefined) return { next: "wait" };
     call.pending = undefined;
     return speakable(text);
   }
@@ -317,13 +325,13 @@ export class CallManager {
   }
 
   /** Says `message` on a live call, then listens (conversation) or keeps the line. */
-  async speak(callId: string, message: string, then: "listen" | "hangup" = "listen"): Promise<void> {
+  async speak(callId: string, message: string, next: "listen" | "hangup" = "listen"): Promise<void> {
     const call = this.live(callId);
     if (!call) throw new Error(`no live call ${callId}`);
     this.heard(call, "agent", message);
     await this.opts.provider.act(
       callId,
-      { say: message, then },
+      { say: message, next },
       { webhookUrl: this.opts.webhookUrl() ?? "" },
     );
   }
@@ -331,7 +339,7 @@ export class CallManager {
   async hangup(callId: string): Promise<void> {
     const call = this.live(callId);
     if (!call) throw new Error(`no live call ${callId}`);
-    await this.opts.provider.act(callId, { then: "hangup" }, { webhookUrl: this.opts.webhookUrl() ?? "" });
+    await this.opts.provider.act(callId, { next: "hangup" }, { webhookUrl: this.opts.webhookUrl() ?? "" });
     await this.end(call, "hung up by the agent");
   }
 
@@ -471,5 +479,5 @@ export function toSpeech(text: string): string {
 }
 
 function speakable(text: string): CallAction {
-  return { say: toSpeech(text), then: "listen" };
+  return { say: toSpeech(text), next: "listen" };
 }
