@@ -153,11 +153,8 @@ export class CallManager {
     switch (event.type) {
       case "call.started": {
         const known = this.calls.get(event.callId);
-        if (event.direction === "outbound") {
-          // Twilio calls the webhook when the callee picks up; Telnyx sends call.answered next.
-          if (known && this.opts.provider.name === "twilio") return this.opening(known);
-          return undefined;
-        }
+        // An outbound call is dialling: its opening words wait for call.answered.
+        if (event.direction === "outbound") return undefined;
         if (known) return undefined;
         const refusal = this.inboundRefusal(event.from);
         if (refusal) {

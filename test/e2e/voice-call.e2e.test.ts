@@ -1,0 +1,292 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GatewayClient } from "../../src/gateway/client.js";
+import { statusCallbackUrl } from "../../src/plugins/voice-call/providers/index.js";
+import { startFakeAnthropic } from "../fakes/anthropic.js";
+import type { FakeServer } from "../fakes/server.js";
+import { type FakeTelnyx, startFakeTelnyx } from "../fakes/telnyx.js";
+import { type FakeTwilio, startFakeTwilio } from "../fakes/twilio.js";
+import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+
+/**
+ * The voice-call plugin in the built gateway, against fake Twilio and Telnyx (their
+ * REST APIs and the phone network: signed webhooks, TwiML, Call Control commands)
+ * and a fake model. Calls are whole: ring, greeting, speech to the agent, the answer
+ * spoken, hang-up.
+ */
+const TOKEN = "voice-e2e-token-1234";
+const OWNER = "+15557654321";
+const NUMBER = "+15550001234";
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Harness {
+  gw: RunningGateway;
+  client: GatewayClient;
+  anthropic: FakeServer;
+  stateDir: string;
+  webhookUrl: string;
+  /** Model requests whose text includes `needle`. */
+  asked(needle: string): number;
+}
+
+async function startVoiceGateway(voiceConfig: Record<string, unknown>, env: Record<string, string> = {}) {
+  const anthropic = await startFakeAnthropic();
+  const stateDir = tempDir();
+  const port = await freePort();
+  const webhookUrl = `http://127.0.0.1:${port}/voice/webhook`;
+  writeFileSync(
+    path.join(stateDir, "openclaw.json"),
+    JSON.stringify({
+      gateway: { mode: "local", port },
+      models: { providers: { anthropic: { baseUrl: anthropic.url } } },
+      agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
+      plugins: {
+        entries: {
+          "voice-call": {
+            enabled: true,
+            config: {
+              fromNumber: NUMBER,
+              inboundPolicy: "allowlist",
+              allowFrom: [OWNER],
+              inboundGreeting: "Hi, this is your assistant.",
+              publicUrl: webhookUrl,
+              ...voiceConfig,
+            },
+          },
+        },
+      },
+    }),
+  );
+  const gw = await startGateway(
+    [],
+    testEnv({
+      OPENCLAW_STATE_DIR: stateDir,
+      OPENCLAW_GATEWAY_TOKEN: TOKEN,
+      ANTHROPIC_API_KEY: "sk-ant-voice",
+      ...env,
+    }),
+  );
+  await gw.waitForLine(/\[plugins\] plugin voice-call (loaded|disabled)/);
+  const { client } = await GatewayClient.connect({ url: `ws://127.0.0.1:${gw.port}`, token: TOKEN });
+  const asked = (needle: string) =>
+    anthropic.requests.filter((r) => JSON.stringify(r.body).includes(needle)).length;
+  return { gw, client, anthropic, stateDir, webhookUrl, asked } satisfies Harness;
+}
+
+async function stopHarness(h: Harness | undefined) {
+  await h?.client.close();
+  await h?.gw.stop();
+  await h?.anthropic.close();
+}
+
+function callLog(stateDir: string): { event: string; callId: string; text?: string; reason?: string }[] {
+  return readFileSync(path.join(stateDir, "voice-calls", "calls.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+}
+
+describe("voice-call with Twilio", () => {
+  let twilio: FakeTwilio;
+  let h: Harness;
+  beforeAll(async () => {
+    twilio = await startFakeTwilio();
+    h = await startVoiceGateway(
+      { provider: "twilio", twilio: { apiBaseUrl: twilio.apiBaseUrl } },
+      { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken },
+    );
+  });
+  afterAll(async () => {
+    await stopHarness(h);
+    await twilio?.close();
+  });
+
+  const dial = (from = OWNER) =>
+    twilio.inboundCall({
+      from,
+      to: NUMBER,
+      webhookUrl: h.webhookUrl,
+      statusCallback: statusCallbackUrl(h.webhookUrl),
+    });
+
+  it("answers a call: greeting, the caller's words to the agent, its answer spoken, until hang-up", async () => {
+    const call = await dial();
+    expect(call.spoken).toEqual(["Hi, this is your assistant."]);
+    expect(call.listening).toBe(true);
+
+    h.anthropic.enqueue({ text: "You have **two** meetings today: standup at 9 and a review at 3." });
+    const answer = call.nextSpoken();
+    await call.say("What is on my calendar today?");
+    // Spoken without markdown.
+    expect(await answer).toBe("You have two meetings today: standup at 9 and a review at 3.");
+    expect(h.asked("What is on my calendar today?")).toBe(1);
+    const first = JSON.stringify(h.anthropic.requests.at(-1)!.body);
+    expect(first).toContain(`Phone call from ${OWNER}`);
+
+    h.anthropic.enqueue({ text: "Standup is with the platform team." });
+    const second = call.nextSpoken();
+    await call.say("Who is the standup with?");
+    expect(await second).toBe("Standup is with the platform team.");
+    // The second turn has the first in its history: one session for the whole call.
+    expect(JSON.stringify(h.anthropic.requests.at(-1)!.body)).toContain("standup at 9 and a review at 3");
+
+    await call.hangup();
+    await call.until((c) => c.status === "completed");
+    const status = (await h.client.request("voicecall.status", { callId: call.sid })) as {
+      call: { state: string; sessionKey: string; transcript: { who: string; text: string }[] };
+    };
+    await expect
+      .poll(
+        async () =>
+          ((await h.client.request("voicecall.status", { callId: call.sid })) as typeof status).call.state,
+      )
+      .toBe("ended");
+    expect(status.call.sessionKey).toBe(`agent:main:voice-call:direct:call-${call.sid.toLowerCase()}`);
+    expect(status.call.transcript.map((t) => t.who)).toEqual(["agent", "caller", "agent", "caller", "agent"]);
+    const log = callLog(h.stateDir).filter((e) => e.callId === call.sid);
+    expect(log.map((e) => e.event)).toEqual([
+      "started",
+      "answered",
+      "said",
+      "heard",
+      "said",
+      "heard",
+      "said",
+      "ended",
+    ]);
+  });
+
+  it("refuses webhooks with a missing or tampered signature (403), and runs a replay only once", async () => {
+    const unsigned = await fetch(h.webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ CallSid: "CAforged", From: OWNER, To: NUMBER, CallStatus: "ringing" }),
+    });
+    expect(unsigned.status).toBe(403);
+
+    const call = await dial();
+    h.anthropic.enqueue({ text: "Sure." });
+    const spoken = call.nextSpoken();
+    await call.say("Remind me to call mum.");
+    await spoken;
+    const speech = twilio.deliveries.findLast((d) => d.params.SpeechResult === "Remind me to call mum.")!;
+
+    const tampered = { ...speech.request, body: speech.request.body.replace("mum", "the+bank") };
+    expect((await twilio.send(tampered)).status).toBe(403);
+    expect(h.asked("Remind me to call the bank")).toBe(0);
+
+    const replay = await twilio.send(speech.request);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toBe(speech.body);
+    expect(h.asked("Remind me to call mum.")).toBe(1);
+    expect(h.gw.output().stdout + h.gw.output().stderr).toMatch(/twilio webhook refused: invalid_signature/);
+    await call.hangup();
+  });
+
+  it("hangs up on a caller who is not allowed, without asking the agent", async () => {
+    const before = h.anthropic.requests.length;
+    const call = await dial("+15550000000");
+    await call.until((c) => c.status === "completed");
+    expect(call.spoken).toEqual([]);
+    expect(h.anthropic.requests.length).toBe(before);
+    expect(h.gw.output().stdout).toContain("inbound call from +15550000000 refused: not in allowFrom");
+  });
+
+  it("places an outbound call through the RPC and says the message (notify mode)", async () => {
+    const placed = twilio.nextCall();
+    const { call: record } = (await h.client.request("voicecall.initiate", {
+      to: OWNER,
+      message: "Your build finished.",
+    })) as { call: { callId: string; mode: string } };
+    const call = await placed;
+    expect(call.sid).toBe(record.callId);
+    expect(record.mode).toBe("notify");
+    await call.until((c) => c.status === "completed");
+    expect(call.spoken).toEqual(["Your build finished."]);
+    const request = twilio.requests.find((r) => r.path.endsWith("/Calls.json"))!;
+    expect(request.params).toMatchObject({ To: OWNER, From: NUMBER, Url: h.webhookUrl });
+  });
+
+  it("lets the agent place a call with the voice_call tool", async () => {
+    const placed = twilio.nextCall();
+    h.anthropic.enqueue({
+      toolCalls: [
+        {
+          name: "voice_call",
+          args: { action: "initiate_call", to: OWNER, message: "Dinner is at seven.", mode: "conversation" },
+        },
+      ],
+    });
+    h.anthropic.enqueue({ text: "Calling now." });
+    await h.client.request("chat.send", {
+      sessionKey: "main",
+      message: "Call me about dinner",
+      idempotencyKey: "v1",
+    });
+    const call = await placed;
+    await call.until((c) => c.listening);
+    expect(call.spoken).toEqual(["Dinner is at seven."]);
+    await call.hangup();
+  });
+});
+
+describe("voice-call with Telnyx", () => {
+  let telnyx: FakeTelnyx;
+  let h: Harness;
+  beforeAll(async () => {
+    telnyx = await startFakeTelnyx();
+    h = await startVoiceGateway({
+      provider: "telnyx",
+      telnyx: {
+        apiKey: telnyx.apiKey,
+        connectionId: telnyx.connectionId,
+        publicKey: telnyx.publicKey,
+        apiBaseUrl: telnyx.apiBaseUrl,
+      },
+    });
+  });
+  afterAll(async () => {
+    await stopHarness(h);
+    await telnyx?.close();
+  });
+
+  it("answers a call through Call Control: greeting, transcription to the agent, the answer spoken", async () => {
+    const call = await telnyx.inboundCall({ from: OWNER, to: NUMBER, webhookUrl: h.webhookUrl });
+    await call.until((c) => c.spoken.length === 1 && c.transcribing);
+    expect(call.spoken).toEqual(["Hi, this is your assistant."]);
+
+    h.anthropic.enqueue({ text: "It is sunny, 21 degrees." });
+    const answer = call.nextSpoken();
+    await call.say("How is the weather?");
+    expect(await answer).toBe("It is sunny, 21 degrees.");
+    expect(h.asked("How is the weather?")).toBe(1);
+
+    // Replayed event: answered, nothing run twice. Tampered and stale: 403.
+    const speech = telnyx.deliveries.findLast((d) => d.request.body.includes("How is the weather?"))!;
+    expect((await telnyx.send(speech.request)).status).toBe(200);
+    expect(h.asked("How is the weather?")).toBe(1);
+    const tampered = { ...speech.request, body: speech.request.body.replace("weather", "wether") };
+    expect((await telnyx.send(tampered)).status).toBe(403);
+    const stale = telnyx.sign(
+      h.webhookUrl,
+      JSON.parse(speech.request.body),
+      Math.floor(Date.now() / 1000) - 600,
+    );
+    expect((await telnyx.send(stale)).status).toBe(403);
+
+    await call.hangup();
+    await call.settled();
+    await expect
+      .poll(() => callLog(h.stateDir).some((e) => e.callId === call.callControlId && e.event === "ended"))
+      .toBe(true);
+  });
+});
