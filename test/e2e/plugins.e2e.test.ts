@@ -132,7 +132,9 @@ describe("plugins in the running gateway", () => {
     expect(ok.code, ok.stderr).toBe(0);
     await gw.waitForLine(/\[echo\] echo ready with prefix # /);
     expect(await client.request("echo.say", { text: "x" })).toEqual({ text: "# x" });
-    const { plugins } = (await client.request("plugins.list")) as { plugins: { id: string; state: string }[] };
+    const { plugins } = (await client.request("plugins.list")) as {
+      plugins: { id: string; state: string }[];
+    };
     expect(plugins.find((p) => p.id === "voice-call")?.state).toBe("disabled");
   });
 });

@@ -290,3 +290,75 @@ describe("voice-call with Telnyx", () => {
       .toBe(true);
   });
 });
+
+describe("voice-call tunnels", () => {
+  const twilioEnv = {
+    TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
+    TWILIO_AUTH_TOKEN: "tw-auth-token-123",
+  };
+
+  /** A `tailscale` on PATH that runs the fake CLI and records its argv. */
+  function fakeTailscale(): { PATH: string; FAKE_TAILSCALE_ARGV: string } {
+    const bin = tempDir("tailscale-bin-");
+    const cli = path.resolve(import.meta.dirname, "../fakes/tailscale-cli.ts");
+    writeFileSync(path.join(bin, "tailscale"), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`, {
+      mode: 0o755,
+    });
+    return { PATH: `${bin}:${process.env.PATH}`, FAKE_TAILSCALE_ARGV: path.join(bin, "argv.jsonl") };
+  }
+
+  it("publishes the webhook with Tailscale Funnel, logs the public URL, and turns it off on shutdown", async () => {
+    const tailscale = fakeTailscale();
+    const h = await startVoiceGateway(
+      { provider: "twilio", publicUrl: undefined, tunnel: { provider: "tailscale" } },
+      { ...twilioEnv, ...tailscale },
+    );
+    try {
+      await h.gw.waitForLine(/webhook URL for twilio: https:\/\/gateway\.tail1234\.ts\.net\/voice\/webhook$/);
+    } finally {
+      await stopHarness(h);
+    }
+    const argv = readFileSync(tailscale.FAKE_TAILSCALE_ARGV, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(argv).toContainEqual([
+      "funnel",
+      "--bg",
+      "--set-path",
+      "/voice/webhook",
+      expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/voice\/webhook$/),
+    ]);
+    expect(argv.at(-1)).toEqual(["funnel", "--set-path", "/voice/webhook", "off"]);
+  });
+
+  it("says what to set when ngrok has no token, or the tailscale CLI is missing; the gateway stays up", async () => {
+    const ngrok = await startVoiceGateway({ provider: "twilio", tunnel: { provider: "ngrok" } }, twilioEnv);
+    try {
+      await ngrok.gw.waitForLine(/\[plugins\] plugin voice-call disabled: .*NGROK_AUTHTOKEN/);
+      expect((await fetch(`http://127.0.0.1:${ngrok.gw.port}/healthz`)).status).toBe(200);
+    } finally {
+      await stopHarness(ngrok);
+    }
+    const noCli = await startVoiceGateway(
+      { provider: "twilio", tunnel: { provider: "tailscale-funnel" } },
+      { ...twilioEnv, PATH: tempDir("empty-path-") },
+    );
+    try {
+      await noCli.gw.waitForLine(/\[plugins\] plugin voice-call disabled: tailscale CLI not found on PATH/);
+    } finally {
+      await stopHarness(noCli);
+    }
+  });
+
+  it("says which credentials are missing", async () => {
+    const h = await startVoiceGateway({ provider: "twilio" });
+    try {
+      await h.gw.waitForLine(
+        /\[plugins\] plugin voice-call disabled: Twilio needs an account SID and auth token: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN/,
+      );
+    } finally {
+      await stopHarness(h);
+    }
+  });
+});
