@@ -41,6 +41,27 @@ describe("chat channel libraries in the bundle", () => {
     expect(new Set(lazyInputs.map(libraryOf).filter(Boolean))).toEqual(new Set(LIBRARIES));
   });
 
+  it("loads the voice-call plugin only when enabled: none of it is statically reachable from the gateway", () => {
+    const runChunk = Object.keys(outputs).find((f) =>
+      Object.keys(outputs[f]?.inputs ?? {}).includes("src/gateway/run.ts"),
+    )!;
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const imp of outputs[file]?.imports ?? []) if (imp.kind === "import-statement") visit(imp.path);
+    };
+    visit(runChunk);
+    const staticInputs = [...seen].flatMap((f) => Object.keys(outputs[f]?.inputs ?? {}));
+    // The host and the plugin's config schema (checked with the config) are in; the plugin is not.
+    expect(staticInputs).toContain("src/plugins/host.ts");
+    expect(staticInputs).toContain("src/plugins/voice-call/config.ts");
+    const plugin = staticInputs.filter(
+      (i) => i.startsWith("src/plugins/voice-call/") && !i.endsWith("/config.ts"),
+    );
+    expect(plugin).toEqual([]);
+  });
+
   it("bundles grammY's web build alone: no node-fetch or abort-controller polyfills", () => {
     const inputs = Object.values(outputs).flatMap((o) => Object.keys(o.inputs));
     const grammy = inputs.filter((i) => i.includes("node_modules/grammy/"));

@@ -17,6 +17,12 @@ export const ANSWER_SLICE_MS = 8_000;
 const REPLAY_MEMORY = 2_000;
 /** Silent turns in a row before the call is ended. */
 const MAX_SILENCES = 3;
+/**
+ * A live call sends a webhook at least every few seconds (each listen ends in one, even
+ * in silence). One quiet for this long was hung up unseen: Twilio reports an inbound
+ * hang-up only to a number's status callback, which may not be set.
+ */
+const DEFAULT_STALE_SECONDS = 120;
 
 export type CallState = "ringing" | "active" | "ended";
 export type CallMode = "notify" | "conversation";
@@ -44,6 +50,8 @@ interface Call extends CallRecord {
   abort?: AbortController;
   silences: number;
   maxTimer?: NodeJS.Timeout;
+  /** Last webhook for this call (ms). */
+  lastSeen: number;
 }
 
 export interface CallManagerOptions {
@@ -364,6 +372,7 @@ export class CallManager {
   }
 
   private checkCapacity(): void {
+    this.reapStale();
     const max = this.opts.config.maxConcurrentCalls ?? 1;
     if (this.active().length >= max)
       throw new Error(`already on ${max} call${max === 1 ? "" : "s"} (maxConcurrentCalls)`);
@@ -377,6 +386,7 @@ export class CallManager {
       startedAt: Date.now(),
       transcript: [],
       silences: 0,
+      lastSeen: Date.now(),
     };
     this.calls.set(call.callId, call);
     const maxMs = (this.opts.config.maxDurationSeconds ?? 300) * 1000;
@@ -398,7 +408,20 @@ export class CallManager {
 
   private live(callId: string): Call | undefined {
     const call = this.calls.get(callId);
-    return call && call.state !== "ended" ? call : undefined;
+    if (!call || call.state === "ended") return undefined;
+    call.lastSeen = Date.now();
+    return call;
+  }
+
+  /** Ends calls that went quiet without a hang-up webhook (`staleCallReaperSeconds`, default 120). */
+  private reapStale(): void {
+    const seconds = this.opts.config.staleCallReaperSeconds || DEFAULT_STALE_SECONDS;
+    const limit = Date.now() - seconds * 1000;
+    for (const call of this.calls.values()) {
+      if (call.state !== "ended" && !call.pending && call.lastSeen < limit) {
+        void this.end(call, `no webhook for ${seconds} s (hung up unseen)`);
+      }
+    }
   }
 
   private async end(call: Call, reason: string): Promise<void> {
