@@ -8,6 +8,18 @@ import { buildOptions } from "../../scripts/build-options.mjs";
 const LIBRARIES = ["grammy", "@discordjs/ws", "@discordjs/core", "@discordjs/rest"];
 const libraryOf = (input: string) => LIBRARIES.find((lib) => input.includes(`node_modules/${lib}/`));
 
+/** Source files in `from` and every chunk it imports statically (what loading it loads). */
+function staticallyImported(outputs: Metafile["outputs"], from: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const imp of outputs[file]?.imports ?? []) if (imp.kind === "import-statement") visit(imp.path);
+  };
+  visit(from);
+  return [...seen].flatMap((f) => Object.keys(outputs[f]?.inputs ?? {}));
+}
+
 /**
  * Builds dist/ as `npm run build` does and checks the chunk layout: no chat library is
  * reachable from the entry by static imports, so a gateway without that channel never
@@ -28,14 +40,7 @@ describe("chat channel libraries in the bundle", () => {
 
   it("keeps every chat library out of the statically imported chunks", () => {
     const entry = Object.keys(outputs).find((f) => f.endsWith("/index.js"))!;
-    const seen = new Set<string>();
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      for (const imp of outputs[file]?.imports ?? []) if (imp.kind === "import-statement") visit(imp.path);
-    };
-    visit(entry);
-    const staticInputs = [...seen].flatMap((f) => Object.keys(outputs[f]?.inputs ?? {}));
+    const staticInputs = staticallyImported(outputs, entry);
     expect(staticInputs.filter(libraryOf)).toEqual([]);
     const lazyInputs = Object.values(outputs).flatMap((o) => Object.keys(o.inputs));
     expect(new Set(lazyInputs.map(libraryOf).filter(Boolean))).toEqual(new Set(LIBRARIES));
@@ -45,14 +50,7 @@ describe("chat channel libraries in the bundle", () => {
     const runChunk = Object.keys(outputs).find((f) =>
       Object.keys(outputs[f]?.inputs ?? {}).includes("src/gateway/run.ts"),
     )!;
-    const seen = new Set<string>();
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      for (const imp of outputs[file]?.imports ?? []) if (imp.kind === "import-statement") visit(imp.path);
-    };
-    visit(runChunk);
-    const staticInputs = [...seen].flatMap((f) => Object.keys(outputs[f]?.inputs ?? {}));
+    const staticInputs = staticallyImported(outputs, runChunk);
     // The host and the plugin's config schema (checked with the config) are in; the plugin is not.
     expect(staticInputs).toContain("src/plugins/host.ts");
     expect(staticInputs).toContain("src/plugins/voice-call/config.ts");

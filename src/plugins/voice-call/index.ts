@@ -195,22 +195,17 @@ function registerMethods(api: PluginApi<VoiceCallConfig>, manager: CallManager):
       handle: (p) => failing(async () => ({ call: await manager.initiate(p) })),
     }),
   );
-  api.registerGatewayMethod(
-    "voicecall.continue",
-    defineMethod({
-      scope: "operator.admin",
-      params: z.object({ callId, message }),
-      handle: (p) => failing(() => manager.speak(p.callId, p.message, "listen")),
-    }),
-  );
-  api.registerGatewayMethod(
-    "voicecall.speak",
-    defineMethod({
-      scope: "operator.admin",
-      params: z.object({ callId, message }),
-      handle: (p) => failing(() => manager.speak(p.callId, p.message, "listen")),
-    }),
-  );
+  // OpenClaw has both names; either says the message on the live call and listens again.
+  for (const name of ["voicecall.continue", "voicecall.speak"]) {
+    api.registerGatewayMethod(
+      name,
+      defineMethod({
+        scope: "operator.admin",
+        params: z.object({ callId, message }),
+        handle: (p) => failing(() => manager.speak(p.callId, p.message, "listen")),
+      }),
+    );
+  }
   api.registerGatewayMethod(
     "voicecall.end",
     defineMethod({
