@@ -87,6 +87,7 @@ export class CallManager {
   private readonly calls = new Map<string, Call>();
   private readonly replays = new Map<string, Promise<WebhookResponse>>();
   private storeReady?: Promise<unknown>;
+  private logTail: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: CallManagerOptions) {}
 
@@ -442,22 +443,21 @@ export class CallManager {
     void this.record({ callId: call.callId, event: who === "caller" ? "heard" : "said", text });
   }
 
-  /** Appends to the call log; a failing disk is logged, never fatal to the call. */
-  private async record(entry: Record<string, unknown>): Promise<void> {
+  /**
+   * Appends to the call log, one write at a time so lines keep the order things happened
+   * in; a failing disk is logged, never fatal to the call.
+   */
+  private record(entry: Record<string, unknown>): Promise<void> {
+    const line = `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`;
     const dir = this.opts.storeDir;
-    this.storeReady ??= mkdir(dir, { recursive: true, mode: 0o700 });
-    try {
-      await this.storeReady;
-      await appendFile(
-        path.join(dir, "calls.jsonl"),
-        `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`,
-        {
-          mode: 0o600,
-        },
-      );
-    } catch (err) {
-      this.opts.log.warn(`call log: ${(err as Error).message}`);
-    }
+    this.logTail = this.logTail
+      .then(async () => {
+        this.storeReady ??= mkdir(dir, { recursive: true, mode: 0o700 });
+        await this.storeReady;
+        await appendFile(path.join(dir, "calls.jsonl"), line, { mode: 0o600 });
+      })
+      .catch((err: Error) => this.opts.log.warn(`call log: ${err.message}`));
+    return this.logTail;
   }
 
   /** Keeps the last 100 ended calls in memory (the call log has them all). */
