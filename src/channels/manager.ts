@@ -58,7 +58,8 @@ export class ChannelManager {
     this.route = createChannelRouter({
       runtime: opts.runtime,
       config: () => opts.config() as RouterConfig,
-      channelConfig: (channel) => this.section(channel) as ChannelPolicyConfig,
+      // A plugin's channel may have no `channels.<name>` section: the defaults apply.
+      channelConfig: (channel) => (this.section(channel) ?? {}) as ChannelPolicyConfig,
       pairing: (channel) => this.pairing(channel),
       log,
     });

@@ -26,8 +26,8 @@ export function resolveConfigPath(env: Env = process.env, stateDir = resolveStat
 }
 
 /** Resolves `~` in a user-supplied path (workspace, log file). */
-export function resolveUserPath(p: string, env: Env = process.env): string {
-  return path.resolve(expandHome(p, env));
+export function resolveUserPath(p: string, env: Env = process.env, base?: string): string {
+  return base === undefined ? path.resolve(expandHome(p, env)) : path.resolve(base, expandHome(p, env));
 }
 
 /** Parses a TCP port (0 = pick a free one). Returns undefined for anything else. */

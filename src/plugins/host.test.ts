@@ -86,7 +86,8 @@ describe("PluginHost", () => {
     expect(t.byId("echo")).toMatchObject({
       state: "loaded",
       origin: "path",
-      methods: ["echo.say"],
+      methods: ["echo.say", "echo.inbound", "echo.sent"],
+      channels: ["echo-chat"],
       routes: ["/echo", "/echo/public"],
       tools: ["echo"],
     });

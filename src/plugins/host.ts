@@ -144,7 +144,7 @@ export class PluginHost {
       found.set(id, { id, origin: "bundled", load: bundled.load });
     }
     for (const raw of config.plugins?.load?.paths ?? []) {
-      const where = path.resolve(this.opts.configDir(), resolveUserPath(raw, this.opts.env));
+      const where = resolveUserPath(raw, this.opts.env, this.opts.configDir());
       try {
         const candidate = await pathCandidate(where);
         if (found.has(candidate.id)) {
