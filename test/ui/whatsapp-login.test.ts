@@ -88,6 +88,8 @@ describe("Control UI: WhatsApp QR login", () => {
       await page.waitForSelector(qrShowing(first));
       expect(await decodeQrOnScreen(page)).toBe(first);
       await page.waitForSelector(`${CARD} >> text=connecting`);
+      // No Log out while scanning: it would stop the channel and end the login.
+      expect(await page.$(`${CARD} >> text=Log out`)).toBeNull();
       await screenshot(page, "whatsapp-qr");
 
       const second = whatsappQrText();
@@ -103,6 +105,7 @@ describe("Control UI: WhatsApp QR login", () => {
       await page.waitForSelector("#whatsapp-login .banner.ok >> text=Linked");
       await page.waitForSelector(`${CARD} .dot.ok`);
       await page.waitForSelector(`${CARD} >> text=Signed in as +15550001111`);
+      await page.waitForSelector(`${CARD} >> text=Log out`);
       await page.waitForSelector("svg.qr", { state: "detached" });
       expect(await page.$("#whatsapp-link")).toBeNull();
       await screenshot(page, "whatsapp-linked");

@@ -102,7 +102,8 @@ function ChannelCard({
       {c.botName && <p class="muted">{t("channels.bot", { name: c.botName })}</p>}
       {c.guildCount !== undefined && <p class="muted">{t("channels.guilds", { count: c.guildCount })}</p>}
       {!whatsappLogin && note}
-      {c.state !== "stopped" && (
+      {/* An unlinked WhatsApp has nothing to log out of, and stopping it would end a QR scan. */}
+      {c.state !== "stopped" && (!whatsappLogin || c.connected) && (
         <button type="button" class="secondary" onClick={() => void onLogout(c.channel)}>
           {t("channels.logout")}
         </button>
