@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll } from "vitest";
+import { CHROMIUM_PATH, launchChromium as launch } from "../../bench/chromium.mjs";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
 import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
 
 /** Debian's Chromium; playwright-core never downloads a browser. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export { CHROMIUM_PATH };
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../../test-results/ui");
 export const TOKEN = "ui-test-token-0123456789";
 
@@ -22,18 +23,7 @@ export async function launchChromium(): Promise<Browser> {
       `Chromium not found at ${CHROMIUM_PATH}: the Control UI browser tests need it (apt-get install -y chromium, as .ci/run does), or set CHROMIUM_PATH`,
     );
   }
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  return launch();
 }
 
 export interface UiGateway {
