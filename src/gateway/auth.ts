@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import type { GatewayConfig } from "../config/schema.js";
 
 export type AuthMode = "none" | "token" | "password";
@@ -88,6 +89,27 @@ export const DEFAULT_RATE_LIMIT: RateLimitOptions = {
 const MAX_TRACKED_ADDRESSES = 10_000;
 
 /** Sliding-window failure counter per remote address, with a lockout once exceeded. */
+/**
+ * HTTP routes behind the gateway token (`Authorization: Bearer <token or password>`),
+ * rate limited per address like WebSocket connects. The caller words the refusal.
+ */
+export function authorizeBearer(
+  req: IncomingMessage,
+  auth: ResolvedAuth,
+  rateLimiter: AuthRateLimiter,
+): { ok: true } | { ok: false; status: 429; retryAfterSeconds: number } | { ok: false; status: 401 } {
+  const address = req.socket.remoteAddress ?? "unknown";
+  const wait = rateLimiter.retryAfterMs(address);
+  if (wait > 0) return { ok: false, status: 429, retryAfterSeconds: Math.ceil(wait / 1000) };
+  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
+  if (!checkSharedSecret(auth, { token: bearer, password: bearer }).ok) {
+    if (bearer) rateLimiter.recordFailure(address);
+    return { ok: false, status: 401 };
+  }
+  rateLimiter.reset(address);
+  return { ok: true };
+}
+
 export class AuthRateLimiter {
   private readonly entries = new Map<string, { failures: number[]; lockedUntil: number }>();
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { z } from "zod";
 import type { TurnEvent } from "../agents/runner.js";
-import { type AuthRateLimiter, checkSharedSecret, type ResolvedAuth } from "./auth.js";
+import { type AuthRateLimiter, authorizeBearer, type ResolvedAuth } from "./auth.js";
 import type { GatewayContext } from "./context.js";
 import { HttpError, type HttpRoute, readBody, sendJson } from "./http.js";
 
@@ -53,23 +53,19 @@ export function chatCompletionsRoute(deps: {
     async handle(req, res) {
       const { gateway } = deps;
       if (!gateway.config().config.gateway?.http?.endpoints?.chatCompletions?.enabled) return false;
-      const address = req.socket.remoteAddress ?? "unknown";
-      const wait = deps.rateLimiter.retryAfterMs(address);
-      if (wait > 0) {
+      const verdict = authorizeBearer(req, deps.auth(), deps.rateLimiter);
+      if (!verdict.ok && verdict.status === 429) {
         return error(
           res,
           429,
           "rate_limited",
           "Too many failed authentication attempts. Please try again later.",
           {
-            "retry-after": String(Math.ceil(wait / 1000)),
+            "retry-after": String(verdict.retryAfterSeconds),
           },
         );
       }
-      const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
-      const auth = checkSharedSecret(deps.auth(), { token: bearer, password: bearer });
-      if (!auth.ok) {
-        if (bearer) deps.rateLimiter.recordFailure(address);
+      if (!verdict.ok) {
         return error(
           res,
           401,
@@ -77,7 +73,6 @@ export function chatCompletionsRoute(deps: {
           "missing or wrong bearer token (the gateway token or password)",
         );
       }
-      deps.rateLimiter.reset(address);
       let text: string;
       try {
         text = (await readBody(req, MAX_BODY_BYTES)).toString("utf8");

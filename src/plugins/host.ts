@@ -6,7 +6,7 @@ import type { AgentTool } from "../agents/tools/types.js";
 import type { ChannelFactory } from "../channels/registry.js";
 import { resolveUserPath } from "../config/paths.js";
 import type { OpenClawConfig } from "../config/schema.js";
-import { type AuthRateLimiter, checkSharedSecret, type ResolvedAuth } from "../gateway/auth.js";
+import { type AuthRateLimiter, authorizeBearer, type ResolvedAuth } from "../gateway/auth.js";
 import { type HttpRoute, sendJson } from "../gateway/http.js";
 import type { MethodDefinition } from "../gateway/methods/types.js";
 import { createLogger, type Logger } from "../infra/logger.js";
@@ -291,32 +291,21 @@ export class PluginHost {
   /** Wraps a plugin route: gateway auth unless the plugin checks requests itself, and errors contained. */
   private guardRoute(id: string, route: PluginRoute): HttpRoute {
     const { opts } = this;
-    if (route.auth === "plugin") return { ...route, handle: (req, res, url) => route.handle(req, res, url) };
+    if (route.auth === "plugin") return route;
     return {
       ...route,
       handle: (req, res, url) => {
-        const address = req.socket.remoteAddress ?? "unknown";
-        const wait = opts.rateLimiter.retryAfterMs(address);
-        if (wait > 0) {
-          sendJson(
-            res,
-            429,
-            { error: { type: "rate_limited", message: "too many failed attempts" } },
-            {
-              "retry-after": String(Math.ceil(wait / 1000)),
-            },
-          );
+        const verdict = authorizeBearer(req, opts.auth(), opts.rateLimiter);
+        if (!verdict.ok && verdict.status === 429) {
+          const error = { type: "rate_limited", message: "too many failed attempts" };
+          sendJson(res, 429, { error }, { "retry-after": String(verdict.retryAfterSeconds) });
           return;
         }
-        const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
-        if (!checkSharedSecret(opts.auth(), { token: bearer, password: bearer }).ok) {
-          if (bearer) opts.rateLimiter.recordFailure(address);
-          sendJson(res, 401, {
-            error: { type: "unauthorized", message: `plugin ${id}: missing or wrong bearer token` },
-          });
+        if (!verdict.ok) {
+          const error = { type: "unauthorized", message: `plugin ${id}: missing or wrong bearer token` };
+          sendJson(res, 401, { error });
           return;
         }
-        opts.rateLimiter.reset(address);
         return route.handle(req, res, url);
       },
     };

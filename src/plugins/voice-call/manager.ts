@@ -100,10 +100,6 @@ export class CallManager {
     return [...this.calls.values()].map(publicRecord);
   }
 
-  active(): CallRecord[] {
-    return this.list().filter((c) => c.state !== "ended");
-  }
-
   async handleWebhook(req: WebhookRequest): Promise<WebhookResponse> {
     const { provider, config, log } = this.opts;
     let replayKey: string | undefined;
@@ -375,8 +371,8 @@ export class CallManager {
   private checkCapacity(): void {
     this.reapStale();
     const max = this.opts.config.maxConcurrentCalls ?? 1;
-    if (this.active().length >= max)
-      throw new Error(`already on ${max} call${max === 1 ? "" : "s"} (maxConcurrentCalls)`);
+    const live = [...this.calls.values()].filter((c) => c.state !== "ended").length;
+    if (live >= max) throw new Error(`already on ${max} call${max === 1 ? "" : "s"} (maxConcurrentCalls)`);
   }
 
   private open(init: Pick<CallRecord, "callId" | "direction" | "from" | "to" | "mode">): Call {
