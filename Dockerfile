@@ -6,7 +6,8 @@
 # cross-build (buildx --platform linux/arm64) never runs npm under emulation.
 # The runtime stage holds Node, tini and dist/, plus one native module (ngrok, for tunnels).
 
-ARG NODE_IMAGE=node:24-bookworm-slim
+# The Node version is the one in .node-version (a test keeps them equal).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS build
 WORKDIR /src

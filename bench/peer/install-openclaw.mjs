@@ -26,13 +26,10 @@ function run(cmd, args, { timeoutMs, env = process.env } = {}) {
 /** A Node >= 24 binary: this one, or the project's .node24 (installed by scripts/node24.sh). */
 export async function findNode24() {
   if (Number(process.versions.node.split(".")[0]) >= 24) return process.execPath;
-  const local = path.join(root, ".node24/bin/node");
-  if (!existsSync(local)) {
-    const r = await run("bash", [path.join(root, "scripts/node24.sh")], { timeoutMs: 180_000 });
-    if (r.error)
-      throw new Error(`no Node 24: scripts/node24.sh failed: ${r.stderr.trim() || r.error.message}`);
-  }
-  return local;
+  // scripts/node24.sh installs (or reuses) the pinned Node of .node-version and prints its bin dir.
+  const r = await run("bash", [path.join(root, "scripts/node24.sh")], { timeoutMs: 180_000 });
+  if (r.error) throw new Error(`no Node 24: scripts/node24.sh failed: ${r.stderr.trim() || r.error.message}`);
+  return path.join(r.stdout.trim().split("\n").at(-1), "node");
 }
 
 function installedVersion(dir, pkg = "openclaw") {

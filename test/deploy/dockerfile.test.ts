@@ -13,7 +13,7 @@ const argsOf = (keyword: string, stage = runtime) =>
 const execForm = (keyword: string): string[] => JSON.parse(argsOf(keyword).at(-1) ?? "null");
 
 describe("Dockerfile", () => {
-  it("builds in one stage and runs from a Node 24 slim image in another", () => {
+  it("builds in one stage and runs from the pinned Node 24 slim image (.node-version) in another", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const defaults = Object.fromEntries(argsOf("ARG", global).map((a) => a.split("=") as [string, string]));
     const image = (stage: typeof runtime) =>
@@ -21,8 +21,12 @@ describe("Dockerfile", () => {
         .replace(/--platform=\S+\s+/, "")
         .replace(/\$\{?(\w+)\}?/g, (_m, name: string) => defaults[name] ?? "")
         .split(/\s+/)[0];
-    expect(image(runtime)).toMatch(/^node:24[.\d]*-(bookworm|trixie)-slim$/);
+    const pinned = readRepoFile(".node-version").trim();
+    expect(pinned).toMatch(/^24\.\d+\.\d+$/);
+    // Both stages run the exact Node of .node-version: the one place the toolchain is pinned.
+    expect(image(runtime)).toBe(`node:${pinned}-bookworm-slim`);
     const build = stages[0]!;
+    expect(image(build)).toBe(image(runtime));
     expect(argsOf("RUN", build)).toEqual(
       expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run build"]),
     );

@@ -9,6 +9,7 @@ import type { FakeServer } from "../fakes/server.js";
 import { type FakeTelnyx, startFakeTelnyx } from "../fakes/telnyx.js";
 import { type FakeTwilio, startFakeTwilio } from "../fakes/twilio.js";
 import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { writeFakeExecutable } from "../helpers/fake-executable.js";
 
 /**
  * The voice-call plugin in the built gateway, against fake Twilio and Telnyx (their
@@ -301,9 +302,7 @@ describe("voice-call tunnels", () => {
   function fakeTailscale(): { PATH: string; FAKE_TAILSCALE_ARGV: string } {
     const bin = tempDir("tailscale-bin-");
     const cli = path.resolve(import.meta.dirname, "../fakes/tailscale-cli.ts");
-    writeFileSync(path.join(bin, "tailscale"), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`, {
-      mode: 0o755,
-    });
+    writeFakeExecutable(bin, "tailscale", cli);
     return { PATH: `${bin}:${process.env.PATH}`, FAKE_TAILSCALE_ARGV: path.join(bin, "argv.jsonl") };
   }
 

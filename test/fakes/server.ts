@@ -27,7 +27,7 @@ export type Fault =
   | { slowMs: number; then?: Reply }
   /** Send the stream up to this point, then go silent with the connection open. */
   | { stall: Where }
-  /** Destroy the connection partway through the stream. */
+  /** Close the connection partway through the stream (the frames before the cut are delivered). */
   | { cut: Where }
   /** Send a chunk that is not valid JSON, then end the stream. */
   | { malformed: Where }
@@ -122,29 +122,24 @@ export async function startFakeServer(dialect: Dialect): Promise<FakeServer> {
     const partial = "cut" in script || "malformed" in script || "streamError" in script || "stall" in script;
     const reply: Reply = partial ? { text: "partial answer here" } : script;
     const { frames, firstToken } = dialect.frames(reply, request);
+    const upToToken = (where: Where): number => (where === "beforeFirstToken" ? firstToken : firstToken + 1);
+    if ("cut" in script) {
+      cutStream(res, frames.slice(0, upToToken(script.cut)));
+      return;
+    }
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     if ("stall" in script) {
-      const upTo = script.stall === "afterFirstToken" ? firstToken + 1 : firstToken;
-      for (const frame of frames.slice(0, upTo)) res.write(frame);
+      for (const frame of frames.slice(0, upToToken(script.stall))) res.write(frame);
       return;
     }
     if ("streamError" in script) {
-      const upTo = script.at === "afterFirstToken" ? firstToken + 1 : firstToken;
-      for (const frame of frames.slice(0, upTo)) res.write(frame);
+      for (const frame of frames.slice(0, upToToken(script.at ?? "beforeFirstToken"))) res.write(frame);
       res.end(dialect.errorFrame(script.streamError, `fake in-stream error ${script.streamError}`, request));
       return;
     }
-    if ("cut" in script || "malformed" in script) {
-      const where = "cut" in script ? script.cut : script.malformed;
-      const upTo = where === "beforeFirstToken" ? firstToken : firstToken + 1;
-      for (const frame of frames.slice(0, upTo)) res.write(frame);
-      if ("cut" in script) {
-        // Close the socket under the unfinished chunked body: the frames written so far
-        // still reach the client, then the stream just stops.
-        res.socket?.end();
-      } else {
-        res.end(dialect.malformedFrame ?? 'data: {"broken": \n\n');
-      }
+    if ("malformed" in script) {
+      for (const frame of frames.slice(0, upToToken(script.malformed))) res.write(frame);
+      res.end(dialect.malformedFrame ?? 'data: {"broken": \n\n');
       return;
     }
     for (const frame of frames) res.write(frame);
@@ -180,6 +175,20 @@ async function record(req: IncomingMessage): Promise<RecordedRequest> {
     body = { raw: text };
   }
   return { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, body };
+}
+
+/**
+ * A stream cut after `frames`: the response head and the frames as chunks of an unfinished
+ * chunked body, then the connection closes. Written as raw bytes in one `socket.end(bytes)` so
+ * the bytes provably precede the FIN on every Node version. (Ending the socket after
+ * `res.write()` lost them on Node >= 24.22, which holds a tick's writes inside the response.)
+ */
+function cutStream(res: ServerResponse, frames: string[]): void {
+  const head =
+    "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n" +
+    "transfer-encoding: chunked\r\n\r\n";
+  const body = frames.map((frame) => `${Buffer.byteLength(frame).toString(16)}\r\n${frame}\r\n`).join("");
+  res.socket?.end(head + body);
 }
 
 function json(

@@ -2,10 +2,11 @@
  * The managed `signal-cli daemon`: a stand-in executable (test/fakes/signal/cli.ts run by
  * Node) plays signal-cli, including its failures (no Java, unregistered account, a crash).
  */
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { tempDir } from "../../../test/helpers/cli.js";
+import { writeFakeExecutable } from "../../../test/helpers/fake-executable.js";
 import type { ChannelAdapter } from "../types.js";
 import { createSignalChannel } from "./index.js";
 
@@ -14,17 +15,7 @@ const FAKE_CLI = path.resolve(import.meta.dirname, "../../../test/fakes/signal/c
 
 /** A `signal-cli` shell script that runs the fake with `env` set. */
 function fakeSignalCli(env: Record<string, string> = {}): string {
-  const dir = tempDir("fake-signal-cli-");
-  const script = path.join(dir, "signal-cli");
-  const exports = Object.entries(env)
-    .map(([k, v]) => `export ${k}=${JSON.stringify(v)}\n`)
-    .join("");
-  writeFileSync(
-    script,
-    `#!/bin/sh\n${exports}exec ${JSON.stringify(process.execPath)} ${JSON.stringify(FAKE_CLI)} "$@"\n`,
-  );
-  chmodSync(script, 0o755);
-  return script;
+  return writeFakeExecutable(tempDir("fake-signal-cli-"), "signal-cli", FAKE_CLI, env);
 }
 
 let adapter: ChannelAdapter | undefined;

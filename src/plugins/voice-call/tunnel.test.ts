@@ -3,7 +3,7 @@
  * (test/fakes/tailscale-cli.ts) first on PATH; ngrok is a fake module behind the `loadNgrok`
  * seam, except for the checks that the real library loads, from source and once bundled.
  */
-import { chmodSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,6 +11,7 @@ import { build } from "esbuild";
 import { describe, expect, it, vi } from "vitest";
 import { buildOptions } from "../../../scripts/build-options.mjs";
 import { tempDir } from "../../../test/helpers/cli.js";
+import { writeFakeExecutable } from "../../../test/helpers/fake-executable.js";
 import {
   loadNgrok,
   type NgrokModule,
@@ -64,12 +65,7 @@ describe("tailscale tunnels", () => {
   /** A PATH holding only the fake `tailscale`, and the file its runs are recorded in. */
   function fakeTailscale(fakeEnv: Record<string, string> = {}) {
     const dir = tempDir("fake-tailscale-");
-    const script = path.join(dir, "tailscale");
-    writeFileSync(
-      script,
-      `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(FAKE_TAILSCALE)} "$@"\n`,
-    );
-    chmodSync(script, 0o755);
+    writeFakeExecutable(dir, "tailscale", FAKE_TAILSCALE);
     const argvFile = path.join(dir, "argv.jsonl");
     const env = { PATH: dir, FAKE_TAILSCALE_ARGV: argvFile, ...fakeEnv };
     const runs = (): string[][] =>

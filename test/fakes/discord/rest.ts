@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseMultipart } from "../multipart.js";
 import { channelPayload, type FakeChannel, type FakeUser, snowflake, userPayload } from "./payloads.js";
 
 /** One REST request as the fake saw it. The Authorization header is checked, never kept. */
@@ -236,15 +237,11 @@ async function parseBody(record: RecordedRequest, contentType: string, raw: Buff
     return;
   }
   if (contentType.startsWith("multipart/form-data")) {
-    // Let the platform's multipart parser do the work.
-    const form = await new Response(new Uint8Array(raw), {
-      headers: { "content-type": contentType },
-    }).formData();
-    for (const [field, value] of form) {
-      if (typeof value === "string") {
-        if (field === "payload_json") record.body = JSON.parse(value);
+    for (const part of await parseMultipart(raw, contentType)) {
+      if ("value" in part) {
+        if (part.field === "payload_json") record.body = JSON.parse(part.value);
       } else {
-        record.files.push({ field, name: value.name, size: value.size, contentType: value.type });
+        record.files.push({ field: part.field, ...part.file });
       }
     }
   }

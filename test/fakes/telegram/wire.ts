@@ -1,5 +1,6 @@
 /** The Bot API wire format as the fake speaks it: parameters in, `{ok, ...}` envelopes out. */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseMultipart } from "../multipart.js";
 import type { SentMessage } from "./index.js";
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -53,10 +54,10 @@ export async function readParams(req: IncomingMessage): Promise<Record<string, u
   if (raw.length === 0) return {};
   const type = req.headers["content-type"] ?? "";
   if (type.includes("application/json")) return JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
-  const form = await new Response(raw, { headers: { "content-type": type } }).formData();
   const params: Record<string, unknown> = {};
-  for (const [key, value] of form) {
-    params[key] = typeof value === "string" ? parseJson(value) : { name: value.name, size: value.size };
+  for (const part of await parseMultipart(raw, type)) {
+    params[part.field] =
+      "value" in part ? parseJson(part.value) : { name: part.file.name, size: part.file.size };
   }
   // grammY sends a file as `document: "attach://<field>"` plus the file in <field>.
   for (const [key, value] of Object.entries(params)) {
