@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { resolveChannelToken } from "../config/env-keys.js";
 import {
@@ -16,6 +16,7 @@ import { writeConfig } from "../config/write.js";
 import { inspectGatewayLock } from "../gateway/lock.js";
 import { detectContainer } from "../gateway/net.js";
 import { isErrnoCode } from "../infra/fs.js";
+import { runSecurityAudit } from "./security-audit.js";
 
 export type Severity = "ok" | "warn" | "error";
 export interface Finding {
@@ -216,20 +217,6 @@ async function checkLock(stateDir: string, configPath: string, fix: boolean): Pr
   };
 }
 
-async function checkConfigMode(file: string, fix: boolean): Promise<Finding | undefined> {
-  const info = await stat(file).catch(() => undefined);
-  if (!info || (info.mode & 0o077) === 0) return undefined;
-  if (fix) {
-    await chmod(file, 0o600);
-    return { severity: "ok", check: "config", message: `set ${file} to mode 600 (it holds secrets)` };
-  }
-  return {
-    severity: "warn",
-    check: "config",
-    message: `${file} is readable by other users (mode ${(info.mode & 0o777).toString(8)}); doctor --fix sets 600`,
-  };
-}
-
 /** Legacy key migration and unknown-key removal; writes (with a backup) only with --fix. */
 async function checkConfig(
   file: string,
@@ -294,6 +281,31 @@ async function checkConfig(
   }
 }
 
+/** `openclaw security audit` as doctor lines: critical is an error, warn a warning, info left out. */
+async function securityFindings(
+  config: OpenClawConfig,
+  env: NodeJS.ProcessEnv,
+  stateDir: string,
+  configPath: string,
+  fix: boolean,
+): Promise<Finding[]> {
+  const report = await runSecurityAudit({ config, env, stateDir, configPath, fix });
+  const findings: Finding[] = report.fixed.map((f) => ({
+    severity: "ok",
+    check: "security",
+    message: `fixed: ${f}`,
+  }));
+  for (const f of report.findings) {
+    if (f.severity === "info") continue;
+    findings.push({
+      severity: f.severity === "critical" ? "error" : "warn",
+      check: "security",
+      message: `${f.checkId}: ${f.detail}${f.remediation ? ` Fix: ${f.remediation}` : ""}`,
+    });
+  }
+  return findings;
+}
+
 /** Everything `openclaw doctor` checks, in the order it prints them. */
 export async function runDoctorChecks(
   opts: { fix?: boolean; env?: NodeJS.ProcessEnv } = {},
@@ -304,8 +316,6 @@ export async function runDoctorChecks(
   const file = resolveConfigPath(env, stateDir);
   await loadDotEnv(path.join(stateDir, ".env"), env);
   const { findings, snapshot } = await checkConfig(file, env, fix);
-  const mode = await checkConfigMode(file, fix);
-  if (mode) findings.push(mode);
   findings.push(await checkStateDir(stateDir));
   const volume = await checkVolume(stateDir, env);
   if (volume) findings.push(volume);
@@ -317,6 +327,7 @@ export async function runDoctorChecks(
     findings.push(checkBindAuth(snapshot.config, env));
     findings.push(...checkChannels(snapshot.config, env));
   }
+  findings.push(...(await securityFindings(snapshot?.config ?? {}, env, stateDir, file, fix)));
   findings.push(await checkLock(stateDir, file, fix));
   return findings;
 }

@@ -5,6 +5,7 @@ import { registerConfigCommands } from "./config.js";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerPairingCommands } from "./pairing.js";
 import { registerRpcCommands } from "./rpc-commands.js";
+import { registerSecurityCommands } from "./security.js";
 
 export function buildProgram(): Command {
   const program = new Command("openclaw")
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDoctorCommand(program);
   registerAgentCommands(program);
   registerPairingCommands(program);
+  registerSecurityCommands(program);
   return program;
 }
 
