@@ -59,12 +59,17 @@ export function parseArgs(defaults) {
  * Imports a test fake (test/fakes/<file>.ts) in a plain Node bench: esbuild bundles it
  * into node_modules/.cache (so its dependencies still resolve) and we import that.
  */
-export async function loadFake(file) {
+export function loadFake(file) {
+  return loadSource(`test/fakes/${file}`);
+}
+
+/** A TypeScript module of the repo (path from the root), bundled on the fly, to bench in-process. */
+export async function loadSource(file) {
   const { build } = await import("esbuild");
   const root = new URL("..", import.meta.url).pathname;
   const out = `${root}node_modules/.cache/openclaw-bench/${file.replace(/[/.]/g, "_")}.mjs`;
   await build({
-    entryPoints: [`${root}test/fakes/${file}`],
+    entryPoints: [`${root}${file}`],
     outfile: out,
     bundle: true,
     format: "esm",

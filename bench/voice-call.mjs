@@ -3,18 +3,20 @@
 //   node bench/voice-call.mjs [--turns 100] [--idle 5]
 // Prints: idle RSS without the plugin and with it loaded; time from the caller's
 // words (the speech webhook) to the spoken answer (TwiML back), gateway + plugin
-// overhead only; and a whole call (ring, greeting, one turn, hang-up).
+// overhead only; and a whole call (ring, greeting, one turn, hang-up). In-process: the
+// replay check per webhook (signature + key, the memory lookup, the fsynced record on
+// the temp dir's disk) and the size of replay.jsonl after --webhooks signed webhooks.
 // Needs a build (npm run build). Loopback only.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { loadFake, memoryMb, parseArgs, percentile, spawnUntilListening, stop } from "./lib.mjs";
+import { loadFake, loadSource, memoryMb, parseArgs, percentile, spawnUntilListening, stop } from "./lib.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const opts = parseArgs({ turns: 100, idle: 5 });
+const opts = parseArgs({ turns: 100, idle: 5, webhooks: 10_000 });
 const OWNER = "+15557654321";
 const NUMBER = "+15550001234";
 
@@ -122,8 +124,67 @@ for (let i = 0; i < 20; i++) {
 }
 const { rss: rssAfter } = memoryMb(proc.pid);
 await stop(proc);
+const replay = await replayCost(opts.webhooks);
 await twilio.close();
 await anthropic.close();
+
+/**
+ * The replay check alone, as the manager runs it per webhook: verify (HMAC + replay
+ * key), look the key up and claim it in memory, record it fsynced, then the answer.
+ */
+async function replayCost(count) {
+  const { ReplayStore } = await loadSource("src/plugins/voice-call/replay-store.ts");
+  const { createTwilioProvider } = await loadSource("src/plugins/voice-call/providers/twilio.ts");
+  const { callbackUrlFor } = await loadSource("src/plugins/voice-call/providers/twiml.ts");
+  const provider = createTwilioProvider({ accountSid: twilio.accountSid, authToken: twilio.authToken });
+  const log = { info() {}, warn() {}, error: (m) => console.error(m), debug() {} };
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "bench-replay-")), "replay.jsonl");
+  const store = await ReplayStore.open(file, { log });
+  const hook = "https://voice.example.com/voice/webhook";
+  // Twilio's gather callback fields, and a typical answer.
+  const fields = (i) => ({
+    AccountSid: twilio.accountSid,
+    ApiVersion: "2010-04-01",
+    CallSid: `CA${String(i).padStart(32, "0")}`,
+    CallStatus: "in-progress",
+    Called: NUMBER,
+    Caller: OWNER,
+    Confidence: "0.92",
+    Direction: "inbound",
+    From: OWNER,
+    Language: "en-US",
+    SpeechResult: `Remind me to call the dentist tomorrow at ${i % 12} o'clock.`,
+    To: NUMBER,
+  });
+  const body = `<?xml version="1.0" encoding="UTF-8"?><Response><Gather input="speech" action="${callbackUrlFor(hook, "gather")}" method="POST" speechTimeout="auto" actionOnEmptyResult="true"><Say>Sure, I will remind you tomorrow.</Say></Gather></Response>`;
+  const requests = [];
+  for (let i = 0; i < count; i++) {
+    const w = twilio.sign(callbackUrlFor(hook, "gather"), fields(i));
+    requests.push({ url: w.url, headers: w.headers, rawBody: Buffer.from(w.body) });
+  }
+  const verify = [];
+  const memory = [];
+  const durable = [];
+  for (const req of requests) {
+    const t0 = performance.now();
+    const verified = provider.verifyWebhook(req);
+    const t1 = performance.now();
+    if (!verified.ok || store.repeat(verified.replayKey, verified.replayUntil))
+      throw new Error("bench: not fresh");
+    const claim = store.claim(verified.replayKey, verified.replayUntil);
+    const t2 = performance.now();
+    await claim.persisted;
+    const t3 = performance.now();
+    claim.settle(Promise.resolve({ status: 200, contentType: "text/xml", body }));
+    verify.push((t1 - t0) * 1000);
+    memory.push((t2 - t1) * 1000);
+    durable.push((t3 - t2) * 1000);
+  }
+  await store.flush();
+  const running = statSync(file).size;
+  const reopened = await ReplayStore.open(file, { log });
+  return { verify, memory, durable, running, compacted: statSync(file).size, keys: reopened.size };
+}
 
 console.log(`bench/voice-call: Twilio fake, zero-latency model; Node ${process.version}`);
 console.log(`idle RSS, no plugin                 ${rssWithout.toFixed(1)} MB`);
@@ -137,3 +198,11 @@ console.log(
   `whole call (ring..hang-up, 1 turn)  p50 ${percentile(whole, 50).toFixed(2)} ms  p99 ${percentile(whole, 99).toFixed(2)} ms  (20 calls)`,
 );
 console.log(`RSS after the calls                 ${rssAfter.toFixed(1)} MB`);
+const us = (values) =>
+  `p50 ${percentile(values, 50).toFixed(1)} µs  p99 ${percentile(values, 99).toFixed(1)} µs`;
+console.log(`replay: verify + key (HMAC, sha256) ${us(replay.verify)}`);
+console.log(`replay: memory lookup + claim       ${us(replay.memory)}`);
+console.log(`replay: key fsynced to replay.jsonl ${us(replay.durable)}  (${os.tmpdir()})`);
+console.log(
+  `replay.jsonl after ${opts.webhooks} webhooks      ${(replay.running / 1024).toFixed(0)} KiB running, ${(replay.compacted / 1024).toFixed(0)} KiB compacted on load (${replay.keys} keys)`,
+);

@@ -104,7 +104,10 @@ export const voiceCallConfigSchema = z.strictObject({
   streaming: looseRecord.optional(),
   stt: looseRecord.optional(),
   tts: looseRecord.optional(),
-  store: z.string().optional().describe("folder for the call log (default <state>/voice-calls)"),
+  store: z
+    .string()
+    .optional()
+    .describe("folder for the call log and the replay keys (default <state>/voice-calls)"),
 });
 
 export type VoiceCallConfig = z.infer<typeof voiceCallConfigSchema>;

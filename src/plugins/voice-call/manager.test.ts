@@ -11,7 +11,7 @@ let webhooks = 0;
 function stubProvider(): VoiceProvider {
   return {
     name: "twilio",
-    verifyWebhook: () => ({ ok: true, replayKey: `k:${++webhooks}` }),
+    verifyWebhook: () => ({ ok: true, replayKey: `k:${++webhooks}`, replayUntil: Date.now() + 60_000 }),
     parseWebhook: (req) => JSON.parse(req.rawBody.toString()) as CallEvent[],
     respond: async (_event, action) => ({
       status: 200,

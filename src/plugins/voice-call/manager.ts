@@ -10,11 +10,10 @@ import type {
   WebhookRequest,
   WebhookResponse,
 } from "./providers/types.js";
+import { ReplayStore } from "./replay-store.js";
 
 /** A webhook waits this long for the agent before asking the provider to hold (Twilio gives up at 15 s). */
 export const ANSWER_SLICE_MS = 8_000;
-/** Replay keys remembered (a provider retrying, or someone replaying a captured request). */
-const REPLAY_MEMORY = 2_000;
 /** Silent turns in a row before the call is ended. */
 const MAX_SILENCES = 3;
 /**
@@ -66,7 +65,7 @@ export interface CallManagerOptions {
     origin: Record<string, unknown>;
   }): Promise<PluginChatResult>;
   sessionKey(callId: string): string;
-  /** Folder of the call log (calls.jsonl). */
+  /** Folder of the call log (calls.jsonl) and the replay memory (replay.jsonl). */
   storeDir: string;
   log: Logger;
   /** Overridable in tests. */
@@ -76,7 +75,8 @@ export interface CallManagerOptions {
 /**
  * Calls as agent sessions. Each provider webhook is verified (403 when not), checked
  * against replays (a repeated request gets the first answer again and runs nothing
- * twice), turned into call events, and answered: a greeting, then each thing the
+ * twice, also after a restart: see replay-store.ts), turned into call events, and
+ * answered: a greeting, then each thing the
  * caller says goes to the agent and its answer is spoken back, until hang-up.
  *
  * Twilio answers inline (TwiML in the webhook response); when the agent needs longer
@@ -85,7 +85,8 @@ export interface CallManagerOptions {
  */
 export class CallManager {
   private readonly calls = new Map<string, Call>();
-  private readonly replays = new Map<string, Promise<WebhookResponse>>();
+  /** Webhooks already run (opened at the first webhook). */
+  private replayStore?: Promise<ReplayStore>;
   private storeReady?: Promise<unknown>;
   private logTail: Promise<void> = Promise.resolve();
 
@@ -102,29 +103,30 @@ export class CallManager {
 
   async handleWebhook(req: WebhookRequest): Promise<WebhookResponse> {
     const { provider, config, log } = this.opts;
-    let replayKey: string | undefined;
-    if (!config.skipSignatureVerification) {
-      const verified = provider.verifyWebhook(req);
-      if (!verified.ok) {
-        log.warn(`${provider.name} webhook refused: ${verified.reason}`);
-        return { status: 403, contentType: "text/plain; charset=utf-8", body: "invalid signature\n" };
-      }
-      replayKey = verified.replayKey;
+    // Unsigned webhooks (development only) have nothing trustworthy to key replays on.
+    if (config.skipSignatureVerification) return this.process(req);
+    const verified = provider.verifyWebhook(req);
+    if (!verified.ok) {
+      log.warn(`${provider.name} webhook refused: ${verified.reason}`);
+      return { status: 403, contentType: "text/plain; charset=utf-8", body: "invalid signature\n" };
     }
-    if (replayKey) {
-      const earlier = this.replays.get(replayKey);
-      if (earlier) {
-        log.info(
-          `${provider.name} webhook repeated (${replayKey.slice(0, 12)}…): answered as before, nothing run again`,
-        );
-        return earlier;
-      }
+    const { replayKey, replayUntil } = verified;
+    this.replayStore ??= ReplayStore.open(path.join(this.opts.storeDir, "replay.jsonl"), { log });
+    const store = await this.replayStore;
+    // From here to claim() nothing awaits: a copy arriving meanwhile sees the claim.
+    const earlier = store.repeat(replayKey, replayUntil);
+    if (earlier) {
+      log.info(
+        `${provider.name} webhook repeated (${replayKey.slice(0, 20)}…): answered as before, nothing run again`,
+      );
+      // Seen before a restart that lost its answer: the empty answer, still nothing run.
+      return earlier.answer ?? provider.respond(undefined, undefined, { webhookUrl: this.webhookUrl(req) });
     }
+    const claim = store.claim(replayKey, replayUntil);
+    // On disk before anything runs: a crash from here on cannot make it run twice.
+    await claim.persisted;
     const response = this.process(req);
-    if (replayKey) {
-      this.replays.set(replayKey, response);
-      if (this.replays.size > REPLAY_MEMORY) this.replays.delete(this.replays.keys().next().value!);
-    }
+    claim.settle(response);
     return response;
   }
 
@@ -352,6 +354,8 @@ export class CallManager {
         .filter((c) => c.state !== "ended")
         .map((c) => this.hangup(c.callId).catch(() => this.end(c, "gateway stopping"))),
     );
+    // Answers still being written, so replays after the restart get them.
+    await (await this.replayStore)?.flush();
   }
 
   private inboundRefusal(from: string): string | undefined {

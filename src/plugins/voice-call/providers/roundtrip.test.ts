@@ -145,7 +145,7 @@ describe("twilio round trip", () => {
     });
     expect(call.spoken).toEqual(["Hello, how can I help?"]);
     expect(call.listening).toBe(true);
-    expect(call.documents[0]).toContain(`action="${gateway.webhookUrl}?type=gather"`);
+    expect(call.documents[0]).toContain(`action="${gateway.webhookUrl}?type=gather&amp;issued=`);
 
     await call.say("What's the weather like?", 0.81);
     expect(await gateway.event("speech", call.sid)).toEqual({
@@ -211,7 +211,7 @@ describe("twilio round trip", () => {
     expect(call.spoken.at(-1)).toBe("One moment.");
     expect(call.redirectPending).toBe(true);
     expect(call.documents.at(-1)).toContain(
-      `<Redirect method="POST">${gateway.webhookUrl}?type=redirect</Redirect>`,
+      `<Redirect method="POST">${gateway.webhookUrl}?type=redirect&amp;issued=`,
     );
     await call.followRedirect();
     expect(call.redirectPending).toBe(true);

@@ -64,6 +64,8 @@ describe("telnyx: webhook signatures", () => {
     expect(provider().verifyWebhook(request(signed))).toEqual({
       ok: true,
       replayKey: "telnyx:0ccc7b54-4df3-4bca-a65a-3da1ecc777f0",
+      // Remembered until this copy's timestamp leaves the 300 s window.
+      replayUntil: (Number(signed.headers["telnyx-timestamp"]) + 300) * 1000,
     });
     // The same request again is the same event.
     expect(provider().verifyWebhook(request(signed))).toMatchObject({

@@ -106,9 +106,13 @@ export function createTelnyxProvider(config: TelnyxConfig, options: TelnyxOption
     if (!/^\d+$/.test(timestamp) || Math.abs(nowMs / 1000 - Number(timestamp)) > REPLAY_WINDOW_S) {
       return { ok: false, reason: "stale_timestamp" };
     }
+    // The event id is signed (it is in the body), and a redelivery of the event carries
+    // it again under a new timestamp and signature: one key for all of them. An event
+    // without one is keyed by everything signed.
     const id = readEnvelope(req.rawBody)?.data?.id;
     const replayKey = id ? `telnyx:${id}` : `telnyx:${createHash("sha256").update(signed).digest("hex")}`;
-    return { ok: true, replayKey };
+    // This copy verifies until its timestamp leaves the window; remembered that long.
+    return { ok: true, replayKey, replayUntil: (Number(timestamp) + REPLAY_WINDOW_S) * 1000 };
   }
 
   async function command(callId: string, name: string, body: Record<string, unknown> = {}): Promise<void> {

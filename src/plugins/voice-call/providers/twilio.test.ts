@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeTwilio, type SignedWebhook, startFakeTwilio } from "../../../../test/fakes/twilio.js";
 import { VoiceApiError, VoiceTransportError } from "./api.js";
-import { createTwilioProvider } from "./twilio.js";
+import { createTwilioProvider, REPLAY_WINDOW_MS } from "./twilio.js";
 import type { WebhookRequest } from "./types.js";
 
 const HOOK = "https://voice.example.com/voice/webhook";
@@ -101,27 +101,48 @@ describe("twilio: webhook signatures", () => {
       Direction: "inbound",
     };
 
-    it("accepts a signed POST and keys replays by Twilio's idempotency token", () => {
+    it("keys replays by what is signed: fields reordered, a pair repeated or any idempotency token change nothing", () => {
+      const now = Date.UTC(2026, 11, 2, 8, 0, 0);
       const signed = fake.sign(HOOK, params);
-      const result = provider().verifyWebhook(request(signed));
+      const result = provider().verifyWebhook(request(signed), now);
       expect(result).toEqual({
         ok: true,
-        replayKey: `twilio:${signed.headers["i-twilio-idempotency-token"]}`,
+        replayKey: expect.stringMatching(/^twilio:[\w-]{43}$/),
+        replayUntil: now + REPLAY_WINDOW_MS,
       });
-      // A replay carries the same token: the manager sees the same key.
-      expect(provider().verifyWebhook(request(signed))).toEqual(result);
+      const pairs = signed.body.split("&");
+      const variants: SignedWebhook[] = [
+        { ...signed, body: [...pairs].reverse().join("&") },
+        { ...signed, body: [...pairs, pairs[1]].join("&") },
+        { ...signed, headers: { ...signed.headers, "i-twilio-idempotency-token": "fresh" } },
+        without(signed, "i-twilio-idempotency-token"),
+        // A port the proxy added: Twilio signed the URL without it.
+        { ...signed, url: HOOK.replace("voice.example.com", "voice.example.com:443") },
+      ];
+      for (const variant of variants) expect(provider().verifyWebhook(request(variant), now)).toEqual(result);
     });
 
-    it("keys a webhook without the token by its content", () => {
-      const signed = without(fake.sign(HOOK, params), "i-twilio-idempotency-token");
-      const first = provider().verifyWebhook(request(signed));
-      expect(first).toMatchObject({ ok: true, replayKey: expect.stringMatching(/^twilio:[0-9a-f]{64}$/) });
-      expect(provider().verifyWebhook(request(signed))).toEqual(first);
-      const next = without(
-        fake.sign(HOOK, { ...params, CallStatus: "completed" }),
-        "i-twilio-idempotency-token",
-      );
-      expect(provider().verifyWebhook(request(next))).not.toEqual(first);
+    it("keys different content differently", () => {
+      const first = provider().verifyWebhook(request(fake.sign(HOOK, params)));
+      const next = provider().verifyWebhook(request(fake.sign(HOOK, { ...params, CallStatus: "completed" })));
+      expect(first.ok && next.ok && first.replayKey !== next.replayKey).toBe(true);
+    });
+
+    it("refuses a TwiML callback issued more than the replay window ago, or without its stamp", () => {
+      const now = Date.UTC(2026, 11, 2, 8, 0, 0);
+      const issued = (ms: number) => `${HOOK}?type=gather&issued=${Math.floor(ms / 1000)}&nonce=abc`;
+      const fresh = fake.sign(issued(now - 60_000), params);
+      expect(provider().verifyWebhook(request(fresh), now)).toMatchObject({
+        ok: true,
+        replayUntil: now - 60_000 + REPLAY_WINDOW_MS,
+      });
+      const old = fake.sign(issued(now - REPLAY_WINDOW_MS - 1000), params);
+      expect(provider().verifyWebhook(request(old), now)).toEqual({ ok: false, reason: "stale_timestamp" });
+      const unstamped = fake.sign(`${HOOK}?type=redirect`, params);
+      expect(provider().verifyWebhook(request(unstamped), now)).toEqual({
+        ok: false,
+        reason: "missing_timestamp",
+      });
     });
 
     it("accepts a signed GET (fields in the query, none in the body)", () => {

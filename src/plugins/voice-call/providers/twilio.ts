@@ -15,7 +15,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { safeEqualSecret } from "../../../gateway/auth.js";
 import { type ApiErrorDetail, postApi } from "./api.js";
-import { renderTwiml, webhookUrlFor } from "./twiml.js";
+import { ISSUED_PARAM, renderTwiml, webhookUrlFor } from "./twiml.js";
 import type { CallEvent, EndReason, VerifyResult, VoiceProvider, WebhookRequest } from "./types.js";
 
 export interface TwilioConfig {
@@ -33,6 +33,15 @@ const CONFIG_PATH = 'plugins.entries["voice-call"].config.twilio';
 const API_VERSION = "2010-04-01";
 /** Twilio refuses a `Twiml` parameter longer than this. */
 const MAX_TWIML_CHARS = 4000;
+/**
+ * How long a webhook is remembered against replays, and how long a TwiML callback URL
+ * stays valid after it was issued (twiml.ts). Twilio retries a webhook only within its
+ * 15 s timeout, but its signatures never expire: the window is for replays by whoever
+ * captured a request. A day is far past Twilio's longest call (4 h), so no genuine
+ * callback falls outside it; past it, a replayed callback is refused as stale, and only
+ * the fixed URLs (voice, status) verify, which run no agent turn by themselves.
+ */
+export const REPLAY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const ENDED: Record<string, EndReason> = {
   completed: "completed",
   busy: "busy",
@@ -61,21 +70,22 @@ export function createTwilioProvider(config: TwilioConfig, options: TwilioOption
   const basicAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  function verifyWebhook(req: WebhookRequest): VerifyResult {
+  function verifyWebhook(req: WebhookRequest, nowMs = Date.now()): VerifyResult {
     const signature = req.headers["x-twilio-signature"];
     if (!signature) return { ok: false, reason: "missing_signature" };
     const params = formEntries(req.rawBody);
-    const valid = signedUrlVariants(req.url).some((url) =>
-      safeEqualSecret(signature, twilioSignature(authToken!, url, params)),
-    );
-    if (!valid) return { ok: false, reason: "invalid_signature" };
-    // Twilio repeats the token on every retry of one webhook; without it, a
-    // byte-identical request is the same webhook.
-    const token = req.headers["i-twilio-idempotency-token"];
-    const replayKey = token
-      ? `twilio:${token}`
-      : `twilio:${createHash("sha256").update(`${signature}\n${req.url}\n`).update(req.rawBody).digest("hex")}`;
-    return { ok: true, replayKey };
+    const signed = signedUrlVariants(req.url)
+      .map((url) => signedInput(url, params))
+      .find((input) => safeEqualSecret(signature, twilioSignature(authToken!, input)));
+    if (signed === undefined) return { ok: false, reason: "invalid_signature" };
+    const window = callbackWindow(req.url, nowMs);
+    if (!window.ok) return window;
+    // The key is exactly what the signature covers, in the form Twilio signs it (the
+    // signature itself is a function of it): fields reordered or a pair repeated give
+    // the same input, and the I-Twilio-Idempotency-Token header is not signed, so
+    // anyone can change it: it plays no part.
+    const replayKey = `twilio:${createHash("sha256").update(signed, "utf8").digest("base64url")}`;
+    return { ok: true, replayKey, replayUntil: window.until };
   }
 
   async function request(operation: string, path: string, form: [string, string][]): Promise<unknown> {
@@ -173,17 +183,44 @@ function parseWebhook(req: WebhookRequest): CallEvent[] {
 }
 
 /**
- * base64(HMAC-SHA1(authToken, url + key + value for each form field)), fields sorted by
- * key; a repeated key's distinct values sorted (what Twilio's helper libraries do).
+ * How long a callback may come after its URL was issued. Past this, a stamped callback
+ * (gather, redirect: the ones whose replay would run the agent) is refused as stale.
  */
-function twilioSignature(authToken: string, url: string, params: [string, string][]): string {
+function callbackWindow(
+  url: string,
+  nowMs: number,
+): { ok: true; until: number } | { ok: false; reason: "missing_timestamp" | "stale_timestamp" } {
+  const query = URL.parse(url)?.searchParams;
+  const kind = query?.get("type");
+  // The number's voice URL and the status URL are fixed: nothing issued them.
+  if (kind !== "gather" && kind !== "redirect") return { ok: true, until: nowMs + REPLAY_WINDOW_MS };
+  const issued = query?.get(ISSUED_PARAM);
+  if (!issued) return { ok: false, reason: "missing_timestamp" };
+  const issuedMs = Number(issued) * 1000;
+  if (!/^\d+$/.test(issued) || Math.abs(nowMs - issuedMs) > REPLAY_WINDOW_MS) {
+    return { ok: false, reason: "stale_timestamp" };
+  }
+  return { ok: true, until: issuedMs + REPLAY_WINDOW_MS };
+}
+
+/**
+ * What Twilio's signature covers: the URL, then key + value for each form field, fields
+ * sorted by key and a repeated key's distinct values sorted (what Twilio's helper
+ * libraries do: a pair sent twice signs as once).
+ */
+function signedInput(url: string, params: [string, string][]): string {
   const byKey = new Map<string, Set<string>>();
   for (const [key, value] of params) byKey.set(key, (byKey.get(key) ?? new Set()).add(value));
-  const hmac = createHmac("sha1", authToken).update(url, "utf8");
+  let input = url;
   for (const key of [...byKey.keys()].sort()) {
-    for (const value of [...byKey.get(key)!].sort()) hmac.update(key + value, "utf8");
+    for (const value of [...byKey.get(key)!].sort()) input += key + value;
   }
-  return hmac.digest("base64");
+  return input;
+}
+
+/** base64(HMAC-SHA1(authToken, signedInput)). */
+function twilioSignature(authToken: string, input: string): string {
+  return createHmac("sha1", authToken).update(input, "utf8").digest("base64");
 }
 
 function formEntries(rawBody: Buffer): [string, string][] {

@@ -44,8 +44,15 @@ export type VerifyFailure =
   | "missing_timestamp"
   | "stale_timestamp";
 
-/** `replayKey` is the same for a redelivery of the same webhook: the manager drops repeats. */
-export type VerifyResult = { ok: true; replayKey: string } | { ok: false; reason: VerifyFailure };
+/**
+ * `replayKey` is the same for every request carrying the same signed content (a
+ * provider's retry, or a captured request sent again, however re-dressed): the manager
+ * runs it once. `replayUntil` (ms since the epoch) is how long it must be remembered:
+ * until a copy would be refused as stale, or the provider's replay window has passed.
+ */
+export type VerifyResult =
+  | { ok: true; replayKey: string; replayUntil: number }
+  | { ok: false; reason: VerifyFailure };
 
 /** Why a call ended, in Twilio's CallStatus words (Telnyx hang-up causes are mapped to them). */
 export type EndReason = "completed" | "busy" | "no-answer" | "failed" | "canceled";
