@@ -101,9 +101,19 @@ describe("web_fetch SSRF defences", () => {
     const { fetch, lookups } = fetcher({ localhost: [[PUBLIC_DEAD], ["127.0.0.1"]] });
     const result = await fetch(`http://localhost:${port}/`);
     expect(internal.requests).toEqual([]);
+    expect(internal.connections()).toBe(0);
     expect(result.isError).toBe(true);
     expect(result.text).toContain(`ECONNREFUSED ${PUBLIC_DEAD}:${port}`);
     expect(lookups).toEqual(["localhost"]);
+  });
+
+  it("pins https connections the same way (refused or connected to the checked address before any TLS)", async () => {
+    const { fetch, lookups } = fetcher({ localhost: [[PUBLIC_DEAD], ["127.0.0.1"], ["127.0.0.1"]] });
+    expect((await fetch(`https://localhost:${port}/`)).text).toContain(`ECONNREFUSED ${PUBLIC_DEAD}:${port}`);
+    expect((await fetch(`https://localhost:${port}/`)).text).toContain("private or loopback address");
+    expect(lookups).toEqual(["localhost", "localhost"]);
+    expect(internal.requests).toEqual([]);
+    expect(internal.connections()).toBe(0);
   });
 
   it("reuses a kept-alive socket only as connected to the checked address, and re-checks new sockets", async () => {
