@@ -45,7 +45,8 @@ export function createToolSet(policy: ToolPolicy = {}, pluginTools: readonly Age
     writeTool,
     editTool,
     execTool,
-    createWebFetchTool(policy.web?.fetch),
+    // Only the known switch: tools.web.fetch is a loose config object, its other keys are not ours.
+    createWebFetchTool({ allowPrivateNetwork: policy.web?.fetch?.allowPrivateNetwork === true }),
     messageTool,
     sessionStatusTool,
     ...pluginTools,

@@ -2,11 +2,13 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../../../test/helpers/cli.js";
 import { EXEC_OUTPUT_CAP } from "./exec-tool.js";
 import { createToolSet, runTool, type ToolContext, toolDefinitions } from "./index.js";
-import { isPrivateAddress, WEB_FETCH_MAX_BYTES } from "./web-fetch.js";
+import { isPrivateAddress } from "./web-address.js";
+import { WEB_FETCH_MAX_BYTES } from "./web-fetch.js";
 
 let workspace: string;
 let outside: string;
@@ -124,6 +126,14 @@ describe("web_fetch", () => {
       res.end("<html><script>evil()</script><h1>Title</h1><p>Body &amp; more</p></html>");
     } else if (req.url === "/huge") {
       res.end(Buffer.alloc(WEB_FETCH_MAX_BYTES * 2, 97));
+    } else if (req.url === "/gzip-bomb") {
+      // 8 MB of "a" compressed to a few KB: the cap applies to what it inflates to.
+      res.setHeader("content-encoding", "gzip");
+      res.end(gzipSync(Buffer.alloc(WEB_FETCH_MAX_BYTES * 4, 97)));
+    } else if (req.url === "/gzip") {
+      res.setHeader("content-encoding", "gzip");
+      res.setHeader("content-type", "text/plain");
+      res.end(gzipSync("compressed text"));
     } else {
       res.statusCode = 302;
       res.setHeader("location", "/page");
@@ -141,15 +151,24 @@ describe("web_fetch", () => {
     expect(text).toBe(`HTTP 200 ${base}/page\n\nTitle\nBody & more`);
   });
 
-  it("cuts bodies over the size limit", async () => {
-    const text = out(await run("web_fetch", { url: `${base}/huge` }));
+  it.each(["/huge", "/gzip-bomb"])("cuts bodies over the size limit (%s)", async (path) => {
+    const text = out(await run("web_fetch", { url: `${base}${path}` }));
     expect(text).toContain(`[response over ${WEB_FETCH_MAX_BYTES} bytes; cut]`);
+  });
+
+  it("decodes compressed bodies", async () => {
+    expect(out(await run("web_fetch", { url: `${base}/gzip` }))).toBe(
+      `HTTP 200 ${base}/gzip\n\ncompressed text`,
+    );
   });
 
   it("refuses private and loopback addresses by default, and non-http schemes", async () => {
     const strict = createToolSet({});
     const refused = await runTool(strict, "web_fetch", { url: `${base}/page` }, ctx());
     expect(out(refused)).toContain("private or loopback address");
+    // A name goes through the system resolver inside the connection's lookup.
+    const byName = await runTool(strict, "web_fetch", { url: base.replace("127.0.0.1", "localhost") }, ctx());
+    expect(out(byName)).toContain("localhost is or resolves to a private or loopback address");
     expect(out(await runTool(strict, "web_fetch", { url: "file:///etc/passwd" }, ctx()))).toContain(
       "only http and https",
     );
