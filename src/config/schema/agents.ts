@@ -233,6 +233,12 @@ export const toolsSchema = z
             enabled: z.boolean().optional(),
             maxChars: positiveInt.optional(),
             timeoutSeconds: positiveInt.optional(),
+            allowPrivateNetwork: z
+              .boolean()
+              .optional()
+              .describe(
+                "let web_fetch reach loopback, LAN, link-local and cloud-metadata addresses (default false: public addresses only)",
+              ),
           })
           .optional(),
       })
