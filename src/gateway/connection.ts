@@ -16,8 +16,10 @@ import {
   GatewayRequestError,
   HANDSHAKE_TIMEOUT_MS,
   MAX_BUFFERED_BYTES,
+  MAX_FRAME_DEPTH,
   MAX_PAYLOAD,
   MIN_PROTOCOL_VERSION,
+  nestsDeeperThan,
   OPERATOR_SCOPES,
   type OperatorScope,
   PRECONNECT_MAX_PAYLOAD,
@@ -330,9 +332,11 @@ type ParsedFrame = { ok: true; frame: RequestFrame } | { ok: false; message: str
 
 function parseFrame(data: RawData, isBinary: boolean): ParsedFrame {
   if (isBinary) return { ok: false, message: "binary frames are not supported; send JSON text frames" };
-  const text = (
-    Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
-  ).toString("utf8");
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  if (nestsDeeperThan(bytes, MAX_FRAME_DEPTH)) {
+    return { ok: false, message: `frame nests deeper than ${MAX_FRAME_DEPTH} levels; send flatter JSON` };
+  }
+  const text = bytes.toString("utf8");
   let value: unknown;
   try {
     value = JSON.parse(text);
