@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TurnScheduler } from "./queue.js";
+import { QueueFullError, TurnAdmission, TurnScheduler } from "./queue.js";
 
 function deferred() {
   let resolve!: () => void;
@@ -60,5 +60,37 @@ describe("TurnScheduler", () => {
     expect(await second).toBe("ok");
     await new Promise((r) => setImmediate(r));
     expect(scheduler.activeLanes()).toEqual([]);
+  });
+});
+
+describe("TurnAdmission", () => {
+  it("refuses a session's turn past its cap and admits it again once one ends", () => {
+    const admission = new TurnAdmission({ perSession: 2, perSubmitter: 10 });
+    const first = admission.admit("s");
+    admission.admit("s");
+    expect(() => admission.admit("s")).toThrow(QueueFullError);
+    expect(() => admission.admit("s")).toThrow("limit 2");
+    expect(admission.admit("other")).toBeTypeOf("function");
+    first();
+    first(); // releasing twice frees one place only
+    admission.admit("s");
+    expect(() => admission.admit("s")).toThrow(QueueFullError);
+  });
+
+  it("caps one submitter across sessions; a refusal takes no place anywhere", () => {
+    const admission = new TurnAdmission({ perSession: 5, perSubmitter: 3 });
+    const releases = ["a", "b", "c"].map((s) => admission.admit(s, "conn"));
+    let refusal: unknown;
+    try {
+      admission.admit("d", "conn");
+    } catch (err) {
+      refusal = err;
+    }
+    expect(refusal).toMatchObject({ scope: "submitter", limit: 3, retryable: true });
+    expect(admission.count("session", "d")).toBe(0);
+    expect(admission.count("submitter", "conn")).toBe(3);
+    admission.admit("d", "another-conn");
+    for (const release of releases) release();
+    expect(admission.count("submitter", "conn")).toBe(0);
   });
 });

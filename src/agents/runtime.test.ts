@@ -1,9 +1,11 @@
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../../test/fakes/anthropic.js";
 import type { FakeServer } from "../../test/fakes/server.js";
 import { tempDir } from "../../test/helpers/cli.js";
+import { UnknownAgentError } from "../routing/known-agents.js";
+import { MAX_QUEUED_TURNS_PER_SESSION, QueueFullError } from "./queue.js";
 import { AgentRuntime, type RuntimeConfig } from "./runtime.js";
 
 let fake: FakeServer;
@@ -101,5 +103,54 @@ describe("AgentRuntime without a configured model", () => {
     fake.setDefault({ text: "default model here" });
     expect((await rt.send({ sessionKey: "main", text: "hi" }).done).text).toBe("default model here");
     expect(fake.requests.at(-1)!.body.model).toBe("claude-sonnet-4-5");
+  });
+});
+
+describe("AgentRuntime admission", () => {
+  const listConfig = (): RuntimeConfig => ({
+    models: { providers: { anthropic: { baseUrl: fake.url } } },
+    agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } }, list: [{ id: "main" }] },
+  });
+
+  it("an unknown agent is refused before anything is journaled or run", async () => {
+    const stateDir = tempDir();
+    const rt = new AgentRuntime({ stateDir, config: listConfig });
+    await rt.openJournal(path.join(stateDir, "agents", "inbox.jsonl"));
+    expect(() => rt.send({ sessionKey: "agent:ghost:x", text: "hi" })).toThrow(UnknownAgentError);
+    expect(() => rt.store("ghost")).toThrow('unknown agent "ghost" (known: main)');
+    expect(readFileSync(path.join(stateDir, "agents", "inbox.jsonl"), "utf8")).toBe("");
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("a journaled message for an agent removed since is not replayed, and is marked done", async () => {
+    const stateDir = tempDir();
+    const journal = path.join(stateDir, "agents", "inbox.jsonl");
+    mkdirSync(path.dirname(journal), { recursive: true });
+    const entry = { type: "accepted", id: "r1", sessionKey: "agent:gone:main", text: "hi", at: 1 };
+    writeFileSync(journal, `${JSON.stringify(entry)}\n`);
+    const rt = new AgentRuntime({ stateDir, config: listConfig });
+    rt.replay(await rt.openJournal(journal));
+    // Journal lines are written in order: once a later message is on disk, so is r1's `done`.
+    await rt.send({ sessionKey: "main", text: "later" }).accepted;
+    expect(readFileSync(journal, "utf8")).toContain('{"type":"done","id":"r1"}');
+    expect(fake.requests.some((r) => JSON.stringify(r.body).includes('"hi"'))).toBe(false);
+  });
+
+  it("past the session cap a turn is refused and not journaled; /stop still gets through", async () => {
+    const stateDir = tempDir();
+    fake.setDefault({ stall: "beforeFirstToken" });
+    const rt = new AgentRuntime({ stateDir, config: listConfig });
+    const journal = path.join(stateDir, "agents", "inbox.jsonl");
+    await rt.openJournal(journal);
+    const runs = Array.from({ length: MAX_QUEUED_TURNS_PER_SESSION }, (_, i) =>
+      rt.send({ sessionKey: "main", text: `m${i}` }),
+    );
+    await Promise.all(runs.map((r) => r.accepted));
+    expect(() => rt.send({ sessionKey: "main", text: "one too many" })).toThrow(QueueFullError);
+    expect(readFileSync(journal, "utf8")).not.toContain("one too many");
+    const stop = rt.send({ sessionKey: "main", text: "/stop" });
+    expect((await stop.done).text).toBe("Stopped.");
+    await runs[0]!.done;
+    expect(rt.queuedTurns("session", "agent:main:main")).toBe(MAX_QUEUED_TURNS_PER_SESSION - 1);
   });
 });

@@ -10,8 +10,8 @@ import {
   type ModelRegistry,
   type ProvidersConfig,
 } from "../providers/index.js";
-import { resolveDefaultAgentId } from "../routing/bindings.js";
-import { agentIdFromSessionKey, mainSessionKey, normalizeAgentId } from "../routing/session-key.js";
+import { canonicalSessionKey, resolveDefaultAgentId, resolveKnownAgentId } from "../routing/known-agents.js";
+import { agentIdFromSessionKey } from "../routing/session-key.js";
 import { isStale, resolveResetPolicy, type SessionResetConfig, sessionTypeOf } from "../sessions/reset.js";
 import { SessionStore } from "../sessions/store.js";
 import {
@@ -22,7 +22,7 @@ import {
 } from "./agent-config.js";
 import { handleChatCommand } from "./commands.js";
 import { Inbox, type InboxEntry } from "./inbox.js";
-import { TurnScheduler } from "./queue.js";
+import { TurnAdmission, TurnScheduler } from "./queue.js";
 import { runTurn, type TurnEvent, type TurnOutcome } from "./runner.js";
 import { type AgentTool, createToolSet, toolDefinitions } from "./tools/index.js";
 import { BootstrapCache } from "./workspace.js";
@@ -42,6 +42,8 @@ export interface ChatRequest {
   onEvent?: (event: TurnEvent) => void;
   /** Set when re-running a journaled message after a restart: its original run id. */
   replayOf?: string;
+  /** Who sent it (a WS connection id, an HTTP client): caps the turns one client has in flight. */
+  submitter?: string;
 }
 
 export interface RunHandle {
@@ -82,6 +84,7 @@ const NO_TOOLS: readonly AgentTool[] = [];
  */
 export class AgentRuntime {
   private readonly scheduler: TurnScheduler;
+  private readonly admission = new TurnAdmission();
   private readonly stores = new Map<string, Promise<SessionStore>>();
   private readonly failovers = new Map<string, Failover>();
   private readonly active = new Map<string, ActiveRun>();
@@ -139,16 +142,28 @@ export class AgentRuntime {
     return resolveDefaultAgentId(this.opts.config().agents?.list);
   }
 
-  /** `main` (and `agent:<id>:main` spellings) → the canonical key; other keys are lower-cased. */
+  /**
+   * A session key from outside → its canonical form (`main` → the default agent's main
+   * session); throws UnknownAgentError for an agent that is not configured.
+   */
   canonicalSessionKey(raw: string): string {
-    const key = raw.trim().toLowerCase();
-    if (key === "main" || key === "") return mainSessionKey(this.defaultAgentId());
-    return key.startsWith("agent:") ? key : `agent:${this.defaultAgentId()}:${key}`;
+    return canonicalSessionKey(this.opts.config().agents?.list, raw);
   }
 
+  /** An agent id from outside, normalized; throws UnknownAgentError when it is not configured. */
+  knownAgentId(raw: string): string {
+    return resolveKnownAgentId(this.opts.config().agents?.list, raw);
+  }
+
+  /** The agent of a canonical session key (see canonicalSessionKey). */
   agentFor(sessionKey: string): ResolvedAgent {
     const id = agentIdFromSessionKey(sessionKey) ?? this.defaultAgentId();
     return resolveAgent(this.opts.config(), id, this.opts.stateDir);
+  }
+
+  /** Turns counted against the queue caps (for status and tests). */
+  queuedTurns(scope: "session" | "submitter", key: string): number {
+    return this.admission.count(scope, key);
   }
 
   registry(): ModelRegistry {
@@ -158,8 +173,9 @@ export class AgentRuntime {
     return this.registryCache.registry;
   }
 
+  /** The session store of a configured agent; throws UnknownAgentError for any other id. */
   store(agentId: string): Promise<SessionStore> {
-    const id = normalizeAgentId(agentId);
+    const id = resolveKnownAgentId(this.opts.config().agents?.list, agentId);
     let store = this.stores.get(id);
     if (!store) {
       const agent = resolveAgent(this.opts.config(), id, this.opts.stateDir);
@@ -200,6 +216,12 @@ export class AgentRuntime {
     // `session.resetTriggers`: extra phrases that act like /new.
     const trigger = this.opts.config().session?.resetTriggers?.some((t) => t.trim() === req.text.trim());
     const command = handleChatCommand(trigger ? "/new" : req.text, { runtime: this, sessionKey, agent });
+    // Caps before anything is journaled: a refused turn leaves no trace. Replays were
+    // accepted before the restart; /stop and /help must get through a full queue.
+    const release =
+      req.replayOf !== undefined || command?.immediate
+        ? () => undefined
+        : this.admission.admit(sessionKey, req.submitter);
     if (command) {
       // Started on the next turn of the event loop, so the caller's ack goes out before any
       // event; /stop does not wait behind the run it stops.
@@ -207,7 +229,7 @@ export class AgentRuntime {
       const done = command.immediate
         ? later.then(command.run)
         : later.then(() => this.scheduler.run(sessionKey, command.run));
-      const outcome = done.then(
+      const outcome = done.finally(release).then(
         (text): TurnOutcome => {
           const message = { role: "assistant" as const, content: [{ type: "text" as const, text }] };
           emit({ type: "final", text, message, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } });
@@ -249,6 +271,7 @@ export class AgentRuntime {
         this.inbox?.done(id);
       }
     });
+    void done.finally(release).catch(() => undefined);
     if (req.idempotencyKey) {
       const record = { runId, sessionKey, done, at: Date.now(), finished: false };
       this.idempotency.set(req.idempotencyKey, record);
@@ -275,14 +298,22 @@ export class AgentRuntime {
   /** Runs journaled messages again, in order; replies to chat-app messages are delivered through `deliver`. */
   replay(pending: InboxEntry[]): void {
     for (const entry of pending) {
-      const handle = this.send({
-        sessionKey: entry.sessionKey,
-        text: entry.text,
-        images: entry.images,
-        idempotencyKey: entry.idempotencyKey,
-        origin: entry.origin,
-        replayOf: entry.id,
-      });
+      let handle: RunHandle;
+      try {
+        handle = this.send({
+          sessionKey: entry.sessionKey,
+          text: entry.text,
+          images: entry.images,
+          idempotencyKey: entry.idempotencyKey,
+          origin: entry.origin,
+          replayOf: entry.id,
+        });
+      } catch (err) {
+        // Its agent was removed from agents.list since: nothing can answer it any more.
+        log.error(`not replaying message ${entry.id} for ${entry.sessionKey}: ${(err as Error).message}`);
+        this.inbox?.done(entry.id);
+        continue;
+      }
       void handle.done.then(async (outcome) => {
         if (outcome.status !== "ok" || !outcome.text || !entry.origin?.channel) return;
         await this.opts

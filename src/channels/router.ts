@@ -1,3 +1,4 @@
+import { QueueFullError } from "../agents/queue.js";
 import type { AgentRuntime } from "../agents/runtime.js";
 import type { Logger } from "../infra/logger.js";
 import { resolveAgentRoute } from "../routing/bindings.js";
@@ -72,8 +73,7 @@ export function createChannelRouter(deps: ChannelRouterDeps) {
       return;
     }
 
-    const typing = startTyping(adapter, msg);
-    const run = deps.runtime.send({
+    const request = {
       sessionKey: route.sessionKey,
       text: await describeInbound(msg),
       images: await fetchImages(msg, log),
@@ -83,7 +83,17 @@ export function createChannelRouter(deps: ChannelRouterDeps) {
         lastTo: `${msg.peer.kind}:${msg.peer.id}`,
         displayName: msg.sender.name,
       },
-    });
+    };
+    let run: ReturnType<AgentRuntime["send"]>;
+    try {
+      run = deps.runtime.send(request);
+    } catch (err) {
+      // A session flooded past its queue cap: this message was not accepted (nor journaled).
+      if (!(err instanceof QueueFullError)) throw err;
+      log.warn(`dropped ${msg.channel} message ${msg.messageId}: ${err.message}`);
+      return;
+    }
+    const typing = startTyping(adapter, msg);
     let reply: string;
     try {
       const outcome = await run.done;

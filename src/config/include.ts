@@ -1,7 +1,8 @@
-import { readFileSync, realpathSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import JSON5 from "json5";
 import { formatPath } from "./issues.js";
+import { configSizeProblem } from "./limits.js";
 
 /** OpenClaw's limit on nested `$include`s. */
 export const MAX_INCLUDE_DEPTH = 10;
@@ -93,6 +94,11 @@ function loadIncluded(
   }
   if (chain.length > MAX_INCLUDE_DEPTH) {
     state.problems.push(`${where}: $include nested more than ${MAX_INCLUDE_DEPTH} levels deep`);
+    return undefined;
+  }
+  const tooBig = configSizeProblem(statSync(real).size);
+  if (tooBig) {
+    state.problems.push(`${where}: ${JSON.stringify(target)}: ${tooBig}`);
     return undefined;
   }
   let parsed: Json;

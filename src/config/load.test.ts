@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/cli.js";
+import { MAX_CONFIG_BYTES, MAX_CONFIG_VALUE_BYTES } from "./limits.js";
 import { ConfigError, loadConfig, loadDotEnv, parseConfigText } from "./load.js";
 
 const problemsOf = (text: string, env: NodeJS.ProcessEnv = {}) => {
@@ -65,5 +66,24 @@ describe("loading openclaw.json", () => {
     const env: NodeJS.ProcessEnv = { A: "from-env" };
     expect(await loadDotEnv(file, env)).toEqual(["B"]);
     expect(env).toEqual({ A: "from-env", B: "from-file" });
+  });
+});
+
+describe("config size limits", () => {
+  it("a file over MAX_CONFIG_BYTES is refused from its size, naming the limit", async () => {
+    const file = path.join(tempDir(), "openclaw.json");
+    writeFileSync(file, JSON.stringify({ env: { BIG: "v".repeat(MAX_CONFIG_BYTES) } }));
+    await expect(loadConfig(file, {})).rejects.toThrow(`over the ${MAX_CONFIG_BYTES}-byte (1 MiB) limit`);
+  });
+
+  it("one value over MAX_CONFIG_VALUE_BYTES is refused with its path", () => {
+    const text = JSON.stringify({
+      agents: { list: [{ id: "main", name: "n".repeat(MAX_CONFIG_VALUE_BYTES + 1) }] },
+    });
+    expect(() => parseConfigText("openclaw.json", text, {})).toThrow(
+      `agents.list[0].name: value is ${MAX_CONFIG_VALUE_BYTES + 1} bytes, over the ${MAX_CONFIG_VALUE_BYTES}-byte (64 KiB) limit`,
+    );
+    const fine = JSON.stringify({ agents: { list: [{ id: "main", name: "n".repeat(1000) }] } });
+    expect(parseConfigText("openclaw.json", fine, {}).agents?.list?.[0]?.name).toHaveLength(1000);
   });
 });

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { parseEnv } from "node:util";
 import JSON5 from "json5";
 import { isErrnoCode, writeFileAtomic } from "../infra/fs.js";
 import { VERSION } from "../version.js";
 import { resolveIncludes } from "./include.js";
 import { configErrorMap, describeValue, formatIssues, formatPath } from "./issues.js";
+import { configSizeProblem, oversizedValueProblem } from "./limits.js";
 import { configSchema, type OpenClawConfig } from "./schema.js";
 
 export { formatPath };
@@ -44,16 +45,33 @@ export async function loadConfig(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ConfigSnapshot> {
-  let text: string;
+  const text = await readConfigFile(file);
+  if (text === undefined) return { path: file, exists: false, config: {}, hash: "", raw: "", document: {} };
+  return snapshotFromText(file, text, env);
+}
+
+/**
+ * The config file's text, or undefined when there is none. A file over
+ * MAX_CONFIG_BYTES is refused from its size, before it is read into memory.
+ */
+export async function readConfigFile(file: string): Promise<string | undefined> {
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    text = await readFile(file, "utf8");
+    handle = await open(file, "r");
   } catch (err) {
-    if (isErrnoCode(err, "ENOENT")) {
-      return { path: file, exists: false, config: {}, hash: "", raw: "", document: {} };
-    }
+    if (isErrnoCode(err, "ENOENT")) return undefined;
     throw new ConfigError(file, [`cannot read the file: ${(err as Error).message}`]);
   }
-  return snapshotFromText(file, text, env);
+  try {
+    const tooBig = configSizeProblem((await handle.stat()).size);
+    if (tooBig) throw new ConfigError(file, [tooBig]);
+    return await handle.readFile("utf8");
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(file, [`cannot read the file: ${(err as Error).message}`]);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Validates `text` as the content of `file`; throws ConfigError listing every problem. */
@@ -75,8 +93,13 @@ export function parseConfigText(
   return validateConfigDocument(file, parseConfigDocument(file, text), env);
 }
 
-/** JSON5 text → the top-level object, or ConfigError for a syntax error. */
+/**
+ * JSON5 text → the top-level object, or ConfigError for a syntax error or a text
+ * over MAX_CONFIG_BYTES (checked before parsing: JSON5 is slow on megabytes).
+ */
 export function parseConfigDocument(file: string, text: string): Record<string, unknown> {
+  const tooBig = configSizeProblem(Buffer.byteLength(text));
+  if (tooBig) throw new ConfigError(file, [tooBig]);
   let parsed: unknown;
   try {
     parsed = text.trim() === "" ? {} : JSON5.parse(text);
@@ -99,6 +122,9 @@ export function validateConfigDocument(
   env: NodeJS.ProcessEnv = process.env,
 ): OpenClawConfig {
   const problems: string[] = [];
+  // Checked here, not at parse time, so `config set`/`unset` can still repair such a file.
+  const oversized = oversizedValueProblem(document);
+  if (oversized) throw new ConfigError(file, [oversized]);
   const included = resolveIncludes(document, file, problems);
   // `env` in the file fills in variables the environment lacks (it never overrides).
   const lookup = { ...configEnvVars(included), ...definedOnly(env) };

@@ -1,11 +1,15 @@
 import { type FSWatcher, watch } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { isErrnoCode } from "../infra/fs.js";
 import type { Logger } from "../infra/logger.js";
 import { isPlainObject } from "./include.js";
 import { formatPath } from "./issues.js";
-import { ConfigError, type ConfigSnapshot, hashConfigText, snapshotFromText } from "./load.js";
+import {
+  ConfigError,
+  type ConfigSnapshot,
+  hashConfigText,
+  readConfigFile,
+  snapshotFromText,
+} from "./load.js";
 
 /** Settle time after the last file event: editors and atomic renames fire several. */
 export const RELOAD_DEBOUNCE_MS = 200;
@@ -105,24 +109,21 @@ export function createConfigReloader(opts: ConfigReloaderOptions): ConfigReloade
   };
 
   const check = async () => {
-    let text: string;
+    let text: string | undefined;
+    let next: ConfigSnapshot;
     try {
-      text = await readFile(file, "utf8");
-    } catch (err) {
-      if (isErrnoCode(err, "ENOENT")) {
+      text = await readConfigFile(file);
+      if (text === undefined) {
         log.warn(`config file ${file} was removed; keeping the last good config`);
         return;
       }
-      throw err;
-    }
-    let next: ConfigSnapshot;
-    try {
       next = snapshotFromText(file, text, opts.env);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       // Editors fire several events per save: report one bad version once.
-      if (hashConfigText(text) === lastInvalidHash) return;
-      lastInvalidHash = hashConfigText(text);
+      const seen = text === undefined ? err.message : hashConfigText(text);
+      if (seen === lastInvalidHash) return;
+      lastInvalidHash = seen;
       log.error(
         `config reload skipped (invalid config): ${err.problems.join("; ")}; keeping the last good config`,
         { problems: err.problems },

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import os from "node:os";
 import type { RawData, WebSocket } from "ws";
+import { QueueFullError } from "../agents/queue.js";
 import type { Logger } from "../infra/logger.js";
+import { InvalidSessionKeyError, UnknownAgentError } from "../routing/known-agents.js";
 import { AUTH_FAILURE_MESSAGES, type AuthRateLimiter, checkSharedSecret, type ResolvedAuth } from "./auth.js";
 import type { GatewayContext } from "./context.js";
 import { hasScope, type MethodDefinition } from "./methods/index.js";
@@ -16,8 +18,10 @@ import {
   GatewayRequestError,
   HANDSHAKE_TIMEOUT_MS,
   MAX_BUFFERED_BYTES,
+  MAX_FRAME_DEPTH,
   MAX_PAYLOAD,
   MIN_PROTOCOL_VERSION,
+  nestsDeeperThan,
   OPERATOR_SCOPES,
   type OperatorScope,
   PRECONNECT_MAX_PAYLOAD,
@@ -249,7 +253,7 @@ export class Connection {
           health: { ok: true, ...gateway.readiness() },
           stateVersion: { presence: 0, health: 0 },
           uptimeMs: Date.now() - gateway.startedAt,
-          sessionDefaults: { defaultAgentId: "main", mainKey: "main", mainSessionKey: "agent:main:main" },
+          sessionDefaults: sessionDefaults(gateway.agents?.defaultAgentId() ?? "main"),
           authMode: gateway.authMode(),
         },
         auth: { method: result.method, role: "operator", scopes: [...this.scopes] },
@@ -310,8 +314,9 @@ export class Connection {
   }
 
   private respondError(id: string, method: string, err: unknown): void {
-    if (err instanceof GatewayRequestError) {
-      this.respond(id, { ok: false, error: err.toShape() });
+    const known = knownErrorShape(err);
+    if (known) {
+      this.respond(id, { ok: false, error: known });
       return;
     }
     this.host.log.error(`method ${method} failed: ${(err as Error).stack ?? String(err)}`);
@@ -322,6 +327,28 @@ export class Connection {
   }
 }
 
+/** What a client should use for "the main session": the configured default agent's, not a guess. */
+function sessionDefaults(defaultAgentId: string) {
+  return { defaultAgentId, mainKey: "main", mainSessionKey: `agent:${defaultAgentId}:main` };
+}
+
+/** Errors a method may throw on purpose, as the client sees them (anything else is INTERNAL). */
+function knownErrorShape(err: unknown): ErrorShape | undefined {
+  if (err instanceof GatewayRequestError) return err.toShape();
+  if (err instanceof UnknownAgentError)
+    return { ...invalidRequest(err.message), details: { agentId: err.agentId, known: err.known } };
+  if (err instanceof InvalidSessionKeyError) return invalidRequest(err.message);
+  if (err instanceof QueueFullError) {
+    return {
+      code: ErrorCodes.UNAVAILABLE,
+      message: err.message,
+      retryable: true,
+      details: { reason: "queue_full", scope: err.scope, limit: err.limit },
+    };
+  }
+  return undefined;
+}
+
 function invalidRequest(message: string): ErrorShape {
   return { code: ErrorCodes.INVALID_REQUEST, message };
 }
@@ -330,9 +357,11 @@ type ParsedFrame = { ok: true; frame: RequestFrame } | { ok: false; message: str
 
 function parseFrame(data: RawData, isBinary: boolean): ParsedFrame {
   if (isBinary) return { ok: false, message: "binary frames are not supported; send JSON text frames" };
-  const text = (
-    Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
-  ).toString("utf8");
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  if (nestsDeeperThan(bytes, MAX_FRAME_DEPTH)) {
+    return { ok: false, message: `frame nests deeper than ${MAX_FRAME_DEPTH} levels; send flatter JSON` };
+  }
+  const text = bytes.toString("utf8");
   let value: unknown;
   try {
     value = JSON.parse(text);

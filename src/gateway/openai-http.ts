@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { z } from "zod";
+import { QueueFullError } from "../agents/queue.js";
 import type { TurnEvent } from "../agents/runner.js";
+import type { AgentRuntime, ChatRequest, RunHandle } from "../agents/runtime.js";
+import { InvalidSessionKeyError, UnknownAgentError } from "../routing/known-agents.js";
 import { type AuthRateLimiter, authorizeBearer, type ResolvedAuth } from "./auth.js";
 import type { GatewayContext } from "./context.js";
 import { HttpError, type HttpRoute, readBody, sendJson } from "./http.js";
@@ -94,24 +97,26 @@ export function chatCompletionsRoute(deps: {
       const lastUser = [...parsed.messages].reverse().find((m) => m.role === "user");
       if (!lastUser) return error(res, 400, "invalid_request_error", "messages has no user message");
 
-      const agentId =
-        (req.headers["x-openclaw-agent-id"] as string | undefined) ??
-        /^(?:openclaw|agent):(.+)$/.exec(parsed.model ?? "")?.[1] ??
-        agents.defaultAgentId();
-      const explicit = req.headers["x-openclaw-session-key"] as string | undefined;
-      const sessionKey =
-        explicit ??
-        (parsed.user
-          ? `agent:${agentId}:openai-user:${parsed.user}`
-          : `agent:${agentId}:openai:${randomUUID()}`);
+      // The agent and session come from the caller: unknown agents are refused (they
+      // would otherwise run with the global tools, not the agent's own policy).
+      let agentId: string;
+      let sessionKey: string;
+      try {
+        ({ agentId, sessionKey } = target(agents, req.headers, parsed));
+      } catch (err) {
+        return refuse(res, err);
+      }
+      // The turn cap per client is per address (behind a proxy: shared by its clients).
+      const submitter = `http:${req.socket.remoteAddress ?? "unknown"}`;
+      const start = (request: Omit<ChatRequest, "sessionKey" | "submitter">): RunHandle | false =>
+        startRun(res, agents, { ...request, sessionKey, submitter });
       const id = `chatcmpl-${randomUUID()}`;
       const created = Math.floor(Date.now() / 1000);
       const model = parsed.model ?? `openclaw:${agentId}`;
 
       if (!parsed.stream) {
         let usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-        const run = agents.send({
-          sessionKey,
+        const run = start({
           text: textOf(lastUser.content),
           onEvent: (e: TurnEvent) => {
             if (e.type === "final") {
@@ -123,6 +128,7 @@ export function chatCompletionsRoute(deps: {
             }
           },
         });
+        if (!run) return true;
         const outcome = await run.done;
         if (outcome.status !== "ok")
           return error(res, 502, "agent_error", outcome.text || "the agent could not answer");
@@ -138,23 +144,24 @@ export function chatCompletionsRoute(deps: {
         });
       }
 
-      res.writeHead(200, {
-        "content-type": "text/event-stream",
-        "cache-control": "no-cache",
-        connection: "keep-alive",
-      });
       const chunk = (delta: Record<string, unknown>, finish: string | null) =>
         res.write(
           `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
         );
-      chunk({ role: "assistant" }, null);
-      const run = agents.send({
-        sessionKey,
+      // Events arrive asynchronously: the head and the role chunk below go out first.
+      const run = start({
         text: textOf(lastUser.content),
         onEvent: (e: TurnEvent) => {
           if (e.type === "delta") chunk({ content: e.text }, null);
         },
       });
+      if (!run) return true;
+      res.writeHead(200, {
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+        connection: "keep-alive",
+      });
+      chunk({ role: "assistant" }, null);
       // A client that goes away stops the run.
       res.on("close", () => {
         if (!res.writableEnded) agents.abort(sessionKey, run.runId);
@@ -165,4 +172,49 @@ export function chatCompletionsRoute(deps: {
       return true;
     },
   };
+}
+
+/** The agent (header, then `model: "openclaw:<id>"`, then the default) and session key of a request. */
+function target(
+  agents: AgentRuntime,
+  headers: IncomingHttpHeaders,
+  parsed: z.infer<typeof body>,
+): { agentId: string; sessionKey: string } {
+  const named =
+    (headers["x-openclaw-agent-id"] as string | undefined) ??
+    /^(?:openclaw|agent):(.+)$/.exec(parsed.model ?? "")?.[1];
+  const agentId = named === undefined ? agents.defaultAgentId() : agents.knownAgentId(named);
+  const explicit = headers["x-openclaw-session-key"] as string | undefined;
+  if (explicit !== undefined) {
+    const sessionKey = agents.canonicalSessionKey(explicit);
+    return { agentId: sessionKey.split(":")[1]!, sessionKey };
+  }
+  return {
+    agentId,
+    sessionKey: parsed.user
+      ? `agent:${agentId}:openai-user:${parsed.user}`
+      : `agent:${agentId}:openai:${randomUUID()}`,
+  };
+}
+
+/** Starts the turn, or answers the refusal (unknown agent 400, full queue 429) and returns false. */
+function startRun(res: ServerResponse, agents: AgentRuntime, request: ChatRequest): RunHandle | false {
+  try {
+    return agents.send(request);
+  } catch (err) {
+    refuse(res, err);
+    return false;
+  }
+}
+
+function refuse(res: ServerResponse, err: unknown): true {
+  if (err instanceof UnknownAgentError || err instanceof InvalidSessionKeyError) {
+    error(res, 400, "invalid_request_error", err.message);
+    return true;
+  }
+  if (err instanceof QueueFullError) {
+    error(res, 429, "rate_limited", err.message);
+    return true;
+  }
+  throw err;
 }

@@ -13,10 +13,24 @@ export const MIN_PROTOCOL_VERSION = 3;
 /** Largest frame before `connect` succeeds: a connect request is tiny. */
 export const PRECONNECT_MAX_PAYLOAD = 64 * 1024;
 /**
- * Largest frame after `connect` (advertised as `policy.maxPayload`). Big enough for
- * a few image attachments; small enough that a burst cannot exhaust a 256 MB machine.
+ * Bytes a socket may send in all before `connect` succeeds. The WebSocket library
+ * buffers a whole frame up to MAX_PAYLOAD before we see it: counting the raw bytes
+ * stops an unauthenticated peer at this, not at 8 MiB per socket.
+ */
+export const PRECONNECT_MAX_BYTES = 2 * PRECONNECT_MAX_PAYLOAD;
+/**
+ * Largest frame after `connect` (advertised as `policy.maxPayload`). The biggest real
+ * frame is a `chat.send` with an image: Anthropic takes images up to 5 MB, 6.7 MiB in
+ * base64, so 8 MiB carries one. Bytes alone are cheap; what made such a frame cost
+ * 479 MB was its nesting (see MAX_FRAME_DEPTH), and many at once (the turn caps).
  */
 export const MAX_PAYLOAD = 8 * 1024 * 1024;
+/**
+ * Deepest `[`/`{` nesting a frame may have. Real frames nest under 20 (a config
+ * document inside `config.set` params); JSON.parse of 8 MB of `[` builds millions of
+ * arrays (479 MB, a 3 s stall), so deeper frames are refused before parsing.
+ */
+export const MAX_FRAME_DEPTH = 64;
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 export const TICK_INTERVAL_MS = 30_000;
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -127,6 +141,47 @@ export const connectParamsSchema = z.object({
   transports: z.array(z.string()).optional(),
 });
 export type ConnectParams = z.infer<typeof connectParamsSchema>;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACKET = 0x5b;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACKET = 0x5d;
+const CLOSE_BRACE = 0x7d;
+
+/**
+ * Whether `bytes` (JSON text) nests arrays/objects deeper than `maxDepth`: one pass,
+ * no allocation, brackets inside strings ignored. Strings are skipped with the native
+ * indexOf (most of a frame's bytes are text). UTF-8 continuation bytes are all
+ * >= 0x80, so they never look like a quote or a bracket. Invalid JSON is left for
+ * JSON.parse to reject.
+ */
+export function nestsDeeperThan(bytes: Uint8Array, maxDepth: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === QUOTE) {
+      i = closingQuote(bytes, i);
+      if (i < 0) return false;
+    } else if (b === OPEN_BRACKET || b === OPEN_BRACE) {
+      if (++depth > maxDepth) return true;
+    } else if (b === CLOSE_BRACKET || b === CLOSE_BRACE) depth--;
+  }
+  return false;
+}
+
+/** Index of the quote that ends the string opening at `open` (one not escaped), or -1. */
+function closingQuote(bytes: Uint8Array, open: number): number {
+  let at = open;
+  for (;;) {
+    at = bytes.indexOf(QUOTE, at + 1);
+    if (at < 0) return -1;
+    let before = at - 1;
+    while (bytes[before] === BACKSLASH) before--;
+    // An even run of backslashes escapes itself, not the quote.
+    if ((at - 1 - before) % 2 === 0) return at;
+  }
+}
 
 /** Short, human list of what a schema rejected ("client.id: Invalid option…; …"). */
 export function describeZodError(error: z.ZodError): string {

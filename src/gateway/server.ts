@@ -7,7 +7,7 @@ import { CloseCodes, Connection, type ConnectionHost } from "./connection.js";
 import type { GatewayContext } from "./context.js";
 import { createHttpHandler, type HttpRoute } from "./http.js";
 import type { MethodDefinition } from "./methods/index.js";
-import { MAX_PAYLOAD, type OperatorScope, TICK_INTERVAL_MS } from "./protocol.js";
+import { MAX_PAYLOAD, type OperatorScope, PRECONNECT_MAX_BYTES, TICK_INTERVAL_MS } from "./protocol.js";
 
 /** Sockets that have not finished `connect` yet, per remote address: caps handshake floods. */
 const MAX_PENDING_SOCKETS_PER_ADDRESS = 32;
@@ -41,6 +41,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const { log } = opts;
   const clients = new Set<Connection>();
   const pendingByAddress = new Map<string, number>();
+  /** Stops counting a socket's pre-connect bytes once it is authenticated. */
+  const preconnectMeters = new WeakMap<Connection, () => void>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: false });
 
   const host: ConnectionHost = {
@@ -50,6 +52,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     log,
     auth: opts.auth,
     onReady: (conn) => {
+      preconnectMeters.get(conn)?.();
       releasePending(conn.remoteAddress);
       clients.add(conn);
     },
@@ -82,7 +85,14 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     }
     pendingByAddress.set(address, pending + 1);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      new Connection(ws, address, host);
+      const conn = new Connection(ws, address, host);
+      preconnectMeters.set(
+        conn,
+        meterPreconnectBytes(socket, head.length, () => {
+          log.warn(`closing socket from ${address}: over ${PRECONNECT_MAX_BYTES} bytes before connect`);
+          socket.destroy();
+        }),
+      );
     });
   };
 
@@ -148,6 +158,30 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       })();
       return closing;
     },
+  };
+}
+
+/**
+ * Counts what an unauthenticated socket sends (beside the WebSocket parser, which
+ * buffers up to a whole frame) and calls `over` past PRECONNECT_MAX_BYTES; returns
+ * the function that stops counting.
+ */
+function meterPreconnectBytes(socket: Duplex, already: number, over: () => void): () => void {
+  let received = already;
+  let counting = true;
+  const count = (chunk: Buffer) => {
+    // The chunk that completed `connect` still reaches this listener after it is removed.
+    if (!counting) return;
+    received += chunk.length;
+    if (received > PRECONNECT_MAX_BYTES) {
+      socket.off("data", count);
+      over();
+    }
+  };
+  socket.on("data", count);
+  return () => {
+    counting = false;
+    socket.off("data", count);
   };
 }
 

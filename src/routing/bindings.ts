@@ -1,6 +1,6 @@
+import { type AgentListEntry, knownAgentIds, resolveDefaultAgentId } from "./known-agents.js";
 import {
   DEFAULT_ACCOUNT_ID,
-  DEFAULT_AGENT_ID,
   type DmScope,
   normalizeAgentId,
   type Peer,
@@ -19,10 +19,7 @@ export interface Binding {
   };
 }
 
-export interface AgentListEntry {
-  id: string;
-  default?: boolean;
-}
+export { type AgentListEntry, resolveDefaultAgentId };
 
 export interface RouteInput {
   bindings?: readonly Binding[];
@@ -54,12 +51,6 @@ export interface Route {
   matchedBy: MatchedBy;
 }
 
-/** `agents.list[]` entry with `default: true`, else the first entry, else `main`. */
-export function resolveDefaultAgentId(agents: readonly AgentListEntry[] | undefined): string {
-  const chosen = agents?.find((a) => a.default) ?? agents?.[0];
-  return normalizeAgentId(chosen?.id ?? DEFAULT_AGENT_ID);
-}
-
 const normalizeKind = (kind: string) => (kind === "dm" ? "direct" : kind);
 const samePeer = (a: Binding["match"]["peer"], b: Peer | undefined) =>
   a !== undefined && b !== undefined && normalizeKind(a.kind) === b.kind && a.id.trim() === b.id.trim();
@@ -73,7 +64,7 @@ const samePeer = (a: Binding["match"]["peer"], b: Peer | undefined) =>
 export function resolveAgentRoute(input: RouteInput): Route {
   const channel = input.channel.toLowerCase();
   const accountId = input.accountId?.trim() || DEFAULT_ACCOUNT_ID;
-  const known = new Set((input.agents ?? []).map((a) => normalizeAgentId(a.id)));
+  const known = knownAgentIds(input.agents);
   const candidates = (input.bindings ?? []).filter((b) => {
     if (b.match.channel?.toLowerCase() !== channel) return false;
     const wanted = b.match.accountId?.trim();
@@ -93,8 +84,9 @@ export function resolveAgentRoute(input: RouteInput): Route {
     const hit = candidates.find(test);
     if (!hit) continue;
     const id = normalizeAgentId(hit.agentId);
-    // A binding to an agent missing from agents.list falls back to the default agent.
-    if (known.size === 0 || known.has(id)) agentId = id;
+    // A binding to an agent missing from agents.list (without a list: any but `main`)
+    // falls back to the default agent, as the gateway refuses unknown agents everywhere.
+    if (known.includes(id)) agentId = id;
     matchedBy = tier;
     break;
   }

@@ -45,12 +45,13 @@ export const chatMethods = {
       deliver: z.boolean().optional(),
       timeoutMs: z.number().int().optional(),
     }),
-    handle: async (p, { gateway }) => {
+    handle: async (p, { gateway, connId }) => {
       const run = agentsOf(gateway).send({
         sessionKey: p.sessionKey,
         text: p.message,
         images: images(p.attachments),
         idempotencyKey: p.idempotencyKey,
+        submitter: `ws:${connId}`,
       });
       // Acknowledge only what is on disk: a crash after this answer never loses the message.
       try {
@@ -101,10 +102,16 @@ export const chatMethods = {
       channel: z.string().optional(),
       to: z.string().optional(),
     }),
-    handle: (p, { gateway }) => {
+    handle: (p, { gateway, connId }) => {
       const agents = agentsOf(gateway);
-      const key = p.sessionKey ?? (p.agentId ? `agent:${p.agentId}:main` : "main");
-      const run = agents.send({ sessionKey: key, text: p.message, idempotencyKey: p.idempotencyKey });
+      const agentId = p.agentId === undefined ? undefined : agents.knownAgentId(p.agentId);
+      const key = p.sessionKey ?? (agentId ? `agent:${agentId}:main` : "main");
+      const run = agents.send({
+        sessionKey: key,
+        text: p.message,
+        idempotencyKey: p.idempotencyKey,
+        submitter: `ws:${connId}`,
+      });
       const acceptedAt = Date.now();
       // OpenClaw's two-stage answer: `accepted` now, the outcome under the same id when the run ends.
       return twoStage({ runId: run.runId, status: "accepted", acceptedAt }, async () => {
@@ -126,12 +133,13 @@ export const chatMethods = {
       .optional(),
     handle: async (p, { gateway }) => {
       const agents = agentsOf(gateway);
-      const store = await agents.store(p?.agentId ?? agents.defaultAgentId());
+      const agentId = p?.agentId === undefined ? agents.defaultAgentId() : agents.knownAgentId(p.agentId);
+      const store = await agents.store(agentId);
       const sessions = store
         .list()
         .slice(0, p?.limit ?? 500)
         .map(([key, entry]) => ({ key, ...entry }));
-      return { agentId: p?.agentId ?? agents.defaultAgentId(), count: sessions.length, sessions };
+      return { agentId, count: sessions.length, sessions };
     },
   }),
   "sessions.reset": defineMethod({

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import {
   applyMergePatch,
@@ -7,10 +6,15 @@ import {
   redactSecrets,
   restoreRedacted,
 } from "../../config/edit.js";
-import { ConfigError, type ConfigSnapshot, hashConfigText, parseConfigDocument } from "../../config/load.js";
+import {
+  ConfigError,
+  type ConfigSnapshot,
+  hashConfigText,
+  parseConfigDocument,
+  readConfigFile,
+} from "../../config/load.js";
 import type { ConfigReloader } from "../../config/reload.js";
 import { ConfigConflictError, writeConfig } from "../../config/write.js";
-import { isErrnoCode } from "../../infra/fs.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { defineMethod } from "./types.js";
@@ -37,11 +41,12 @@ function reloaderOf(gateway: GatewayContext): ConfigReloader {
 async function readDisk(
   file: string,
 ): Promise<{ raw: string; hash: string; document?: Record<string, unknown> }> {
-  let raw = "";
+  let raw: string;
   try {
-    raw = await readFile(file, "utf8");
+    // Size-checked: a hand-edited file over the limit is refused, not sent back whole.
+    raw = (await readConfigFile(file)) ?? "";
   } catch (err) {
-    if (!isErrnoCode(err, "ENOENT")) throw err;
+    toRequestError(err);
   }
   try {
     return { raw, hash: hashConfigText(raw), document: parseConfigDocument(file, raw) };
