@@ -40,10 +40,6 @@ function withRunOptions(cmd: Command): Command {
     .option("--force", "stop a running gateway on this state dir and take over")
     .option("--verbose", "log debug lines to the console")
     .action(async (opts) => {
-      // Before anything else (lock, port): on success this process image is replaced.
-      const { reexecWithoutSecrets } = await import("../infra/env-handoff.js");
-      const { createLogger } = await import("../infra/logger.js");
-      reexecWithoutSecrets((line) => createLogger("gateway").warn(line));
       const { runGateway } = await import("../gateway/run.js");
       const code = await runGateway(opts);
       if (code !== 0) process.exitCode = code;
@@ -51,7 +47,5 @@ function withRunOptions(cmd: Command): Command {
 }
 
 export async function runCli(argv: string[]): Promise<void> {
-  // A gateway that re-exec'd itself without its secrets gets them (and its argv) back here.
-  const { restoreHandedOffSecrets } = await import("../infra/env-handoff.js");
-  await buildProgram().parseAsync(restoreHandedOffSecrets(process.env, argv));
+  await buildProgram().parseAsync(argv);
 }
