@@ -13,15 +13,19 @@ export const MIN_SECRET_LENGTH = 6;
 
 /** Append-only: a rotated secret stays redacted, since old log lines may still hold it. */
 const knownSecrets = new Set<string>();
+/** `knownSecrets` longest first, rebuilt only after a new one (every log line reads it). */
+let longestFirst: string[] = [];
 
 /** Values that must never reach a client, a log line or a child process. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= MIN_SECRET_LENGTH) knownSecrets.add(value);
+  if (!value || value.length < MIN_SECRET_LENGTH || knownSecrets.has(value)) return;
+  knownSecrets.add(value);
+  longestFirst = [...knownSecrets].sort((a, b) => b.length - a.length);
 }
 
 /** Known secrets, longest first (so a secret containing another is replaced whole). */
-export function listKnownSecrets(): string[] {
-  return [...knownSecrets].sort((a, b) => b.length - a.length);
+export function listKnownSecrets(): readonly string[] {
+  return longestFirst;
 }
 
 /** True when `text` equals or contains a registered secret. */
