@@ -5,5 +5,16 @@ import module from "node:module";
 // The cache lives in the OS temp dir (override with NODE_COMPILE_CACHE).
 module.enableCompileCache?.();
 
+// `openclaw gateway` restarts itself in place without its secrets in /proc/<pid>/environ
+// (infra/env-handoff.ts), first thing, so the CLI's modules load once; the restarted
+// image gets the secrets (and its real argv) back here.
+const { reexecWithoutSecrets, restoreHandedOffSecrets } = await import("./infra/env-handoff.js");
+const argv = restoreHandedOffSecrets(process.env, process.argv);
+const [command, sub] = argv.slice(2);
+if (command === "gateway" && (sub === undefined || sub === "run" || sub.startsWith("-"))) {
+  // The logger is not loaded yet; this is its console format for a warning.
+  reexecWithoutSecrets((line) => process.stderr.write(`[gateway] ${line}\n`));
+}
+
 const { runCli } = await import("./cli/program.js");
-await runCli(process.argv);
+await runCli(argv);

@@ -1,19 +1,13 @@
 import path from "node:path";
 import JSON5 from "json5";
-import {
-  getAtPath,
-  type PathKey,
-  parseConfigPath,
-  redactSecrets,
-  setAtPath,
-  unsetAtPath,
-} from "../config/edit.js";
+import { getAtPath, type PathKey, parseConfigPath, setAtPath, unsetAtPath } from "../config/edit.js";
 import { ConfigError, hashConfigText, loadConfig, loadDotEnv, parseConfigDocument } from "../config/load.js";
 import { resolveConfigPath, resolveLockPath, resolveStateDir } from "../config/paths.js";
 import { ConfigConflictError, writeConfig } from "../config/write.js";
 import { GatewayResponseError, GatewayTransportError } from "../gateway/client.js";
 import { inspectGatewayLock } from "../gateway/lock.js";
 import { isErrnoCode } from "../infra/fs.js";
+import { redactConfig } from "../infra/redact.js";
 import { bundledPluginProblems } from "../plugins/validate.js";
 import { connectFromCli } from "./connection.js";
 
@@ -149,7 +143,7 @@ export async function configGet(keyPath: string, flags: { json?: boolean }): Pro
   let document: unknown;
   try {
     if (client) document = ((await client.request("config.get")) as { config: unknown }).config;
-    else document = redactSecrets((await readDocument(paths.file)).document).value;
+    else document = redactConfig((await readDocument(paths.file)).document).value;
   } catch (err) {
     if (err instanceof ConfigError || err instanceof GatewayResponseError) return printProblems(err);
     throw err;

@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  applyMergePatch,
-  getAtPath,
-  parseConfigPath,
-  REDACTED,
-  redactSecrets,
-  restoreRedacted,
-  setAtPath,
-  unsetAtPath,
-} from "./edit.js";
+import { applyMergePatch, getAtPath, parseConfigPath, setAtPath, unsetAtPath } from "./edit.js";
 
 describe("config paths", () => {
   it.each<[string, (string | number)[]]>([
@@ -52,38 +43,6 @@ describe("merge patch", () => {
       gateway: { bind: "lan", mode: "local" },
       list: [3],
       keep: true,
-    });
-  });
-});
-
-describe("redaction", () => {
-  const doc = {
-    gateway: { auth: { token: "s3cret-token" } },
-    channels: {
-      discord: { token: "${DISCORD_BOT_TOKEN}" },
-      telegram: { botToken: "123:abc", webhookSecret: "w" },
-    },
-    models: { providers: { p: { apiKey: "sk-1", models: [{ id: "m", maxTokens: 5 }] } } },
-  };
-
-  it("hides secret values but not env references or token counts", () => {
-    const { value, paths } = redactSecrets(doc);
-    expect(value).toEqual({
-      gateway: { auth: { token: REDACTED } },
-      channels: {
-        discord: { token: "${DISCORD_BOT_TOKEN}" },
-        telegram: { botToken: REDACTED, webhookSecret: REDACTED },
-      },
-      models: { providers: { p: { apiKey: REDACTED, models: [{ id: "m", maxTokens: 5 }] } } },
-    });
-    expect(paths).toHaveLength(4);
-  });
-
-  it("restores secrets an editor sent back redacted", () => {
-    const edited = applyMergePatch(redactSecrets(doc).value, { gateway: { port: 1 } });
-    expect(restoreRedacted(edited, doc)).toEqual({
-      ...doc,
-      gateway: { auth: { token: "s3cret-token" }, port: 1 },
     });
   });
 });

@@ -1,12 +1,13 @@
+import type { PathKey } from "../infra/redact.js";
 import { isPlainObject } from "./include.js";
+
+export type { PathKey };
 
 /**
  * Pure edits on a config document (the parsed file, before includes and `${VAR}`):
- * path parsing for `config get/set/unset`, JSON merge patch for `config.patch`, and
- * redaction of secrets for `config.get`.
+ * path parsing for `config get/set/unset` and JSON merge patch for `config.patch`.
+ * Redaction of secrets lives in infra/redact.ts.
  */
-
-export type PathKey = string | number;
 
 /**
  * Parses `agents.list[0].id` or `channels.discord.guilds["123"].channels.general.allow`.
@@ -112,49 +113,4 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
     else out[key] = applyMergePatch(out[key], value);
   }
   return out;
-}
-
-/** Shown instead of a secret; sending it back in an edit keeps the stored value. */
-export const REDACTED = "__OPENCLAW_REDACTED__";
-
-const SECRET_KEY = /(token|password|secret|apikey|api_key|privatekey|credentials?)$/i;
-
-/** Keys whose string values are secrets (token, botToken, apiKey, webhookSecret, password…). */
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key) && !/^(tokenFile|maxTokens|contextTokens)$/i.test(key);
-}
-
-/** A secret that is only a `${VAR}` reference reveals nothing and stays visible. */
-function isEnvReference(value: string): boolean {
-  return /^\$\{[A-Z_][A-Z0-9_]*\}$/.test(value);
-}
-
-/** A copy with every secret string replaced by REDACTED; `paths` lists where. */
-export function redactSecrets(value: unknown, at: PathKey[] = [], paths: PathKey[][] = []) {
-  const walk = (node: unknown, here: PathKey[]): unknown => {
-    if (Array.isArray(node)) return node.map((item, i) => walk(item, [...here, i]));
-    if (!isPlainObject(node)) return node;
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(node)) {
-      if (isSecretKey(key) && typeof item === "string" && item !== "" && !isEnvReference(item)) {
-        out[key] = REDACTED;
-        paths.push([...here, key]);
-      } else out[key] = walk(item, [...here, key]);
-    }
-    return out;
-  };
-  return { value: walk(value, at), paths };
-}
-
-/** Puts the stored secret back wherever an edit sent REDACTED unchanged. */
-export function restoreRedacted(edited: unknown, stored: unknown): unknown {
-  if (edited === REDACTED) return stored;
-  if (Array.isArray(edited)) {
-    return edited.map((item, i) => restoreRedacted(item, Array.isArray(stored) ? stored[i] : undefined));
-  }
-  if (!isPlainObject(edited)) return edited;
-  const storedObject = isPlainObject(stored) ? stored : {};
-  return Object.fromEntries(
-    Object.entries(edited).map(([key, item]) => [key, restoreRedacted(item, storedObject[key])]),
-  );
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isSecretKey } from "./edit.js";
+import { isSecretKey, isSecretMapKey } from "../infra/redact.js";
 import { configSchema } from "./schema.js";
 
 /** The config's JSON Schema (input shape: what a user may write), from the zod schema. */
@@ -38,7 +38,7 @@ type JsonSchemaNode = {
   anyOf?: JsonSchemaNode[];
 };
 
-/** Every path in the schema whose key names a secret, for masking in the Control UI. */
+/** Every path in the schema whose key names a secret (or a map of them), for masking in the Control UI. */
 export function configUiHints(schema = buildConfigJsonSchema()): ConfigUiHints {
   const sensitive = new Set<string>();
   const walk = (node: JsonSchemaNode | boolean | undefined, at: string, depth: number) => {
@@ -46,6 +46,7 @@ export function configUiHints(schema = buildConfigJsonSchema()): ConfigUiHints {
     for (const [key, child] of Object.entries(node.properties ?? {})) {
       const here = at ? `${at}.${key}` : key;
       if (isSecretKey(key)) sensitive.add(here);
+      else if (isSecretMapKey(key)) sensitive.add(here).add(`${here}.*`);
       else walk(child, here, depth + 1);
     }
     walk(node.additionalProperties, `${at}.*`, depth + 1);

@@ -3,6 +3,8 @@ import { open, readFile } from "node:fs/promises";
 import { parseEnv } from "node:util";
 import JSON5 from "json5";
 import { isErrnoCode, writeFileAtomic } from "../infra/fs.js";
+import { collectConfigSecrets } from "../infra/redact.js";
+import { isSecretSubstitution, registerSecret } from "../infra/secrets.js";
 import { VERSION } from "../version.js";
 import { resolveIncludes } from "./include.js";
 import { configErrorMap, describeValue, formatIssues, formatPath } from "./issues.js";
@@ -132,6 +134,8 @@ export function validateConfigDocument(
   const result = configSchema.safeParse(substituted, { error: configErrorMap });
   if (!result.success) problems.push(...formatIssues(result.error.issues, substituted, configSchema));
   if (problems.length > 0) throw new ConfigError(file, problems);
+  // Known from now on, so redaction finds them anywhere (logs, other config fields, child envs).
+  for (const secret of collectConfigSecrets(result.data)) registerSecret(secret);
   return result.data as OpenClawConfig;
 }
 
@@ -159,7 +163,11 @@ function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
 
 const ENV_REF = /\$?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-/** Replaces `${VAR}` in every string value; `$${VAR}` stays as the literal `${VAR}`. */
+/**
+ * Replaces `${VAR}` in every string value; `$${VAR}` stays as the literal `${VAR}`.
+ * Substituted values are registered as secrets (wherever they land, even `ui.seamColor`),
+ * except the few variables every local user can see anyway (HOME…).
+ */
 function substituteEnv(
   value: unknown,
   env: NodeJS.ProcessEnv,
@@ -182,6 +190,7 @@ function substituteEnv(
         );
         return match;
       }
+      if (isSecretSubstitution(name)) registerSecret(resolved);
       return resolved;
     });
   }

@@ -25,6 +25,7 @@ import {
   currentLogFile,
   registerSecret,
 } from "../infra/logger.js";
+import { registerEnvSecrets } from "../infra/redact.js";
 import { PluginHost } from "../plugins/host.js";
 import { VERSION } from "../version.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayAuth } from "./auth.js";
@@ -77,6 +78,8 @@ export async function runGateway(
   const stateDir = resolveStateDir(env);
   const configPath = resolveConfigPath(env, stateDir);
   await loadDotEnv(path.join(stateDir, ".env"), env);
+  // Their values are redacted wherever they show up and kept from child processes.
+  registerEnvSecrets(env);
 
   let snapshot: ConfigSnapshot;
   try {

@@ -1,5 +1,9 @@
 import { createWriteStream, mkdirSync, readdirSync, rmSync, type WriteStream } from "node:fs";
 import path from "node:path";
+import { redactText } from "./redact.js";
+
+// Call sites register secrets through the logger; the registry lives with the redaction rules.
+export { registerSecret } from "./secrets.js";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -28,7 +32,6 @@ interface LoggingState {
   stream?: WriteStream;
   streamPath?: string;
   streamDay?: string;
-  secrets: Set<string>;
   listeners: Set<(record: LogRecord) => void>;
 }
 
@@ -36,7 +39,6 @@ const KEEP_DAILY_FILES = 7;
 const state: LoggingState = {
   consoleLevel: "info",
   fileLevel: "info",
-  secrets: new Set(),
   listeners: new Set(),
 };
 
@@ -59,12 +61,6 @@ export function configureLogging(opts: {
     state.streamPath = undefined;
     state.fileTarget = target;
   }
-}
-
-/** Values that must never reach a console or file (tokens, keys). Replaced by `***`. */
-export function registerSecret(value: string | undefined): void {
-  // Very short values would redact ordinary words; real secrets are longer.
-  if (value && value.length >= 6) state.secrets.add(value);
 }
 
 /** The file records are written to now (for `logs.tail`), if file logging is on. */
@@ -100,7 +96,8 @@ export function createLogger(subsystem: string): Logger {
 }
 
 function emit(level: LogLevel, subsystem: string, rawMsg: string, fields?: Record<string, unknown>): void {
-  const msg = redact(rawMsg);
+  // Registered secrets, URL passwords and URL query values become `***` (see redact.ts).
+  const msg = redactText(rawMsg);
   const toConsole = rank(level) >= rank(state.consoleLevel);
   const toFile = state.fileTarget !== undefined && rank(level) >= rank(state.fileLevel);
   if (!toConsole && !toFile && state.listeners.size === 0) return;
@@ -113,19 +110,11 @@ function emit(level: LogLevel, subsystem: string, rawMsg: string, fields?: Recor
   const record: LogRecord = { time: new Date().toISOString(), level, subsystem, msg };
   if (fields) {
     for (const [key, value] of Object.entries(fields)) {
-      if (!(key in record)) record[key] = typeof value === "string" ? redact(value) : value;
+      if (!(key in record)) record[key] = typeof value === "string" ? redactText(value) : value;
     }
   }
   if (toFile) writeRecord(record);
   for (const listener of state.listeners) listener(record);
-}
-
-function redact(text: string): string {
-  let out = text;
-  for (const secret of state.secrets) {
-    if (out.includes(secret)) out = out.split(secret).join("***");
-  }
-  return out;
 }
 
 function resolveFilePath(now: Date): string {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { z } from "zod";
+import { childProcessEnv } from "../../infra/secrets.js";
 import { defineTool, text } from "./types.js";
 
 const DEFAULT_TIMEOUT_SEC = 120;
@@ -9,8 +10,10 @@ export const EXEC_OUTPUT_CAP = 64 * 1024;
 
 /**
  * Runs `sh -c` in the workspace (the agent's working directory; like OpenClaw, a
- * working directory and not a sandbox). The whole process group is killed on timeout
- * or abort; output beyond the cap keeps its first and last parts.
+ * working directory and not a sandbox). The command's environment holds none of the
+ * gateway's secrets (and since the gateway re-execs itself at start, see
+ * infra/env-handoff.ts, neither does its parent's /proc/<pid>/environ). The whole
+ * process group is killed on timeout or abort; output beyond the cap keeps its first and last parts.
  */
 export const execTool = defineTool({
   name: "exec",
@@ -27,7 +30,8 @@ export const execTool = defineTool({
         cwd: ctx.workspace,
         detached: true, // own process group, so a timeout kills its children too
         stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, ...scrubbedEnv() },
+        // No gateway secrets: see childProcessEnv (names, URL credentials, known values).
+        env: childProcessEnv(),
       });
       const output = new CappedOutput(EXEC_OUTPUT_CAP);
       child.stdout.on("data", (d: Buffer) => output.push(d));
@@ -57,16 +61,6 @@ export const execTool = defineTool({
     });
   },
 });
-
-/** Secrets the gateway holds must not leak into commands the model runs. */
-function scrubbedEnv(): Record<string, undefined> {
-  const out: Record<string, undefined> = {};
-  for (const key of Object.keys(process.env)) {
-    if (/(TOKEN|SECRET|PASSWORD|API_KEY|AUTHTOKEN)$/i.test(key) || key.startsWith("OPENCLAW_GATEWAY_"))
-      out[key] = undefined;
-  }
-  return out;
-}
 
 class CappedOutput {
   private head: Buffer[] = [];

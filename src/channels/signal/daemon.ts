@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../../infra/logger.js";
+import { childProcessEnv } from "../../infra/secrets.js";
 import type { ChannelStatus } from "../types.js";
 import { createSignalRpc } from "./rpc.js";
 
@@ -55,7 +56,8 @@ export async function startManagedDaemon(opts: DaemonOptions): Promise<ManagedDa
     const args = ["-a", opts.account, "daemon", "--http", `127.0.0.1:${port}`];
     log.debug(`starting ${opts.cliPath} ${args.join(" ")}`);
     const started = Date.now();
-    const proc = spawn(opts.cliPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    // Its /proc/<pid>/environ is readable by the exec tool's commands: no gateway secrets in it.
+    const proc = spawn(opts.cliPath, args, { stdio: ["ignore", "pipe", "pipe"], env: childProcessEnv() });
     child = proc;
     const lines: string[] = [];
     const keep = (d: Buffer) => {

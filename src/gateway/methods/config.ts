@@ -1,11 +1,5 @@
 import { z } from "zod";
-import {
-  applyMergePatch,
-  type PathKey,
-  REDACTED,
-  redactSecrets,
-  restoreRedacted,
-} from "../../config/edit.js";
+import { applyMergePatch } from "../../config/edit.js";
 import {
   ConfigError,
   type ConfigSnapshot,
@@ -15,6 +9,13 @@ import {
 } from "../../config/load.js";
 import type { ConfigReloader } from "../../config/reload.js";
 import { ConfigConflictError, writeConfig } from "../../config/write.js";
+import {
+  REDACTED,
+  RedactedValueError,
+  redactConfig,
+  redactText,
+  restoreRedacted,
+} from "../../infra/redact.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { defineMethod } from "./types.js";
@@ -24,8 +25,9 @@ import { defineMethod } from "./types.js";
  * writes (backups, atomic, 0600) and applies the new snapshot at once. Every edit
  * names the `baseHash` it started from; a stale one is a CONFLICT, never a lost change.
  *
- * Secrets (token, botToken, apiKey, webhookSecret, password…) come back as
- * "__OPENCLAW_REDACTED__"; sending that value back in an edit keeps the stored one.
+ * Secrets come back as "__OPENCLAW_REDACTED__" (infra/redact.ts says which: secret
+ * keys, header and env maps, URL credentials and query values, known secret values);
+ * sending a redacted value back unchanged in an edit keeps the stored one.
  * `raw` (the file's text) is returned only when it holds no secret in clear text.
  */
 
@@ -58,6 +60,9 @@ async function readDisk(
 function toRequestError(err: unknown): never {
   if (err instanceof ConfigConflictError) {
     throw new GatewayRequestError(ErrorCodes.CONFLICT, err.message, { details: { hash: err.currentHash } });
+  }
+  if (err instanceof RedactedValueError) {
+    throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, err.message);
   }
   if (err instanceof ConfigError) {
     throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, err.message, {
@@ -104,8 +109,9 @@ export const configMethods = {
       const running = reloaderOf(gateway).current();
       const disk = await readDisk(running.path);
       const document = disk.hash === running.hash ? running.document : (disk.document ?? running.document);
-      const redactedPaths: PathKey[][] = [];
-      const redacted = redactSecrets(document, [], redactedPaths).value;
+      const redacted = redactConfig(document);
+      // Comments in the file can hold secrets the parsed document does not show.
+      const rawIsClean = redacted.paths.length === 0 && redactText(disk.raw, REDACTED) === disk.raw;
       return {
         // Like `status`, the host path is for admins only.
         ...(scopes.has("operator.admin") ? { path: running.path } : {}),
@@ -113,9 +119,9 @@ export const configMethods = {
         hash: disk.hash,
         /** False when the file on disk was edited into an invalid state; the gateway runs `resolved`. */
         valid: disk.hash === running.hash,
-        config: redacted,
-        resolved: redactSecrets(running.config).value,
-        raw: redactedPaths.length === 0 ? disk.raw : null,
+        config: redacted.value,
+        resolved: redactConfig(running.config).value,
+        raw: rawIsClean ? disk.raw : null,
         redacted: REDACTED,
       };
     },

@@ -1,6 +1,7 @@
 import { open } from "node:fs/promises";
 import { z } from "zod";
 import { isErrnoCode } from "../../infra/fs.js";
+import { redactText } from "../../infra/redact.js";
 import { defineMethod } from "./types.js";
 
 const DEFAULT_LIMIT = 500;
@@ -62,7 +63,9 @@ export async function tailLogFile(
       file,
       cursor: start + complete.length,
       size,
-      lines,
+      // Again at read time: lines written before a secret was known (an earlier run, a
+      // rotated token, a hand-written logging.file) must not reach a read-scoped client.
+      lines: lines.map((line) => redactText(line)),
       ...(truncated ? { truncated } : {}),
       ...(reset ? { reset } : {}),
     };

@@ -6,6 +6,7 @@
  */
 import { type ExecFileException, execFile } from "node:child_process";
 import type * as NgrokLibrary from "@ngrok/ngrok";
+import { childProcessEnv } from "../../infra/secrets.js";
 
 /** `tailscale` is OpenClaw's older name for `tailscale-funnel`. */
 export type TunnelProvider = "none" | "ngrok" | "tailscale-serve" | "tailscale-funnel" | "tailscale";
@@ -217,7 +218,8 @@ function runTailscale(
     execFile(
       "tailscale",
       args,
-      { env, timeout: timeoutMs, signal, windowsHide: true },
+      // No gateway secrets in its environment (readable via /proc by the exec tool's commands).
+      { env: childProcessEnv(env), timeout: timeoutMs, signal, windowsHide: true },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         if (signal?.aborted) return reject(signal.reason);

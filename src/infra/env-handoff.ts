@@ -1,0 +1,126 @@
+import { mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { isSecretEnvEntry } from "./secrets.js";
+
+/**
+ * Keeps the gateway's secrets out of its /proc/<pid>/environ and /proc/<pid>/cmdline.
+ *
+ * Those files show what the process was exec'd with, whatever it later does to
+ * process.env, and any process of the same user can read them (environ) or every user
+ * (cmdline): a command the model runs through the exec tool could `cat
+ * /proc/$PPID/environ`. So at start the gateway re-execs itself (process.execve: same
+ * PID, so the lock file, tini and Fly's signals are unaffected) with the secret
+ * variables and `--token`/`--password` removed, and hands them over in a 0600 file in
+ * a fresh 0700 temp folder that the new image reads and deletes before doing anything else.
+ */
+
+const HANDOFF_DIR_PREFIX = "openclaw-handoff-";
+
+/** Names the handoff file for the re-exec'd image. */
+export const HANDOFF_ENV = "OPENCLAW_SECRETS_HANDOFF";
+
+/** Options whose values are secrets (the command line is readable by every user). */
+const SECRET_OPTIONS = new Set(["--token", "--password"]);
+
+interface Handoff {
+  env: Record<string, string>;
+  argv: string[];
+}
+
+/** Set once this image restored a handoff: it must not re-exec again. */
+let handedOver = false;
+
+/** `argv` without the values of secret options (both `--token x` and `--token=x`). */
+function withoutSecretOptions(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (SECRET_OPTIONS.has(arg)) i++;
+    else if (!SECRET_OPTIONS.has(arg.split("=")[0]!)) out.push(arg);
+  }
+  return out;
+}
+
+export type ReexecOutcome = "not-needed" | "unsupported" | "failed";
+
+/**
+ * Replaces this process with itself minus its secrets; returns only when that is not
+ * needed or not possible (then `warn` says so in one line, without any secret).
+ */
+export function reexecWithoutSecrets(warn: (line: string) => void): ReexecOutcome {
+  if (handedOver) return "not-needed";
+  const env = process.env;
+  const secrets = Object.fromEntries(
+    Object.entries(env).filter(
+      (e): e is [string, string] => e[1] !== undefined && isSecretEnvEntry(e[0], e[1]),
+    ),
+  );
+  const argv = withoutSecretOptions(process.argv);
+  if (Object.keys(secrets).length === 0 && argv.length === process.argv.length) return "not-needed";
+  // process.execve: Node >= 22.15, 23.11, 24.
+  const execve = (process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never })
+    .execve;
+  if (typeof execve !== "function") {
+    warn(
+      `Node ${process.version} has no process.execve: the gateway's keys and token stay readable in /proc/${process.pid}/environ by commands the exec tool runs as the same user; use Node >= 22.15 to close this.`,
+    );
+    return "unsupported";
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), HANDOFF_DIR_PREFIX));
+  const file = path.join(dir, "secrets.json");
+  const cleanEnv: NodeJS.ProcessEnv = { [HANDOFF_ENV]: file };
+  for (const [name, value] of Object.entries(env)) if (!(name in secrets)) cleanEnv[name] = value;
+  try {
+    const handoff: Handoff = { env: secrets, argv: process.argv };
+    writeFileSync(file, JSON.stringify(handoff), { mode: 0o600, flag: "wx" });
+    execve.call(
+      process,
+      process.execPath,
+      [process.execPath, ...process.execArgv, ...argv.slice(1)],
+      cleanEnv,
+    );
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    warn(
+      `could not restart the gateway without its secrets in /proc/${process.pid}/environ (${(err as Error).message}); they stay readable by the exec tool's commands.`,
+    );
+  }
+  return "failed";
+}
+
+/** Deletes the file and its folder; never more (the path comes from the environment). */
+function removeHandoff(file: string): void {
+  rmSync(file, { force: true });
+  const dir = path.dirname(file);
+  if (!path.basename(dir).startsWith(HANDOFF_DIR_PREFIX)) return;
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty or already gone: leave it.
+  }
+}
+
+/**
+ * In the re-exec'd image: puts the handed-over variables back into `env` (process.env
+ * changes do not reach /proc/<pid>/environ), deletes the file, and returns the
+ * original argv. Without a handoff, returns `argv` unchanged.
+ */
+export function restoreHandedOffSecrets(env: NodeJS.ProcessEnv, argv: string[]): string[] {
+  const file = env[HANDOFF_ENV];
+  if (file === undefined) return argv;
+  delete env[HANDOFF_ENV];
+  handedOver = true;
+  let handoff: Handoff;
+  try {
+    handoff = JSON.parse(readFileSync(file, "utf8")) as Handoff;
+  } catch (err) {
+    throw new Error(
+      `cannot read the secrets the gateway handed to itself at start (${(err as Error).message}); start it again`,
+    );
+  } finally {
+    removeHandoff(file);
+  }
+  for (const [name, value] of Object.entries(handoff.env)) env[name] ??= value;
+  return handoff.argv;
+}
