@@ -9,53 +9,31 @@ import { existsSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
-import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { type RunningGateway, runCli, tempDir, testEnv } from "../helpers/cli.js";
 import { RawSocket } from "../helpers/ws.js";
+import { ATTACK_BODY, startExecModel, startGatewayWithEndpoint } from "./fixtures.js";
 
 const TOKEN = "cross-site-token-0123456789";
-const ATTACK = JSON.stringify({ model: "openclaw:main", messages: [{ role: "user", content: "pwn" }] });
 
 let anthropic: FakeServer;
 /** A file only the fake model's `exec` call creates. */
 let marker: string;
 
 beforeAll(async () => {
-  anthropic = await startFakeAnthropic();
-  marker = path.join(tempDir("openclaw-marker-"), "pwned");
-  anthropic.setDefault((req) =>
-    // First call: run the command; second (with the tool result): answer.
-    JSON.stringify(req.body).includes("tool_result")
-      ? { text: "done" }
-      : { toolCalls: [{ name: "exec", args: { command: `touch ${marker}` } }] },
-  );
+  ({ anthropic, marker } = await startExecModel());
 });
 afterAll(async () => {
   await anthropic.close();
 });
 
-async function startWithEndpoint(env: Record<string, string>, gateway: Record<string, unknown> = {}) {
-  const stateDir = tempDir();
-  writeFileSync(
-    path.join(stateDir, "openclaw.json"),
-    JSON.stringify({
-      gateway: { mode: "local", http: { endpoints: { chatCompletions: { enabled: true } } }, ...gateway },
-      models: { providers: { anthropic: { baseUrl: anthropic.url } } },
-      agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
-    }),
-  );
-  return startGateway(
-    ["--port", "0", "--bind", "loopback"],
-    testEnv({ OPENCLAW_STATE_DIR: stateDir, ANTHROPIC_API_KEY: "sk-x-123456", ...env }),
-  );
-}
+const startWithEndpoint = (env: Record<string, string>) => startGatewayWithEndpoint(anthropic, env);
 
 /** A raw HTTP POST: unlike fetch, it can send the Host header a rebinding browser sends. */
 function post(
   port: number,
   headers: Record<string, string>,
-  body = ATTACK,
+  body = ATTACK_BODY,
 ): Promise<{ status: number; message: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
