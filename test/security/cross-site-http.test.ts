@@ -10,7 +10,7 @@ import { request } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeServer } from "../fakes/server.js";
-import { type RunningGateway, runCli, tempDir, testEnv } from "../helpers/cli.js";
+import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
 import { RawSocket } from "../helpers/ws.js";
 import { ATTACK_BODY, startExecModel, startGatewayWithEndpoint } from "./fixtures.js";
 
@@ -29,33 +29,35 @@ afterAll(async () => {
 
 const startWithEndpoint = (env: Record<string, string>) => startGatewayWithEndpoint(anthropic, env);
 
-/** A raw HTTP POST: unlike fetch, it can send the Host header a rebinding browser sends. */
-function post(
+/** A raw HTTP request: unlike fetch, it can send the Host header a rebinding browser sends. */
+function send(
   port: number,
+  method: string,
+  urlPath: string,
   headers: Record<string, string>,
-  body = ATTACK_BODY,
+  body?: string,
 ): Promise<{ status: number; message: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(
-      { host: "127.0.0.1", port, method: "POST", path: "/v1/chat/completions", headers },
-      (res) => {
-        let text = "";
-        res.on("data", (d) => (text += d));
-        res.on("end", () => {
-          let message = text;
-          try {
-            message = JSON.parse(text).error?.message ?? text;
-          } catch {
-            // Not JSON: keep the raw text.
-          }
-          resolve({ status: res.statusCode ?? 0, message });
-        });
-      },
-    );
+    const req = request({ host: "127.0.0.1", port, method, path: urlPath, headers }, (res) => {
+      let text = "";
+      res.on("data", (d) => (text += d));
+      res.on("end", () => {
+        let message = text;
+        try {
+          message = JSON.parse(text).error?.message ?? text;
+        } catch {
+          // Not JSON: keep the raw text.
+        }
+        resolve({ status: res.statusCode ?? 0, message });
+      });
+    });
     req.on("error", reject);
     req.end(body);
   });
 }
+
+const post = (port: number, headers: Record<string, string>) =>
+  send(port, "POST", "/v1/chat/completions", headers, ATTACK_BODY);
 
 describe("cross-site requests against a no-token loopback gateway with the OpenAI endpoint on", () => {
   let gw: RunningGateway;
@@ -145,6 +147,40 @@ describe("cross-site requests against a gateway with a token", () => {
     const res = await post(gw.port, { "content-type": "application/json", authorization: `Bearer ${TOKEN}` });
     expect(res.status).toBe(200);
     expect(existsSync(marker)).toBe(true);
+  });
+});
+
+describe("plugin routes on a no-token gateway", () => {
+  let gw: RunningGateway;
+  beforeAll(async () => {
+    const stateDir = tempDir();
+    writeFileSync(
+      path.join(stateDir, "openclaw.json"),
+      JSON.stringify({
+        gateway: { mode: "local" },
+        plugins: {
+          load: { paths: [path.resolve(import.meta.dirname, "../fixtures/plugins/echo")] },
+          entries: { echo: { config: { prefix: "> " } } },
+        },
+      }),
+    );
+    gw = await startGateway(["--port", "0"], testEnv({ OPENCLAW_STATE_DIR: stateDir }));
+    await gw.waitForLine(/\[plugins\] \d plugins? loaded/);
+  });
+  afterAll(async () => {
+    await gw.stop();
+  });
+
+  it("a bearer-guarded route does not run at all, even for a local client, and says to set a token", async () => {
+    const res = await send(gw.port, "GET", "/echo?text=x", {});
+    expect(res.status).toBe(403);
+    expect(res.message).toContain("set gateway.auth.token");
+  });
+
+  it("a route the plugin authenticates itself (signed webhooks) works server-to-server, not from another site's page", async () => {
+    expect(await send(gw.port, "GET", "/echo/public", {})).toEqual({ status: 200, message: "public" });
+    const fromPage = await send(gw.port, "GET", "/echo/public", { origin: "https://evil.example" });
+    expect(fromPage.status).toBe(403);
   });
 });
 
