@@ -90,12 +90,17 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     socket.once("close", release);
     return release;
   };
-  const browserRefusal = (req: IncomingMessage) =>
-    checkBrowserOrigin(req, {
+  const browserRefusal = (req: IncomingMessage) => {
+    const authMode = opts.auth().mode;
+    // Most requests (clients with the token, webhook senders, same-origin GETs) carry no
+    // Origin: nothing to check, nothing allocated.
+    if (authMode !== "none" && req.headers.origin === undefined) return undefined;
+    return checkBrowserOrigin(req, {
       allowedOrigins: opts.allowedOrigins(),
       loopbackBind: opts.effectiveBind === "loopback",
-      authMode: opts.auth().mode,
+      authMode,
     });
+  };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     limiter.proven(req.socket);
