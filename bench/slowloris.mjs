@@ -148,7 +148,7 @@ console.log(
 console.log(`  idle:   ${summarize(idle)}`);
 console.log(`  attack: ${summarize(during)}`);
 console.log(
-  `  attack sockets opened ${stats.opened}, dropped by the gateway ${stats.dropped}; most attack sockets the gateway held at once ${maxHeld}`,
+  `  attack sockets opened ${stats.opened}, dropped by the gateway ${stats.dropped}; most sockets the gateway held at once above idle ${maxHeld}`,
 );
 const emfile = (logs.match(/EMFILE/g) ?? []).length;
 if (emfile) console.log(`  gateway logged EMFILE ${emfile} times`);
