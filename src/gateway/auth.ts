@@ -88,16 +88,23 @@ export const DEFAULT_RATE_LIMIT: RateLimitOptions = {
 
 const MAX_TRACKED_ADDRESSES = 10_000;
 
+/** Why a bearer-guarded HTTP route refuses to run on a gateway without auth (HTTP 403). */
+export const BEARER_NEEDS_AUTH_MESSAGE =
+  "this route needs gateway auth, and the gateway has none: set gateway.auth.token (or OPENCLAW_GATEWAY_TOKEN) and send it as a Bearer token";
+
 /** Sliding-window failure counter per remote address, with a lockout once exceeded. */
 /**
  * HTTP routes behind the gateway token (`Authorization: Bearer <token or password>`),
  * rate limited per address like WebSocket connects. The caller words the refusal.
+ * Without gateway auth none of them runs (403): any local program or web page could
+ * otherwise make the agent act.
  */
 export function authorizeBearer(
   req: IncomingMessage,
   auth: ResolvedAuth,
   rateLimiter: AuthRateLimiter,
-): { ok: true } | { ok: false; status: 429; retryAfterSeconds: number } | { ok: false; status: 401 } {
+): { ok: true } | { ok: false; status: 429; retryAfterSeconds: number } | { ok: false; status: 401 | 403 } {
+  if (auth.mode === "none") return { ok: false, status: 403 };
   const address = req.socket.remoteAddress ?? "unknown";
   const wait = rateLimiter.retryAfterMs(address);
   if (wait > 0) return { ok: false, status: 429, retryAfterSeconds: Math.ceil(wait / 1000) };

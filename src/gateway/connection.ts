@@ -49,6 +49,13 @@ export interface ConnectionHost {
   onClose(conn: Connection): void;
 }
 
+/**
+ * How long a peer has to answer our close frame before its socket is destroyed. The ws
+ * library waits 30 s; a client that never answers (a handshake flood) would hold its
+ * socket, and its handshake slot, that long.
+ */
+const CLOSE_GRACE_MS = 2_000;
+
 const AUTH_DETAIL_CODES = {
   token_missing: "AUTH_TOKEN_MISSING",
   token_mismatch: "AUTH_TOKEN_MISMATCH",
@@ -104,6 +111,7 @@ export class Connection {
     clearTimeout(this.handshakeTimer);
     // Close reasons are limited to 123 bytes by the WebSocket protocol.
     this.socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
+    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   private sendRaw(frame: object): void {

@@ -33,6 +33,17 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   return Buffer.concat(chunks);
 }
 
+const JSON_CONTENT_TYPE = /^application\/json\s*(?:;|$)/i;
+
+/**
+ * Whether the request says its body is JSON. Routes that act on a JSON body require it:
+ * a page on another site can POST `text/plain` without asking (no CORS preflight), but
+ * not `application/json`.
+ */
+export function hasJsonBody(req: IncomingMessage): boolean {
+  return JSON_CONTENT_TYPE.test(req.headers["content-type"] ?? "");
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,

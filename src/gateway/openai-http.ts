@@ -5,9 +5,14 @@ import { QueueFullError } from "../agents/queue.js";
 import type { TurnEvent } from "../agents/runner.js";
 import type { AgentRuntime, ChatRequest, RunHandle } from "../agents/runtime.js";
 import { InvalidSessionKeyError, UnknownAgentError } from "../routing/known-agents.js";
-import { type AuthRateLimiter, authorizeBearer, type ResolvedAuth } from "./auth.js";
+import {
+  type AuthRateLimiter,
+  authorizeBearer,
+  BEARER_NEEDS_AUTH_MESSAGE,
+  type ResolvedAuth,
+} from "./auth.js";
 import type { GatewayContext } from "./context.js";
-import { HttpError, type HttpRoute, readBody, sendJson } from "./http.js";
+import { HttpError, type HttpRoute, hasJsonBody, readBody, sendJson } from "./http.js";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -68,12 +73,23 @@ export function chatCompletionsRoute(deps: {
           },
         );
       }
+      if (!verdict.ok && verdict.status === 403) {
+        return error(res, 403, "forbidden", BEARER_NEEDS_AUTH_MESSAGE);
+      }
       if (!verdict.ok) {
         return error(
           res,
           401,
           "unauthorized",
           "missing or wrong bearer token (the gateway token or password)",
+        );
+      }
+      if (!hasJsonBody(req)) {
+        return error(
+          res,
+          415,
+          "invalid_request_error",
+          "send the body as JSON with content-type: application/json",
         );
       }
       let text: string;

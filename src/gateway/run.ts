@@ -141,6 +141,12 @@ export async function runGateway(
     );
   }
 
+  if (auth.mode === "none" && config.gateway?.controlUi?.allowedOrigins?.includes("*")) {
+    return refuse(
+      'Refusing to start: gateway.controlUi.allowedOrigins "*" lets every website control a gateway without auth; set gateway.auth.token (or OPENCLAW_GATEWAY_TOKEN), or list the exact origins.',
+    );
+  }
+
   let resolution: ReturnType<typeof resolveBindHosts>;
   try {
     resolution = resolveBindHosts(bind, { customHost: config.gateway?.customBindHost, env });

@@ -1,17 +1,29 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import type { Logger } from "../infra/logger.js";
+import { addressKey } from "./address.js";
 import { type AuthMode, type AuthRateLimiter, isLoopbackAddress, type ResolvedAuth } from "./auth.js";
 import { CloseCodes, Connection, type ConnectionHost } from "./connection.js";
 import type { GatewayContext } from "./context.js";
-import { createHttpHandler, type HttpRoute } from "./http.js";
+import { createHttpHandler, type HttpRoute, sendJson } from "./http.js";
 import type { MethodDefinition } from "./methods/index.js";
 import { MAX_PAYLOAD, type OperatorScope, PRECONNECT_MAX_BYTES, TICK_INTERVAL_MS } from "./protocol.js";
+import { MAX_OPEN_SOCKETS, REQUEST_HEAD_TIMEOUT_MS, SocketLimiter } from "./socket-limits.js";
 
-/** Sockets that have not finished `connect` yet, per remote address: caps handshake floods. */
+/** WebSockets that have not finished `connect` yet, per address (`addressKey`): caps handshake floods. */
 const MAX_PENDING_SOCKETS_PER_ADDRESS = 32;
 const SHUTDOWN_SOCKET_GRACE_MS = 1500;
+/**
+ * Node's own per-listener cap, a backstop behind SocketLimiter's MAX_OPEN_SOCKETS: it
+ * sits above it because Node forgets a destroyed socket only at its `close` event.
+ */
+const HARD_MAX_CONNECTIONS = MAX_OPEN_SOCKETS + 256;
+/** A whole request (head and body) must arrive within this. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** How often Node checks those two deadlines (its default, 30 s, let a slowloris keep a socket 45 s). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 export interface GatewayServerOptions {
   hosts: string[];
@@ -43,6 +55,9 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const pendingByAddress = new Map<string, number>();
   /** Stops counting a socket's pre-connect bytes once it is authenticated. */
   const preconnectMeters = new WeakMap<Connection, () => void>();
+  /** Releases the handshake slot of a WebSocket still in `connect`; idempotent. */
+  const handshaking = new Map<Connection, () => void>();
+  const limiter = new SocketLimiter();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: false });
 
   const host: ConnectionHost = {
@@ -53,39 +68,61 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     auth: opts.auth,
     onReady: (conn) => {
       preconnectMeters.get(conn)?.();
-      releasePending(conn.remoteAddress);
+      handshaking.get(conn)?.();
+      handshaking.delete(conn);
       clients.add(conn);
     },
     onClose: (conn) => {
-      if (!clients.delete(conn)) releasePending(conn.remoteAddress);
+      handshaking.delete(conn);
+      clients.delete(conn);
     },
   };
-  const releasePending = (address: string) => {
-    const n = (pendingByAddress.get(address) ?? 1) - 1;
-    if (n <= 0) pendingByAddress.delete(address);
-    else pendingByAddress.set(address, n);
+  /** Takes a handshake slot for `key`, given back once: at `connect`, or when the socket closes, whichever is first. */
+  const holdPending = (key: string, socket: Duplex): (() => void) => {
+    pendingByAddress.set(key, (pendingByAddress.get(key) ?? 0) + 1);
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      const n = (pendingByAddress.get(key) ?? 1) - 1;
+      if (n <= 0) pendingByAddress.delete(key);
+      else pendingByAddress.set(key, n);
+    };
+    // Every path ends here: a handshake ws rejects (bad Sec-WebSocket-Version), a socket
+    // that errors or closes before the upgrade completes, a handshake timeout.
+    socket.once("close", release);
+    return release;
+  };
+  const browserRefusal = (req: IncomingMessage) => {
+    const authMode = opts.auth().mode;
+    // Most requests (clients with the token, webhook senders, same-origin GETs) carry no
+    // Origin: nothing to check, nothing allocated.
+    if (authMode !== "none" && req.headers.origin === undefined) return undefined;
+    return checkBrowserOrigin(req, {
+      allowedOrigins: opts.allowedOrigins(),
+      loopbackBind: opts.effectiveBind === "loopback",
+      authMode,
+    });
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    limiter.proven(req.socket);
     const address = req.socket.remoteAddress ?? "unknown";
-    const refusal = checkBrowserOrigin(req, {
-      allowedOrigins: opts.allowedOrigins(),
-      loopbackBind: opts.effectiveBind === "loopback",
-      authMode: opts.auth().mode,
-    });
+    const refusal = browserRefusal(req);
     if (refusal) {
       log.warn(`refused WebSocket from ${address}: ${refusal}`);
       rejectUpgrade(socket, 403, refusal);
       return;
     }
-    const pending = pendingByAddress.get(address) ?? 0;
-    if (pending >= MAX_PENDING_SOCKETS_PER_ADDRESS) {
+    const key = addressKey(address);
+    if ((pendingByAddress.get(key) ?? 0) >= MAX_PENDING_SOCKETS_PER_ADDRESS) {
       rejectUpgrade(socket, 503, "Too many unauthenticated sockets");
       return;
     }
-    pendingByAddress.set(address, pending + 1);
+    const release = holdPending(key, socket);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new Connection(ws, address, host);
+      handshaking.set(conn, release);
       preconnectMeters.set(
         conn,
         meterPreconnectBytes(socket, head.length, () => {
@@ -103,14 +140,29 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   let port = opts.port;
   for (const listenHost of opts.hosts) {
     const server = createServer(
-      { requestTimeout: 30_000, headersTimeout: 15_000 },
-      (req, res) => void handler(req, res),
+      {
+        // The first head on a socket is SocketLimiter's to time; Node's covers later ones on keep-alive.
+        headersTimeout: REQUEST_HEAD_TIMEOUT_MS,
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      },
+      (req, res) => {
+        limiter.proven(req.socket);
+        // The WebSocket's Host/Origin rule for every route: no page from another site
+        // (or a DNS-rebound name) may drive the OpenAI endpoint, a plugin route or a webhook.
+        const refusal = browserRefusal(req);
+        if (refusal) {
+          log.warn(`refused HTTP ${req.method} ${req.url} from ${req.socket.remoteAddress}: ${refusal}`);
+          sendJson(res, 403, { error: { type: "forbidden", message: refusal } }, { connection: "close" });
+          return;
+        }
+        void handler(req, res);
+      },
     );
+    server.maxConnections = HARD_MAX_CONNECTIONS;
+    server.on("connection", (socket: Socket) => limiter.admit(socket));
     server.on("upgrade", onUpgrade);
-    server.on("clientError", (_err, socket) => {
-      if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
-      else socket.destroy();
-    });
+    server.on("clientError", onClientError);
     try {
       await listen(server, listenHost, port);
     } catch (err) {
@@ -146,6 +198,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     close(reason) {
       closing ??= (async () => {
         clearInterval(tick);
+        limiter.stop();
         for (const server of servers) server.close();
         broadcast("shutdown", { reason });
         for (const ws of wss.clients) {
@@ -216,42 +269,72 @@ function waitForSockets(wss: WebSocketServer, ms: number): Promise<void> {
 function rejectUpgrade(socket: Duplex, status: number, message: string): void {
   const reason = status === 403 ? "Forbidden" : "Service Unavailable";
   const body = JSON.stringify({ error: { message } });
+  // Destroyed once written: `end` alone leaves the socket half-open until the peer closes it.
+  socket.once("finish", () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
 
-const LOOPBACK_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  ERR_HTTP_REQUEST_TIMEOUT: "408 Request Timeout",
+  HPE_HEADER_OVERFLOW: "431 Request Header Fields Too Large",
+};
 
-function hostnameOf(hostHeader: string | undefined): string | undefined {
-  if (!hostHeader) return undefined;
-  try {
-    return new URL(`http://${hostHeader}`).hostname;
-  } catch {
-    return undefined;
+/**
+ * Malformed requests and Node's header/request timeouts land here. Like Node's default
+ * handler: answer if nothing was sent yet, then destroy. Ending without destroying left
+ * the socket half-open for as long as the peer liked (a slowloris never closes).
+ */
+function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (socket.writable && (socket as Socket).bytesWritten === 0) {
+    const status = CLIENT_ERROR_STATUS[err.code ?? ""] ?? "400 Bad Request";
+    socket.write(`HTTP/1.1 ${status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
   }
+  socket.destroy();
+}
+
+const LOOPBACK_HOSTNAMES = ["localhost", "127.0.0.1", "[::1]"] as const;
+
+/** Whether a Host header names loopback (`localhost`, `127.0.0.1` or `[::1]`, with or without a port), without allocating. */
+function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  for (const name of LOOPBACK_HOSTNAMES) {
+    if (!host.startsWith(name)) continue;
+    if (host.length === name.length) return true;
+    if (host.charCodeAt(name.length) !== 58 /* ":" */ || host.length === name.length + 1) return false;
+    for (let i = name.length + 1; i < host.length; i++) {
+      const c = host.charCodeAt(i);
+      if (c < 48 || c > 57) return false;
+    }
+    return true;
+  }
+  return false;
 }
 
 /**
- * Browsers send `Origin`; other clients (CLI, bots) do not. A browser may connect when
- * its page came from this gateway (same host), from an origin listed in
- * `gateway.controlUi.allowedOrigins`, or, on a loopback bind, from a loopback page.
- * Without auth, the Host header must be a loopback name too: that defeats DNS
- * rebinding, where a hostile site's name resolves to 127.0.0.1.
+ * The Host/Origin rule for every WebSocket and HTTP request. Browsers send `Origin`;
+ * other clients (CLI, bots, webhook senders) do not. A browser may come from a page of
+ * this gateway (same host), from an origin listed in `gateway.controlUi.allowedOrigins`,
+ * or, on a loopback bind with auth, from a loopback page (a dev server). Without auth,
+ * the Host header must be a loopback name too (that defeats DNS rebinding, where a
+ * hostile site's name resolves to 127.0.0.1), `"*"` counts for nothing and other
+ * loopback pages are refused: any local web page could otherwise drive the agent.
  */
 export function checkBrowserOrigin(
   req: IncomingMessage,
   opts: { allowedOrigins: readonly string[]; loopbackBind: boolean; authMode: AuthMode },
 ): string | undefined {
   const hostHeader = req.headers.host;
-  if (opts.authMode === "none" && !LOOPBACK_HOSTNAMES.has(hostnameOf(hostHeader) ?? "")) {
-    if (!isLoopbackAddress(req.socket.remoteAddress) || req.headers.origin) {
-      return "this gateway has no auth configured and only accepts clients addressing it as localhost";
-    }
-  }
   const origin = req.headers.origin;
+  const noAuth = opts.authMode === "none";
+  if (noAuth && !isLoopbackHost(hostHeader) && (origin || !isLoopbackAddress(req.socket.remoteAddress))) {
+    return "this gateway has no auth configured and only accepts clients addressing it as localhost";
+  }
   if (!origin) return undefined;
-  if (opts.allowedOrigins.includes(origin) || opts.allowedOrigins.includes("*")) return undefined;
+  if (opts.allowedOrigins.includes(origin)) return undefined;
+  // Gateway start refuses "*" without auth; this covers a config reload that adds it.
+  if (!noAuth && opts.allowedOrigins.includes("*")) return undefined;
   let originUrl: URL;
   try {
     originUrl = new URL(origin);
@@ -259,6 +342,6 @@ export function checkBrowserOrigin(
     return `origin not allowed: ${origin}`;
   }
   if (hostHeader && originUrl.host === hostHeader) return undefined;
-  if (opts.loopbackBind && LOOPBACK_HOSTNAMES.has(originUrl.hostname)) return undefined;
+  if (opts.loopbackBind && !noAuth && isLoopbackHost(originUrl.hostname)) return undefined;
   return `origin not allowed: ${origin} (open the Control UI from the gateway's own address or add it to gateway.controlUi.allowedOrigins)`;
 }

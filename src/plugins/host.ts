@@ -6,7 +6,12 @@ import type { AgentTool } from "../agents/tools/types.js";
 import type { ChannelFactory } from "../channels/registry.js";
 import { resolveUserPath } from "../config/paths.js";
 import type { OpenClawConfig } from "../config/schema.js";
-import { type AuthRateLimiter, authorizeBearer, type ResolvedAuth } from "../gateway/auth.js";
+import {
+  type AuthRateLimiter,
+  authorizeBearer,
+  BEARER_NEEDS_AUTH_MESSAGE,
+  type ResolvedAuth,
+} from "../gateway/auth.js";
 import { type HttpRoute, sendJson } from "../gateway/http.js";
 import type { MethodDefinition } from "../gateway/methods/types.js";
 import { createLogger, type Logger } from "../infra/logger.js";
@@ -299,6 +304,12 @@ export class PluginHost {
         if (!verdict.ok && verdict.status === 429) {
           const error = { type: "rate_limited", message: "too many failed attempts" };
           sendJson(res, 429, { error }, { "retry-after": String(verdict.retryAfterSeconds) });
+          return;
+        }
+        if (!verdict.ok && verdict.status === 403) {
+          sendJson(res, 403, {
+            error: { type: "forbidden", message: `plugin ${id}: ${BEARER_NEEDS_AUTH_MESSAGE}` },
+          });
           return;
         }
         if (!verdict.ok) {
