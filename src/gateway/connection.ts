@@ -4,6 +4,7 @@ import type { RawData, WebSocket } from "ws";
 import type { Logger } from "../infra/logger.js";
 import { AUTH_FAILURE_MESSAGES, type AuthRateLimiter, checkSharedSecret, type ResolvedAuth } from "./auth.js";
 import type { GatewayContext } from "./context.js";
+import { credentialFingerprint, grantScopes } from "./credential.js";
 import { hasScope, type MethodDefinition } from "./methods/index.js";
 import { isTwoStage } from "./methods/types.js";
 import {
@@ -18,7 +19,6 @@ import {
   MAX_BUFFERED_BYTES,
   MAX_PAYLOAD,
   MIN_PROTOCOL_VERSION,
-  OPERATOR_SCOPES,
   type OperatorScope,
   PRECONNECT_MAX_PAYLOAD,
   PROTOCOL_VERSION,
@@ -59,6 +59,8 @@ export class Connection {
   state: "handshake" | "ready" | "closed" = "handshake";
   scopes: ReadonlySet<OperatorScope> = new Set();
   client?: ConnectParams["client"];
+  /** `credentialFingerprint` of the auth this connection proved; set by connect. */
+  credential?: string;
   private seq = 0;
   private readonly nonce = randomBytes(16).toString("hex");
   private readonly handshakeTimer: NodeJS.Timeout;
@@ -203,10 +205,11 @@ export class Connection {
 
     const limiter = this.host.rateLimiter;
     const waitMs = limiter.retryAfterMs(this.remoteAddress);
+    const auth = this.host.auth();
     const result =
       waitMs > 0
         ? { ok: false as const, reason: "rate_limited" as const }
-        : checkSharedSecret(this.host.auth(), params.auth ?? {});
+        : checkSharedSecret(auth, params.auth ?? {});
     if (!result.ok) {
       // A missing credential is a misconfigured client, not a guess: only wrong secrets count.
       if (result.reason.endsWith("_mismatch")) limiter.recordFailure(this.remoteAddress);
@@ -232,9 +235,14 @@ export class Connection {
     clearTimeout(this.handshakeTimer);
     this.state = "ready";
     this.client = params.client;
-    this.scopes = new Set(
-      (params.scopes ?? []).filter((s): s is OperatorScope => OPERATOR_SCOPES.includes(s as OperatorScope)),
-    );
+    this.credential = credentialFingerprint(auth);
+    const { granted, refused } = grantScopes(auth, params.scopes);
+    this.scopes = granted;
+    if (refused.length > 0) {
+      this.host.log.warn(
+        `conn=${this.shortId} remote=${this.remoteAddress} asked for scopes its credential does not grant (${refused.join(", ")}); granted: ${[...granted].join(", ") || "none"}`,
+      );
+    }
     const protocol = Math.min(params.maxProtocol, PROTOCOL_VERSION);
     const gateway = this.host.gateway;
     this.respond(id, {

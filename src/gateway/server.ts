@@ -7,6 +7,7 @@ import { CloseCodes, Connection, type ConnectionHost } from "./connection.js";
 import type { GatewayContext } from "./context.js";
 import { createHttpHandler, type HttpRoute } from "./http.js";
 import type { MethodDefinition } from "./methods/index.js";
+import { stampClientAddress } from "./net.js";
 import { MAX_PAYLOAD, type OperatorScope, TICK_INTERVAL_MS } from "./protocol.js";
 
 /** Sockets that have not finished `connect` yet, per remote address: caps handshake floods. */
@@ -23,6 +24,8 @@ export interface GatewayServerOptions {
   routes: () => readonly HttpRoute[];
   auth: () => ResolvedAuth;
   allowedOrigins: () => readonly string[];
+  /** `gateway.trustedProxies`: peers whose X-Forwarded-For names the client (default: none). */
+  trustedProxies?: () => readonly string[];
   rateLimiter: AuthRateLimiter;
   log: Logger;
 }
@@ -33,6 +36,8 @@ export interface GatewayServer {
   clientCount(): number;
   /** Sends an event to every connected client (only those holding `scope`, when given). */
   broadcast(event: string, payload?: unknown, scope?: OperatorScope): void;
+  /** Closes (1008, `reason`) every connection that authenticated with another credential. */
+  closeStaleCredentials(current: string, reason: string): number;
   /** Stops accepting, tells clients why (`shutdown` event, close 1012) and waits for sockets. */
   close(reason: string): Promise<void>;
 }
@@ -64,7 +69,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const address = req.socket.remoteAddress ?? "unknown";
+    const address = stampClientAddress(req, opts.trustedProxies?.() ?? []);
     const refusal = checkBrowserOrigin(req, {
       allowedOrigins: opts.allowedOrigins(),
       loopbackBind: opts.effectiveBind === "loopback",
@@ -92,10 +97,10 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const servers: Server[] = [];
   let port = opts.port;
   for (const listenHost of opts.hosts) {
-    const server = createServer(
-      { requestTimeout: 30_000, headersTimeout: 15_000 },
-      (req, res) => void handler(req, res),
-    );
+    const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, (req, res) => {
+      stampClientAddress(req, opts.trustedProxies?.() ?? []);
+      void handler(req, res);
+    });
     server.on("upgrade", onUpgrade);
     server.on("clientError", (_err, socket) => {
       if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
@@ -133,6 +138,12 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     }),
     clientCount: () => clients.size,
     broadcast,
+    closeStaleCredentials(current, reason) {
+      const stale = [...clients].filter((conn) => conn.credential !== current);
+      for (const conn of stale) conn.close(CloseCodes.POLICY, reason);
+      if (stale.length > 0) log.warn(`closed ${stale.length} connection(s): ${reason}`);
+      return stale.length;
+    },
     close(reason) {
       closing ??= (async () => {
         clearInterval(tick);
