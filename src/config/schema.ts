@@ -85,77 +85,75 @@ function isIpOrCidr(value: string): boolean {
   return /^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(ip) === 4 ? 32 : 128);
 }
 
-const gateway = z
-  .strictObject({
-    mode: z
-      .enum(["local", "remote"])
-      .optional()
-      .describe("local runs the gateway here; it refuses to start unless local (or --allow-unconfigured)"),
-    port: port.optional().describe("WebSocket + HTTP port (default 18789; restart to apply)"),
-    bind: bindMode
-      .optional()
-      .describe(
-        "loopback (default), lan (0.0.0.0), tailnet, auto (lan in containers) or custom; restart to apply",
-      ),
-    customBindHost: z
-      .string()
-      .refine((v) => isIP(v) === 4, "must be an IPv4 address")
-      .optional(),
-    auth: gatewayAuth.optional(),
-    controlUi: z
-      .strictObject({
-        enabled: z.boolean().optional(),
-        basePath: z
-          .string()
-          .regex(/^\/[A-Za-z0-9._~/-]*$/, "must be a URL path starting with /")
-          .optional(),
-        allowedOrigins: z.array(z.string()).optional(),
-        allowInsecureAuth: z.boolean().optional(),
-      })
-      .optional(),
-    trustedProxies: z
-      .array(
-        z
-          .string()
-          .refine((v) => isIpOrCidr(v), "must be an IP address or a CIDR such as 10.0.0.0/8 or fd00::/8"),
-      )
-      .optional()
-      .describe(
-        "proxies whose X-Forwarded-For is believed (IPs or CIDRs); from any other peer the header is ignored (applied live)",
-      ),
-    remote: z
-      .strictObject({
-        url: z.string().optional(),
-        token: z.string().optional(),
-        password: z.string().optional(),
-        transport: z.enum(["ssh", "direct"]).optional(),
-      })
-      .optional(),
-    reload: z
-      .strictObject({
-        mode: z
-          .enum(["hybrid", "hot", "restart", "off"])
-          .optional()
-          .describe("hybrid (default) watches openclaw.json and applies changes; off disables watching"),
-      })
-      .optional(),
-    http: z
-      .strictObject({
-        endpoints: z
-          .strictObject({
-            chatCompletions: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-            responses: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-          })
-          .optional(),
-      })
-      .optional(),
-    tailscale: z.strictObject({ mode: z.enum(["off", "serve", "funnel"]).optional() }).optional(),
-    tools: z
-      .strictObject({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() })
-      .optional(),
-    channelHealthCheckMinutes: z.number().int().min(0).optional(),
-  })
-  .superRefine(refuseWeakSecretOffLoopback);
+const gateway = z.strictObject({
+  mode: z
+    .enum(["local", "remote"])
+    .optional()
+    .describe("local runs the gateway here; it refuses to start unless local (or --allow-unconfigured)"),
+  port: port.optional().describe("WebSocket + HTTP port (default 18789; restart to apply)"),
+  bind: bindMode
+    .optional()
+    .describe(
+      "loopback (default), lan (0.0.0.0), tailnet, auto (lan in containers) or custom; restart to apply",
+    ),
+  customBindHost: z
+    .string()
+    .refine((v) => isIP(v) === 4, "must be an IPv4 address")
+    .optional(),
+  auth: gatewayAuth.optional(),
+  controlUi: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      basePath: z
+        .string()
+        .regex(/^\/[A-Za-z0-9._~/-]*$/, "must be a URL path starting with /")
+        .optional(),
+      allowedOrigins: z.array(z.string()).optional(),
+      allowInsecureAuth: z.boolean().optional(),
+    })
+    .optional(),
+  trustedProxies: z
+    .array(
+      z
+        .string()
+        .refine((v) => isIpOrCidr(v), "must be an IP address or a CIDR such as 10.0.0.0/8 or fd00::/8"),
+    )
+    .optional()
+    .describe(
+      "proxies whose X-Forwarded-For is believed (IPs or CIDRs); from any other peer the header is ignored (applied live)",
+    ),
+  remote: z
+    .strictObject({
+      url: z.string().optional(),
+      token: z.string().optional(),
+      password: z.string().optional(),
+      transport: z.enum(["ssh", "direct"]).optional(),
+    })
+    .optional(),
+  reload: z
+    .strictObject({
+      mode: z
+        .enum(["hybrid", "hot", "restart", "off"])
+        .optional()
+        .describe("hybrid (default) watches openclaw.json and applies changes; off disables watching"),
+    })
+    .optional(),
+  http: z
+    .strictObject({
+      endpoints: z
+        .strictObject({
+          chatCompletions: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+          responses: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  tailscale: z.strictObject({ mode: z.enum(["off", "serve", "funnel"]).optional() }).optional(),
+  tools: z
+    .strictObject({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() })
+    .optional(),
+  channelHealthCheckMinutes: z.number().int().min(0).optional(),
+});
 
 const logging = z
   .strictObject({
@@ -284,7 +282,7 @@ export const configSchema = z.strictObject({
   plugins: plugins.optional(),
   hooks: loose("inbound webhooks: { enabled, token, path, mappings }"),
   cron: loose("scheduled jobs: { enabled, maxConcurrentRuns, … }"),
-  gateway: gateway.optional(),
+  gateway: gateway.superRefine(refuseWeakSecretOffLoopback).optional(),
   logging: logging.optional(),
   ui: loose("Control UI appearance"),
   secrets: loose("secret providers for SecretRefs"),
