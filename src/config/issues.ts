@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { isSecretKey } from "../infra/redact.js";
 
 /**
  * Turns zod issues into the lines a user sees: `path: message (got …)`, with a
@@ -31,6 +32,15 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** A secret's value never appears in an error line, only its length. */
+function describeGot(at: readonly Key[], got: unknown): string {
+  const key = at[at.length - 1];
+  if (typeof got === "string" && got !== "" && typeof key === "string" && isSecretKey(key)) {
+    return `${got.length} character${got.length === 1 ? "" : "s"}, not shown`;
+  }
+  return describeValue(got);
 }
 
 function valueAt(root: unknown, at: readonly Key[]): unknown {
@@ -182,7 +192,9 @@ export function formatIssues(
       }
     }
     const got = valueAt(input, at);
-    out.push(`${formatPath(at)}: ${issue.message}${got === undefined ? "" : ` (got ${describeValue(got)})`}`);
+    out.push(
+      `${formatPath(at)}: ${issue.message}${got === undefined ? "" : ` (got ${describeGot(at, got)})`}`,
+    );
   }
   return out;
 }

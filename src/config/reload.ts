@@ -27,7 +27,6 @@ const RESTART_PATHS = [
   "gateway.controlUi.enabled",
   "gateway.controlUi.basePath",
   "gateway.tailscale",
-  "gateway.trustedProxies",
   "gateway.http",
   "gateway.reload",
 ];
@@ -65,11 +64,15 @@ export interface ConfigReloaderOptions {
   log: Logger;
   /** Makes `next` the running config (called before it becomes `current()`). */
   apply(next: ConfigSnapshot, plan: ReloadPlan): void;
+  /** What the running gateway cannot accept in `next` beyond the schema (a weak live secret). */
+  check?(next: ConfigSnapshot): string[];
 }
 
 export interface ConfigReloader {
   current(): ConfigSnapshot;
   readonly env: NodeJS.ProcessEnv;
+  /** Problems the running gateway has with `next`; edits pass it to `writeConfig`. */
+  check(next: ConfigSnapshot): string[];
   /** Switches to a snapshot already validated and written (config.set…); logs the plan. */
   publish(next: ConfigSnapshot, source: string): ReloadPlan;
   /** Starts watching the file unless `gateway.reload.mode` is "off". */
@@ -131,6 +134,13 @@ export function createConfigReloader(opts: ConfigReloaderOptions): ConfigReloade
       return;
     }
     if (next.hash === snapshot.hash) return; // Our own write, already published.
+    const problems = opts.check?.(next) ?? [];
+    if (problems.length > 0) {
+      if (hashConfigText(text) === lastInvalidHash) return;
+      lastInvalidHash = hashConfigText(text);
+      log.error(`config reload skipped: ${problems.join("; ")}; keeping the last good config`, { problems });
+      return;
+    }
     publish(next, "file change");
   };
 
@@ -147,6 +157,7 @@ export function createConfigReloader(opts: ConfigReloaderOptions): ConfigReloade
   return {
     current: () => snapshot,
     env: opts.env,
+    check: (next) => opts.check?.(next) ?? [],
     publish,
     watch() {
       if (watcher || snapshot.config.gateway?.reload?.mode === "off") return;

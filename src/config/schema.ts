@@ -2,7 +2,15 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { agentsSchema, authSchema, bindingSchema, modelsSchema, toolsSchema } from "./schema/agents.js";
 import { channelsSchema } from "./schema/channels.js";
-import { looseRecord, nonNegativeInt, port, positiveInt, stringList } from "./schema/common.js";
+import {
+  looseRecord,
+  nonNegativeInt,
+  port,
+  positiveInt,
+  SECRET_GENERATOR_HINT,
+  stringList,
+  weakSecretReason,
+} from "./schema/common.js";
 
 /**
  * The `openclaw.json` schema: the single source of truth for config types,
@@ -17,11 +25,27 @@ export const BIND_MODES = ["loopback", "lan", "tailnet", "auto", "custom"] as co
 export const bindMode = z.enum(BIND_MODES);
 export type BindMode = z.infer<typeof bindMode>;
 
+/** OpenClaw's operator scopes (the WS protocol's `scopes`; `gateway.auth.scopes` names a subset). */
+export const OPERATOR_SCOPES = [
+  "operator.admin",
+  "operator.read",
+  "operator.write",
+  "operator.approvals",
+  "operator.pairing",
+] as const;
+export type OperatorScope = (typeof OPERATOR_SCOPES)[number];
+
 const gatewayAuth = z.strictObject({
   mode: z.enum(["none", "token", "password"]).optional().describe("how clients authenticate"),
   token: z.string().min(1).optional().describe("shared token; OPENCLAW_GATEWAY_TOKEN wins (applied live)"),
   password: z.string().min(1).optional().describe("shared password; OPENCLAW_GATEWAY_PASSWORD wins"),
   allowTailscale: z.boolean().optional(),
+  scopes: z
+    .array(z.enum(OPERATOR_SCOPES))
+    .optional()
+    .describe(
+      "most a token/password client may get (default: all operator scopes); a client asking for more gets only these",
+    ),
   rateLimit: z
     .strictObject({
       maxAttempts: z.number().int().min(1).optional(),
@@ -31,6 +55,35 @@ const gatewayAuth = z.strictObject({
     })
     .optional(),
 });
+
+/**
+ * A weak gateway secret is refused wherever the config itself says the gateway leaves
+ * loopback (`auto` counts: it is lan in every container). The start check covers
+ * `--bind`/env tokens the file cannot see.
+ */
+function refuseWeakSecretOffLoopback(
+  value: { bind?: BindMode; auth?: { token?: string; password?: string } },
+  ctx: z.RefinementCtx,
+): void {
+  if (!value.bind || value.bind === "loopback") return;
+  for (const key of ["token", "password"] as const) {
+    const secret = value.auth?.[key];
+    const reason = secret === undefined ? undefined : weakSecretReason(secret);
+    if (!reason) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["auth", key],
+      message: `${reason} for gateway.bind=${value.bind} (${SECRET_GENERATOR_HINT})`,
+    });
+  }
+}
+
+function isIpOrCidr(value: string): boolean {
+  const [ip, bits, extra] = value.split("/");
+  if (extra !== undefined || !ip || !isIP(ip)) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(ip) === 4 ? 32 : 128);
+}
 
 const gateway = z.strictObject({
   mode: z
@@ -59,7 +112,16 @@ const gateway = z.strictObject({
       allowInsecureAuth: z.boolean().optional(),
     })
     .optional(),
-  trustedProxies: z.array(z.string()).optional(),
+  trustedProxies: z
+    .array(
+      z
+        .string()
+        .refine((v) => isIpOrCidr(v), "must be an IP address or a CIDR such as 10.0.0.0/8 or fd00::/8"),
+    )
+    .optional()
+    .describe(
+      "proxies whose X-Forwarded-For is believed (IPs or CIDRs); from any other peer the header is ignored (applied live)",
+    ),
   remote: z
     .strictObject({
       url: z.string().optional(),
@@ -220,7 +282,7 @@ export const configSchema = z.strictObject({
   plugins: plugins.optional(),
   hooks: loose("inbound webhooks: { enabled, token, path, mappings }"),
   cron: loose("scheduled jobs: { enabled, maxConcurrentRuns, … }"),
-  gateway: gateway.optional(),
+  gateway: gateway.superRefine(refuseWeakSecretOffLoopback).optional(),
   logging: logging.optional(),
   ui: loose("Control UI appearance"),
   secrets: loose("secret providers for SecretRefs"),

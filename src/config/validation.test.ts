@@ -277,6 +277,29 @@ describe("config validation", () => {
       ["meta.lastTouchedVersion: expected a string (got 2026)"],
     ],
     [
+      "short token off loopback",
+      { gateway: { bind: "auto", auth: { token: "abc", password: "   " } } },
+      [
+        "gateway.auth.token: is 3 characters long; at least 16 are needed for gateway.bind=auto (generate one with `openssl rand -hex 32`) (got 3 characters, not shown)",
+        "gateway.auth.password: is empty or only whitespace for gateway.bind=auto (generate one with `openssl rand -hex 32`) (got 3 characters, not shown)",
+      ],
+    ],
+    [
+      "trusted proxy that is no address",
+      { gateway: { trustedProxies: ["10.0.0.0/8", "fly-proxy", "10.0.0.0/33"] } },
+      [
+        'gateway.trustedProxies[1]: must be an IP address or a CIDR such as 10.0.0.0/8 or fd00::/8 (got "fly-proxy")',
+        'gateway.trustedProxies[2]: must be an IP address or a CIDR such as 10.0.0.0/8 or fd00::/8 (got "10.0.0.0/33")',
+      ],
+    ],
+    [
+      "scope that does not exist",
+      { gateway: { auth: { scopes: ["operator.root"] } } },
+      [
+        'gateway.auth.scopes[0]: must be one of "operator.admin", "operator.read", "operator.write", "operator.approvals", "operator.pairing" (got "operator.root")',
+      ],
+    ],
+    [
       "several problems at once",
       { gateway: { port: "x", bnd: "lan" }, agents: { defaults: { maxConcurrent: 0 } } },
       [

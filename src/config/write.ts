@@ -35,6 +35,8 @@ export interface WriteConfigOptions {
   /** sha256 of the file the edit started from ("" = no file); omit to skip the check. */
   baseHash?: string;
   env?: NodeJS.ProcessEnv;
+  /** Problems the running gateway has with the new config (one line each); any refuses the write. */
+  check?: (snapshot: ConfigSnapshot) => string[];
 }
 
 /** Paths of the backup ring, newest first. */
@@ -105,8 +107,8 @@ export function writeConfig(opts: WriteConfigOptions): Promise<ConfigSnapshot> {
     const snapshot = snapshotFromText(opts.file, text, opts.env ?? process.env);
     // Bundled plugins' settings are checked here too: an edit is the moment to say so.
     // (At start, a plugin with a bad config is skipped instead of stopping the gateway.)
-    const pluginProblems = bundledPluginProblems(snapshot.config);
-    if (pluginProblems.length > 0) throw new ConfigError(opts.file, pluginProblems);
+    const problems = [...bundledPluginProblems(snapshot.config), ...(opts.check?.(snapshot) ?? [])];
+    if (problems.length > 0) throw new ConfigError(opts.file, problems);
     if (current !== "") await rotateBackups(opts.file, current);
     await writeFileAtomic(opts.file, text, 0o600);
     return snapshot;

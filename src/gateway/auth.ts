@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { GatewayConfig } from "../config/schema.js";
+import type { GatewayConfig, OperatorScope } from "../config/schema.js";
+import { addressKey, clientAddress } from "./net.js";
 
 export type AuthMode = "none" | "token" | "password";
 
@@ -8,6 +9,8 @@ export interface ResolvedAuth {
   mode: AuthMode;
   token?: string;
   password?: string;
+  /** Most a shared-secret (or loopback no-auth) client may hold: `gateway.auth.scopes`. */
+  scopes?: readonly OperatorScope[];
 }
 
 export type AuthResult =
@@ -32,7 +35,8 @@ export function resolveGatewayAuth(
   const password = cli.password || env.OPENCLAW_GATEWAY_PASSWORD || gateway?.auth?.password || undefined;
   const explicit = gateway?.auth?.mode;
   const mode: AuthMode = explicit ?? (password && !token ? "password" : token ? "token" : "none");
-  return { mode, token, password };
+  const scopes = gateway?.auth?.scopes;
+  return { mode, token, password, ...(scopes ? { scopes } : {}) };
 }
 
 /** Constant-time comparison of two secrets of any length (hashing first hides the length). */
@@ -92,7 +96,6 @@ const MAX_TRACKED_ADDRESSES = 10_000;
 export const BEARER_NEEDS_AUTH_MESSAGE =
   "this route needs gateway auth, and the gateway has none: set gateway.auth.token (or OPENCLAW_GATEWAY_TOKEN) and send it as a Bearer token";
 
-/** Sliding-window failure counter per remote address, with a lockout once exceeded. */
 /**
  * HTTP routes behind the gateway token (`Authorization: Bearer <token or password>`),
  * rate limited per address like WebSocket connects. The caller words the refusal.
@@ -105,7 +108,7 @@ export function authorizeBearer(
   rateLimiter: AuthRateLimiter,
 ): { ok: true } | { ok: false; status: 429; retryAfterSeconds: number } | { ok: false; status: 401 | 403 } {
   if (auth.mode === "none") return { ok: false, status: 403 };
-  const address = req.socket.remoteAddress ?? "unknown";
+  const address = clientAddress(req);
   const wait = rateLimiter.retryAfterMs(address);
   if (wait > 0) return { ok: false, status: 429, retryAfterSeconds: Math.ceil(wait / 1000) };
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
@@ -117,6 +120,10 @@ export function authorizeBearer(
   return { ok: true };
 }
 
+/**
+ * Sliding-window failure counter per client (addresses grouped by `addressKey`: all of
+ * loopback is one client, IPv6 counts per /64), with a lockout once exceeded.
+ */
 export class AuthRateLimiter {
   private readonly entries = new Map<string, { failures: number[]; lockedUntil: number }>();
 
@@ -132,7 +139,7 @@ export class AuthRateLimiter {
   /** Milliseconds the address must wait, or 0 when it may try. */
   retryAfterMs(address: string): number {
     if (this.isExempt(address)) return 0;
-    const entry = this.entries.get(address);
+    const entry = this.entries.get(addressKey(address));
     if (!entry) return 0;
     return Math.max(0, entry.lockedUntil - this.now());
   }
@@ -140,20 +147,21 @@ export class AuthRateLimiter {
   recordFailure(address: string): void {
     if (this.isExempt(address)) return;
     const now = this.now();
-    const entry = this.entries.get(address) ?? { failures: [], lockedUntil: 0 };
+    const key = addressKey(address);
+    const entry = this.entries.get(key) ?? { failures: [], lockedUntil: 0 };
     entry.failures = entry.failures.filter((t) => now - t < this.options.windowMs);
     entry.failures.push(now);
     if (entry.failures.length >= this.options.maxAttempts) {
       entry.lockedUntil = now + this.options.lockoutMs;
       entry.failures = [];
     }
-    this.entries.delete(address);
-    this.entries.set(address, entry);
+    this.entries.delete(key);
+    this.entries.set(key, entry);
     if (this.entries.size > MAX_TRACKED_ADDRESSES) this.prune(now);
   }
 
   reset(address: string): void {
-    this.entries.delete(address);
+    this.entries.delete(addressKey(address));
   }
 
   private prune(now: number): void {

@@ -6,6 +6,7 @@ import type { Logger } from "../infra/logger.js";
 import { InvalidSessionKeyError, UnknownAgentError } from "../routing/known-agents.js";
 import { AUTH_FAILURE_MESSAGES, type AuthRateLimiter, checkSharedSecret, type ResolvedAuth } from "./auth.js";
 import type { GatewayContext } from "./context.js";
+import { credentialFingerprint, grantScopes } from "./credential.js";
 import { hasScope, type MethodDefinition } from "./methods/index.js";
 import { isTwoStage } from "./methods/types.js";
 import {
@@ -22,7 +23,6 @@ import {
   MAX_PAYLOAD,
   MIN_PROTOCOL_VERSION,
   nestsDeeperThan,
-  OPERATOR_SCOPES,
   type OperatorScope,
   PRECONNECT_MAX_PAYLOAD,
   PROTOCOL_VERSION,
@@ -70,6 +70,8 @@ export class Connection {
   state: "handshake" | "ready" | "closed" = "handshake";
   scopes: ReadonlySet<OperatorScope> = new Set();
   client?: ConnectParams["client"];
+  /** `credentialFingerprint` of the auth this connection proved; set by connect. */
+  credential?: string;
   private seq = 0;
   private readonly nonce = randomBytes(16).toString("hex");
   private readonly handshakeTimer: NodeJS.Timeout;
@@ -215,10 +217,11 @@ export class Connection {
 
     const limiter = this.host.rateLimiter;
     const waitMs = limiter.retryAfterMs(this.remoteAddress);
+    const auth = this.host.auth();
     const result =
       waitMs > 0
         ? { ok: false as const, reason: "rate_limited" as const }
-        : checkSharedSecret(this.host.auth(), params.auth ?? {});
+        : checkSharedSecret(auth, params.auth ?? {});
     if (!result.ok) {
       // A missing credential is a misconfigured client, not a guess: only wrong secrets count.
       if (result.reason.endsWith("_mismatch")) limiter.recordFailure(this.remoteAddress);
@@ -244,9 +247,14 @@ export class Connection {
     clearTimeout(this.handshakeTimer);
     this.state = "ready";
     this.client = params.client;
-    this.scopes = new Set(
-      (params.scopes ?? []).filter((s): s is OperatorScope => OPERATOR_SCOPES.includes(s as OperatorScope)),
-    );
+    this.credential = credentialFingerprint(auth);
+    const { granted, refused } = grantScopes(auth, params.scopes);
+    this.scopes = granted;
+    if (refused.length > 0) {
+      this.host.log.warn(
+        `conn=${this.shortId} remote=${this.remoteAddress} asked for scopes its credential does not grant (${refused.join(", ")}); granted: ${[...granted].join(", ") || "none"}`,
+      );
+    }
     const protocol = Math.min(params.maxProtocol, PROTOCOL_VERSION);
     const gateway = this.host.gateway;
     this.respond(id, {

@@ -3,6 +3,7 @@ import { resolveLogDir, resolveUserPath } from "../config/paths.js";
 import type { ReloadPlan } from "../config/reload.js";
 import { configureLogging, registerSecret } from "../infra/logger.js";
 import { type AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayAuth } from "./auth.js";
+import { credentialFingerprint } from "./credential.js";
 
 export interface LiveConfigState {
   snapshot: ConfigSnapshot;
@@ -11,9 +12,10 @@ export interface LiveConfigState {
 
 /**
  * What the running gateway does with a new config snapshot: swap it in, re-resolve
- * the shared secret (token rotation is live; an auth *mode* change waits for a
- * restart, since clients connected under the old mode), re-apply logging and the
- * auth rate limit. Settings in the plan's `restart` list stay as started.
+ * the shared secret (token rotation is live and closes the connections that proved the
+ * old one; an auth *mode* change waits for a restart, since clients connected under the
+ * old mode), re-apply logging and the auth rate limit. Settings in the plan's `restart`
+ * list stay as started.
  */
 export function gatewayConfigApplier(deps: {
   current: LiveConfigState;
@@ -21,13 +23,21 @@ export function gatewayConfigApplier(deps: {
   stateDir: string;
   cli: { token?: string; password?: string; verbose?: boolean };
   rateLimiter: AuthRateLimiter;
+  /** Called with the new credential's fingerprint when the secret (or its scopes) changed. */
+  onCredentialChanged(fingerprint: string): void;
 }): (next: ConfigSnapshot, plan: ReloadPlan) => void {
   return (next) => {
     const { current, env, cli } = deps;
     const auth = resolveGatewayAuth(next.config.gateway, env, cli);
     registerSecret(auth.token);
     registerSecret(auth.password);
-    current.auth = auth.mode === current.auth.mode ? auth : current.auth;
+    if (auth.mode === current.auth.mode) {
+      const before = credentialFingerprint(current.auth);
+      current.auth = auth;
+      const after = credentialFingerprint(auth);
+      // Connections proved the old secret, not the new one: they must prove the new one.
+      if (after !== before) deps.onCredentialChanged(after);
+    }
     current.snapshot = next;
     deps.rateLimiter.configure({ ...DEFAULT_RATE_LIMIT, ...next.config.gateway?.auth?.rateLimit });
     const logging = next.config.logging;

@@ -100,14 +100,8 @@ export const CLIENT_IDS = [
 ] as const;
 export const CLIENT_MODES = ["webchat", "cli", "ui", "backend", "node", "probe", "test"] as const;
 
-export const OPERATOR_SCOPES = [
-  "operator.admin",
-  "operator.read",
-  "operator.write",
-  "operator.approvals",
-  "operator.pairing",
-] as const;
-export type OperatorScope = (typeof OPERATOR_SCOPES)[number];
+// One list for the protocol and `gateway.auth.scopes`; the config layer owns it.
+export { OPERATOR_SCOPES, type OperatorScope } from "../config/schema.js";
 
 export const connectParamsSchema = z.object({
   minProtocol: z.number().int().min(1),

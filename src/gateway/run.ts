@@ -32,6 +32,7 @@ import { AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayA
 import { createChatEventBridge } from "./chat-events.js";
 import type { GatewayContext } from "./context.js";
 import { controlUiRoute, defaultControlUiRoot } from "./control-ui.js";
+import { CREDENTIAL_CHANGED_REASON, checkStartSecret, liveSecretProblems } from "./credential.js";
 import { type HttpRoute, healthRoutes } from "./http.js";
 import { gatewayConfigApplier } from "./live-config.js";
 import { acquireGatewayLock, GatewayLockError } from "./lock.js";
@@ -153,6 +154,14 @@ export async function runGateway(
   } catch (err) {
     return refuse((err as Error).message);
   }
+  const secret = checkStartSecret(auth, {
+    bind,
+    beyondLoopback: resolution.effective !== "loopback",
+    cli: opts,
+    env,
+  });
+  if (secret.refusal) return refuse(...secret.refusal);
+  if (secret.warning) log.warn(secret.warning);
   if (resolution.effective !== "loopback" && auth.mode === "none") {
     return refuse(
       `Refusing to bind gateway to ${bind} without auth.`,
@@ -193,13 +202,28 @@ export async function runGateway(
     initial: snapshot,
     env,
     log: createLogger("reload"),
+    check: (next) => {
+      if (resolution.effective === "loopback") return [];
+      const nextAuth = resolveGatewayAuth(next.config.gateway, env, opts);
+      // A mode change waits for a restart, which checks the secret itself.
+      if (nextAuth.mode !== current.auth.mode) return [];
+      return liveSecretProblems(nextAuth, { bind, cli: opts, env });
+    },
     apply: (next, plan) => {
       applyGatewayConfig(next, plan);
       // Channels whose section changed restart in-process; the rest keep running.
       void Promise.all([plugins.sync(), channels.sync()]).then(() => agents.replay(unanswered));
     },
   });
-  const applyGatewayConfig = gatewayConfigApplier({ current, env, stateDir, cli: opts, rateLimiter });
+  const applyGatewayConfig = gatewayConfigApplier({
+    current,
+    env,
+    stateDir,
+    cli: opts,
+    rateLimiter,
+    onCredentialChanged: (fingerprint) =>
+      server?.closeStaleCredentials(fingerprint, CREDENTIAL_CHANGED_REASON),
+  });
   // Routes channels and plugins add while running (Telegram's webhook, voice-call's), served
   // before the Control UI.
   const channelRoutes = new Set<HttpRoute>();
@@ -286,6 +310,7 @@ export async function runGateway(
       routes: () => [...baseRoutes, ...channelRoutes, ...uiRoutes],
       auth: (): ResolvedAuth => current.auth,
       allowedOrigins: () => current.snapshot.config.gateway?.controlUi?.allowedOrigins ?? [],
+      trustedProxies: () => current.snapshot.config.gateway?.trustedProxies ?? [],
       rateLimiter,
       log,
     });

@@ -3,12 +3,13 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import type { Logger } from "../infra/logger.js";
-import { addressKey } from "./address.js";
+
 import { type AuthMode, type AuthRateLimiter, isLoopbackAddress, type ResolvedAuth } from "./auth.js";
 import { CloseCodes, Connection, type ConnectionHost } from "./connection.js";
 import type { GatewayContext } from "./context.js";
 import { createHttpHandler, type HttpRoute, sendJson } from "./http.js";
 import type { MethodDefinition } from "./methods/index.js";
+import { addressKey, stampClientAddress } from "./net.js";
 import { MAX_PAYLOAD, type OperatorScope, PRECONNECT_MAX_BYTES, TICK_INTERVAL_MS } from "./protocol.js";
 import { MAX_OPEN_SOCKETS, REQUEST_HEAD_TIMEOUT_MS, SocketLimiter } from "./socket-limits.js";
 
@@ -35,6 +36,8 @@ export interface GatewayServerOptions {
   routes: () => readonly HttpRoute[];
   auth: () => ResolvedAuth;
   allowedOrigins: () => readonly string[];
+  /** `gateway.trustedProxies`: peers whose X-Forwarded-For names the client (default: none). */
+  trustedProxies?: () => readonly string[];
   rateLimiter: AuthRateLimiter;
   log: Logger;
 }
@@ -45,6 +48,8 @@ export interface GatewayServer {
   clientCount(): number;
   /** Sends an event to every connected client (only those holding `scope`, when given). */
   broadcast(event: string, payload?: unknown, scope?: OperatorScope): void;
+  /** Closes (1008, `reason`) every connection that authenticated with another credential. */
+  closeStaleCredentials(current: string, reason: string): number;
   /** Stops accepting, tells clients why (`shutdown` event, close 1012) and waits for sockets. */
   close(reason: string): Promise<void>;
 }
@@ -107,7 +112,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     limiter.proven(req.socket);
-    const address = req.socket.remoteAddress ?? "unknown";
+    const address = stampClientAddress(req, opts.trustedProxies?.() ?? []);
     const refusal = browserRefusal(req);
     if (refusal) {
       log.warn(`refused WebSocket from ${address}: ${refusal}`);
@@ -148,11 +153,12 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       },
       (req, res) => {
         limiter.proven(req.socket);
+        const address = stampClientAddress(req, opts.trustedProxies?.() ?? []);
         // The WebSocket's Host/Origin rule for every route: no page from another site
         // (or a DNS-rebound name) may drive the OpenAI endpoint, a plugin route or a webhook.
         const refusal = browserRefusal(req);
         if (refusal) {
-          log.warn(`refused HTTP ${req.method} ${req.url} from ${req.socket.remoteAddress}: ${refusal}`);
+          log.warn(`refused HTTP ${req.method} ${req.url} from ${address}: ${refusal}`);
           sendJson(res, 403, { error: { type: "forbidden", message: refusal } }, { connection: "close" });
           return;
         }
@@ -195,6 +201,12 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     }),
     clientCount: () => clients.size,
     broadcast,
+    closeStaleCredentials(current, reason) {
+      const stale = [...clients].filter((conn) => conn.credential !== current);
+      for (const conn of stale) conn.close(CloseCodes.POLICY, reason);
+      if (stale.length > 0) log.warn(`closed ${stale.length} connection(s): ${reason}`);
+      return stale.length;
+    },
     close(reason) {
       closing ??= (async () => {
         clearInterval(tick);

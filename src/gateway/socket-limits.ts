@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import { addressKey } from "./address.js";
+import { addressKey } from "./net.js";
 
 /**
  * Open sockets one address may hold, HTTP keep-alive and WebSocket together. A personal
@@ -74,7 +74,7 @@ export class SocketLimiter {
 
   /** For the server's `connection` event: counts the socket, or destroys it (or an older one) over a cap. */
   admit(socket: Socket): boolean {
-    const key = addressKey(socket.remoteAddress);
+    const key = addressKey(socket.remoteAddress ?? "unknown");
     let count = this.byAddress.get(key);
     if (count && count.open >= this.limits.perAddress && !this.evictOldestUnproven(count)) {
       socket.destroy();

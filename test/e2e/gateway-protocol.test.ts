@@ -21,6 +21,9 @@ beforeAll(async () => {
       gateway: {
         mode: "local",
         auth: { rateLimit: { maxAttempts: 3, windowMs: 60_000, lockoutMs: 60_000 } },
+        // Every loopback address is one client; a proxy on loopback lets the rate-limit test
+        // be another client (X-Forwarded-For) without locking this file's own connections out.
+        trustedProxies: ["127.0.0.1"],
       },
     }),
   );
@@ -110,14 +113,14 @@ describe("WebSocket handshake and auth", () => {
   });
 
   it("repeated wrong tokens from one address are rate limited, with retryAfterMs, even with the right token", async () => {
-    const address = "127.0.0.7";
+    const forwarded = { "x-forwarded-for": "198.51.100.7" };
     for (let i = 0; i < 3; i++) {
-      const guess = await RawSocket.open(url, undefined, address);
+      const guess = await RawSocket.open(url, forwarded);
       expect((await guess.connect({ token: `guess-${i}` })).error).toMatchObject({
         details: { code: "AUTH_TOKEN_MISMATCH" },
       });
     }
-    const socket = await RawSocket.open(url, undefined, address);
+    const socket = await RawSocket.open(url, forwarded);
     const res = await socket.connect({ token: TOKEN });
     expect(res.ok).toBe(false);
     expect(res.error).toMatchObject({ details: { code: "AUTH_RATE_LIMITED" }, retryable: true });

@@ -2,6 +2,7 @@
  * The Telegram channel. This module is light on purpose: grammY is loaded by `start()`
  * (dynamic import of connection.ts), so a gateway without Telegram never loads it.
  */
+import { MIN_SECRET_LENGTH, SECRET_GENERATOR_HINT } from "../../config/schema/common.js";
 import type { HttpRoute } from "../../gateway/http.js";
 import { createLogger, registerSecret } from "../../infra/logger.js";
 import { createLazyAdapter } from "../lazy-adapter.js";
@@ -106,10 +107,11 @@ function resolveSettings(options: TelegramChannelOptions): TelegramSettings {
 function resolveWebhook(options: TelegramChannelOptions): NonNullable<TelegramSettings["webhook"]> {
   const url = options.webhookUrl!;
   const secret = options.webhookSecret ?? "";
-  // Telegram's rule for secret_token: 1-256 characters from A-Z, a-z, 0-9, _ and -.
-  if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
+  // Telegram's rule for secret_token is 1-256 characters from A-Z, a-z, 0-9, _ and -;
+  // we ask for MIN_SECRET_LENGTH at least, as the config schema does.
+  if (!new RegExp(`^[A-Za-z0-9_-]{${MIN_SECRET_LENGTH},256}$`).test(secret)) {
     throw new Error(
-      "telegram: webhook mode needs channels.telegram.webhookSecret: 1-256 characters of A-Z, a-z, 0-9, _ or - (e.g. `openssl rand -hex 32`)",
+      `telegram: webhook mode needs channels.telegram.webhookSecret: ${MIN_SECRET_LENGTH}-256 characters of A-Z, a-z, 0-9, _ or - (${SECRET_GENERATOR_HINT})`,
     );
   }
   if (!options.registerRoute) throw new Error("telegram: webhook mode needs the gateway's HTTP server");

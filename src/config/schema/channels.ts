@@ -5,10 +5,12 @@ import {
   groupPolicy,
   httpUrl,
   looseRecord,
+  MIN_SECRET_LENGTH,
   nonNegativeInt,
   positiveInt,
   replyToMode,
   requireWildcardForOpenDm,
+  SECRET_GENERATOR_HINT,
   stringList,
 } from "./common.js";
 
@@ -129,6 +131,10 @@ const telegramAccount = {
     .describe("public URL for webhook mode, served on the gateway port (long polling when unset)"),
   webhookSecret: z
     .string()
+    .regex(
+      new RegExp(`^[A-Za-z0-9_-]{${MIN_SECRET_LENGTH},256}$`),
+      `must be ${MIN_SECRET_LENGTH}-256 characters of A-Z, a-z, 0-9, _ or - (${SECRET_GENERATOR_HINT})`,
+    )
     .optional()
     .describe("required with webhookUrl: secret Telegram sends in X-Telegram-Bot-Api-Secret-Token"),
   webhookPath: z

@@ -85,7 +85,13 @@ async function edit(
   let snapshot: ConfigSnapshot;
   try {
     const document = change(disk.document ?? {});
-    snapshot = await writeConfig({ file, document, baseHash: hash, env: reloader.env });
+    snapshot = await writeConfig({
+      file,
+      document,
+      baseHash: hash,
+      env: reloader.env,
+      check: reloader.check,
+    });
   } catch (err) {
     toRequestError(err);
   }
