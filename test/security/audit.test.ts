@@ -48,9 +48,9 @@ describe("openclaw security audit (built CLI)", () => {
       "gateway.bind_no_auth",
     ],
     [
-      "a one-character token beyond loopback",
-      { gateway: { mode: "local", bind: "lan", auth: { token: "a" } } },
-      [],
+      "a one-character token with --bind lan (config validation refuses it when the file binds lan)",
+      { gateway: { mode: "local", auth: { token: "a" } } },
+      ["--bind", "lan"],
       "gateway.token_too_short",
     ],
     [
