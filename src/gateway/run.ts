@@ -27,6 +27,7 @@ import {
 } from "../infra/logger.js";
 import { registerEnvSecrets } from "../infra/redact.js";
 import { PluginHost } from "../plugins/host.js";
+import { providersWithEnvKey, starterKeyList } from "../providers/env-api-keys.js";
 import { VERSION } from "../version.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayAuth } from "./auth.js";
 import { createChatEventBridge } from "./chat-events.js";
@@ -344,16 +345,8 @@ export async function runGateway(
       "no gateway token set: only clients on this machine can connect. Set OPENCLAW_GATEWAY_TOKEN before binding beyond loopback.",
     );
   }
-  if (
-    !env.ANTHROPIC_API_KEY &&
-    !env.OPENAI_API_KEY &&
-    !env.GOOGLE_API_KEY &&
-    !env.GEMINI_API_KEY &&
-    !config.models
-  ) {
-    log.info(
-      "next: set a model key (ANTHROPIC_API_KEY, OPENAI_API_KEY or GOOGLE_API_KEY) so agents can answer",
-    );
+  if (providersWithEnvKey(env).length === 0 && !config.models) {
+    log.info(`next: set a model key (${starterKeyList()}) so agents can answer`);
   }
   return 0;
 }
