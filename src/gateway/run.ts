@@ -239,10 +239,8 @@ export async function runGateway(
   const agents: AgentRuntime = new AgentRuntime({
     stateDir,
     config: () => current.snapshot.config as RuntimeConfig,
-    deliver: (origin, text): Promise<void> => channels.deliver(origin, text),
-    // The agents' `message` tool: `user:<id>` is a DM, `channel:<id>` / `group:<id>` a chat.
-    sendMessage: ({ channel, to }, text) =>
-      channels.deliver({ lastChannel: channel, lastTo: to.replace(/^user:/, "direct:") }, text),
+    // The channels are built below (they need the agents): a late-bound outbound port.
+    outbound: { send: (target, message) => channels.send(target, message) },
     pluginTools: () => plugins.agentTools(),
   });
   // Messages accepted before a crash are replayed once the channels are up.
