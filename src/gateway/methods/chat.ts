@@ -110,8 +110,11 @@ export const chatMethods = {
     }),
     handle: (p, { gateway, connId }) => {
       const agents = agentsOf(gateway);
+      // A named agent must exist even when the session key names the session.
+      const agentId =
+        p.agentId === undefined ? undefined : resolveKnownAgentId(agentList(gateway), p.agentId);
       const run = agents.send({
-        sessionKey: requestedSessionKey({ agentId: p.agentId, sessionKey: p.sessionKey }),
+        sessionKey: requestedSessionKey({ agentId, sessionKey: p.sessionKey }),
         text: p.message,
         idempotencyKey: p.idempotencyKey,
         submitter: `ws:${connId}`,
