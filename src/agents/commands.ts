@@ -1,5 +1,17 @@
+import type { ModelRef, ModelRegistry } from "../providers/index.js";
+import type { SessionStore } from "../sessions/store.js";
 import type { ResolvedAgent } from "./agent-config.js";
-import type { AgentRuntime } from "./runtime.js";
+
+/** What chat commands may do to the agents: no more than this (AgentRuntime provides it). */
+export interface ChatCommandHost {
+  /** Aborts the session's running turn; returns how many runs were aborted. */
+  abort(sessionKey: string): number;
+  /** The session store of a configured agent. */
+  store(agentId: string): Promise<SessionStore>;
+  registry(): Pick<ModelRegistry, "parseRef" | "resolve">;
+  /** The model chain a turn of this agent would use (a session override first). */
+  modelChain(agent: ResolvedAgent, override?: string): ModelRef[];
+}
 
 export interface ChatCommand {
   /** Runs outside the session's queue (so `/stop` can stop what is running). */
@@ -18,30 +30,30 @@ const HELP = [
 /** Chat commands typed in any channel or the Control UI; undefined for ordinary messages. */
 export function handleChatCommand(
   text: string,
-  ctx: { runtime: AgentRuntime; sessionKey: string; agent: ResolvedAgent },
+  ctx: { host: ChatCommandHost; sessionKey: string; agent: ResolvedAgent },
 ): ChatCommand | undefined {
   const m = /^\/(new|reset|model|status|stop|help)\b\s*(.*)$/is.exec(text.trim());
   if (!m) return undefined;
   const [, name, rawArg] = m;
   const arg = rawArg?.trim() ?? "";
-  const { runtime, sessionKey, agent } = ctx;
+  const { host, sessionKey, agent } = ctx;
   switch (name!.toLowerCase()) {
     case "help":
       return { immediate: true, run: async () => HELP };
     case "stop":
       return {
         immediate: true,
-        run: async () => (runtime.abort(sessionKey) > 0 ? "Stopped." : "Nothing is running."),
+        run: async () => (host.abort(sessionKey) > 0 ? "Stopped." : "Nothing is running."),
       };
     case "new":
     case "reset":
       return {
         immediate: false,
         run: async () => {
-          const store = await runtime.store(agent.id);
+          const store = await host.store(agent.id);
           const entry = await store.reset(sessionKey);
           if (arg) {
-            const ref = runtime.registry().parseRef(arg);
+            const ref = host.registry().parseRef(arg);
             store.update(sessionKey, { modelOverride: `${ref.provider}/${ref.model}` });
           }
           return `New session started${arg ? ` with ${arg}` : ""} (${entry.sessionId.slice(0, 8)}).`;
@@ -51,14 +63,14 @@ export function handleChatCommand(
       return {
         immediate: false,
         run: async () => {
-          const store = await runtime.store(agent.id);
+          const store = await host.store(agent.id);
           const entry = await store.ensure(sessionKey);
           if (!arg) {
-            const chain = runtime.modelChain(agent, entry.modelOverride as string | undefined);
+            const chain = host.modelChain(agent, entry.modelOverride as string | undefined);
             return `Models: ${chain.map((r) => `${r.provider}/${r.model}`).join(" → ")}`;
           }
-          const ref = runtime.registry().parseRef(arg);
-          runtime.registry().resolve(ref); // throws a clear error for an unknown provider
+          const ref = host.registry().parseRef(arg);
+          host.registry().resolve(ref); // throws a clear error for an unknown provider
           store.update(sessionKey, { modelOverride: `${ref.provider}/${ref.model}` });
           return `This session now uses ${ref.provider}/${ref.model}.`;
         },
@@ -67,7 +79,7 @@ export function handleChatCommand(
       return {
         immediate: false,
         run: async () => {
-          const entry = (await runtime.store(agent.id)).get(sessionKey);
+          const entry = (await host.store(agent.id)).get(sessionKey);
           if (!entry) return `Session ${sessionKey}: no messages yet.`;
           return [
             `Session ${sessionKey} (${entry.sessionId.slice(0, 8)})`,

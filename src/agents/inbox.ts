@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rename } from "node:fs/promises";
 import path from "node:path";
 import { appendWhole, isErrnoCode } from "../infra/fs.js";
 import type { Logger } from "../infra/logger.js";
+import type { OutboundTarget } from "./outbound.js";
 
 /** A message the gateway accepted; replayed after a crash until marked done. */
 export interface InboxEntry {
@@ -12,6 +13,8 @@ export interface InboxEntry {
   images?: { data: string; mimeType: string }[];
   idempotencyKey?: string;
   origin?: Record<string, unknown>;
+  /** Where the reply goes (chat, thread, message answered): a replay answers the same place. */
+  replyTo?: OutboundTarget;
   at: number;
 }
 

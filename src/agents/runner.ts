@@ -1,17 +1,12 @@
 import type { Logger } from "../infra/logger.js";
-import type {
-  AnsweredBy,
-  AssistantMessage,
-  Failover,
-  Message,
-  ModelRef,
-  StreamError,
-  Usage,
-} from "../providers/index.js";
+import type { AnsweredBy, AssistantMessage, Failover, Message, ModelRef, Usage } from "../providers/index.js";
 import type { SessionEntry, SessionStore } from "../sessions/store.js";
+import type { Transcript } from "../sessions/transcript.js";
 import { compactIfNeeded } from "./compaction.js";
 import { contextFromTranscript, fitToBudget } from "./history.js";
-import { type AgentTool, runTool, type ToolContext, toolDefinitions } from "./tools/index.js";
+import { addUsage, emptyUsage, type RoundResult, streamRound } from "./round.js";
+import { runToolCalls } from "./tool-calls.js";
+import { type AgentTool, type ToolContext, toolDefinitions } from "./tools/index.js";
 
 /** A model that keeps asking for tools is stopped after this many rounds. */
 export const MAX_TOOL_ROUNDS = 24;
@@ -62,15 +57,58 @@ export type TurnOutcome = { status: "ok" | "error" | "aborted"; text: string; an
  * model stops, each assistant message and tool result appended as it completes.
  */
 export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOutcome> {
-  const { store, log } = deps;
+  const { transcript, messages } = await prepareTurn(deps, input);
+  const request = {
+    models: deps.models,
+    systemPrompt: deps.systemPrompt,
+    messages,
+    tools: deps.toolDefs ?? toolDefinitions(deps.tools),
+  };
+  const context: ToolContext = { ...deps.toolContext, sessionKey: input.sessionKey, signal: input.signal };
+  const usage = emptyUsage();
+  let text = "";
+  for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
+    const result = await streamRound(deps.failover, request, {
+      signal: input.signal,
+      onDelta: (delta) => input.onEvent({ type: "delta", text: delta }),
+    });
+    addUsage(usage, result.usage);
+    text += result.text;
+    const ended = await recordRound(deps, input, transcript, result, { text, usage });
+    if (ended) return ended;
+    const message = result.message!;
+    messages.push(message);
+    const calls = message.content.filter((c) => c.type === "toolCall");
+    if (calls.length === 0) {
+      const { answeredBy } = result;
+      if (answeredBy)
+        deps.log.info(
+          `run ${input.runId} answered by ${answeredBy.model.provider}/${answeredBy.model.model}`,
+        );
+      input.onEvent({ type: "final", text, message, answeredBy, usage });
+      return { status: "ok", text, answeredBy };
+    }
+    await runToolCalls(calls, { tools: deps.tools, context, transcript, messages, onEvent: input.onEvent });
+  }
+  const why = `stopped after ${MAX_TOOL_ROUNDS} tool rounds`;
+  input.onEvent({ type: "error", message: why, kind: "tool_loop" });
+  return { status: "error", text };
+}
+
+/** Writes the user message (unless resuming), compacts if needed, and fits the history to the budget. */
+async function prepareTurn(
+  deps: TurnDeps,
+  input: TurnInput,
+): Promise<{ transcript: Transcript; messages: Message[] }> {
+  const { store } = deps;
   const entry = await store.ensure(input.sessionKey, input.origin);
   if (input.origin) store.update(input.sessionKey, input.origin);
   const transcript = store.transcript(entry.sessionId);
-  const content = [
-    { type: "text" as const, text: input.text },
-    ...(input.images ?? []).map((img) => ({ type: "image" as const, ...img })),
-  ];
   if (!input.resume) {
+    const content = [
+      { type: "text" as const, text: input.text },
+      ...(input.images ?? []).map((img) => ({ type: "image" as const, ...img })),
+    ];
     await transcript.appendMessage(
       {
         role: "user",
@@ -82,7 +120,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
       { durable: !deps.journaled },
     );
   }
-
+  // Room for the system prompt (~4 characters a token) and the answer.
   const budget = Math.max(
     (deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS) - Math.ceil(deps.systemPrompt.length / 4) - 8_000,
     4_000,
@@ -95,111 +133,46 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     budgetTokens: budget,
     history,
     signal: input.signal,
-    log,
+    log: deps.log,
   });
   if (compacted) history = contextFromTranscript(await transcript.read());
-  const messages: Message[] = fitToBudget(history, budget);
-  const tools = deps.toolDefs ?? toolDefinitions(deps.tools);
-  const toolContext: ToolContext = {
-    ...deps.toolContext,
-    sessionKey: input.sessionKey,
-    signal: input.signal,
-  };
-  const usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
-  let text = "";
-
-  for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
-    let message: AssistantMessage | undefined;
-    let answeredBy: AnsweredBy | undefined;
-    let failure: StreamError | undefined;
-    let roundText = "";
-    const roundUsage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
-    for await (const event of deps.failover.stream(
-      { models: deps.models, systemPrompt: deps.systemPrompt, messages, tools },
-      { signal: input.signal },
-    )) {
-      if (event.type === "start") answeredBy = event.answeredBy ?? answeredBy;
-      else if (event.type === "text_delta") {
-        roundText += event.delta;
-        input.onEvent({ type: "delta", text: event.delta });
-      } else if (event.type === "done") {
-        message = event.message;
-        answeredBy = event.answeredBy ?? answeredBy;
-        addUsage(roundUsage, event.usage);
-      } else if (event.type === "error") {
-        failure = event.error;
-        message = event.partial;
-        answeredBy = event.answeredBy ?? answeredBy;
-        addUsage(roundUsage, event.usage);
-      }
-    }
-    addUsage(usage, roundUsage);
-    text += roundText;
-    const aborted = failure?.kind === "aborted" || input.signal.aborted;
-    const stopReason = failure ? (aborted ? "aborted" : "error") : undefined;
-    if (message) {
-      await transcript.appendMessage({
-        ...message,
-        ...(answeredBy ? { provider: answeredBy.model.provider, model: answeredBy.model.model } : {}),
-        usage: { ...roundUsage },
-        ...(stopReason ? { stopReason, ...(failure ? { errorMessage: failure.message } : {}) } : {}),
-      });
-    }
-    recordUsage(store, input.sessionKey, roundUsage, answeredBy);
-    if (aborted) {
-      input.onEvent({ type: "aborted", text });
-      return { status: "aborted", text, answeredBy };
-    }
-    if (failure || !message) {
-      const why = failure?.message ?? "the model returned nothing";
-      log.warn(`run ${input.runId} failed: ${why}`);
-      input.onEvent({ type: "error", message: why, kind: failure?.kind ?? "unknown", answeredBy });
-      return { status: "error", text, answeredBy };
-    }
-    messages.push(message);
-    const calls = message.content.filter((c) => c.type === "toolCall");
-    if (calls.length === 0) {
-      if (answeredBy)
-        log.info(`run ${input.runId} answered by ${answeredBy.model.provider}/${answeredBy.model.model}`);
-      input.onEvent({ type: "final", text, message, answeredBy, usage });
-      return { status: "ok", text, answeredBy };
-    }
-    for (const call of calls) {
-      input.onEvent({ type: "tool", phase: "start", id: call.id, name: call.name, args: call.arguments });
-      const result = await runTool(deps.tools, call.name, call.arguments, toolContext);
-      const toolMessage: Message = {
-        role: "toolResult",
-        toolCallId: call.id,
-        toolName: call.name,
-        content: result.content,
-        ...(result.isError ? { isError: true } : {}),
-      };
-      await transcript.appendMessage(toolMessage as never);
-      messages.push(toolMessage);
-      const summary = result.content
-        .map((c) => c.text)
-        .join("")
-        .slice(0, 2000);
-      input.onEvent({
-        type: "tool",
-        phase: "end",
-        id: call.id,
-        name: call.name,
-        isError: !!result.isError,
-        result: summary,
-      });
-    }
-  }
-  const why = `stopped after ${MAX_TOOL_ROUNDS} tool rounds`;
-  input.onEvent({ type: "error", message: why, kind: "tool_loop" });
-  return { status: "error", text };
+  return { transcript, messages: fitToBudget(history, budget) };
 }
 
-function addUsage(total: Usage, more: Usage): void {
-  total.input += more.input;
-  total.output += more.output;
-  total.cacheRead += more.cacheRead;
-  total.cacheWrite += more.cacheWrite;
+/**
+ * Appends the round's message and usage; returns the turn's outcome when the round
+ * ended it (aborted, failed, or nothing returned), else undefined.
+ */
+async function recordRound(
+  deps: TurnDeps,
+  input: TurnInput,
+  transcript: Transcript,
+  round: RoundResult,
+  sofar: { text: string; usage: Usage },
+): Promise<TurnOutcome | undefined> {
+  const { message, answeredBy, failure } = round;
+  const aborted = failure?.kind === "aborted" || input.signal.aborted;
+  const stopReason = failure ? (aborted ? "aborted" : "error") : undefined;
+  if (message) {
+    await transcript.appendMessage({
+      ...message,
+      ...(answeredBy ? { provider: answeredBy.model.provider, model: answeredBy.model.model } : {}),
+      usage: { ...round.usage },
+      ...(stopReason ? { stopReason, ...(failure ? { errorMessage: failure.message } : {}) } : {}),
+    });
+  }
+  recordUsage(deps.store, input.sessionKey, round.usage, answeredBy);
+  if (aborted) {
+    input.onEvent({ type: "aborted", text: sofar.text });
+    return { status: "aborted", text: sofar.text, answeredBy };
+  }
+  if (failure || !message) {
+    const why = failure?.message ?? "the model returned nothing";
+    deps.log.warn(`run ${input.runId} failed: ${why}`);
+    input.onEvent({ type: "error", message: why, kind: failure?.kind ?? "unknown", answeredBy });
+    return { status: "error", text: sofar.text, answeredBy };
+  }
+  return undefined;
 }
 
 function recordUsage(store: SessionStore, key: string, usage: Usage, answeredBy?: AnsweredBy): void {

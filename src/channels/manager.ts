@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { OutboundPort, OutboundTarget } from "../agents/outbound.js";
 import type { AgentRuntime } from "../agents/runtime.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import type { HttpRoute } from "../gateway/http.js";
@@ -30,7 +31,7 @@ interface Running {
  * `enabled: false`), each library loaded only then, routes their messages to the
  * agents, and restarts a channel whose section changed on reload.
  */
-export class ChannelManager {
+export class ChannelManager implements OutboundPort {
   private readonly running = new Map<string, Running>();
   private readonly pairingStores = new Map<string, PairingStore>();
   private readonly seen = new RecentIds(5000);
@@ -136,17 +137,26 @@ export class ChannelManager {
   }
 
   /**
-   * Sends text to where a message came from (`origin.lastChannel` + `origin.lastTo`,
-   * e.g. `discord` + `channel:123`): used for replies to messages replayed after a crash.
+   * The agents' outbound port: sends to a chat (`direct:<id>`, `group:<id>`,
+   * `channel:<id>`) of a running channel, in the thread and as a reply to the message the
+   * target names. One account runs per channel, so `accountId` needs no choosing here.
    */
-  async deliver(origin: Record<string, unknown>, text: string): Promise<void> {
-    const channel = String(origin.lastChannel ?? origin.channel ?? "");
-    const [kind, id] = String(origin.lastTo ?? "").split(/:(.*)/s);
-    const adapter = this.running.get(channel)?.adapter;
-    if (!adapter || !id || (kind !== "direct" && kind !== "group" && kind !== "channel")) {
-      throw new Error(`no running channel for ${channel} ${String(origin.lastTo)}`);
+  async send(target: OutboundTarget, message: { text: string }): Promise<{ messageIds: string[] }> {
+    const [kind, id] = target.to.split(/:(.*)/s);
+    if (!id || (kind !== "direct" && kind !== "group" && kind !== "channel")) {
+      throw new Error(
+        `cannot send to "${target.to}": use direct:<id> (or user:<id>), group:<id> or channel:<id>`,
+      );
     }
-    await adapter.send({ target: { kind, id }, text });
+    const adapter = this.running.get(target.channel)?.adapter;
+    if (!adapter)
+      throw new Error(`channel ${target.channel} is not running: enable channels.${target.channel}`);
+    return adapter.send({
+      target: { kind, id },
+      text: message.text,
+      ...(target.threadId ? { threadId: target.threadId } : {}),
+      ...(target.replyToId ? { replyToMessageId: target.replyToId } : {}),
+    });
   }
 
   /** Disconnects a channel until the next restart or config change. */

@@ -83,6 +83,14 @@ export function createChannelRouter(deps: ChannelRouterDeps) {
         lastTo: `${msg.peer.kind}:${msg.peer.id}`,
         displayName: msg.sender.name,
       },
+      // Journaled with the message: a reply after a crash lands in the same thread, as a reply.
+      replyTo: {
+        channel: msg.channel,
+        accountId: msg.accountId,
+        to: `${msg.peer.kind}:${msg.peer.id}`,
+        replyToId: msg.messageId,
+        ...(msg.threadId ? { threadId: msg.threadId } : {}),
+      },
     };
     let run: ReturnType<AgentRuntime["send"]>;
     try {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
+import { requestedSessionKey } from "../routing/session-key.js";
 import { addClientOptions } from "./client-options.js";
 import type { ClientFlags } from "./connection.js";
 
@@ -58,7 +59,8 @@ async function runAgentTurn(
     process.stderr.write(`error: ${(err as Error).message}\n`);
     return 1;
   }
-  const sessionKey = flags.agent && flags.session === "main" ? `agent:${flags.agent}:main` : flags.session;
+  // The gateway canonicalises it and checks the agent (routing/session-key.ts).
+  const sessionKey = requestedSessionKey({ agentId: flags.agent, sessionKey: flags.session });
   // Events can arrive before chat.send's answer names the run: buffer until then.
   const buffered: ChatEvent[] = [];
   let runId: string | undefined;

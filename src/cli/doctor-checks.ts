@@ -16,6 +16,7 @@ import { writeConfig } from "../config/write.js";
 import { inspectGatewayLock } from "../gateway/lock.js";
 import { detectContainer } from "../gateway/net.js";
 import { isErrnoCode } from "../infra/fs.js";
+import { checkModelKeys } from "./doctor-models.js";
 import { runSecurityAudit } from "./security-audit.js";
 
 export type Severity = "ok" | "warn" | "error";
@@ -326,6 +327,7 @@ export async function runDoctorChecks(
   if (snapshot) {
     findings.push(checkBindAuth(snapshot.config, env));
     findings.push(...checkChannels(snapshot.config, env));
+    findings.push(...(await checkModelKeys(snapshot.config, env, stateDir)));
   }
   findings.push(...(await securityFindings(snapshot?.config ?? {}, env, stateDir, file, fix)));
   findings.push(await checkLock(stateDir, file, fix));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveChannelToken, resolveProviderApiKey } from "./env-keys.js";
+import { resolveChannelToken } from "./env-keys.js";
 import { parseConfigText } from "./load.js";
 
 describe("credentials: env wins over the file", () => {
@@ -10,8 +10,6 @@ describe("credentials: env wins over the file", () => {
         discord: { token: "file-token", accounts: { work: { token: "work-token" } } },
         telegram: { botToken: "file-bot" },
       },
-      models: { providers: { openai: { apiKey: "file-key" } } },
-      env: { vars: { GOOGLE_API_KEY: "from-config-env" } },
     }),
     {},
   );
@@ -44,16 +42,6 @@ describe("credentials: env wins over the file", () => {
   it("telegram: TELEGRAM_BOT_TOKEN over botToken", () => {
     expect(resolveChannelToken(config, "telegram", { TELEGRAM_BOT_TOKEN: "env" }).value).toBe("env");
     expect(resolveChannelToken(config, "telegram", {}).value).toBe("file-bot");
-  });
-
-  it("providers: env key, then the config env section, then models.providers.*.apiKey", () => {
-    expect(resolveProviderApiKey(config, "openai", { OPENAI_API_KEY: "env" }).source).toBe(
-      "env OPENAI_API_KEY",
-    );
-    expect(resolveProviderApiKey(config, "openai", {}).source).toBe("models.providers.openai.apiKey");
-    expect(resolveProviderApiKey(config, "google", {}).value).toBe("from-config-env");
-    expect(resolveProviderApiKey(config, "google", { GEMINI_API_KEY: "g" }).value).toBe("from-config-env");
-    expect(resolveProviderApiKey(config, "anthropic", {}).value).toBeUndefined();
   });
 
   it("${VAR} falls back to the config's env section", () => {

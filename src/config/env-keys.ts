@@ -5,21 +5,9 @@ import type { OpenClawConfig } from "./schema.js";
  * Where credentials come from, in one place. OpenClaw's rule: an environment
  * variable wins over the same secret in openclaw.json, so rotating a Fly secret
  * (`fly secrets set …`) takes effect without editing the file. Env tokens apply to a
- * channel's default account only; named accounts carry their own token.
+ * channel's default account only; named accounts carry their own token. Model provider
+ * keys have their own table in providers/env-api-keys.ts.
  */
-
-/** Env variables holding a provider's API key, in order of preference. */
-export const providerEnvKeys: Readonly<Record<string, readonly string[]>> = {
-  anthropic: ["ANTHROPIC_API_KEY"],
-  openai: ["OPENAI_API_KEY"],
-  google: ["GOOGLE_API_KEY", "GEMINI_API_KEY"],
-  openrouter: ["OPENROUTER_API_KEY"],
-  groq: ["GROQ_API_KEY"],
-  mistral: ["MISTRAL_API_KEY"],
-  xai: ["XAI_API_KEY"],
-  deepseek: ["DEEPSEEK_API_KEY"],
-  minimax: ["MINIMAX_API_KEY"],
-};
 
 /** Env variable for each channel's default-account token, and the config key it overrides. */
 export const channelTokenSources = {
@@ -68,20 +56,5 @@ export function resolveChannelToken(
   if (isDefault && typeof fromSection === "string" && present(fromSection)) {
     return { value: fromSection, source: `channels.${channel}.${key}` };
   }
-  return { value: undefined, source: undefined };
-}
-
-/** A provider's API key: its env variables first, then `models.providers.<id>.apiKey`. */
-export function resolveProviderApiKey(
-  config: OpenClawConfig,
-  provider: string,
-  env: NodeJS.ProcessEnv = process.env,
-): ResolvedSecret {
-  env = effectiveEnv(config, env);
-  for (const name of providerEnvKeys[provider] ?? []) {
-    if (present(env[name])) return { value: env[name], source: `env ${name}` };
-  }
-  const fromConfig = config.models?.providers?.[provider]?.apiKey;
-  if (present(fromConfig)) return { value: fromConfig, source: `models.providers.${provider}.apiKey` };
   return { value: undefined, source: undefined };
 }

@@ -154,7 +154,8 @@ export function configEnvVars(config: unknown): Record<string, string> {
   return out;
 }
 
-function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+/** The variables that are set (an empty value counts as unset). */
+export function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")) as Record<
     string,
     string

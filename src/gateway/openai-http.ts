@@ -4,7 +4,13 @@ import { z } from "zod";
 import { QueueFullError } from "../agents/queue.js";
 import type { TurnEvent } from "../agents/runner.js";
 import type { AgentRuntime, ChatRequest, RunHandle } from "../agents/runtime.js";
-import { InvalidSessionKeyError, UnknownAgentError } from "../routing/known-agents.js";
+import {
+  InvalidSessionKeyError,
+  resolveDefaultAgentId,
+  resolveKnownAgentId,
+  UnknownAgentError,
+} from "../routing/known-agents.js";
+import { canonicalSessionKey } from "../routing/session-key.js";
 import {
   type AuthRateLimiter,
   authorizeBearer,
@@ -118,7 +124,7 @@ export function chatCompletionsRoute(deps: {
       let agentId: string;
       let sessionKey: string;
       try {
-        ({ agentId, sessionKey } = target(agents, req.headers, parsed));
+        ({ agentId, sessionKey } = target(gateway, req.headers, parsed));
       } catch (err) {
         return refuse(res, err);
       }
@@ -192,17 +198,18 @@ export function chatCompletionsRoute(deps: {
 
 /** The agent (header, then `model: "openclaw:<id>"`, then the default) and session key of a request. */
 function target(
-  agents: AgentRuntime,
+  gateway: GatewayContext,
   headers: IncomingHttpHeaders,
   parsed: z.infer<typeof body>,
 ): { agentId: string; sessionKey: string } {
+  const list = gateway.config().config.agents?.list;
   const named =
     (headers["x-openclaw-agent-id"] as string | undefined) ??
     /^(?:openclaw|agent):(.+)$/.exec(parsed.model ?? "")?.[1];
-  const agentId = named === undefined ? agents.defaultAgentId() : agents.knownAgentId(named);
+  const agentId = named === undefined ? resolveDefaultAgentId(list) : resolveKnownAgentId(list, named);
   const explicit = headers["x-openclaw-session-key"] as string | undefined;
   if (explicit !== undefined) {
-    const sessionKey = agents.canonicalSessionKey(explicit);
+    const sessionKey = canonicalSessionKey(list, explicit);
     return { agentId: sessionKey.split(":")[1]!, sessionKey };
   }
   return {

@@ -27,6 +27,7 @@ import {
 } from "../infra/logger.js";
 import { registerEnvSecrets } from "../infra/redact.js";
 import { PluginHost } from "../plugins/host.js";
+import { providersWithEnvKey, starterKeyList } from "../providers/env-api-keys.js";
 import { VERSION } from "../version.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayAuth } from "./auth.js";
 import { createChatEventBridge } from "./chat-events.js";
@@ -238,10 +239,8 @@ export async function runGateway(
   const agents: AgentRuntime = new AgentRuntime({
     stateDir,
     config: () => current.snapshot.config as RuntimeConfig,
-    deliver: (origin, text): Promise<void> => channels.deliver(origin, text),
-    // The agents' `message` tool: `user:<id>` is a DM, `channel:<id>` / `group:<id>` a chat.
-    sendMessage: ({ channel, to }, text) =>
-      channels.deliver({ lastChannel: channel, lastTo: to.replace(/^user:/, "direct:") }, text),
+    // The channels are built below (they need the agents): a late-bound outbound port.
+    outbound: { send: (target, message) => channels.send(target, message) },
     pluginTools: () => plugins.agentTools(),
   });
   // Messages accepted before a crash are replayed once the channels are up.
@@ -344,16 +343,8 @@ export async function runGateway(
       "no gateway token set: only clients on this machine can connect. Set OPENCLAW_GATEWAY_TOKEN before binding beyond loopback.",
     );
   }
-  if (
-    !env.ANTHROPIC_API_KEY &&
-    !env.OPENAI_API_KEY &&
-    !env.GOOGLE_API_KEY &&
-    !env.GEMINI_API_KEY &&
-    !config.models
-  ) {
-    log.info(
-      "next: set a model key (ANTHROPIC_API_KEY, OPENAI_API_KEY or GOOGLE_API_KEY) so agents can answer",
-    );
+  if (providersWithEnvKey(env).length === 0 && !config.models) {
+    log.info(`next: set a model key (${starterKeyList()}) so agents can answer`);
   }
   return 0;
 }

@@ -13,21 +13,18 @@ export interface ModelEntry {
 export interface BuiltinProvider {
   api: ModelApi;
   baseUrl: string;
-  /** Environment variables holding the API key, first set wins. */
-  envKeys: string[];
   models: ModelEntry[];
 }
 
 /**
- * The providers known without any config: endpoint, API, where the key comes from,
- * and a small catalogue. Ids not listed still work (new models appear faster than
- * releases); they get the defaults below.
+ * The providers known without any config: endpoint, API and a small catalogue (their
+ * env variables are in env-api-keys.ts). Model ids not listed still work (new models
+ * appear faster than releases); they get the defaults below.
  */
 export const BUILTIN_PROVIDERS: Record<string, BuiltinProvider> = {
   anthropic: {
     api: "anthropic-messages",
     baseUrl: "https://api.anthropic.com",
-    envKeys: ["ANTHROPIC_API_KEY"],
     models: [
       {
         id: "claude-opus-4-6",
@@ -55,7 +52,6 @@ export const BUILTIN_PROVIDERS: Record<string, BuiltinProvider> = {
   openai: {
     api: "openai-responses",
     baseUrl: "https://api.openai.com/v1",
-    envKeys: ["OPENAI_API_KEY"],
     models: [
       {
         id: "gpt-5.2",
@@ -83,8 +79,6 @@ export const BUILTIN_PROVIDERS: Record<string, BuiltinProvider> = {
   google: {
     api: "google-generative-ai",
     baseUrl: "https://generativelanguage.googleapis.com/v1beta",
-    // The order @google/genai itself uses when both are set.
-    envKeys: ["GOOGLE_API_KEY", "GEMINI_API_KEY"],
     models: [
       {
         id: "gemini-2.5-pro",
@@ -102,6 +96,14 @@ export const BUILTIN_PROVIDERS: Record<string, BuiltinProvider> = {
       },
     ],
   },
+  // OpenAI-compatible endpoints: any model id they serve works with the default limits.
+  openrouter: { api: "openai-completions", baseUrl: "https://openrouter.ai/api/v1", models: [] },
+  groq: { api: "openai-completions", baseUrl: "https://api.groq.com/openai/v1", models: [] },
+  mistral: { api: "openai-completions", baseUrl: "https://api.mistral.ai/v1", models: [] },
+  xai: { api: "openai-completions", baseUrl: "https://api.x.ai/v1", models: [] },
+  deepseek: { api: "openai-completions", baseUrl: "https://api.deepseek.com/v1", models: [] },
+  // MiniMax serves an Anthropic-compatible Messages API (OpenClaw and pi-ai use it).
+  minimax: { api: "anthropic-messages", baseUrl: "https://api.minimax.io/anthropic", models: [] },
 };
 
 /** For a model id no catalogue lists: conservative limits that any current model meets. */

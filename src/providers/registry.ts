@@ -1,4 +1,6 @@
+import { configEnvVars, definedOnly } from "../config/load.js";
 import { BUILTIN_PROVIDERS, DEFAULT_MODEL_LIMITS, type ModelEntry } from "./catalog.js";
+import { envKeysFor, findEnvApiKey } from "./env-api-keys.js";
 import { MissingApiKeyError, ModelConfigError } from "./errors.js";
 import { MODEL_APIS, type ModelApi, type ModelRef, type ResolvedModel } from "./types.js";
 
@@ -62,7 +64,6 @@ export interface ModelRegistry {
 interface ProviderEntry {
   api: ModelApi;
   baseUrl: string;
-  envKeys: string[];
   apiKey?: string;
   headers?: Record<string, string>;
   models: ModelEntry[];
@@ -75,7 +76,8 @@ export function createModelRegistry(
   config: ProvidersConfig,
   opts: { env?: NodeJS.ProcessEnv; agentId?: string } = {},
 ): ModelRegistry {
-  const env = opts.env ?? process.env;
+  // OpenClaw's rule: the process environment wins; the config's `env` section fills gaps.
+  const env = { ...configEnvVars(config), ...definedOnly(opts.env ?? process.env) };
   const agentId = opts.agentId ?? "main";
   const providers = buildProviders(config.models?.providers ?? {});
   const aliases = new Map<string, string>();
@@ -130,13 +132,8 @@ export function createModelRegistry(
       const key = profiles?.secretOf(profileId);
       if (key) out.push({ key, profileId, source: `auth profile ${profileId}` });
     }
-    for (const name of provider.envKeys) {
-      const key = env[name]?.trim();
-      if (key) {
-        out.push({ key, source: `env ${name}` });
-        break;
-      }
-    }
+    const fromEnv = findEnvApiKey(providerId, env);
+    if (fromEnv) out.push({ key: fromEnv.key, source: `env ${fromEnv.name}` });
     if (provider.apiKey) out.push({ key: provider.apiKey, source: `models.providers.${providerId}.apiKey` });
     // The same key reachable two ways is one candidate, not two tries.
     return out.filter((c, i) => out.findIndex((o) => o.key === c.key) === i);
@@ -158,7 +155,7 @@ export function createModelRegistry(
     credentials,
     requireCredentials: (providerId, profiles) => {
       const found = credentials(providerId, profiles);
-      if (!found.length) throw new MissingApiKeyError(providerId, providerOf(providerId).envKeys, agentId);
+      if (!found.length) throw new MissingApiKeyError(providerId, envKeysFor(providerId), agentId);
       return found;
     },
   };
@@ -179,10 +176,9 @@ function buildProviders(custom: Record<string, ProviderConfig>): Map<string, Pro
     if (!baseUrl)
       throw new ModelConfigError(`models.providers.${id} needs a baseUrl (e.g. http://localhost:4000/v1).`);
     out.set(id, {
-      // Only overriding baseUrl on a built-in provider keeps its API, env keys and catalogue.
+      // Only overriding baseUrl on a built-in provider keeps its API and catalogue.
       api: cfg.api ?? base?.api ?? "openai-completions",
       baseUrl: baseUrl.replace(/\/+$/, ""),
-      envKeys: base?.envKeys ?? [],
       ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
       ...(cfg.headers ? { headers: cfg.headers } : {}),
       models: mergeModels(base?.models ?? [], cfg.models ?? []),

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { resolveAgentRoute } from "./bindings.js";
 import {
-  canonicalSessionKey,
   InvalidSessionKeyError,
   knownAgentIds,
   resolveKnownAgentId,
   UnknownAgentError,
 } from "./known-agents.js";
+import { canonicalSessionKey, requestedSessionKey } from "./session-key.js";
 
 const LIST = [{ id: "main" }, { id: "Work", default: true }];
 
@@ -21,6 +21,26 @@ describe("known agents", () => {
     expect(resolveKnownAgentId(LIST, " WORK ")).toBe("work");
     expect(() => resolveKnownAgentId(LIST, "ghost")).toThrow('unknown agent "ghost" (known: main, work)');
     expect(() => resolveKnownAgentId(undefined, "work")).toThrow(UnknownAgentError);
+  });
+});
+
+describe("requestedSessionKey (CLI --agent/--session, the agent method)", () => {
+  it.each<[{ agentId?: string; sessionKey?: string }, string]>([
+    [{}, "main"],
+    [{ sessionKey: "main" }, "main"],
+    [{ agentId: "work" }, "agent:work:main"],
+    [{ agentId: "work", sessionKey: "main" }, "agent:work:main"],
+    [{ agentId: "work", sessionKey: "agent:main:notes" }, "agent:main:notes"],
+    [{ sessionKey: "notes" }, "notes"],
+  ])("%j → %s", (req, key) => {
+    expect(requestedSessionKey(req)).toBe(key);
+  });
+
+  it("its result goes through the one agent check", () => {
+    expect(() => canonicalSessionKey(LIST, requestedSessionKey({ agentId: "ghost" }))).toThrow(
+      UnknownAgentError,
+    );
+    expect(canonicalSessionKey(LIST, requestedSessionKey({ agentId: "WORK" }))).toBe("agent:work:main");
   });
 });
 

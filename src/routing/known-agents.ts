@@ -1,4 +1,4 @@
-import { DEFAULT_AGENT_ID, MAIN_KEY, mainSessionKey, normalizeAgentId } from "./session-key.js";
+import { DEFAULT_AGENT_ID, normalizeAgentId } from "./agent-id.js";
 
 /**
  * The one check that an agent id or session key from outside (WS methods, the OpenAI
@@ -57,20 +57,4 @@ export function resolveKnownAgentId(agents: readonly AgentListEntry[] | undefine
   const known = knownAgentIds(agents);
   if (!known.includes(id)) throw new UnknownAgentError(id, known);
   return id;
-}
-
-const AGENT_KEY = /^agent:([^:]*):(.+)$/;
-
-/**
- * A session key from outside in its canonical form, with its agent checked:
- * `main` or "" → the default agent's main session; a plain name → under the default
- * agent; `agent:<id>:<rest>` → lower-cased with the id normalized, if the agent exists.
- */
-export function canonicalSessionKey(agents: readonly AgentListEntry[] | undefined, raw: string): string {
-  const key = raw.trim().toLowerCase();
-  if (key === MAIN_KEY || key === "") return mainSessionKey(resolveDefaultAgentId(agents));
-  if (!key.startsWith("agent:")) return `agent:${resolveDefaultAgentId(agents)}:${key}`;
-  const m = AGENT_KEY.exec(key);
-  if (!m?.[1]) throw new InvalidSessionKeyError(raw);
-  return `agent:${resolveKnownAgentId(agents, m[1])}:${m[2]}`;
 }

@@ -10,8 +10,16 @@
  *   Telegram forum topic          <group key>:topic:<threadId>
  * Keys are lower-cased.
  */
+import { DEFAULT_AGENT_ID, normalizeAgentId } from "./agent-id.js";
+import {
+  type AgentListEntry,
+  InvalidSessionKeyError,
+  resolveDefaultAgentId,
+  resolveKnownAgentId,
+} from "./known-agents.js";
 
-export const DEFAULT_AGENT_ID = "main";
+export { DEFAULT_AGENT_ID, normalizeAgentId };
+
 export const DEFAULT_ACCOUNT_ID = "default";
 export const MAIN_KEY = "main";
 
@@ -23,17 +31,6 @@ export type PeerKind = "direct" | "group" | "channel";
 export interface Peer {
   kind: PeerKind;
   id: string;
-}
-
-/** `^[a-z0-9][a-z0-9_-]{0,63}$`: other characters become `-`; empty becomes `main`. */
-export function normalizeAgentId(raw: string | undefined): string {
-  const cleaned = (raw ?? "")
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]/g, "-")
-    .replace(/^[-_]+/, "")
-    .slice(0, 64);
-  return cleaned || DEFAULT_AGENT_ID;
 }
 
 export function mainSessionKey(agentId: string): string {
@@ -97,4 +94,33 @@ function linkedIdentity(
 export function agentIdFromSessionKey(key: string): string | undefined {
   const m = /^agent:([^:]+):/.exec(key);
   return m?.[1];
+}
+
+const AGENT_KEY = /^agent:([^:]*):(.+)$/;
+
+/**
+ * A session key from outside (WS methods, the OpenAI endpoint, the CLI, plugins) in its
+ * canonical form, with its agent checked (the one check, in known-agents.ts):
+ * `main` or "" → the default agent's main session; a plain name → under the default
+ * agent; `agent:<id>:<rest>` → lower-cased with the id normalized, if the agent exists.
+ * Throws UnknownAgentError or InvalidSessionKeyError.
+ */
+export function canonicalSessionKey(agents: readonly AgentListEntry[] | undefined, raw: string): string {
+  const key = raw.trim().toLowerCase();
+  if (key === MAIN_KEY || key === "") return mainSessionKey(resolveDefaultAgentId(agents));
+  if (!key.startsWith("agent:")) return `agent:${resolveDefaultAgentId(agents)}:${key}`;
+  const m = AGENT_KEY.exec(key);
+  if (!m?.[1]) throw new InvalidSessionKeyError(raw);
+  return `agent:${resolveKnownAgentId(agents, m[1])}:${m[2]}`;
+}
+
+/**
+ * The session a request names by agent and/or session (CLI `--agent`/`--session`, the
+ * `agent` method): the session when it is given and not plain `main`, else that agent's
+ * main session, else `main`. Not checked: pass the result to canonicalSessionKey.
+ */
+export function requestedSessionKey(req: { agentId?: string; sessionKey?: string }): string {
+  const session = req.sessionKey?.trim();
+  if (session && (session.toLowerCase() !== MAIN_KEY || !req.agentId)) return session;
+  return req.agentId ? `agent:${req.agentId}:${MAIN_KEY}` : MAIN_KEY;
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { OutboundPort, OutboundTarget } from "../outbound.js";
 
 export interface ToolText {
   type: "text";
@@ -17,8 +18,10 @@ export interface ToolContext {
   agentId: string;
   sessionKey: string;
   signal: AbortSignal;
-  /** Sends a message through a channel (the `message` tool); absent when no channel is wired. */
-  sendMessage?: (target: { channel: string; to: string }, text: string) => Promise<void>;
+  /** The chat apps (the `message` tool); absent when no channel is wired. */
+  outbound?: OutboundPort;
+  /** Where this turn's reply goes, when the message came from a chat app. */
+  replyTo?: OutboundTarget;
   /** Session facts for `session_status`. */
   sessionStatus?: () => Record<string, unknown>;
 }

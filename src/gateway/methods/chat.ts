@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { AgentRuntime } from "../../agents/runtime.js";
+import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-agents.js";
+import { canonicalSessionKey, requestedSessionKey } from "../../routing/session-key.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { defineMethod, twoStage } from "./types.js";
@@ -14,6 +16,10 @@ export function agentsOf(gateway: GatewayContext): AgentRuntime {
   if (!gateway.agents) throw new GatewayRequestError(ErrorCodes.UNAVAILABLE, "agents are not available");
   return gateway.agents;
 }
+
+/** `agents.list`, for the one session-key canonicalisation and agent check (routing/). */
+const agentList = (gateway: GatewayContext): readonly AgentListEntry[] | undefined =>
+  gateway.config().config.agents?.list;
 
 const sessionKey = z.string().min(1).max(512);
 const idempotencyKey = z.string().min(1).max(256);
@@ -74,7 +80,7 @@ export const chatMethods = {
     params: z.object({ sessionKey, limit: z.number().int().min(1).max(1000).optional() }),
     handle: async (p, { gateway }) => {
       const agents = agentsOf(gateway);
-      const key = agents.canonicalSessionKey(p.sessionKey);
+      const key = canonicalSessionKey(agentList(gateway), p.sessionKey);
       const store = await agents.store(agents.agentFor(key).id);
       const entry = store.get(key);
       if (!entry) return { sessionKey: key, sessionId: null, messages: [] };
@@ -104,10 +110,11 @@ export const chatMethods = {
     }),
     handle: (p, { gateway, connId }) => {
       const agents = agentsOf(gateway);
-      const agentId = p.agentId === undefined ? undefined : agents.knownAgentId(p.agentId);
-      const key = p.sessionKey ?? (agentId ? `agent:${agentId}:main` : "main");
+      // A named agent must exist even when the session key names the session.
+      const agentId =
+        p.agentId === undefined ? undefined : resolveKnownAgentId(agentList(gateway), p.agentId);
       const run = agents.send({
-        sessionKey: key,
+        sessionKey: requestedSessionKey({ agentId, sessionKey: p.sessionKey }),
         text: p.message,
         idempotencyKey: p.idempotencyKey,
         submitter: `ws:${connId}`,
@@ -133,7 +140,10 @@ export const chatMethods = {
       .optional(),
     handle: async (p, { gateway }) => {
       const agents = agentsOf(gateway);
-      const agentId = p?.agentId === undefined ? agents.defaultAgentId() : agents.knownAgentId(p.agentId);
+      const agentId =
+        p?.agentId === undefined
+          ? agents.defaultAgentId()
+          : resolveKnownAgentId(agentList(gateway), p.agentId);
       const store = await agents.store(agentId);
       const sessions = store
         .list()
@@ -147,7 +157,7 @@ export const chatMethods = {
     params: z.object({ key: sessionKey }),
     handle: async (p, { gateway }) => {
       const agents = agentsOf(gateway);
-      const key = agents.canonicalSessionKey(p.key);
+      const key = canonicalSessionKey(agentList(gateway), p.key);
       const entry = await (await agents.store(agents.agentFor(key).id)).reset(key);
       return { ok: true, key, sessionId: entry.sessionId };
     },
@@ -157,7 +167,7 @@ export const chatMethods = {
     params: z.object({ key: sessionKey }),
     handle: async (p, { gateway }) => {
       const agents = agentsOf(gateway);
-      const key = agents.canonicalSessionKey(p.key);
+      const key = canonicalSessionKey(agentList(gateway), p.key);
       const deleted = await (await agents.store(agents.agentFor(key).id)).delete(key);
       return { ok: true, key, deleted };
     },
