@@ -34,7 +34,10 @@ for arg in "$@"; do
   [ $advisory = 1 ] && kind=advisory
   echo "node-matrix: Node $version (asked: $arg, $kind): ${suites[*]}"
   start=$(date +%s)
-  if "$bin/node" node_modules/vitest/vitest.mjs run --reporter=dot "${suites[@]}" >".node24/matrix-$version.log" 2>&1; then
+  # Node 22.12 has node:sqlite only behind a flag (the built CLI adds it itself; test workers need it too).
+  flags=""
+  "$bin/node" -e 'process.exit(process.getBuiltinModule("node:sqlite") ? 0 : 1)' 2>/dev/null || flags="--experimental-sqlite"
+  if NODE_OPTIONS="${NODE_OPTIONS:-} $flags" "$bin/node" node_modules/vitest/vitest.mjs run --reporter=dot "${suites[@]}" >".node24/matrix-$version.log" 2>&1; then
     echo "node-matrix: Node $version ok in $(( $(date +%s) - start )) s ($(grep -Eo '[0-9]+ passed' ".node24/matrix-$version.log" | tail -1))"
   else
     tail -40 ".node24/matrix-$version.log" | sed "s/^/  [$version] /" | grep -Ev '^\s*\[[^]]*\]\s*tests: ' || true

@@ -5,6 +5,15 @@ import module from "node:module";
 // The cache lives in the OS temp dir (override with NODE_COMPILE_CACHE).
 module.enableCompileCache?.();
 
+// Node 22.12 has node:sqlite (the state store's engine, infra/sqlite.ts) only behind a flag;
+// from 22.13 it is there without one. On 22.12 the CLI runs in a child Node started with the
+// flag, this process only passing signals on and exiting with the child's code.
+const { sqliteAvailable } = await import("./infra/sqlite.js");
+if (!sqliteAvailable() && !process.execArgv.includes("--experimental-sqlite")) {
+  const { runWithSqliteFlag } = await import("./infra/sqlite-flag.js");
+  process.exit(await runWithSqliteFlag());
+}
+
 // `openclaw gateway` restarts itself in place without its secrets in /proc/<pid>/environ
 // (infra/env-handoff.ts), first thing, so the CLI's modules load once; the restarted
 // image gets the secrets (and its real argv) back here.
