@@ -3,12 +3,15 @@ import os from "node:os";
 import type { RawData, WebSocket } from "ws";
 import { QueueFullError } from "../agents/queue.js";
 import type { Logger } from "../infra/logger.js";
+import type { AuthRateLimiter } from "../infra/rate-limit.js";
+import { isTwoStage } from "../infra/rpc.js";
+import { checkSharedSecret, type ResolvedAuth } from "../infra/shared-secret.js";
 import { InvalidSessionKeyError, UnknownAgentError } from "../routing/known-agents.js";
-import { AUTH_FAILURE_MESSAGES, type AuthRateLimiter, checkSharedSecret, type ResolvedAuth } from "./auth.js";
+import { AUTH_FAILURE_MESSAGES } from "./auth.js";
 import type { GatewayContext } from "./context.js";
 import { credentialFingerprint, grantScopes } from "./credential.js";
-import { hasScope, type MethodDefinition } from "./methods/index.js";
-import { isTwoStage } from "./methods/types.js";
+import { hasScope } from "./methods/index.js";
+import type { GatewayMethod } from "./methods/types.js";
 import {
   type ConnectParams,
   connectParamsSchema,
@@ -40,7 +43,7 @@ export const CloseCodes = {
 } as const;
 
 export interface ConnectionHost {
-  readonly methods: ReadonlyMap<string, MethodDefinition>;
+  readonly methods: ReadonlyMap<string, GatewayMethod>;
   readonly gateway: GatewayContext;
   readonly rateLimiter: AuthRateLimiter;
   readonly log: Logger;

@@ -2,8 +2,8 @@ import type { AgentRuntime } from "../agents/runtime.js";
 import type { ChannelManager } from "../channels/manager.js";
 import type { ConfigSnapshot } from "../config/load.js";
 import type { ConfigReloader } from "../config/reload.js";
+import type { AuthMode } from "../infra/shared-secret.js";
 import type { PluginHost } from "../plugins/host.js";
-import type { AuthMode } from "./auth.js";
 
 /** What RPC methods and HTTP routes may know about the running gateway. */
 export interface GatewayContext {

@@ -4,15 +4,11 @@ import { z } from "zod";
 import { QueueFullError } from "../agents/queue.js";
 import type { TurnEvent } from "../agents/runner.js";
 import type { AgentRuntime, ChatRequest, RunHandle } from "../agents/runtime.js";
+import { HttpError, type HttpRoute, hasJsonBody, readBody, sendJson } from "../infra/http.js";
+import type { AuthRateLimiter } from "../infra/rate-limit.js";
+import { authorizeBearer, BEARER_NEEDS_AUTH_MESSAGE, type ResolvedAuth } from "../infra/shared-secret.js";
 import { InvalidSessionKeyError, UnknownAgentError } from "../routing/known-agents.js";
-import {
-  type AuthRateLimiter,
-  authorizeBearer,
-  BEARER_NEEDS_AUTH_MESSAGE,
-  type ResolvedAuth,
-} from "./auth.js";
 import type { GatewayContext } from "./context.js";
-import { HttpError, type HttpRoute, hasJsonBody, readBody, sendJson } from "./http.js";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 

@@ -18,6 +18,7 @@ import {
 } from "../config/paths.js";
 import { createConfigReloader } from "../config/reload.js";
 import { BIND_MODES, type BindMode } from "../config/schema.js";
+import type { HttpRoute } from "../infra/http.js";
 import {
   closeLogging,
   configureLogging,
@@ -25,21 +26,22 @@ import {
   currentLogFile,
   registerSecret,
 } from "../infra/logger.js";
+import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../infra/rate-limit.js";
 import { registerEnvSecrets } from "../infra/redact.js";
+import type { ResolvedAuth } from "../infra/shared-secret.js";
 import { PluginHost } from "../plugins/host.js";
 import { VERSION } from "../version.js";
-import { AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayAuth } from "./auth.js";
+import { resolveGatewayAuth } from "./auth.js";
 import { createChatEventBridge } from "./chat-events.js";
 import type { GatewayContext } from "./context.js";
 import { controlUiRoute, defaultControlUiRoot } from "./control-ui.js";
 import { CREDENTIAL_CHANGED_REASON, checkStartSecret, liveSecretProblems } from "./credential.js";
-import { type HttpRoute, healthRoutes } from "./http.js";
 import { gatewayConfigApplier } from "./live-config.js";
 import { acquireGatewayLock, GatewayLockError } from "./lock.js";
 import { createMethodTable } from "./methods/index.js";
 import { formatWsUrl, resolveBindHosts } from "./net.js";
 import { chatCompletionsRoute } from "./openai-http.js";
-import { Readiness } from "./readiness.js";
+import { healthRoutes, Readiness } from "./readiness.js";
 import { type GatewayServer, startGatewayServer } from "./server.js";
 
 export interface GatewayRunOptions {

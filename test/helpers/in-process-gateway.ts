@@ -11,12 +11,12 @@ import { ChannelManager } from "../../src/channels/manager.js";
 import { CHANNEL_FACTORIES, type ChannelFactory } from "../../src/channels/registry.js";
 import { loadConfig } from "../../src/config/load.js";
 import { createConfigReloader } from "../../src/config/reload.js";
-import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../src/gateway/auth.js";
 import type { GatewayContext } from "../../src/gateway/context.js";
 import { controlUiRoute } from "../../src/gateway/control-ui.js";
 import { createMethodTable } from "../../src/gateway/methods/index.js";
 import { type GatewayServer, startGatewayServer } from "../../src/gateway/server.js";
 import { createLogger } from "../../src/infra/logger.js";
+import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../src/infra/rate-limit.js";
 import { tempDir } from "./cli.js";
 
 /** What `npm run build` puts beside the CLI; the browser tests run after the build. */

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { AgentRuntime } from "../../agents/runtime.js";
+import { twoStage } from "../../infra/rpc.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
-import { defineMethod, twoStage } from "./types.js";
+import { defineMethod } from "./types.js";
 
 /**
  * Chat over the gateway, as OpenClaw's WebChat and Control UI use it: `chat.send`

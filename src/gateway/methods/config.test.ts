@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/load.js";
 import { type ConfigReloader, createConfigReloader } from "../../config/reload.js";
 import { createLogger } from "../../infra/logger.js";
-import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../auth.js";
+import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../infra/rate-limit.js";
 import { GatewayClient, GatewayResponseError } from "../client.js";
 import type { GatewayContext } from "../context.js";
 import { type GatewayServer, startGatewayServer } from "../server.js";

@@ -16,6 +16,7 @@ import {
   redactText,
   restoreRedacted,
 } from "../../infra/redact.js";
+import { checkBundledPlugins } from "../../plugins/validate.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { defineMethod } from "./types.js";
@@ -90,7 +91,8 @@ async function edit(
       document,
       baseHash: hash,
       env: reloader.env,
-      check: reloader.check,
+      // Bundled plugins first, as `openclaw config set` on the file reports them.
+      check: (next) => [...checkBundledPlugins(next), ...reloader.check(next)],
     });
   } catch (err) {
     toRequestError(err);
