@@ -272,7 +272,7 @@ export class Connection {
           health: { ok: true, ...gateway.readiness() },
           stateVersion: { presence: 0, health: 0 },
           uptimeMs: Date.now() - gateway.startedAt,
-          sessionDefaults: sessionDefaults(gateway.agents?.defaultAgentId() ?? "main"),
+          sessionDefaults: sessionDefaults(gateway.agents.defaultAgentId()),
           authMode: gateway.authMode(),
         },
         auth: { method: result.method, role: "operator", scopes: [...this.scopes] },

@@ -104,8 +104,7 @@ export function chatCompletionsRoute(deps: {
       } catch {
         return error(res, 400, "invalid_request_error", "body is not valid JSON");
       }
-      const agents = gateway.agents;
-      if (!agents) return error(res, 503, "unavailable", "agents are not available");
+      const { agents } = gateway;
       const lastUser = [...parsed.messages].reverse().find((m) => m.role === "user");
       if (!lastUser) return error(res, 400, "invalid_request_error", "messages has no user message");
 

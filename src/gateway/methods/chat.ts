@@ -1,7 +1,5 @@
 import { z } from "zod";
-import type { AgentRuntime } from "../../agents/runtime.js";
 import { twoStage } from "../../infra/rpc.js";
-import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { defineMethod } from "./types.js";
 
@@ -10,11 +8,6 @@ import { defineMethod } from "./types.js";
  * acknowledges at once with a runId and streams `chat` events; the same
  * idempotencyKey never runs twice. Sessions and models alongside.
  */
-
-export function agentsOf(gateway: GatewayContext): AgentRuntime {
-  if (!gateway.agents) throw new GatewayRequestError(ErrorCodes.UNAVAILABLE, "agents are not available");
-  return gateway.agents;
-}
 
 const sessionKey = z.string().min(1).max(512);
 const idempotencyKey = z.string().min(1).max(256);
@@ -47,7 +40,7 @@ export const chatMethods = {
       timeoutMs: z.number().int().optional(),
     }),
     handle: async (p, { gateway, connId }) => {
-      const run = agentsOf(gateway).send({
+      const run = gateway.agents.send({
         sessionKey: p.sessionKey,
         text: p.message,
         images: images(p.attachments),
@@ -74,7 +67,7 @@ export const chatMethods = {
     scope: "operator.read",
     params: z.object({ sessionKey, limit: z.number().int().min(1).max(1000).optional() }),
     handle: async (p, { gateway }) => {
-      const agents = agentsOf(gateway);
+      const agents = gateway.agents;
       const key = agents.canonicalSessionKey(p.sessionKey);
       const store = await agents.store(agents.agentFor(key).id);
       const entry = store.get(key);
@@ -89,7 +82,7 @@ export const chatMethods = {
   "chat.abort": defineMethod({
     scope: "operator.write",
     params: z.object({ sessionKey, runId: z.string().optional() }),
-    handle: (p, { gateway }) => ({ ok: true, aborted: agentsOf(gateway).abort(p.sessionKey, p.runId) }),
+    handle: (p, { gateway }) => ({ ok: true, aborted: gateway.agents.abort(p.sessionKey, p.runId) }),
   }),
   agent: defineMethod({
     scope: "operator.write",
@@ -104,7 +97,7 @@ export const chatMethods = {
       to: z.string().optional(),
     }),
     handle: (p, { gateway, connId }) => {
-      const agents = agentsOf(gateway);
+      const agents = gateway.agents;
       const agentId = p.agentId === undefined ? undefined : agents.knownAgentId(p.agentId);
       const key = p.sessionKey ?? (agentId ? `agent:${agentId}:main` : "main");
       const run = agents.send({
@@ -133,7 +126,7 @@ export const chatMethods = {
       .object({ agentId: z.string().optional(), limit: z.number().int().min(1).max(5000).optional() })
       .optional(),
     handle: async (p, { gateway }) => {
-      const agents = agentsOf(gateway);
+      const agents = gateway.agents;
       const agentId = p?.agentId === undefined ? agents.defaultAgentId() : agents.knownAgentId(p.agentId);
       const store = await agents.store(agentId);
       const sessions = store
@@ -147,7 +140,7 @@ export const chatMethods = {
     scope: "operator.admin",
     params: z.object({ key: sessionKey }),
     handle: async (p, { gateway }) => {
-      const agents = agentsOf(gateway);
+      const agents = gateway.agents;
       const key = agents.canonicalSessionKey(p.key);
       const entry = await (await agents.store(agents.agentFor(key).id)).reset(key);
       return { ok: true, key, sessionId: entry.sessionId };
@@ -157,7 +150,7 @@ export const chatMethods = {
     scope: "operator.admin",
     params: z.object({ key: sessionKey }),
     handle: async (p, { gateway }) => {
-      const agents = agentsOf(gateway);
+      const agents = gateway.agents;
       const key = agents.canonicalSessionKey(p.key);
       const deleted = await (await agents.store(agents.agentFor(key).id)).delete(key);
       return { ok: true, key, deleted };
@@ -167,7 +160,7 @@ export const chatMethods = {
     scope: "operator.read",
     params: z.object({ view: z.enum(["default", "configured", "all"]).optional() }).optional(),
     handle: (_p, { gateway }) => {
-      const registry = agentsOf(gateway).registry();
+      const registry = gateway.agents.registry();
       const chain = new Set(registry.defaultChain().map((r) => `${r.provider}/${r.model}`));
       const models = registry.list().map((m) => ({
         id: `${m.ref.provider}/${m.ref.model}`,

@@ -7,7 +7,6 @@ import {
   parseConfigDocument,
   readConfigFile,
 } from "../../config/load.js";
-import type { ConfigReloader } from "../../config/reload.js";
 import { ConfigConflictError, writeConfig } from "../../config/write.js";
 import {
   REDACTED,
@@ -33,12 +32,6 @@ import { defineMethod } from "./types.js";
  */
 
 const baseHash = z.string().describe("hash from config.get: the file this edit starts from");
-
-function reloaderOf(gateway: GatewayContext): ConfigReloader {
-  const reloader = gateway.configReloader;
-  if (!reloader) throw new GatewayRequestError(ErrorCodes.UNAVAILABLE, "config editing is not available");
-  return reloader;
-}
 
 /** The file as it is on disk now (it may differ from the running snapshot after a bad hand edit). */
 async function readDisk(
@@ -79,7 +72,7 @@ async function edit(
   source: string,
   change: (document: Record<string, unknown>) => Record<string, unknown>,
 ) {
-  const reloader = reloaderOf(gateway);
+  const reloader = gateway.configReloader;
   const file = reloader.current().path;
   const disk = await readDisk(file);
   if (disk.hash !== hash) toRequestError(new ConfigConflictError(file, disk.hash));
@@ -114,7 +107,7 @@ export const configMethods = {
     scope: "operator.read",
     params: z.object({}).optional(),
     handle: async (_params, { gateway, scopes }) => {
-      const running = reloaderOf(gateway).current();
+      const running = gateway.configReloader.current();
       const disk = await readDisk(running.path);
       const document = disk.hash === running.hash ? running.document : (disk.document ?? running.document);
       const redacted = redactConfig(document);
@@ -145,7 +138,7 @@ export const configMethods = {
       .refine((p) => (p.config === undefined) !== (p.raw === undefined), "pass exactly one of config or raw"),
     handle: (p, { gateway }) =>
       edit(gateway, p.baseHash, "config.set", (current) => {
-        const next = p.raw !== undefined ? parseRaw(reloaderOf(gateway).current().path, p.raw) : p.config!;
+        const next = p.raw !== undefined ? parseRaw(gateway.configReloader.current().path, p.raw) : p.config!;
         return restoreRedacted(next, current) as Record<string, unknown>;
       }),
   }),
@@ -167,7 +160,7 @@ export const configMethods = {
         p.baseHash,
         "config.apply",
         (current) =>
-          restoreRedacted(parseRaw(reloaderOf(gateway).current().path, p.raw), current) as Record<
+          restoreRedacted(parseRaw(gateway.configReloader.current().path, p.raw), current) as Record<
             string,
             unknown
           >,

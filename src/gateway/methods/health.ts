@@ -9,7 +9,7 @@ function memory() {
 }
 
 function pluginSummary(gateway: GatewayMethodCall["gateway"]) {
-  const reports = gateway.plugins?.status() ?? [];
+  const reports = gateway.plugins.status();
   return {
     loaded: reports.filter((r) => r.state === "loaded").map((r) => r.id),
     errors: reports.filter((r) => r.state === "error").map((r) => ({ id: r.id, error: r.reason ?? "" })),
@@ -65,6 +65,6 @@ export const healthMethods = {
   "plugins.list": defineMethod({
     scope: "operator.read",
     params: noParams,
-    handle: (_params, { gateway }: GatewayMethodCall) => ({ plugins: gateway.plugins?.status() ?? [] }),
+    handle: (_params, { gateway }: GatewayMethodCall) => ({ plugins: gateway.plugins.status() }),
   }),
 };
