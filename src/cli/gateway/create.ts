@@ -11,7 +11,7 @@ import type { GatewayContext } from "../../gateway/context.js";
 import { controlUiRoute, defaultControlUiRoot } from "../../gateway/control-ui.js";
 import { CREDENTIAL_CHANGED_REASON, liveSecretProblems } from "../../gateway/credential.js";
 import { gatewayConfigApplier } from "../../gateway/live-config.js";
-import { createMethodTable } from "../../gateway/methods/index.js";
+import { createMethodTable, type GatewayMethod } from "../../gateway/methods/index.js";
 import type { BindResolution } from "../../gateway/net.js";
 import { chatCompletionsRoute } from "../../gateway/openai-http.js";
 import { healthRoutes, Readiness } from "../../gateway/readiness.js";
@@ -67,103 +67,53 @@ export interface Gateway {
 
 const log = createLogger("gateway");
 
+/** The running config and auth: edits (config.* RPC, hand edits of the file) swap both. */
+interface LiveState {
+  snapshot: ConfigSnapshot;
+  auth: ResolvedAuth;
+}
+
 /**
  * Wires the gateway's parts: config reloader, agents, channels, plugins, RPC methods and
- * HTTP routes, around one `current` config and auth that live edits swap. The wiring is
- * one function on purpose: the parts refer to each other (channels deliver agents'
- * replies, plugins add channels and routes), and the order of construction is the order
- * of those references.
+ * HTTP routes, around one live config and auth that edits swap.
  */
 export async function createGateway(parts: GatewayParts): Promise<Gateway> {
-  const { stateDir, env, cli, bind } = parts;
   let server: GatewayServer | undefined;
   const readiness = new Readiness();
   readiness.wait("gateway", "starting");
-  const current = { snapshot: parts.snapshot, auth: parts.auth };
+  const current: LiveState = { snapshot: parts.snapshot, auth: parts.auth };
   const rateLimiter = new AuthRateLimiter({
     ...DEFAULT_RATE_LIMIT,
     ...parts.snapshot.config.gateway?.auth?.rateLimit,
   });
-  const applyGatewayConfig = gatewayConfigApplier({
-    current,
-    env,
-    stateDir,
-    cli,
-    rateLimiter,
-    onCredentialChanged: (fingerprint) =>
+  const configReloader = createLiveConfig(parts, current, rateLimiter, {
+    closeStaleCredentials: (fingerprint) =>
       server?.closeStaleCredentials(fingerprint, CREDENTIAL_CHANGED_REASON),
-  });
-  // Config edits (config.* RPC, hand edits of the file) swap `current` through this.
-  const configReloader = createConfigReloader({
-    initial: parts.snapshot,
-    env,
-    log: createLogger("reload"),
-    check: (next) => {
-      if (!parts.beyondLoopback) return [];
-      const nextAuth = resolveGatewayAuth(next.config.gateway, env, cli);
-      // A mode change waits for a restart, which checks the secret itself.
-      if (nextAuth.mode !== current.auth.mode) return [];
-      return liveSecretProblems(nextAuth, { bind, cli, env });
-    },
-    apply: (next, plan) => {
-      applyGatewayConfig(next, plan);
-      // Channels whose section changed restart in-process; the rest keep running.
-      void syncAll();
-    },
+    // Channels whose section changed restart in-process; the rest keep running.
+    applied: () => void startAll(),
   });
   const routes = new RouteTable();
   const methods = createMethodTable();
-  const agents: AgentRuntime = new AgentRuntime({
-    stateDir,
-    config: () => current.snapshot.config as RuntimeConfig,
-    deliver: (origin, text): Promise<void> => channels.deliver(origin, text),
-    // The agents' `message` tool: `user:<id>` is a DM, `channel:<id>` / `group:<id>` a chat.
-    sendMessage: ({ channel, to }, text) =>
-      channels.deliver({ lastChannel: channel, lastTo: to.replace(/^user:/, "direct:") }, text),
-    pluginTools: () => plugins.agentTools(),
+  const { agents, channels, plugins } = createParts(parts, current, {
+    readiness,
+    routes,
+    methods,
+    rateLimiter,
+    port: () => server?.port ?? parts.port,
   });
   // Messages accepted before a crash are replayed once the channels are up.
-  const unanswered = await agents.openJournal(path.join(stateDir, "agents", "inbox.jsonl"));
-  const channels: ChannelManager = new ChannelManager({
-    config: () => current.snapshot.config,
-    runtime: agents,
-    stateDir,
-    env,
-    onPending: (channel, reason) => readiness.wait(channel, reason),
-    onSettled: (channel) => readiness.done(channel),
-    registerRoute: (route) => routes.add(route),
-    ...(parts.channelFactories ? { factories: parts.channelFactories } : {}),
-  });
-  const plugins: PluginHost = new PluginHost({
-    config: () => current.snapshot.config,
-    configDir: () => path.dirname(parts.configPath),
-    env,
-    stateDir,
-    runtime: agents,
-    methods,
-    addRoute: (route) => routes.add(route),
-    addChannel: (name, factory) => {
-      const remove = channels.addFactory(name, factory);
-      void channels.sync();
-      return remove;
-    },
-    gatewayPort: () => server?.port ?? parts.port,
-    auth: () => current.auth,
-    rateLimiter,
-    onPending: (id, reason) => readiness.wait(id, reason),
-    onSettled: (id) => readiness.done(id),
-  });
-  const syncAll = async () => {
+  const unanswered = await agents.openJournal(path.join(parts.stateDir, "agents", "inbox.jsonl"));
+  const startAll = async () => {
     await Promise.all([plugins.sync(), channels.sync()]);
-    await agents.replay(unanswered);
+    agents.replay(unanswered);
   };
   const context: GatewayContext = {
     version: VERSION,
     pid: process.pid,
     startedAt: parts.startedAt,
-    stateDir,
+    stateDir: parts.stateDir,
     config: () => current.snapshot,
-    listening: () => server && { bind, hosts: [...server.hosts], port: server.port },
+    listening: () => server && { bind: parts.bind, hosts: [...server.hosts], port: server.port },
     authMode: () => current.auth.mode,
     readiness: () => readiness.snapshot(),
     clientCount: () => server?.clientCount() ?? 0,
@@ -173,20 +123,16 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     channels,
     plugins,
   };
-  const controlUi = parts.snapshot.config.gateway?.controlUi;
   routes.base = [
     ...healthRoutes(context),
     chatCompletionsRoute({ gateway: context, auth: () => current.auth, rateLimiter }),
   ];
+  const controlUi = parts.snapshot.config.gateway?.controlUi;
+  const uiRoot = parts.controlUiRoot ?? defaultControlUiRoot();
   routes.ui =
     controlUi?.enabled === false
       ? []
-      : [
-          controlUiRoute({
-            basePath: controlUi?.basePath ?? "/",
-            root: parts.controlUiRoot ?? defaultControlUiRoot(),
-          }),
-        ];
+      : [controlUiRoute({ basePath: controlUi?.basePath ?? "/", root: uiRoot })];
 
   return {
     context,
@@ -213,13 +159,102 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     start() {
       readiness.done("gateway");
       configReloader.watch();
-      return syncAll();
+      return startAll();
     },
     async stop(reason) {
       configReloader.close();
       await Promise.all([server?.close(reason), channels.stopAll(), plugins.stopAll()]);
     },
   };
+}
+
+/** The config reloader: checks an edit against the running bind, then swaps `current` and tells `hooks`. */
+function createLiveConfig(
+  parts: GatewayParts,
+  current: LiveState,
+  rateLimiter: AuthRateLimiter,
+  hooks: { closeStaleCredentials(fingerprint: string): void; applied(): void },
+) {
+  const { env, cli, bind, stateDir } = parts;
+  const applyGatewayConfig = gatewayConfigApplier({
+    current,
+    env,
+    stateDir,
+    cli,
+    rateLimiter,
+    onCredentialChanged: hooks.closeStaleCredentials,
+  });
+  return createConfigReloader({
+    initial: parts.snapshot,
+    env,
+    log: createLogger("reload"),
+    check: (next) => {
+      if (!parts.beyondLoopback) return [];
+      const nextAuth = resolveGatewayAuth(next.config.gateway, env, cli);
+      // A mode change waits for a restart, which checks the secret itself.
+      if (nextAuth.mode !== current.auth.mode) return [];
+      return liveSecretProblems(nextAuth, { bind, cli, env });
+    },
+    apply: (next, plan) => {
+      applyGatewayConfig(next, plan);
+      hooks.applied();
+    },
+  });
+}
+
+/** Agents, channels and plugins, each reading the live config and reaching the others through late-bound calls. */
+function createParts(
+  parts: GatewayParts,
+  current: LiveState,
+  gateway: {
+    readiness: Readiness;
+    routes: RouteTable;
+    methods: Map<string, GatewayMethod>;
+    rateLimiter: AuthRateLimiter;
+    port(): number;
+  },
+) {
+  const { stateDir, env } = parts;
+  const { readiness, routes } = gateway;
+  const agents: AgentRuntime = new AgentRuntime({
+    stateDir,
+    config: () => current.snapshot.config as RuntimeConfig,
+    deliver: (origin, text): Promise<void> => channels.deliver(origin, text),
+    // The agents' `message` tool: `user:<id>` is a DM, `channel:<id>` / `group:<id>` a chat.
+    sendMessage: ({ channel, to }, text) =>
+      channels.deliver({ lastChannel: channel, lastTo: to.replace(/^user:/, "direct:") }, text),
+    pluginTools: () => plugins.agentTools(),
+  });
+  const channels: ChannelManager = new ChannelManager({
+    config: () => current.snapshot.config,
+    runtime: agents,
+    stateDir,
+    env,
+    onPending: (channel, reason) => readiness.wait(channel, reason),
+    onSettled: (channel) => readiness.done(channel),
+    registerRoute: (route) => routes.add(route),
+    ...(parts.channelFactories ? { factories: parts.channelFactories } : {}),
+  });
+  const plugins: PluginHost = new PluginHost({
+    config: () => current.snapshot.config,
+    configDir: () => path.dirname(parts.configPath),
+    env,
+    stateDir,
+    runtime: agents,
+    methods: gateway.methods,
+    addRoute: (route) => routes.add(route),
+    addChannel: (name, factory) => {
+      const remove = channels.addFactory(name, factory);
+      void channels.sync();
+      return remove;
+    },
+    gatewayPort: gateway.port,
+    auth: () => current.auth,
+    rateLimiter: gateway.rateLimiter,
+    onPending: (id, reason) => readiness.wait(id, reason),
+    onSettled: (id) => readiness.done(id),
+  });
+  return { agents, channels, plugins };
 }
 
 /**
