@@ -55,6 +55,12 @@ export interface GatewayServer {
   close(reason: string): Promise<void>;
 }
 
+/**
+ * Listens on every host and serves both protocols. One closure on purpose (longer than
+ * our ~80-line habit): the upgrade path, the HTTP path and `close()` share the client
+ * set, the handshake slots and the socket limiter, and each security step reads top to
+ * bottom in the order a socket meets it.
+ */
 export async function startGatewayServer(opts: GatewayServerOptions): Promise<GatewayServer> {
   const { log } = opts;
   const clients = new Set<Connection>();
