@@ -2,7 +2,7 @@ import path from "node:path";
 import type { OutboundPort, OutboundTarget } from "../agents/outbound.js";
 import type { AgentRuntime } from "../agents/runtime.js";
 import type { OpenClawConfig } from "../config/schema.js";
-import type { HttpRoute } from "../gateway/http.js";
+import type { HttpRoute } from "../infra/http.js";
 import { createLogger } from "../infra/logger.js";
 import { PairingStore } from "../routing/pairing.js";
 import type { ChannelPolicyConfig } from "../routing/policy.js";

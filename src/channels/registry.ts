@@ -1,5 +1,5 @@
 import type { OpenClawConfig } from "../config/schema.js";
-import type { HttpRoute } from "../gateway/http.js";
+import type { HttpRoute } from "../infra/http.js";
 import type { Logger } from "../infra/logger.js";
 import type { ChannelAdapter, InboundMessage } from "./types.js";
 

@@ -8,7 +8,7 @@ import { GatewayResponseError, GatewayTransportError } from "../gateway/client.j
 import { inspectGatewayLock } from "../gateway/lock.js";
 import { isErrnoCode } from "../infra/fs.js";
 import { redactConfig } from "../infra/redact.js";
-import { bundledPluginProblems } from "../plugins/validate.js";
+import { bundledPluginProblems, checkBundledPlugins } from "../plugins/validate.js";
 import { connectFromCli } from "./connection.js";
 
 const EXIT_OK = 0;
@@ -93,6 +93,7 @@ async function editConfig(edit: Edit, describe: string): Promise<number> {
       document: edit(document),
       baseHash: hashConfigText(raw),
       env: paths.env,
+      check: checkBundledPlugins,
     });
     process.stdout.write(`${describe} in ${paths.file}\n`);
     return EXIT_OK;

@@ -16,6 +16,7 @@ import { writeConfig } from "../config/write.js";
 import { inspectGatewayLock } from "../gateway/lock.js";
 import { detectContainer } from "../gateway/net.js";
 import { isErrnoCode } from "../infra/fs.js";
+import { checkBundledPlugins } from "../plugins/validate.js";
 import { checkModelKeys } from "./doctor-models.js";
 import { runSecurityAudit } from "./security-audit.js";
 
@@ -254,6 +255,7 @@ async function checkConfig(
         document: stripped.document,
         baseHash: hashConfigText(raw),
         env,
+        check: checkBundledPlugins,
       });
       for (const r of repairs) findings.push({ severity: "ok", check: "config", message: `fixed: ${r}` });
       findings.push({ severity: "ok", check: "config", message: `previous version saved as ${file}.bak` });

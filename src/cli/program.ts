@@ -42,7 +42,7 @@ function withRunOptions(cmd: Command): Command {
     .option("--force", "stop a running gateway on this state dir and take over")
     .option("--verbose", "log debug lines to the console")
     .action(async (opts) => {
-      const { runGateway } = await import("../gateway/run.js");
+      const { runGateway } = await import("./gateway/index.js");
       const code = await runGateway(opts);
       if (code !== 0) process.exitCode = code;
     });

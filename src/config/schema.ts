@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { OPERATOR_SCOPES, type OperatorScope } from "../infra/rpc.js";
 import { agentsSchema, authSchema, bindingSchema, modelsSchema, toolsSchema } from "./schema/agents.js";
 import { channelsSchema } from "./schema/channels.js";
 import {
@@ -25,15 +26,8 @@ export const BIND_MODES = ["loopback", "lan", "tailnet", "auto", "custom"] as co
 export const bindMode = z.enum(BIND_MODES);
 export type BindMode = z.infer<typeof bindMode>;
 
-/** OpenClaw's operator scopes (the WS protocol's `scopes`; `gateway.auth.scopes` names a subset). */
-export const OPERATOR_SCOPES = [
-  "operator.admin",
-  "operator.read",
-  "operator.write",
-  "operator.approvals",
-  "operator.pairing",
-] as const;
-export type OperatorScope = (typeof OPERATOR_SCOPES)[number];
+/** Scopes are RPC vocabulary (infra/rpc.ts); the schema names them for `gateway.auth.scopes`. */
+export { OPERATOR_SCOPES, type OperatorScope };
 
 const gatewayAuth = z.strictObject({
   mode: z.enum(["none", "token", "password"]).optional().describe("how clients authenticate"),

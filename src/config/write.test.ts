@@ -45,19 +45,16 @@ describe("writeConfig", () => {
     expect(await readFile(file, "utf8")).toBe(text);
   });
 
-  it("refuses an edit that breaks a bundled plugin's config, naming the key under plugins.entries", async () => {
+  it("refuses an edit its check finds problems with, and leaves the file as it was", async () => {
     await writeConfig({ file, document: { gateway: { mode: "local" } }, env: {} });
     const text = await readFile(file, "utf8");
-    const document = {
-      plugins: {
-        entries: { "voice-call": { enabled: true, config: { provider: "twilio", fromNumber: "12" } } },
-      },
-    };
-    const refused = await writeConfig({ file, document, env: {} }).catch((err: ConfigError) => err);
+    const check = (next: { config: { gateway?: { port?: number } } }) =>
+      next.config.gateway?.port === 1 ? ["gateway.port: 1 is reserved here"] : [];
+    const refused = await writeConfig({ file, document: { gateway: { port: 1 } }, env: {}, check }).catch(
+      (err: ConfigError) => err,
+    );
     expect(refused).toBeInstanceOf(ConfigError);
-    expect((refused as ConfigError).problems).toEqual([
-      'plugins.entries["voice-call"].config.fromNumber: expected an E.164 phone number such as +15550001234 (got "12")',
-    ]);
+    expect((refused as ConfigError).problems).toEqual(["gateway.port: 1 is reserved here"]);
     expect(await readFile(file, "utf8")).toBe(text);
   });
 

@@ -3,12 +3,15 @@ import os from "node:os";
 import type { RawData, WebSocket } from "ws";
 import { QueueFullError } from "../agents/queue.js";
 import type { Logger } from "../infra/logger.js";
+import type { AuthRateLimiter } from "../infra/rate-limit.js";
+import { isTwoStage } from "../infra/rpc.js";
+import { type AuthMode, checkSharedSecret, type ResolvedAuth } from "../infra/shared-secret.js";
 import { InvalidSessionKeyError, UnknownAgentError } from "../routing/known-agents.js";
-import { AUTH_FAILURE_MESSAGES, type AuthRateLimiter, checkSharedSecret, type ResolvedAuth } from "./auth.js";
+import { AUTH_FAILURE_MESSAGES } from "./auth.js";
 import type { GatewayContext } from "./context.js";
 import { credentialFingerprint, grantScopes } from "./credential.js";
-import { hasScope, type MethodDefinition } from "./methods/index.js";
-import { isTwoStage } from "./methods/types.js";
+import { hasScope } from "./methods/index.js";
+import type { GatewayMethod } from "./methods/types.js";
 import {
   type ConnectParams,
   connectParamsSchema,
@@ -40,7 +43,7 @@ export const CloseCodes = {
 } as const;
 
 export interface ConnectionHost {
-  readonly methods: ReadonlyMap<string, MethodDefinition>;
+  readonly methods: ReadonlyMap<string, GatewayMethod>;
   readonly gateway: GatewayContext;
   readonly rateLimiter: AuthRateLimiter;
   readonly log: Logger;
@@ -255,6 +258,15 @@ export class Connection {
         `conn=${this.shortId} remote=${this.remoteAddress} asked for scopes its credential does not grant (${refused.join(", ")}); granted: ${[...granted].join(", ") || "none"}`,
       );
     }
+    this.sendHello(id, params, result.method);
+    this.host.log.debug(
+      `client connected conn=${this.shortId} client=${params.client.id} remote=${this.remoteAddress}`,
+    );
+    this.host.onReady(this);
+  }
+
+  /** The `hello-ok` answer: what this gateway serves and what the client was granted. */
+  private sendHello(id: string, params: ConnectParams, method: AuthMode): void {
     const protocol = Math.min(params.maxProtocol, PROTOCOL_VERSION);
     const gateway = this.host.gateway;
     this.respond(id, {
@@ -269,10 +281,10 @@ export class Connection {
           health: { ok: true, ...gateway.readiness() },
           stateVersion: { presence: 0, health: 0 },
           uptimeMs: Date.now() - gateway.startedAt,
-          sessionDefaults: sessionDefaults(gateway.agents?.defaultAgentId() ?? "main"),
+          sessionDefaults: sessionDefaults(gateway.agents.defaultAgentId()),
           authMode: gateway.authMode(),
         },
-        auth: { method: result.method, role: "operator", scopes: [...this.scopes] },
+        auth: { method, role: "operator", scopes: [...this.scopes] },
         policy: {
           maxPayload: MAX_PAYLOAD,
           maxBufferedBytes: MAX_BUFFERED_BYTES,
@@ -280,10 +292,6 @@ export class Connection {
         },
       },
     });
-    this.host.log.debug(
-      `client connected conn=${this.shortId} client=${params.client.id} remote=${this.remoteAddress}`,
-    );
-    this.host.onReady(this);
   }
 
   private async dispatch(frame: RequestFrame): Promise<void> {

@@ -2,10 +2,13 @@ import type { AgentRuntime } from "../agents/runtime.js";
 import type { ChannelManager } from "../channels/manager.js";
 import type { ConfigSnapshot } from "../config/load.js";
 import type { ConfigReloader } from "../config/reload.js";
+import type { AuthMode } from "../infra/shared-secret.js";
 import type { PluginHost } from "../plugins/host.js";
-import type { AuthMode } from "./auth.js";
 
-/** What RPC methods and HTTP routes may know about the running gateway. */
+/**
+ * What the gateway's own RPC methods and HTTP routes may know about the running gateway.
+ * Every part is there (tests pass fakes); plugins never see this (infra/rpc.ts).
+ */
 export interface GatewayContext {
   readonly version: string;
   readonly pid: number;
@@ -18,12 +21,12 @@ export interface GatewayContext {
   readiness(): { ready: boolean; failing: string[] };
   clientCount(): number;
   logFile(): string | undefined;
-  /** Owns the running config and applies edits (config.* methods); absent in bare test contexts. */
-  readonly configReloader?: ConfigReloader;
-  /** Agents, sessions and chat (chat.*, sessions.*, models.list); absent in bare test contexts. */
-  readonly agents?: AgentRuntime;
-  /** Chat channels (channels.*, pairing.*); absent in bare test contexts. */
-  readonly channels?: ChannelManager;
-  /** Loaded plugins (plugins.list, health); absent in bare test contexts. */
-  readonly plugins?: PluginHost;
+  /** Owns the running config and applies edits (config.* methods). */
+  readonly configReloader: ConfigReloader;
+  /** Agents, sessions and chat (chat.*, sessions.*, models.list). */
+  readonly agents: AgentRuntime;
+  /** Chat channels (channels.*, pairing.*). */
+  readonly channels: ChannelManager;
+  /** Loaded plugins (plugins.list, health). */
+  readonly plugins: PluginHost;
 }

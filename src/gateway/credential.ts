@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { MIN_SECRET_LENGTH, SECRET_GENERATOR_HINT, weakSecretReason } from "../config/schema/common.js";
 import { OPERATOR_SCOPES, type OperatorScope } from "../config/schema.js";
-import type { ResolvedAuth } from "./auth.js";
+import type { ResolvedAuth } from "../infra/shared-secret.js";
 
 /**
  * What a credential is worth: the scopes it can grant, whether it is strong enough to

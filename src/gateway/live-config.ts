@@ -2,7 +2,9 @@ import type { ConfigSnapshot } from "../config/load.js";
 import { resolveLogDir, resolveUserPath } from "../config/paths.js";
 import type { ReloadPlan } from "../config/reload.js";
 import { configureLogging, registerSecret } from "../infra/logger.js";
-import { type AuthRateLimiter, DEFAULT_RATE_LIMIT, type ResolvedAuth, resolveGatewayAuth } from "./auth.js";
+import { type AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../infra/rate-limit.js";
+import type { ResolvedAuth } from "../infra/shared-secret.js";
+import { resolveGatewayAuth } from "./auth.js";
 import { credentialFingerprint } from "./credential.js";
 
 export interface LiveConfigState {

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { QueueFullError } from "../agents/queue.js";
 import type { TurnEvent } from "../agents/runner.js";
 import type { AgentRuntime, ChatRequest, RunHandle } from "../agents/runtime.js";
+import { HttpError, type HttpRoute, hasJsonBody, readBody, sendJson } from "../infra/http.js";
+import type { AuthRateLimiter } from "../infra/rate-limit.js";
+import { authorizeBearer, BEARER_NEEDS_AUTH_MESSAGE, type ResolvedAuth } from "../infra/shared-secret.js";
 import {
   InvalidSessionKeyError,
   resolveDefaultAgentId,
@@ -11,14 +14,7 @@ import {
   UnknownAgentError,
 } from "../routing/known-agents.js";
 import { canonicalSessionKey } from "../routing/session-key.js";
-import {
-  type AuthRateLimiter,
-  authorizeBearer,
-  BEARER_NEEDS_AUTH_MESSAGE,
-  type ResolvedAuth,
-} from "./auth.js";
 import type { GatewayContext } from "./context.js";
-import { HttpError, type HttpRoute, hasJsonBody, readBody, sendJson } from "./http.js";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -67,55 +63,10 @@ export function chatCompletionsRoute(deps: {
     async handle(req, res) {
       const { gateway } = deps;
       if (!gateway.config().config.gateway?.http?.endpoints?.chatCompletions?.enabled) return false;
-      const verdict = authorizeBearer(req, deps.auth(), deps.rateLimiter);
-      if (!verdict.ok && verdict.status === 429) {
-        return error(
-          res,
-          429,
-          "rate_limited",
-          "Too many failed authentication attempts. Please try again later.",
-          {
-            "retry-after": String(verdict.retryAfterSeconds),
-          },
-        );
-      }
-      if (!verdict.ok && verdict.status === 403) {
-        return error(res, 403, "forbidden", BEARER_NEEDS_AUTH_MESSAGE);
-      }
-      if (!verdict.ok) {
-        return error(
-          res,
-          401,
-          "unauthorized",
-          "missing or wrong bearer token (the gateway token or password)",
-        );
-      }
-      if (!hasJsonBody(req)) {
-        return error(
-          res,
-          415,
-          "invalid_request_error",
-          "send the body as JSON with content-type: application/json",
-        );
-      }
-      let text: string;
-      try {
-        text = (await readBody(req, MAX_BODY_BYTES)).toString("utf8");
-      } catch (err) {
-        if (!(err instanceof HttpError)) throw err;
-        return error(res, 413, "invalid_request_error", `body over ${MAX_BODY_BYTES} bytes`);
-      }
-      let parsed: z.infer<typeof body>;
-      try {
-        const result = body.safeParse(JSON.parse(text));
-        if (!result.success)
-          return error(res, 400, "invalid_request_error", result.error.issues[0]?.message ?? "invalid body");
-        parsed = result.data;
-      } catch {
-        return error(res, 400, "invalid_request_error", "body is not valid JSON");
-      }
-      const agents = gateway.agents;
-      if (!agents) return error(res, 503, "unavailable", "agents are not available");
+      if (!authorized(req, res, deps)) return true;
+      const parsed = await readRequest(req, res);
+      if (!parsed) return true;
+      const { agents } = gateway;
       const lastUser = [...parsed.messages].reverse().find((m) => m.role === "user");
       if (!lastUser) return error(res, 400, "invalid_request_error", "messages has no user message");
 
@@ -128,72 +79,143 @@ export function chatCompletionsRoute(deps: {
       } catch (err) {
         return refuse(res, err);
       }
-      // The turn cap per client is per address (behind a proxy: shared by its clients).
-      const submitter = `http:${req.socket.remoteAddress ?? "unknown"}`;
-      const start = (request: Omit<ChatRequest, "sessionKey" | "submitter">): RunHandle | false =>
-        startRun(res, agents, { ...request, sessionKey, submitter });
-      const id = `chatcmpl-${randomUUID()}`;
-      const created = Math.floor(Date.now() / 1000);
-      const model = parsed.model ?? `openclaw:${agentId}`;
-
-      if (!parsed.stream) {
-        let usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-        const run = start({
-          text: textOf(lastUser.content),
-          onEvent: (e: TurnEvent) => {
-            if (e.type === "final") {
-              usage = {
-                prompt_tokens: e.usage.input,
-                completion_tokens: e.usage.output,
-                total_tokens: e.usage.input + e.usage.output,
-              };
-            }
-          },
-        });
-        if (!run) return true;
-        const outcome = await run.done;
-        if (outcome.status !== "ok")
-          return error(res, 502, "agent_error", outcome.text || "the agent could not answer");
-        return sendJson(res, 200, {
-          id,
-          object: "chat.completion",
-          created,
-          model,
-          choices: [
-            { index: 0, message: { role: "assistant", content: outcome.text }, finish_reason: "stop" },
-          ],
-          usage,
-        });
-      }
-
-      const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-        res.write(
-          `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
-        );
-      // Events arrive asynchronously: the head and the role chunk below go out first.
-      const run = start({
+      const completion: Completion = {
+        agents,
+        res,
+        sessionKey,
         text: textOf(lastUser.content),
-        onEvent: (e: TurnEvent) => {
-          if (e.type === "delta") chunk({ content: e.text }, null);
-        },
-      });
-      if (!run) return true;
-      res.writeHead(200, {
-        "content-type": "text/event-stream",
-        "cache-control": "no-cache",
-        connection: "keep-alive",
-      });
-      chunk({ role: "assistant" }, null);
-      // A client that goes away stops the run.
-      res.on("close", () => {
-        if (!res.writableEnded) agents.abort(sessionKey, run.runId);
-      });
-      const outcome = await run.done;
-      chunk({}, outcome.status === "ok" ? "stop" : "error");
-      res.end("data: [DONE]\n\n");
-      return true;
+        // The turn cap per client is per address (behind a proxy: shared by its clients).
+        submitter: `http:${req.socket.remoteAddress ?? "unknown"}`,
+        id: `chatcmpl-${randomUUID()}`,
+        created: Math.floor(Date.now() / 1000),
+        model: parsed.model ?? `openclaw:${agentId}`,
+      };
+      return parsed.stream ? streamCompletion(completion) : answerCompletion(completion);
     },
   };
+}
+
+/** Answers 429 / 403 / 401 and returns false unless the bearer token is right. */
+function authorized(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: { auth: () => ResolvedAuth; rateLimiter: AuthRateLimiter },
+): boolean {
+  const verdict = authorizeBearer(req, deps.auth(), deps.rateLimiter);
+  if (verdict.ok) return true;
+  if (verdict.status === 429) {
+    error(res, 429, "rate_limited", "Too many failed authentication attempts. Please try again later.", {
+      "retry-after": String(verdict.retryAfterSeconds),
+    });
+  } else if (verdict.status === 403) {
+    error(res, 403, "forbidden", BEARER_NEEDS_AUTH_MESSAGE);
+  } else {
+    error(res, 401, "unauthorized", "missing or wrong bearer token (the gateway token or password)");
+  }
+  return false;
+}
+
+/** The parsed body, or undefined once a 415 / 413 / 400 has been answered. */
+async function readRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<z.infer<typeof body> | undefined> {
+  if (!hasJsonBody(req)) {
+    error(res, 415, "invalid_request_error", "send the body as JSON with content-type: application/json");
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = (await readBody(req, MAX_BODY_BYTES)).toString("utf8");
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+    error(res, 413, "invalid_request_error", `body over ${MAX_BODY_BYTES} bytes`);
+    return undefined;
+  }
+  try {
+    const result = body.safeParse(JSON.parse(text));
+    if (result.success) return result.data;
+    error(res, 400, "invalid_request_error", result.error.issues[0]?.message ?? "invalid body");
+  } catch {
+    error(res, 400, "invalid_request_error", "body is not valid JSON");
+  }
+  return undefined;
+}
+
+/** One request's turn and the fields every answer to it repeats. */
+interface Completion {
+  agents: AgentRuntime;
+  res: ServerResponse;
+  sessionKey: string;
+  submitter: string;
+  text: string;
+  id: string;
+  created: number;
+  model: string;
+}
+
+/** `stream: false`: one JSON answer once the turn is done. */
+async function answerCompletion(c: Completion): Promise<unknown> {
+  let usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  const run = startRun(c.res, c.agents, {
+    sessionKey: c.sessionKey,
+    submitter: c.submitter,
+    text: c.text,
+    onEvent: (e: TurnEvent) => {
+      if (e.type === "final") {
+        usage = {
+          prompt_tokens: e.usage.input,
+          completion_tokens: e.usage.output,
+          total_tokens: e.usage.input + e.usage.output,
+        };
+      }
+    },
+  });
+  if (!run) return true;
+  const outcome = await run.done;
+  if (outcome.status !== "ok")
+    return error(c.res, 502, "agent_error", outcome.text || "the agent could not answer");
+  return sendJson(c.res, 200, {
+    id: c.id,
+    object: "chat.completion",
+    created: c.created,
+    model: c.model,
+    choices: [{ index: 0, message: { role: "assistant", content: outcome.text }, finish_reason: "stop" }],
+    usage,
+  });
+}
+
+/** `stream: true`: server-sent chunks as the model writes, then `[DONE]`. */
+async function streamCompletion(c: Completion): Promise<true> {
+  const { res, id, created, model } = c;
+  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+    res.write(
+      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
+    );
+  // Events arrive asynchronously: the head and the role chunk below go out first.
+  const run = startRun(res, c.agents, {
+    sessionKey: c.sessionKey,
+    submitter: c.submitter,
+    text: c.text,
+    onEvent: (e: TurnEvent) => {
+      if (e.type === "delta") chunk({ content: e.text }, null);
+    },
+  });
+  if (!run) return true;
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+  });
+  chunk({ role: "assistant" }, null);
+  // A client that goes away stops the run.
+  res.on("close", () => {
+    if (!res.writableEnded) c.agents.abort(c.sessionKey, run.runId);
+  });
+  const outcome = await run.done;
+  chunk({}, outcome.status === "ok" ? "stop" : "error");
+  res.end("data: [DONE]\n\n");
+  return true;
 }
 
 /** The agent (header, then `model: "openclaw:<id>"`, then the default) and session key of a request. */

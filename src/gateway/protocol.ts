@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ErrorShape } from "../infra/rpc.js";
 
 /**
  * OpenClaw's gateway WebSocket protocol: JSON text frames of three kinds
@@ -35,27 +36,8 @@ export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 export const TICK_INTERVAL_MS = 30_000;
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
 
-/** OpenClaw's error codes (auth failures are INVALID_REQUEST with `details.code`), plus CONFLICT for stale edits. */
-export const ErrorCodes = {
-  INVALID_REQUEST: "INVALID_REQUEST",
-  FORBIDDEN: "FORBIDDEN",
-  UNAVAILABLE: "UNAVAILABLE",
-  NOT_PAIRED: "NOT_PAIRED",
-  AGENT_TIMEOUT: "AGENT_TIMEOUT",
-  CONFLICT: "CONFLICT",
-} as const;
-
 /** Events this gateway emits (advertised in `hello-ok.features.events`). */
 export const GATEWAY_EVENTS = ["connect.challenge", "tick", "shutdown", "chat", "agent"] as const;
-export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
-
-export interface ErrorShape {
-  code: string;
-  message: string;
-  details?: unknown;
-  retryable?: boolean;
-  retryAfterMs?: number;
-}
 
 const nonEmpty = z.string().min(1).max(256);
 
@@ -101,7 +83,14 @@ export const CLIENT_IDS = [
 export const CLIENT_MODES = ["webchat", "cli", "ui", "backend", "node", "probe", "test"] as const;
 
 // One list for the protocol and `gateway.auth.scopes`; the config layer owns it.
-export { OPERATOR_SCOPES, type OperatorScope } from "../config/schema.js";
+export {
+  type ErrorCode,
+  ErrorCodes,
+  type ErrorShape,
+  GatewayRequestError,
+  OPERATOR_SCOPES,
+  type OperatorScope,
+} from "../infra/rpc.js";
 
 export const connectParamsSchema = z.object({
   minProtocol: z.number().int().min(1),
@@ -183,20 +172,4 @@ export function describeZodError(error: z.ZodError): string {
     .slice(0, 5)
     .map((issue) => `${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}`)
     .join("; ");
-}
-
-/** A handler's way to answer with a specific error shape instead of INTERNAL. */
-export class GatewayRequestError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly extra: Omit<ErrorShape, "code" | "message"> = {},
-  ) {
-    super(message);
-    this.name = "GatewayRequestError";
-  }
-
-  toShape(): ErrorShape {
-    return { code: this.code, message: this.message, ...this.extra };
-  }
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import type { AuthMode } from "./auth.js";
+import type { AuthMode } from "../infra/shared-secret.js";
 import { checkBrowserOrigin } from "./server.js";
 
 const request = (headers: { host?: string; origin?: string }, remoteAddress = "127.0.0.1") =>

@@ -2,14 +2,15 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
+import { type HttpRoute, sendJson } from "../infra/http.js";
 import type { Logger } from "../infra/logger.js";
-
-import { type AuthMode, type AuthRateLimiter, isLoopbackAddress, type ResolvedAuth } from "./auth.js";
+import { addressKey, stampClientAddress } from "../infra/net-address.js";
+import { type AuthRateLimiter, isLoopbackAddress } from "../infra/rate-limit.js";
+import type { AuthMode, ResolvedAuth } from "../infra/shared-secret.js";
 import { CloseCodes, Connection, type ConnectionHost } from "./connection.js";
 import type { GatewayContext } from "./context.js";
-import { createHttpHandler, type HttpRoute, sendJson } from "./http.js";
-import type { MethodDefinition } from "./methods/index.js";
-import { addressKey, stampClientAddress } from "./net.js";
+import { createHttpHandler } from "./http.js";
+import type { GatewayMethod } from "./methods/types.js";
 import { MAX_PAYLOAD, type OperatorScope, PRECONNECT_MAX_BYTES, TICK_INTERVAL_MS } from "./protocol.js";
 import { MAX_OPEN_SOCKETS, REQUEST_HEAD_TIMEOUT_MS, SocketLimiter } from "./socket-limits.js";
 
@@ -32,7 +33,7 @@ export interface GatewayServerOptions {
   /** The concrete bind mode (after resolving `auto`); loopback relaxes the browser origin rule. */
   effectiveBind: "loopback" | "lan" | "tailnet" | "custom";
   gateway: GatewayContext;
-  methods: ReadonlyMap<string, MethodDefinition>;
+  methods: ReadonlyMap<string, GatewayMethod>;
   routes: () => readonly HttpRoute[];
   auth: () => ResolvedAuth;
   allowedOrigins: () => readonly string[];
@@ -54,6 +55,12 @@ export interface GatewayServer {
   close(reason: string): Promise<void>;
 }
 
+/**
+ * Listens on every host and serves both protocols. One closure on purpose (longer than
+ * our ~80-line habit): the upgrade path, the HTTP path and `close()` share the client
+ * set, the handshake slots and the socket limiter, and each security step reads top to
+ * bottom in the order a socket meets it.
+ */
 export async function startGatewayServer(opts: GatewayServerOptions): Promise<GatewayServer> {
   const { log } = opts;
   const clients = new Set<Connection>();

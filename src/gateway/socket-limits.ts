@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import { addressKey } from "./net.js";
+import { addressKey } from "../infra/net-address.js";
 
 /**
  * Open sockets one address may hold, HTTP keep-alive and WebSocket together. A personal

@@ -1,7 +1,10 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+
 /**
  * What counts as a secret, in one place: the registry of secret values the gateway
  * holds (tokens, keys, `${VAR}` substitutions), the rule for secret-looking
- * environment variable names, and the scrubbed environment every child process gets.
+ * environment variable names, the scrubbed environment every child process gets, and
+ * the one constant-time comparison of secrets.
  * Redaction (`redact.ts`) and the exec tool read from here.
  */
 
@@ -107,4 +110,11 @@ export function childProcessEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Pr
     if (value !== undefined && !isSecretEnvEntry(name, value)) out[name] = value;
   }
   return out;
+}
+
+/** Constant-time comparison of two secrets of any length (hashing first hides the length). */
+export function safeEqualSecret(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
 }

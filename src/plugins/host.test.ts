@@ -6,9 +6,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/cli.js";
 import { AgentRuntime } from "../agents/runtime.js";
 import type { OpenClawConfig } from "../config/schema.js";
-import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../gateway/auth.js";
-import { createHttpHandler, type HttpRoute } from "../gateway/http.js";
-import type { MethodDefinition } from "../gateway/methods/types.js";
+import { createHttpHandler } from "../gateway/http.js";
+import type { HttpRoute } from "../infra/http.js";
+import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../infra/rate-limit.js";
+import type { MethodDefinition } from "../infra/rpc.js";
 import { PluginHost } from "./host.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../test/fixtures/plugins");

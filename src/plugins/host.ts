@@ -6,15 +6,11 @@ import type { AgentTool } from "../agents/tools/types.js";
 import type { ChannelFactory } from "../channels/registry.js";
 import { resolveUserPath } from "../config/paths.js";
 import type { OpenClawConfig } from "../config/schema.js";
-import {
-  type AuthRateLimiter,
-  authorizeBearer,
-  BEARER_NEEDS_AUTH_MESSAGE,
-  type ResolvedAuth,
-} from "../gateway/auth.js";
-import { type HttpRoute, sendJson } from "../gateway/http.js";
-import type { MethodDefinition } from "../gateway/methods/types.js";
+import { type HttpRoute, sendJson } from "../infra/http.js";
 import { createLogger, type Logger } from "../infra/logger.js";
+import type { AuthRateLimiter } from "../infra/rate-limit.js";
+import type { MethodDefinition } from "../infra/rpc.js";
+import { authorizeBearer, BEARER_NEEDS_AUTH_MESSAGE, type ResolvedAuth } from "../infra/shared-secret.js";
 import { resolveSessionKey } from "../routing/session-key.js";
 import { BUNDLED_PLUGINS } from "./bundled.js";
 import type { PluginApi, PluginDefinition, PluginRoute, PluginService } from "./types.js";

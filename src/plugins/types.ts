@@ -2,9 +2,9 @@ import type { z } from "zod";
 import type { AgentTool } from "../agents/tools/types.js";
 import type { ChannelFactory } from "../channels/registry.js";
 import type { OpenClawConfig } from "../config/schema.js";
-import type { HttpRoute } from "../gateway/http.js";
-import type { MethodDefinition } from "../gateway/methods/types.js";
+import type { HttpRoute } from "../infra/http.js";
 import type { Logger } from "../infra/logger.js";
+import type { MethodDefinition } from "../infra/rpc.js";
 
 /**
  * A plugin: an id, an optional zod schema for `plugins.entries.<id>.config`, and a

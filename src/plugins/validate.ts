@@ -34,6 +34,14 @@ export function checkPluginConfig(
 }
 
 /**
+ * `writeConfig`'s check for bundled plugins: an edit is the moment to say a plugin's
+ * settings are wrong. (At start, a plugin with a bad config is skipped instead.)
+ */
+export function checkBundledPlugins(snapshot: { config: OpenClawConfig }): string[] {
+  return bundledPluginProblems(snapshot.config);
+}
+
+/**
  * Problems in the config of bundled plugins the config turns on or configures
  * (an entry with `config`, unless `enabled: false`). Config edits are refused on
  * these; at start and on reload the plugin is reported and skipped instead.

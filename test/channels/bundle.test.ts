@@ -48,7 +48,7 @@ describe("chat channel libraries in the bundle", () => {
 
   it("loads the voice-call plugin only when enabled: none of it is statically reachable from the gateway", () => {
     const runChunk = Object.keys(outputs).find((f) =>
-      Object.keys(outputs[f]?.inputs ?? {}).includes("src/gateway/run.ts"),
+      Object.keys(outputs[f]?.inputs ?? {}).includes("src/cli/gateway/create.ts"),
     )!;
     const staticInputs = staticallyImported(outputs, runChunk);
     // The host and the plugin's config schema (checked with the config) are in; the plugin is not.

@@ -2,7 +2,7 @@
 
 import { createTelegramChannel, type TelegramChannelOptions } from "../../src/channels/telegram/index.js";
 import type { ChannelAdapter } from "../../src/channels/types.js";
-import type { HttpRoute } from "../../src/gateway/http.js";
+import type { HttpRoute } from "../../src/infra/http.js";
 import { onLogRecord } from "../../src/infra/logger.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram/index.js";
 import { Inbox } from "./discord.js";

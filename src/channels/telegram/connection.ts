@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Update, UserFromGetMe } from "grammy/types";
 import { Bot, GrammyError, InputFile } from "grammy/web";
-import type { HttpRoute } from "../../gateway/http.js";
+import type { HttpRoute } from "../../infra/http.js";
 import type { Logger } from "../../infra/logger.js";
 import type { ChannelAdapterHooks, ChannelStatus, OutboundMessage, SendTyping } from "../types.js";
 import { createInboundMapper } from "./inbound.js";

@@ -3,7 +3,7 @@
  * (dynamic import of connection.ts), so a gateway without Telegram never loads it.
  */
 import { MIN_SECRET_LENGTH, SECRET_GENERATOR_HINT } from "../../config/schema/common.js";
-import type { HttpRoute } from "../../gateway/http.js";
+import type { HttpRoute } from "../../infra/http.js";
 import { createLogger, registerSecret } from "../../infra/logger.js";
 import { createLazyAdapter } from "../lazy-adapter.js";
 import type { ChannelAdapter, ChannelAdapterHooks } from "../types.js";

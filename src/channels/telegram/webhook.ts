@@ -4,9 +4,11 @@
  * `X-Telegram-Bot-Api-Secret-Token`; anything without it is answered 401, and a client
  * that keeps guessing is answered 429 until its lockout ends.
  */
-import { AuthRateLimiter, type RateLimitOptions, safeEqualSecret } from "../../gateway/auth.js";
-import { HttpError, type HttpRoute, readBody, sendJson } from "../../gateway/http.js";
-import { clientAddress } from "../../gateway/net.js";
+
+import { HttpError, type HttpRoute, readBody, sendJson } from "../../infra/http.js";
+import { clientAddress } from "../../infra/net-address.js";
+import { AuthRateLimiter, type RateLimitOptions } from "../../infra/rate-limit.js";
+import { safeEqualSecret } from "../../infra/secrets.js";
 
 /** Updates are small; a body this large is not from Telegram. */
 const MAX_UPDATE_BYTES = 1024 * 1024;

@@ -7,7 +7,7 @@ import type { ChannelAdapter } from "../../channels/types.js";
 import { createWhatsAppChannel } from "../../channels/whatsapp/index.js";
 import type { GatewayContext } from "../context.js";
 import { channelMethods } from "./channels.js";
-import type { MethodCall } from "./types.js";
+import type { GatewayMethodCall } from "./types.js";
 
 function callWith(adapters: Record<string, ChannelAdapter>) {
   const channels = { adapter: (name: string) => adapters[name] } as unknown as ChannelManager;
@@ -15,7 +15,7 @@ function callWith(adapters: Record<string, ChannelAdapter>) {
     gateway: { channels } as unknown as GatewayContext,
     connId: "c1",
     scopes: new Set(),
-  } as MethodCall;
+  } as GatewayMethodCall;
   return (method: keyof typeof channelMethods, params: unknown) => {
     const def = channelMethods[method];
     return Promise.resolve().then(() => def.handle(def.params.parse(params), call));

@@ -1,19 +1,13 @@
 import { z } from "zod";
-import type { ChannelManager } from "../../channels/manager.js";
 import type { ChannelLogin } from "../../channels/types.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { defineMethod } from "./types.js";
 
-function channelsOf(gateway: GatewayContext): ChannelManager {
-  if (!gateway.channels) throw new GatewayRequestError(ErrorCodes.UNAVAILABLE, "channels are not available");
-  return gateway.channels;
-}
-
 const channel = z.enum(["discord", "telegram", "whatsapp", "signal"]);
 
 function loginOf(gateway: GatewayContext, name: string): ChannelLogin {
-  const adapter = channelsOf(gateway).adapter(name);
+  const adapter = gateway.channels.adapter(name);
   if (!adapter) {
     throw new GatewayRequestError(
       ErrorCodes.INVALID_REQUEST,
@@ -31,12 +25,12 @@ export const channelMethods = {
   "channels.status": defineMethod({
     scope: "operator.read",
     params: z.object({ probe: z.boolean().optional() }).optional(),
-    handle: (_p, { gateway }) => ({ channels: channelsOf(gateway).status() }),
+    handle: (_p, { gateway }) => ({ channels: gateway.channels.status() }),
   }),
   "channels.logout": defineMethod({
     scope: "operator.admin",
     params: z.object({ channel, accountId: z.string().optional() }),
-    handle: async (p, { gateway }) => ({ ok: true, loggedOut: await channelsOf(gateway).logout(p.channel) }),
+    handle: async (p, { gateway }) => ({ ok: true, loggedOut: await gateway.channels.logout(p.channel) }),
   }),
   // QR login for channels linked as a device (WhatsApp), as OpenClaw names it: start shows
   // the first QR (or the outcome), wait reports the next change after the QR already shown.
@@ -71,14 +65,14 @@ export const channelMethods = {
     params: z.object({ channel }),
     handle: async (p, { gateway }) => ({
       channel: p.channel,
-      requests: await channelsOf(gateway).pairing(p.channel).list(),
+      requests: await gateway.channels.pairing(p.channel).list(),
     }),
   }),
   "pairing.approve": defineMethod({
     scope: "operator.pairing",
     params: z.object({ channel, code: z.string().min(4).max(16) }),
     handle: async (p, { gateway }) => {
-      const approved = await channelsOf(gateway).pairing(p.channel).approve(p.code);
+      const approved = await gateway.channels.pairing(p.channel).approve(p.code);
       if (!approved) {
         throw new GatewayRequestError(
           ErrorCodes.INVALID_REQUEST,

@@ -1,21 +1,16 @@
 import { z } from "zod";
-import type { AgentRuntime } from "../../agents/runtime.js";
+import { twoStage } from "../../infra/rpc.js";
 import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-agents.js";
 import { canonicalSessionKey, requestedSessionKey } from "../../routing/session-key.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
-import { defineMethod, twoStage } from "./types.js";
+import { defineMethod } from "./types.js";
 
 /**
  * Chat over the gateway, as OpenClaw's WebChat and Control UI use it: `chat.send`
  * acknowledges at once with a runId and streams `chat` events; the same
  * idempotencyKey never runs twice. Sessions and models alongside.
  */
-
-export function agentsOf(gateway: GatewayContext): AgentRuntime {
-  if (!gateway.agents) throw new GatewayRequestError(ErrorCodes.UNAVAILABLE, "agents are not available");
-  return gateway.agents;
-}
 
 /** `agents.list`, for the one session-key canonicalisation and agent check (routing/). */
 const agentList = (gateway: GatewayContext): readonly AgentListEntry[] | undefined =>
@@ -52,7 +47,7 @@ export const chatMethods = {
       timeoutMs: z.number().int().optional(),
     }),
     handle: async (p, { gateway, connId }) => {
-      const run = agentsOf(gateway).send({
+      const run = gateway.agents.send({
         sessionKey: p.sessionKey,
         text: p.message,
         images: images(p.attachments),
@@ -79,7 +74,7 @@ export const chatMethods = {
     scope: "operator.read",
     params: z.object({ sessionKey, limit: z.number().int().min(1).max(1000).optional() }),
     handle: async (p, { gateway }) => {
-      const agents = agentsOf(gateway);
+      const agents = gateway.agents;
       const key = canonicalSessionKey(agentList(gateway), p.sessionKey);
       const store = await agents.store(agents.agentFor(key).id);
       const entry = store.get(key);
@@ -94,7 +89,7 @@ export const chatMethods = {
   "chat.abort": defineMethod({
     scope: "operator.write",
     params: z.object({ sessionKey, runId: z.string().optional() }),
-    handle: (p, { gateway }) => ({ ok: true, aborted: agentsOf(gateway).abort(p.sessionKey, p.runId) }),
+    handle: (p, { gateway }) => ({ ok: true, aborted: gateway.agents.abort(p.sessionKey, p.runId) }),
   }),
   agent: defineMethod({
     scope: "operator.write",
@@ -109,7 +104,7 @@ export const chatMethods = {
       to: z.string().optional(),
     }),
     handle: (p, { gateway, connId }) => {
-      const agents = agentsOf(gateway);
+      const agents = gateway.agents;
       // A named agent must exist even when the session key names the session.
       const agentId =
         p.agentId === undefined ? undefined : resolveKnownAgentId(agentList(gateway), p.agentId);
@@ -139,7 +134,7 @@ export const chatMethods = {
       .object({ agentId: z.string().optional(), limit: z.number().int().min(1).max(5000).optional() })
       .optional(),
     handle: async (p, { gateway }) => {
-      const agents = agentsOf(gateway);
+      const agents = gateway.agents;
       const agentId =
         p?.agentId === undefined
           ? agents.defaultAgentId()
@@ -156,7 +151,7 @@ export const chatMethods = {
     scope: "operator.admin",
     params: z.object({ key: sessionKey }),
     handle: async (p, { gateway }) => {
-      const agents = agentsOf(gateway);
+      const agents = gateway.agents;
       const key = canonicalSessionKey(agentList(gateway), p.key);
       const entry = await (await agents.store(agents.agentFor(key).id)).reset(key);
       return { ok: true, key, sessionId: entry.sessionId };
@@ -166,7 +161,7 @@ export const chatMethods = {
     scope: "operator.admin",
     params: z.object({ key: sessionKey }),
     handle: async (p, { gateway }) => {
-      const agents = agentsOf(gateway);
+      const agents = gateway.agents;
       const key = canonicalSessionKey(agentList(gateway), p.key);
       const deleted = await (await agents.store(agents.agentFor(key).id)).delete(key);
       return { ok: true, key, deleted };
@@ -176,7 +171,7 @@ export const chatMethods = {
     scope: "operator.read",
     params: z.object({ view: z.enum(["default", "configured", "all"]).optional() }).optional(),
     handle: (_p, { gateway }) => {
-      const registry = agentsOf(gateway).registry();
+      const registry = gateway.agents.registry();
       const chain = new Set(registry.defaultChain().map((r) => `${r.provider}/${r.model}`));
       const models = registry.list().map((m) => ({
         id: `${m.ref.provider}/${m.ref.model}`,

@@ -3,10 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import JSON5 from "json5";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AgentRuntime, type RuntimeConfig } from "../../agents/runtime.js";
+import { ChannelManager } from "../../channels/manager.js";
 import { loadConfig } from "../../config/load.js";
 import { type ConfigReloader, createConfigReloader } from "../../config/reload.js";
 import { createLogger } from "../../infra/logger.js";
-import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../auth.js";
+import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../infra/rate-limit.js";
+import { PluginHost } from "../../plugins/host.js";
 import { GatewayClient, GatewayResponseError } from "../client.js";
 import type { GatewayContext } from "../context.js";
 import { type GatewayServer, startGatewayServer } from "../server.js";
@@ -29,12 +32,32 @@ beforeEach(async () => {
       channels: { telegram: { botToken: "123:secret-bot-token" } },
     }),
   );
-  const applied: string[] = [];
   reloader = createConfigReloader({
     initial: await loadConfig(file, {}),
     env: {},
     log: createLogger("test-reload"),
-    apply: (_next, plan) => applied.push(...plan.live),
+    apply: () => {},
+  });
+  // The real parts, never started: config.* methods use only the reloader, and the
+  // Telegram channel in this config must not reach the network.
+  const config = () => reloader.current().config;
+  const agents = new AgentRuntime({ stateDir: dir, config: () => config() as RuntimeConfig });
+  const channels = new ChannelManager({ config, runtime: agents, stateDir: dir, env: {} });
+  const methods = createMethodTable();
+  const auth = { mode: "token" as const, token: TOKEN };
+  const rateLimiter = new AuthRateLimiter(DEFAULT_RATE_LIMIT);
+  const plugins = new PluginHost({
+    config,
+    configDir: () => dir,
+    env: {},
+    stateDir: dir,
+    runtime: agents,
+    methods,
+    addRoute: () => () => {},
+    addChannel: () => () => {},
+    gatewayPort: () => server.port,
+    auth: () => auth,
+    rateLimiter,
   });
   const gateway: GatewayContext = {
     version: "test",
@@ -48,17 +71,20 @@ beforeEach(async () => {
     clientCount: () => 0,
     logFile: () => undefined,
     configReloader: reloader,
+    agents,
+    channels,
+    plugins,
   };
   server = await startGatewayServer({
     hosts: ["127.0.0.1"],
     port: 0,
     effectiveBind: "loopback",
     gateway,
-    methods: createMethodTable(),
+    methods,
     routes: () => [],
-    auth: () => ({ mode: "token", token: TOKEN }),
+    auth: () => auth,
     allowedOrigins: () => [],
-    rateLimiter: new AuthRateLimiter(DEFAULT_RATE_LIMIT),
+    rateLimiter,
     log: createLogger("test-gateway"),
   });
 });

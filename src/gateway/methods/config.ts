@@ -7,7 +7,6 @@ import {
   parseConfigDocument,
   readConfigFile,
 } from "../../config/load.js";
-import type { ConfigReloader } from "../../config/reload.js";
 import { ConfigConflictError, writeConfig } from "../../config/write.js";
 import {
   REDACTED,
@@ -16,6 +15,7 @@ import {
   redactText,
   restoreRedacted,
 } from "../../infra/redact.js";
+import { checkBundledPlugins } from "../../plugins/validate.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { defineMethod } from "./types.js";
@@ -32,12 +32,6 @@ import { defineMethod } from "./types.js";
  */
 
 const baseHash = z.string().describe("hash from config.get: the file this edit starts from");
-
-function reloaderOf(gateway: GatewayContext): ConfigReloader {
-  const reloader = gateway.configReloader;
-  if (!reloader) throw new GatewayRequestError(ErrorCodes.UNAVAILABLE, "config editing is not available");
-  return reloader;
-}
 
 /** The file as it is on disk now (it may differ from the running snapshot after a bad hand edit). */
 async function readDisk(
@@ -78,7 +72,7 @@ async function edit(
   source: string,
   change: (document: Record<string, unknown>) => Record<string, unknown>,
 ) {
-  const reloader = reloaderOf(gateway);
+  const reloader = gateway.configReloader;
   const file = reloader.current().path;
   const disk = await readDisk(file);
   if (disk.hash !== hash) toRequestError(new ConfigConflictError(file, disk.hash));
@@ -90,7 +84,8 @@ async function edit(
       document,
       baseHash: hash,
       env: reloader.env,
-      check: reloader.check,
+      // Bundled plugins first, as `openclaw config set` on the file reports them.
+      check: (next) => [...checkBundledPlugins(next), ...reloader.check(next)],
     });
   } catch (err) {
     toRequestError(err);
@@ -112,7 +107,7 @@ export const configMethods = {
     scope: "operator.read",
     params: z.object({}).optional(),
     handle: async (_params, { gateway, scopes }) => {
-      const running = reloaderOf(gateway).current();
+      const running = gateway.configReloader.current();
       const disk = await readDisk(running.path);
       const document = disk.hash === running.hash ? running.document : (disk.document ?? running.document);
       const redacted = redactConfig(document);
@@ -143,7 +138,7 @@ export const configMethods = {
       .refine((p) => (p.config === undefined) !== (p.raw === undefined), "pass exactly one of config or raw"),
     handle: (p, { gateway }) =>
       edit(gateway, p.baseHash, "config.set", (current) => {
-        const next = p.raw !== undefined ? parseRaw(reloaderOf(gateway).current().path, p.raw) : p.config!;
+        const next = p.raw !== undefined ? parseRaw(gateway.configReloader.current().path, p.raw) : p.config!;
         return restoreRedacted(next, current) as Record<string, unknown>;
       }),
   }),
@@ -165,7 +160,7 @@ export const configMethods = {
         p.baseHash,
         "config.apply",
         (current) =>
-          restoreRedacted(parseRaw(reloaderOf(gateway).current().path, p.raw), current) as Record<
+          restoreRedacted(parseRaw(gateway.configReloader.current().path, p.raw), current) as Record<
             string,
             unknown
           >,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineMethod, type MethodCall } from "./types.js";
+import { defineMethod, type GatewayMethodCall } from "./types.js";
 
 const noParams = z.object({}).optional();
 
@@ -8,8 +8,8 @@ function memory() {
   return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, externalBytes: m.external };
 }
 
-function pluginSummary(gateway: MethodCall["gateway"]) {
-  const reports = gateway.plugins?.status() ?? [];
+function pluginSummary(gateway: GatewayMethodCall["gateway"]) {
+  const reports = gateway.plugins.status();
   return {
     loaded: reports.filter((r) => r.state === "loaded").map((r) => r.id),
     errors: reports.filter((r) => r.state === "error").map((r) => ({ id: r.id, error: r.reason ?? "" })),
@@ -20,7 +20,7 @@ export const healthMethods = {
   health: defineMethod({
     scope: "operator.read",
     params: noParams,
-    handle: (_params, { gateway }: MethodCall) => {
+    handle: (_params, { gateway }: GatewayMethodCall) => {
       const readiness = gateway.readiness();
       return {
         ok: true,
@@ -39,7 +39,7 @@ export const healthMethods = {
   status: defineMethod({
     scope: "operator.read",
     params: noParams,
-    handle: (_params, { gateway, scopes }: MethodCall) => {
+    handle: (_params, { gateway, scopes }: GatewayMethodCall) => {
       const admin = scopes.has("operator.admin");
       const snapshot = gateway.config();
       return {
@@ -65,6 +65,6 @@ export const healthMethods = {
   "plugins.list": defineMethod({
     scope: "operator.read",
     params: noParams,
-    handle: (_params, { gateway }: MethodCall) => ({ plugins: gateway.plugins?.status() ?? [] }),
+    handle: (_params, { gateway }: GatewayMethodCall) => ({ plugins: gateway.plugins.status() }),
   }),
 };

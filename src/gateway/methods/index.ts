@@ -4,12 +4,12 @@ import { chatMethods } from "./chat.js";
 import { configMethods } from "./config.js";
 import { healthMethods } from "./health.js";
 import { logMethods } from "./logs.js";
-import type { MethodDefinition } from "./types.js";
+import type { GatewayMethod } from "./types.js";
 
-export type { MethodCall, MethodDefinition } from "./types.js";
+export type { GatewayMethod, GatewayMethodCall } from "./types.js";
 
 /** Every RPC method the gateway serves; `hello-ok.features.methods` is derived from it. */
-export function createMethodTable(): Map<string, MethodDefinition> {
+export function createMethodTable(): Map<string, GatewayMethod> {
   return new Map(
     Object.entries({ ...healthMethods, ...logMethods, ...configMethods, ...chatMethods, ...channelMethods }),
   );

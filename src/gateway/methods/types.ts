@@ -1,38 +1,13 @@
-import type { z } from "zod";
+import { defineMethod as defineRpcMethod, type MethodCall, type MethodDefinition } from "../../infra/rpc.js";
 import type { GatewayContext } from "../context.js";
-import type { OperatorScope } from "../protocol.js";
 
-export interface MethodCall {
-  readonly gateway: GatewayContext;
-  readonly connId: string;
-  readonly scopes: ReadonlySet<OperatorScope>;
-}
+/** A call to one of the gateway's own methods: it sees the running gateway. */
+export type GatewayMethodCall = MethodCall<GatewayContext>;
 
-export interface MethodDefinition<P = unknown> {
-  /** Scope needed; `operator.admin` satisfies all, `operator.write` satisfies read. */
-  readonly scope: OperatorScope;
-  readonly params: z.ZodType<P>;
-  handle(params: P, call: MethodCall): unknown;
-}
+/** One of the gateway's own methods; a plugin's are `MethodDefinition<P>`, blind to the gateway. */
+export type GatewayMethod<P = unknown> = MethodDefinition<P, GatewayContext>;
 
-/** Keeps the params type of each definition while collecting them in one map. */
-export function defineMethod<P>(def: MethodDefinition<P>): MethodDefinition<unknown> {
-  return def as MethodDefinition<unknown>;
-}
-
-/** A first answer now and a second, final one under the same request id later (OpenClaw's `agent`). */
-export interface TwoStageResult {
-  readonly [TWO_STAGE]: true;
-  accepted: unknown;
-  final: () => Promise<unknown>;
-}
-
-const TWO_STAGE = Symbol("twoStage");
-
-export function twoStage(accepted: unknown, final: () => Promise<unknown>): TwoStageResult {
-  return { [TWO_STAGE]: true, accepted, final };
-}
-
-export function isTwoStage(value: unknown): value is TwoStageResult {
-  return typeof value === "object" && value !== null && TWO_STAGE in value;
+/** `defineMethod` with the gateway's context, so handlers get a typed `call.gateway`. */
+export function defineMethod<P>(def: GatewayMethod<P>): GatewayMethod {
+  return defineRpcMethod<P, GatewayContext>(def);
 }

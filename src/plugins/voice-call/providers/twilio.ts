@@ -13,7 +13,7 @@
  * REST calls (place, update) use HTTP Basic auth with the account SID and auth token.
  */
 import { createHash, createHmac } from "node:crypto";
-import { safeEqualSecret } from "../../../gateway/auth.js";
+import { safeEqualSecret } from "../../../infra/secrets.js";
 import { type ApiErrorDetail, postApi } from "./api.js";
 import { ISSUED_PARAM, renderTwiml, webhookUrlFor } from "./twiml.js";
 import type { CallEvent, EndReason, VerifyResult, VoiceProvider, WebhookRequest } from "./types.js";

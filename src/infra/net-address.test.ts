@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressKey, isTrustedProxy, resolveClientAddress } from "./net.js";
+import { addressKey, isTrustedProxy, resolveClientAddress } from "./net-address.js";
 
 describe("addressKey", () => {
   it.each([
