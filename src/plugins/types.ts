@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { AgentTool } from "../agents/tools/types.js";
-import type { ChannelFactory } from "../channels/registry.js";
+import type { ChannelFactory } from "../channels/types.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import type { HttpRoute } from "../gateway/http.js";
 import type { MethodDefinition } from "../gateway/methods/types.js";

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { AgentRuntime, type RuntimeConfig } from "../../src/agents/runtime.js";
 import { ChannelManager } from "../../src/channels/manager.js";
-import { CHANNEL_FACTORIES, type ChannelFactory } from "../../src/channels/registry.js";
+import type { ChannelFactory } from "../../src/channels/types.js";
 import { loadConfig } from "../../src/config/load.js";
 import { createConfigReloader } from "../../src/config/reload.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../src/gateway/auth.js";
@@ -33,7 +33,7 @@ export interface InProcessGateway {
 export async function startInProcessGateway(opts: {
   token: string;
   config: Record<string, unknown>;
-  factories?: Record<string, ChannelFactory>;
+  factories?: Record<string, ChannelFactory<never>>;
 }): Promise<InProcessGateway> {
   const stateDir = tempDir("openclaw-inproc-");
   const configFile = path.join(stateDir, "openclaw.json");
@@ -53,7 +53,7 @@ export async function startInProcessGateway(opts: {
     runtime: agents,
     stateDir,
     env: {},
-    factories: { ...CHANNEL_FACTORIES, ...opts.factories },
+    ...(opts.factories ? { factories: opts.factories } : {}),
   });
   const gateway: GatewayContext = {
     version: "test",

@@ -10,9 +10,23 @@ function channelsOf(gateway: GatewayContext): ChannelManager {
   return gateway.channels;
 }
 
-const channel = z.enum(["discord", "telegram", "whatsapp", "signal"]);
+/** A channel name; which ones exist is asked of the running channel manager (plugins add some). */
+const channel = z.string().min(1).max(64);
+
+/** The channel, if this gateway knows it (built-in or from a plugin); else a one-sentence error. */
+function knownChannel(gateway: GatewayContext, name: string): string {
+  const known = channelsOf(gateway).channelNames();
+  if (!known.includes(name)) {
+    throw new GatewayRequestError(
+      ErrorCodes.INVALID_REQUEST,
+      `unknown channel ${JSON.stringify(name)}: this gateway has ${known.join(", ")}`,
+    );
+  }
+  return name;
+}
 
 function loginOf(gateway: GatewayContext, name: string): ChannelLogin {
+  knownChannel(gateway, name);
   const adapter = channelsOf(gateway).adapter(name);
   if (!adapter) {
     throw new GatewayRequestError(
@@ -36,7 +50,10 @@ export const channelMethods = {
   "channels.logout": defineMethod({
     scope: "operator.admin",
     params: z.object({ channel, accountId: z.string().optional() }),
-    handle: async (p, { gateway }) => ({ ok: true, loggedOut: await channelsOf(gateway).logout(p.channel) }),
+    handle: async (p, { gateway }) => ({
+      ok: true,
+      loggedOut: await channelsOf(gateway).logout(knownChannel(gateway, p.channel)),
+    }),
   }),
   // QR login for channels linked as a device (WhatsApp), as OpenClaw names it: start shows
   // the first QR (or the outcome), wait reports the next change after the QR already shown.
@@ -71,14 +88,14 @@ export const channelMethods = {
     params: z.object({ channel }),
     handle: async (p, { gateway }) => ({
       channel: p.channel,
-      requests: await channelsOf(gateway).pairing(p.channel).list(),
+      requests: await channelsOf(gateway).pairing(knownChannel(gateway, p.channel)).list(),
     }),
   }),
   "pairing.approve": defineMethod({
     scope: "operator.pairing",
     params: z.object({ channel, code: z.string().min(4).max(16) }),
     handle: async (p, { gateway }) => {
-      const approved = await channelsOf(gateway).pairing(p.channel).approve(p.code);
+      const approved = await channelsOf(gateway).pairing(knownChannel(gateway, p.channel)).approve(p.code);
       if (!approved) {
         throw new GatewayRequestError(
           ErrorCodes.INVALID_REQUEST,
