@@ -1,14 +1,15 @@
 import path from "node:path";
 import type { OutboundPort, OutboundTarget } from "../agents/outbound.js";
 import type { AgentRuntime } from "../agents/runtime.js";
+import { configErrorMap, formatIssues } from "../config/issues.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import type { HttpRoute } from "../infra/http.js";
 import { createLogger } from "../infra/logger.js";
 import { PairingStore } from "../routing/pairing.js";
 import type { ChannelPolicyConfig } from "../routing/policy.js";
-import { CHANNEL_FACTORIES, type ChannelFactory } from "./registry.js";
+import { BUILTIN_CHANNELS, type ChannelDefinition } from "./registry.js";
 import { createChannelRouter, type RouterConfig } from "./router.js";
-import type { ChannelAdapter, ChannelStatus } from "./types.js";
+import type { ChannelAdapter, ChannelFactory, ChannelStatus } from "./types.js";
 
 const log = createLogger("channels");
 
@@ -38,7 +39,12 @@ export class ChannelManager implements OutboundPort {
   private readonly route: ReturnType<typeof createChannelRouter>;
   /** Channels plugins added; they start without a `channels.<name>` section. */
   private readonly pluginFactories = new Map<string, ChannelFactory>();
-  private readonly factories: Readonly<Record<string, ChannelFactory>>;
+  private readonly builtins = new Map<string, ChannelDefinition>();
+  /**
+   * Why a wanted channel is not running (its factory or start threw), with the section it
+   * failed with: tried again only when that section changes, not on every unrelated reload.
+   */
+  private readonly failures = new Map<string, { sentence: string; fingerprint: string }>();
 
   constructor(
     private readonly opts: {
@@ -51,11 +57,17 @@ export class ChannelManager implements OutboundPort {
       onSettled?: (channel: string) => void;
       /** Adds a route to the gateway's HTTP server (webhook channels); returns its remover. */
       registerRoute?: (route: HttpRoute) => () => void;
-      /** Every channel's factory (default: the built-in ones); tests swap in adapters on fake transports. */
-      factories?: Readonly<Record<string, ChannelFactory>>;
+      /**
+       * Replaces built-in channels' factories (tests run adapters on fake transports); the
+       * section is still parsed by the channel's schema first.
+       */
+      factories?: Readonly<Record<string, ChannelFactory<never>>>;
     },
   ) {
-    this.factories = opts.factories ?? CHANNEL_FACTORIES;
+    for (const def of BUILTIN_CHANNELS) {
+      const create = opts.factories?.[def.name] as ChannelDefinition["create"] | undefined;
+      this.builtins.set(def.name, create ? { ...def, create } : def);
+    }
     this.route = createChannelRouter({
       runtime: opts.runtime,
       config: () => opts.config() as RouterConfig,
@@ -77,7 +89,7 @@ export class ChannelManager implements OutboundPort {
 
   /** A channel from a plugin; returns the function that stops and removes it again. */
   addFactory(channel: string, factory: ChannelFactory): () => Promise<void> {
-    if (this.factories[channel] || this.pluginFactories.has(channel)) {
+    if (this.builtins.has(channel) || this.pluginFactories.has(channel)) {
       throw new Error(`channel ${channel} already exists`);
     }
     this.pluginFactories.set(channel, factory);
@@ -88,15 +100,16 @@ export class ChannelManager implements OutboundPort {
     };
   }
 
-  private factory(channel: string): ChannelFactory | undefined {
-    return this.factories[channel] ?? this.pluginFactories.get(channel);
+  /** Every channel this gateway can run: the built-in ones, then the plugins' (for RPC checks). */
+  channelNames(): string[] {
+    return [...this.builtins.keys(), ...this.pluginFactories.keys()];
   }
 
-  private channelNames(): string[] {
-    return [...Object.keys(this.factories), ...this.pluginFactories.keys()];
-  }
-
-  /** Starts, stops or restarts channels to match the current config. */
+  /**
+   * Starts, stops or restarts channels to match the current config. Never rejects because
+   * of one channel: a channel that cannot start is logged and reported failed in status(),
+   * and the others (and whatever waits for sync, such as the journal replay) carry on.
+   */
   async sync(): Promise<void> {
     const wanted = new Map<string, string>();
     for (const channel of this.channelNames()) {
@@ -108,9 +121,12 @@ export class ChannelManager implements OutboundPort {
     for (const [channel, running] of this.running) {
       if (wanted.get(channel) !== running.fingerprint) await this.stopChannel(channel);
     }
+    for (const [channel, failure] of this.failures) {
+      if (wanted.get(channel) !== failure.fingerprint) this.failures.delete(channel);
+    }
     await Promise.all(
       [...wanted]
-        .filter(([channel]) => !this.running.has(channel))
+        .filter(([channel]) => !this.running.has(channel) && !this.failures.has(channel))
         .map(([channel, fp]) => this.startChannel(channel, fp)),
     );
   }
@@ -120,7 +136,12 @@ export class ChannelManager implements OutboundPort {
     return this.channelNames().map((channel) => {
       const section = this.section(channel);
       const running = this.running.get(channel);
-      const status = running?.adapter.status() ?? { state: "stopped" as const, connected: false };
+      const failure = this.failures.get(channel);
+      const status: ChannelStatus =
+        running?.adapter.status() ??
+        (failure !== undefined
+          ? { state: "error", connected: false, lastError: failure.sentence }
+          : { state: "stopped", connected: false });
       return {
         channel,
         accountId: "default",
@@ -159,6 +180,21 @@ export class ChannelManager implements OutboundPort {
     });
   }
 
+  /**
+   * The built-in factory bound to its section as the channel's schema parses it: the
+   * loaded config was parsed already, so this only fails for a section that reached us
+   * some other way; it fails as the config loader would, naming the key.
+   */
+  private parsedFactory(channel: string, def: ChannelDefinition, raw: unknown): ChannelFactory {
+    const parsed = def.section.safeParse(raw, { error: configErrorMap });
+    if (!parsed.success) {
+      throw new Error(
+        `invalid config: ${formatIssues(parsed.error.issues, raw, def.section, [], ["channels", channel]).join("; ")}`,
+      );
+    }
+    return (ctx) => def.create({ ...ctx, section: parsed.data as never });
+  }
+
   /** Disconnects a channel until the next restart or config change. */
   async logout(channel: string): Promise<boolean> {
     if (!this.running.has(channel)) return false;
@@ -175,20 +211,36 @@ export class ChannelManager implements OutboundPort {
   }
 
   private async startChannel(channel: string, fingerprint: string): Promise<void> {
-    const adapter = await this.createAdapter(channel);
-    if (!adapter) return;
-    this.running.set(channel, { adapter, fingerprint });
-    this.opts.onPending?.(channel, "connecting");
+    let adapter: ChannelAdapter | undefined;
     try {
+      adapter = await this.createAdapter(channel);
+      if (!adapter) return;
+      this.running.set(channel, { adapter, fingerprint });
+      this.opts.onPending?.(channel, "connecting");
       await adapter.start();
     } catch (err) {
-      log.error(`${channel} failed to start: ${(err as Error).message}`);
+      this.recordFailure(channel, fingerprint, err);
+      if (adapter && this.running.get(channel)?.adapter === adapter) {
+        this.running.delete(channel);
+        await adapter.stop().catch(() => undefined);
+      }
+      this.opts.onSettled?.(channel);
+      return;
     }
     // Still connecting keeps the gateway unready; ready, failed, or idle by design (a
     // WhatsApp account not linked yet) does not.
     const status = adapter.status();
     if (status.state !== "connecting") this.opts.onSettled?.(channel);
     else this.opts.onPending?.(channel, status.lastError ?? "connecting");
+  }
+
+  /** One line on the console (the stack only at debug level, i.e. in a debug log file). */
+  private recordFailure(channel: string, fingerprint: string, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    const sentence = message.startsWith(channel) ? message : `${channel}: ${message}`;
+    this.failures.set(channel, { sentence, fingerprint });
+    log.error(`${channel} failed to start: ${message}`);
+    if (err instanceof Error && err.stack) log.debug(`${channel} start failure stack: ${err.stack}`);
   }
 
   private async stopChannel(channel: string): Promise<void> {
@@ -199,11 +251,13 @@ export class ChannelManager implements OutboundPort {
   }
 
   private async createAdapter(channel: string): Promise<ChannelAdapter | undefined> {
-    const factory = this.factory(channel);
+    const raw = this.section(channel) ?? {};
+    const builtin = this.builtins.get(channel);
+    const factory = builtin ? this.parsedFactory(channel, builtin, raw) : this.pluginFactories.get(channel);
     if (!factory) return undefined;
     return factory({
       config: this.opts.config(),
-      section: this.section(channel) ?? {},
+      section: raw,
       env: this.opts.env ?? process.env,
       stateDir: this.opts.stateDir,
       log: createLogger(channel),

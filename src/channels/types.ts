@@ -3,6 +3,9 @@
  * …) hands the router, and what the router hands back. The router knows nothing of any
  * chat app beyond these types.
  */
+import type { OpenClawConfig } from "../config/schema.js";
+import type { HttpRoute } from "../infra/http.js";
+import type { Logger } from "../infra/logger.js";
 import type { Peer } from "../routing/session-key.js";
 
 export type ChatType = "direct" | "group" | "channel";
@@ -112,3 +115,29 @@ export interface ChannelAdapterHooks {
   /** Called for every message the bot should see (never its own). */
   onMessage(message: InboundMessage): void | Promise<void>;
 }
+
+/**
+ * What a channel factory gets: its config section, already parsed by the channel's zod
+ * schema (built-in channels; a plugin's channel gets the raw section and checks it
+ * itself), and where to hand inbound messages.
+ */
+export interface ChannelFactoryContext<Section = Record<string, unknown>> {
+  config: OpenClawConfig;
+  /** `channels.<name>` of the config (`{}` for a plugin channel without a section). */
+  section: Section;
+  env: NodeJS.ProcessEnv;
+  stateDir: string;
+  log: Logger;
+  onMessage(adapter: ChannelAdapter, message: InboundMessage): void;
+  /** Serves a route on the gateway's HTTP port (webhooks); returns the function that removes it. */
+  registerRoute(route: HttpRoute): () => void;
+}
+
+/**
+ * Builds the adapter from config. Throws with a sentence the user can act on (missing
+ * token…) when it cannot: the channel manager logs it and reports the channel failed.
+ * Undefined means "nothing to run" and is not an error.
+ */
+export type ChannelFactory<Section = Record<string, unknown>> = (
+  ctx: ChannelFactoryContext<Section>,
+) => Promise<ChannelAdapter | undefined>;

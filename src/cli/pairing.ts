@@ -1,9 +1,14 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { BUILTIN_CHANNEL_NAMES } from "../channels/registry.js";
 import { resolveStateDir } from "../config/paths.js";
 import type { ClientFlags } from "./connection.js";
 
-const CHANNELS = ["discord", "telegram", "whatsapp", "signal"];
+/**
+ * What a channel name may look like offline, where it names files under credentials/
+ * (a running gateway checks names against the channels it has, plugins included).
+ */
+const CHANNEL_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 
 interface PendingRow {
   code: string;
@@ -26,13 +31,19 @@ export function registerPairingCommands(program: Command): void {
     .description("pending pairing requests")
     .option("--json")
     .action(async (channel: string | undefined, flags: ClientFlags) => {
-      const channels = channel ? [checkChannel(channel)] : CHANNELS;
       const rows: (PendingRow & { channel: string })[] = [];
-      for (const c of channels) {
-        const { requests } = (await call("pairing.list", { channel: c }, (store) => store(c).list())) as {
-          requests: PendingRow[];
-        };
-        rows.push(...requests.map((r) => ({ ...r, channel: c })));
+      try {
+        const channels = channel ? [checkChannel(channel)] : await knownChannels();
+        for (const c of channels) {
+          const { requests } = (await call("pairing.list", { channel: c }, (store) => store(c).list())) as {
+            requests: PendingRow[];
+          };
+          rows.push(...requests.map((r) => ({ ...r, channel: c })));
+        }
+      } catch (err) {
+        process.stderr.write(`error: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+        return;
       }
       if (flags.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else if (rows.length === 0) process.stdout.write("no pending pairing requests\n");
@@ -67,13 +78,21 @@ export function registerPairingCommands(program: Command): void {
 }
 
 function checkChannel(channel: string): string {
-  if (!CHANNELS.includes(channel)) {
+  if (!CHANNEL_NAME.test(channel)) {
     process.stderr.write(
-      `error: unknown channel ${JSON.stringify(channel)} (one of ${CHANNELS.join(", ")})\n`,
+      `error: ${JSON.stringify(channel)} is not a channel name (letters, digits, _ and -, e.g. ${BUILTIN_CHANNEL_NAMES.join(", ")})\n`,
     );
     process.exit(2);
   }
   return channel;
+}
+
+/** Every channel the running gateway has (plugins included), else the built-in ones. */
+async function knownChannels(): Promise<string[]> {
+  const status = (await call("channels.status", {}, async () => undefined)) as
+    | { channels?: { channel: string }[] }
+    | undefined;
+  return status?.channels?.map((c) => c.channel) ?? [...BUILTIN_CHANNEL_NAMES];
 }
 
 type StoreOf = (channel: string) => import("../routing/pairing.js").PairingStore;

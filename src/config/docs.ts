@@ -1,4 +1,5 @@
 import { buildConfigJsonSchema } from "./json-schema.js";
+import { COMPAT_ONLY_FLAG } from "./schema/common.js";
 
 /**
  * Renders docs/configuration.md from the config's JSON Schema: one table per
@@ -19,6 +20,7 @@ interface Node {
   maximum?: number;
   pattern?: string;
   format?: string;
+  [COMPAT_ONLY_FLAG]?: boolean;
 }
 
 interface Row {
@@ -72,7 +74,8 @@ function collect(node: Node, path: string, rows: Row[], depth = 0): void {
 
 function describeNode(node: Node): string {
   const text = node.description ?? node.anyOf?.find((o) => o.description)?.description ?? "";
-  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
+  const escaped = text.replaceAll("|", "\\|").replaceAll("\n", " ");
+  return node[COMPAT_ONLY_FLAG] ? `*compatibility only:* ${escaped}` : escaped;
 }
 
 export function renderConfigDocs(): string {
@@ -91,6 +94,8 @@ export function renderConfigDocs(): string {
     "  the including one; sibling keys override it. Includes must stay inside the config folder, 10 levels at most.",
     "- Unknown keys are errors (`openclaw doctor --fix` removes them); sections marked *object* belong to modules",
     "  or plugins that validate them.",
+    "- Keys marked *compatibility only* are accepted so OpenClaw configs load unchanged, but do nothing yet",
+    "  (the Control UI's form shows them with a badge).",
     "- Edit with `openclaw config set <path> <value>`; the running gateway validates and applies the change.",
     "  Writes keep backups `openclaw.json.bak`, `.bak.1` … `.bak.4`; comments are not kept.",
     "- Environment variables win over file tokens: `OPENCLAW_GATEWAY_TOKEN`, `DISCORD_BOT_TOKEN`,",

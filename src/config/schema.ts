@@ -4,6 +4,7 @@ import { OPERATOR_SCOPES, type OperatorScope } from "../infra/rpc.js";
 import { agentsSchema, authSchema, bindingSchema, modelsSchema, toolsSchema } from "./schema/agents.js";
 import { channelsSchema } from "./schema/channels.js";
 import {
+  compatOnly,
   looseRecord,
   nonNegativeInt,
   port,
@@ -33,7 +34,7 @@ const gatewayAuth = z.strictObject({
   mode: z.enum(["none", "token", "password"]).optional().describe("how clients authenticate"),
   token: z.string().min(1).optional().describe("shared token; OPENCLAW_GATEWAY_TOKEN wins (applied live)"),
   password: z.string().min(1).optional().describe("shared password; OPENCLAW_GATEWAY_PASSWORD wins"),
-  allowTailscale: z.boolean().optional(),
+  allowTailscale: compatOnly(z.boolean().optional(), "accept Tailscale identity headers as auth"),
   scopes: z
     .array(z.enum(OPERATOR_SCOPES))
     .optional()
@@ -103,7 +104,10 @@ const gateway = z.strictObject({
         .regex(/^\/[A-Za-z0-9._~/-]*$/, "must be a URL path starting with /")
         .optional(),
       allowedOrigins: z.array(z.string()).optional(),
-      allowInsecureAuth: z.boolean().optional(),
+      allowInsecureAuth: compatOnly(
+        z.boolean().optional(),
+        "allow token auth over plain HTTP from non-local hosts",
+      ),
     })
     .optional(),
   trustedProxies: z
@@ -146,7 +150,10 @@ const gateway = z.strictObject({
   tools: z
     .strictObject({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() })
     .optional(),
-  channelHealthCheckMinutes: z.number().int().min(0).optional(),
+  channelHealthCheckMinutes: compatOnly(
+    z.number().int().min(0).optional(),
+    "restart channels that stopped answering, every N minutes",
+  ),
 });
 
 const logging = z
@@ -154,8 +161,8 @@ const logging = z
     level: logLevel.optional().describe("file log level"),
     consoleLevel: logLevel.optional().describe("console log level"),
     file: z.string().min(1).optional().describe("log file (default: daily files under <state dir>/logs)"),
-    consoleStyle: z.enum(["pretty", "compact", "json"]).optional(),
-    redactSensitive: z.enum(["off", "tools"]).optional(),
+    consoleStyle: compatOnly(z.enum(["pretty", "compact", "json"]).optional(), "console log format"),
+    redactSensitive: compatOnly(z.enum(["off", "tools"]).optional(), "hide secrets in tool output"),
   })
   .describe("where and how much the gateway logs (applied live)");
 
@@ -200,23 +207,29 @@ const session = z
     resetTriggers: stringList.optional().describe("messages that start a new session (default /new, /reset)"),
     store: z.string().optional(),
     mainKey: z.string().optional(),
-    maintenance: looseRecord.optional(),
-    agentToAgent: looseRecord.optional(),
-    sendPolicy: looseRecord.optional(),
-    typingIntervalSeconds: positiveInt.optional(),
+    maintenance: compatOnly(looseRecord.optional(), "session store pruning"),
+    agentToAgent: compatOnly(looseRecord.optional(), "limits on agents messaging each other"),
+    sendPolicy: compatOnly(looseRecord.optional(), "which sessions may send"),
+    typingIntervalSeconds: compatOnly(positiveInt.optional(), "how often the typing indicator is refreshed"),
   })
   .describe("how conversations map to sessions and when they reset");
 
 const messages = z
   .looseObject({
-    responsePrefix: z.string().optional(),
-    ackReaction: z.string().optional(),
-    ackReactionScope: z.enum(["group-mentions", "group-all", "direct", "all", "off", "none"]).optional(),
-    removeAckAfterReply: z.boolean().optional(),
+    responsePrefix: compatOnly(z.string().optional(), "text put before every reply"),
+    ackReaction: compatOnly(z.string().optional(), "emoji reacted on a message when work starts"),
+    ackReactionScope: compatOnly(
+      z.enum(["group-mentions", "group-all", "direct", "all", "off", "none"]).optional(),
+      "which messages get the ack reaction",
+    ),
+    removeAckAfterReply: compatOnly(z.boolean().optional(), "remove the ack reaction once answered"),
     queue: looseRecord.optional(),
     inbound: looseRecord.optional(),
     groupChat: z
-      .looseObject({ historyLimit: nonNegativeInt.optional(), mentionPatterns: stringList.optional() })
+      .looseObject({
+        historyLimit: compatOnly(nonNegativeInt.optional(), "group messages kept as context"),
+        mentionPatterns: stringList.optional(),
+      })
       .optional(),
     tts: looseRecord.optional(),
   })
@@ -237,8 +250,8 @@ const plugins = z
     deny: stringList.optional().describe("these plugin ids never load"),
     load: z.strictObject({ paths: stringList.optional().describe("extra plugin folders") }).optional(),
     entries: z.record(z.string(), pluginEntry).optional().describe("per plugin id: { enabled, config }"),
-    slots: looseRecord.optional(),
-    installs: looseRecord.optional(),
+    slots: compatOnly(looseRecord.optional(), "which plugin fills each slot (memory…)"),
+    installs: compatOnly(looseRecord.optional(), "how each plugin was installed"),
   })
   .describe("plugins (voice-call and others)");
 
@@ -248,15 +261,16 @@ const env = z
       .record(z.string(), z.string())
       .optional()
       .describe("variables set when not already in the environment"),
-    shellEnv: z
-      .strictObject({ enabled: z.boolean().optional(), timeoutMs: positiveInt.optional() })
-      .optional(),
+    shellEnv: compatOnly(
+      z.strictObject({ enabled: z.boolean().optional(), timeoutMs: positiveInt.optional() }).optional(),
+      "import variables from the login shell",
+    ),
   })
   .catchall(z.string())
   .describe("environment variables (only applied when not already set)");
 
 /** Sections the gateway does not act on yet: accepted as objects, validated by their owners later. */
-const loose = (what: string) => looseRecord.optional().describe(what);
+const loose = (what: string) => compatOnly(looseRecord.optional(), what);
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),

@@ -191,7 +191,7 @@ describe("config validation", () => {
       "open DMs without allowFrom, next to another problem",
       { channels: { whatsapp: { dmPolicy: "open", textChunkLimit: 0 } } },
       [
-        "channels.whatsapp.textChunkLimit: must be ≥ 1 (got 0)",
+        "channels.whatsapp.textChunkLimit: must be ≥ 20 (got 0)",
         'channels.whatsapp.allowFrom: dmPolicy "open" requires allowFrom to include "*" (or use dmPolicy "allowlist")',
       ],
     ],
@@ -234,8 +234,41 @@ describe("config validation", () => {
     ],
     [
       "telegram webhookUrl",
-      { channels: { telegram: { webhookUrl: "example.com/hook" } } },
+      { channels: { telegram: { webhookUrl: "example.com/hook", webhookSecret: "a".repeat(32) } } },
       ['channels.telegram.webhookUrl: must be a URL (http://… or https://…) (got "example.com/hook")'],
+    ],
+    [
+      "telegram webhookUrl without a secret",
+      { channels: { telegram: { webhookUrl: "https://example.com/hook" } } },
+      [
+        "channels.telegram.webhookSecret: is required with webhookUrl (generate one with `openssl rand -hex 32`)",
+      ],
+    ],
+    [
+      "telegram webhookPath without a slash",
+      { channels: { telegram: { webhookPath: "hook" } } },
+      ['channels.telegram.webhookPath: must start with /, e.g. /telegram-webhook (got "hook")'],
+    ],
+    // The ranges the adapters need live in the schema: no second check at start.
+    [
+      "discord textChunkLimit above Discord's limit",
+      { channels: { discord: { textChunkLimit: 3000 } } },
+      ["channels.discord.textChunkLimit: must be ≤ 2000 (got 3000)"],
+    ],
+    [
+      "telegram textChunkLimit above Telegram's limit",
+      { channels: { telegram: { textChunkLimit: 5000 } } },
+      ["channels.telegram.textChunkLimit: must be ≤ 4096 (got 5000)"],
+    ],
+    [
+      "signal textChunkLimit too small to split into",
+      { channels: { signal: { textChunkLimit: 5 } } },
+      ["channels.signal.textChunkLimit: must be ≥ 20 (got 5)"],
+    ],
+    [
+      "retry attempts",
+      { channels: { discord: { retry: { attempts: 0, backoff: 1 } } } },
+      ["channels.discord.retry.attempts: must be ≥ 1 (got 0)", "channels.discord.retry.backoff: unknown key"],
     ],
     [
       "signal account not E.164",

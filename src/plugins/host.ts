@@ -3,7 +3,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AgentRuntime } from "../agents/runtime.js";
 import type { AgentTool } from "../agents/tools/types.js";
-import type { ChannelFactory } from "../channels/registry.js";
+import type { ChannelFactory } from "../channels/types.js";
 import { resolveUserPath } from "../config/paths.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { type HttpRoute, sendJson } from "../infra/http.js";

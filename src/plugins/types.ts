@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { AgentTool } from "../agents/tools/types.js";
-import type { ChannelFactory } from "../channels/registry.js";
+import type { ChannelFactory } from "../channels/types.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import type { HttpRoute } from "../infra/http.js";
 import type { Logger } from "../infra/logger.js";

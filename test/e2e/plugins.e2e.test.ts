@@ -115,6 +115,53 @@ describe("plugins in the running gateway", () => {
       .toEqual([{ to: "stranger-1", text: expect.stringMatching(/pairing code/i) }]);
   });
 
+  // The pairing reply names the plugin channel; the CLI and the RPC must accept that name.
+  it.each([
+    ["the CLI (`openclaw pairing approve echo-chat <code>`)", "stranger-cli", "cli"],
+    ["the pairing.approve RPC", "stranger-rpc", "rpc"],
+  ] as const)(
+    "approves a plugin channel's stranger through %s; their next message is answered",
+    async (_how, from, via) => {
+      const sentTo = async () =>
+        ((await client.request("echo.sent")) as { sent: { to: string; text: string }[] }).sent.filter(
+          (m) => m.to === from,
+        );
+      await client.request("echo.inbound", { text: "let me in", from });
+      await expect.poll(async () => (await sentTo()).length).toBe(1);
+      const [offer] = await sentTo();
+      const command = /openclaw pairing approve (\S+) ([A-Z0-9]+)/.exec(offer!.text);
+      expect(command?.[1]).toBe("echo-chat");
+      const code = command![2]!;
+
+      if (via === "cli") {
+        const listed = await runCli(["pairing", "list", "--json"], env);
+        expect(listed.code, listed.stderr).toBe(0);
+        expect(JSON.parse(listed.stdout)).toContainEqual(
+          expect.objectContaining({ channel: "echo-chat", code }),
+        );
+        const approved = await runCli(["pairing", "approve", "echo-chat", code], env);
+        expect(approved.code, approved.stderr).toBe(0);
+        expect(approved.stdout).toContain(`approved echo-chat sender ${from}`);
+      } else {
+        expect(await client.request("pairing.approve", { channel: "echo-chat", code })).toMatchObject({
+          ok: true,
+          channel: "echo-chat",
+          senderId: from,
+        });
+      }
+
+      anthropic.enqueue({ text: `welcome, ${from}` });
+      await client.request("echo.inbound", { text: "hello again", from });
+      await expect.poll(async () => (await sentTo()).map((m) => m.text)).toContain(`welcome, ${from}`);
+    },
+  );
+
+  it("refuses to approve on a channel the gateway does not have, naming the ones it has", async () => {
+    const cli = await runCli(["pairing", "approve", "no-such-chat", "ABCD2345"], env);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(/unknown channel "no-such-chat": this gateway has discord, .*echo-chat/);
+  });
+
   it("reports every plugin through plugins.list, health and `openclaw plugins list`", async () => {
     const { plugins } = (await client.request("plugins.list")) as {
       plugins: { id: string; state: string }[];

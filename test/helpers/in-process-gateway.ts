@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ChannelManager } from "../../src/channels/manager.js";
-import { CHANNEL_FACTORIES, type ChannelFactory } from "../../src/channels/registry.js";
+import type { ChannelFactory } from "../../src/channels/types.js";
 import { createGateway } from "../../src/cli/gateway/create.js";
 import { loadConfig } from "../../src/config/load.js";
 import { tempDir } from "./cli.js";
@@ -25,7 +25,7 @@ export interface InProcessGateway {
 export async function startInProcessGateway(opts: {
   token: string;
   config: Record<string, unknown>;
-  factories?: Record<string, ChannelFactory>;
+  factories?: Record<string, ChannelFactory<never>>;
 }): Promise<InProcessGateway> {
   const stateDir = tempDir("openclaw-inproc-");
   const configPath = path.join(stateDir, "openclaw.json");
@@ -41,7 +41,7 @@ export async function startInProcessGateway(opts: {
     beyondLoopback: false,
     port: 0,
     startedAt: Date.now(),
-    channelFactories: { ...CHANNEL_FACTORIES, ...opts.factories },
+    ...(opts.factories ? { channelFactories: opts.factories } : {}),
     controlUiRoot: CONTROL_UI_ROOT,
   });
   const server = await gateway.listen(["127.0.0.1"], 0, "loopback");

@@ -46,6 +46,18 @@ describe("Control UI: config", () => {
     await screenshot(page, "config-saved");
   });
 
+  it("form: keys accepted only for OpenClaw compatibility carry a badge that says they do nothing yet", async () => {
+    const page = await configPage();
+    await page.click('details[data-path="agents"] > summary');
+    await page.click('details[data-path="agents.defaults"] > summary');
+    const badgeOf = (key: string) =>
+      `.field:has([data-path="agents.defaults.${key}"]) > label [data-compat-only]`;
+    const badge = await page.waitForSelector(badgeOf("userTimezone"));
+    expect(await badge.textContent()).toBe("Accepted for OpenClaw compatibility; no effect yet");
+    expect(await page.$(badgeOf("maxConcurrent"))).toBeNull();
+    await screenshot(page, "config-compat-badge");
+  });
+
   it("raw editor: rejects an invalid file, explains a stale hash with a reload, then applies", async () => {
     const { gateway } = await ui();
     const page = await configPage();

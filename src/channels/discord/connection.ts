@@ -6,8 +6,8 @@
 import { API, GatewayDispatchEvents, type GatewayDispatchPayload, GatewayIntentBits } from "@discordjs/core";
 import { REST } from "@discordjs/rest";
 import { type SessionInfo, WebSocketManager, WebSocketShardEvents } from "@discordjs/ws";
-import type { Logger } from "../../infra/logger.js";
-import type { ChannelAdapterHooks, ChannelStatus, OutboundMessage } from "../types.js";
+import { type ConnectionHooks, connectBackoffMs, createStartGate } from "../kit.js";
+import type { OutboundMessage } from "../types.js";
 import { createInboundMapper } from "./inbound.js";
 import type { DiscordSettings } from "./index.js";
 import { createSender } from "./outbound.js";
@@ -27,11 +27,6 @@ const FATAL_CLOSE: Record<number, string> = {
   4011: "Discord requires sharding for this bot (too many guilds), which is not supported yet.",
   4010: "Discord rejected the shard settings; this is a bug, please report it.",
 };
-
-export interface ConnectionHooks extends ChannelAdapterHooks {
-  log: Logger;
-  setStatus(patch: Partial<ChannelStatus>): void;
-}
 
 export interface DiscordConnection {
   /** Settles once ready, failed for good, or after a first failed attempt (never rejects). */
@@ -62,10 +57,9 @@ export function connectDiscord(settings: DiscordSettings, hooks: ConnectionHooks
   const dmChannels = new Map<string, string>();
   const guilds = new Set<string>();
   let bot: { id: string; name: string } | undefined;
-  let failed = false;
   let stopped = false;
-  let settle!: () => void;
-  const started = new Promise<void>((resolve) => (settle = resolve));
+  const gate = createStartGate(hooks);
+  const { started, settle } = gate;
 
   const inbound = createInboundMapper({
     accountId: settings.accountId,
@@ -75,13 +69,7 @@ export function connectDiscord(settings: DiscordSettings, hooks: ConnectionHooks
   });
   const sender = createSender({ api, settings, log, dmChannels });
 
-  const fail = (sentence: string) => {
-    if (failed) return;
-    failed = true;
-    log.error(sentence);
-    setStatus({ state: "error", connected: false, lastError: sentence });
-    settle();
-  };
+  const fail = (sentence: string) => void gate.fail(sentence);
 
   async function onDispatch(payload: GatewayDispatchPayload): Promise<void> {
     switch (payload.t) {
@@ -134,11 +122,11 @@ export function connectDiscord(settings: DiscordSettings, hooks: ConnectionHooks
     if (stopped) return;
     const fatal = FATAL_CLOSE[code];
     if (fatal) return fail(fatal);
-    if (!failed) setStatus({ state: "connecting", connected: false });
+    if (!gate.failed) setStatus({ state: "connecting", connected: false });
     log.debug(`gateway closed with code ${code}; the library reconnects`);
   });
   manager.on(WebSocketShardEvents.Error, (err) => {
-    if (!failed && !stopped) {
+    if (!gate.failed && !stopped) {
       log.warn(`gateway error: ${err.message}`);
       setStatus({ lastError: err.message });
     }
@@ -148,17 +136,17 @@ export function connectDiscord(settings: DiscordSettings, hooks: ConnectionHooks
 
   /** The first connection; the library handles every reconnect after it. */
   async function connectWithBackoff(): Promise<void> {
-    for (let attempt = 1; !stopped && !failed; attempt++) {
+    for (let attempt = 1; !stopped && !gate.failed; attempt++) {
       try {
         // Resolves at READY; hangs if a fatal close comes first (then `fail` has settled `started`).
         await manager.connect();
         return;
       } catch (err) {
         // A fatal close makes the library reject connect() too: already reported.
-        if (failed || stopped) return;
+        if (gate.failed || stopped) return;
         const status = (err as { status?: unknown }).status;
         if (status === 401) return fail(FATAL_CLOSE[4004]!);
-        const delay = Math.min(60_000, 1000 * 2 ** (attempt - 1));
+        const delay = connectBackoffMs(attempt);
         const reason = `cannot reach Discord at ${settings.apiBaseUrl}: ${(err as Error).message}`;
         log.warn(`${reason}; retrying in ${Math.round(delay / 1000)} s`);
         setStatus({ state: "connecting", connected: false, lastError: reason });

@@ -3,7 +3,9 @@
  * by `start()` (dynamic import), so a gateway without Discord configured never loads it.
  */
 import { createLogger, registerSecret } from "../../infra/logger.js";
+import { resolveRetry } from "../kit.js";
 import { createLazyAdapter } from "../lazy-adapter.js";
+import type { RetryPolicy } from "../retry.js";
 import type { ChannelAdapter, ChannelAdapterHooks } from "../types.js";
 
 export const DISCORD_DEFAULT_API = "https://discord.com/api";
@@ -16,11 +18,12 @@ export interface DiscordChannelOptions extends ChannelAdapterHooks {
   accountId?: string;
   /** REST base (`channels.discord.apiBaseUrl`); the gateway URL comes from `GET /gateway/bot`. */
   apiBaseUrl?: string;
+  /** 20-2000; the ranges are checked by the config schema (channels.discord), not here. */
   textChunkLimit?: number;
   maxLinesPerMessage?: number;
   replyToMode?: ReplyToMode;
   /** Send retries (`channels.discord.retry`): attempts in all, exponential backoff between. */
-  retry?: { attempts?: number; minDelayMs?: number; maxDelayMs?: number };
+  retry?: Partial<RetryPolicy>;
 }
 
 /** Options after defaults and validation. */
@@ -31,7 +34,7 @@ export interface DiscordSettings {
   textChunkLimit: number;
   maxLinesPerMessage: number;
   replyToMode: ReplyToMode;
-  retry: { attempts: number; minDelayMs: number; maxDelayMs: number };
+  retry: RetryPolicy;
 }
 
 export function createDiscordChannel(options: DiscordChannelOptions): ChannelAdapter {
@@ -49,37 +52,15 @@ function resolveSettings(options: DiscordChannelOptions): DiscordSettings {
   if (!token) {
     throw new Error("discord: no bot token; set DISCORD_BOT_TOKEN or channels.discord.token");
   }
-  const limit = options.textChunkLimit ?? 2000;
-  if (!Number.isInteger(limit) || limit < 20 || limit > 2000) {
-    throw new Error(`discord: textChunkLimit must be an integer from 20 to 2000 (got ${limit})`);
-  }
-  const maxLines = options.maxLinesPerMessage ?? 17;
-  if (!Number.isInteger(maxLines) || maxLines < 1) {
-    throw new Error(`discord: maxLinesPerMessage must be a positive integer (got ${maxLines})`);
-  }
-  const replyToMode = options.replyToMode ?? "off";
-  if (!["off", "first", "all"].includes(replyToMode)) {
-    throw new Error(
-      `discord: replyToMode must be "off", "first" or "all" (got ${JSON.stringify(replyToMode)})`,
-    );
-  }
-  const apiBaseUrl = (options.apiBaseUrl ?? DISCORD_DEFAULT_API).replace(/\/+$/, "");
-  if (!/^https?:\/\//.test(apiBaseUrl)) {
-    throw new Error(
-      `discord: apiBaseUrl must be an http(s) URL such as ${DISCORD_DEFAULT_API} (got ${apiBaseUrl})`,
-    );
-  }
   return {
     token,
     accountId: options.accountId ?? "default",
-    apiBaseUrl,
-    textChunkLimit: limit,
-    maxLinesPerMessage: maxLines,
-    replyToMode,
-    retry: {
-      attempts: Math.max(1, options.retry?.attempts ?? 3),
-      minDelayMs: options.retry?.minDelayMs ?? 500,
-      maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
-    },
+    apiBaseUrl: (options.apiBaseUrl ?? DISCORD_DEFAULT_API).replace(/\/+$/, ""),
+    // Discord's own limit per message.
+    textChunkLimit: options.textChunkLimit ?? 2000,
+    // Discord collapses longer messages behind "read more" in most clients.
+    maxLinesPerMessage: options.maxLinesPerMessage ?? 17,
+    replyToMode: options.replyToMode ?? "off",
+    retry: resolveRetry(options.retry),
   };
 }

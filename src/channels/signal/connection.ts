@@ -4,18 +4,13 @@
  * and the sender. Loaded only when the channel starts.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Logger } from "../../infra/logger.js";
-import type { ChannelAdapterHooks, ChannelStatus, OutboundMessage } from "../types.js";
+import { type ConnectionHooks, createStartGate } from "../kit.js";
+import type { ChannelStatus, OutboundMessage } from "../types.js";
 import { type ManagedDaemon, startManagedDaemon } from "./daemon.js";
 import { type SignalEnvelope, toInbound } from "./inbound.js";
 import type { SignalSettings } from "./index.js";
 import { createSender } from "./outbound.js";
 import { createSignalRpc, readEvents } from "./rpc.js";
-
-export interface ConnectionHooks extends ChannelAdapterHooks {
-  log: Logger;
-  setStatus(patch: Partial<ChannelStatus>): void;
-}
 
 export interface SignalConnection {
   /** Settles once the stream is open, failed for good, or after a first failed attempt. */
@@ -28,15 +23,15 @@ export interface SignalConnection {
 export function connectSignal(settings: SignalSettings, hooks: ConnectionHooks): SignalConnection {
   const { log } = hooks;
   const abort = new AbortController();
-  let settle!: () => void;
-  const started = new Promise<void>((resolve) => (settle = resolve));
-  let failed = false;
+  const gate = createStartGate(hooks);
+  const { started, settle } = gate;
+  // The managed daemon reports its own failures (already logged) through this.
   const setStatus = (patch: Partial<ChannelStatus>) => {
-    if (failed) return;
-    if (patch.state === "error") failed = true;
+    if (gate.failed) return;
+    if (patch.state === "error") return void gate.fail(patch.lastError ?? "signal-cli failed", "error");
     hooks.setStatus(patch);
     // start() returns after the first failure; connecting goes on in the background.
-    if (patch.state === "error" || patch.lastError) settle();
+    if (patch.lastError) settle();
   };
   let daemon: ManagedDaemon | undefined;
   const baseUrl = (async () => {
@@ -73,7 +68,7 @@ export function connectSignal(settings: SignalSettings, hooks: ConnectionHooks):
     const eventsUrl = `${url}/api/v1/events?account=${encodeURIComponent(settings.account)}`;
     let lastEventId: string | undefined;
     let delay = settings.reconnect.minMs;
-    while (!abort.signal.aborted && !failed) {
+    while (!abort.signal.aborted && !gate.failed) {
       try {
         await readEvents(eventsUrl, {
           signal: abort.signal,
@@ -105,11 +100,7 @@ export function connectSignal(settings: SignalSettings, hooks: ConnectionHooks):
     }
   }
 
-  void readLoop().catch((err: Error) => {
-    const sentence = `signal channel failed: ${err.message}`;
-    log.error(sentence);
-    setStatus({ state: "error", connected: false, lastError: sentence });
-  });
+  void readLoop().catch((err: Error) => void gate.fail(`signal channel failed: ${err.message}`));
 
   return {
     started,

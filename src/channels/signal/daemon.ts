@@ -45,8 +45,8 @@ export async function startManagedDaemon(opts: DaemonOptions): Promise<ManagedDa
   let settleReady!: (r: { ok: true } | { ok: false; fatal: string }) => void;
   const ready = new Promise<{ ok: true } | { ok: false; fatal: string }>((r) => (settleReady = r));
 
+  // The connection's start gate logs the sentence once it is reported as an error.
   const fatal = (sentence: string) => {
-    log.error(sentence);
     setStatus({ state: "error", connected: false, lastError: sentence });
     settleReady({ ok: false, fatal: sentence });
   };

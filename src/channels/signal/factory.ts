@@ -1,23 +1,23 @@
-import type { ChannelFactoryContext } from "../registry.js";
-import type { ChannelAdapter } from "../types.js";
+import type { ChannelSection } from "../registry.js";
+import type { ChannelAdapter, ChannelFactoryContext } from "../types.js";
 import { createSignalChannel } from "./index.js";
 
 /** `channels.signal` → the adapter; needs `account`, then `httpUrl` or a signal-cli to start. */
 export async function createSignalFromConfig(
-  ctx: ChannelFactoryContext,
-): Promise<ChannelAdapter | undefined> {
+  ctx: ChannelFactoryContext<ChannelSection<"signal">>,
+): Promise<ChannelAdapter> {
   const s = ctx.section;
-  if (typeof s.account !== "string" || !s.account) {
-    ctx.log.error(
+  if (!s.account) {
+    throw new Error(
       "signal is configured but has no account: set channels.signal.account to the bot's number, e.g. +15551234567",
     );
-    return undefined;
   }
   const adapter: ChannelAdapter = createSignalChannel({
     account: s.account,
-    httpUrl: s.httpUrl as string | undefined,
-    cliPath: s.cliPath as string | undefined,
-    textChunkLimit: s.textChunkLimit as number | undefined,
+    httpUrl: s.httpUrl,
+    cliPath: s.cliPath,
+    textChunkLimit: s.textChunkLimit,
+    retry: s.retry,
     onMessage: (msg) => ctx.onMessage(adapter, msg),
   });
   return adapter;

@@ -8,8 +8,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Update, UserFromGetMe } from "grammy/types";
 import { Bot, GrammyError, InputFile } from "grammy/web";
 import type { HttpRoute } from "../../infra/http.js";
-import type { Logger } from "../../infra/logger.js";
-import type { ChannelAdapterHooks, ChannelStatus, OutboundMessage, SendTyping } from "../types.js";
+import { type ConnectionHooks as BaseHooks, connectBackoffMs, createStartGate } from "../kit.js";
+import type { ChannelStatus, OutboundMessage, SendTyping } from "../types.js";
 import { createInboundMapper } from "./inbound.js";
 import type { TelegramSettings } from "./index.js";
 import { createSender } from "./outbound.js";
@@ -22,9 +22,7 @@ const CONFLICT =
 /** bot.stop() confirms the update offset with one last getUpdates; it must not hold up shutdown. */
 const STOP_DEADLINE_MS = 2000;
 
-export interface ConnectionHooks extends ChannelAdapterHooks {
-  log: Logger;
-  setStatus(patch: Partial<ChannelStatus>): void;
+export interface ConnectionHooks extends BaseHooks {
   registerRoute?: (route: HttpRoute) => () => void;
 }
 
@@ -41,10 +39,9 @@ export function connectTelegram(settings: TelegramSettings, hooks: ConnectionHoo
   const bot = new Bot(settings.token, { client: { apiRoot: settings.apiRoot } });
   const aborted = new AbortController();
   let me: UserFromGetMe | undefined;
-  let failed = false;
   let unregisterRoute: (() => void) | undefined;
-  let settle!: () => void;
-  const started = new Promise<void>((resolve) => (settle = resolve));
+  const gate = createStartGate(hooks);
+  const { started, settle } = gate;
   const stopped = () => aborted.signal.aborted;
   // grammY types signals with its polyfill's AbortSignal; Node's own is what it uses at runtime.
   const signal = aborted.signal as Parameters<typeof bot.api.getMe>[0];
@@ -73,7 +70,7 @@ export function connectTelegram(settings: TelegramSettings, hooks: ConnectionHoo
   // every 3 s); logged once when it starts failing and once when it recovers.
   let pollingFailing = false;
   const pollOutcome = (error: string | undefined) => {
-    if (stopped() || failed) return;
+    if (stopped() || gate.failed) return;
     if (error === undefined) {
       if (pollingFailing) log.info("long polling works again");
       pollingFailing = false;
@@ -103,17 +100,11 @@ export function connectTelegram(settings: TelegramSettings, hooks: ConnectionHoo
     lastError: undefined,
   });
 
-  const fail = (sentence: string) => {
-    if (failed) return;
-    failed = true;
-    log.error(sentence);
-    setStatus({ state: "error", connected: false, lastError: sentence });
-    settle();
-  };
+  const fail = (sentence: string) => void gate.fail(sentence);
 
   /** Runs `call` until it succeeds, backing off on transient failures; undefined when given up. */
   async function untilDone<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
-    for (let attempt = 1; !stopped() && !failed; attempt++) {
+    for (let attempt = 1; !stopped() && !gate.failed; attempt++) {
       try {
         return await call();
       } catch (err) {
@@ -127,7 +118,7 @@ export function connectTelegram(settings: TelegramSettings, hooks: ConnectionHoo
           return undefined;
         }
         const retryAfter = err instanceof GrammyError ? err.parameters.retry_after : undefined;
-        const delay = retryAfter ? retryAfter * 1000 : Math.min(60_000, 1000 * 2 ** (attempt - 1));
+        const delay = retryAfter ? retryAfter * 1000 : connectBackoffMs(attempt);
         const reason = `cannot ${what} at ${settings.apiRoot}: ${(err as Error).message}`;
         log.warn(`${reason}; retrying in ${Math.round(delay / 1000)} s`);
         setStatus({ state: "connecting", connected: false, lastError: reason });

@@ -6,7 +6,8 @@
  */
 import { rm } from "node:fs/promises";
 import type { Logger } from "../../infra/logger.js";
-import type { ChannelAdapterHooks, ChannelStatus, OutboundMessage } from "../types.js";
+import { type ConnectionHooks as BaseHooks, createStartGate } from "../kit.js";
+import type { ChannelStatus, OutboundMessage } from "../types.js";
 import { toInbound, type WaMessage } from "./inbound.js";
 import type { WhatsAppSettings } from "./index.js";
 import { bareJid, jidToE164 } from "./jid.js";
@@ -27,9 +28,7 @@ export interface WaSocketLike {
 /** Baileys' `makeWASocket`, injectable so tests drive the adapter with a fake socket. */
 export type MakeSocket = (config: Record<string, unknown> & { auth: unknown }) => WaSocketLike;
 
-export interface ConnectionHooks extends ChannelAdapterHooks {
-  log: Logger;
-  setStatus(patch: Partial<ChannelStatus>): void;
+export interface ConnectionHooks extends BaseHooks {
   onQr(qr: string): void;
   onLinked(self: string): void;
   /** The connection ended for good; the sentence says what the user can do. */
@@ -49,8 +48,8 @@ const Reason = { loggedOut: 401, connectionReplaced: 440, restartRequired: 515 }
 
 export function connectWhatsApp(settings: WhatsAppSettings, hooks: ConnectionHooks): WhatsAppConnection {
   const { log } = hooks;
-  let settle!: () => void;
-  const started = new Promise<void>((resolve) => (settle = resolve));
+  const gate = createStartGate(hooks);
+  const { started, settle } = gate;
   let socket: WaSocketLike | undefined;
   let connected = false;
   let stopped = false;
@@ -77,10 +76,7 @@ export function connectWhatsApp(settings: WhatsAppSettings, hooks: ConnectionHoo
     stopped = true;
     connected = false;
     socket?.end(undefined);
-    log.error(sentence);
-    hooks.setStatus({ state, connected: false, lastError: sentence });
-    hooks.onGiveUp(sentence);
-    settle();
+    if (gate.fail(sentence, state)) hooks.onGiveUp(sentence);
   };
 
   const ready = (async () => {

@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { ChannelFactoryContext } from "../registry.js";
-import type { ChannelAdapter } from "../types.js";
+import type { ChannelSection } from "../registry.js";
+import type { ChannelAdapter, ChannelFactoryContext } from "../types.js";
 import { createWhatsAppChannel, type WhatsAppChannelOptions } from "./index.js";
 
 /**
@@ -8,21 +8,21 @@ import { createWhatsAppChannel, type WhatsAppChannelOptions } from "./index.js";
  * `transport.makeSocket` replaces Baileys' socket (tests run the gateway on a fake one).
  */
 export async function createWhatsAppFromConfig(
-  ctx: ChannelFactoryContext,
+  ctx: ChannelFactoryContext<ChannelSection<"whatsapp">>,
   transport: Pick<WhatsAppChannelOptions, "makeSocket"> = {},
-): Promise<ChannelAdapter | undefined> {
+): Promise<ChannelAdapter> {
   const s = ctx.section;
   const accountId = "default";
-  const authDir =
-    typeof s.authDir === "string" && s.authDir
-      ? path.resolve(ctx.stateDir, s.authDir)
-      : path.join(ctx.stateDir, "credentials", "whatsapp", accountId);
+  const authDir = s.authDir
+    ? path.resolve(ctx.stateDir, s.authDir)
+    : path.join(ctx.stateDir, "credentials", "whatsapp", accountId);
   const adapter: ChannelAdapter = createWhatsAppChannel({
     authDir,
     accountId,
-    allowFrom: s.allowFrom as (string | number)[] | undefined,
-    selfChatMode: s.selfChatMode as boolean | undefined,
-    textChunkLimit: s.textChunkLimit as number | undefined,
+    allowFrom: s.allowFrom,
+    selfChatMode: s.selfChatMode,
+    textChunkLimit: s.textChunkLimit,
+    retry: s.retry,
     onMessage: (msg) => ctx.onMessage(adapter, msg),
     ...transport,
   });

@@ -7,6 +7,8 @@
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { createLogger } from "../../infra/logger.js";
+import { resolveRetry } from "../kit.js";
+import type { RetryPolicy } from "../retry.js";
 import type { ChannelAdapter, ChannelAdapterHooks, ChannelLogin, ChannelStatus } from "../types.js";
 import type { MakeSocket, WhatsAppConnection } from "./connection.js";
 import { normalizeE164 } from "./jid.js";
@@ -20,8 +22,9 @@ export interface WhatsAppChannelOptions extends ChannelAdapterHooks {
   allowFrom?: readonly (string | number)[];
   /** Forces self-chat mode on or off (`channels.whatsapp.selfChatMode`). */
   selfChatMode?: boolean;
+  /** At least 20; checked by the config schema (channels.whatsapp), not here. */
   textChunkLimit?: number;
-  retry?: { attempts?: number; minDelayMs?: number; maxDelayMs?: number };
+  retry?: Partial<RetryPolicy>;
   reconnect?: { minMs?: number; maxMs?: number };
   /** Replaces Baileys' `makeWASocket` (tests pass a fake socket factory). */
   makeSocket?: MakeSocket;
@@ -34,7 +37,7 @@ export interface WhatsAppSettings {
   allowFrom: string[];
   selfChatMode?: boolean;
   textChunkLimit: number;
-  retry: { attempts: number; minDelayMs: number; maxDelayMs: number };
+  retry: RetryPolicy;
   reconnect: { minMs: number; maxMs: number };
   makeSocket?: MakeSocket;
 }
@@ -134,21 +137,14 @@ export function createWhatsAppChannel(
 
 function resolveSettings(options: WhatsAppChannelOptions): WhatsAppSettings {
   if (!options.authDir) throw new Error("whatsapp: authDir is required (where the linked session is kept)");
-  const limit = options.textChunkLimit ?? 4000;
-  if (!Number.isInteger(limit) || limit < 20) {
-    throw new Error(`whatsapp: textChunkLimit must be an integer of at least 20 (got ${limit})`);
-  }
   return {
     authDir: options.authDir,
     accountId: options.accountId ?? "default",
     allowFrom: (options.allowFrom ?? []).map((e) => normalizeE164(String(e))),
     ...(options.selfChatMode !== undefined ? { selfChatMode: options.selfChatMode } : {}),
-    textChunkLimit: limit,
-    retry: {
-      attempts: Math.max(1, options.retry?.attempts ?? 3),
-      minDelayMs: options.retry?.minDelayMs ?? 500,
-      maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
-    },
+    // WhatsApp accepts longer texts; phones fold anything past ~4000 characters.
+    textChunkLimit: options.textChunkLimit ?? 4000,
+    retry: resolveRetry(options.retry),
     reconnect: { minMs: options.reconnect?.minMs ?? 1000, maxMs: options.reconnect?.maxMs ?? 60_000 },
     ...(options.makeSocket ? { makeSocket: options.makeSocket } : {}),
   };

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { AgentRuntime, type RuntimeConfig } from "../../agents/runtime.js";
 import { ChannelManager } from "../../channels/manager.js";
-import type { ChannelFactory } from "../../channels/registry.js";
+import type { ChannelFactory } from "../../channels/types.js";
 import type { ConfigSnapshot } from "../../config/load.js";
 import { createConfigReloader } from "../../config/reload.js";
 import type { BindMode } from "../../config/schema.js";
@@ -38,8 +38,8 @@ export interface GatewayParts {
   /** The port asked for; plugins see it until the server listens on the real one. */
   port: number;
   startedAt: number;
-  /** Every channel's factory (default: the built-in ones); tests hand in fake transports. */
-  channelFactories?: Readonly<Record<string, ChannelFactory>>;
+  /** Factories replacing built-in channels' (tests run adapters on fake transports). */
+  channelFactories?: Readonly<Record<string, ChannelFactory<never>>>;
   /** The built Control UI (default: beside the bundle). */
   controlUiRoot?: string;
 }

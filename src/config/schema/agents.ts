@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  compatOnly,
   httpUrl,
   looseRecord,
   modelRef,
@@ -19,9 +20,9 @@ export const toolPolicyFields = {
     .describe("base tool set: minimal, coding, messaging or full (all tools)"),
   allow: stringList.optional().describe('tools or groups (group:fs…) to allow; "*" matches any'),
   deny: stringList.optional().describe("tools or groups to deny; deny wins over allow"),
-  alsoAllow: stringList.optional(),
-  byProvider: z.record(z.string(), looseRecord).optional(),
-  elevated: looseRecord.optional().describe("elevated (host) exec: { enabled, allowFrom }"),
+  alsoAllow: compatOnly(stringList.optional(), "tools allowed on top of the profile"),
+  byProvider: compatOnly(z.record(z.string(), looseRecord).optional(), "tool policy per model provider"),
+  elevated: compatOnly(looseRecord.optional(), "elevated (host) exec: { enabled, allowFrom }"),
 };
 
 const agentModelEntry = z.strictObject({
@@ -41,31 +42,52 @@ const agentDefaults = z
       .record(modelRef, agentModelEntry)
       .optional()
       .describe("model catalogue by ref; also the allowlist for /model when set"),
-    imageModel: modelSelection.optional(),
-    pdfModel: modelSelection.optional(),
+    imageModel: compatOnly(modelSelection.optional(), "model used for images"),
+    pdfModel: compatOnly(modelSelection.optional(), "model used for PDFs"),
     maxConcurrent: positiveInt
       .optional()
       .describe("agent runs in parallel across sessions (each session runs one at a time)"),
     timeoutSeconds: positiveInt.optional().describe("longest an agent run may take"),
     contextTokens: positiveInt.optional().describe("context window budget in tokens"),
-    mediaMaxMb: z.number().positive().optional(),
-    thinkingDefault: z.enum(["off", "minimal", "low", "medium", "high", "xhigh"]).optional(),
-    verboseDefault: z.enum(["off", "on", "full"]).optional(),
-    elevatedDefault: z.enum(["off", "on", "ask", "full"]).optional(),
-    skipBootstrap: z.boolean().optional().describe("do not create AGENTS.md, SOUL.md… in the workspace"),
-    bootstrapMaxChars: positiveInt.optional(),
-    bootstrapTotalMaxChars: positiveInt.optional(),
-    userTimezone: z.string().optional(),
-    timeFormat: z.enum(["auto", "12", "24"]).optional(),
-    typingMode: z.enum(["never", "instant", "thinking", "message"]).optional(),
-    blockStreamingDefault: z.enum(["off", "on"]).optional(),
-    heartbeat: looseRecord.optional().describe("periodic agent wake-ups: { every, target, prompt, … }"),
+    mediaMaxMb: compatOnly(z.number().positive().optional(), "largest media file handed to the model, in MB"),
+    thinkingDefault: compatOnly(
+      z.enum(["off", "minimal", "low", "medium", "high", "xhigh"]).optional(),
+      "default thinking level",
+    ),
+    verboseDefault: compatOnly(
+      z.enum(["off", "on", "full"]).optional(),
+      "default verbosity of tool output in chats",
+    ),
+    elevatedDefault: compatOnly(
+      z.enum(["off", "on", "ask", "full"]).optional(),
+      "default elevated (host) exec mode",
+    ),
+    skipBootstrap: compatOnly(z.boolean().optional(), "do not create AGENTS.md, SOUL.md… in the workspace"),
+    bootstrapMaxChars: compatOnly(
+      positiveInt.optional(),
+      "longest workspace bootstrap file put in the prompt",
+    ),
+    bootstrapTotalMaxChars: compatOnly(
+      positiveInt.optional(),
+      "most characters of bootstrap files put in the prompt",
+    ),
+    userTimezone: compatOnly(z.string().optional(), "the user's time zone for the prompt"),
+    timeFormat: compatOnly(z.enum(["auto", "12", "24"]).optional(), "12 or 24 hour clock in the prompt"),
+    typingMode: compatOnly(
+      z.enum(["never", "instant", "thinking", "message"]).optional(),
+      "when the typing indicator is shown",
+    ),
+    blockStreamingDefault: compatOnly(
+      z.enum(["off", "on"]).optional(),
+      "send replies in blocks as they are written",
+    ),
+    heartbeat: compatOnly(looseRecord.optional(), "periodic agent wake-ups: { every, target, prompt, … }"),
     compaction: looseRecord.optional(),
-    contextPruning: looseRecord.optional(),
-    sandbox: looseRecord.optional(),
-    subagents: looseRecord.optional(),
-    cliBackends: looseRecord.optional(),
-    memorySearch: looseRecord.optional(),
+    contextPruning: compatOnly(looseRecord.optional(), "trim old tool results from the context"),
+    sandbox: compatOnly(looseRecord.optional(), "run tools in a container"),
+    subagents: compatOnly(looseRecord.optional(), "agents this agent may start"),
+    cliBackends: compatOnly(looseRecord.optional(), "CLI coding agents used as models"),
+    memorySearch: compatOnly(looseRecord.optional(), "memory search index settings"),
   })
   .describe("settings every agent inherits");
 
@@ -77,31 +99,34 @@ const agentEntry = z.strictObject({
   default: z.boolean().optional().describe("the agent for messages no binding matches (first wins)"),
   name: z.string().optional(),
   workspace: z.string().min(1).optional(),
-  agentDir: z.string().min(1).optional().describe("where this agent's auth profiles and models live"),
+  agentDir: compatOnly(z.string().min(1).optional(), "where this agent's auth profiles and models live"),
   model: modelSelection
     .optional()
     .describe("string overrides the primary only; { primary, fallbacks } overrides both"),
   params: looseRecord.optional(),
-  identity: z
-    .strictObject({
-      name: z.string().optional(),
-      theme: z.string().optional(),
-      emoji: z.string().optional(),
-      avatar: z.string().optional(),
-    })
-    .optional(),
+  identity: compatOnly(
+    z
+      .strictObject({
+        name: z.string().optional(),
+        theme: z.string().optional(),
+        emoji: z.string().optional(),
+        avatar: z.string().optional(),
+      })
+      .optional(),
+    "the agent's name, emoji and avatar shown in chats",
+  ),
   groupChat: z
     .strictObject({
       mentionPatterns: stringList.optional().describe("regexes that count as mentioning the agent"),
-      historyLimit: nonNegativeInt.optional(),
+      historyLimit: compatOnly(nonNegativeInt.optional(), "group messages kept as context"),
     })
     .optional(),
   tools: z.strictObject(toolPolicyFields).optional(),
-  sandbox: looseRecord.optional(),
-  subagents: looseRecord.optional(),
-  heartbeat: looseRecord.optional(),
+  sandbox: compatOnly(looseRecord.optional(), "run this agent's tools in a container"),
+  subagents: compatOnly(looseRecord.optional(), "agents this agent may start"),
+  heartbeat: compatOnly(looseRecord.optional(), "periodic wake-ups of this agent"),
   runtime: looseRecord.optional(),
-  skills: stringList.optional(),
+  skills: compatOnly(stringList.optional(), "skills offered to this agent"),
 });
 
 export const agentsSchema = z
@@ -123,7 +148,7 @@ const PEER_KINDS = ["direct", "group", "channel", "dm"] as const;
 export const bindingSchema = z.strictObject({
   type: z.enum(["route", "acp"]).optional(),
   agentId: z.string().min(1).describe("agent that handles matching messages"),
-  comment: z.string().optional(),
+  comment: compatOnly(z.string().optional(), "a note for people reading the file"),
   match: z
     .strictObject({
       channel: z.string().min(1).describe("channel id: discord, telegram, whatsapp, signal…"),
@@ -147,7 +172,7 @@ export const bindingSchema = z.strictObject({
 const authProfile = z.strictObject({
   provider: z.string().min(1).describe("provider id, e.g. anthropic"),
   mode: z.enum(["api_key", "token", "oauth"]).describe("how this profile authenticates"),
-  email: z.string().optional(),
+  email: compatOnly(z.string().optional(), "the account's e-mail, for display"),
 });
 
 export const authSchema = z
@@ -159,10 +184,19 @@ export const authSchema = z
     order: z.record(z.string(), stringList).optional().describe("profile rotation order per provider"),
     cooldowns: z
       .strictObject({
-        billingBackoffHours: z.number().positive().optional(),
-        billingBackoffHoursByProvider: z.record(z.string(), z.number().positive()).optional(),
-        billingMaxHours: z.number().positive().optional(),
-        failureWindowHours: z.number().positive().optional(),
+        billingBackoffHours: compatOnly(
+          z.number().positive().optional(),
+          "pause after a billing error, in hours",
+        ),
+        billingBackoffHoursByProvider: compatOnly(
+          z.record(z.string(), z.number().positive()).optional(),
+          "billingBackoffHours per provider",
+        ),
+        billingMaxHours: compatOnly(z.number().positive().optional(), "longest billing pause, in hours"),
+        failureWindowHours: compatOnly(
+          z.number().positive().optional(),
+          "window in which failures count toward a cooldown, in hours",
+        ),
       })
       .optional(),
   })
@@ -181,19 +215,21 @@ const providerModel = z.strictObject({
   api: z.enum(MODEL_APIS).optional(),
   reasoning: z.boolean().optional(),
   input: z.array(z.enum(["text", "image", "audio", "video", "document"])).optional(),
-  cost: z
-    .strictObject({
-      input: z.number().min(0).optional(),
-      output: z.number().min(0).optional(),
-      cacheRead: z.number().min(0).optional(),
-      cacheWrite: z.number().min(0).optional(),
-    })
-    .optional()
-    .describe("USD per million tokens"),
+  cost: compatOnly(
+    z
+      .strictObject({
+        input: z.number().min(0).optional(),
+        output: z.number().min(0).optional(),
+        cacheRead: z.number().min(0).optional(),
+        cacheWrite: z.number().min(0).optional(),
+      })
+      .optional(),
+    "USD per million tokens, for usage reports",
+  ),
   contextWindow: positiveInt.optional(),
   maxTokens: positiveInt.optional(),
   headers: z.record(z.string(), z.string()).optional(),
-  compat: looseRecord.optional(),
+  compat: compatOnly(looseRecord.optional(), "per-model API quirks"),
 });
 
 const provider = z.strictObject({
@@ -201,7 +237,7 @@ const provider = z.strictObject({
   apiKey: z.string().optional().describe("API key; the provider's env var (e.g. OPENAI_API_KEY) wins"),
   api: z.enum(MODEL_APIS).optional().describe("wire API the endpoint speaks"),
   auth: z.enum(["api-key", "oauth", "token", "none"]).optional(),
-  authHeader: z.boolean().optional(),
+  authHeader: compatOnly(z.boolean().optional(), "send the key as an Authorization header"),
   headers: z.record(z.string(), z.string()).optional().describe("extra HTTP headers"),
   models: z.array(providerModel).optional().describe("models this provider serves"),
 });
@@ -222,17 +258,20 @@ export const toolsSchema = z
     exec: z
       .looseObject({
         timeoutSec: positiveInt.optional().describe("longest a command may run (default 1800)"),
-        backgroundMs: nonNegativeInt.optional(),
+        backgroundMs: compatOnly(
+          nonNegativeInt.optional(),
+          "run exec commands in the background after this many ms",
+        ),
       })
       .optional(),
     web: z
       .strictObject({
-        search: looseRecord.optional(),
+        search: compatOnly(looseRecord.optional(), "web_search provider and key"),
         fetch: z
           .looseObject({
-            enabled: z.boolean().optional(),
-            maxChars: positiveInt.optional(),
-            timeoutSeconds: positiveInt.optional(),
+            enabled: compatOnly(z.boolean().optional(), "offer the web_fetch tool"),
+            maxChars: compatOnly(positiveInt.optional(), "longest page text web_fetch returns"),
+            timeoutSeconds: compatOnly(positiveInt.optional(), "how long web_fetch waits for a page"),
             allowPrivateNetwork: z
               .boolean()
               .optional()
@@ -243,10 +282,10 @@ export const toolsSchema = z
           .optional(),
       })
       .optional(),
-    media: looseRecord.optional(),
-    agentToAgent: looseRecord.optional(),
-    sessions: looseRecord.optional(),
-    loopDetection: looseRecord.optional(),
-    links: looseRecord.optional(),
+    media: compatOnly(looseRecord.optional(), "image, audio and video understanding"),
+    agentToAgent: compatOnly(looseRecord.optional(), "let agents message each other"),
+    sessions: compatOnly(looseRecord.optional(), "which sessions the session tools may see"),
+    loopDetection: compatOnly(looseRecord.optional(), "stop tool-call loops"),
+    links: compatOnly(looseRecord.optional(), "link understanding"),
   })
   .describe("which tools agents may use");

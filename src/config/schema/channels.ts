@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   allowFrom,
+  compatOnly,
   dmPolicy,
   groupPolicy,
   httpUrl,
@@ -10,39 +11,75 @@ import {
   positiveInt,
   replyToMode,
   requireWildcardForOpenDm,
+  retryPolicy,
   SECRET_GENERATOR_HINT,
   stringList,
 } from "./common.js";
 
-/** Keys every chat channel shares (and each of its `accounts.<id>` may override). */
-const channelCommon = {
-  enabled: z.boolean().optional().describe("set false to keep the section but not start the channel"),
-  name: z.string().optional().describe("display name of this account"),
-  dmPolicy: dmPolicy.optional(),
-  allowFrom: allowFrom.optional(),
-  groupPolicy: groupPolicy.optional(),
-  groupAllowFrom: allowFrom.optional().describe("senders allowed to trigger the bot in groups"),
-  historyLimit: nonNegativeInt.optional().describe("group messages kept as context (0 disables)"),
-  dmHistoryLimit: nonNegativeInt.optional(),
-  textChunkLimit: positiveInt.optional().describe("longest outbound message in characters before splitting"),
-  chunkMode: z.enum(["length", "newline"]).optional().describe("where long replies are split"),
-  maxLinesPerMessage: positiveInt.optional().describe("split replies longer than this many lines"),
-  replyToMode: replyToMode.optional(),
-  streaming: z
-    .union([z.boolean(), z.enum(["off", "partial", "block", "progress"])])
+/**
+ * Shortest outbound chunk: below this a reply splits into a flood of messages
+ * (every chat app's own limit is far above it).
+ */
+const MIN_TEXT_CHUNK = 20;
+
+/** `textChunkLimit`: from MIN_TEXT_CHUNK up to the chat app's own per-message limit. */
+function textChunkLimit(max?: number) {
+  const base = z.number().int().min(MIN_TEXT_CHUNK);
+  return (max === undefined ? base : base.max(max))
     .optional()
-    .describe("stream partial replies by editing a message: off, partial, block or progress"),
-  blockStreaming: z.boolean().optional(),
-  mediaMaxMb: z.number().positive().optional().describe("largest media attachment accepted, in MB"),
-  configWrites: z.boolean().optional().describe("allow /config and channel events to write openclaw.json"),
-  reactionNotifications: z.enum(["off", "own", "all", "allowlist"]).optional(),
-  responsePrefix: z.string().optional(),
-  ackReaction: z.string().optional(),
-  commands: looseRecord.optional().describe("per-channel chat command settings"),
-  actions: looseRecord.optional().describe("which message actions (reactions, pins…) tools may use"),
-  retry: looseRecord.optional().describe("outbound retry policy"),
-  heartbeat: looseRecord.optional(),
-};
+    .describe(
+      `longest outbound message in characters before splitting (${MIN_TEXT_CHUNK}${max === undefined ? " or more" : `-${max}`})`,
+    );
+}
+
+/** Keys every chat channel shares (and each of its `accounts.<id>` may override). */
+function channelCommon(textChunkMax?: number) {
+  return {
+    enabled: z.boolean().optional().describe("set false to keep the section but not start the channel"),
+    name: compatOnly(z.string().optional(), "display name of this account"),
+    dmPolicy: dmPolicy.optional(),
+    allowFrom: allowFrom.optional(),
+    groupPolicy: groupPolicy.optional(),
+    groupAllowFrom: compatOnly(allowFrom.optional(), "senders allowed to trigger the bot in groups"),
+    historyLimit: compatOnly(nonNegativeInt.optional(), "group messages kept as context (0 disables)"),
+    dmHistoryLimit: compatOnly(nonNegativeInt.optional(), "DM messages kept as context"),
+    textChunkLimit: textChunkLimit(textChunkMax),
+    chunkMode: compatOnly(z.enum(["length", "newline"]).optional(), "where long replies are split"),
+    maxLinesPerMessage: positiveInt.optional().describe("split replies longer than this many lines"),
+    replyToMode: replyToMode.optional(),
+    streaming: compatOnly(
+      z.union([z.boolean(), z.enum(["off", "partial", "block", "progress"])]).optional(),
+      "stream partial replies by editing a message: off, partial, block or progress",
+    ),
+    blockStreaming: compatOnly(z.boolean().optional(), "send a reply in blocks as it is written"),
+    mediaMaxMb: compatOnly(z.number().positive().optional(), "largest media attachment accepted, in MB"),
+    configWrites: compatOnly(
+      z.boolean().optional(),
+      "allow /config and channel events to write openclaw.json",
+    ),
+    reactionNotifications: compatOnly(
+      z.enum(["off", "own", "all", "allowlist"]).optional(),
+      "which reactions are reported to the agent",
+    ),
+    responsePrefix: compatOnly(z.string().optional(), "text put before every reply"),
+    ackReaction: compatOnly(z.string().optional(), "emoji reacted on a message when work starts"),
+    commands: compatOnly(looseRecord.optional(), "per-channel chat command settings"),
+    actions: compatOnly(looseRecord.optional(), "which message actions (reactions, pins…) tools may use"),
+    retry: retryPolicy.optional(),
+    heartbeat: compatOnly(looseRecord.optional(), "per-channel heartbeat delivery settings"),
+  };
+}
+
+/** `accounts` / `defaultAccount`: only the default account runs so far. */
+function extraAccounts<T extends z.ZodType>(account: T) {
+  return {
+    accounts: compatOnly(
+      z.record(z.string(), account).optional(),
+      "extra bot accounts by id; `default` is used when no account is named",
+    ),
+    defaultAccount: compatOnly(z.string().optional(), "the account used when none is named"),
+  };
+}
 
 const requireMention = z.boolean().optional().describe("answer only when mentioned (default true in groups)");
 const userList = z.array(z.union([z.string(), z.number()]));
@@ -52,28 +89,36 @@ const discordGuildChannel = z.strictObject({
   enabled: z.boolean().optional(),
   requireMention,
   users: userList.optional().describe("only these user ids may trigger the bot here"),
-  skills: stringList.optional(),
-  systemPrompt: z.string().optional(),
-  tools: looseRecord.optional(),
-  autoThread: z.boolean().optional(),
+  skills: compatOnly(stringList.optional(), "skills offered in this channel"),
+  systemPrompt: compatOnly(z.string().optional(), "extra system prompt for this channel"),
+  tools: compatOnly(looseRecord.optional(), "tool policy for this channel"),
+  autoThread: compatOnly(z.boolean().optional(), "answer in a new thread"),
 });
 
 const discordGuild = z.strictObject({
   slug: z.string().optional().describe("the guild's slug, for readability"),
   requireMention,
-  ignoreOtherMentions: z.boolean().optional(),
-  reactionNotifications: z.enum(["off", "own", "all", "allowlist"]).optional(),
+  ignoreOtherMentions: compatOnly(z.boolean().optional(), "ignore messages that mention someone else"),
+  reactionNotifications: compatOnly(
+    z.enum(["off", "own", "all", "allowlist"]).optional(),
+    "which reactions are reported to the agent",
+  ),
   users: userList.optional().describe("only these user ids may trigger the bot in this guild"),
-  roles: userList.optional(),
+  roles: compatOnly(userList.optional(), "only members with these role ids may trigger the bot"),
   channels: z
     .record(z.string(), discordGuildChannel)
     .optional()
     .describe("per channel (slugged name without #, or channel id) settings"),
-  tools: looseRecord.optional(),
+  tools: compatOnly(looseRecord.optional(), "tool policy for this guild"),
 });
 
+/** Discord's limit for one message's content. */
+const DISCORD_MAX_TEXT = 2000;
+/** Telegram's limit for one message's text (after entity parsing). */
+export const TELEGRAM_MAX_TEXT = 4096;
+
 const discordAccount = {
-  ...channelCommon,
+  ...channelCommon(DISCORD_MAX_TEXT),
   token: z
     .string()
     .optional()
@@ -85,8 +130,8 @@ const discordAccount = {
   dm: z
     .strictObject({
       enabled: z.boolean().optional(),
-      groupEnabled: z.boolean().optional(),
-      groupChannels: stringList.optional(),
+      groupEnabled: compatOnly(z.boolean().optional(), "answer in group DMs"),
+      groupChannels: compatOnly(stringList.optional(), "group DMs answered in"),
       policy: dmPolicy.optional(),
       allowFrom: allowFrom.optional(),
     })
@@ -95,19 +140,15 @@ const discordAccount = {
     .record(z.string(), discordGuild)
     .optional()
     .describe("per guild (id preferred, or slug) settings; with groupPolicy allowlist only these guilds"),
-  threadBindings: looseRecord.optional(),
-  voice: looseRecord.optional(),
-  intents: looseRecord.optional(),
+  threadBindings: compatOnly(looseRecord.optional(), "bind threads to sessions"),
+  voice: compatOnly(looseRecord.optional(), "Discord voice channel settings"),
+  intents: compatOnly(looseRecord.optional(), "extra gateway intents"),
 };
 
 export const discordChannel = requireWildcardForOpenDm(
   z.strictObject({
     ...discordAccount,
-    accounts: z
-      .record(z.string(), requireWildcardForOpenDm(z.strictObject(discordAccount)))
-      .optional()
-      .describe("extra bot accounts by id; `default` is used when no account is named"),
-    defaultAccount: z.string().optional(),
+    ...extraAccounts(requireWildcardForOpenDm(z.strictObject(discordAccount))),
   }),
 );
 
@@ -115,14 +156,14 @@ const telegramGroup = z.strictObject({
   requireMention,
   enabled: z.boolean().optional(),
   allowFrom: allowFrom.optional(),
-  systemPrompt: z.string().optional(),
-  skills: stringList.optional(),
-  topics: z.record(z.string(), looseRecord).optional(),
-  tools: looseRecord.optional(),
+  systemPrompt: compatOnly(z.string().optional(), "extra system prompt for this group"),
+  skills: compatOnly(stringList.optional(), "skills offered in this group"),
+  topics: compatOnly(z.record(z.string(), looseRecord).optional(), "per forum topic settings"),
+  tools: compatOnly(looseRecord.optional(), "tool policy for this group"),
 });
 
 const telegramAccount = {
-  ...channelCommon,
+  ...channelCommon(TELEGRAM_MAX_TEXT),
   botToken: z.string().optional().describe("bot token from @BotFather; TELEGRAM_BOT_TOKEN wins"),
   tokenFile: z.string().optional().describe("file holding the bot token"),
   apiRoot: httpUrl.optional().describe("Bot API base URL (for a local Bot API server or tests)"),
@@ -139,49 +180,65 @@ const telegramAccount = {
     .describe("required with webhookUrl: secret Telegram sends in X-Telegram-Bot-Api-Secret-Token"),
   webhookPath: z
     .string()
+    .startsWith("/", "must start with /, e.g. /telegram-webhook")
     .optional()
     .describe("path served on the gateway port; default: the path of webhookUrl, else /telegram-webhook"),
-  proxy: z.string().optional(),
+  proxy: compatOnly(z.string().optional(), "HTTP proxy for the Bot API"),
   groups: z
     .record(z.string(), telegramGroup)
     .optional()
     .describe('per group (chat id, or "*" for all) settings'),
-  customCommands: z.array(looseRecord).optional(),
+  customCommands: compatOnly(z.array(looseRecord).optional(), "extra commands in the bot's menu"),
 };
 
-export const telegramChannel = requireWildcardForOpenDm(
-  z.strictObject({
-    ...telegramAccount,
-    accounts: z.record(z.string(), requireWildcardForOpenDm(z.strictObject(telegramAccount))).optional(),
-    defaultAccount: z.string().optional(),
-  }),
+/** Webhook mode without a secret would let anyone post updates as Telegram. */
+function requireWebhookSecret<T extends z.ZodType>(schema: T): T {
+  return schema.refine(
+    (value: unknown) => {
+      const v = value as { webhookUrl?: unknown; webhookSecret?: unknown };
+      return v.webhookUrl === undefined || v.webhookSecret !== undefined;
+    },
+    {
+      path: ["webhookSecret"],
+      message: `is required with webhookUrl (${SECRET_GENERATOR_HINT})`,
+      when: (payload) => typeof payload.value === "object" && payload.value !== null,
+    },
+  ) as unknown as T;
+}
+
+export const telegramChannel = requireWebhookSecret(
+  requireWildcardForOpenDm(
+    z.strictObject({
+      ...telegramAccount,
+      ...extraAccounts(requireWebhookSecret(requireWildcardForOpenDm(z.strictObject(telegramAccount)))),
+    }),
+  ),
 );
 
 const whatsappGroup = z.strictObject({
   requireMention,
   enabled: z.boolean().optional(),
   allowFrom: allowFrom.optional(),
-  systemPrompt: z.string().optional(),
+  systemPrompt: compatOnly(z.string().optional(), "extra system prompt for this group"),
 });
 
 const whatsappAccount = {
-  ...channelCommon,
+  ...channelCommon(),
   authDir: z.string().optional().describe("where the linked session's credentials are kept"),
   groups: z.record(z.string(), whatsappGroup).optional().describe('per group (JID, or "*") settings'),
-  sendReadReceipts: z.boolean().optional(),
+  sendReadReceipts: compatOnly(z.boolean().optional(), "mark answered messages as read"),
   selfChatMode: z.boolean().optional(),
 };
 
 export const whatsappChannel = requireWildcardForOpenDm(
   z.strictObject({
     ...whatsappAccount,
-    accounts: z.record(z.string(), requireWildcardForOpenDm(z.strictObject(whatsappAccount))).optional(),
-    defaultAccount: z.string().optional(),
+    ...extraAccounts(requireWildcardForOpenDm(z.strictObject(whatsappAccount))),
   }),
 );
 
 const signalAccount = {
-  ...channelCommon,
+  ...channelCommon(),
   account: z
     .string()
     .regex(/^\+[1-9]\d{6,14}$/, "must be a phone number in E.164 form, e.g. +15551234567")
@@ -195,10 +252,24 @@ const signalAccount = {
 export const signalChannel = requireWildcardForOpenDm(
   z.strictObject({
     ...signalAccount,
-    accounts: z.record(z.string(), requireWildcardForOpenDm(z.strictObject(signalAccount))).optional(),
-    defaultAccount: z.string().optional(),
+    ...extraAccounts(requireWildcardForOpenDm(z.strictObject(signalAccount))),
   }),
 );
+
+/**
+ * The section schema of every built-in chat channel: channels/registry.ts pairs each
+ * with its adapter factory (the type there requires one per entry), so this object
+ * is the one list of built-in channel names.
+ */
+export const CHANNEL_SECTIONS = {
+  discord: discordChannel.describe("Discord bot"),
+  telegram: telegramChannel.describe("Telegram bot"),
+  whatsapp: whatsappChannel.describe("WhatsApp (linked device)"),
+  signal: signalChannel.describe("Signal (signal-cli)"),
+} as const;
+
+/** A chat app OpenClaw connects that we do not have yet: its section loads but starts nothing. */
+const otherChannel = (name: string) => compatOnly(looseRecord.optional(), `the ${name} channel`);
 
 export const channelsSchema = z
   .strictObject({
@@ -206,31 +277,30 @@ export const channelsSchema = z
       .strictObject({
         groupPolicy: groupPolicy.optional(),
         dmPolicy: dmPolicy.optional(),
-        heartbeat: looseRecord.optional(),
+        heartbeat: compatOnly(looseRecord.optional(), "heartbeat delivery settings for every channel"),
       })
       .optional()
       .describe("fallbacks for every channel"),
-    modelByChannel: z
-      .record(z.string(), z.record(z.string(), z.string()))
-      .optional()
-      .describe("pin a model per channel id: modelByChannel.<channel>.<channelId> = provider/model"),
-    discord: discordChannel.optional().describe("Discord bot"),
-    telegram: telegramChannel.optional().describe("Telegram bot"),
-    whatsapp: whatsappChannel.optional().describe("WhatsApp (linked device)"),
-    signal: signalChannel.optional().describe("Signal (signal-cli)"),
-    // Channels other modules or plugins own validate their own keys.
-    slack: looseRecord.optional(),
-    imessage: looseRecord.optional(),
-    bluebubbles: looseRecord.optional(),
-    msteams: looseRecord.optional(),
-    googlechat: looseRecord.optional(),
-    mattermost: looseRecord.optional(),
-    matrix: looseRecord.optional(),
-    irc: looseRecord.optional(),
-    line: looseRecord.optional(),
-    nostr: looseRecord.optional(),
-    feishu: looseRecord.optional(),
-    zalo: looseRecord.optional(),
-    twitch: looseRecord.optional(),
+    modelByChannel: compatOnly(
+      z.record(z.string(), z.record(z.string(), z.string())).optional(),
+      "pin a model per channel id: modelByChannel.<channel>.<channelId> = provider/model",
+    ),
+    discord: CHANNEL_SECTIONS.discord.optional(),
+    telegram: CHANNEL_SECTIONS.telegram.optional(),
+    whatsapp: CHANNEL_SECTIONS.whatsapp.optional(),
+    signal: CHANNEL_SECTIONS.signal.optional(),
+    slack: otherChannel("Slack"),
+    imessage: otherChannel("iMessage"),
+    bluebubbles: otherChannel("BlueBubbles"),
+    msteams: otherChannel("Microsoft Teams"),
+    googlechat: otherChannel("Google Chat"),
+    mattermost: otherChannel("Mattermost"),
+    matrix: otherChannel("Matrix"),
+    irc: otherChannel("IRC"),
+    line: otherChannel("LINE"),
+    nostr: otherChannel("Nostr"),
+    feishu: otherChannel("Feishu"),
+    zalo: otherChannel("Zalo"),
+    twitch: otherChannel("Twitch"),
   })
   .describe("chat app connections; a channel starts when its section exists (unless enabled: false)");

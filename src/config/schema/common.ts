@@ -86,5 +86,32 @@ export function requireWildcardForOpenDm<T extends z.ZodType>(schema: T): T {
   ) as unknown as T;
 }
 
+/** The JSON-schema key that marks a compatibility-only key (the Control UI shows a badge). */
+export const COMPAT_ONLY_FLAG = "x-compat-only";
+/** Appended to the description of every compatibility-only key. */
+export const COMPAT_ONLY_NOTE = "accepted for OpenClaw compatibility, no effect yet";
+
+/**
+ * A key OpenClaw's configs use that we accept (so those files load unchanged) but do not
+ * act on yet: the description says what OpenClaw does with it plus COMPAT_ONLY_NOTE, and
+ * the JSON Schema carries COMPAT_ONLY_FLAG for the Control UI and docs/configuration.md.
+ */
+export function compatOnly<T extends z.ZodType>(schema: T, whatOpenClawDoes: string): T {
+  return schema.meta({
+    description: `${whatOpenClawDoes} (${COMPAT_ONLY_NOTE})`,
+    [COMPAT_ONLY_FLAG]: true,
+  }) as T;
+}
+
+/** `channels.<name>.retry`: send retries, attempts in all with exponential backoff between. */
+export const retryPolicy = z
+  .strictObject({
+    // More than 10 tries of one chat message only delays the reply the user waits for.
+    attempts: z.number().int().min(1).max(10).optional().describe("tries in all, 1-10"),
+    minDelayMs: nonNegativeInt.max(60_000).optional().describe("backoff before the second try, in ms"),
+    maxDelayMs: nonNegativeInt.max(300_000).optional().describe("longest backoff between tries, in ms"),
+  })
+  .describe("send retries: attempts in all, exponential backoff between them");
+
 /** An http(s) URL; `localhost:4000` without a scheme is a common mistake zod would accept. */
 export const httpUrl = z.url({ protocol: /^https?$/ });

@@ -5,12 +5,21 @@ import { tempDir } from "../../../test/helpers/cli.js";
 import type { ChannelManager } from "../../channels/manager.js";
 import type { ChannelAdapter } from "../../channels/types.js";
 import { createWhatsAppChannel } from "../../channels/whatsapp/index.js";
+import { PairingStore } from "../../routing/pairing.js";
 import type { GatewayContext } from "../context.js";
 import { channelMethods } from "./channels.js";
 import type { GatewayMethodCall } from "./types.js";
 
-function callWith(adapters: Record<string, ChannelAdapter>) {
-  const channels = { adapter: (name: string) => adapters[name] } as unknown as ChannelManager;
+function callWith(
+  adapters: Record<string, ChannelAdapter>,
+  known = ["discord", "telegram", "whatsapp", "signal"],
+  credentialsDir = tempDir(),
+) {
+  const channels = {
+    adapter: (name: string) => adapters[name],
+    channelNames: () => known,
+    pairing: (name: string) => new PairingStore(credentialsDir, name),
+  } as unknown as ChannelManager;
   const call = {
     gateway: { channels } as unknown as GatewayContext,
     connId: "c1",
@@ -55,5 +64,31 @@ describe("web.login.* RPCs (the Control UI's and the CLI's QR login)", () => {
       /whatsapp is not configured: add a channels\.whatsapp section/,
     );
     await expect(rpc("web.login.start", { channel: "discord" })).rejects.toThrow(/discord has no QR login/);
+  });
+});
+
+describe("pairing.* RPCs", () => {
+  it("take any channel the running gateway has, a plugin's included", async () => {
+    const dir = tempDir();
+    const rpc = callWith({}, ["discord", "telegram", "whatsapp", "signal", "echo"], dir);
+    const created = await new PairingStore(dir, "echo").request("default", "stranger-1", { name: "S" });
+    const code = created.status === "created" ? created.code : "";
+    expect(await rpc("pairing.list", { channel: "echo" })).toMatchObject({
+      channel: "echo",
+      requests: [{ code, id: "stranger-1" }],
+    });
+    expect(await rpc("pairing.approve", { channel: "echo", code })).toMatchObject({
+      ok: true,
+      channel: "echo",
+      senderId: "stranger-1",
+    });
+  });
+
+  it("refuse a channel the gateway does not have, naming the ones it has", async () => {
+    const rpc = callWith({}, ["discord", "echo"]);
+    await expect(rpc("pairing.approve", { channel: "../../etc", code: "ABCD1234" })).rejects.toThrow(
+      'unknown channel "../../etc": this gateway has discord, echo',
+    );
+    await expect(rpc("pairing.list", { channel: "slack" })).rejects.toThrow(/unknown channel "slack"/);
   });
 });

@@ -1,12 +1,27 @@
 import { z } from "zod";
+import type { ChannelManager } from "../../channels/manager.js";
 import type { ChannelLogin } from "../../channels/types.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { defineMethod } from "./types.js";
 
-const channel = z.enum(["discord", "telegram", "whatsapp", "signal"]);
+/** A channel name; which ones exist is asked of the running channel manager (plugins add some). */
+const channel = z.string().min(1).max(64);
+
+/** The channel, if this gateway knows it (built-in or from a plugin); else a one-sentence error. */
+function knownChannel(gateway: GatewayContext, name: string): string {
+  const known = gateway.channels.channelNames();
+  if (!known.includes(name)) {
+    throw new GatewayRequestError(
+      ErrorCodes.INVALID_REQUEST,
+      `unknown channel ${JSON.stringify(name)}: this gateway has ${known.join(", ")}`,
+    );
+  }
+  return name;
+}
 
 function loginOf(gateway: GatewayContext, name: string): ChannelLogin {
+  knownChannel(gateway, name);
   const adapter = gateway.channels.adapter(name);
   if (!adapter) {
     throw new GatewayRequestError(
@@ -30,7 +45,10 @@ export const channelMethods = {
   "channels.logout": defineMethod({
     scope: "operator.admin",
     params: z.object({ channel, accountId: z.string().optional() }),
-    handle: async (p, { gateway }) => ({ ok: true, loggedOut: await gateway.channels.logout(p.channel) }),
+    handle: async (p, { gateway }) => ({
+      ok: true,
+      loggedOut: await gateway.channels.logout(knownChannel(gateway, p.channel)),
+    }),
   }),
   // QR login for channels linked as a device (WhatsApp), as OpenClaw names it: start shows
   // the first QR (or the outcome), wait reports the next change after the QR already shown.
@@ -65,14 +83,14 @@ export const channelMethods = {
     params: z.object({ channel }),
     handle: async (p, { gateway }) => ({
       channel: p.channel,
-      requests: await gateway.channels.pairing(p.channel).list(),
+      requests: await gateway.channels.pairing(knownChannel(gateway, p.channel)).list(),
     }),
   }),
   "pairing.approve": defineMethod({
     scope: "operator.pairing",
     params: z.object({ channel, code: z.string().min(4).max(16) }),
     handle: async (p, { gateway }) => {
-      const approved = await gateway.channels.pairing(p.channel).approve(p.code);
+      const approved = await gateway.channels.pairing(knownChannel(gateway, p.channel)).approve(p.code);
       if (!approved) {
         throw new GatewayRequestError(
           ErrorCodes.INVALID_REQUEST,

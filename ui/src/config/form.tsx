@@ -11,6 +11,8 @@ export interface SchemaNode {
   additionalProperties?: SchemaNode | boolean;
   items?: SchemaNode;
   anyOf?: SchemaNode[];
+  /** Set by the gateway's `compatOnly()`: accepted for OpenClaw configs, does nothing yet. */
+  "x-compat-only"?: boolean;
 }
 
 export interface FormContext {
@@ -53,6 +55,17 @@ function ownErrors(ctx: FormContext, path: string, deeper: boolean): string[] {
   return out;
 }
 
+/** The badge on keys the gateway accepts only so OpenClaw configs load. */
+function CompatBadge({ node, option }: { node: SchemaNode; option: SchemaNode | undefined }) {
+  const { t } = useI18n();
+  if (!node["x-compat-only"] && !option?.["x-compat-only"]) return null;
+  return (
+    <span class="badge compat" data-compat-only title={t("config.compatOnlyHint")}>
+      {t("config.compatOnly")}
+    </span>
+  );
+}
+
 function FieldErrors({ messages, path }: { messages: string[]; path: string }) {
   if (messages.length === 0) return null;
   return (
@@ -72,7 +85,16 @@ export function SchemaField(props: { name: string; node: SchemaNode; at: PathKey
   const description = props.node.description ?? node?.description;
 
   if (node?.type === "object" && node.properties && at.length < MAX_DEPTH) {
-    return <SchemaGroup name={name} node={node} at={at} ctx={ctx} description={description} />;
+    return (
+      <SchemaGroup
+        name={name}
+        node={node}
+        at={at}
+        ctx={ctx}
+        description={description}
+        badge={<CompatBadge node={props.node} option={node} />}
+      />
+    );
   }
 
   const errors = ownErrors(ctx, path, false);
@@ -151,7 +173,9 @@ export function SchemaField(props: { name: string; node: SchemaNode; at: PathKey
 
   return (
     <div class={`field${errors.length ? " invalid" : ""}`}>
-      <label for={id}>{name}</label>
+      <label for={id}>
+        {name} <CompatBadge node={props.node} option={node} />
+      </label>
       {input}
       {description && <p class="muted small">{description}</p>}
       <FieldErrors messages={errors} path={path} />
@@ -166,8 +190,9 @@ function SchemaGroup(props: {
   at: PathKey[];
   ctx: FormContext;
   description: string | undefined;
+  badge: preact.JSX.Element;
 }) {
-  const { ctx, at, name, node, description } = props;
+  const { ctx, at, name, node, description, badge } = props;
   const path = formatPath(at);
   const [open, setOpen] = useState(false);
   const errors = ownErrors(ctx, path, true);
@@ -179,7 +204,9 @@ function SchemaGroup(props: {
       data-path={path}
       onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
     >
-      <summary>{name}</summary>
+      <summary>
+        {name} {badge}
+      </summary>
       {description && <p class="muted small">{description}</p>}
       <FieldErrors messages={errors} path={path} />
       {Object.entries(node.properties ?? {}).map(([key, child]) => (

@@ -98,6 +98,9 @@ export const en = {
   "config.restartRequired": "Takes effect after a gateway restart: {paths}",
   "config.invalid": "The gateway rejected the config; nothing was saved.",
   "config.jsonInvalid": "Not valid JSON.",
+  "config.compatOnly": "Accepted for OpenClaw compatibility; no effect yet",
+  "config.compatOnlyHint":
+    "OpenClaw accepts this key; this gateway reads it but does not act on it yet, so changing it changes nothing.",
   "config.save": "Save",
   "config.apply": "Apply",
   "config.discard": "Discard changes",

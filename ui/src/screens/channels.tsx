@@ -64,7 +64,7 @@ export function ChannelsScreen({ conn }: ScreenProps) {
           <ChannelCard key={c.channel} channel={c} conn={conn} onLogout={logout} onChange={load} />
         ))}
       </div>
-      <PairingRequests conn={conn} />
+      {channels && <PairingRequests conn={conn} channels={channels.map((c) => c.channel)} />}
     </section>
   );
 }
@@ -128,10 +128,11 @@ interface PairingRow {
   meta?: { name?: string };
 }
 
-const PAIRING_CHANNELS = ["discord", "telegram", "whatsapp", "signal"];
-
-/** Strangers who asked to talk to the assistant (DM pairing), approved with one click. */
-function PairingRequests({ conn }: Pick<ScreenProps, "conn">) {
+/**
+ * Strangers who asked to talk to the assistant (DM pairing), approved with one click;
+ * for every channel the gateway reports (plugin channels included).
+ */
+function PairingRequests({ conn, channels }: Pick<ScreenProps, "conn"> & { channels: string[] }) {
   const { t } = useI18n();
   const [rows, setRows] = useState<PairingRow[] | undefined>();
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
@@ -139,7 +140,7 @@ function PairingRequests({ conn }: Pick<ScreenProps, "conn">) {
   const load = async () => {
     try {
       const lists = await Promise.all(
-        PAIRING_CHANNELS.map((channel) =>
+        channels.map((channel) =>
           conn
             .request<{ requests: Omit<PairingRow, "channel">[] }>("pairing.list", { channel })
             .then((res) => res.requests.map((r) => ({ ...r, channel }))),
@@ -150,9 +151,11 @@ function PairingRequests({ conn }: Pick<ScreenProps, "conn">) {
       setNotice({ ok: false, text: errorText(err) });
     }
   };
+  // Status is polled; reload the requests only when the set of channels changes.
+  const names = channels.join(",");
   useEffect(() => {
     void load();
-  }, [conn]);
+  }, [conn, names]);
 
   const approve = async (row: PairingRow) => {
     try {
