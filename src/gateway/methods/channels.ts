@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { ChannelManager } from "../../channels/manager.js";
 import type { ChannelLogin } from "../../channels/types.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
