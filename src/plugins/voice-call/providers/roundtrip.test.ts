@@ -6,8 +6,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeTelnyx, startFakeTelnyx } from "../../../../test/fakes/telnyx.js";
-import { type FakeTwilio, type FakeTwilioOptions, startFakeTwilio } from "../../../../test/fakes/twilio.js";
+import { type FakeTelnyx, type FakeTelnyxCall, startFakeTelnyx } from "../../../../test/fakes/telnyx.js";
+import {
+  type FakeTwilio,
+  type FakeTwilioCall,
+  type FakeTwilioOptions,
+  startFakeTwilio,
+} from "../../../../test/fakes/twilio.js";
 import { createTelnyxProvider } from "./telnyx.js";
 import { createTwilioProvider, statusCallbackUrl } from "./twilio.js";
 import type { CallAction, CallEvent, VoiceProvider } from "./types.js";
@@ -114,24 +119,211 @@ async function startGateway(provider: VoiceProvider, decide: Decide): Promise<Ga
   return gateway;
 }
 
+async function twilioSetup(decide: Decide = echoAgent, options: FakeTwilioOptions = {}) {
+  const fake: FakeTwilio = await startFakeTwilio(options);
+  cleanups.push(() => fake.close());
+  const provider = createTwilioProvider(
+    { accountSid: fake.accountSid, authToken: fake.authToken },
+    { apiBaseUrl: fake.apiBaseUrl },
+  );
+  const gateway = await startGateway(provider, decide);
+  const dial = () =>
+    fake.inboundCall({
+      from: "+15550003333",
+      to: "+15550001111",
+      webhookUrl: gateway.webhookUrl,
+      statusCallback: statusCallbackUrl(gateway.webhookUrl),
+    });
+  return { fake, provider, gateway, dial };
+}
+
+async function telnyxSetup(decide: Decide = echoAgent, options: { autoAnswer?: boolean } = {}) {
+  const fake: FakeTelnyx = await startFakeTelnyx(options);
+  cleanups.push(() => fake.close());
+  const provider = createTelnyxProvider(
+    { apiKey: fake.apiKey, connectionId: fake.connectionId, publicKey: fake.publicKey },
+    { apiBaseUrl: fake.apiBaseUrl },
+  );
+  const gateway = await startGateway(provider, decide);
+  const dial = async () => {
+    const call = await fake.inboundCall({
+      from: "+15550003333",
+      to: "+15550001111",
+      webhookUrl: gateway.webhookUrl,
+    });
+    await call.settled();
+    return call;
+  };
+  return { fake, provider, gateway, dial };
+}
+
+/** The side of a call the shared cases touch, alike on both fake networks. */
+interface LineCall {
+  id: string;
+  readonly spoken: string[];
+  /** Listening for the caller (Twilio: a Gather; Telnyx: transcription running). */
+  readonly listening: boolean;
+  /** Resolves once the call's opening words are spoken and nothing is in flight. */
+  settled(): Promise<void>;
+  hangup(): Promise<void>;
+  /** Ends a placed call before anyone answers, as the network reports it. */
+  refuse(): Promise<void>;
+}
+
+/** A provider wired to its fake network and a loopback gateway. */
+interface Line {
+  provider: VoiceProvider;
+  gateway: Gateway;
+  /** An inbound call from the caller, once the first webhooks are answered. */
+  dial(): Promise<LineCall>;
+  /** The next call the network sees placed. */
+  nextCall(): Promise<LineCall>;
+  /** Sends the first webhook the network delivered again, its body changed by `edit` if given. */
+  resendFirst(edit?: (body: string) => string): Promise<number>;
+}
+
+interface LineSpec {
+  name: string;
+  start(options?: { autoAnswer?: boolean }): Promise<Line>;
+  /** What the provider adds to call.ended when the caller hangs up. */
+  callerHangup: Record<string, string>;
+  /** How a refused outbound call ends. */
+  refused: Record<string, string>;
+  /** The caller's number as it appears in a webhook body. */
+  callerInBody: string;
+}
+
+const twilioCall = (call: FakeTwilioCall): LineCall => ({
+  id: call.sid,
+  get spoken() {
+    return call.spoken;
+  },
+  get listening() {
+    return call.listening;
+  },
+  settled: () => call.until((c) => c.listening),
+  hangup: () => call.hangup(),
+  refuse: async () => {
+    await call.until((c) => c.status === "ringing");
+    await call.reject("no-answer");
+  },
+});
+
+const telnyxCall = (call: FakeTelnyxCall): LineCall => ({
+  id: call.callControlId,
+  get spoken() {
+    return call.spoken;
+  },
+  get listening() {
+    return call.transcribing;
+  },
+  settled: () => call.settled(),
+  hangup: () => call.hangup(),
+  refuse: () => call.reject("user_busy"),
+});
+
+const LINES: LineSpec[] = [
+  {
+    name: "twilio",
+    start: async (options) => {
+      const { fake, provider, gateway, dial } = await twilioSetup(echoAgent, options);
+      return {
+        provider,
+        gateway,
+        dial: async () => twilioCall(await dial()),
+        nextCall: async () => twilioCall(await fake.nextCall()),
+        resendFirst: async (edit = (b) => b) => {
+          const first = fake.deliveries[0]!.request;
+          return (await fake.send({ ...first, body: edit(first.body) })).status;
+        },
+      };
+    },
+    callerHangup: {},
+    refused: { reason: "no-answer" },
+    callerInBody: "%2B15550003333",
+  },
+  {
+    name: "telnyx",
+    start: async (options) => {
+      const { fake, provider, gateway, dial } = await telnyxSetup(echoAgent, options);
+      return {
+        provider,
+        gateway,
+        dial: async () => telnyxCall(await dial()),
+        nextCall: async () => telnyxCall(await fake.nextCall()),
+        resendFirst: async (edit = (b) => b) => {
+          const first = fake.deliveries[0]!.request;
+          return (await fake.send({ ...first, body: edit(first.body) })).status;
+        },
+      };
+    },
+    callerHangup: { detail: "normal_clearing" },
+    refused: { reason: "busy", detail: "user_busy" },
+    callerInBody: "+15550003333",
+  },
+];
+
+describe.each(LINES)("$name round trip: the cases both providers share", (spec) => {
+  it("the caller hanging up ends the call", async () => {
+    const { gateway, dial } = await spec.start();
+    const call = await dial();
+    await call.hangup();
+    expect(await gateway.event("call.ended", call.id)).toEqual({
+      type: "call.ended",
+      callId: call.id,
+      reason: "completed",
+      ...spec.callerHangup,
+    });
+  });
+
+  it("an outbound call: dialled, answered, greeting, listening, hang-up", async () => {
+    const { provider, gateway, nextCall } = await spec.start();
+    const placed = nextCall();
+    const { callId } = await provider.placeCall({
+      to: "+15550004444",
+      from: "+15550001111",
+      webhookUrl: gateway.webhookUrl,
+    });
+    const call = await placed;
+    expect(call.id).toBe(callId);
+    expect(await gateway.event("call.started", callId)).toMatchObject({
+      direction: "outbound",
+      to: "+15550004444",
+    });
+    await gateway.event("call.answered", callId);
+    await call.settled();
+    expect(call.spoken).toEqual(["Hello, how can I help?"]);
+    expect(call.listening).toBe(true);
+    await call.hangup();
+    expect(await gateway.event("call.ended", callId)).toMatchObject({ reason: "completed" });
+  });
+
+  it("an outbound call nobody takes ends with the network's reason", async () => {
+    const { provider, gateway, nextCall } = await spec.start({ autoAnswer: false });
+    const placed = nextCall();
+    const { callId } = await provider.placeCall({
+      to: "+15550004444",
+      from: "+15550001111",
+      webhookUrl: gateway.webhookUrl,
+    });
+    await (await placed).refuse();
+    expect(await gateway.event("call.ended", callId)).toMatchObject(spec.refused);
+  });
+
+  it("a replayed webhook has the same replay key; a tampered one is refused", async () => {
+    const { gateway, dial, resendFirst } = await spec.start();
+    await dial();
+    expect(await resendFirst()).toBe(200);
+    expect(gateway.duplicates).toBe(1);
+    expect(
+      await resendFirst((body) => body.replace(spec.callerInBody, spec.callerInBody.replace("3333", "9999"))),
+    ).toBe(403);
+    expect(gateway.refused).toEqual(["invalid_signature"]);
+  });
+});
+
 describe("twilio round trip", () => {
-  async function setup(decide: Decide = echoAgent, options: FakeTwilioOptions = {}) {
-    const fake: FakeTwilio = await startFakeTwilio(options);
-    cleanups.push(() => fake.close());
-    const provider = createTwilioProvider(
-      { accountSid: fake.accountSid, authToken: fake.authToken },
-      { apiBaseUrl: fake.apiBaseUrl },
-    );
-    const gateway = await startGateway(provider, decide);
-    const dial = () =>
-      fake.inboundCall({
-        from: "+15550003333",
-        to: "+15550001111",
-        webhookUrl: gateway.webhookUrl,
-        statusCallback: statusCallbackUrl(gateway.webhookUrl),
-      });
-    return { fake, provider, gateway, dial };
-  }
+  const setup = twilioSetup;
 
   it("an inbound call: greeting, speech recognised and answered, goodbye, hang-up", async () => {
     const { gateway, dial } = await setup();
@@ -171,17 +363,6 @@ describe("twilio round trip", () => {
     await gateway.event("speech.timeout", call.sid);
     expect(call.spoken.at(-1)).toBe("Are you still there?");
     expect(call.listening).toBe(true);
-  });
-
-  it("the caller hanging up arrives through the number's status callback", async () => {
-    const { gateway, dial } = await setup();
-    const call = await dial();
-    await call.hangup();
-    expect(await gateway.event("call.ended", call.sid)).toEqual({
-      type: "call.ended",
-      callId: call.sid,
-      reason: "completed",
-    });
   });
 
   it("text with XML specials reaches the caller as written", async () => {
@@ -260,54 +441,6 @@ describe("twilio round trip", () => {
     await gateway.event("call.ended", call.sid);
   });
 
-  it("an outbound call: dialling, answer, greeting, hang-up", async () => {
-    const { fake, provider, gateway } = await setup();
-    const placed = fake.nextCall();
-    const { callId } = await provider.placeCall({
-      to: "+15550004444",
-      from: "+15550001111",
-      webhookUrl: gateway.webhookUrl,
-    });
-    const call = await placed;
-    expect(await gateway.event("call.started", callId)).toMatchObject({
-      direction: "outbound",
-      to: "+15550004444",
-    });
-    await gateway.event("call.answered", callId);
-    await call.until((c) => c.listening);
-    expect(call.spoken).toEqual(["Hello, how can I help?"]);
-    await call.hangup();
-    expect(await gateway.event("call.ended", callId)).toMatchObject({ reason: "completed" });
-  });
-
-  it("an outbound call nobody picks up ends as no-answer", async () => {
-    const { fake, provider, gateway } = await setup(echoAgent, { autoAnswer: false });
-    const placed = fake.nextCall();
-    const { callId } = await provider.placeCall({
-      to: "+15550004444",
-      from: "+15550001111",
-      webhookUrl: gateway.webhookUrl,
-    });
-    const call = await placed;
-    await call.until((c) => c.status === "ringing");
-    await call.reject("no-answer");
-    expect(await gateway.event("call.ended", callId)).toMatchObject({ reason: "no-answer" });
-  });
-
-  it("a replayed webhook has the same replay key; a tampered one is refused", async () => {
-    const { fake, gateway, dial } = await setup();
-    await dial();
-    const first = fake.deliveries[0]!;
-    expect(await fake.send(first.request)).toMatchObject({ status: 200 });
-    expect(gateway.duplicates).toBe(1);
-    const tampered = {
-      ...first.request,
-      body: first.request.body.replace("%2B15550003333", "%2B15550009999"),
-    };
-    expect(await fake.send(tampered)).toMatchObject({ status: 403 });
-    expect(gateway.refused).toEqual(["invalid_signature"]);
-  });
-
   it("a webhook the gateway refuses fails the call as Twilio does", async () => {
     const { fake } = await setup();
     const other = await startGateway(
@@ -326,25 +459,7 @@ describe("twilio round trip", () => {
 });
 
 describe("telnyx round trip", () => {
-  async function setup(decide: Decide = echoAgent, options: { autoAnswer?: boolean } = {}) {
-    const fake: FakeTelnyx = await startFakeTelnyx(options);
-    cleanups.push(() => fake.close());
-    const provider = createTelnyxProvider(
-      { apiKey: fake.apiKey, connectionId: fake.connectionId, publicKey: fake.publicKey },
-      { apiBaseUrl: fake.apiBaseUrl },
-    );
-    const gateway = await startGateway(provider, decide);
-    const dial = async () => {
-      const call = await fake.inboundCall({
-        from: "+15550003333",
-        to: "+15550001111",
-        webhookUrl: gateway.webhookUrl,
-      });
-      await call.settled();
-      return call;
-    };
-    return { fake, provider, gateway, dial };
-  }
+  const setup = telnyxSetup;
 
   it("an inbound call: answered, greeting, speech recognised and answered, goodbye, hang-up", async () => {
     const { fake, gateway, dial } = await setup();
@@ -382,18 +497,6 @@ describe("telnyx round trip", () => {
     expect(gateway.refused).toEqual([]);
   });
 
-  it("the caller hanging up ends the call", async () => {
-    const { gateway, dial } = await setup();
-    const call = await dial();
-    await call.hangup();
-    expect(await gateway.event("call.ended", call.callControlId)).toEqual({
-      type: "call.ended",
-      callId: call.callControlId,
-      reason: "completed",
-      detail: "normal_clearing",
-    });
-  });
-
   it("act() speaks out of band while transcription keeps running", async () => {
     const { provider, gateway, dial } = await setup((e, g) =>
       e.type === "speech" ? { next: "wait" } : echoAgent(e, g),
@@ -411,53 +514,17 @@ describe("telnyx round trip", () => {
     expect(gateway.events.filter((e) => e.type === "speech")).toHaveLength(2);
   });
 
-  it("an outbound call: dialled, answered, greeting", async () => {
-    const { fake, provider, gateway } = await setup();
-    const placed = fake.nextCall();
-    const { callId } = await provider.placeCall({
-      to: "+15550004444",
-      from: "+15550001111",
-      webhookUrl: gateway.webhookUrl,
-    });
-    const call = await placed;
-    expect(await gateway.event("call.started", callId)).toMatchObject({
-      direction: "outbound",
-      to: "+15550004444",
-    });
-    await gateway.event("call.answered", callId);
-    await call.settled();
-    expect(call.spoken).toEqual(["Hello, how can I help?"]);
-    expect(call.transcribing).toBe(true);
-  });
-
-  it("an outbound call to a busy line ends as busy", async () => {
-    const { fake, provider, gateway } = await setup(echoAgent, { autoAnswer: false });
-    const placed = fake.nextCall();
-    const { callId } = await provider.placeCall({
-      to: "+15550004444",
-      from: "+15550001111",
-      webhookUrl: gateway.webhookUrl,
-    });
-    const call = await placed;
-    await call.reject("user_busy");
-    expect(await gateway.event("call.ended", callId)).toMatchObject({ reason: "busy", detail: "user_busy" });
-  });
-
-  it("a replayed webhook has the same replay key; tampered and stale ones are refused", async () => {
+  it("a copy signed more than five minutes ago is refused as stale", async () => {
     const { fake, gateway, dial } = await setup();
     await dial();
     const first = fake.deliveries[0]!;
-    expect(await fake.send(first.request)).toMatchObject({ status: 200 });
-    expect(gateway.duplicates).toBe(1);
-    const tampered = { ...first.request, body: first.request.body.replace("+15550003333", "+15550009999") };
-    expect(await fake.send(tampered)).toMatchObject({ status: 403 });
     const stale = fake.sign(
       gateway.webhookUrl,
       JSON.parse(first.request.body),
       Math.floor(Date.now() / 1000) - 600,
     );
     expect(await fake.send(stale)).toMatchObject({ status: 403 });
-    expect(gateway.refused).toEqual(["invalid_signature", "stale_timestamp"]);
+    expect(gateway.refused).toEqual(["stale_timestamp"]);
   });
 
   it("a refused command is reported, and the webhook still answered 200", async () => {
