@@ -3,7 +3,6 @@
  * webhook URL must be known before the gateway starts) and the voice-call plugin pointed
  * at a fake Twilio or Telnyx.
  */
-import { createServer } from "node:net";
 import type { FakeTelnyx } from "../fakes/telnyx.js";
 import type { FakeTwilio } from "../fakes/twilio.js";
 import { baseConfig } from "./config.js";
@@ -12,15 +11,6 @@ import { baseConfig } from "./config.js";
 export const OWNER = "+15557654321";
 /** The assistant's phone number. */
 export const NUMBER = "+15550001234";
-
-/** A loopback port free right now (the gateway binds it a moment later). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export const webhookUrlOn = (port: number) => `http://127.0.0.1:${port}/voice/webhook`;
 

@@ -7,10 +7,9 @@ import { callbackUrlFor } from "../../src/plugins/voice-call/providers/twiml.js"
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { type FakeTelnyx, startFakeTelnyx } from "../fakes/telnyx.js";
 import { type FakeTwilio, type SignedWebhook, startFakeTwilio } from "../fakes/twilio.js";
-import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { freePort, type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
 import { stateDirWith } from "../helpers/config.js";
 import {
-  freePort,
   NUMBER,
   OWNER,
   telnyxAccount,

@@ -222,46 +222,57 @@ const telnyxCall = (call: FakeTelnyxCall): LineCall => ({
   refuse: () => call.reject("user_busy"),
 });
 
+/** What the shared cases need of a fake network, whichever provider it plays. */
+interface FakeNetwork<C, W extends { body: string }> {
+  nextCall(): Promise<C>;
+  deliveries: { request: W }[];
+  send(webhook: W): Promise<{ status: number }>;
+}
+
+function lineOver<C, W extends { body: string }>(
+  setup: { fake: FakeNetwork<C, W>; provider: VoiceProvider; gateway: Gateway; dial(): Promise<C> },
+  wrap: (call: C) => LineCall,
+): Line {
+  const { fake, provider, gateway } = setup;
+  return {
+    provider,
+    gateway,
+    dial: async () => wrap(await setup.dial()),
+    nextCall: async () => wrap(await fake.nextCall()),
+    resendFirst: async (edit = (body) => body) => {
+      const first = fake.deliveries[0]!.request;
+      return (await fake.send({ ...first, body: edit(first.body) })).status;
+    },
+  };
+}
+
 const LINES: LineSpec[] = [
   {
     name: "twilio",
-    start: async (options) => {
-      const { fake, provider, gateway, dial } = await twilioSetup(echoAgent, options);
-      return {
-        provider,
-        gateway,
-        dial: async () => twilioCall(await dial()),
-        nextCall: async () => twilioCall(await fake.nextCall()),
-        resendFirst: async (edit = (b) => b) => {
-          const first = fake.deliveries[0]!.request;
-          return (await fake.send({ ...first, body: edit(first.body) })).status;
-        },
-      };
-    },
+    start: async (options) => lineOver(await twilioSetup(echoAgent, options), twilioCall),
     callerHangup: {},
     refused: { reason: "no-answer" },
     callerInBody: "%2B15550003333",
   },
   {
     name: "telnyx",
-    start: async (options) => {
-      const { fake, provider, gateway, dial } = await telnyxSetup(echoAgent, options);
-      return {
-        provider,
-        gateway,
-        dial: async () => telnyxCall(await dial()),
-        nextCall: async () => telnyxCall(await fake.nextCall()),
-        resendFirst: async (edit = (b) => b) => {
-          const first = fake.deliveries[0]!.request;
-          return (await fake.send({ ...first, body: edit(first.body) })).status;
-        },
-      };
-    },
+    start: async (options) => lineOver(await telnyxSetup(echoAgent, options), telnyxCall),
     callerHangup: { detail: "normal_clearing" },
     refused: { reason: "busy", detail: "user_busy" },
     callerInBody: "+15550003333",
   },
 ];
+
+/** Places a call to the callee; resolves with its id and the network's side of it. */
+async function placeCall({ provider, gateway, nextCall }: Line): Promise<{ callId: string; call: LineCall }> {
+  const placed = nextCall();
+  const { callId } = await provider.placeCall({
+    to: "+15550004444",
+    from: "+15550001111",
+    webhookUrl: gateway.webhookUrl,
+  });
+  return { callId, call: await placed };
+}
 
 describe.each(LINES)("$name round trip: the cases both providers share", (spec) => {
   it("the caller hanging up ends the call", async () => {
@@ -277,14 +288,9 @@ describe.each(LINES)("$name round trip: the cases both providers share", (spec) 
   });
 
   it("an outbound call: dialled, answered, greeting, listening, hang-up", async () => {
-    const { provider, gateway, nextCall } = await spec.start();
-    const placed = nextCall();
-    const { callId } = await provider.placeCall({
-      to: "+15550004444",
-      from: "+15550001111",
-      webhookUrl: gateway.webhookUrl,
-    });
-    const call = await placed;
+    const line = await spec.start();
+    const { gateway } = line;
+    const { callId, call } = await placeCall(line);
     expect(call.id).toBe(callId);
     expect(await gateway.event("call.started", callId)).toMatchObject({
       direction: "outbound",
@@ -299,15 +305,10 @@ describe.each(LINES)("$name round trip: the cases both providers share", (spec) 
   });
 
   it("an outbound call nobody takes ends with the network's reason", async () => {
-    const { provider, gateway, nextCall } = await spec.start({ autoAnswer: false });
-    const placed = nextCall();
-    const { callId } = await provider.placeCall({
-      to: "+15550004444",
-      from: "+15550001111",
-      webhookUrl: gateway.webhookUrl,
-    });
-    await (await placed).refuse();
-    expect(await gateway.event("call.ended", callId)).toMatchObject(spec.refused);
+    const line = await spec.start({ autoAnswer: false });
+    const { callId, call } = await placeCall(line);
+    await call.refuse();
+    expect(await line.gateway.event("call.ended", callId)).toMatchObject(spec.refused);
   });
 
   it("a replayed webhook has the same replay key; a tampered one is refused", async () => {

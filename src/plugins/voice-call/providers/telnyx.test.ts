@@ -272,9 +272,9 @@ describe("telnyx: Call Control API", () => {
       expect(actions(callId)).toEqual(["speak", "hangup"]);
     });
 
-    it("answers an inbound call, and says the greeting once it is answered", async () => {
+    /** An inbound call waiting to be answered, and the event the provider reads from it. */
+    const parked = async () => {
       const call = await fake.inboundCall({ from: "+15550003333", to: "+15550001111", webhookUrl: NOWHERE });
-      const p = provider();
       const callId = call.callControlId;
       const started = {
         type: "call.started",
@@ -283,6 +283,12 @@ describe("telnyx: Call Control API", () => {
         to: call.to,
         direction: "inbound",
       } as const;
+      return { call, callId, started };
+    };
+
+    it("answers an inbound call, and says the greeting once it is answered", async () => {
+      const { call, callId, started } = await parked();
+      const p = provider();
       const answer = await p.respond(started, { say: "Hi!", next: "listen" }, { webhookUrl: HOOK });
       expect(answer).toEqual({ status: 200, contentType: "application/json", body: "{}" });
       expect(call.state).toBe("answered");
@@ -293,15 +299,7 @@ describe("telnyx: Call Control API", () => {
     });
 
     it("rejects an inbound call on a bare hang-up", async () => {
-      const call = await fake.inboundCall({ from: "+15550003333", to: "+15550001111", webhookUrl: NOWHERE });
-      const callId = call.callControlId;
-      const started = {
-        type: "call.started",
-        callId,
-        from: call.from,
-        to: call.to,
-        direction: "inbound",
-      } as const;
+      const { call, started } = await parked();
       await provider().respond(started, { next: "hangup" }, { webhookUrl: HOOK });
       expect(call.state).toBe("ended");
       expect(fake.requests.at(-1)).toMatchObject({ action: "reject", body: { cause: "CALL_REJECTED" } });

@@ -311,7 +311,8 @@ describe("twilio: REST API", () => {
   });
 
   describe("on a live call", () => {
-    it("cannot speak before the call is picked up (Twilio's 21220)", async () => {
+    /** Places a call and resolves with its id once it rings (nobody picks up: autoAnswer is off). */
+    async function ringing(): Promise<string> {
       const placed = fake.nextCall();
       const { callId } = await provider().placeCall({
         to: "+15550002222",
@@ -319,6 +320,11 @@ describe("twilio: REST API", () => {
         webhookUrl: NOWHERE,
       });
       await (await placed).until((c) => c.status === "ringing");
+      return callId;
+    }
+
+    it("cannot speak before the call is picked up (Twilio's 21220)", async () => {
+      const callId = await ringing();
       await expect(
         provider().act(callId, { say: "Hello", next: "listen" }, { webhookUrl: NOWHERE }),
       ).rejects.toThrow(
@@ -327,13 +333,7 @@ describe("twilio: REST API", () => {
     });
 
     it("ends a call with Status=completed, and 404s an unknown call", async () => {
-      const placed = fake.nextCall();
-      const { callId } = await provider().placeCall({
-        to: "+15550002222",
-        from: "+15550001111",
-        webhookUrl: NOWHERE,
-      });
-      await (await placed).until((c) => c.status === "ringing");
+      const callId = await ringing();
       await provider().act(callId, { next: "hangup" }, { webhookUrl: NOWHERE });
       expect(fake.requests.at(-1)).toMatchObject({
         path: `/2010-04-01/Accounts/${fake.accountSid}/Calls/${callId}.json`,
