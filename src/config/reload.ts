@@ -87,6 +87,9 @@ export interface ConfigReloader {
  * when an editor or our atomic write renames a new file over it). An invalid edit is
  * logged and skipped: the last good config keeps running.
  */
+// Near 90 lines as one closure on purpose: publish, check and schedule are each short and
+// share the snapshot, the debounce timer and the last invalid hash; split apart they would
+// pass that mutable state back and forth.
 export function createConfigReloader(opts: ConfigReloaderOptions): ConfigReloader {
   let snapshot = opts.initial;
   let watcher: FSWatcher | undefined;

@@ -59,130 +59,13 @@ const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 const KEY_FAILURES = new Set(["auth", "rate_limit"]);
 
 export function createFailover(opts: FailoverOptions): Failover {
-  const now = opts.now ?? Date.now;
-  const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-  const loadAdapter = opts.loadAdapter ?? loadBuiltinAdapter;
-  const cooldowns = new Cooldowns(now);
+  const health = new AttemptHealth(opts.now ?? Date.now, opts.profiles);
+  const runner: AttemptRunner = {
+    loadAdapter: opts.loadAdapter ?? loadBuiltinAdapter,
+    idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    health,
+  };
   let profilesLoaded: Promise<void> | undefined;
-
-  const credentialKey = (a: Attempt) =>
-    a.credential.profileId ?? `key:${a.model.ref.provider}:${a.credential.source}`;
-  const modelKey = (ref: ModelRef) => `model:${ref.provider}/${ref.model}`;
-
-  const isCooling = (a: Attempt): boolean =>
-    cooldowns.isCooling(modelKey(a.model.ref)) ||
-    (a.credential.profileId
-      ? (opts.profiles?.isCoolingDown(a.credential.profileId, now()) ?? false)
-      : cooldowns.isCooling(credentialKey(a)));
-
-  /** Every (model, key) pair to try, cooling ones moved to the end. */
-  const plan = (models: ModelRef[]): Attempt[] => {
-    const attempts: Attempt[] = [];
-    const problems: Error[] = [];
-    for (const ref of models) {
-      try {
-        const model = opts.registry.resolve(ref);
-        for (const credential of opts.registry.requireCredentials(ref.provider, opts.profiles)) {
-          registerSecret(credential.key);
-          attempts.push({ model, credential });
-        }
-      } catch (err) {
-        if (!(err instanceof MissingApiKeyError || err instanceof ModelConfigError)) throw err;
-        log.warn(`skipping ${ref.provider}/${ref.model}: ${err.message}`);
-        problems.push(err);
-      }
-    }
-    if (!attempts.length)
-      throw problems[0] ?? new ModelConfigError("No model configured: set agents.defaults.model.");
-    return [...attempts.filter((a) => !isCooling(a)), ...attempts.filter(isCooling)];
-  };
-
-  const penalize = (a: Attempt, error: StreamError) => {
-    if (error.kind === "aborted" || error.kind === "bad_request") return;
-    const keyFailure = KEY_FAILURES.has(error.kind);
-    if (keyFailure && a.credential.profileId && opts.profiles) {
-      opts.profiles.recordFailure(a.credential.profileId, now(), error.retryAfterMs);
-    } else {
-      cooldowns.fail(keyFailure ? credentialKey(a) : modelKey(a.model.ref), error.retryAfterMs);
-    }
-  };
-
-  const reward = (a: Attempt) => {
-    cooldowns.succeed(modelKey(a.model.ref));
-    if (a.credential.profileId && opts.profiles) opts.profiles.recordSuccess(a.credential.profileId, now());
-    else cooldowns.succeed(credentialKey(a));
-  };
-
-  async function* runAttempt(
-    a: Attempt,
-    request: FailoverRequest,
-    signal: AbortSignal | undefined,
-  ): AsyncGenerator<StreamEvent, AttemptResult> {
-    const answeredBy = answeredByOf(a);
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    if (signal?.aborted) controller.abort();
-    let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
-    const label = `${a.model.ref.provider}/${a.model.ref.model}`;
-    // An API may echo the key in its error text; it must reach neither logs nor clients.
-    const fix = (error: StreamError): StreamError =>
-      timedOut
-        ? { kind: "timeout", message: `${label} sent nothing for ${idleTimeoutMs} ms` }
-        : { ...error, message: error.message.split(a.credential.key).join("***") };
-    let committed = false;
-    try {
-      const { models: _models, ...rest } = request;
-      const adapter = await loadAdapter(a.model.api);
-      const events = adapter
-        .stream({ ...rest, model: a.model, apiKey: a.credential.key }, { signal: controller.signal })
-        [Symbol.asyncIterator]();
-      while (true) {
-        // The clock runs only while we wait on the provider, not while the caller is busy.
-        timer = setTimeout(() => {
-          timedOut = true;
-          controller.abort();
-        }, idleTimeoutMs);
-        const next = await events.next();
-        clearTimeout(timer);
-        if (next.done) break;
-        const event = next.value;
-        if (!committed) {
-          if (event.type === "start") continue;
-          if (event.type === "error") return { committed: false, error: fix(event.error) };
-          committed = true;
-          yield { type: "start", answeredBy };
-        }
-        if (event.type === "done") {
-          reward(a);
-          log.info(
-            `answered by ${label}${a.credential.profileId ? ` (profile ${a.credential.profileId})` : ""}`,
-          );
-          yield { ...event, answeredBy };
-          return { committed: true };
-        }
-        if (event.type === "error") {
-          const error = fix(event.error);
-          penalize(a, error);
-          log.warn(`${label} failed mid-stream (${error.kind}): ${error.message}`);
-          yield { ...event, error, answeredBy };
-          return { committed: true };
-        }
-        yield event;
-      }
-      const cut: StreamError = { kind: "connection", message: `${label} ended its stream without a result` };
-      if (!committed) return { committed: false, error: cut };
-      penalize(a, cut);
-      yield errorEvent(cut, answeredBy);
-      return { committed: true };
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      controller.abort();
-    }
-  }
-
   return {
     async *stream(request, { signal } = {}) {
       if (opts.profiles) {
@@ -193,22 +76,21 @@ export function createFailover(opts: FailoverOptions): Failover {
         });
         await profilesLoaded;
       }
-      const attempts = plan(request.models);
+      const attempts = planAttempts(opts.registry, opts.profiles, request.models, health);
       const failedModels = new Set<string>();
       let last: StreamError = { kind: "connection", message: "no attempt was made" };
       let lastBy: AnsweredBy | undefined;
       for (const a of attempts) {
         if (failedModels.has(modelKey(a.model.ref))) continue;
-        const result = yield* runAttempt(a, request, signal);
+        const result = yield* runAttempt(runner, a, request, signal);
         if (result.committed) return;
         last = result.error;
         lastBy = answeredByOf(a);
-        const label = `${a.model.ref.provider}/${a.model.ref.model}`;
         if (last.kind === "aborted" || last.kind === "bad_request") break;
-        penalize(a, last);
+        health.penalize(a, last);
         if (!KEY_FAILURES.has(last.kind)) failedModels.add(modelKey(a.model.ref));
         log.warn(
-          `${label} via ${a.credential.source} failed before the first token (${last.kind}${last.status ? ` ${last.status}` : ""}): ${last.message}; trying the next`,
+          `${labelOf(a)} via ${a.credential.source} failed before the first token (${last.kind}${last.status ? ` ${last.status}` : ""}): ${last.message}; trying the next`,
         );
       }
       const final = last.kind === "aborted" || last.kind === "bad_request";
@@ -216,6 +98,160 @@ export function createFailover(opts: FailoverOptions): Failover {
       yield errorEvent({ ...last, message }, lastBy);
     },
   };
+}
+
+const modelKey = (ref: ModelRef) => `model:${ref.provider}/${ref.model}`;
+const labelOf = (a: Attempt) => `${a.model.ref.provider}/${a.model.ref.model}`;
+
+/**
+ * Which models and keys are cooling down after failures: a key failure (auth, rate limit)
+ * cools the auth profile (kept in the profile store) or the bare key, any other the model.
+ */
+class AttemptHealth {
+  private readonly cooldowns: Cooldowns;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly profiles: AuthProfileStore | undefined,
+  ) {
+    this.cooldowns = new Cooldowns(now);
+  }
+
+  isCooling(a: Attempt): boolean {
+    if (this.cooldowns.isCooling(modelKey(a.model.ref))) return true;
+    return a.credential.profileId
+      ? (this.profiles?.isCoolingDown(a.credential.profileId, this.now()) ?? false)
+      : this.cooldowns.isCooling(credentialKey(a));
+  }
+
+  penalize(a: Attempt, error: StreamError): void {
+    if (error.kind === "aborted" || error.kind === "bad_request") return;
+    const keyFailure = KEY_FAILURES.has(error.kind);
+    if (keyFailure && a.credential.profileId && this.profiles) {
+      this.profiles.recordFailure(a.credential.profileId, this.now(), error.retryAfterMs);
+    } else {
+      this.cooldowns.fail(keyFailure ? credentialKey(a) : modelKey(a.model.ref), error.retryAfterMs);
+    }
+  }
+
+  reward(a: Attempt): void {
+    this.cooldowns.succeed(modelKey(a.model.ref));
+    if (a.credential.profileId && this.profiles)
+      this.profiles.recordSuccess(a.credential.profileId, this.now());
+    else this.cooldowns.succeed(credentialKey(a));
+  }
+}
+
+const credentialKey = (a: Attempt) =>
+  a.credential.profileId ?? `key:${a.model.ref.provider}:${a.credential.source}`;
+
+/** Every (model, key) pair to try, cooling ones moved to the end. */
+function planAttempts(
+  registry: ModelRegistry,
+  profiles: AuthProfileStore | undefined,
+  models: ModelRef[],
+  health: AttemptHealth,
+): Attempt[] {
+  const attempts: Attempt[] = [];
+  const problems: Error[] = [];
+  for (const ref of models) {
+    try {
+      const model = registry.resolve(ref);
+      for (const credential of registry.requireCredentials(ref.provider, profiles)) {
+        registerSecret(credential.key);
+        attempts.push({ model, credential });
+      }
+    } catch (err) {
+      if (!(err instanceof MissingApiKeyError || err instanceof ModelConfigError)) throw err;
+      log.warn(`skipping ${ref.provider}/${ref.model}: ${err.message}`);
+      problems.push(err);
+    }
+  }
+  if (!attempts.length)
+    throw problems[0] ?? new ModelConfigError("No model configured: set agents.defaults.model.");
+  const cooling = (a: Attempt) => health.isCooling(a);
+  return [...attempts.filter((a) => !cooling(a)), ...attempts.filter(cooling)];
+}
+
+interface AttemptRunner {
+  loadAdapter: (api: ModelApi) => Promise<ProviderAdapter>;
+  idleTimeoutMs: number;
+  health: AttemptHealth;
+}
+
+/**
+ * One model and key. Until the first token a failure returns (uncommitted) for the next
+ * attempt; after it, events pass through and a failure ends the stream as an error event.
+ */
+async function* runAttempt(
+  { loadAdapter, idleTimeoutMs, health }: AttemptRunner,
+  a: Attempt,
+  request: FailoverRequest,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<StreamEvent, AttemptResult> {
+  const answeredBy = answeredByOf(a);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) controller.abort();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const label = labelOf(a);
+  // An API may echo the key in its error text; it must reach neither logs nor clients.
+  const fix = (error: StreamError): StreamError =>
+    timedOut
+      ? { kind: "timeout", message: `${label} sent nothing for ${idleTimeoutMs} ms` }
+      : { ...error, message: error.message.split(a.credential.key).join("***") };
+  let committed = false;
+  try {
+    const { models: _models, ...rest } = request;
+    const adapter = await loadAdapter(a.model.api);
+    const events = adapter
+      .stream({ ...rest, model: a.model, apiKey: a.credential.key }, { signal: controller.signal })
+      [Symbol.asyncIterator]();
+    while (true) {
+      // The clock runs only while we wait on the provider, not while the caller is busy.
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, idleTimeoutMs);
+      const next = await events.next();
+      clearTimeout(timer);
+      if (next.done) break;
+      const event = next.value;
+      if (!committed) {
+        if (event.type === "start") continue;
+        if (event.type === "error") return { committed: false, error: fix(event.error) };
+        committed = true;
+        yield { type: "start", answeredBy };
+      }
+      if (event.type === "done") {
+        health.reward(a);
+        log.info(
+          `answered by ${label}${a.credential.profileId ? ` (profile ${a.credential.profileId})` : ""}`,
+        );
+        yield { ...event, answeredBy };
+        return { committed: true };
+      }
+      if (event.type === "error") {
+        const error = fix(event.error);
+        health.penalize(a, error);
+        log.warn(`${label} failed mid-stream (${error.kind}): ${error.message}`);
+        yield { ...event, error, answeredBy };
+        return { committed: true };
+      }
+      yield event;
+    }
+    const cut: StreamError = { kind: "connection", message: `${label} ended its stream without a result` };
+    if (!committed) return { committed: false, error: cut };
+    health.penalize(a, cut);
+    yield errorEvent(cut, answeredBy);
+    return { committed: true };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+    controller.abort();
+  }
 }
 
 function answeredByOf(a: Attempt): AnsweredBy {

@@ -5,13 +5,15 @@
  * must have exactly one user line and a reply posted on Discord, and every state file
  * must parse. Run alone with `npm run test:chaos`; it is also part of `npm test`.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { type FakeDiscord, startFakeDiscord } from "../fakes/discord/index.js";
 import type { FakeServer } from "../fakes/server.js";
-import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { type RunningGateway, startGateway, testEnv } from "../helpers/cli.js";
+import { baseConfig, stateDirWith } from "../helpers/config.js";
+import { seededRandom } from "../helpers/random.js";
 
 const GUILD_ID = "1100000000000000001";
 const CHANNELS = Array.from({ length: 8 }, (_, i) => ({
@@ -32,17 +34,6 @@ afterAll(async () => {
   await model?.close();
 });
 
-/** Seeded PRNG, so a failing run can be replayed. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function lastUserText(body: Record<string, unknown>): string {
   const messages = body.messages as { role: string; content: string | { type: string; text?: string }[] }[];
   const last = [...messages].reverse().find((m) => m.role === "user");
@@ -52,7 +43,7 @@ function lastUserText(body: Record<string, unknown>): string {
 
 describe("chaos: kill -9 while Discord messages flow", () => {
   it(`${CRASHES} crashes, ${MESSAGES} messages: no acknowledged message lost or duplicated, no corrupt file`, async () => {
-    const rand = rng(20261125);
+    const rand = seededRandom(20261125);
     discord = await startFakeDiscord({ guilds: [{ id: GUILD_ID, name: "chaos", channels: CHANNELS }] });
     model = await startFakeAnthropic();
     // Each answer names the message it answers; a little latency keeps turns in flight.
@@ -61,17 +52,14 @@ describe("chaos: kill -9 while Discord messages flow", () => {
       // biome-ignore lint/suspicious/noThenProperty: the fake's slow-reply script names its follow-up `then`
       return { slowMs: 5 + Math.floor(rand() * 20), then: reply };
     });
-    const stateDir = tempDir("chaos-");
-    writeFileSync(
-      path.join(stateDir, "openclaw.json"),
-      JSON.stringify({
-        gateway: { mode: "local" },
-        models: { providers: { anthropic: { baseUrl: model.url } } },
-        agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" }, maxConcurrent: 8 } },
+    const stateDir = stateDirWith(
+      baseConfig(model.url, {
+        agents: { defaults: { maxConcurrent: 8 } },
         channels: {
           discord: { apiBaseUrl: discord.apiBaseUrl, guilds: { [GUILD_ID]: { requireMention: false } } },
         },
       }),
+      "chaos-",
     );
     const env = testEnv({
       OPENCLAW_STATE_DIR: stateDir,

@@ -4,12 +4,13 @@
  * no file is left half-written, and once space returns the gateway carries on.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GatewayClient, GatewayResponseError } from "../../src/gateway/client.js";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { baseConfig, writeConfigFile } from "../helpers/config.js";
 
 const mountPoint = path.join(tempDir("diskfull-"), "state");
 afterAll(() => {
@@ -42,14 +43,7 @@ describe("chaos: disk full", () => {
       const last = messages.at(-1)!.content;
       return { text: `re: ${typeof last === "string" ? last : (last[0]?.text ?? "")}` };
     });
-    writeFileSync(
-      path.join(mountPoint, "openclaw.json"),
-      JSON.stringify({
-        gateway: { mode: "local" },
-        models: { providers: { anthropic: { baseUrl: model.url } } },
-        agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
-      }),
-    );
+    writeConfigFile(mountPoint, baseConfig(model.url));
     const gw = await startGateway(
       ["--port", "0"],
       testEnv({ OPENCLAW_STATE_DIR: mountPoint, ANTHROPIC_API_KEY: "sk-disk-123" }),

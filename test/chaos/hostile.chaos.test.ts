@@ -8,19 +8,10 @@ import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { describe, expect, it } from "vitest";
 import { startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { seededRandom } from "../helpers/random.js";
 import { RawSocket } from "../helpers/ws.js";
 
 const TOKEN = "hostile-test-token-1234567";
-
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rssMb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
@@ -75,7 +66,7 @@ function rawHttp(
 
 describe("chaos: hostile input", () => {
   it("10,000 mutated frames, unauthenticated probes and bad HTTP requests: up, bounded, nothing runs without auth", async () => {
-    const rand = rng(42);
+    const rand = seededRandom(42);
     const gw = await startGateway(
       ["--allow-unconfigured", "--port", "0", "--bind", "lan"],
       testEnv({ OPENCLAW_STATE_DIR: tempDir(), OPENCLAW_GATEWAY_TOKEN: TOKEN }),

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
@@ -6,7 +6,8 @@ import type { EventFrame } from "../../src/gateway/protocol.js";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { startFakeOpenAI } from "../fakes/openai.js";
 import type { FakeServer } from "../fakes/server.js";
-import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { type RunningGateway, runCli, startGateway, testEnv } from "../helpers/cli.js";
+import { baseConfig, stateDirWith } from "../helpers/config.js";
 
 let anthropic: FakeServer;
 let openai: FakeServer;
@@ -24,20 +25,10 @@ afterEach(async () => {
 });
 
 function setup() {
-  const stateDir = tempDir();
-  writeFileSync(
-    path.join(stateDir, "openclaw.json"),
-    JSON.stringify({
-      gateway: { mode: "local" },
-      models: {
-        providers: { anthropic: { baseUrl: anthropic.url }, openai: { baseUrl: `${openai.url}/v1` } },
-      },
-      agents: {
-        defaults: {
-          model: { primary: "anthropic/claude-sonnet-4-5", fallbacks: ["openai/gpt-5-mini"] },
-          maxConcurrent: 2,
-        },
-      },
+  const stateDir = stateDirWith(
+    baseConfig(anthropic.url, {
+      models: { providers: { openai: { baseUrl: `${openai.url}/v1` } } },
+      agents: { defaults: { model: { fallbacks: ["openai/gpt-5-mini"] }, maxConcurrent: 2 } },
     }),
   );
   const env = testEnv({

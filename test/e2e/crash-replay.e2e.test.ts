@@ -1,9 +1,8 @@
-import { writeFileSync } from "node:fs";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { startFakeDiscord } from "../fakes/discord/index.js";
-import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { type RunningGateway, startGateway, testEnv } from "../helpers/cli.js";
+import { baseConfig, stateDirWith } from "../helpers/config.js";
 import { ALICE, GENERAL, GUILD } from "../helpers/discord.js";
 
 const running: RunningGateway[] = [];
@@ -21,13 +20,8 @@ describe("zero lost messages", () => {
       () => discord.close(),
       () => anthropic.close(),
     );
-    const stateDir = tempDir();
-    writeFileSync(
-      path.join(stateDir, "openclaw.json"),
-      JSON.stringify({
-        gateway: { mode: "local" },
-        models: { providers: { anthropic: { baseUrl: anthropic.url } } },
-        agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
+    const stateDir = stateDirWith(
+      baseConfig(anthropic.url, {
         channels: {
           discord: { apiBaseUrl: discord.apiBaseUrl, guilds: { [GUILD.id]: { requireMention: false } } },
         },

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
 import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { seededRandom } from "../helpers/random.js";
 import { connectParams, RawSocket } from "../helpers/ws.js";
 
 const TOKEN = "protocol-test-token-42";
@@ -223,7 +224,7 @@ describe("malformed input never takes the gateway down", () => {
     const socket = await RawSocket.open(url);
     expect((await socket.connect({ token: TOKEN })).ok).toBe(true);
     const samples: (string | Buffer)[] = [];
-    const rand = seeded(1234);
+    const rand = seededRandom(1234);
     for (let i = 0; i < 1000; i++) samples.push(randomFrame(rand, i));
     for (const frame of samples) socket.send(frame, Buffer.isBuffer(frame));
     // Every frame gets exactly one reply (error or result), in order; count them.
@@ -241,17 +242,6 @@ describe("malformed input never takes the gateway down", () => {
     expect((await fetch(`${http}/healthz`)).status).toBe(200);
   });
 });
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function seeded(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomFrame(rand: () => number, i: number): string | Buffer {
   const kind = Math.floor(rand() * 8);

@@ -1,9 +1,8 @@
-import { writeFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
-import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { type RunningGateway, startGateway, testEnv } from "../helpers/cli.js";
+import { baseConfig, stateDirWith } from "../helpers/config.js";
 
 const TOKEN = "openai-http-token-1234";
 let anthropic: FakeServer;
@@ -12,14 +11,8 @@ let url: string;
 
 beforeAll(async () => {
   anthropic = await startFakeAnthropic();
-  const stateDir = tempDir();
-  writeFileSync(
-    path.join(stateDir, "openclaw.json"),
-    JSON.stringify({
-      gateway: { mode: "local", http: { endpoints: { chatCompletions: { enabled: true } } } },
-      models: { providers: { anthropic: { baseUrl: anthropic.url } } },
-      agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
-    }),
+  const stateDir = stateDirWith(
+    baseConfig(anthropic.url, { gateway: { http: { endpoints: { chatCompletions: { enabled: true } } } } }),
   );
   gw = await startGateway(
     ["--port", "0"],

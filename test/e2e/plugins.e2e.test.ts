@@ -5,6 +5,7 @@ import { GatewayClient } from "../../src/gateway/client.js";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
 import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { baseConfig, writeConfigFile } from "../helpers/config.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/plugins");
 const TOKEN = "plugins-e2e-token-123";
@@ -19,12 +20,9 @@ beforeAll(async () => {
   anthropic = await startFakeAnthropic();
   stateDir = tempDir();
   writeFileSync(path.join(stateDir, "bad-syntax.mjs"), "export default { id: 'bad-syntax', register( {\n");
-  writeFileSync(
-    path.join(stateDir, "openclaw.json"),
-    JSON.stringify({
-      gateway: { mode: "local" },
-      models: { providers: { anthropic: { baseUrl: anthropic.url } } },
-      agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
+  writeConfigFile(
+    stateDir,
+    baseConfig(anthropic.url, {
       plugins: {
         // Relative paths start at the config's folder.
         load: {

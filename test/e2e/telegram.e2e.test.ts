@@ -1,11 +1,10 @@
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
 import { type FakeTelegram, type SentMessage, startFakeTelegram } from "../fakes/telegram/index.js";
-import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { freePort, type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
 
 const TOKEN = "telegram-e2e-gateway-token";
 const ALICE = { id: 111000111, first_name: "Alice", username: "alice" };
@@ -226,14 +225,3 @@ describe("Telegram in webhook mode", () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 
@@ -26,6 +27,18 @@ export function testEnv(extra: Record<string, string | undefined> = {}): NodeJS.
 
 export function tempDir(prefix = "openclaw-test-"): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A loopback port free right now, for a gateway whose URL must be known before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 export interface CliResult {

@@ -1,11 +1,10 @@
-import { writeFileSync } from "node:fs";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
 import type { EventFrame } from "../../src/gateway/protocol.js";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
-import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { type RunningGateway, startGateway, testEnv } from "../helpers/cli.js";
+import { baseConfig, stateDirWith } from "../helpers/config.js";
 
 /**
  * The model (here the fake Anthropic API, scripted like a prompt-injected model) asks
@@ -62,15 +61,7 @@ async function runExecThroughModel(gw: RunningGateway, token: string): Promise<s
 }
 
 function setup(extraEnv: Record<string, string>) {
-  const stateDir = tempDir();
-  writeFileSync(
-    path.join(stateDir, "openclaw.json"),
-    JSON.stringify({
-      gateway: { mode: "local" },
-      models: { providers: { anthropic: { baseUrl: anthropic.url } } },
-      agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
-    }),
-  );
+  const stateDir = stateDirWith(baseConfig(anthropic.url));
   return testEnv({
     OPENCLAW_STATE_DIR: stateDir,
     ANTHROPIC_API_KEY: SECRETS.anthropicKey,

@@ -1,9 +1,9 @@
 /** Shared by the cross-site attack tests: a fake model whose every turn runs `exec`, and a gateway that uses it. */
-import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
 import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { baseConfig, stateDirWith } from "../helpers/config.js";
 
 /** An OpenAI chat request, as an attacking page would send it. */
 export const ATTACK_BODY = JSON.stringify({
@@ -29,14 +29,8 @@ export function startGatewayWithEndpoint(
   anthropic: FakeServer,
   env: Record<string, string> = {},
 ): Promise<RunningGateway> {
-  const stateDir = tempDir();
-  writeFileSync(
-    path.join(stateDir, "openclaw.json"),
-    JSON.stringify({
-      gateway: { mode: "local", http: { endpoints: { chatCompletions: { enabled: true } } } },
-      models: { providers: { anthropic: { baseUrl: anthropic.url } } },
-      agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
-    }),
+  const stateDir = stateDirWith(
+    baseConfig(anthropic.url, { gateway: { http: { endpoints: { chatCompletions: { enabled: true } } } } }),
   );
   return startGateway(
     ["--port", "0", "--bind", "loopback"],

@@ -2,11 +2,11 @@
  * A built gateway on loopback with a fake Anthropic behind it, for the attacks in
  * test/security: each test starts one with its own config and state dir.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
-import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { type RunningGateway, startGateway, testEnv } from "../helpers/cli.js";
+import { baseConfig, stateDirWith } from "../helpers/config.js";
 import { RawSocket } from "../helpers/ws.js";
 
 export const TOKEN = "security-test-token-123456";
@@ -25,20 +25,7 @@ export interface Target {
 
 export async function startTarget(config: Record<string, unknown> = {}): Promise<Target> {
   const anthropic = await startFakeAnthropic();
-  const stateDir = tempDir("openclaw-security-");
-  const { agents, gateway, ...rest } = config as {
-    agents?: Record<string, unknown>;
-    gateway?: Record<string, unknown>;
-  };
-  writeFileSync(
-    path.join(stateDir, "openclaw.json"),
-    JSON.stringify({
-      gateway: { mode: "local", ...gateway },
-      models: { providers: { anthropic: { baseUrl: anthropic.url } } },
-      agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } }, ...agents },
-      ...rest,
-    }),
-  );
+  const stateDir = stateDirWith(baseConfig(anthropic.url, config), "openclaw-security-");
   const env = testEnv({
     OPENCLAW_STATE_DIR: stateDir,
     OPENCLAW_GATEWAY_TOKEN: TOKEN,

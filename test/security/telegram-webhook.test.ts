@@ -4,12 +4,11 @@
  * right secret, so a lockout is no oracle); Telegram, a different client, still gets in.
  */
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WEBHOOK_RATE_LIMIT } from "../../src/channels/telegram/webhook.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram/index.js";
-import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { freePort, type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
 
 const SECRET = "tg-webhook-secret_0123456789abcdef";
 /** The guessing loop's bound: far past the limit, so a missing limit fails instead of hanging. */
@@ -20,17 +19,6 @@ const TELEGRAM = "149.154.167.220";
 let telegram: FakeTelegram;
 let gw: RunningGateway;
 let hookUrl: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function post(secret: string, forwardedFor: string): Promise<Response> {
   return fetch(hookUrl, {

@@ -1,6 +1,3 @@
-import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/infra/logger.js";
 import { CallManager } from "../../src/plugins/voice-call/manager.js";
@@ -10,59 +7,31 @@ import { callbackUrlFor } from "../../src/plugins/voice-call/providers/twiml.js"
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { type FakeTelnyx, startFakeTelnyx } from "../fakes/telnyx.js";
 import { type FakeTwilio, type SignedWebhook, startFakeTwilio } from "../fakes/twilio.js";
-import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
-
-/**
- * Replayed phone-provider webhooks must not run the agent again: not when the replay
- * is dressed up (params reordered, a pair duplicated, a fresh unsigned idempotency
- * token), and not after the gateway restarts. The built gateway against fake Twilio
- * and Telnyx; agent turns are counted as the fake model's requests.
- */
-const OWNER = "+15557654321";
-const NUMBER = "+15550001234";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort, type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { stateDirWith } from "../helpers/config.js";
+import {
+  NUMBER,
+  OWNER,
+  telnyxAccount,
+  twilioAccount,
+  voiceCallConfig,
+  webhookUrlOn,
+} from "../helpers/voice-gateway.js";
 
 /** A gateway with the voice-call plugin that can be stopped and started again on the same state dir. */
-async function voiceGateway(voiceConfig: Record<string, unknown>, env: Record<string, string> = {}) {
+async function voiceGateway(account: { voice: Record<string, unknown>; env: Record<string, string> }) {
   const anthropic = await startFakeAnthropic();
-  const stateDir = tempDir("voice-replay-");
   const port = await freePort();
-  const webhookUrl = `http://127.0.0.1:${port}/voice/webhook`;
-  writeFileSync(
-    path.join(stateDir, "openclaw.json"),
-    JSON.stringify({
-      gateway: { mode: "local", port },
-      models: { providers: { anthropic: { baseUrl: anthropic.url } } },
-      agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
-      plugins: {
-        entries: {
-          "voice-call": {
-            enabled: true,
-            config: {
-              fromNumber: NUMBER,
-              inboundPolicy: "allowlist",
-              allowFrom: [OWNER],
-              publicUrl: webhookUrl,
-              // A failed attack leaves its call open; the next test still gets a line.
-              maxConcurrentCalls: 4,
-              ...voiceConfig,
-            },
-          },
-        },
-      },
-    }),
+  const webhookUrl = webhookUrlOn(port);
+  const stateDir = stateDirWith(
+    // A failed attack leaves its call open; the next test still gets a line.
+    voiceCallConfig(anthropic.url, port, { maxConcurrentCalls: 4, ...account.voice }),
+    "voice-replay-",
   );
   const start = async () => {
     const gw = await startGateway(
       [],
-      testEnv({ OPENCLAW_STATE_DIR: stateDir, ANTHROPIC_API_KEY: "sk-ant-replay", ...env }),
+      testEnv({ OPENCLAW_STATE_DIR: stateDir, ANTHROPIC_API_KEY: "sk-ant-replay", ...account.env }),
     );
     await gw.waitForLine(/\[plugins\] plugin voice-call loaded/);
     return gw;
@@ -105,10 +74,7 @@ describe("voice-call replays with Twilio", () => {
   let h: Harness;
   beforeAll(async () => {
     twilio = await startFakeTwilio();
-    h = await voiceGateway(
-      { provider: "twilio", twilio: { apiBaseUrl: twilio.apiBaseUrl } },
-      { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken },
-    );
+    h = await voiceGateway(twilioAccount(twilio));
   });
   afterAll(async () => {
     await h?.close();
@@ -185,15 +151,7 @@ describe("voice-call replays with Telnyx", () => {
   let h: Harness;
   beforeAll(async () => {
     telnyx = await startFakeTelnyx();
-    h = await voiceGateway({
-      provider: "telnyx",
-      telnyx: {
-        apiKey: telnyx.apiKey,
-        connectionId: telnyx.connectionId,
-        publicKey: telnyx.publicKey,
-        apiBaseUrl: telnyx.apiBaseUrl,
-      },
-    });
+    h = await voiceGateway(telnyxAccount(telnyx));
   });
   afterAll(async () => {
     await h?.close();

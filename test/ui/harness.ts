@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll } from "vitest";
@@ -6,6 +6,7 @@ import { CHROMIUM_PATH, launchChromium as launch } from "../../bench/chromium.mj
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
 import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { baseConfig, writeConfigFile } from "../helpers/config.js";
 
 /** Debian's Chromium; playwright-core never downloads a browser. */
 export { CHROMIUM_PATH };
@@ -41,18 +42,12 @@ export interface UiGateway {
 export async function startUiGateway(extraConfig: Record<string, unknown> = {}): Promise<UiGateway> {
   const anthropic = await startFakeAnthropic();
   const stateDir = tempDir("openclaw-ui-");
-  const configFile = path.join(stateDir, "openclaw.json");
-  writeFileSync(
-    configFile,
-    JSON.stringify(
-      {
-        gateway: { mode: "local", ...((extraConfig.gateway as object) ?? {}) },
-        models: { providers: { anthropic: { baseUrl: anthropic.url } } },
-        agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" }, maxConcurrent: 2 } },
-      },
-      null,
-      2,
-    ),
+  const configFile = writeConfigFile(
+    stateDir,
+    baseConfig(anthropic.url, {
+      gateway: extraConfig.gateway ?? {},
+      agents: { defaults: { maxConcurrent: 2 } },
+    }),
   );
   const env = testEnv({
     OPENCLAW_STATE_DIR: stateDir,

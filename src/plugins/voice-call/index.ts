@@ -5,7 +5,7 @@ import { resolveUserPath } from "../../config/paths.js";
 import { readBody } from "../../infra/http.js";
 import { registerSecret } from "../../infra/logger.js";
 import { defineMethod, ErrorCodes, GatewayRequestError } from "../../infra/rpc.js";
-import { definePlugin, type PluginApi } from "../types.js";
+import { definePlugin, type PluginApi, type PluginRoute, type PluginService } from "../types.js";
 import { type VoiceCallConfig, voiceCallConfigSchema } from "./config.js";
 import { CallManager, type CallRecord } from "./manager.js";
 import type { VoiceProvider } from "./providers/types.js";
@@ -30,10 +30,13 @@ export default definePlugin<VoiceCallConfig>({
   register: async (api) => {
     const config = api.config;
     const provider = await createProvider(config, api.env);
-    const webhookPath = config.serve?.path ?? DEFAULT_PATH;
+    const endpoint: WebhookEndpoint = {
+      path: config.serve?.path ?? DEFAULT_PATH,
+      publicBase: config.publicUrl ? new URL(config.publicUrl).origin : undefined,
+    };
     if (config.serve?.port !== undefined || config.serve?.bind !== undefined) {
       api.log.info(
-        `serve.port/serve.bind are not used: the webhook is served on the gateway port at ${webhookPath}`,
+        `serve.port/serve.bind are not used: the webhook is served on the gateway port at ${endpoint.path}`,
       );
     }
     if (config.skipSignatureVerification) {
@@ -41,11 +44,11 @@ export default definePlugin<VoiceCallConfig>({
         "skipSignatureVerification is on: anyone who finds the webhook URL can drive calls (development only)",
       );
     }
-    let publicBase = config.publicUrl ? new URL(config.publicUrl).origin : undefined;
     const manager = new CallManager({
       provider,
       config,
-      webhookUrl: () => (config.publicUrl ? config.publicUrl : publicBase && `${publicBase}${webhookPath}`),
+      webhookUrl: () =>
+        config.publicUrl ? config.publicUrl : endpoint.publicBase && `${endpoint.publicBase}${endpoint.path}`,
       chat: (req) => api.chat(req),
       sessionKey: (callId) => api.sessionKey(`call-${callId}`, config.agentId),
       storeDir: config.store
@@ -53,69 +56,89 @@ export default definePlugin<VoiceCallConfig>({
         : path.join(api.stateDir, "voice-calls"),
       log: api.log,
     });
-
-    api.registerHttpRoute({
-      path: webhookPath,
-      methods: ["POST"],
-      auth: "plugin",
-      async handle(req, res, url) {
-        const rawBody = await readBody(req, MAX_WEBHOOK_BYTES);
-        const headers: Record<string, string | undefined> = {};
-        for (const [name, value] of Object.entries(req.headers)) {
-          headers[name] = Array.isArray(value) ? value.join(", ") : value;
-        }
-        // The URL the provider signed: the public one when known, else what this request came to.
-        const base =
-          publicBase ??
-          `${firstHeader(headers["x-forwarded-proto"]) ?? "http"}://${firstHeader(headers["x-forwarded-host"]) ?? headers.host ?? "localhost"}`;
-        const answer = await manager.handleWebhook({
-          url: `${base}${url.pathname}${url.search}`,
-          headers,
-          rawBody,
-        });
-        res.writeHead(answer.status, { "content-type": answer.contentType, "cache-control": "no-store" });
-        res.end(answer.body);
-      },
-    });
+    api.registerHttpRoute(webhookRoute(manager, endpoint));
     registerMethods(api, manager);
     api.registerTool(voiceCallTool(manager));
-
-    const tunnelProvider = resolveTunnelProvider(config);
-    let stopTunnel: (() => Promise<void>) | undefined;
-    api.registerService({
-      id: "voice-call",
-      start: async () => {
-        if (tunnelProvider === "none") {
-          if (!publicBase) {
-            api.log.info(
-              `webhook at ${webhookPath} on the gateway port; set publicUrl (or tunnel.provider) so outbound calls can tell ${provider.name} where to call back`,
-            );
-          }
-          return;
-        }
-        const { startTunnel } = await import("./tunnel.js");
-        const tunnel = await startTunnel({
-          provider: tunnelProvider,
-          port: api.gatewayPort(),
-          path: webhookPath,
-          ngrokAuthToken: config.tunnel?.ngrokAuthToken,
-          ngrokDomain: config.tunnel?.ngrokDomain,
-          env: api.env,
-          log: api.log,
-        });
-        if (tunnel) {
-          publicBase ??= tunnel.publicUrl;
-          api.log.info(`webhook URL for ${provider.name}: ${tunnel.publicUrl}${webhookPath}`);
-          stopTunnel = () => tunnel.close();
-        }
-      },
-      stop: async () => {
-        await manager.stop();
-        await stopTunnel?.();
-      },
-    });
+    api.registerService(callService(api, manager, provider.name, endpoint));
   },
 });
+
+/** Where the provider reaches the webhook; the public origin is known from publicUrl or once a tunnel is up. */
+interface WebhookEndpoint {
+  path: string;
+  publicBase: string | undefined;
+}
+
+/** The webhook on the gateway port; the provider's signature is the auth. */
+function webhookRoute(manager: CallManager, endpoint: WebhookEndpoint): PluginRoute {
+  return {
+    path: endpoint.path,
+    methods: ["POST"],
+    auth: "plugin",
+    async handle(req, res, url) {
+      const rawBody = await readBody(req, MAX_WEBHOOK_BYTES);
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        headers[name] = Array.isArray(value) ? value.join(", ") : value;
+      }
+      // The URL the provider signed: the public one when known, else what this request came to.
+      const base =
+        endpoint.publicBase ??
+        `${firstHeader(headers["x-forwarded-proto"]) ?? "http"}://${firstHeader(headers["x-forwarded-host"]) ?? headers.host ?? "localhost"}`;
+      const answer = await manager.handleWebhook({
+        url: `${base}${url.pathname}${url.search}`,
+        headers,
+        rawBody,
+      });
+      res.writeHead(answer.status, { "content-type": answer.contentType, "cache-control": "no-store" });
+      res.end(answer.body);
+    },
+  };
+}
+
+/** Starts the tunnel if one is configured (its URL becomes the public base); on stop, ends the calls and the tunnel. */
+function callService(
+  api: PluginApi<VoiceCallConfig>,
+  manager: CallManager,
+  providerName: string,
+  endpoint: WebhookEndpoint,
+): PluginService {
+  const config = api.config;
+  const tunnelProvider = resolveTunnelProvider(config);
+  let stopTunnel: (() => Promise<void>) | undefined;
+  return {
+    id: "voice-call",
+    start: async () => {
+      if (tunnelProvider === "none") {
+        if (!endpoint.publicBase) {
+          api.log.info(
+            `webhook at ${endpoint.path} on the gateway port; set publicUrl (or tunnel.provider) so outbound calls can tell ${providerName} where to call back`,
+          );
+        }
+        return;
+      }
+      const { startTunnel } = await import("./tunnel.js");
+      const tunnel = await startTunnel({
+        provider: tunnelProvider,
+        port: api.gatewayPort(),
+        path: endpoint.path,
+        ngrokAuthToken: config.tunnel?.ngrokAuthToken,
+        ngrokDomain: config.tunnel?.ngrokDomain,
+        env: api.env,
+        log: api.log,
+      });
+      if (tunnel) {
+        endpoint.publicBase ??= tunnel.publicUrl;
+        api.log.info(`webhook URL for ${providerName}: ${tunnel.publicUrl}${endpoint.path}`);
+        stopTunnel = () => tunnel.close();
+      }
+    },
+    stop: async () => {
+      await manager.stop();
+      await stopTunnel?.();
+    },
+  };
+}
 
 function firstHeader(value: string | undefined): string | undefined {
   return value?.split(",")[0]?.trim() || undefined;

@@ -1,7 +1,7 @@
-import { appendFile, mkdir } from "node:fs/promises";
-import path from "node:path";
 import type { Logger } from "../../infra/logger.js";
 import type { PluginChatResult } from "../types.js";
+import { CallLog } from "./call-log.js";
+import { type Call, type CallMode, type CallRecord, CallTable, publicRecord } from "./calls.js";
 import type { VoiceCallConfig } from "./config.js";
 import type {
   CallAction,
@@ -10,48 +10,18 @@ import type {
   WebhookRequest,
   WebhookResponse,
 } from "./providers/types.js";
-import { ReplayStore } from "./replay-store.js";
+import { speakable } from "./speech.js";
+import { WebhookGate } from "./webhook.js";
+
+export type { CallMode, CallRecord, CallState } from "./calls.js";
+export { toSpeech } from "./speech.js";
 
 /** A webhook waits this long for the agent before asking the provider to hold (Twilio gives up at 15 s). */
 export const ANSWER_SLICE_MS = 8_000;
 /** Silent turns in a row before the call is ended. */
 const MAX_SILENCES = 3;
-/**
- * A live call sends a webhook at least every few seconds (each listen ends in one, even
- * in silence). One quiet for this long was hung up unseen: Twilio reports an inbound
- * hang-up only to a number's status callback, which may not be set.
- */
-const DEFAULT_STALE_SECONDS = 120;
-
-export type CallState = "ringing" | "active" | "ended";
-export type CallMode = "notify" | "conversation";
-
-export interface CallRecord {
-  callId: string;
-  direction: "inbound" | "outbound";
-  from: string;
-  to: string;
-  state: CallState;
-  mode: CallMode;
-  sessionKey: string;
-  startedAt: number;
-  endedAt?: number;
-  endReason?: string;
-  /** What was said, in order: the caller's words and the spoken answers. */
-  transcript: { who: "caller" | "agent"; text: string; at: number }[];
-}
-
-interface Call extends CallRecord {
-  /** Said when an outbound call is answered. */
-  openingMessage?: string;
-  /** The agent's answer being worked out, if any. */
-  pending?: Promise<string>;
-  abort?: AbortController;
-  silences: number;
-  maxTimer?: NodeJS.Timeout;
-  /** Last webhook for this call (ms). */
-  lastSeen: number;
-}
+/** How long the agent may take over one answer unless `responseTimeoutMs` says otherwise. */
+const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;
 
 export interface CallManagerOptions {
   provider: VoiceProvider;
@@ -73,24 +43,31 @@ export interface CallManagerOptions {
 }
 
 /**
- * Calls as agent sessions. Each provider webhook is verified (403 when not), checked
- * against replays (a repeated request gets the first answer again and runs nothing
- * twice, also after a restart: see replay-store.ts), turned into call events, and
- * answered: a greeting, then each thing the
- * caller says goes to the agent and its answer is spoken back, until hang-up.
+ * Calls as agent sessions. Webhooks come in through the gate (verified, replays answered
+ * as before: webhook.ts); each call event is decided here: a greeting, then each thing
+ * the caller says goes to the agent and its answer is spoken back, until hang-up. The
+ * calls' lifecycle (capacity, limits, the call log) is in calls.ts.
  *
  * Twilio answers inline (TwiML in the webhook response); when the agent needs longer
- * than one webhook allows, the call holds and comes back (`resume`) for the answer.
+ * than one webhook allows, the call holds and comes back (`call.poll`) for the answer.
  * Telnyx webhooks are answered at once and the call is driven through its API.
  */
 export class CallManager {
-  private readonly calls = new Map<string, Call>();
-  /** Webhooks already run (opened at the first webhook). */
-  private replayStore?: Promise<ReplayStore>;
-  private storeReady?: Promise<unknown>;
-  private logTail: Promise<void> = Promise.resolve();
+  private readonly calls: CallTable;
+  private readonly webhooks: WebhookGate;
+  private readonly callLog: CallLog;
 
-  constructor(private readonly opts: CallManagerOptions) {}
+  constructor(private readonly opts: CallManagerOptions) {
+    this.callLog = new CallLog(opts.storeDir, opts.log);
+    this.calls = new CallTable({
+      config: opts.config,
+      sessionKey: opts.sessionKey,
+      callLog: this.callLog,
+      log: opts.log,
+      hangup: (callId) => this.hangup(callId),
+    });
+    this.webhooks = new WebhookGate({ ...opts, decide: (event) => this.decide(event) });
+  }
 
   get(callId: string): CallRecord | undefined {
     const call = this.calls.get(callId);
@@ -98,120 +75,43 @@ export class CallManager {
   }
 
   list(): CallRecord[] {
-    return [...this.calls.values()].map(publicRecord);
+    return this.calls.all().map(publicRecord);
   }
 
-  async handleWebhook(req: WebhookRequest): Promise<WebhookResponse> {
-    const { provider, config, log } = this.opts;
-    // Unsigned webhooks (development only) have nothing trustworthy to key replays on.
-    if (config.skipSignatureVerification) return this.process(req);
-    const verified = provider.verifyWebhook(req);
-    if (!verified.ok) {
-      log.warn(`${provider.name} webhook refused: ${verified.reason}`);
-      return { status: 403, contentType: "text/plain; charset=utf-8", body: "invalid signature\n" };
-    }
-    const { replayKey, replayUntil } = verified;
-    this.replayStore ??= ReplayStore.open(path.join(this.opts.storeDir, "replay.jsonl"), { log });
-    const store = await this.replayStore;
-    // From here to claim() nothing awaits: a copy arriving meanwhile sees the claim.
-    const earlier = store.repeat(replayKey, replayUntil);
-    if (earlier) {
-      log.info(
-        `${provider.name} webhook repeated (${replayKey.slice(0, 20)}…): answered as before, nothing run again`,
-      );
-      // Seen before a restart that lost its answer: the empty answer, still nothing run.
-      return earlier.answer ?? provider.respond(undefined, undefined, { webhookUrl: this.webhookUrl(req) });
-    }
-    const claim = store.claim(replayKey, replayUntil);
-    // On disk before anything runs: a crash from here on cannot make it run twice.
-    await claim.persisted;
-    const response = this.process(req);
-    claim.settle(response);
-    return response;
-  }
-
-  private async process(req: WebhookRequest): Promise<WebhookResponse> {
-    const { provider } = this.opts;
-    const events = provider.parseWebhook(req);
-    const webhookUrl = this.webhookUrl(req);
-    // One webhook may carry several events (Twilio: call.started + call.answered): the
-    // provider is answered once, for the last event, with the last decision taken.
-    let action: CallAction | undefined;
-    for (const event of events) action = (await this.decide(event)) ?? action;
-    try {
-      return await provider.respond(events.at(-1), action, { webhookUrl });
-    } catch (err) {
-      // Telnyx refused a command: still 200, or it delivers the event again and again.
-      this.opts.log.error(`${provider.name} webhook: ${(err as Error).message}`);
-      return { status: 200, contentType: "application/json", body: "{}" };
-    }
-  }
-
-  /** The URL to hand the provider: configured/tunnel URL, else the one this request came to. */
-  private webhookUrl(req: WebhookRequest): string {
-    const known = this.opts.webhookUrl();
-    if (known) return known;
-    const url = new URL(req.url);
-    return `${url.origin}${url.pathname}`;
+  handleWebhook(req: WebhookRequest): Promise<WebhookResponse> {
+    return this.webhooks.handle(req);
   }
 
   private async decide(event: CallEvent): Promise<CallAction | undefined> {
-    const { log } = this.opts;
     switch (event.type) {
-      case "call.started": {
-        const known = this.calls.get(event.callId);
+      case "call.started":
         // An outbound call is dialling: its opening words wait for call.answered.
-        if (event.direction === "outbound") return undefined;
-        if (known) return undefined;
-        const refusal = this.inboundRefusal(event.from);
-        if (refusal) {
-          log.info(`inbound call from ${event.from} refused: ${refusal}`);
-          await this.record({ callId: event.callId, event: "refused", from: event.from, reason: refusal });
-          return { next: "hangup" };
-        }
-        const call = this.open({
-          callId: event.callId,
-          direction: "inbound",
-          from: event.from,
-          to: event.to,
-          mode: "conversation",
-        });
-        log.info(`inbound call ${call.callId} from ${call.from}`);
-        return this.opening(call);
-      }
+        if (event.direction === "outbound" || this.calls.get(event.callId)) return undefined;
+        return this.inboundCall(event);
       case "call.answered": {
         const call = this.calls.get(event.callId);
-        if (call?.state !== "ringing") return undefined;
-        return this.opening(call);
+        return call?.state === "ringing" ? this.opening(call) : undefined;
       }
       case "speech": {
-        const call = this.live(event.callId);
+        const call = this.calls.live(event.callId);
         if (!call) return undefined;
         call.silences = 0;
-        this.heard(call, "caller", event.transcript);
+        this.calls.heard(call, "caller", event.transcript);
         call.pending = this.answer(call, event.transcript);
         return this.deliverAnswer(call);
       }
       case "call.poll": {
-        const call = this.live(event.callId);
+        const call = this.calls.live(event.callId);
         if (!call) return undefined;
-        if (!call.pending) return { next: "listen" };
-        return this.deliverAnswer(call);
+        return call.pending ? this.deliverAnswer(call) : { next: "listen" };
       }
       case "speech.timeout": {
-        const call = this.live(event.callId);
-        if (!call) return undefined;
-        if (call.pending) return this.deliverAnswer(call);
-        call.silences += 1;
-        if (call.silences >= MAX_SILENCES) {
-          await this.end(call, "no speech");
-          return { say: "I could not hear anything. Goodbye.", next: "hangup" };
-        }
-        return { next: "listen" };
+        const call = this.calls.live(event.callId);
+        return call && this.silence(call);
       }
       case "call.ended": {
         const call = this.calls.get(event.callId);
-        if (call && call.state !== "ended") await this.end(call, event.reason);
+        if (call) await this.calls.end(call, event.reason);
         return undefined;
       }
       default:
@@ -219,17 +119,51 @@ export class CallManager {
     }
   }
 
+  /** A new inbound call: refused (hang up) or opened with the greeting. */
+  private async inboundCall(event: Extract<CallEvent, { type: "call.started" }>): Promise<CallAction> {
+    const { log } = this.opts;
+    const refusal = this.inboundRefusal(event.from);
+    if (refusal) {
+      log.info(`inbound call from ${event.from} refused: ${refusal}`);
+      await this.callLog.record({
+        callId: event.callId,
+        event: "refused",
+        from: event.from,
+        reason: refusal,
+      });
+      return { next: "hangup" };
+    }
+    const call = this.calls.open({
+      callId: event.callId,
+      direction: "inbound",
+      from: event.from,
+      to: event.to,
+      mode: "conversation",
+    });
+    log.info(`inbound call ${call.callId} from ${call.from}`);
+    return this.opening(call);
+  }
+
+  /** The caller said nothing: the answer if one is waiting, else listen again, up to MAX_SILENCES. */
+  private async silence(call: Call): Promise<CallAction | undefined> {
+    if (call.pending) return this.deliverAnswer(call);
+    call.silences += 1;
+    if (call.silences < MAX_SILENCES) return { next: "listen" };
+    await this.calls.end(call, "no speech");
+    return { say: "I could not hear anything. Goodbye.", next: "hangup" };
+  }
+
   /** The first words of a call: the greeting (inbound) or the message it was placed for (outbound). */
   private opening(call: Call): CallAction {
     call.state = "active";
-    void this.record({ callId: call.callId, event: "answered" });
+    void this.callLog.record({ callId: call.callId, event: "answered" });
     if (call.direction === "inbound") {
       const greeting = this.opts.config.inboundGreeting ?? "Hello! How can I help?";
-      this.heard(call, "agent", greeting);
+      this.calls.heard(call, "agent", greeting);
       return { say: greeting, next: "listen" };
     }
     const message = call.openingMessage ?? "";
-    if (message) this.heard(call, "agent", message);
+    if (message) this.calls.heard(call, "agent", message);
     if (call.mode === "notify") {
       // Notify mode: say it and hang up; the call ends when the provider reports it.
       return { say: message, next: "hangup" };
@@ -279,7 +213,10 @@ export class CallManager {
         `${config.responseSystemPrompt ? ` ${config.responseSystemPrompt}` : ""}]\n`
       : "";
     call.abort = new AbortController();
-    const timeout = setTimeout(() => call.abort?.abort(), config.responseTimeoutMs ?? 30_000);
+    const timeout = setTimeout(
+      () => call.abort?.abort(),
+      config.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS,
+    );
     try {
       const result = await this.opts.chat({
         sessionKey: call.sessionKey,
@@ -293,7 +230,7 @@ export class CallManager {
         );
         return "Sorry, I could not come up with an answer just now.";
       }
-      this.heard(call, "agent", result.text);
+      this.calls.heard(call, "agent", result.text);
       return result.text;
     } finally {
       clearTimeout(timeout);
@@ -314,9 +251,9 @@ export class CallManager {
         'outbound calls need a public webhook URL: set plugins.entries["voice-call"].config.publicUrl or tunnel.provider',
       );
     }
-    this.checkCapacity();
+    this.calls.checkCapacity();
     const { callId } = await provider.placeCall({ to, from: config.fromNumber, webhookUrl });
-    const call = this.open({
+    const call = this.calls.open({
       callId,
       direction: "outbound",
       from: config.fromNumber,
@@ -330,9 +267,9 @@ export class CallManager {
 
   /** Says `message` on a live call, then listens (conversation) or keeps the line. */
   async speak(callId: string, message: string, next: "listen" | "hangup" = "listen"): Promise<void> {
-    const call = this.live(callId);
+    const call = this.calls.live(callId);
     if (!call) throw new Error(`no live call ${callId}`);
-    this.heard(call, "agent", message);
+    this.calls.heard(call, "agent", message);
     await this.opts.provider.act(
       callId,
       { say: message, next },
@@ -341,21 +278,22 @@ export class CallManager {
   }
 
   async hangup(callId: string): Promise<void> {
-    const call = this.live(callId);
+    const call = this.calls.live(callId);
     if (!call) throw new Error(`no live call ${callId}`);
     await this.opts.provider.act(callId, { next: "hangup" }, { webhookUrl: this.opts.webhookUrl() ?? "" });
-    await this.end(call, "hung up by the agent");
+    await this.calls.end(call, "hung up by the agent");
   }
 
   /** Ends every live call (the plugin is stopping). */
   async stop(): Promise<void> {
     await Promise.all(
-      [...this.calls.values()]
+      this.calls
+        .all()
         .filter((c) => c.state !== "ended")
-        .map((c) => this.hangup(c.callId).catch(() => this.end(c, "gateway stopping"))),
+        .map((c) => this.hangup(c.callId).catch(() => this.calls.end(c, "gateway stopping"))),
     );
     // Answers still being written, so replays after the restart get them.
-    await (await this.replayStore)?.flush();
+    await this.webhooks.flush();
   }
 
   private inboundRefusal(from: string): string | undefined {
@@ -365,139 +303,10 @@ export class CallManager {
       return 'inboundPolicy is disabled (set it to "allowlist" with allowFrom, or "open")';
     if (policy === "allowlist" && !(config.allowFrom ?? []).includes(from)) return "not in allowFrom";
     try {
-      this.checkCapacity();
+      this.calls.checkCapacity();
     } catch (err) {
       return (err as Error).message;
     }
     return undefined;
   }
-
-  private checkCapacity(): void {
-    this.reapStale();
-    const max = this.opts.config.maxConcurrentCalls ?? 1;
-    const live = [...this.calls.values()].filter((c) => c.state !== "ended").length;
-    if (live >= max) throw new Error(`already on ${max} call${max === 1 ? "" : "s"} (maxConcurrentCalls)`);
-  }
-
-  private open(init: Pick<CallRecord, "callId" | "direction" | "from" | "to" | "mode">): Call {
-    const call: Call = {
-      ...init,
-      state: "ringing",
-      sessionKey: this.opts.sessionKey(init.callId),
-      startedAt: Date.now(),
-      transcript: [],
-      silences: 0,
-      lastSeen: Date.now(),
-    };
-    this.calls.set(call.callId, call);
-    const maxMs = (this.opts.config.maxDurationSeconds ?? 300) * 1000;
-    call.maxTimer = setTimeout(() => {
-      this.opts.log.info(`call ${call.callId} reached maxDurationSeconds; hanging up`);
-      void this.hangup(call.callId).catch((err: Error) => this.opts.log.warn(`hang-up: ${err.message}`));
-    }, maxMs);
-    call.maxTimer.unref();
-    void this.record({
-      callId: call.callId,
-      event: "started",
-      direction: call.direction,
-      from: call.from,
-      to: call.to,
-    });
-    this.pruneEnded();
-    return call;
-  }
-
-  private live(callId: string): Call | undefined {
-    const call = this.calls.get(callId);
-    if (!call || call.state === "ended") return undefined;
-    call.lastSeen = Date.now();
-    return call;
-  }
-
-  /** Ends calls that went quiet without a hang-up webhook (`staleCallReaperSeconds`, default 120). */
-  private reapStale(): void {
-    const seconds = this.opts.config.staleCallReaperSeconds || DEFAULT_STALE_SECONDS;
-    const limit = Date.now() - seconds * 1000;
-    for (const call of this.calls.values()) {
-      if (call.state !== "ended" && !call.pending && call.lastSeen < limit) {
-        void this.end(call, `no webhook for ${seconds} s (hung up unseen)`);
-      }
-    }
-  }
-
-  private async end(call: Call, reason: string): Promise<void> {
-    if (call.state === "ended") return;
-    call.state = "ended";
-    call.endedAt = Date.now();
-    call.endReason = reason;
-    clearTimeout(call.maxTimer);
-    call.abort?.abort();
-    this.opts.log.info(
-      `call ${call.callId} ended (${reason}) after ${Math.round((call.endedAt - call.startedAt) / 1000)} s`,
-    );
-    await this.record({ callId: call.callId, event: "ended", reason });
-  }
-
-  private heard(call: Call, who: "caller" | "agent", text: string): void {
-    call.transcript.push({ who, text, at: Date.now() });
-    void this.record({ callId: call.callId, event: who === "caller" ? "heard" : "said", text });
-  }
-
-  /**
-   * Appends to the call log, one write at a time so lines keep the order things happened
-   * in; a failing disk is logged, never fatal to the call.
-   */
-  private record(entry: Record<string, unknown>): Promise<void> {
-    const line = `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`;
-    const dir = this.opts.storeDir;
-    this.logTail = this.logTail
-      .then(async () => {
-        this.storeReady ??= mkdir(dir, { recursive: true, mode: 0o700 });
-        await this.storeReady;
-        await appendFile(path.join(dir, "calls.jsonl"), line, { mode: 0o600 });
-      })
-      .catch((err: Error) => this.opts.log.warn(`call log: ${err.message}`));
-    return this.logTail;
-  }
-
-  /** Keeps the last 100 ended calls in memory (the call log has them all). */
-  private pruneEnded(): void {
-    const ended = [...this.calls.values()].filter((c) => c.state === "ended");
-    for (const call of ended.slice(0, Math.max(0, ended.length - 100))) this.calls.delete(call.callId);
-  }
-}
-
-function publicRecord(call: Call): CallRecord {
-  const { callId, direction, from, to, state, mode, sessionKey, startedAt, endedAt, endReason, transcript } =
-    call;
-  return {
-    callId,
-    direction,
-    from,
-    to,
-    state,
-    mode,
-    sessionKey,
-    startedAt,
-    ...(endedAt ? { endedAt } : {}),
-    ...(endReason ? { endReason } : {}),
-    transcript: [...transcript],
-  };
-}
-
-/** Text for a speech engine: markdown marks, code fences and links reduced to words. */
-export function toSpeech(text: string): string {
-  return text
-    .replace(/```[\s\S]*?```/g, " (code omitted) ")
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/`([^`]*)`/g, "$1")
-    .replace(/^\s{0,3}#{1,6}\s+/gm, "")
-    .replace(/^\s*[-*+]\s+/gm, "")
-    .replace(/(\*\*|__|\*|_|~~)(\S(?:.*?\S)?)\1/g, "$2")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
-function speakable(text: string): CallAction {
-  return { say: toSpeech(text), next: "listen" };
 }

@@ -1,137 +1,189 @@
 /**
- * Whole calls through the fakes: the fake network POSTs signed webhooks to a loopback
- * server standing in for the gateway's webhook route and call manager (verify, drop
- * repeats, parse, let a scripted agent decide, respond), and runs what comes back.
+ * Whole calls through the fakes, against a loopback stand-in for the gateway's webhook
+ * route and call manager (test/helpers/voice-roundtrip.ts). The cases both providers
+ * share run once per provider; each provider's own cases follow in its describe.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { type FakeTelnyx, startFakeTelnyx } from "../../../../test/fakes/telnyx.js";
-import { type FakeTwilio, type FakeTwilioOptions, startFakeTwilio } from "../../../../test/fakes/twilio.js";
-import { createTelnyxProvider } from "./telnyx.js";
-import { createTwilioProvider, statusCallbackUrl } from "./twilio.js";
-import type { CallAction, CallEvent, VoiceProvider } from "./types.js";
+import { describe, expect, it } from "vitest";
+import type { FakeTelnyxCall } from "../../../../test/fakes/telnyx.js";
+import type { FakeTwilioCall } from "../../../../test/fakes/twilio.js";
+import {
+  echoAgent,
+  type Gateway,
+  startWebhookGateway,
+  telnyxSetup,
+  twilioSetup,
+} from "../../../../test/helpers/voice-roundtrip.js";
+import { createTwilioProvider } from "./twilio.js";
+import type { VoiceProvider } from "./types.js";
 
-type Decide = (event: CallEvent, gateway: Gateway) => CallAction | undefined;
-
-interface Gateway {
-  webhookUrl: string;
-  events: CallEvent[];
-  refused: string[];
-  duplicates: number;
-  errors: string[];
-  /** The first event (so far or to come) of `type` on `callId`. */
-  event<T extends CallEvent["type"]>(type: T, callId: string): Promise<Extract<CallEvent, { type: T }>>;
+/** The side of a call the shared cases touch, alike on both fake networks. */
+interface LineCall {
+  id: string;
+  readonly spoken: string[];
+  /** Listening for the caller (Twilio: a Gather; Telnyx: transcription running). */
+  readonly listening: boolean;
+  /** Resolves once the call's opening words are spoken and nothing is in flight. */
+  settled(): Promise<void>;
+  hangup(): Promise<void>;
+  /** Ends a placed call before anyone answers, as the network reports it. */
+  refuse(): Promise<void>;
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+/** A provider wired to its fake network and a loopback gateway. */
+interface Line {
+  provider: VoiceProvider;
+  gateway: Gateway;
+  /** An inbound call from the caller, once the first webhooks are answered. */
+  dial(): Promise<LineCall>;
+  /** The next call the network sees placed. */
+  nextCall(): Promise<LineCall>;
+  /** Sends the first webhook the network delivered again, its body changed by `edit` if given. */
+  resendFirst(edit?: (body: string) => string): Promise<number>;
+}
+
+interface LineSpec {
+  name: string;
+  start(options?: { autoAnswer?: boolean }): Promise<Line>;
+  /** What the provider adds to call.ended when the caller hangs up. */
+  callerHangup: Record<string, string>;
+  /** How a refused outbound call ends. */
+  refused: Record<string, string>;
+  /** The caller's number as it appears in a webhook body. */
+  callerInBody: string;
+}
+
+const twilioCall = (call: FakeTwilioCall): LineCall => ({
+  id: call.sid,
+  get spoken() {
+    return call.spoken;
+  },
+  get listening() {
+    return call.listening;
+  },
+  settled: () => call.until((c) => c.listening),
+  hangup: () => call.hangup(),
+  refuse: async () => {
+    await call.until((c) => c.status === "ringing");
+    await call.reject("no-answer");
+  },
 });
 
-/** A polite agent: greets, repeats what it heard, and says goodbye when told to. */
-const echoAgent: Decide = (event) => {
-  switch (event.type) {
-    case "call.answered":
-      return { say: "Hello, how can I help?", next: "listen" };
-    case "speech":
-      return /goodbye/i.test(event.transcript)
-        ? { say: "Bye!", next: "hangup" }
-        : { say: `You said: ${event.transcript}`, next: "listen" };
-    case "speech.timeout":
-      return { say: "Are you still there?", next: "listen" };
-    default:
-      return undefined;
-  }
-};
+const telnyxCall = (call: FakeTelnyxCall): LineCall => ({
+  id: call.callControlId,
+  get spoken() {
+    return call.spoken;
+  },
+  get listening() {
+    return call.transcribing;
+  },
+  settled: () => call.settled(),
+  hangup: () => call.hangup(),
+  refuse: () => call.reject("user_busy"),
+});
 
-async function startGateway(provider: VoiceProvider, decide: Decide): Promise<Gateway> {
-  const watchers = new Set<() => boolean>();
-  const seen = new Set<string>();
-  let base = "";
-  const gateway: Gateway = {
-    webhookUrl: "",
-    events: [],
-    refused: [],
-    duplicates: 0,
-    errors: [],
-    event(type, callId) {
-      const find = () =>
-        gateway.events.find((e) => e.type === type && e.callId === callId) as
-          | Extract<CallEvent, { type: typeof type }>
-          | undefined;
-      return new Promise((resolve) => {
-        const check = () => {
-          const found = find();
-          if (found) resolve(found);
-          return found !== undefined;
-        };
-        if (!check()) watchers.add(check);
-      });
-    },
-  };
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = Object.fromEntries(
-      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]),
-    );
-    const webhook = { url: `${base}${req.url}`, headers, rawBody: Buffer.concat(chunks) };
-    const verdict = provider.verifyWebhook(webhook);
-    if (!verdict.ok) {
-      gateway.refused.push(verdict.reason);
-      res.writeHead(403).end();
-      return;
-    }
-    let event: CallEvent | undefined;
-    let action: CallAction | undefined;
-    if (seen.has(verdict.replayKey)) {
-      gateway.duplicates++;
-    } else {
-      seen.add(verdict.replayKey);
-      const events = provider.parseWebhook(webhook);
-      gateway.events.push(...events);
-      for (const w of [...watchers]) if (w()) watchers.delete(w);
-      event = events.at(-1);
-      action = event ? decide(event, gateway) : undefined;
-    }
-    try {
-      const answer = await provider.respond(event, action, { webhookUrl: gateway.webhookUrl });
-      res.writeHead(answer.status, { "content-type": answer.contentType }).end(answer.body);
-    } catch (err) {
-      // Telnyx redelivers what is not answered 200: note the failure, answer anyway.
-      gateway.errors.push((err as Error).message);
-      res.writeHead(200, { "content-type": "application/json" }).end("{}");
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  gateway.webhookUrl = `${base}/voice/webhook`;
-  cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return gateway;
+/** What the shared cases need of a fake network, whichever provider it plays. */
+interface FakeNetwork<C, W extends { body: string }> {
+  nextCall(): Promise<C>;
+  deliveries: { request: W }[];
+  send(webhook: W): Promise<{ status: number }>;
 }
 
+function lineOver<C, W extends { body: string }>(
+  setup: { fake: FakeNetwork<C, W>; provider: VoiceProvider; gateway: Gateway; dial(): Promise<C> },
+  wrap: (call: C) => LineCall,
+): Line {
+  const { fake, provider, gateway } = setup;
+  return {
+    provider,
+    gateway,
+    dial: async () => wrap(await setup.dial()),
+    nextCall: async () => wrap(await fake.nextCall()),
+    resendFirst: async (edit = (body) => body) => {
+      const first = fake.deliveries[0]!.request;
+      return (await fake.send({ ...first, body: edit(first.body) })).status;
+    },
+  };
+}
+
+const LINES: LineSpec[] = [
+  {
+    name: "twilio",
+    start: async (options) => lineOver(await twilioSetup(echoAgent, options), twilioCall),
+    callerHangup: {},
+    refused: { reason: "no-answer" },
+    callerInBody: "%2B15550003333",
+  },
+  {
+    name: "telnyx",
+    start: async (options) => lineOver(await telnyxSetup(echoAgent, options), telnyxCall),
+    callerHangup: { detail: "normal_clearing" },
+    refused: { reason: "busy", detail: "user_busy" },
+    callerInBody: "+15550003333",
+  },
+];
+
+/** Places a call to the callee; resolves with its id and the network's side of it. */
+async function placeCall({ provider, gateway, nextCall }: Line): Promise<{ callId: string; call: LineCall }> {
+  const placed = nextCall();
+  const { callId } = await provider.placeCall({
+    to: "+15550004444",
+    from: "+15550001111",
+    webhookUrl: gateway.webhookUrl,
+  });
+  return { callId, call: await placed };
+}
+
+describe.each(LINES)("$name round trip: the cases both providers share", (spec) => {
+  it("the caller hanging up ends the call", async () => {
+    const { gateway, dial } = await spec.start();
+    const call = await dial();
+    await call.hangup();
+    expect(await gateway.event("call.ended", call.id)).toEqual({
+      type: "call.ended",
+      callId: call.id,
+      reason: "completed",
+      ...spec.callerHangup,
+    });
+  });
+
+  it("an outbound call: dialled, answered, greeting, listening, hang-up", async () => {
+    const line = await spec.start();
+    const { gateway } = line;
+    const { callId, call } = await placeCall(line);
+    expect(call.id).toBe(callId);
+    expect(await gateway.event("call.started", callId)).toMatchObject({
+      direction: "outbound",
+      to: "+15550004444",
+    });
+    await gateway.event("call.answered", callId);
+    await call.settled();
+    expect(call.spoken).toEqual(["Hello, how can I help?"]);
+    expect(call.listening).toBe(true);
+    await call.hangup();
+    expect(await gateway.event("call.ended", callId)).toMatchObject({ reason: "completed" });
+  });
+
+  it("an outbound call nobody takes ends with the network's reason", async () => {
+    const line = await spec.start({ autoAnswer: false });
+    const { callId, call } = await placeCall(line);
+    await call.refuse();
+    expect(await line.gateway.event("call.ended", callId)).toMatchObject(spec.refused);
+  });
+
+  it("a replayed webhook has the same replay key; a tampered one is refused", async () => {
+    const { gateway, dial, resendFirst } = await spec.start();
+    await dial();
+    expect(await resendFirst()).toBe(200);
+    expect(gateway.duplicates).toBe(1);
+    expect(
+      await resendFirst((body) => body.replace(spec.callerInBody, spec.callerInBody.replace("3333", "9999"))),
+    ).toBe(403);
+    expect(gateway.refused).toEqual(["invalid_signature"]);
+  });
+});
+
 describe("twilio round trip", () => {
-  async function setup(decide: Decide = echoAgent, options: FakeTwilioOptions = {}) {
-    const fake: FakeTwilio = await startFakeTwilio(options);
-    cleanups.push(() => fake.close());
-    const provider = createTwilioProvider(
-      { accountSid: fake.accountSid, authToken: fake.authToken },
-      { apiBaseUrl: fake.apiBaseUrl },
-    );
-    const gateway = await startGateway(provider, decide);
-    const dial = () =>
-      fake.inboundCall({
-        from: "+15550003333",
-        to: "+15550001111",
-        webhookUrl: gateway.webhookUrl,
-        statusCallback: statusCallbackUrl(gateway.webhookUrl),
-      });
-    return { fake, provider, gateway, dial };
-  }
+  const setup = twilioSetup;
 
   it("an inbound call: greeting, speech recognised and answered, goodbye, hang-up", async () => {
     const { gateway, dial } = await setup();
@@ -171,17 +223,6 @@ describe("twilio round trip", () => {
     await gateway.event("speech.timeout", call.sid);
     expect(call.spoken.at(-1)).toBe("Are you still there?");
     expect(call.listening).toBe(true);
-  });
-
-  it("the caller hanging up arrives through the number's status callback", async () => {
-    const { gateway, dial } = await setup();
-    const call = await dial();
-    await call.hangup();
-    expect(await gateway.event("call.ended", call.sid)).toEqual({
-      type: "call.ended",
-      callId: call.sid,
-      reason: "completed",
-    });
   });
 
   it("text with XML specials reaches the caller as written", async () => {
@@ -260,57 +301,9 @@ describe("twilio round trip", () => {
     await gateway.event("call.ended", call.sid);
   });
 
-  it("an outbound call: dialling, answer, greeting, hang-up", async () => {
-    const { fake, provider, gateway } = await setup();
-    const placed = fake.nextCall();
-    const { callId } = await provider.placeCall({
-      to: "+15550004444",
-      from: "+15550001111",
-      webhookUrl: gateway.webhookUrl,
-    });
-    const call = await placed;
-    expect(await gateway.event("call.started", callId)).toMatchObject({
-      direction: "outbound",
-      to: "+15550004444",
-    });
-    await gateway.event("call.answered", callId);
-    await call.until((c) => c.listening);
-    expect(call.spoken).toEqual(["Hello, how can I help?"]);
-    await call.hangup();
-    expect(await gateway.event("call.ended", callId)).toMatchObject({ reason: "completed" });
-  });
-
-  it("an outbound call nobody picks up ends as no-answer", async () => {
-    const { fake, provider, gateway } = await setup(echoAgent, { autoAnswer: false });
-    const placed = fake.nextCall();
-    const { callId } = await provider.placeCall({
-      to: "+15550004444",
-      from: "+15550001111",
-      webhookUrl: gateway.webhookUrl,
-    });
-    const call = await placed;
-    await call.until((c) => c.status === "ringing");
-    await call.reject("no-answer");
-    expect(await gateway.event("call.ended", callId)).toMatchObject({ reason: "no-answer" });
-  });
-
-  it("a replayed webhook has the same replay key; a tampered one is refused", async () => {
-    const { fake, gateway, dial } = await setup();
-    await dial();
-    const first = fake.deliveries[0]!;
-    expect(await fake.send(first.request)).toMatchObject({ status: 200 });
-    expect(gateway.duplicates).toBe(1);
-    const tampered = {
-      ...first.request,
-      body: first.request.body.replace("%2B15550003333", "%2B15550009999"),
-    };
-    expect(await fake.send(tampered)).toMatchObject({ status: 403 });
-    expect(gateway.refused).toEqual(["invalid_signature"]);
-  });
-
   it("a webhook the gateway refuses fails the call as Twilio does", async () => {
     const { fake } = await setup();
-    const other = await startGateway(
+    const other = await startWebhookGateway(
       createTwilioProvider({ accountSid: fake.accountSid, authToken: "wrong" }),
       echoAgent,
     );
@@ -326,25 +319,7 @@ describe("twilio round trip", () => {
 });
 
 describe("telnyx round trip", () => {
-  async function setup(decide: Decide = echoAgent, options: { autoAnswer?: boolean } = {}) {
-    const fake: FakeTelnyx = await startFakeTelnyx(options);
-    cleanups.push(() => fake.close());
-    const provider = createTelnyxProvider(
-      { apiKey: fake.apiKey, connectionId: fake.connectionId, publicKey: fake.publicKey },
-      { apiBaseUrl: fake.apiBaseUrl },
-    );
-    const gateway = await startGateway(provider, decide);
-    const dial = async () => {
-      const call = await fake.inboundCall({
-        from: "+15550003333",
-        to: "+15550001111",
-        webhookUrl: gateway.webhookUrl,
-      });
-      await call.settled();
-      return call;
-    };
-    return { fake, provider, gateway, dial };
-  }
+  const setup = telnyxSetup;
 
   it("an inbound call: answered, greeting, speech recognised and answered, goodbye, hang-up", async () => {
     const { fake, gateway, dial } = await setup();
@@ -382,18 +357,6 @@ describe("telnyx round trip", () => {
     expect(gateway.refused).toEqual([]);
   });
 
-  it("the caller hanging up ends the call", async () => {
-    const { gateway, dial } = await setup();
-    const call = await dial();
-    await call.hangup();
-    expect(await gateway.event("call.ended", call.callControlId)).toEqual({
-      type: "call.ended",
-      callId: call.callControlId,
-      reason: "completed",
-      detail: "normal_clearing",
-    });
-  });
-
   it("act() speaks out of band while transcription keeps running", async () => {
     const { provider, gateway, dial } = await setup((e, g) =>
       e.type === "speech" ? { next: "wait" } : echoAgent(e, g),
@@ -411,53 +374,17 @@ describe("telnyx round trip", () => {
     expect(gateway.events.filter((e) => e.type === "speech")).toHaveLength(2);
   });
 
-  it("an outbound call: dialled, answered, greeting", async () => {
-    const { fake, provider, gateway } = await setup();
-    const placed = fake.nextCall();
-    const { callId } = await provider.placeCall({
-      to: "+15550004444",
-      from: "+15550001111",
-      webhookUrl: gateway.webhookUrl,
-    });
-    const call = await placed;
-    expect(await gateway.event("call.started", callId)).toMatchObject({
-      direction: "outbound",
-      to: "+15550004444",
-    });
-    await gateway.event("call.answered", callId);
-    await call.settled();
-    expect(call.spoken).toEqual(["Hello, how can I help?"]);
-    expect(call.transcribing).toBe(true);
-  });
-
-  it("an outbound call to a busy line ends as busy", async () => {
-    const { fake, provider, gateway } = await setup(echoAgent, { autoAnswer: false });
-    const placed = fake.nextCall();
-    const { callId } = await provider.placeCall({
-      to: "+15550004444",
-      from: "+15550001111",
-      webhookUrl: gateway.webhookUrl,
-    });
-    const call = await placed;
-    await call.reject("user_busy");
-    expect(await gateway.event("call.ended", callId)).toMatchObject({ reason: "busy", detail: "user_busy" });
-  });
-
-  it("a replayed webhook has the same replay key; tampered and stale ones are refused", async () => {
+  it("a copy signed more than five minutes ago is refused as stale", async () => {
     const { fake, gateway, dial } = await setup();
     await dial();
     const first = fake.deliveries[0]!;
-    expect(await fake.send(first.request)).toMatchObject({ status: 200 });
-    expect(gateway.duplicates).toBe(1);
-    const tampered = { ...first.request, body: first.request.body.replace("+15550003333", "+15550009999") };
-    expect(await fake.send(tampered)).toMatchObject({ status: 403 });
     const stale = fake.sign(
       gateway.webhookUrl,
       JSON.parse(first.request.body),
       Math.floor(Date.now() / 1000) - 600,
     );
     expect(await fake.send(stale)).toMatchObject({ status: 403 });
-    expect(gateway.refused).toEqual(["invalid_signature", "stale_timestamp"]);
+    expect(gateway.refused).toEqual(["stale_timestamp"]);
   });
 
   it("a refused command is reported, and the webhook still answered 200", async () => {

@@ -80,172 +80,196 @@ export function createTelnyxProvider(config: TelnyxConfig, options: TelnyxOption
     );
   }
   const publicKey = signingKey(config.publicKey);
-  const apiBase = (options.apiBaseUrl ?? "https://api.telnyx.com").replace(/\/+$/, "");
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const api = new CallControlApi(
+    (options.apiBaseUrl ?? "https://api.telnyx.com").replace(/\/+$/, ""),
+    apiKey,
+    connectionId,
+    options.timeoutMs ?? 15_000,
+  );
+  const calls = new CallDriver(api);
+  return {
+    name: "telnyx",
+    verifyWebhook: (req, nowMs = Date.now()) => verifyWebhook(publicKey, req, nowMs),
+    parseWebhook,
+    async respond(event, action) {
+      if (event) await calls.handle(event, action);
+      return { status: 200, contentType: "application/json", body: "{}" };
+    },
+    placeCall: (call) => api.placeCall(call),
+    act: (callId, action) => calls.perform(callId, action),
+  };
+}
 
-  /** What the provider must remember per call, between webhooks. */
-  const pending = new Map<string, CallAction>(); // decided before the call was answered
-  const transcribing = new Set<string>();
-  const speaking = new Map<string, number>(); // speak commands not yet ended
-  const hangupWhenQuiet = new Set<string>();
+function verifyWebhook(publicKey: KeyObject, req: WebhookRequest, nowMs: number): VerifyResult {
+  const signature = req.headers["telnyx-signature-ed25519"];
+  const timestamp = req.headers["telnyx-timestamp"];
+  if (!signature) return { ok: false, reason: "missing_signature" };
+  if (!timestamp) return { ok: false, reason: "missing_timestamp" };
+  const signed = Buffer.concat([Buffer.from(`${timestamp}|`, "utf8"), req.rawBody]);
+  let valid = false;
+  try {
+    valid = verify(null, signed, publicKey, Buffer.from(signature, "base64"));
+  } catch {
+    valid = false; // a signature of the wrong length
+  }
+  if (!valid) return { ok: false, reason: "invalid_signature" };
+  // Checked after the signature: a stale timestamp on a genuine webhook is a replay.
+  if (!/^\d+$/.test(timestamp) || Math.abs(nowMs / 1000 - Number(timestamp)) > REPLAY_WINDOW_S) {
+    return { ok: false, reason: "stale_timestamp" };
+  }
+  // The event id is signed (it is in the body), and a redelivery of the event carries
+  // it again under a new timestamp and signature: one key for all of them. An event
+  // without one is keyed by everything signed.
+  const id = readEnvelope(req.rawBody)?.data?.id;
+  const replayKey = id ? `telnyx:${id}` : `telnyx:${createHash("sha256").update(signed).digest("hex")}`;
+  // This copy verifies until its timestamp leaves the window; remembered that long.
+  return { ok: true, replayKey, replayUntil: (Number(timestamp) + REPLAY_WINDOW_S) * 1000 };
+}
 
-  function verifyWebhook(req: WebhookRequest, nowMs = Date.now()): VerifyResult {
-    const signature = req.headers["telnyx-signature-ed25519"];
-    const timestamp = req.headers["telnyx-timestamp"];
-    if (!signature) return { ok: false, reason: "missing_signature" };
-    if (!timestamp) return { ok: false, reason: "missing_timestamp" };
-    const signed = Buffer.concat([Buffer.from(`${timestamp}|`, "utf8"), req.rawBody]);
-    let valid = false;
-    try {
-      valid = verify(null, signed, publicKey, Buffer.from(signature, "base64"));
-    } catch {
-      valid = false; // a signature of the wrong length
-    }
-    if (!valid) return { ok: false, reason: "invalid_signature" };
-    // Checked after the signature: a stale timestamp on a genuine webhook is a replay.
-    if (!/^\d+$/.test(timestamp) || Math.abs(nowMs / 1000 - Number(timestamp)) > REPLAY_WINDOW_S) {
-      return { ok: false, reason: "stale_timestamp" };
-    }
-    // The event id is signed (it is in the body), and a redelivery of the event carries
-    // it again under a new timestamp and signature: one key for all of them. An event
-    // without one is keyed by everything signed.
-    const id = readEnvelope(req.rawBody)?.data?.id;
-    const replayKey = id ? `telnyx:${id}` : `telnyx:${createHash("sha256").update(signed).digest("hex")}`;
-    // This copy verifies until its timestamp leaves the window; remembered that long.
-    return { ok: true, replayKey, replayUntil: (Number(timestamp) + REPLAY_WINDOW_S) * 1000 };
+/** The Call Control REST API with the account's key. */
+class CallControlApi {
+  constructor(
+    private readonly apiBase: string,
+    private readonly apiKey: string,
+    private readonly connectionId: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** One command on a live call. */
+  async command(callId: string, name: string, body: Record<string, unknown> = {}): Promise<void> {
+    await this.post(
+      `/v2/calls/${encodeURIComponent(callId)}/actions/${name}`,
+      `${name.replace(/_/g, " ")} on call ${callId}`,
+      body,
+    );
   }
 
-  async function command(callId: string, name: string, body: Record<string, unknown> = {}): Promise<void> {
-    await postApi({
+  async placeCall(call: { to: string; from: string; webhookUrl: string }): Promise<{ callId: string }> {
+    const answer = (await this.post("/v2/calls", "place call", {
+      connection_id: this.connectionId,
+      to: call.to,
+      from: call.from,
+      webhook_url: call.webhookUrl,
+      webhook_url_method: "POST",
+    })) as { data?: { call_control_id?: unknown } } | undefined;
+    const callId = answer?.data?.call_control_id;
+    if (typeof callId !== "string") throw new Error("telnyx place call: the answer has no call_control_id");
+    return { callId };
+  }
+
+  private post(path: string, operation: string, body: Record<string, unknown>): Promise<unknown> {
+    return postApi({
       provider: "telnyx",
-      operation: `${name.replace(/_/g, " ")} on call ${callId}`,
-      url: `${apiBase}/v2/calls/${encodeURIComponent(callId)}/actions/${name}`,
+      operation,
+      url: `${this.apiBase}${path}`,
       headers: {
-        authorization: `Bearer ${apiKey}`,
+        authorization: `Bearer ${this.apiKey}`,
         "content-type": "application/json",
         accept: "application/json",
       },
       // command_id: Telnyx runs a command once per id, so a retried request cannot speak twice.
       body: JSON.stringify({ ...body, command_id: randomUUID() }),
       readError: readTelnyxError,
-      timeoutMs,
+      timeoutMs: this.timeoutMs,
     });
   }
+}
 
-  async function perform(callId: string, action: CallAction): Promise<void> {
-    const text = action.say?.trim();
-    if (text) {
-      for (const part of chunkText(text, { limit: MAX_SPEAK_CHARS })) {
-        speaking.set(callId, (speaking.get(callId) ?? 0) + 1);
-        try {
-          await command(callId, "speak", { payload: part, voice: "female", language: "en-US" });
-        } catch (err) {
-          speakEnded(callId);
-          throw err;
-        }
-      }
-    }
-    if (action.next === "hangup") {
-      if ((speaking.get(callId) ?? 0) > 0) hangupWhenQuiet.add(callId);
-      else await command(callId, "hangup");
-    } else if (action.next === "listen" && !transcribing.has(callId)) {
-      transcribing.add(callId);
-      try {
-        await command(callId, "transcription_start", {
-          transcription_engine: "Telnyx",
-          transcription_engine_config: { transcription_engine: "Telnyx", language: "en" },
-          // The caller's side only: our own speech is not to be transcribed.
-          transcription_tracks: "inbound",
-        });
-      } catch (err) {
-        transcribing.delete(callId);
-        throw err;
-      }
-    }
-  }
+/** Turns call events and actions into commands, remembering per call what must wait. */
+class CallDriver {
+  /** Decided before the call was answered: nothing can be said until it is. */
+  private readonly pending = new Map<string, CallAction>();
+  private readonly transcribing = new Set<string>();
+  /** Speak commands not yet ended, per call. */
+  private readonly speaking = new Map<string, number>();
+  private readonly hangupWhenQuiet = new Set<string>();
 
-  function speakEnded(callId: string): number {
-    const left = Math.max(0, (speaking.get(callId) ?? 0) - 1);
-    if (left === 0) speaking.delete(callId);
-    else speaking.set(callId, left);
-    return left;
-  }
+  constructor(private readonly api: CallControlApi) {}
 
-  function forget(callId: string): void {
-    pending.delete(callId);
-    transcribing.delete(callId);
-    speaking.delete(callId);
-    hangupWhenQuiet.delete(callId);
-  }
-
-  async function handle(event: CallEvent, action: CallAction | undefined): Promise<void> {
+  async handle(event: CallEvent, action: CallAction | undefined): Promise<void> {
     const { callId } = event;
     switch (event.type) {
       case "call.started":
         if (event.direction === "inbound") {
           if (action?.next === "hangup" && !action.say?.trim()) {
-            await command(callId, "reject", { cause: "CALL_REJECTED" });
+            await this.api.command(callId, "reject", { cause: "CALL_REJECTED" });
             return;
           }
-          await command(callId, "answer");
+          await this.api.command(callId, "answer");
         }
-        // Nothing can be said before the call is answered.
-        if (action) pending.set(callId, action);
+        if (action) this.pending.set(callId, action);
         return;
       case "call.answered": {
-        const next = action ?? pending.get(callId);
-        pending.delete(callId);
-        if (next) await perform(callId, next);
+        const next = action ?? this.pending.get(callId);
+        this.pending.delete(callId);
+        if (next) await this.perform(callId, next);
         return;
       }
       case "say.ended":
-        speakEnded(callId);
-        if (action) await perform(callId, action);
-        if (!speaking.has(callId) && hangupWhenQuiet.delete(callId)) await command(callId, "hangup");
+        this.speakEnded(callId);
+        if (action) await this.perform(callId, action);
+        if (!this.speaking.has(callId) && this.hangupWhenQuiet.delete(callId)) {
+          await this.api.command(callId, "hangup");
+        }
         return;
       case "call.ended":
-        forget(callId);
+        this.forget(callId);
         return;
       default:
-        if (action) await perform(callId, action);
+        if (action) await this.perform(callId, action);
     }
   }
 
-  return {
-    name: "telnyx",
-    verifyWebhook,
-    parseWebhook,
-    async respond(event, action) {
-      if (event) await handle(event, action);
-      return { status: 200, contentType: "application/json", body: "{}" };
-    },
-    async placeCall({ to, from, webhookUrl }) {
-      const answer = (await postApi({
-        provider: "telnyx",
-        operation: "place call",
-        url: `${apiBase}/v2/calls`,
-        headers: {
-          authorization: `Bearer ${apiKey}`,
-          "content-type": "application/json",
-          accept: "application/json",
-        },
-        body: JSON.stringify({
-          connection_id: connectionId,
-          to,
-          from,
-          webhook_url: webhookUrl,
-          webhook_url_method: "POST",
-          command_id: randomUUID(),
-        }),
-        readError: readTelnyxError,
-        timeoutMs,
-      })) as { data?: { call_control_id?: unknown } } | undefined;
-      const callId = answer?.data?.call_control_id;
-      if (typeof callId !== "string") throw new Error("telnyx place call: the answer has no call_control_id");
-      return { callId };
-    },
-    act: (callId, action) => perform(callId, action),
-  };
+  async perform(callId: string, action: CallAction): Promise<void> {
+    const text = action.say?.trim();
+    if (text) await this.speak(callId, text);
+    if (action.next === "hangup") {
+      if ((this.speaking.get(callId) ?? 0) > 0) this.hangupWhenQuiet.add(callId);
+      else await this.api.command(callId, "hangup");
+    } else if (action.next === "listen" && !this.transcribing.has(callId)) {
+      await this.startTranscription(callId);
+    }
+  }
+
+  private async speak(callId: string, text: string): Promise<void> {
+    for (const part of chunkText(text, { limit: MAX_SPEAK_CHARS })) {
+      this.speaking.set(callId, (this.speaking.get(callId) ?? 0) + 1);
+      try {
+        await this.api.command(callId, "speak", { payload: part, voice: "female", language: "en-US" });
+      } catch (err) {
+        this.speakEnded(callId);
+        throw err;
+      }
+    }
+  }
+
+  private async startTranscription(callId: string): Promise<void> {
+    this.transcribing.add(callId);
+    try {
+      await this.api.command(callId, "transcription_start", {
+        transcription_engine: "Telnyx",
+        transcription_engine_config: { transcription_engine: "Telnyx", language: "en" },
+        // The caller's side only: our own speech is not to be transcribed.
+        transcription_tracks: "inbound",
+      });
+    } catch (err) {
+      this.transcribing.delete(callId);
+      throw err;
+    }
+  }
+
+  private speakEnded(callId: string): void {
+    const left = Math.max(0, (this.speaking.get(callId) ?? 0) - 1);
+    if (left === 0) this.speaking.delete(callId);
+    else this.speaking.set(callId, left);
+  }
+
+  private forget(callId: string): void {
+    this.pending.delete(callId);
+    this.transcribing.delete(callId);
+    this.speaking.delete(callId);
+    this.hangupWhenQuiet.delete(callId);
+  }
 }
 
 function parseWebhook(req: WebhookRequest): CallEvent[] {

@@ -70,24 +70,6 @@ export function createTwilioProvider(config: TwilioConfig, options: TwilioOption
   const basicAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  function verifyWebhook(req: WebhookRequest, nowMs = Date.now()): VerifyResult {
-    const signature = req.headers["x-twilio-signature"];
-    if (!signature) return { ok: false, reason: "missing_signature" };
-    const params = formEntries(req.rawBody);
-    const signed = signedUrlVariants(req.url)
-      .map((url) => signedInput(url, params))
-      .find((input) => safeEqualSecret(signature, twilioSignature(authToken!, input)));
-    if (signed === undefined) return { ok: false, reason: "invalid_signature" };
-    const window = callbackWindow(req.url, nowMs);
-    if (!window.ok) return window;
-    // The key is exactly what the signature covers, in the form Twilio signs it (the
-    // signature itself is a function of it): fields reordered or a pair repeated give
-    // the same input, and the I-Twilio-Idempotency-Token header is not signed, so
-    // anyone can change it: it plays no part.
-    const replayKey = `twilio:${createHash("sha256").update(signed, "utf8").digest("base64url")}`;
-    return { ok: true, replayKey, replayUntil: window.until };
-  }
-
   async function request(operation: string, path: string, form: [string, string][]): Promise<unknown> {
     return postApi({
       provider: "twilio",
@@ -106,7 +88,7 @@ export function createTwilioProvider(config: TwilioConfig, options: TwilioOption
 
   return {
     name: "twilio",
-    verifyWebhook,
+    verifyWebhook: (req, nowMs = Date.now()) => verifyWebhook(authToken, req, nowMs),
     parseWebhook,
     async respond(_event, action, ctx) {
       return { status: 200, contentType: "text/xml", body: renderTwiml(action, ctx.webhookUrl) };
@@ -143,6 +125,24 @@ export function createTwilioProvider(config: TwilioConfig, options: TwilioOption
       await request(`speak on call ${callId}`, path, [["Twiml", twiml]]);
     },
   };
+}
+
+function verifyWebhook(authToken: string, req: WebhookRequest, nowMs: number): VerifyResult {
+  const signature = req.headers["x-twilio-signature"];
+  if (!signature) return { ok: false, reason: "missing_signature" };
+  const params = formEntries(req.rawBody);
+  const signed = signedUrlVariants(req.url)
+    .map((url) => signedInput(url, params))
+    .find((input) => safeEqualSecret(signature, twilioSignature(authToken, input)));
+  if (signed === undefined) return { ok: false, reason: "invalid_signature" };
+  const window = callbackWindow(req.url, nowMs);
+  if (!window.ok) return window;
+  // The key is exactly what the signature covers, in the form Twilio signs it (the
+  // signature itself is a function of it): fields reordered or a pair repeated give
+  // the same input, and the I-Twilio-Idempotency-Token header is not signed, so
+  // anyone can change it: it plays no part.
+  const replayKey = `twilio:${createHash("sha256").update(signed, "utf8").digest("base64url")}`;
+  return { ok: true, replayKey, replayUntil: window.until };
 }
 
 function parseWebhook(req: WebhookRequest): CallEvent[] {
