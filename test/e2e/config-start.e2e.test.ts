@@ -16,7 +16,8 @@ async function cli(stateDir: string, ...args: string[]) {
     DISCORD_BOT_TOKEN: _d,
     ...rest
   } = process.env;
-  const env = { ...rest, OPENCLAW_STATE_DIR: stateDir };
+  // A model key, so doctor's model-keys check passes: these tests are about the config itself.
+  const env = { ...rest, OPENCLAW_STATE_DIR: stateDir, ANTHROPIC_API_KEY: "sk-ant-doctor-test" };
   try {
     const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env });
     return { code: 0, stdout, stderr };
