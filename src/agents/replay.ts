@@ -1,50 +1,30 @@
 import type { Logger } from "../infra/logger.js";
 import type { SessionStore } from "../sessions/store.js";
 import type { InboxEntry } from "./inbox.js";
-import { type OutboundPort, targetFromOrigin } from "./outbound.js";
 import type { TurnOutcome } from "./runner.js";
 
 /** What replaying needs from the runtime: a way to run a message again, and to drop it. */
 export interface ReplayDeps {
-  /** Queues the entry's message again; throws when its agent no longer exists. */
+  /**
+   * Queues the entry's message again (its reply goes where the message came from, as for
+   * any chat-app message); throws when its agent no longer exists.
+   */
   rerun(entry: InboxEntry): { done: Promise<TurnOutcome> };
   /** Marks an entry handled without running it. */
   drop(id: string): void;
-  outbound?: OutboundPort;
   log: Logger;
 }
 
-/**
- * Runs journaled messages again, in order, and sends each reply to where the message
- * came from: the recorded chat, thread and message replied to (older entries: the
- * session origin's chat only).
- */
+/** Runs journaled messages again, in order. */
 export function replayJournal(pending: readonly InboxEntry[], deps: ReplayDeps): void {
-  const { log } = deps;
   for (const entry of pending) {
-    let done: Promise<TurnOutcome>;
     try {
-      ({ done } = deps.rerun(entry));
+      deps.rerun(entry);
     } catch (err) {
       // Its agent was removed from agents.list since: nothing can answer it any more.
-      log.error(`not replaying message ${entry.id} for ${entry.sessionKey}: ${(err as Error).message}`);
+      deps.log.error(`not replaying message ${entry.id} for ${entry.sessionKey}: ${(err as Error).message}`);
       deps.drop(entry.id);
-      continue;
     }
-    const target = entry.replyTo ?? targetFromOrigin(entry.origin);
-    if (!target) continue;
-    void done.then(async (outcome) => {
-      if (outcome.status !== "ok" || !outcome.text) return;
-      if (!deps.outbound) {
-        log.error(`could not deliver the replayed reply to ${target.channel}: no channels are wired`);
-        return;
-      }
-      await deps.outbound
-        .send(target, { text: outcome.text })
-        .catch((err: Error) =>
-          log.error(`could not deliver the replayed reply to ${target.channel}: ${err.message}`),
-        );
-    });
   }
 }
 

@@ -154,3 +154,51 @@ describe("AgentRuntime admission", () => {
     expect(rt.queuedTurns("session", "agent:main:main")).toBe(MAX_QUEUED_TURNS_PER_SESSION - 1);
   });
 });
+
+describe("AgentRuntime: a chat-app reply before the journal's done", () => {
+  const target = { channel: "discord", to: "channel:42", replyToId: "m1" };
+
+  it("marks a chat-app message done only once its reply is out, so a crash in between replays it", async () => {
+    const stateDir = tempDir();
+    const journal = path.join(stateDir, "agents", "inbox.jsonl");
+    fake.setDefault({ text: "the answer" });
+    let release!: () => void;
+    const sent: { target: unknown; text: string }[] = [];
+    const outbound = {
+      send: (to: unknown, message: { text: string }) =>
+        new Promise<{ messageIds: string[] }>((resolve) => {
+          sent.push({ target: to, text: message.text });
+          release = () => resolve({ messageIds: ["r1"] });
+        }),
+    };
+    const config = (): RuntimeConfig => ({ models: { providers: { anthropic: { baseUrl: fake.url } } } });
+    const rt = new AgentRuntime({ stateDir, config, outbound });
+    await rt.openJournal(journal);
+    const run = rt.send({ sessionKey: "main", text: "hi", replyTo: target });
+    await run.accepted;
+    await expect.poll(() => sent.length).toBe(1);
+    expect(sent[0]).toEqual({ target, text: "the answer" });
+    // The reply is on its way, not out: the journal still holds the message as pending.
+    expect(readFileSync(journal, "utf8")).not.toContain('"type":"done"');
+    const crashed = new AgentRuntime({ stateDir, config, outbound });
+    expect((await crashed.openJournal(journal)).map((e) => e.id)).toEqual([run.runId]);
+
+    release();
+    await run.done;
+    await rt.send({ sessionKey: "main", text: "later" }).accepted;
+    expect(readFileSync(journal, "utf8")).toContain(`{"type":"done","id":"${run.runId}"}`);
+  });
+
+  it("a failed turn tells the chat why; an aborted one sends nothing", async () => {
+    fake.setDefault({ status: 400, message: "bad request from the fake" });
+    const sent: string[] = [];
+    const rt = new AgentRuntime({
+      stateDir: tempDir(),
+      config: () => ({ models: { providers: { anthropic: { baseUrl: fake.url } } } }),
+      outbound: { send: async (_to, m) => (sent.push(m.text), { messageIds: [] }) },
+    });
+    await rt.send({ sessionKey: "main", text: "hi", replyTo: target }).done;
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^⚠️ .*\(the assistant could not finish: see the gateway log\)$/s);
+  });
+});

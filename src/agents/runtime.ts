@@ -16,7 +16,7 @@ import { type ChatCommand, type ChatCommandHost, handleChatCommand } from "./com
 import { IdempotencyCache } from "./idempotency.js";
 import { Inbox, type InboxEntry } from "./inbox.js";
 import { ModelCache } from "./model-cache.js";
-import type { OutboundPort, OutboundTarget } from "./outbound.js";
+import { type OutboundPort, type OutboundTarget, targetFromOrigin } from "./outbound.js";
 import { TurnAdmission, TurnScheduler } from "./queue.js";
 import { replayJournal } from "./replay.js";
 import type { TurnEvent, TurnOutcome } from "./runner.js";
@@ -244,12 +244,32 @@ export class AgentRuntime implements ChatCommandHost {
         return { status: "error", text: message };
       }
       try {
-        return await this.execute(id, run.agent, { ...req, sessionKey }, emit);
+        const outcome = await this.execute(id, run.agent, { ...req, sessionKey }, emit);
+        // A chat-app message is done only once its reply is out: marked done first, a crash
+        // between the two would leave an acknowledged message unanswered and never replayed.
+        await this.deliverReply(req, outcome);
+        return outcome;
       } finally {
         this.inbox?.done(id);
       }
     });
     return { runId: id, sessionKey, status: "started", accepted, done };
+  }
+
+  /** Sends a turn's answer (or why there is none) to the chat the message came from, if any. */
+  private async deliverReply(req: ChatRequest, outcome: TurnOutcome): Promise<void> {
+    const target = req.replyTo;
+    if (!target) return;
+    const text = replyText(outcome);
+    if (!text.trim()) return;
+    if (!this.opts.outbound) {
+      log.error(`could not deliver the reply to ${target.channel}: no channels are wired`);
+      return;
+    }
+    await this.opts.outbound.send(target, { text }).catch((err: Error) => {
+      // The adapter already retried; the reply stays in the transcript for the user to see later.
+      log.error(`could not deliver the reply to ${target.channel} ${target.to}: ${err.message}`);
+    });
   }
 
   /**
@@ -272,11 +292,11 @@ export class AgentRuntime implements ChatCommandHost {
           images: entry.images,
           idempotencyKey: entry.idempotencyKey,
           origin: entry.origin,
-          replyTo: entry.replyTo,
+          // Entries from before `replyTo` was journaled answer the session origin's chat.
+          replyTo: entry.replyTo ?? targetFromOrigin(entry.origin),
           replayOf: entry.id,
         }),
       drop: (id) => this.inbox?.done(id),
-      outbound: this.opts.outbound,
       log,
     });
   }
@@ -327,6 +347,13 @@ export class AgentRuntime implements ChatCommandHost {
       this.active.delete(runId);
     }
   }
+}
+
+/** What a chat user sees for a turn: its answer, nothing when aborted, or why it failed. */
+function replyText(outcome: TurnOutcome): string {
+  if (outcome.status === "ok") return outcome.text;
+  if (outcome.status === "aborted") return "";
+  return `⚠️ ${outcome.text ? `${outcome.text}\n\n` : ""}(the assistant could not finish: see the gateway log)`;
 }
 
 /** The journal line for an accepted message. */

@@ -101,33 +101,10 @@ export function createChannelRouter(deps: ChannelRouterDeps) {
       log.warn(`dropped ${msg.channel} message ${msg.messageId}: ${err.message}`);
       return;
     }
+    // The runtime sends the reply (through the outbound port, to `replyTo`) before it marks
+    // the message done in the journal; the router only shows "typing…" meanwhile.
     const typing = startTyping(adapter, msg);
-    let reply: string;
-    try {
-      const outcome = await run.done;
-      reply =
-        outcome.status === "ok"
-          ? outcome.text
-          : outcome.status === "aborted"
-            ? ""
-            : `⚠️ ${outcome.text ? `${outcome.text}\n\n` : ""}(the assistant could not finish: see the gateway log)`;
-    } finally {
-      typing.stop();
-    }
-    if (!reply.trim()) return;
-    try {
-      await adapter.send({
-        target: msg.peer,
-        text: reply,
-        replyToMessageId: msg.messageId,
-        ...(msg.threadId ? { threadId: msg.threadId } : {}),
-      });
-    } catch (err) {
-      // The adapter already retried; the reply stays in the transcript for the user to see later.
-      log.error(
-        `could not deliver the reply to ${msg.channel} ${msg.peer.kind}:${msg.peer.id}: ${(err as Error).message}`,
-      );
-    }
+    await run.done.finally(() => typing.stop());
   };
 
   async function requestPairing(
