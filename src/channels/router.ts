@@ -30,107 +30,136 @@ export interface ChannelRouterDeps {
 /**
  * The one path from a chat app to an agent and back: policy (allowlist, pairing,
  * mentions) → bindings (which agent, which session) → the agent runtime, with
- * typing shown while it works → the reply (or a short error) sent to the same chat.
+ * typing shown while it works. The runtime sends the reply (or a short error) to the same
+ * chat through the outbound port, before it marks the message done in its journal.
  */
 export function createChannelRouter(deps: ChannelRouterDeps) {
   const { log } = deps;
 
   return async function handleInbound(adapter: ChannelAdapter, msg: InboundMessage): Promise<void> {
-    const config = deps.config();
-    const route = resolveAgentRoute({
-      bindings: config.bindings as never,
-      agents: config.agents?.list,
-      channel: msg.channel,
-      accountId: msg.accountId,
-      peer: msg.peer,
-      parentPeer: msg.parentPeer,
-      guildId: msg.guildId,
-      dmScope: config.session?.dmScope,
-      threadId: msg.threadId,
-      identityLinks: config.session?.identityLinks,
-    });
-    const agentEntry = config.agents?.list?.find((a) => a.id.toLowerCase() === route.agentId);
-    const pairing = deps.pairing(msg.channel);
-    const decision = evaluatePolicy(deps.channelConfig(msg.channel), {
-      channel: msg.channel,
-      chatType: msg.chatType,
-      senderId: msg.sender.id,
-      senderIsBot: msg.sender.isBot,
-      groupId: msg.guildId ?? (msg.chatType === "group" ? msg.peer.id : undefined),
-      channelId: msg.parentPeer?.id ?? (msg.chatType === "channel" ? msg.peer.id : undefined),
-      channelName: msg.chatName,
-      text: msg.text,
-      mentionsBot: msg.mentionsBot,
-      mentionPatterns: agentEntry?.groupChat?.mentionPatterns ?? config.messages?.groupChat?.mentionPatterns,
-      pairedSenders: msg.chatType === "direct" ? await pairing.approved(msg.accountId) : undefined,
-    });
+    const { route, pairing, decision } = await admitInbound(deps, msg);
     if (decision.action === "ignore") {
       log.debug(`ignored ${msg.channel} message ${msg.messageId}: ${decision.reason}`);
       return;
     }
     if (decision.action === "pair") {
-      await requestPairing(adapter, pairing, msg);
+      await requestPairing(adapter, pairing, msg, log);
       return;
     }
-
-    const request = {
-      sessionKey: route.sessionKey,
-      text: await describeInbound(msg),
-      images: await fetchImages(msg, log),
-      origin: {
-        channel: msg.channel,
-        lastChannel: msg.channel,
-        lastTo: `${msg.peer.kind}:${msg.peer.id}`,
-        displayName: msg.sender.name,
-      },
-      // Journaled with the message: a reply after a crash lands in the same thread, as a reply.
-      replyTo: {
-        channel: msg.channel,
-        accountId: msg.accountId,
-        to: `${msg.peer.kind}:${msg.peer.id}`,
-        replyToId: msg.messageId,
-        ...(msg.threadId ? { threadId: msg.threadId } : {}),
-      },
-    };
-    let run: ReturnType<AgentRuntime["send"]>;
-    try {
-      run = deps.runtime.send(request);
-    } catch (err) {
-      // A session flooded past its queue cap: this message was not accepted (nor journaled).
-      if (!(err instanceof QueueFullError)) throw err;
-      log.warn(`dropped ${msg.channel} message ${msg.messageId}: ${err.message}`);
-      return;
-    }
-    // The runtime sends the reply (through the outbound port, to `replyTo`) before it marks
-    // the message done in the journal; the router only shows "typing…" meanwhile.
-    const typing = startTyping(adapter, msg);
-    await run.done.finally(() => typing.stop());
+    const run = await submitToAgent(deps, msg, route.sessionKey);
+    if (!run) return;
+    await showTypingUntilDone(adapter, msg, run);
   };
+}
 
-  async function requestPairing(
-    adapter: ChannelAdapter,
-    pairing: PairingStore,
-    msg: InboundMessage,
-  ): Promise<void> {
-    const result = await pairing.request(msg.accountId, msg.sender.id, { name: msg.sender.name });
-    if (result.status !== "created") {
-      log.debug(
-        `pairing ${result.status} for ${msg.channel} sender ${normalizeSenderId(msg.sender.id, msg.channel)}`,
-      );
-      return;
-    }
-    log.info(
-      `pairing requested by ${msg.channel} user ${msg.sender.name} (${msg.sender.id}): code ${result.code}`,
-    );
-    const text = [
-      "Hi! This assistant only talks to people its owner has approved.",
-      `Your pairing code: ${result.code}`,
-      `Ask the owner to run: openclaw pairing approve ${msg.channel} ${result.code}`,
-    ].join("\n");
-    await adapter
-      .send({ target: msg.peer, text, ...(msg.threadId ? { threadId: msg.threadId } : {}) })
-      .catch((err: Error) => log.error(`could not send the pairing code: ${err.message}`));
+/** Which agent and session the message belongs to, and whether policy lets it through. */
+async function admitInbound(deps: ChannelRouterDeps, msg: InboundMessage) {
+  const config = deps.config();
+  const route = resolveAgentRoute({
+    bindings: config.bindings as never,
+    agents: config.agents?.list,
+    channel: msg.channel,
+    accountId: msg.accountId,
+    peer: msg.peer,
+    parentPeer: msg.parentPeer,
+    guildId: msg.guildId,
+    dmScope: config.session?.dmScope,
+    threadId: msg.threadId,
+    identityLinks: config.session?.identityLinks,
+  });
+  const agentEntry = config.agents?.list?.find((a) => a.id.toLowerCase() === route.agentId);
+  const pairing = deps.pairing(msg.channel);
+  const decision = evaluatePolicy(deps.channelConfig(msg.channel), {
+    channel: msg.channel,
+    chatType: msg.chatType,
+    senderId: msg.sender.id,
+    senderIsBot: msg.sender.isBot,
+    groupId: msg.guildId ?? (msg.chatType === "group" ? msg.peer.id : undefined),
+    channelId: msg.parentPeer?.id ?? (msg.chatType === "channel" ? msg.peer.id : undefined),
+    channelName: msg.chatName,
+    text: msg.text,
+    mentionsBot: msg.mentionsBot,
+    mentionPatterns: agentEntry?.groupChat?.mentionPatterns ?? config.messages?.groupChat?.mentionPatterns,
+    pairedSenders: msg.chatType === "direct" ? await pairing.approved(msg.accountId) : undefined,
+  });
+  return { route, pairing, decision };
+}
+
+type AgentRun = ReturnType<AgentRuntime["send"]>;
+
+/** Hands the message to the agent runtime; undefined when the session's queue refused it. */
+async function submitToAgent(
+  deps: ChannelRouterDeps,
+  msg: InboundMessage,
+  sessionKey: string,
+): Promise<AgentRun | undefined> {
+  const request = {
+    sessionKey,
+    text: await describeInbound(msg),
+    images: await fetchImages(msg, deps.log),
+    origin: {
+      channel: msg.channel,
+      lastChannel: msg.channel,
+      lastTo: `${msg.peer.kind}:${msg.peer.id}`,
+      displayName: msg.sender.name,
+    },
+    // Journaled with the message: a reply after a crash lands in the same thread, as a reply.
+    replyTo: {
+      channel: msg.channel,
+      accountId: msg.accountId,
+      to: `${msg.peer.kind}:${msg.peer.id}`,
+      replyToId: msg.messageId,
+      ...(msg.threadId ? { threadId: msg.threadId } : {}),
+    },
+  };
+  try {
+    return deps.runtime.send(request);
+  } catch (err) {
+    // A session flooded past its queue cap: this message was not accepted (nor journaled).
+    if (!(err instanceof QueueFullError)) throw err;
+    deps.log.warn(`dropped ${msg.channel} message ${msg.messageId}: ${err.message}`);
+    return undefined;
   }
+}
+
+/** Shows "typing…" in the chat until the run (and its reply) is done. */
+async function showTypingUntilDone(
+  adapter: ChannelAdapter,
+  msg: InboundMessage,
+  run: AgentRun,
+): Promise<void> {
+  const typing = startTyping(adapter, msg);
+  try {
+    await run.done;
+  } finally {
+    typing.stop();
+  }
+}
+
+async function requestPairing(
+  adapter: ChannelAdapter,
+  pairing: PairingStore,
+  msg: InboundMessage,
+  log: Logger,
+): Promise<void> {
+  const result = await pairing.request(msg.accountId, msg.sender.id, { name: msg.sender.name });
+  if (result.status !== "created") {
+    log.debug(
+      `pairing ${result.status} for ${msg.channel} sender ${normalizeSenderId(msg.sender.id, msg.channel)}`,
+    );
+    return;
+  }
+  log.info(
+    `pairing requested by ${msg.channel} user ${msg.sender.name} (${msg.sender.id}): code ${result.code}`,
+  );
+  const text = [
+    "Hi! This assistant only talks to people its owner has approved.",
+    `Your pairing code: ${result.code}`,
+    `Ask the owner to run: openclaw pairing approve ${msg.channel} ${result.code}`,
+  ].join("\n");
+  await adapter
+    .send({ target: msg.peer, text, ...(msg.threadId ? { threadId: msg.threadId } : {}) })
+    .catch((err: Error) => log.error(`could not send the pairing code: ${err.message}`));
 }
 
 function startTyping(adapter: ChannelAdapter, msg: InboundMessage): { stop(): void } {

@@ -80,64 +80,12 @@ export function createModelRegistry(
   const env = { ...configEnvVars(config), ...definedOnly(opts.env ?? process.env) };
   const agentId = opts.agentId ?? "main";
   const providers = buildProviders(config.models?.providers ?? {});
-  const aliases = new Map<string, string>();
-  for (const [ref, entry] of Object.entries(config.agents?.defaults?.models ?? {})) {
-    if (entry?.alias) aliases.set(entry.alias.toLowerCase(), ref);
-  }
+  const aliases = buildAliases(config);
 
-  const parseRef = (raw: string): ModelRef => {
-    const text = raw.trim();
-    const target = aliases.get(text.toLowerCase()) ?? text;
-    const slash = target.indexOf("/");
-    const ref =
-      slash < 0
-        ? { provider: DEFAULT_PROVIDER, model: target }
-        : { provider: target.slice(0, slash), model: target.slice(slash + 1) };
-    if (!ref.provider || !ref.model) {
-      throw new ModelConfigError(
-        `"${raw}" is not a model reference: use provider/model, e.g. anthropic/claude-opus-4-6.`,
-      );
-    }
-    return ref;
-  };
-
-  const providerOf = (id: string): ProviderEntry => {
-    const entry = providers.get(id);
-    if (!entry) {
-      throw new ModelConfigError(
-        `Unknown model provider "${id}": use one of ${[...providers.keys()].join(", ")} or add models.providers.${id} with baseUrl and api.`,
-      );
-    }
-    return entry;
-  };
-
-  const resolve = (ref: ModelRef): ResolvedModel => {
-    const provider = providerOf(ref.provider);
-    const entry = provider.models.find((m) => m.id === ref.model);
-    return {
-      ref: { provider: ref.provider, model: ref.model },
-      api: provider.api,
-      baseUrl: provider.baseUrl,
-      ...(provider.headers ? { headers: provider.headers } : {}),
-      contextWindow: entry?.contextWindow ?? DEFAULT_MODEL_LIMITS.contextWindow,
-      maxTokens: entry?.maxTokens ?? DEFAULT_MODEL_LIMITS.maxTokens,
-      input: entry?.input ?? DEFAULT_MODEL_LIMITS.input,
-    };
-  };
-
-  const credentials = (providerId: string, profiles?: ProfileSecrets): Credential[] => {
-    const provider = providerOf(providerId);
-    const out: Credential[] = [];
-    for (const profileId of profileOrder(providerId, config, profiles)) {
-      const key = profiles?.secretOf(profileId);
-      if (key) out.push({ key, profileId, source: `auth profile ${profileId}` });
-    }
-    const fromEnv = findEnvApiKey(providerId, env);
-    if (fromEnv) out.push({ key: fromEnv.key, source: `env ${fromEnv.name}` });
-    if (provider.apiKey) out.push({ key: provider.apiKey, source: `models.providers.${providerId}.apiKey` });
-    // The same key reachable two ways is one candidate, not two tries.
-    return out.filter((c, i) => out.findIndex((o) => o.key === c.key) === i);
-  };
+  const parseRef = (raw: string): ModelRef => parseModelRef(raw, aliases);
+  const resolve = (ref: ModelRef): ResolvedModel => resolveModel(providers, ref);
+  const credentials = (providerId: string, profiles?: ProfileSecrets): Credential[] =>
+    findCredentials({ providers, config, env }, providerId, profiles);
 
   return {
     parseRef,
@@ -159,6 +107,74 @@ export function createModelRegistry(
       return found;
     },
   };
+}
+
+/** Lower-cased alias → the model reference it stands for. */
+function buildAliases(config: ProvidersConfig): Map<string, string> {
+  const aliases = new Map<string, string>();
+  for (const [ref, entry] of Object.entries(config.agents?.defaults?.models ?? {})) {
+    if (entry?.alias) aliases.set(entry.alias.toLowerCase(), ref);
+  }
+  return aliases;
+}
+
+function parseModelRef(raw: string, aliases: Map<string, string>): ModelRef {
+  const text = raw.trim();
+  const target = aliases.get(text.toLowerCase()) ?? text;
+  const slash = target.indexOf("/");
+  const ref =
+    slash < 0
+      ? { provider: DEFAULT_PROVIDER, model: target }
+      : { provider: target.slice(0, slash), model: target.slice(slash + 1) };
+  if (!ref.provider || !ref.model) {
+    throw new ModelConfigError(
+      `"${raw}" is not a model reference: use provider/model, e.g. anthropic/claude-opus-4-6.`,
+    );
+  }
+  return ref;
+}
+
+function providerOf(providers: Map<string, ProviderEntry>, id: string): ProviderEntry {
+  const entry = providers.get(id);
+  if (!entry) {
+    throw new ModelConfigError(
+      `Unknown model provider "${id}": use one of ${[...providers.keys()].join(", ")} or add models.providers.${id} with baseUrl and api.`,
+    );
+  }
+  return entry;
+}
+
+function resolveModel(providers: Map<string, ProviderEntry>, ref: ModelRef): ResolvedModel {
+  const provider = providerOf(providers, ref.provider);
+  const entry = provider.models.find((m) => m.id === ref.model);
+  return {
+    ref: { provider: ref.provider, model: ref.model },
+    api: provider.api,
+    baseUrl: provider.baseUrl,
+    ...(provider.headers ? { headers: provider.headers } : {}),
+    contextWindow: entry?.contextWindow ?? DEFAULT_MODEL_LIMITS.contextWindow,
+    maxTokens: entry?.maxTokens ?? DEFAULT_MODEL_LIMITS.maxTokens,
+    input: entry?.input ?? DEFAULT_MODEL_LIMITS.input,
+  };
+}
+
+/** The keys to try for a provider, in order: auth profiles, the environment, the config. */
+function findCredentials(
+  sources: { providers: Map<string, ProviderEntry>; config: ProvidersConfig; env: Record<string, string> },
+  providerId: string,
+  profiles?: ProfileSecrets,
+): Credential[] {
+  const provider = providerOf(sources.providers, providerId);
+  const out: Credential[] = [];
+  for (const profileId of profileOrder(providerId, sources.config, profiles)) {
+    const key = profiles?.secretOf(profileId);
+    if (key) out.push({ key, profileId, source: `auth profile ${profileId}` });
+  }
+  const fromEnv = findEnvApiKey(providerId, sources.env);
+  if (fromEnv) out.push({ key: fromEnv.key, source: `env ${fromEnv.name}` });
+  if (provider.apiKey) out.push({ key: provider.apiKey, source: `models.providers.${providerId}.apiKey` });
+  // The same key reachable two ways is one candidate, not two tries.
+  return out.filter((c, i) => out.findIndex((o) => o.key === c.key) === i);
 }
 
 function buildProviders(custom: Record<string, ProviderConfig>): Map<string, ProviderEntry> {

@@ -35,19 +35,8 @@ export function createInboundMapper(deps: InboundMapperDeps) {
   /** Role ids the bot holds, per guild: a mention of one of them mentions the bot. */
   const botRoles = new Map<string, Set<string>>();
 
-  function learnChannel(
-    channel: Pick<APIChannel, "id" | "type"> & {
-      name?: string | null;
-      parent_id?: string | null;
-      guild_id?: string;
-    },
-  ) {
-    channels.set(channel.id, {
-      type: channel.type,
-      ...(channel.name ? { name: channel.name } : {}),
-      ...(channel.parent_id ? { parentId: channel.parent_id } : {}),
-      ...(channel.guild_id ? { guildId: channel.guild_id } : {}),
-    });
+  function learnChannel(channel: LearnableChannel) {
+    channels.set(channel.id, toChannelInfo(channel));
   }
 
   function learnGuild(guild: GatewayGuildCreateDispatchData): void {
@@ -79,28 +68,7 @@ export function createInboundMapper(deps: InboundMapperDeps) {
     const botId = deps.botId();
     if (!botId || message.author.id === botId) return undefined;
     if (message.type !== MessageType.Default && message.type !== MessageType.Reply) return undefined;
-    const base = {
-      channel: "discord",
-      accountId: deps.accountId,
-      messageId: message.id,
-      sender: {
-        id: message.author.id,
-        name: message.member?.nick ?? message.author.global_name ?? message.author.username,
-        isBot: message.author.bot === true,
-      },
-      text: message.content,
-      mentionsBot: mentionsBot(message, botId),
-      attachments: message.attachments.map((a) => ({
-        url: a.url,
-        name: a.filename,
-        ...(a.content_type ? { contentType: a.content_type } : {}),
-        size: a.size,
-      })),
-      ...(message.message_reference?.message_id && message.type === MessageType.Reply
-        ? { replyToMessageId: message.message_reference.message_id }
-        : {}),
-      timestamp: Date.parse(message.timestamp),
-    };
+    const base = messageBase(message, deps.accountId, mentionsBot(message, botId));
     if (!message.guild_id) {
       const info = channels.get(message.channel_id);
       if (info?.type === ChannelType.GroupDM) {
@@ -110,11 +78,7 @@ export function createInboundMapper(deps: InboundMapperDeps) {
       return { ...base, chatType: "direct", peer: { kind: "direct", id: message.author.id } };
     }
     const info = await channelInfo(message.channel_id);
-    const isThread =
-      info !== undefined &&
-      [ChannelType.AnnouncementThread, ChannelType.PublicThread, ChannelType.PrivateThread].includes(
-        info.type as 10 | 11 | 12,
-      );
+    const isThread = info !== undefined && isThreadType(info.type);
     // Policy keys guild channels by name or id; a thread goes by its parent channel.
     const named = isThread && info.parentId ? channels.get(info.parentId) : info;
     return {
@@ -130,4 +94,52 @@ export function createInboundMapper(deps: InboundMapperDeps) {
   }
 
   return { toInbound, learnChannel, learnGuild };
+}
+
+type LearnableChannel = Pick<APIChannel, "id" | "type"> & {
+  name?: string | null;
+  parent_id?: string | null;
+  guild_id?: string;
+};
+
+function toChannelInfo(channel: LearnableChannel): ChannelInfo {
+  return {
+    type: channel.type,
+    ...(channel.name ? { name: channel.name } : {}),
+    ...(channel.parent_id ? { parentId: channel.parent_id } : {}),
+    ...(channel.guild_id ? { guildId: channel.guild_id } : {}),
+  };
+}
+
+const THREAD_TYPES: readonly number[] = [
+  ChannelType.AnnouncementThread,
+  ChannelType.PublicThread,
+  ChannelType.PrivateThread,
+];
+const isThreadType = (type: number) => THREAD_TYPES.includes(type);
+
+/** The fields every mapped message has, whatever kind of chat it came from. */
+function messageBase(message: GatewayMessageCreateDispatchData, accountId: string, mentionsBot: boolean) {
+  return {
+    channel: "discord",
+    accountId,
+    messageId: message.id,
+    sender: {
+      id: message.author.id,
+      name: message.member?.nick ?? message.author.global_name ?? message.author.username,
+      isBot: message.author.bot === true,
+    },
+    text: message.content,
+    mentionsBot,
+    attachments: message.attachments.map((a) => ({
+      url: a.url,
+      name: a.filename,
+      ...(a.content_type ? { contentType: a.content_type } : {}),
+      size: a.size,
+    })),
+    ...(message.message_reference?.message_id && message.type === MessageType.Reply
+      ? { replyToMessageId: message.message_reference.message_id }
+      : {}),
+    timestamp: Date.parse(message.timestamp),
+  };
 }

@@ -42,8 +42,8 @@ export async function startManagedDaemon(opts: DaemonOptions): Promise<ManagedDa
   const startTimeoutMs = opts.startTimeoutMs ?? 120_000;
   let child: ChildProcess | undefined;
   let stopped = false;
-  let settleReady!: (r: { ok: true } | { ok: false; fatal: string }) => void;
-  const ready = new Promise<{ ok: true } | { ok: false; fatal: string }>((r) => (settleReady = r));
+  let settleReady!: (r: ReadyResult) => void;
+  const ready = new Promise<ReadyResult>((r) => (settleReady = r));
 
   // The connection's start gate logs the sentence once it is reported as an error.
   const fatal = (sentence: string) => {
@@ -52,70 +52,28 @@ export async function startManagedDaemon(opts: DaemonOptions): Promise<ManagedDa
   };
 
   /** One run of the process: resolves when it exits (or failed to spawn). */
-  async function runOnce(): Promise<{ fatal?: string; ranMs: number; reason: string }> {
+  async function runOnce(): Promise<RunResult> {
     const args = ["-a", opts.account, "daemon", "--http", `127.0.0.1:${port}`];
     log.debug(`starting ${opts.cliPath} ${args.join(" ")}`);
     const started = Date.now();
     // Its /proc/<pid>/environ is readable by the exec tool's commands: no gateway secrets in it.
     const proc = spawn(opts.cliPath, args, { stdio: ["ignore", "pipe", "pipe"], env: childProcessEnv() });
     child = proc;
-    const lines: string[] = [];
-    const keep = (d: Buffer) => {
-      for (const line of d.toString().split("\n")) {
-        if (!line.trim()) continue;
-        lines.push(line.trim());
-        if (lines.length > 20) lines.shift();
-        log.debug(`signal-cli: ${line.trim()}`);
-      }
-    };
-    proc.stdout?.on("data", keep);
-    proc.stderr?.on("data", keep);
+    const lines = collectRecentOutput(proc, log);
     const exited = new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
       proc.once("error", (error: NodeJS.ErrnoException) => resolve({ code: null, error }));
       proc.once("exit", (code) => resolve({ code }));
     });
-    void waitUntilAnswering(exited, started).then((up) => {
+    const isStopped = () => stopped;
+    void waitUntilAnswering(rpc, exited, started, startTimeoutMs, isStopped).then((up) => {
       if (up) settleReady({ ok: true });
     });
     const { code, error } = await exited;
     child = undefined;
-    const ranMs = Date.now() - started;
-    const output = lines.join("\n");
-    if (error?.code === "ENOENT" || error?.code === "EACCES") {
-      return {
-        ranMs,
-        reason: error.code,
-        fatal: `signal-cli was not found at "${opts.cliPath}": install signal-cli (and Java 21+, or use its native build), set channels.signal.cliPath to its path, or point channels.signal.httpUrl at a running signal-cli daemon.`,
-      };
-    }
-    if (JAVA_MISSING.test(output)) {
-      return {
-        ranMs,
-        reason: "java",
-        fatal: `signal-cli could not run Java (${lastLine(output)}): install a Java 21+ runtime (see docs/docker.md), or use signal-cli's native build.`,
-      };
-    }
-    if (/not registered/i.test(output)) {
-      return {
-        ranMs,
-        reason: "unregistered",
-        fatal: `signal-cli has no registered account ${opts.account}: register it (signal-cli -a ${opts.account} register) or link it (signal-cli link), then restart the gateway.`,
-      };
-    }
-    return { ranMs, reason: `exited with code ${code}${output ? `: ${lastLine(output)}` : ""}` };
+    return { ranMs: Date.now() - started, ...classifyExit(opts, code, error, lines.join("\n")) };
   }
 
-  /** Polls /api/v1/check until the daemon answers, it exits, or start-up takes too long. */
-  async function waitUntilAnswering(exited: Promise<unknown>, since: number): Promise<boolean> {
-    let gone = false;
-    void exited.then(() => (gone = true));
-    while (!gone && !stopped && Date.now() - since < startTimeoutMs) {
-      if (await rpc.check()) return !gone && !stopped;
-      await sleep(200);
-    }
-    return false;
-  }
-
+  // Restarts with backoff; a run that was stable starts the backoff over.
   void (async () => {
     let delay = backoff.minMs;
     while (!stopped) {
@@ -137,15 +95,83 @@ export async function startManagedDaemon(opts: DaemonOptions): Promise<ManagedDa
     async stop() {
       stopped = true;
       settleReady({ ok: false, fatal: "stopped" });
-      const proc = child;
-      if (!proc || proc.exitCode !== null) return;
-      const exit = new Promise((resolve) => proc.once("exit", resolve));
-      proc.kill("SIGTERM");
-      const killer = setTimeout(() => proc.kill("SIGKILL"), 5000);
-      await exit;
-      clearTimeout(killer);
+      if (child) await terminate(child);
     },
   };
+}
+
+type ReadyResult = { ok: true } | { ok: false; fatal: string };
+type RunResult = { fatal?: string; ranMs: number; reason: string };
+
+/** Logs the child's output at debug level and keeps its last lines to explain an exit. */
+function collectRecentOutput(proc: ChildProcess, log: Logger): string[] {
+  const lines: string[] = [];
+  const keep = (d: Buffer) => {
+    for (const line of d.toString().split("\n")) {
+      if (!line.trim()) continue;
+      lines.push(line.trim());
+      if (lines.length > 20) lines.shift();
+      log.debug(`signal-cli: ${line.trim()}`);
+    }
+  };
+  proc.stdout?.on("data", keep);
+  proc.stderr?.on("data", keep);
+  return lines;
+}
+
+/** Why the process ended, with the sentence to show when restarting cannot help. */
+function classifyExit(
+  opts: Pick<DaemonOptions, "cliPath" | "account">,
+  code: number | null,
+  error: NodeJS.ErrnoException | undefined,
+  output: string,
+): Omit<RunResult, "ranMs"> {
+  if (error?.code === "ENOENT" || error?.code === "EACCES") {
+    return {
+      reason: error.code,
+      fatal: `signal-cli was not found at "${opts.cliPath}": install signal-cli (and Java 21+, or use its native build), set channels.signal.cliPath to its path, or point channels.signal.httpUrl at a running signal-cli daemon.`,
+    };
+  }
+  if (JAVA_MISSING.test(output)) {
+    return {
+      reason: "java",
+      fatal: `signal-cli could not run Java (${lastLine(output)}): install a Java 21+ runtime (see docs/docker.md), or use signal-cli's native build.`,
+    };
+  }
+  if (/not registered/i.test(output)) {
+    return {
+      reason: "unregistered",
+      fatal: `signal-cli has no registered account ${opts.account}: register it (signal-cli -a ${opts.account} register) or link it (signal-cli link), then restart the gateway.`,
+    };
+  }
+  return { reason: `exited with code ${code}${output ? `: ${lastLine(output)}` : ""}` };
+}
+
+/** Polls /api/v1/check until the daemon answers, it exits, or start-up takes too long. */
+async function waitUntilAnswering(
+  rpc: ReturnType<typeof createSignalRpc>,
+  exited: Promise<unknown>,
+  since: number,
+  startTimeoutMs: number,
+  isStopped: () => boolean,
+): Promise<boolean> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  while (!gone && !isStopped() && Date.now() - since < startTimeoutMs) {
+    if (await rpc.check()) return !gone && !isStopped();
+    await sleep(200);
+  }
+  return false;
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within 5 s. */
+async function terminate(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return;
+  const exit = new Promise((resolve) => proc.once("exit", resolve));
+  proc.kill("SIGTERM");
+  const killer = setTimeout(() => proc.kill("SIGKILL"), 5000);
+  await exit;
+  clearTimeout(killer);
 }
 
 function lastLine(output: string): string {

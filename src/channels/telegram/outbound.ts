@@ -43,12 +43,12 @@ export function createSender({ api, settings, log, inputFile }: OutboundDeps) {
     const messageIds: string[] = [];
     for (const [i, chunk] of chunks.entries()) {
       const what = `send message ${i + 1}/${chunks.length} to chat ${chatId}`;
-      const sent = await sendChunk(what, chatId, chunk, extras(out, i));
+      const sent = await sendChunk(what, chatId, chunk, replyExtras(out, i, settings.replyToMode));
       messageIds.push(String(sent.message_id));
     }
     for (const [i, file] of (out.files ?? []).entries()) {
       const what = `send file ${file.name} to chat ${chatId}`;
-      const extra = extras(out, chunks.length + i);
+      const extra = replyExtras(out, chunks.length + i, settings.replyToMode);
       const sent = await withRetry(what, () =>
         api.sendDocument(chatId, inputFile(file.data, file.name) as never, extra),
       );
@@ -57,22 +57,12 @@ export function createSender({ api, settings, log, inputFile }: OutboundDeps) {
     return { messageIds };
   }
 
-  /** Reply-to and topic of the `index`-th message of a reply. */
-  function extras(out: OutboundMessage, index: number) {
-    const replying =
-      out.replyToMessageId !== undefined &&
-      (settings.replyToMode === "all" || (settings.replyToMode === "first" && index === 0));
-    return {
-      ...(out.threadId ? { message_thread_id: Number(out.threadId) } : {}),
-      ...(replying
-        ? {
-            reply_parameters: { message_id: Number(out.replyToMessageId), allow_sending_without_reply: true },
-          }
-        : {}),
-    };
-  }
-
-  async function sendChunk(what: string, chatId: string, chunk: string, extra: ReturnType<typeof extras>) {
+  async function sendChunk(
+    what: string,
+    chatId: string,
+    chunk: string,
+    extra: ReturnType<typeof replyExtras>,
+  ) {
     let plain = false;
     return withRetry(what, async () => {
       if (!plain) {
@@ -116,6 +106,20 @@ export function createSender({ api, settings, log, inputFile }: OutboundDeps) {
     );
 
   return { send, sendTyping };
+}
+
+/** Reply-to and topic of the `index`-th message of a reply. */
+function replyExtras(out: OutboundMessage, index: number, replyToMode: TelegramSettings["replyToMode"]) {
+  const replying =
+    out.replyToMessageId !== undefined && (replyToMode === "all" || (replyToMode === "first" && index === 0));
+  return {
+    ...(out.threadId ? { message_thread_id: Number(out.threadId) } : {}),
+    ...(replying
+      ? {
+          reply_parameters: { message_id: Number(out.replyToMessageId), allow_sending_without_reply: true },
+        }
+      : {}),
+  };
 }
 
 /** Ms to wait before another try, or undefined when another try cannot help. */
