@@ -195,7 +195,12 @@ describe("AgentRuntime: a chat-app reply before the journal's done", () => {
     const rt = new AgentRuntime({
       stateDir: tempDir(),
       config: () => ({ models: { providers: { anthropic: { baseUrl: fake.url } } } }),
-      outbound: { send: async (_to, m) => (sent.push(m.text), { messageIds: [] }) },
+      outbound: {
+        send: async (_to, m) => {
+          sent.push(m.text);
+          return { messageIds: [] };
+        },
+      },
     });
     await rt.send({ sessionKey: "main", text: "hi", replyTo: target }).done;
     expect(sent).toHaveLength(1);
