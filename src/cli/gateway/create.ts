@@ -5,6 +5,10 @@ import type { ChannelFactory } from "../../channels/types.js";
 import type { ConfigSnapshot } from "../../config/load.js";
 import { createConfigReloader } from "../../config/reload.js";
 import type { BindMode } from "../../config/schema.js";
+import { systemClock } from "../../cron/clock.js";
+import { createJobExecutor } from "../../cron/execute.js";
+import { CronService } from "../../cron/service.js";
+import { CronStore } from "../../cron/store.js";
 import { resolveGatewayAuth } from "../../gateway/auth.js";
 import { createChatEventBridge } from "../../gateway/chat-events.js";
 import type { GatewayContext } from "../../gateway/context.js";
@@ -50,6 +54,7 @@ export interface Gateway {
   readonly agents: AgentRuntime;
   readonly channels: ChannelManager;
   readonly plugins: PluginHost;
+  readonly cron: CronService;
   /** Serves the WebSocket protocol and HTTP routes on `hosts`:`port` (0 picks a free port). */
   listen(
     hosts: readonly string[],
@@ -101,6 +106,11 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     rateLimiter,
     port: () => server?.port ?? parts.port,
   });
+  const cron = createCron(parts, current, {
+    agents,
+    channels,
+    broadcast: (e) => server?.broadcast("cron", e, "operator.read"),
+  });
   // Messages accepted before a crash are replayed once the channels are up.
   const unanswered = await agents.openJournal(path.join(parts.stateDir, "agents", "inbox.jsonl"));
   const startAll = async () => {
@@ -122,6 +132,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     agents,
     channels,
     plugins,
+    cron,
   };
   routes.base = [
     ...healthRoutes(context),
@@ -139,6 +150,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     agents,
     channels,
     plugins,
+    cron: cron.service,
     async listen(hosts, port, effectiveBind) {
       server = await startGatewayServer({
         hosts: [...hosts],
@@ -159,13 +171,36 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     start() {
       readiness.done("gateway");
       configReloader.watch();
-      return startAll();
+      // Jobs start once the channels are up, so a catch-up run can announce its result.
+      return startAll().then(() => {
+        if (current.snapshot.config.cron?.enabled !== false) cron.service.start();
+      });
     },
     async stop(reason) {
+      cron.service.stop();
       configReloader.close();
       await Promise.all([server?.close(reason), channels.stopAll(), plugins.stopAll()]);
     },
   };
+}
+
+/** Scheduled jobs in `<state>/cron/cron.sqlite`, run through the agents and announced through the channels. */
+function createCron(
+  parts: GatewayParts,
+  current: LiveState,
+  deps: { agents: AgentRuntime; channels: ChannelManager; broadcast: (event: unknown) => void },
+) {
+  const storePath = path.join(parts.stateDir, "cron", "cron.sqlite");
+  const log = createLogger("cron");
+  const service = new CronService({
+    store: CronStore.open(storePath),
+    clock: systemClock,
+    execute: createJobExecutor({ agents: deps.agents, outbound: deps.channels, clock: systemClock, log }),
+    maxConcurrentRuns: () => current.snapshot.config.cron?.maxConcurrentRuns ?? 1,
+    onEvent: deps.broadcast,
+    log,
+  });
+  return { service, storePath };
 }
 
 /** The config reloader: checks an edit against the running bind, then swaps `current` and tells `hooks`. */
