@@ -255,6 +255,7 @@ export class CronService {
     this.jobs.set(job.id, started);
     const controller = new AbortController();
     this.running.set(job.id, { runId, controller });
+    this.opts.log.info(`job ${job.id} run ${runId} started (${trigger})`);
     this.emit({ action: "started", jobId: job.id, runId, runAtMs: now });
     void this.execute(started, record, controller).then((result) => this.finish(job.id, record, result));
   }
@@ -321,6 +322,9 @@ export class CronService {
       // The started row stays open: the next start records it as interrupted.
       this.opts.log.error(`could not record the end of run ${record.runId}: ${(err as Error).message}`);
     }
+    this.opts.log.info(
+      `job ${jobId} run ${record.runId} finished: ${record.status} (delivery ${record.deliveryStatus})${record.error ? `: ${record.error}` : ""}`,
+    );
     if (job && !("id" in outcome)) this.emit({ action: "removed", jobId });
     this.emit({ ...record, action: "finished", jobId });
     for (const resolve of this.waiters.get(record.runId) ?? []) resolve(record);
