@@ -5,7 +5,7 @@ import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { type FakeDiscord, startFakeDiscord } from "../fakes/discord/index.js";
 import type { FakeServer } from "../fakes/server.js";
 import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
-import { GENERAL, GUILD } from "../helpers/discord.js";
+import { ALICE, GENERAL, GUILD } from "../helpers/discord.js";
 
 /**
  * Automations through the built CLI, in real seconds: the fake model answers, the fake
@@ -156,5 +156,47 @@ describe("openclaw cron, end to end", () => {
     // The interrupted run's model call was the only one before the crash; exactly one after it.
     expect(w.anthropic.requests).toHaveLength(2);
     expect(posts(w.discord).map((m) => m.content)).toEqual(["All systems nominal."]);
+  });
+
+  it("the agent creates a reminder from chat with its cron tool; it is announced back in that chat", async () => {
+    const w = await world();
+    const gw = await w.start();
+    const at = new Date(Date.now() + 3_000).toISOString();
+    w.anthropic.enqueue(
+      {
+        toolCalls: [
+          {
+            name: "cron",
+            args: {
+              action: "add",
+              job: {
+                name: "tea",
+                schedule: { kind: "at", at },
+                payload: { kind: "agentTurn", message: "Tell me the tea is ready." },
+              },
+            },
+          },
+        ],
+      },
+      { text: "I will remind you in 3 seconds." },
+      { text: "Your tea is ready." },
+    );
+    const confirmation = w.discord.nextRequest(
+      (r) => r.method === "POST" && r.path.endsWith(`/channels/${GENERAL}/messages`),
+    );
+    w.discord.sendMessage({
+      channelId: GENERAL,
+      guildId: GUILD.id,
+      author: ALICE,
+      content: "remind me about my tea in 3 seconds",
+    });
+    await confirmation;
+    await gw.waitForLine(/job \S+ run \S+ finished: ok \(delivery delivered\)/);
+    expect(posts(w.discord).map((m) => m.content)).toEqual([
+      "I will remind you in 3 seconds.",
+      "Your tea is ready.",
+    ]);
+    const { entries } = (await w.cli("runs")) as { entries: { jobName: string; status: string }[] };
+    expect(entries).toMatchObject([{ jobName: "tea", status: "ok" }]);
   });
 });

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { AgentRuntime, type RuntimeConfig } from "../../agents/runtime.js";
+import type { AgentTool } from "../../agents/tools/index.js";
 import { ChannelManager } from "../../channels/manager.js";
 import type { ChannelFactory } from "../../channels/types.js";
 import type { ConfigSnapshot } from "../../config/load.js";
@@ -9,6 +10,7 @@ import { systemClock } from "../../cron/clock.js";
 import { createJobExecutor } from "../../cron/execute.js";
 import { CronService } from "../../cron/service.js";
 import { CronStore } from "../../cron/store.js";
+import { createCronTool } from "../../cron/tool.js";
 import { resolveGatewayAuth } from "../../gateway/auth.js";
 import { createChatEventBridge } from "../../gateway/chat-events.js";
 import type { GatewayContext } from "../../gateway/context.js";
@@ -105,6 +107,8 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     methods,
     rateLimiter,
     port: () => server?.port ?? parts.port,
+    // The scheduler is built below (it needs the agents): a late-bound tool.
+    agentTools: [createCronTool(() => cron.service)],
   });
   const cron = createCron(parts, current, {
     agents,
@@ -247,6 +251,8 @@ function createParts(
     methods: Map<string, GatewayMethod>;
     rateLimiter: AuthRateLimiter;
     port(): number;
+    /** Built-in tools that live above the agents (the `cron` tool). */
+    agentTools: readonly AgentTool[];
   },
 ) {
   const { stateDir, env } = parts;
@@ -256,7 +262,7 @@ function createParts(
     config: () => current.snapshot.config as RuntimeConfig,
     // The channels are built below (they need the agents): a late-bound outbound port.
     outbound: { send: (target, message) => channels.send(target, message) },
-    pluginTools: () => plugins.agentTools(),
+    pluginTools: () => [...gateway.agentTools, ...plugins.agentTools()],
   });
   const channels: ChannelManager = new ChannelManager({
     config: () => current.snapshot.config,
