@@ -212,3 +212,56 @@ async function runNow(id: string, flags: ClientFlags & { due?: boolean; wait?: b
     await client.close();
   }
 }
+
+/** `openclaw system event|heartbeat`: system events and the heartbeat on the running gateway. */
+export function registerSystemCommands(program: Command): void {
+  const system = program.command("system").description("system events and the heartbeat");
+  withClient(
+    system
+      .command("event")
+      .description("put a system event in front of the agent")
+      .requiredOption("--text <text>", "the event")
+      .option("--mode <mode>", "now (wake the heartbeat) or next-heartbeat", "next-heartbeat")
+      .option("--agent <id>", "agent (default: the default agent)"),
+  ).action((flags: ClientFlags & { text: string; mode: string; agent?: string }) =>
+    call(
+      "wake",
+      () => {
+        if (flags.mode !== "now" && flags.mode !== "next-heartbeat") {
+          throw new CronFlagError(`--mode "${flags.mode}": use now or next-heartbeat`);
+        }
+        return { text: flags.text, mode: flags.mode, ...(flags.agent ? { agentId: flags.agent } : {}) };
+      },
+      flags,
+      (p) => `queued (${(p as { mode: string }).mode})`,
+    ),
+  );
+  const heartbeat = system.command("heartbeat").description("the agent's periodic check-in");
+  withClient(heartbeat.command("last").description("the last heartbeat and what came of it")).action(
+    (flags: ClientFlags) =>
+      call(
+        "last-heartbeat",
+        () => ({}),
+        flags,
+        (p) => {
+          if (!p) return "no heartbeat yet";
+          const e = p as { ts: number; agentId: string; status: string; reason?: string; preview?: string };
+          const why = e.reason ? ` (${e.reason})` : "";
+          return `${new Date(e.ts).toISOString()}  ${e.agentId}  ${e.status}${why}${e.preview ? `: ${e.preview}` : ""}`;
+        },
+      ),
+  );
+  for (const [name, enabled] of [
+    ["enable", true],
+    ["disable", false],
+  ] as const) {
+    withClient(heartbeat.command(name).description(`${name} heartbeats`)).action((flags: ClientFlags) =>
+      call(
+        "set-heartbeats",
+        () => ({ enabled }),
+        flags,
+        () => `heartbeats ${name}d`,
+      ),
+    );
+  }
+}

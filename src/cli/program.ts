@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { registerAgentCommands } from "./agent.js";
 import { registerConfigCommands } from "./config.js";
-import { registerCronCommands } from "./cron.js";
+import { registerCronCommands, registerSystemCommands } from "./cron.js";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerPairingCommands } from "./pairing.js";
 import { registerRpcCommands } from "./rpc-commands.js";
@@ -24,6 +24,7 @@ export function buildProgram(): Command {
   registerRpcCommands(program, gateway);
   registerConfigCommands(program);
   registerCronCommands(program);
+  registerSystemCommands(program);
   registerDoctorCommand(program);
   registerAgentCommands(program);
   registerPairingCommands(program);

@@ -7,6 +7,7 @@ import { FakeClock, settle } from "./fake-clock.test-helper.js";
 import type { CronJob } from "./types.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Logger;
+const noEvents = { post() {} };
 
 /** Agents that answer every turn with `reply`, recording what they were sent. */
 function agents(reply: string, status: "ok" | "error" = "ok"): CronAgentPort & { sent: ChatRequest[] } {
@@ -72,7 +73,7 @@ describe("the job executor", () => {
     const out = outbound(0);
     const clock = new FakeClock(0);
     const result = await run(
-      createJobExecutor({ agents: a, outbound: out, clock, log: quiet }),
+      createJobExecutor({ agents: a, outbound: out, systemEvents: noEvents, clock, log: quiet }),
       job(announce),
       clock,
     );
@@ -92,7 +93,7 @@ describe("the job executor", () => {
     const out = outbound(2);
     const clock = new FakeClock(0);
     const result = await run(
-      createJobExecutor({ agents: agents("hi"), outbound: out, clock, log: quiet }),
+      createJobExecutor({ agents: agents("hi"), outbound: out, systemEvents: noEvents, clock, log: quiet }),
       job(announce),
       clock,
     );
@@ -103,7 +104,13 @@ describe("the job executor", () => {
   it("records a delivery that keeps failing, and fails the run unless best effort", async () => {
     const clock = new FakeClock(0);
     const failed = await run(
-      createJobExecutor({ agents: agents("hi"), outbound: outbound(99), clock, log: quiet }),
+      createJobExecutor({
+        agents: agents("hi"),
+        outbound: outbound(99),
+        systemEvents: noEvents,
+        clock,
+        log: quiet,
+      }),
       job(announce),
       clock,
     );
@@ -113,7 +120,13 @@ describe("the job executor", () => {
       deliveryError: expect.stringMatching(/502/),
     });
     const lenient = await run(
-      createJobExecutor({ agents: agents("hi"), outbound: outbound(99), clock, log: quiet }),
+      createJobExecutor({
+        agents: agents("hi"),
+        outbound: outbound(99),
+        systemEvents: noEvents,
+        clock,
+        log: quiet,
+      }),
       job({ ...announce, bestEffort: true }),
       clock,
     );
@@ -128,7 +141,7 @@ describe("the job executor", () => {
     const out = outbound(0);
     const clock = new FakeClock(0);
     const result = await run(
-      createJobExecutor({ agents: agents(reply), outbound: out, clock, log: quiet }),
+      createJobExecutor({ agents: agents(reply), outbound: out, systemEvents: noEvents, clock, log: quiet }),
       job(announce),
       clock,
     );
@@ -141,7 +154,13 @@ describe("the job executor", () => {
     const out = outbound(0);
     const clock = new FakeClock(0);
     const result = await run(
-      createJobExecutor({ agents: agents("provider down", "error"), outbound: out, clock, log: quiet }),
+      createJobExecutor({
+        agents: agents("provider down", "error"),
+        outbound: out,
+        systemEvents: noEvents,
+        clock,
+        log: quiet,
+      }),
       job(announce),
       clock,
     );
@@ -149,17 +168,23 @@ describe("the job executor", () => {
     expect(out.attempts).toEqual([]);
   });
 
-  it("a system event goes into the agent's main session", async () => {
+  it("a system event is posted to the heartbeat with the job's wake mode, no turn of its own", async () => {
     const a = agents("noted");
     const clock = new FakeClock(0);
     const main: CronJob = {
       ...job(),
       sessionTarget: "main",
+      wakeMode: "next-heartbeat",
       payload: { kind: "systemEvent", text: "Reminder: call mum" },
     };
-    await run(createJobExecutor({ agents: a, outbound: outbound(0), clock, log: quiet }), main, clock);
-    expect(a.sent.map((r) => [r.sessionKey, r.text])).toEqual([
-      ["agent:main:main", "System: Reminder: call mum"],
-    ]);
+    const posted: unknown[] = [];
+    const systemEvents = { post: (...args: unknown[]) => void posted.push(args) };
+    const exec = createJobExecutor({ agents: a, outbound: outbound(0), systemEvents, clock, log: quiet });
+    expect(await run(exec, main, clock)).toMatchObject({
+      status: "ok",
+      summary: "posted for the next heartbeat",
+    });
+    expect(posted).toEqual([["Reminder: call mum", "next-heartbeat", "main"]]);
+    expect(a.sent).toEqual([]);
   });
 });

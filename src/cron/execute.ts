@@ -37,15 +37,21 @@ export function cronSessionKey(agentId: string, jobId: string): string {
 export function createJobExecutor(deps: {
   agents: CronAgentPort;
   outbound: OutboundPort;
+  /** The heartbeat: a system event waits for its next run, or wakes it (`wakeMode`). */
+  systemEvents: { post(text: string, mode: "now" | "next-heartbeat", agentId: string): void };
   clock: Clock;
   log: Logger;
 }): JobExecutor {
   return async (job, { runId, signal }) => {
     const agentId = job.agentId ?? deps.agents.defaultAgentId();
-    const isolated = job.payload.kind === "agentTurn";
-    const sessionKey = isolated ? cronSessionKey(agentId, job.id) : `agent:${agentId}:main`;
-    if (isolated) await deps.agents.send({ sessionKey, text: "/new", journal: false }).done;
-    const text = job.payload.kind === "agentTurn" ? job.payload.message : `System: ${job.payload.text}`;
+    if (job.payload.kind === "systemEvent") {
+      deps.systemEvents.post(job.payload.text, job.wakeMode, agentId);
+      const summary = job.wakeMode === "now" ? "posted; heartbeat woken" : "posted for the next heartbeat";
+      return { status: "ok", summary, sessionKey: `agent:${agentId}:main`, deliveryStatus: "not-requested" };
+    }
+    const sessionKey = cronSessionKey(agentId, job.id);
+    await deps.agents.send({ sessionKey, text: "/new", journal: false }).done;
+    const text = job.payload.message;
     const handle = deps.agents.send({
       sessionKey,
       text,

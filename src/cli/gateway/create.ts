@@ -1,4 +1,6 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { targetFromOrigin } from "../../agents/outbound.js";
 import { AgentRuntime, type RuntimeConfig } from "../../agents/runtime.js";
 import type { AgentTool } from "../../agents/tools/index.js";
 import { ChannelManager } from "../../channels/manager.js";
@@ -8,6 +10,7 @@ import { createConfigReloader } from "../../config/reload.js";
 import type { BindMode } from "../../config/schema.js";
 import { systemClock } from "../../cron/clock.js";
 import { createJobExecutor } from "../../cron/execute.js";
+import { Heartbeat } from "../../cron/heartbeat.js";
 import { CronService } from "../../cron/service.js";
 import { CronStore } from "../../cron/store.js";
 import { createCronTool } from "../../cron/tool.js";
@@ -27,6 +30,7 @@ import { createLogger, currentLogFile } from "../../infra/logger.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../infra/rate-limit.js";
 import type { ResolvedAuth } from "../../infra/shared-secret.js";
 import { PluginHost } from "../../plugins/host.js";
+import { mainSessionKey } from "../../routing/session-key.js";
 import { VERSION } from "../../version.js";
 
 /** What a gateway is built from: a checked start (`preflight`), or a test's own settings. */
@@ -178,33 +182,66 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
       // Jobs start once the channels are up, so a catch-up run can announce its result.
       return startAll().then(() => {
         if (current.snapshot.config.cron?.enabled !== false) cron.service.start();
+        cron.heartbeat.start();
       });
     },
     async stop(reason) {
       cron.service.stop();
+      cron.heartbeat.stop();
       configReloader.close();
       await Promise.all([server?.close(reason), channels.stopAll(), plugins.stopAll()]);
     },
   };
 }
 
-/** Scheduled jobs in `<state>/cron/cron.sqlite`, run through the agents and announced through the channels. */
+/**
+ * Scheduled jobs in `<state>/cron/cron.sqlite` and the heartbeat, run through the agents
+ * and announced through the channels.
+ */
 function createCron(
   parts: GatewayParts,
   current: LiveState,
-  deps: { agents: AgentRuntime; channels: ChannelManager; broadcast: (event: unknown) => void },
+  deps: {
+    agents: AgentRuntime;
+    channels: ChannelManager;
+    broadcast: (event: "cron" | "heartbeat", payload: unknown) => void;
+  },
 ) {
   const storePath = path.join(parts.stateDir, "cron", "cron.sqlite");
+  const { agents, channels } = deps;
+  const heartbeat = new Heartbeat({
+    agents,
+    outbound: channels,
+    clock: systemClock,
+    config: () => current.snapshot.config,
+    readChecklist: (agentId) =>
+      readFile(path.join(agents.agentFor(mainSessionKey(agentId)).workspace, "HEARTBEAT.md"), "utf8").catch(
+        () => undefined,
+      ),
+    lastRoute: async (agentId) => {
+      const key = mainSessionKey(agentId);
+      const entry = (await agents.store(agentId)).get(key);
+      return targetFromOrigin(entry?.origin) ?? targetFromOrigin(entry);
+    },
+    onEvent: (event) => deps.broadcast("heartbeat", event),
+    log: createLogger("heartbeat"),
+  });
   const log = createLogger("cron");
   const service = new CronService({
     store: CronStore.open(storePath),
     clock: systemClock,
-    execute: createJobExecutor({ agents: deps.agents, outbound: deps.channels, clock: systemClock, log }),
+    execute: createJobExecutor({
+      agents,
+      outbound: channels,
+      systemEvents: heartbeat,
+      clock: systemClock,
+      log,
+    }),
     maxConcurrentRuns: () => current.snapshot.config.cron?.maxConcurrentRuns ?? 1,
-    onEvent: deps.broadcast,
+    onEvent: (event) => deps.broadcast("cron", event),
     log,
   });
-  return { service, storePath };
+  return { service, storePath, heartbeat };
 }
 
 /** The config reloader: checks an edit against the running bind, then swaps `current` and tells `hooks`. */

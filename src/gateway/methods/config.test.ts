@@ -8,6 +8,7 @@ import { ChannelManager } from "../../channels/manager.js";
 import { loadConfig } from "../../config/load.js";
 import { type ConfigReloader, createConfigReloader } from "../../config/reload.js";
 import { systemClock } from "../../cron/clock.js";
+import { Heartbeat } from "../../cron/heartbeat.js";
 import { CronService } from "../../cron/service.js";
 import { CronStore } from "../../cron/store.js";
 import { createLogger } from "../../infra/logger.js";
@@ -87,7 +88,19 @@ beforeEach(async () => {
     agents,
     channels,
     plugins,
-    cron: { service: idleCron(path.join(dir, "cron.sqlite")), storePath: path.join(dir, "cron.sqlite") },
+    cron: {
+      service: idleCron(path.join(dir, "cron.sqlite")),
+      storePath: path.join(dir, "cron.sqlite"),
+      heartbeat: new Heartbeat({
+        agents,
+        outbound: channels,
+        clock: systemClock,
+        config: () => ({}),
+        readChecklist: async () => undefined,
+        lastRoute: async () => undefined,
+        log: createLogger("heartbeat"),
+      }),
+    },
   };
   server = await startGatewayServer({
     hosts: ["127.0.0.1"],

@@ -85,6 +85,53 @@ export const cronMethods = {
   }),
 };
 
+/** Longest system-event text: a line for the agent, not a document. */
+const MAX_EVENT_TEXT_CHARS = 20_000;
+const wakeParams = z.object({
+  text: z.string().min(1).max(MAX_EVENT_TEXT_CHARS),
+  mode: z.enum(["now", "next-heartbeat"]).optional(),
+  agentId: z.string().min(1).max(64).optional(),
+});
+
+/**
+ * The heartbeat over the gateway (OpenClaw's names): `wake` / `system-event` put a line in
+ * front of the agent (admin: it reads as the system speaking), `last-heartbeat` reads the
+ * last outcome, `set-heartbeats` pauses or resumes.
+ */
+export const heartbeatMethods = {
+  wake: defineMethod({
+    scope: "operator.admin",
+    params: wakeParams,
+    handle: (p, { gateway }) => {
+      const mode = p.mode ?? "now";
+      gateway.cron.heartbeat.post(p.text, mode, p.agentId);
+      return { ok: true, mode };
+    },
+  }),
+  "system-event": defineMethod({
+    scope: "operator.admin",
+    params: wakeParams,
+    handle: (p, { gateway }) => {
+      const mode = p.mode ?? "next-heartbeat";
+      gateway.cron.heartbeat.post(p.text, mode, p.agentId);
+      return { ok: true, mode };
+    },
+  }),
+  "last-heartbeat": defineMethod({
+    scope: "operator.read",
+    params: z.object({}).optional(),
+    handle: (_p, { gateway }) => gateway.cron.heartbeat.lastEvent() ?? null,
+  }),
+  "set-heartbeats": defineMethod({
+    scope: "operator.admin",
+    params: z.object({ enabled: z.boolean() }),
+    handle: (p, { gateway }) => {
+      gateway.cron.heartbeat.setEnabled(p.enabled);
+      return { ok: true, enabled: p.enabled };
+    },
+  }),
+};
+
 function requireJob(service: CronService, id: string) {
   const job = service.get(id);
   if (!job) throw new JobInputError(`no job with id ${id}: see openclaw cron list`);

@@ -2,7 +2,7 @@ import type { OperatorScope } from "../protocol.js";
 import { channelMethods } from "./channels.js";
 import { chatMethods } from "./chat.js";
 import { configMethods } from "./config.js";
-import { cronMethods } from "./cron.js";
+import { cronMethods, heartbeatMethods } from "./cron.js";
 import { healthMethods } from "./health.js";
 import { logMethods } from "./logs.js";
 import type { GatewayMethod } from "./types.js";
