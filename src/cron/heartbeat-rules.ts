@@ -18,7 +18,6 @@ export interface HeartbeatSettings {
   to?: string;
   accountId?: string;
   activeHours?: HeartbeatConfig["activeHours"];
-  model?: string;
   isolatedSession: boolean;
   timeoutSeconds?: number;
   ackMaxChars: number;
@@ -38,7 +37,6 @@ export function heartbeatSettings(
     ...(merged.to ? { to: merged.to } : {}),
     ...(merged.accountId ? { accountId: merged.accountId } : {}),
     ...(merged.activeHours ? { activeHours: merged.activeHours } : {}),
-    ...(merged.model ? { model: merged.model } : {}),
     isolatedSession: merged.isolatedSession ?? false,
     ...(merged.timeoutSeconds ? { timeoutSeconds: merged.timeoutSeconds } : {}),
     ackMaxChars: merged.ackMaxChars ?? DEFAULT_ACK_MAX_CHARS,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { compatOnly } from "./common.js";
 
 /** `HH:MM`, 00:00–24:00 (24:00 closes a window at midnight). */
 const clockTime = z
@@ -35,11 +36,8 @@ export const heartbeatSchema = z
       })
       .optional()
       .describe("heartbeats run only inside this daily window"),
-    model: z.string().min(1).optional().describe("model for heartbeat turns (provider/model)"),
-    lightContext: z
-      .boolean()
-      .optional()
-      .describe("send only HEARTBEAT.md as context (OpenClaw key; accepted)"),
+    model: compatOnly(z.string().min(1).optional(), "a cheaper model for heartbeat turns"),
+    lightContext: compatOnly(z.boolean().optional(), "send only HEARTBEAT.md as context"),
     isolatedSession: z
       .boolean()
       .optional()

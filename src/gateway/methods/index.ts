@@ -19,6 +19,7 @@ export function createMethodTable(): Map<string, GatewayMethod> {
       ...chatMethods,
       ...channelMethods,
       ...cronMethods,
+      ...heartbeatMethods,
     }),
   );
 }
