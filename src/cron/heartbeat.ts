@@ -135,6 +135,7 @@ export class Heartbeat {
     const record = (event: Omit<HeartbeatEvent, "ts" | "agentId">, retryMs?: number) => {
       const full = { ts: started, agentId, ...event, durationMs: this.deps.clock.now() - started };
       this.last = full;
+      this.deps.log.info(`${agentId}: ${full.status}${full.reason ? ` (${full.reason})` : ""}`);
       this.deps.onEvent?.(full);
       this.schedule(agentId, retryMs);
       return full;

@@ -28,7 +28,7 @@ interface World {
   cli(...args: string[]): Promise<unknown>;
 }
 
-async function world(): Promise<World> {
+async function world(heartbeat?: Record<string, unknown>): Promise<World> {
   const discord = await startFakeDiscord({ guilds: [GUILD] });
   const anthropic = await startFakeAnthropic();
   cleanups.push(
@@ -41,7 +41,9 @@ async function world(): Promise<World> {
     JSON.stringify({
       gateway: { mode: "local" },
       models: { providers: { anthropic: { baseUrl: anthropic.url } } },
-      agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
+      agents: {
+        defaults: { model: { primary: "anthropic/claude-sonnet-4-5" }, ...(heartbeat ? { heartbeat } : {}) },
+      },
       channels: {
         discord: { apiBaseUrl: discord.apiBaseUrl, guilds: { [GUILD.id]: { requireMention: false } } },
       },
@@ -198,5 +200,26 @@ describe("openclaw cron, end to end", () => {
     ]);
     const { entries } = (await w.cli("runs")) as { entries: { jobName: string; status: string }[] };
     expect(entries).toMatchObject([{ jobName: "tea", status: "ok" }]);
+  });
+
+  it("a heartbeat that answers NO_REPLY sends nothing; one with an alert sends it to its target", async () => {
+    const w = await world({ every: "1h", target: "discord", to: `channel:${GENERAL}` });
+    const gw = await w.start();
+    w.anthropic.enqueue({ text: "NO_REPLY" }, { text: "The backup failed last night." });
+    const event = await runCli(["system", "event", "--text", "nightly backup ran", "--mode", "now"], w.env);
+    expect(event.stdout).toBe("queued (now)\n");
+    await gw.waitForLine(/\[heartbeat\] main: no-reply/);
+    expect(JSON.stringify(w.anthropic.requests.at(-1)!.body.messages)).toContain(
+      "System: nightly backup ran",
+    );
+    const alert = w.discord.nextRequest(
+      (r) => r.method === "POST" && r.path.endsWith(`/channels/${GENERAL}/messages`),
+    );
+    await runCli(["system", "event", "--text", "backup log shows errors", "--mode", "now"], w.env);
+    await alert;
+    await gw.waitForLine(/\[heartbeat\] main: sent/);
+    expect(posts(w.discord).map((m) => m.content)).toEqual(["The backup failed last night."]);
+    const last = await runCli(["system", "heartbeat", "last", "--json"], w.env);
+    expect(JSON.parse(last.stdout)).toMatchObject({ agentId: "main", status: "sent", channel: "discord" });
   });
 });
