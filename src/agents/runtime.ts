@@ -45,6 +45,11 @@ export interface ChatRequest {
   replayOf?: string;
   /** Who sent it (a WS connection id, an HTTP client): caps the turns one client has in flight. */
   submitter?: string;
+  /**
+   * `false`: not written to the replay journal, because the caller keeps its own record
+   * (a scheduled run is recorded as interrupted after a crash, never re-run blindly).
+   */
+  journal?: boolean;
 }
 
 export interface RunHandle {
@@ -233,8 +238,9 @@ export class AgentRuntime implements ChatCommandHost {
     const { sessionKey, emit } = run;
     const replayed = req.replayOf !== undefined;
     const id = req.replayOf ?? run.runId;
+    const journaled = this.inbox !== undefined && req.journal !== false;
     const accepted =
-      this.inbox && !replayed ? this.inbox.accept(journalEntry(id, sessionKey, req)) : Promise.resolve();
+      journaled && !replayed ? this.inbox!.accept(journalEntry(id, sessionKey, req)) : Promise.resolve();
     const done = this.scheduler.run(sessionKey, async (): Promise<TurnOutcome> => {
       try {
         await accepted;
@@ -250,7 +256,7 @@ export class AgentRuntime implements ChatCommandHost {
         await this.deliverReply(req, outcome);
         return outcome;
       } finally {
-        this.inbox?.done(id);
+        if (journaled) this.inbox?.done(id);
       }
     });
     return { runId: id, sessionKey, status: "started", accepted, done };
@@ -333,7 +339,7 @@ export class AgentRuntime implements ChatCommandHost {
           bootstrap: await this.bootstrap.load(agent.workspace),
           resetConfig: this.opts.config().session,
           outbound: this.opts.outbound,
-          journaled: this.inbox !== undefined,
+          journaled: this.inbox !== undefined && req.journal !== false,
           log,
         },
         { runId, agent, req, signal: controller.signal, emit },

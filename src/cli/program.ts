@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { registerAgentCommands } from "./agent.js";
 import { registerConfigCommands } from "./config.js";
+import { registerCronCommands, registerSystemCommands } from "./cron.js";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerPairingCommands } from "./pairing.js";
 import { registerRpcCommands } from "./rpc-commands.js";
@@ -22,6 +23,8 @@ export function buildProgram(): Command {
 
   registerRpcCommands(program, gateway);
   registerConfigCommands(program);
+  registerCronCommands(program);
+  registerSystemCommands(program);
   registerDoctorCommand(program);
   registerAgentCommands(program);
   registerPairingCommands(program);

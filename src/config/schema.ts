@@ -166,6 +166,35 @@ const logging = z
   })
   .describe("where and how much the gateway logs (applied live)");
 
+/** Most scheduled runs at once: each holds one of the agents' turn slots while it runs. */
+export const MAX_CRON_CONCURRENT_RUNS = 16;
+
+const cron = z
+  .looseObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe("run scheduled jobs (default true); false keeps them stored, idle"),
+    maxConcurrentRuns: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_CRON_CONCURRENT_RUNS)
+      .optional()
+      .describe("scheduled runs at once (default 1); more wait their turn, chat keeps the other slots"),
+    sessionRetention: compatOnly(
+      z.union([z.string(), z.literal(false)]).optional(),
+      "how long finished cron sessions are kept",
+    ),
+    runLog: compatOnly(
+      looseRecord.optional(),
+      "OpenClaw's JSONL run log limits (ours: SQLite, 200 runs per job)",
+    ),
+  })
+  .describe(
+    "scheduled jobs (automations): `openclaw cron`, `cron.*` methods; jobs live in <state>/cron/cron.sqlite",
+  );
+
 const meta = z
   .strictObject({
     lastTouchedVersion: z
@@ -289,7 +318,7 @@ export const configSchema = z.strictObject({
   skills: loose("skills: { allowBundled, load, entries }"),
   plugins: plugins.optional(),
   hooks: loose("inbound webhooks: { enabled, token, path, mappings }"),
-  cron: loose("scheduled jobs: { enabled, maxConcurrentRuns, … }"),
+  cron: cron.optional(),
   gateway: gateway.superRefine(refuseWeakSecretOffLoopback).optional(),
   logging: logging.optional(),
   ui: loose("Control UI appearance"),

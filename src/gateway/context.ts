@@ -2,6 +2,8 @@ import type { AgentRuntime } from "../agents/runtime.js";
 import type { ChannelManager } from "../channels/manager.js";
 import type { ConfigSnapshot } from "../config/load.js";
 import type { ConfigReloader } from "../config/reload.js";
+import type { Heartbeat } from "../cron/heartbeat.js";
+import type { CronService } from "../cron/service.js";
 import type { AuthMode } from "../infra/shared-secret.js";
 import type { PluginHost } from "../plugins/host.js";
 
@@ -29,4 +31,6 @@ export interface GatewayContext {
   readonly channels: ChannelManager;
   /** Loaded plugins (plugins.list, health). */
   readonly plugins: PluginHost;
+  /** Scheduled jobs (cron.*), the file they live in, and the heartbeat (wake, last-heartbeat). */
+  readonly cron: { readonly service: CronService; readonly storePath: string; readonly heartbeat: Heartbeat };
 }

@@ -37,7 +37,15 @@ export const TICK_INTERVAL_MS = 30_000;
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Events this gateway emits (advertised in `hello-ok.features.events`). */
-export const GATEWAY_EVENTS = ["connect.challenge", "tick", "shutdown", "chat", "agent"] as const;
+export const GATEWAY_EVENTS = [
+  "connect.challenge",
+  "tick",
+  "shutdown",
+  "chat",
+  "agent",
+  "cron",
+  "heartbeat",
+] as const;
 
 const nonEmpty = z.string().min(1).max(256);
 

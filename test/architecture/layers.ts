@@ -14,6 +14,7 @@ export const LAYERS = [
   ["routing", "sessions", "providers"],
   ["agents"],
   ["channels"],
+  ["cron"],
   ["plugins"],
   ["gateway"],
   ["cli"],

@@ -29,7 +29,7 @@ export interface ToolContext {
 export interface AgentTool<P = unknown> {
   name: string;
   /** Tool group (`group:fs`, …) for `tools.allow` / `tools.deny` and profiles. */
-  group: "fs" | "runtime" | "web" | "messaging" | "sessions" | "plugins";
+  group: "fs" | "runtime" | "web" | "messaging" | "sessions" | "automation" | "plugins";
   description: string;
   params: z.ZodType<P>;
   execute(params: P, ctx: ToolContext): Promise<ToolResult>;

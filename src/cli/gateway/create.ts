@@ -1,10 +1,19 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { targetFromOrigin } from "../../agents/outbound.js";
 import { AgentRuntime, type RuntimeConfig } from "../../agents/runtime.js";
+import type { AgentTool } from "../../agents/tools/index.js";
 import { ChannelManager } from "../../channels/manager.js";
 import type { ChannelFactory } from "../../channels/types.js";
 import type { ConfigSnapshot } from "../../config/load.js";
 import { createConfigReloader } from "../../config/reload.js";
 import type { BindMode } from "../../config/schema.js";
+import { systemClock } from "../../cron/clock.js";
+import { createJobExecutor } from "../../cron/execute.js";
+import { Heartbeat } from "../../cron/heartbeat.js";
+import { CronService } from "../../cron/service.js";
+import { CronStore } from "../../cron/store.js";
+import { createCronTool } from "../../cron/tool.js";
 import { resolveGatewayAuth } from "../../gateway/auth.js";
 import { createChatEventBridge } from "../../gateway/chat-events.js";
 import type { GatewayContext } from "../../gateway/context.js";
@@ -21,6 +30,7 @@ import { createLogger, currentLogFile } from "../../infra/logger.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../infra/rate-limit.js";
 import type { ResolvedAuth } from "../../infra/shared-secret.js";
 import { PluginHost } from "../../plugins/host.js";
+import { mainSessionKey } from "../../routing/session-key.js";
 import { VERSION } from "../../version.js";
 
 /** What a gateway is built from: a checked start (`preflight`), or a test's own settings. */
@@ -50,6 +60,7 @@ export interface Gateway {
   readonly agents: AgentRuntime;
   readonly channels: ChannelManager;
   readonly plugins: PluginHost;
+  readonly cron: CronService;
   /** Serves the WebSocket protocol and HTTP routes on `hosts`:`port` (0 picks a free port). */
   listen(
     hosts: readonly string[],
@@ -100,6 +111,13 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     methods,
     rateLimiter,
     port: () => server?.port ?? parts.port,
+    // The scheduler is built below (it needs the agents): a late-bound tool.
+    agentTools: [createCronTool(() => cron.service)],
+  });
+  const cron = createCron(parts, current, {
+    agents,
+    channels,
+    broadcast: (e) => server?.broadcast("cron", e, "operator.read"),
   });
   // Messages accepted before a crash are replayed once the channels are up.
   const unanswered = await agents.openJournal(path.join(parts.stateDir, "agents", "inbox.jsonl"));
@@ -122,6 +140,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     agents,
     channels,
     plugins,
+    cron,
   };
   routes.base = [
     ...healthRoutes(context),
@@ -139,6 +158,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     agents,
     channels,
     plugins,
+    cron: cron.service,
     async listen(hosts, port, effectiveBind) {
       server = await startGatewayServer({
         hosts: [...hosts],
@@ -159,13 +179,69 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     start() {
       readiness.done("gateway");
       configReloader.watch();
-      return startAll();
+      // Jobs start once the channels are up, so a catch-up run can announce its result.
+      return startAll().then(() => {
+        if (current.snapshot.config.cron?.enabled !== false) cron.service.start();
+        cron.heartbeat.start();
+      });
     },
     async stop(reason) {
+      cron.service.stop();
+      cron.heartbeat.stop();
       configReloader.close();
       await Promise.all([server?.close(reason), channels.stopAll(), plugins.stopAll()]);
     },
   };
+}
+
+/**
+ * Scheduled jobs in `<state>/cron/cron.sqlite` and the heartbeat, run through the agents
+ * and announced through the channels.
+ */
+function createCron(
+  parts: GatewayParts,
+  current: LiveState,
+  deps: {
+    agents: AgentRuntime;
+    channels: ChannelManager;
+    broadcast: (event: "cron" | "heartbeat", payload: unknown) => void;
+  },
+) {
+  const storePath = path.join(parts.stateDir, "cron", "cron.sqlite");
+  const { agents, channels } = deps;
+  const heartbeat = new Heartbeat({
+    agents,
+    outbound: channels,
+    clock: systemClock,
+    config: () => current.snapshot.config,
+    readChecklist: (agentId) =>
+      readFile(path.join(agents.agentFor(mainSessionKey(agentId)).workspace, "HEARTBEAT.md"), "utf8").catch(
+        () => undefined,
+      ),
+    lastRoute: async (agentId) => {
+      const key = mainSessionKey(agentId);
+      const entry = (await agents.store(agentId)).get(key);
+      return targetFromOrigin(entry?.origin) ?? targetFromOrigin(entry);
+    },
+    onEvent: (event) => deps.broadcast("heartbeat", event),
+    log: createLogger("heartbeat"),
+  });
+  const log = createLogger("cron");
+  const service = new CronService({
+    store: CronStore.open(storePath),
+    clock: systemClock,
+    execute: createJobExecutor({
+      agents,
+      outbound: channels,
+      systemEvents: heartbeat,
+      clock: systemClock,
+      log,
+    }),
+    maxConcurrentRuns: () => current.snapshot.config.cron?.maxConcurrentRuns ?? 1,
+    onEvent: (event) => deps.broadcast("cron", event),
+    log,
+  });
+  return { service, storePath, heartbeat };
 }
 
 /** The config reloader: checks an edit against the running bind, then swaps `current` and tells `hooks`. */
@@ -212,6 +288,8 @@ function createParts(
     methods: Map<string, GatewayMethod>;
     rateLimiter: AuthRateLimiter;
     port(): number;
+    /** Built-in tools that live above the agents (the `cron` tool). */
+    agentTools: readonly AgentTool[];
   },
 ) {
   const { stateDir, env } = parts;
@@ -221,7 +299,7 @@ function createParts(
     config: () => current.snapshot.config as RuntimeConfig,
     // The channels are built below (they need the agents): a late-bound outbound port.
     outbound: { send: (target, message) => channels.send(target, message) },
-    pluginTools: () => plugins.agentTools(),
+    pluginTools: () => [...gateway.agentTools, ...plugins.agentTools()],
   });
   const channels: ChannelManager = new ChannelManager({
     config: () => current.snapshot.config,

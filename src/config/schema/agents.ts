@@ -9,6 +9,7 @@ import {
   positiveInt,
   stringList,
 } from "./common.js";
+import { heartbeatSchema } from "./heartbeat.js";
 
 export const TOOL_PROFILES = ["minimal", "coding", "messaging", "full"] as const;
 
@@ -81,7 +82,7 @@ const agentDefaults = z
       z.enum(["off", "on"]).optional(),
       "send replies in blocks as they are written",
     ),
-    heartbeat: compatOnly(looseRecord.optional(), "periodic agent wake-ups: { every, target, prompt, … }"),
+    heartbeat: heartbeatSchema.optional(),
     compaction: looseRecord.optional(),
     contextPruning: compatOnly(looseRecord.optional(), "trim old tool results from the context"),
     sandbox: compatOnly(looseRecord.optional(), "run tools in a container"),
@@ -124,7 +125,7 @@ const agentEntry = z.strictObject({
   tools: z.strictObject(toolPolicyFields).optional(),
   sandbox: compatOnly(looseRecord.optional(), "run this agent's tools in a container"),
   subagents: compatOnly(looseRecord.optional(), "agents this agent may start"),
-  heartbeat: compatOnly(looseRecord.optional(), "periodic wake-ups of this agent"),
+  heartbeat: heartbeatSchema.optional().describe("this agent's heartbeat, over agents.defaults.heartbeat"),
   runtime: looseRecord.optional(),
   skills: compatOnly(stringList.optional(), "skills offered to this agent"),
 });

@@ -7,6 +7,10 @@ import { AgentRuntime, type RuntimeConfig } from "../../agents/runtime.js";
 import { ChannelManager } from "../../channels/manager.js";
 import { loadConfig } from "../../config/load.js";
 import { type ConfigReloader, createConfigReloader } from "../../config/reload.js";
+import { systemClock } from "../../cron/clock.js";
+import { Heartbeat } from "../../cron/heartbeat.js";
+import { CronService } from "../../cron/service.js";
+import { CronStore } from "../../cron/store.js";
 import { createLogger } from "../../infra/logger.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../infra/rate-limit.js";
 import { PluginHost } from "../../plugins/host.js";
@@ -16,6 +20,16 @@ import { type GatewayServer, startGatewayServer } from "../server.js";
 import { createMethodTable } from "./index.js";
 
 const TOKEN = "config-test-token";
+
+/** The config methods do not touch jobs: a scheduler that is never started. */
+const idleCron = (file: string) =>
+  new CronService({
+    store: CronStore.open(file),
+    clock: systemClock,
+    execute: async () => ({ status: "ok", deliveryStatus: "not-requested" }),
+    maxConcurrentRuns: () => 1,
+    log: createLogger("cron"),
+  });
 let dir: string;
 let file: string;
 let server: GatewayServer;
@@ -74,6 +88,19 @@ beforeEach(async () => {
     agents,
     channels,
     plugins,
+    cron: {
+      service: idleCron(path.join(dir, "cron.sqlite")),
+      storePath: path.join(dir, "cron.sqlite"),
+      heartbeat: new Heartbeat({
+        agents,
+        outbound: channels,
+        clock: systemClock,
+        config: () => ({}),
+        readChecklist: async () => undefined,
+        lastRoute: async () => undefined,
+        log: createLogger("heartbeat"),
+      }),
+    },
   };
   server = await startGatewayServer({
     hosts: ["127.0.0.1"],

@@ -1,0 +1,128 @@
+import { type CronSchedule, firstRunAt, nextRunAt, validateSchedule } from "./schedule.js";
+import type { CronDelivery, CronJob, CronPayload } from "./types.js";
+
+/** What `cron.add` takes: a job without id, timestamps or state. */
+export interface CronJobInput {
+  name?: string;
+  description?: string;
+  agentId?: string;
+  enabled?: boolean;
+  deleteAfterRun?: boolean;
+  schedule: CronSchedule;
+  sessionTarget?: "main" | "isolated";
+  wakeMode?: "now" | "next-heartbeat";
+  payload: CronPayload;
+  delivery?: CronDelivery;
+}
+
+/** What `cron.update` takes: any field of the input; `payload` and `delivery` merge into the job's. */
+export type CronJobPatch = Partial<Omit<CronJobInput, "payload" | "delivery">> & {
+  payload?: Partial<CronPayload> & { kind?: CronPayload["kind"] };
+  delivery?: Partial<CronDelivery>;
+};
+
+/** A job input a user can fix: the message names the field. */
+export class JobInputError extends Error {}
+
+/** A new job from `input`, its first run computed. */
+export function buildJob(input: CronJobInput, id: string, nowMs: number): CronJob {
+  validateSchedule(input.schedule);
+  const sessionTarget = input.sessionTarget ?? (input.payload.kind === "systemEvent" ? "main" : "isolated");
+  checkTarget(sessionTarget, input.payload);
+  const job: CronJob = {
+    id,
+    ...(input.agentId ? { agentId: input.agentId } : {}),
+    name: input.name?.trim() || defaultName(input.payload),
+    ...(input.description ? { description: input.description } : {}),
+    enabled: input.enabled ?? true,
+    // OpenClaw: one-shots are deleted after success unless --keep-after-run.
+    ...(input.schedule.kind === "at" ? { deleteAfterRun: input.deleteAfterRun ?? true } : {}),
+    createdAtMs: nowMs,
+    updatedAtMs: nowMs,
+    schedule: input.schedule,
+    sessionTarget,
+    wakeMode: input.wakeMode ?? "now",
+    payload: input.payload,
+    ...(input.delivery ? { delivery: input.delivery } : {}),
+    state: {},
+  };
+  if (job.enabled) job.state.nextRunAtMs = firstRunAt(job.schedule, nowMs, nowMs);
+  return job;
+}
+
+/** `job` with `patch` applied; the next run is recomputed when the schedule or `enabled` changed. */
+export function patchJob(job: CronJob, patch: CronJobPatch, nowMs: number): CronJob {
+  if (patch.schedule) validateSchedule(patch.schedule);
+  const payload = mergePayload(job.payload, patch.payload);
+  const next: CronJob = {
+    ...job,
+    ...definedFields(patch, [
+      "name",
+      "description",
+      "agentId",
+      "enabled",
+      "deleteAfterRun",
+      "wakeMode",
+      "sessionTarget",
+    ]),
+    ...(patch.schedule ? { schedule: patch.schedule } : {}),
+    payload,
+    ...(patch.delivery ? { delivery: { mode: "announce", ...job.delivery, ...patch.delivery } } : {}),
+    updatedAtMs: nowMs,
+    state: { ...job.state },
+  };
+  checkTarget(next.sessionTarget, next.payload);
+  if (patch.schedule || patch.enabled !== undefined) {
+    const wasDisabled = !job.enabled;
+    next.state.nextRunAtMs = !next.enabled
+      ? undefined
+      : patch.schedule || wasDisabled
+        ? next.schedule.kind === "every" && next.schedule.anchorMs === undefined
+          ? nowMs + next.schedule.everyMs
+          : next.schedule.kind === "at"
+            ? Date.parse(next.schedule.at)
+            : nextRunAt(next.schedule, nowMs, next.createdAtMs)
+        : next.state.nextRunAtMs;
+    if (next.state.nextRunAtMs === undefined) delete next.state.nextRunAtMs;
+  }
+  return next;
+}
+
+function mergePayload(current: CronPayload, patch: CronJobPatch["payload"]): CronPayload {
+  if (!patch) return current;
+  const kind = patch.kind ?? current.kind;
+  const merged = (kind === current.kind ? { ...current, ...patch } : { ...patch }) as CronPayload;
+  if (merged.kind === "systemEvent" && typeof merged.text !== "string") {
+    throw new JobInputError("payload.text is required for a systemEvent payload");
+  }
+  if (merged.kind === "agentTurn" && typeof merged.message !== "string") {
+    throw new JobInputError("payload.message is required for an agentTurn payload");
+  }
+  return merged;
+}
+
+function checkTarget(target: CronJob["sessionTarget"], payload: CronPayload): void {
+  // OpenClaw's rule: the main session takes system events, isolated runs take agent turns.
+  if (target === "main" && payload.kind !== "systemEvent") {
+    throw new JobInputError(
+      'sessionTarget "main" takes a systemEvent payload: use --system-event, or --session isolated',
+    );
+  }
+  if (target === "isolated" && payload.kind !== "agentTurn") {
+    throw new JobInputError(
+      'sessionTarget "isolated" takes an agentTurn payload: use --message, or --session main',
+    );
+  }
+}
+
+function defaultName(payload: CronPayload): string {
+  const text = payload.kind === "agentTurn" ? payload.message : payload.text;
+  const line = text.trim().split("\n")[0] ?? "";
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line || "job";
+}
+
+function definedFields<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (obj[key] !== undefined) out[key] = obj[key];
+  return out;
+}

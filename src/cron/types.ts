@@ -1,0 +1,96 @@
+import type { CronSchedule } from "./schedule.js";
+
+/**
+ * A scheduled job, in OpenClaw's shape (what `cron.list` answers and `cron.add` takes),
+ * so OpenClaw's CLI and Control UI read ours unchanged.
+ */
+export interface CronJob {
+  id: string;
+  agentId?: string;
+  name: string;
+  description?: string;
+  enabled: boolean;
+  /** One-shot jobs are deleted after a successful run unless this is false. */
+  deleteAfterRun?: boolean;
+  createdAtMs: number;
+  updatedAtMs: number;
+  schedule: CronSchedule;
+  /** `isolated`: an agent turn in its own `cron:<jobId>` session; `main`: a system event into the main session. */
+  sessionTarget: "main" | "isolated";
+  wakeMode: "now" | "next-heartbeat";
+  payload: CronPayload;
+  delivery?: CronDelivery;
+  state: CronJobState;
+}
+
+export type CronPayload =
+  | { kind: "systemEvent"; text: string }
+  | { kind: "agentTurn"; message: string; model?: string; thinking?: string; timeoutSeconds?: number };
+
+export interface CronDelivery {
+  mode: "none" | "announce";
+  channel?: string;
+  to?: string;
+  accountId?: string;
+  /** A failed delivery does not fail the run (it is still recorded). */
+  bestEffort?: boolean;
+}
+
+export type RunStatus = "ok" | "error" | "skipped" | "interrupted";
+export type DeliveryStatus = "delivered" | "not-delivered" | "not-requested";
+
+export interface CronJobState {
+  nextRunAtMs?: number;
+  runningAtMs?: number;
+  lastRunAtMs?: number;
+  lastStatus?: RunStatus;
+  lastError?: string;
+  lastDurationMs?: number;
+  consecutiveErrors?: number;
+  lastDeliveryStatus?: DeliveryStatus;
+  lastDeliveryError?: string;
+}
+
+/** One run in the history (`cron.runs`), as OpenClaw's run log entries. */
+export interface CronRunRecord {
+  runId: string;
+  jobId: string;
+  jobName?: string;
+  action: "started" | "finished";
+  /** When it started. */
+  ts: number;
+  runAtMs: number;
+  /** The occurrence it ran for (absent for a manual run). */
+  scheduledAtMs?: number;
+  /** `due` from the schedule, `catch-up` after a restart, `manual` from `cron.run`. */
+  trigger: "due" | "catch-up" | "manual";
+  status?: RunStatus;
+  error?: string;
+  summary?: string;
+  durationMs?: number;
+  finishedAtMs?: number;
+  sessionKey?: string;
+  deliveryStatus?: DeliveryStatus;
+  deliveryError?: string;
+  nextRunAtMs?: number;
+}
+
+/** What running a job's payload produced. */
+export interface RunResult {
+  status: "ok" | "error" | "skipped";
+  error?: string;
+  summary?: string;
+  sessionKey?: string;
+  deliveryStatus: DeliveryStatus;
+  deliveryError?: string;
+}
+
+/** Runs one job's payload (agent turn or system event, then delivery). */
+export type JobExecutor = (job: CronJob, run: { runId: string; signal: AbortSignal }) => Promise<RunResult>;
+
+/** `cron` event payloads, broadcast to clients. */
+export type CronEvent =
+  | { action: "added" | "updated"; jobId: string; job: CronJob }
+  | { action: "removed"; jobId: string }
+  | { action: "started"; jobId: string; runId: string; runAtMs: number }
+  | ({ action: "finished"; jobId: string } & CronRunRecord);
