@@ -1,0 +1,142 @@
+import { existsSync } from "node:fs";
+import { appendFile } from "node:fs/promises";
+import path from "node:path";
+import zlib from "node:zlib";
+import { writeFileAtomic } from "../infra/fs.js";
+import type { Logger } from "../infra/logger.js";
+import { openDatabase } from "../infra/sqlite.js";
+import type { SessionEntry, SessionIndex } from "./index-db.js";
+
+/** OpenClaw ≥ 2026.7 keeps an agent's sessions here, relative to `agents/<agentId>/`. */
+export const OPENCLAW_AGENT_DB = path.join("agent", "openclaw-agent.sqlite");
+/** Meta key: the shape of OpenClaw's database at the last import (unchanged → no work at all). */
+const SEEN = "openclaw.agentDb";
+/** Meta key prefix: the last transcript event (seq) imported per OpenClaw session id. */
+const SEQ = "openclaw.seq:";
+
+/** Entry fields carried over; OpenClaw's other fields (skill snapshots, baselines) are its own business. */
+const CARRIED = [
+  "sessionId",
+  "createdAt",
+  "updatedAt",
+  "label",
+  "displayName",
+  "channel",
+  "chatType",
+  "origin",
+  "lastChannel",
+  "lastTo",
+  "inputTokens",
+  "outputTokens",
+  "totalTokens",
+  "contextTokens",
+  "model",
+  "modelProvider",
+  "modelOverride",
+] as const;
+
+interface NodeRow {
+  session_key: string;
+  current_session_id: string;
+  entry_json: string;
+  updated_at: number;
+}
+
+/**
+ * Imports the sessions of an OpenClaw 2026.7+ agent database (`agents/<id>/agent/
+ * openclaw-agent.sqlite`), opened read-only: nothing of OpenClaw's is written, moved or
+ * deleted. Each session becomes an index row and a JSONL transcript in `dir`; a later
+ * start imports only what changed there since (a session OpenClaw updated after us, new
+ * events appended), and nothing when the database is unchanged.
+ */
+export async function importOpenClawAgentDb(dir: string, index: SessionIndex, log: Logger): Promise<number> {
+  const file = path.join(path.dirname(dir), OPENCLAW_AGENT_DB);
+  if (!existsSync(file)) return 0;
+  const db = openDatabase(file, { readOnly: true });
+  try {
+    const shape = db
+      .prepare(
+        `SELECT (SELECT count(*) FROM session_nodes) AS nodes, (SELECT max(updated_at) FROM session_nodes) AS updated,
+                (SELECT count(*) FROM transcript_events) AS events, (SELECT max(created_at) FROM transcript_events) AS last`,
+      )
+      .get() as Record<string, number | null>;
+    const signature = JSON.stringify(shape);
+    if (index.meta(SEEN) === signature) return 0;
+    const events = db.prepare(
+      "SELECT seq, event_json, event_zstd FROM transcript_events WHERE session_id = ? AND seq > ? ORDER BY seq",
+    );
+    let imported = 0;
+    for (const node of db
+      .prepare("SELECT session_key, current_session_id, entry_json, updated_at FROM session_nodes")
+      .all() as unknown as NodeRow[]) {
+      const entry = toEntry(node);
+      const current = index.get(node.session_key);
+      if (current && current.updatedAt >= entry.updatedAt) continue;
+      const from = Number(index.meta(`${SEQ}${entry.sessionId}`) ?? -1);
+      const rows = events.all(entry.sessionId, from) as {
+        seq: number;
+        event_json: string | null;
+        event_zstd: Uint8Array | null;
+      }[];
+      const lines = rows.flatMap((r) => {
+        const line = toLine(r, node.session_key);
+        return line === undefined ? [] : [line];
+      });
+      const transcript = path.join(dir, `${entry.sessionId}.jsonl`);
+      const text = lines.map((l) => `${JSON.stringify(l)}\n`).join("");
+      if (from < 0) await writeFileAtomic(transcript, text, 0o600);
+      else if (text) await appendFile(transcript, text, { mode: 0o600 });
+      index.put([{ key: node.session_key, entry }]);
+      const last = rows.at(-1);
+      if (last) index.setMeta(`${SEQ}${entry.sessionId}`, String(last.seq));
+      imported++;
+    }
+    index.setMeta(SEEN, signature);
+    if (imported > 0)
+      log.info(`imported ${imported} session(s) from ${file} (read-only; OpenClaw's files are unchanged)`);
+    return imported;
+  } finally {
+    db.close();
+  }
+}
+
+function toEntry(node: NodeRow): SessionEntry {
+  let raw: Record<string, unknown> = {};
+  try {
+    raw = JSON.parse(node.entry_json) as Record<string, unknown>;
+  } catch {
+    // An unreadable entry still has its key, id and time in the row's own columns.
+  }
+  const entry: Record<string, unknown> = {};
+  for (const field of CARRIED) if (raw[field] !== undefined) entry[field] = raw[field];
+  entry.sessionId = node.current_session_id;
+  entry.updatedAt = Math.max(Number(raw.updatedAt) || 0, node.updated_at);
+  return entry as SessionEntry;
+}
+
+/** One transcript event as a line of our JSONL: the header gets our version and key, text content becomes a block. */
+function toLine(
+  row: { event_json: string | null; event_zstd: Uint8Array | null },
+  sessionKey: string,
+): Record<string, unknown> | undefined {
+  let json = row.event_json;
+  if (json === null && row.event_zstd) {
+    // zstd is in node:zlib from Node 22.15; without it a compressed event is skipped (logged by the caller's count).
+    const unzstd = (zlib as { zstdDecompressSync?: (b: Uint8Array) => Buffer }).zstdDecompressSync;
+    if (!unzstd) return undefined;
+    json = unzstd(row.event_zstd).toString("utf8");
+  }
+  if (json === null) return undefined;
+  let event: Record<string, unknown>;
+  try {
+    event = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (event.type === "session") return { ...event, version: 3, sessionKey };
+  const message = event.message as { content?: unknown } | undefined;
+  if (event.type === "message" && message && typeof message.content === "string") {
+    return { ...event, message: { ...message, content: [{ type: "text", text: message.content }] } };
+  }
+  return event;
+}
