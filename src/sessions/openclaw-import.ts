@@ -70,9 +70,13 @@ export async function importOpenClawAgentDb(dir: string, index: SessionIndex, lo
       .prepare("SELECT session_key, current_session_id, entry_json, updated_at FROM session_nodes")
       .all() as unknown as NodeRow[]) {
       const entry = toEntry(node);
+      const transcript = path.join(dir, `${entry.sessionId}.jsonl`);
       const current = index.get(node.session_key);
-      if (current && current.updatedAt >= entry.updatedAt) continue;
-      const from = Number(index.meta(`${SEQ}${entry.sessionId}`) ?? -1);
+      // Ours is newer (we continued the conversation): keep it, unless its transcript is gone
+      // (OpenClaw 2026.9.6 moves legacy transcripts into an archive folder when it imports them).
+      const have = existsSync(transcript);
+      if (current && current.updatedAt >= entry.updatedAt && have) continue;
+      const from = have ? Number(index.meta(`${SEQ}${entry.sessionId}`) ?? -1) : -1;
       const rows = events.all(entry.sessionId, from) as {
         seq: number;
         event_json: string | null;
@@ -82,7 +86,6 @@ export async function importOpenClawAgentDb(dir: string, index: SessionIndex, lo
         const line = toLine(r, node.session_key);
         return line === undefined ? [] : [line];
       });
-      const transcript = path.join(dir, `${entry.sessionId}.jsonl`);
       const text = lines.map((l) => `${JSON.stringify(l)}\n`).join("");
       if (from < 0) await writeFileAtomic(transcript, text, 0o600);
       else if (text) await appendFile(transcript, text, { mode: 0o600 });
