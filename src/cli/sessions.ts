@@ -1,9 +1,19 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { resolveStateDir } from "../config/paths.js";
+import type { Logger } from "../infra/logger.js";
 import { normalizeAgentId } from "../routing/agent-id.js";
 import type { ClientFlags } from "./connection.js";
+
+/** What the store reports while opening (an import, say) goes to stderr: stdout is the answer (`--json`). */
+const stderrLog: Logger = {
+  debug: () => {},
+  info: (msg) => process.stderr.write(`[sessions] ${msg}\n`),
+  warn: (msg) => process.stderr.write(`[sessions] ${msg}\n`),
+  error: (msg) => process.stderr.write(`[sessions] ${msg}\n`),
+  child: () => stderrLog,
+};
 
 /** Rows a CLI page shows unless `--limit` says otherwise. */
 const DEFAULT_CLI_PAGE = 50;
@@ -77,17 +87,20 @@ export function registerSessionsCommands(program: Command): void {
       try {
         const { SessionStore } = await import("../sessions/store.js");
         const { exportOpenClawLayout } = await import("../sessions/export.js");
-        const { createLogger } = await import("../infra/logger.js");
+        const { OPENCLAW_AGENT_DB } = await import("../sessions/openclaw-import.js");
         const agentsDir = path.join(resolveStateDir(), "agents");
         const ids = flags.agent ? [normalizeAgentId(flags.agent)] : agentDirs(agentsDir);
         for (const id of ids) {
-          const store = await SessionStore.open(
-            path.join(agentsDir, id, "sessions"),
-            createLogger("sessions"),
-          );
+          const store = await SessionStore.open(path.join(agentsDir, id, "sessions"), stderrLog);
           try {
             const { file, count } = await exportOpenClawLayout(store);
             process.stdout.write(`exported ${count} session(s) of agent ${id} to ${file}\n`);
+            if (existsSync(path.join(agentsDir, id, OPENCLAW_AGENT_DB))) {
+              // Beside its own database OpenClaw 2026.9.6 treats a sessions.json as a pending migration.
+              process.stdout.write(
+                `note: ${path.join(agentsDir, id, OPENCLAW_AGENT_DB)} exists: run \`openclaw doctor --fix\` with OpenClaw once so it imports the file before it starts\n`,
+              );
+            }
           } finally {
             store.close();
           }
@@ -139,11 +152,10 @@ async function listSessions(params: {
     }
   }
   const { SessionStore } = await import("../sessions/store.js");
-  const { createLogger } = await import("../infra/logger.js");
   const agentId = normalizeAgentId(params.agentId ?? "main");
   const store = await SessionStore.open(
     path.join(resolveStateDir(), "agents", agentId, "sessions"),
-    createLogger("sessions"),
+    stderrLog,
   );
   try {
     const page = store.page(params);

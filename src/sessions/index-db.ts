@@ -82,6 +82,7 @@ export class SqliteSessionIndex implements SessionIndex {
   >;
   /** Row count kept in step with put/delete, so a page needs no COUNT(*) scan. */
   private rows: number;
+  private closed = false;
 
   constructor(readonly file: string) {
     this.db = openDatabase(file);
@@ -184,7 +185,10 @@ export class SqliteSessionIndex implements SessionIndex {
   }
 
   close(): void {
-    if (this.db.isOpen) this.db.close();
+    // (`db.isOpen` exists from Node 22.15 only.)
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
   }
 
   private searchWhere(): string {

@@ -125,6 +125,32 @@ describe("SessionStore", () => {
     },
   );
 
+  it("imports a legacy sessions.json once, and again only when another program changed it", async () => {
+    const dir = tempDir();
+    const legacy = {
+      "agent:main:main": { sessionId: "a", updatedAt: 100, totalTokens: 7, label: "kept" },
+      "agent:main:other": { sessionId: "b", updatedAt: 200 },
+    };
+    writeFileSync(path.join(dir, "sessions.json"), JSON.stringify(legacy));
+    const { store } = await openStore(dir);
+    expect(store.count()).toBe(2);
+    expect(store.get("agent:main:main")).toMatchObject({ sessionId: "a", totalTokens: 7, label: "kept" });
+    store.update("agent:main:other", { totalTokens: 3 });
+    store.close();
+    // OpenClaw <= 2026.8 writes the file again: its newer rows win, ours stay where newer.
+    writeFileSync(
+      path.join(dir, "sessions.json"),
+      JSON.stringify({ ...legacy, "agent:main:main": { sessionId: "a2", updatedAt: Date.now() + 60_000 } }),
+    );
+    const { store: again } = await openStore(dir);
+    expect(again.get("agent:main:main")?.sessionId).toBe("a2");
+    expect(again.get("agent:main:other")?.totalTokens).toBe(3);
+    expect(JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8"))["agent:main:other"]).toEqual({
+      sessionId: "b",
+      updatedAt: 200,
+    });
+  });
+
   it("writes each update as its own row, readable by a second process at once", async () => {
     const { dir, store } = await openStore();
     const keys = Array.from({ length: 50 }, (_, i) => `agent:main:direct:${i}`);
