@@ -46,8 +46,8 @@ export interface Page {
  */
 export interface SessionIndex {
   get(key: string): SessionEntry | undefined;
-  /** Inserts or replaces rows in one durable transaction. */
-  put(rows: readonly { key: string; entry: SessionEntry }[]): void;
+  /** Inserts or replaces rows (and meta values) in one durable transaction. */
+  put(rows: readonly { key: string; entry: SessionEntry }[], meta?: Record<string, string>): void;
   delete(key: string): boolean;
   count(): number;
   page(q: PageQuery): Page;
@@ -116,8 +116,9 @@ export class SqliteSessionIndex implements SessionIndex {
     return row ? (JSON.parse(row.entry) as SessionEntry) : undefined;
   }
 
-  put(rows: readonly { key: string; entry: SessionEntry }[]): void {
+  put(rows: readonly { key: string; entry: SessionEntry }[], meta: Record<string, string> = {}): void {
     const added = transaction(this.db, () => {
+      for (const [name, value] of Object.entries(meta)) this.stmts.setMeta.run(name, value);
       let n = 0;
       for (const { key, entry } of rows) {
         const existed = this.stmts.get.get(key) !== undefined;

@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
-import { appendFile } from "node:fs/promises";
+import { open, rename } from "node:fs/promises";
 import path from "node:path";
 import zlib from "node:zlib";
-import { writeFileAtomic } from "../infra/fs.js";
 import type { Logger } from "../infra/logger.js";
 import { openDatabase } from "../infra/sqlite.js";
 import type { SessionEntry, SessionIndex } from "./index-db.js";
@@ -11,6 +10,8 @@ import type { SessionEntry, SessionIndex } from "./index-db.js";
 export const OPENCLAW_AGENT_DB = path.join("agent", "openclaw-agent.sqlite");
 /** Meta key: the shape of OpenClaw's database at the last import (unchanged → no work at all). */
 const SEEN = "openclaw.agentDb";
+/** Sessions imported per index commit (one fsync of the directory and of the WAL per batch). */
+const IMPORT_BATCH = 100;
 /** Meta key prefix: the last transcript event (seq) imported per OpenClaw session id. */
 const SEQ = "openclaw.seq:";
 
@@ -66,6 +67,7 @@ export async function importOpenClawAgentDb(dir: string, index: SessionIndex, lo
       "SELECT seq, event_json, event_zstd FROM transcript_events WHERE session_id = ? AND seq > ? ORDER BY seq",
     );
     let imported = 0;
+    const batch: Batch = { rows: [], meta: {} };
     for (const node of db
       .prepare("SELECT session_key, current_session_id, entry_json, updated_at FROM session_nodes")
       .all() as unknown as NodeRow[]) {
@@ -87,13 +89,14 @@ export async function importOpenClawAgentDb(dir: string, index: SessionIndex, lo
         return line === undefined ? [] : [line];
       });
       const text = lines.map((l) => `${JSON.stringify(l)}\n`).join("");
-      if (from < 0) await writeFileAtomic(transcript, text, 0o600);
-      else if (text) await appendFile(transcript, text, { mode: 0o600 });
-      index.put([{ key: node.session_key, entry }]);
+      await writeTranscript(transcript, text, from >= 0);
       const last = rows.at(-1);
-      if (last) index.setMeta(`${SEQ}${entry.sessionId}`, String(last.seq));
+      batch.rows.push({ key: node.session_key, entry });
+      if (last) batch.meta[`${SEQ}${entry.sessionId}`] = String(last.seq);
+      if (batch.rows.length >= IMPORT_BATCH) await commit(dir, index, batch);
       imported++;
     }
+    await commit(dir, index, batch);
     index.setMeta(SEEN, signature);
     if (imported > 0)
       log.info(`imported ${imported} session(s) from ${file} (read-only; OpenClaw's files are unchanged)`);
@@ -101,6 +104,43 @@ export async function importOpenClawAgentDb(dir: string, index: SessionIndex, lo
   } finally {
     db.close();
   }
+}
+
+interface Batch {
+  rows: { key: string; entry: SessionEntry }[];
+  meta: Record<string, string>;
+}
+
+/**
+ * Makes a batch's transcripts durable (their names: one directory fsync), then commits their
+ * rows and progress markers in one transaction. A crash before the commit leaves files whose
+ * rows are missing: the next start imports those sessions again from the start.
+ */
+async function commit(dir: string, index: SessionIndex, batch: Batch): Promise<void> {
+  if (batch.rows.length === 0) return;
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  index.put(batch.rows, batch.meta);
+  batch.rows = [];
+  batch.meta = {};
+}
+
+/** Writes (whole, via a temp file and rename) or appends a transcript, fsynced before it returns. */
+async function writeTranscript(file: string, text: string, append: boolean): Promise<void> {
+  if (append && !text) return;
+  const target = append ? file : `${file}.import.tmp`;
+  const handle = await open(target, append ? "a" : "w", 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  if (!append) await rename(target, file);
 }
 
 function toEntry(node: NodeRow): SessionEntry {
