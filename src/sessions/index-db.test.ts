@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/cli.js";
@@ -72,6 +73,15 @@ describe("SqliteSessionIndex paging", () => {
     expect(paged.hasMore).toBe(true);
     const rest = index.page({ limit: 50, search: "discord", cursor: paged.nextCursor });
     expect(paged.sessions.length + rest.sessions.length).toBe(paged.totalCount);
+  });
+
+  it("keeps the index file owner-only (it holds who talked to the assistant, and where)", () => {
+    const file = path.join(tempDir(), "i.sqlite");
+    const index = new SqliteSessionIndex(file);
+    index.put([{ key: "agent:main:main", entry: { sessionId: "s", updatedAt: 1 } }]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
+    index.close();
   });
 
   it("rejects a cursor it did not make with a message saying what to pass", () => {

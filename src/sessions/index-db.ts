@@ -1,3 +1,4 @@
+import { closeSync, openSync } from "node:fs";
 import type { DatabaseSync, StatementSync } from "../infra/sqlite.js";
 import { openDatabase, transaction } from "../infra/sqlite.js";
 
@@ -85,6 +86,8 @@ export class SqliteSessionIndex implements SessionIndex {
   private closed = false;
 
   constructor(readonly file: string) {
+    // Created owner-only before SQLite opens it: its -wal and -shm files copy these permissions.
+    closeSync(openSync(file, "a", 0o600));
     this.db = openDatabase(file);
     this.db.exec(SCHEMA);
     const cols = "key, entry";
