@@ -7,6 +7,7 @@ import { registerDoctorCommand } from "./doctor.js";
 import { registerPairingCommands } from "./pairing.js";
 import { registerRpcCommands } from "./rpc-commands.js";
 import { registerSecurityCommands } from "./security.js";
+import { registerSessionsCommands } from "./sessions.js";
 
 export function buildProgram(): Command {
   const program = new Command("openclaw")
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerAgentCommands(program);
   registerPairingCommands(program);
   registerSecurityCommands(program);
+  registerSessionsCommands(program);
   return program;
 }
 

@@ -1,11 +1,23 @@
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/cli.js";
 import { createLogger } from "../infra/logger.js";
-import { SessionStore } from "./store.js";
+import { openDatabase } from "../infra/sqlite.js";
+import { INDEX_FILE, type SessionEntry, SessionStore } from "./store.js";
 
 const log = createLogger("test");
+
+/** The index as another process sees it: every committed row, read from the file. */
+function readIndex(dir: string): Record<string, SessionEntry> {
+  const db = openDatabase(path.join(dir, INDEX_FILE), { readOnly: true });
+  try {
+    const rows = db.prepare("SELECT key, entry FROM sessions").all() as { key: string; entry: string }[];
+    return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.entry) as SessionEntry]));
+  } finally {
+    db.close();
+  }
+}
 const KEY = "agent:main:discord:channel:123";
 
 async function openStore(dir = tempDir()) {
@@ -13,12 +25,11 @@ async function openStore(dir = tempDir()) {
 }
 
 describe("SessionStore", () => {
-  it("creates a session with a transcript header and indexes it in sessions.json", async () => {
+  it("creates a session with a transcript header and indexes it in SQLite (no sessions.json)", async () => {
     const { dir, store } = await openStore();
     const entry = await store.ensure(KEY, { channel: "discord" });
-    await store.flush();
-    const index = JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8"));
-    expect(index[KEY]).toMatchObject({ sessionId: entry.sessionId, channel: "discord" });
+    expect(readIndex(dir)[KEY]).toMatchObject({ sessionId: entry.sessionId, channel: "discord" });
+    expect(existsSync(path.join(dir, "sessions.json"))).toBe(false);
     const [header] = readFileSync(path.join(dir, `${entry.sessionId}.jsonl`), "utf8")
       .trim()
       .split("\n")
@@ -88,7 +99,7 @@ describe("SessionStore", () => {
     const { sessionId } = await store.ensure(KEY);
     expect(await store.delete(KEY)).toBe(true);
     expect(await store.delete(KEY)).toBe(false);
-    expect(JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8"))).toEqual({});
+    expect(readIndex(dir)).toEqual({});
     expect(readdirSync(dir).some((f) => f.startsWith(`${sessionId}.jsonl.deleted.`))).toBe(true);
   });
 
@@ -97,29 +108,57 @@ describe("SessionStore", () => {
     ["empty", ""],
     ["an array", "[]"],
   ])(
-    "rebuilds a %s sessions.json from transcript headers, setting the bad file aside",
+    "indexes the transcripts when a legacy sessions.json is %s, leaving the file as it is",
     async (_name, content) => {
-      const { dir, store } = await openStore();
+      const dir = tempDir();
+      const { store } = await openStore();
       const a = await store.ensure(KEY);
       const b = await store.ensure("agent:main:main");
-      await store.flush();
+      for (const f of readdirSync(store.dir).filter((n) => n.endsWith(".jsonl"))) {
+        writeFileSync(path.join(dir, f), readFileSync(path.join(store.dir, f)));
+      }
       writeFileSync(path.join(dir, "sessions.json"), content);
       const { store: rebuilt } = await openStore(dir);
       expect(rebuilt.get(KEY)?.sessionId).toBe(a.sessionId);
       expect(rebuilt.get("agent:main:main")?.sessionId).toBe(b.sessionId);
-      expect(readdirSync(dir).some((f) => f.startsWith("sessions.json.corrupt-"))).toBe(true);
+      expect(readFileSync(path.join(dir, "sessions.json"), "utf8")).toBe(content);
     },
   );
 
-  it("coalesces many updates into consistent saves", async () => {
+  it("imports a legacy sessions.json once, and again only when another program changed it", async () => {
+    const dir = tempDir();
+    const legacy = {
+      "agent:main:main": { sessionId: "a", updatedAt: 100, totalTokens: 7, label: "kept" },
+      "agent:main:other": { sessionId: "b", updatedAt: 200 },
+    };
+    writeFileSync(path.join(dir, "sessions.json"), JSON.stringify(legacy));
+    const { store } = await openStore(dir);
+    expect(store.count()).toBe(2);
+    expect(store.get("agent:main:main")).toMatchObject({ sessionId: "a", totalTokens: 7, label: "kept" });
+    store.update("agent:main:other", { totalTokens: 3 });
+    store.close();
+    // OpenClaw <= 2026.8 writes the file again: its newer rows win, ours stay where newer.
+    writeFileSync(
+      path.join(dir, "sessions.json"),
+      JSON.stringify({ ...legacy, "agent:main:main": { sessionId: "a2", updatedAt: Date.now() + 60_000 } }),
+    );
+    const { store: again } = await openStore(dir);
+    expect(again.get("agent:main:main")?.sessionId).toBe("a2");
+    expect(again.get("agent:main:other")?.totalTokens).toBe(3);
+    expect(JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8"))["agent:main:other"]).toEqual({
+      sessionId: "b",
+      updatedAt: 200,
+    });
+  });
+
+  it("writes each update as its own row, readable by a second process at once", async () => {
     const { dir, store } = await openStore();
     const keys = Array.from({ length: 50 }, (_, i) => `agent:main:direct:${i}`);
     await Promise.all(keys.map((k) => store.ensure(k)));
     for (const [i, k] of keys.entries()) store.update(k, { totalTokens: i });
-    await store.flush();
-    const index = JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8"));
+    const index = readIndex(dir);
     expect(Object.keys(index)).toHaveLength(50);
-    expect(index["agent:main:direct:49"].totalTokens).toBe(49);
+    expect(index["agent:main:direct:49"]!.totalTokens).toBe(49);
   });
 });
 

@@ -1,83 +1,105 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename } from "node:fs/promises";
+import { mkdir, rename } from "node:fs/promises";
 import path from "node:path";
-import { isErrnoCode, writeFileAtomic } from "../infra/fs.js";
+import { isErrnoCode } from "../infra/fs.js";
 import type { Logger } from "../infra/logger.js";
+import {
+  type Page,
+  type PageQuery,
+  type SessionEntry,
+  type SessionIndex,
+  SqliteSessionIndex,
+} from "./index-db.js";
+import { importLegacyLayout } from "./legacy.js";
+import { importOpenClawAgentDb } from "./openclaw-import.js";
 import { Transcript, type TranscriptHeader } from "./transcript.js";
 
 /** Transcripts kept in memory (with their parsed lines); idle ones beyond this are dropped. */
 const MAX_OPEN_TRANSCRIPTS = 128;
+/**
+ * Index entries kept in memory: the sessions a gateway is talking in at once. The rest
+ * stay in SQLite (a point lookup costs microseconds), so memory does not grow with the store.
+ */
+const MAX_CACHED_ENTRIES = 512;
+/** The store's own index file, beside the transcripts (OpenClaw never reads or moves it). */
+export const INDEX_FILE = "openclaw-lite-sessions.sqlite";
 
-/** One row of `sessions.json` (OpenClaw's SessionEntry; unknown fields are kept as they are). */
-export interface SessionEntry {
-  sessionId: string;
-  updatedAt: number;
-  createdAt?: number;
-  inputTokens?: number;
-  outputTokens?: number;
-  totalTokens?: number;
-  contextTokens?: number;
-  model?: string;
-  modelProvider?: string;
-  channel?: string;
-  displayName?: string;
-  origin?: Record<string, unknown>;
-  lastChannel?: string;
-  lastTo?: string;
-  [field: string]: unknown;
-}
+export type { Page, PageQuery, SessionEntry };
 
 /**
- * `agents/<agentId>/sessions/`: the `sessions.json` index (sessionKey → entry,
- * rewritten atomically, saves coalesced) and one `<sessionId>.jsonl` transcript per
- * session. The transcripts are the record; the index can be rebuilt from their
- * headers when it is lost or corrupt.
+ * `agents/<agentId>/sessions/`: a SQLite index (sessionKey → entry, one committed row
+ * per change) and one append-only `<sessionId>.jsonl` transcript per session. Only the
+ * sessions in use are held in memory. The first open migrates `sessions.json` (left in
+ * place, still readable by OpenClaw) and the transcripts it does not name.
  */
 export class SessionStore {
-  private entries = new Map<string, SessionEntry>();
+  private readonly cache = new Map<string, SessionEntry>();
+  /** Entries whose index write failed (disk full): kept here and retried on the next change. */
+  private readonly unsaved = new Map<string, SessionEntry>();
   private readonly transcripts = new Map<string, Transcript>();
-  private saving: Promise<void> | undefined;
-  private dirty = false;
 
   private constructor(
     readonly dir: string,
+    private readonly index: SessionIndex,
     private readonly log: Logger,
     private readonly cwd?: string,
   ) {}
 
   static async open(dir: string, log: Logger, opts: { cwd?: string } = {}): Promise<SessionStore> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const store = new SessionStore(dir, log, opts.cwd);
-    await store.load();
-    return store;
+    const index = new SqliteSessionIndex(path.join(dir, INDEX_FILE));
+    try {
+      await importLegacyLayout(dir, index, log);
+      await importOpenClawAgentDb(dir, index, log);
+    } catch (err) {
+      index.close();
+      throw err;
+    }
+    return new SessionStore(dir, index, log, opts.cwd);
   }
 
+  /** The index file (for tools and tests that inspect it). */
   get indexPath(): string {
-    return path.join(this.dir, "sessions.json");
+    return path.join(this.dir, INDEX_FILE);
   }
 
-  list(): [string, SessionEntry][] {
-    return [...this.entries].sort((a, b) => b[1].updatedAt - a[1].updatedAt);
+  /** Number of sessions, O(1). */
+  count(): number {
+    return this.index.count();
+  }
+
+  /** One page of sessions, newest first. */
+  page(q: PageQuery): Page {
+    const page = this.index.page(q);
+    // A change not yet on disk is what the user last saw: show it.
+    for (const row of page.sessions) row.entry = this.unsaved.get(row.key) ?? row.entry;
+    return page;
   }
 
   get(key: string): SessionEntry | undefined {
-    return this.entries.get(key);
+    const hit = this.unsaved.get(key) ?? this.cache.get(key);
+    if (hit) {
+      this.remember(key, hit);
+      return hit;
+    }
+    const entry = this.index.get(key);
+    if (entry) this.remember(key, entry);
+    return entry;
   }
 
   /** The entry for `key`, creating the session (and its transcript header) on first use. */
   async ensure(key: string, init: Partial<SessionEntry> = {}): Promise<SessionEntry> {
-    const existing = this.entries.get(key);
-    if (existing) return existing;
-    return this.create(key, init);
+    return this.get(key) ?? this.create(key, init);
   }
 
-  /** Merges `patch` into the entry and schedules an index save; returns the new entry. */
+  /** Merges `patch` into the entry and writes the row (O(1)); returns the new entry. */
   update(key: string, patch: Partial<SessionEntry>): SessionEntry {
-    const current = this.entries.get(key);
+    const current = this.get(key);
     if (!current) throw new Error(`no session ${key}`);
     const next = { ...current, ...patch, updatedAt: patch.updatedAt ?? Date.now() };
-    this.entries.set(key, next);
-    this.scheduleSave();
+    this.remember(key, next);
+    this.unsaved.set(key, next);
+    this.saveUnsaved();
     return next;
   }
 
@@ -101,26 +123,51 @@ export class SessionStore {
 
   /** Starts a fresh session under `key`; the old transcript is kept as `<id>.jsonl.reset.<time>`. */
   async reset(key: string): Promise<SessionEntry> {
-    const old = this.entries.get(key);
+    const old = this.get(key);
     if (old) await this.archive(old.sessionId, "reset");
-    this.entries.delete(key);
     return this.create(key, old ? pickCarriedFields(old) : {});
   }
 
   /** Removes `key` from the index; its transcript is kept as `<id>.jsonl.deleted.<time>`. */
   async delete(key: string): Promise<boolean> {
-    const old = this.entries.get(key);
+    const old = this.get(key);
     if (!old) return false;
-    this.entries.delete(key);
+    this.index.delete(key);
+    this.cache.delete(key);
+    this.unsaved.delete(key);
     await this.archive(old.sessionId, "deleted");
-    this.scheduleSave();
-    await this.flush();
     return true;
   }
 
-  /** Resolves once every scheduled index save is on disk. */
+  /** Resolves once every change is on disk (each change is written when made; this retries failed ones). */
   async flush(): Promise<void> {
-    while (this.saving) await this.saving;
+    this.saveUnsaved();
+  }
+
+  close(): void {
+    this.saveUnsaved();
+    this.index.close();
+  }
+
+  private remember(key: string, entry: SessionEntry): void {
+    this.cache.delete(key);
+    this.cache.set(key, entry);
+    if (this.cache.size > MAX_CACHED_ENTRIES) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+  }
+
+  private saveUnsaved(): void {
+    if (this.unsaved.size === 0) return;
+    const rows = [...this.unsaved].map(([key, entry]) => ({ key, entry }));
+    try {
+      this.index.put(rows);
+      for (const { key, entry } of rows) if (this.unsaved.get(key) === entry) this.unsaved.delete(key);
+    } catch (err) {
+      // The transcripts still hold everything; the next change retries the rows.
+      this.log.error(`cannot save ${this.indexPath}: ${(err as Error).message}`);
+    }
   }
 
   private async create(key: string, init: Partial<SessionEntry>): Promise<SessionEntry> {
@@ -133,11 +180,11 @@ export class SessionStore {
       ...(this.cwd ? { cwd: this.cwd } : {}),
     };
     await this.transcript(entry.sessionId).init(header);
-    this.entries.set(key, entry);
-    this.scheduleSave();
-    // A new session must be in the index before anything is written to it: after a
-    // crash the index is how a replayed message finds the transcript it was added to.
-    await this.flush();
+    // A new session must be in the index (committed) before anything is written to it:
+    // after a crash the index is how a replayed message finds the transcript it was added to.
+    this.index.put([{ key, entry }]);
+    this.unsaved.delete(key);
+    this.remember(key, entry);
     return entry;
   }
 
@@ -148,80 +195,6 @@ export class SessionStore {
       if (!isErrnoCode(err, "ENOENT")) throw err;
     });
     this.transcripts.delete(sessionId);
-  }
-
-  private scheduleSave(): void {
-    this.dirty = true;
-    if (this.saving) return;
-    this.saving = (async () => {
-      // Let updates made in the same turn of the event loop join this save.
-      await Promise.resolve();
-      while (this.dirty) {
-        this.dirty = false;
-        const snapshot = Object.fromEntries(this.entries);
-        try {
-          await writeFileAtomic(this.indexPath, `${JSON.stringify(snapshot, null, 2)}\n`, 0o600);
-        } catch (err) {
-          // The transcripts still hold everything; the next change retries the index.
-          this.log.error(`cannot save ${this.indexPath}: ${(err as Error).message}`);
-          break;
-        }
-      }
-      this.saving = undefined;
-    })();
-  }
-
-  private async load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.indexPath, "utf8");
-    } catch (err) {
-      if (isErrnoCode(err, "ENOENT")) {
-        await this.rebuildFromTranscripts("missing");
-        return;
-      }
-      throw err;
-    }
-    try {
-      const parsed = JSON.parse(text) as Record<string, SessionEntry>;
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-        throw new Error("not an object");
-      for (const [key, entry] of Object.entries(parsed)) {
-        if (entry && typeof entry.sessionId === "string") this.entries.set(key, entry);
-      }
-    } catch (err) {
-      const aside = `${this.indexPath}.corrupt-${Date.now()}`;
-      await rename(this.indexPath, aside);
-      this.log.warn(
-        `${this.indexPath} was unreadable (${(err as Error).message}); moved it to ${aside} and rebuilt the index from transcripts`,
-      );
-      await this.rebuildFromTranscripts("corrupt");
-    }
-  }
-
-  /** Recreates index rows from transcript headers (the newest transcript per session key wins). */
-  private async rebuildFromTranscripts(why: "missing" | "corrupt"): Promise<void> {
-    const names = (await readdir(this.dir)).filter((n) => n.endsWith(".jsonl"));
-    for (const name of names) {
-      const transcript = this.transcript(name.slice(0, -".jsonl".length));
-      const lines = await transcript.read();
-      const header = lines[0] as TranscriptHeader | undefined;
-      if (header?.type !== "session" || typeof header.sessionKey !== "string") continue;
-      const last = lines.at(-1);
-      const updatedAt = Date.parse(last?.timestamp ?? header.timestamp) || Date.now();
-      const existing = this.entries.get(header.sessionKey);
-      if (existing && existing.updatedAt >= updatedAt) continue;
-      this.entries.set(header.sessionKey, {
-        sessionId: header.id,
-        createdAt: Date.parse(header.timestamp),
-        updatedAt,
-      });
-    }
-    if (this.entries.size > 0) {
-      this.log.info(`rebuilt ${this.indexPath} (${why}) from ${this.entries.size} transcript(s)`);
-      this.scheduleSave();
-      await this.flush();
-    }
   }
 }
 

@@ -86,7 +86,7 @@ describe("outbound port: thread and reply-to survive", () => {
     await modelCalled;
     const crashed = tempDir();
     cpSync(stateDir, crashed, { recursive: true });
-    const [sessionKey] = (await first.agents.store("main")).list()[0]!;
+    const sessionKey = (await first.agents.store("main")).page({ limit: 1 }).sessions[0]!.key;
     await first.channels.stopAll();
     first.agents.abort(sessionKey);
 

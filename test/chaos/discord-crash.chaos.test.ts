@@ -14,6 +14,7 @@ import type { FakeServer } from "../fakes/server.js";
 import { type RunningGateway, startGateway, testEnv } from "../helpers/cli.js";
 import { baseConfig, stateDirWith } from "../helpers/config.js";
 import { seededRandom } from "../helpers/random.js";
+import { readSessionIndex } from "../helpers/session-index.js";
 
 const GUILD_ID = "1100000000000000001";
 const CHANNELS = Array.from({ length: 8 }, (_, i) => ({
@@ -114,7 +115,7 @@ describe("chaos: kill -9 while Discord messages flow", () => {
 
     // Every state file parses; every transcript line parses.
     const sessionsDir = path.join(stateDir, "agents/main/sessions");
-    JSON.parse(readFileSync(path.join(sessionsDir, "sessions.json"), "utf8"));
+    readSessionIndex(sessionsDir);
     JSON.parse(readFileSync(path.join(stateDir, "openclaw.json"), "utf8"));
     const userLines = new Map<string, number>();
     for (const file of readdirSync(sessionsDir).filter((f) => f.includes(".jsonl"))) {

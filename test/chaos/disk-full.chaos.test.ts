@@ -11,6 +11,7 @@ import { GatewayClient, GatewayResponseError } from "../../src/gateway/client.js
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { startGateway, tempDir, testEnv } from "../helpers/cli.js";
 import { baseConfig, writeConfigFile } from "../helpers/config.js";
+import { readSessionIndex } from "../helpers/session-index.js";
 
 const mountPoint = path.join(tempDir("diskfull-"), "state");
 afterAll(() => {
@@ -81,7 +82,7 @@ describe("chaos: disk full", () => {
 
       // No half-written file: every line of the journal and transcripts parses; no temp files left.
       const sessions = path.join(mountPoint, "agents/main/sessions");
-      JSON.parse(readFileSync(path.join(sessions, "sessions.json"), "utf8"));
+      expect(Object.keys(readSessionIndex(sessions))).toContain("agent:main:main");
       const texts: string[] = [];
       for (const file of [
         path.join(mountPoint, "agents/inbox.jsonl"),

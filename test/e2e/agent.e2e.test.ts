@@ -8,6 +8,7 @@ import { startFakeOpenAI } from "../fakes/openai.js";
 import type { FakeServer } from "../fakes/server.js";
 import { type RunningGateway, runCli, startGateway, testEnv } from "../helpers/cli.js";
 import { baseConfig, stateDirWith } from "../helpers/config.js";
+import { readSessionIndex } from "../helpers/session-index.js";
 
 let anthropic: FakeServer;
 let openai: FakeServer;
@@ -81,8 +82,7 @@ async function send(client: GatewayClient, message: string, extra: Record<string
 
 function transcriptLines(stateDir: string) {
   const dir = path.join(stateDir, "agents/main/sessions");
-  const index = JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8"));
-  const { sessionId } = index["agent:main:main"];
+  const { sessionId } = readSessionIndex(dir)["agent:main:main"]!;
   return readFileSync(path.join(dir, `${sessionId}.jsonl`), "utf8")
     .trim()
     .split("\n")

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { twoStage } from "../../infra/rpc.js";
 import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-agents.js";
 import { canonicalSessionKey, requestedSessionKey } from "../../routing/session-key.js";
+import { MAX_SEARCH_CHARS } from "../../sessions/index-db.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { defineMethod } from "./types.js";
@@ -17,6 +18,9 @@ const agentList = (gateway: GatewayContext): readonly AgentListEntry[] | undefin
   gateway.config().config.agents?.list;
 
 const sessionKey = z.string().min(1).max(512);
+/** `sessions.list` page size when none is asked for, and the most one page returns (bounded response). */
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
 const idempotencyKey = z.string().min(1).max(256);
 
 const attachment = z.object({
@@ -131,7 +135,13 @@ export const chatMethods = {
   "sessions.list": defineMethod({
     scope: "operator.read",
     params: z
-      .object({ agentId: z.string().optional(), limit: z.number().int().min(1).max(5000).optional() })
+      .object({
+        agentId: z.string().optional(),
+        limit: z.number().int().min(1).max(MAX_PAGE).optional(),
+        cursor: z.string().max(1024).optional(),
+        offset: z.number().int().min(0).optional(),
+        search: z.string().max(MAX_SEARCH_CHARS).optional(),
+      })
       .optional(),
     handle: async (p, { gateway }) => {
       const agents = gateway.agents;
@@ -140,11 +150,26 @@ export const chatMethods = {
           ? agents.defaultAgentId()
           : resolveKnownAgentId(agentList(gateway), p.agentId);
       const store = await agents.store(agentId);
-      const sessions = store
-        .list()
-        .slice(0, p?.limit ?? 500)
-        .map(([key, entry]) => ({ key, ...entry }));
-      return { agentId, count: sessions.length, sessions };
+      let page: ReturnType<typeof store.page>;
+      try {
+        page = store.page({
+          limit: p?.limit ?? DEFAULT_PAGE,
+          cursor: p?.cursor,
+          offset: p?.offset,
+          search: p?.search?.trim() || undefined,
+        });
+      } catch (err) {
+        throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, (err as Error).message);
+      }
+      const sessions = page.sessions.map(({ key, entry }) => ({ key, ...entry }));
+      return {
+        agentId,
+        count: sessions.length,
+        totalCount: page.totalCount,
+        hasMore: page.hasMore,
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        sessions,
+      };
     },
   }),
   "sessions.reset": defineMethod({

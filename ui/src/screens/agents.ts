@@ -39,6 +39,27 @@ export function mainSessionKey(agentId: string): string {
   return `agent:${agentId}:main`;
 }
 
+export interface SessionPage {
+  sessions: SessionRow[];
+  totalCount: number;
+  hasMore: boolean;
+  nextCursor?: string;
+}
+
+/** One page of sessions, newest first (`cursor` from the previous page; `search` in key, label, channel). */
+export function listSessionPage(
+  conn: GatewayConnection,
+  agentId: string,
+  q: { limit: number; cursor?: string; search?: string },
+): Promise<SessionPage> {
+  return conn.request<SessionPage>("sessions.list", {
+    agentId,
+    limit: q.limit,
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+    ...(q.search ? { search: q.search } : {}),
+  });
+}
+
 export async function listSessions(conn: GatewayConnection, agentId: string): Promise<SessionRow[]> {
   const res = await conn.request<{ sessions: SessionRow[] }>("sessions.list", { agentId });
   return [...res.sessions].sort((a, b) => b.updatedAt - a.updatedAt);

@@ -2,22 +2,32 @@ import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText, formatTime } from "../util.js";
-import { listSessions, type SessionRow, useAgents } from "./agents.js";
+import { listSessionPage, type SessionPage, useAgents } from "./agents.js";
+
+/** Rows per page: one screen of a table, whatever the store holds. */
+const PAGE_SIZE = 50;
 
 export function SessionsScreen({ conn }: ScreenProps) {
   const { t, lang } = useI18n();
   const agents = useAgents(conn);
   const [agentId, setAgentId] = useState<string | undefined>();
   const agent = agentId ?? agents[0] ?? "main";
-  const [rows, setRows] = useState<SessionRow[] | undefined>();
+  const [page, setPage] = useState<SessionPage | undefined>();
+  const rows = page?.sessions;
+  // Cursors of the pages before this one (keyset paging: "newer" pops, "older" pushes).
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [search, setSearch] = useState("");
   const [error, setError] = useState("");
   const [notice, setNotice] = useState("");
+  const cursor = cursors.at(-1);
 
   const load = () =>
-    listSessions(conn, agent)
-      .then(setRows)
+    listSessionPage(conn, agent, { limit: PAGE_SIZE, cursor, search: search.trim() || undefined })
+      .then(setPage)
       .catch((err) => setError(errorText(err)));
-  useEffect(() => void load(), [conn, agent]);
+  useEffect(() => void load(), [conn, agent, cursor, search]);
+  useEffect(() => setCursors([undefined]), [agent, search]);
+  const first = (cursors.length - 1) * PAGE_SIZE;
 
   const act = async (method: "sessions.reset" | "sessions.delete", key: string) => {
     const question =
@@ -51,10 +61,44 @@ export function SessionsScreen({ conn }: ScreenProps) {
             ))}
           </select>
         </label>
+        <input
+          type="search"
+          id="sessions-search"
+          placeholder={t("sessions.search")}
+          value={search}
+          onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)}
+        />
         <button type="button" class="secondary" onClick={() => void load()}>
           {t("common.refresh")}
         </button>
       </div>
+      {page && page.totalCount > 0 && (
+        <div class="toolbar" id="sessions-pager">
+          <span class="muted">
+            {t("sessions.range", {
+              from: String(first + 1),
+              to: String(first + page.sessions.length),
+              total: String(page.totalCount),
+            })}
+          </span>
+          <button
+            type="button"
+            class="secondary"
+            disabled={cursors.length === 1}
+            onClick={() => setCursors(cursors.slice(0, -1))}
+          >
+            {t("sessions.newer")}
+          </button>
+          <button
+            type="button"
+            class="secondary"
+            disabled={!page.hasMore}
+            onClick={() => setCursors([...cursors, page.nextCursor])}
+          >
+            {t("sessions.older")}
+          </button>
+        </div>
+      )}
       {notice && <p class="banner ok">{notice}</p>}
       {error && (
         <p class="banner error" role="alert">
