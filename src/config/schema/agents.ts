@@ -9,6 +9,7 @@ import {
   positiveInt,
   stringList,
 } from "./common.js";
+import { memorySearchSchema } from "./skills.js";
 
 export const TOOL_PROFILES = ["minimal", "coding", "messaging", "full"] as const;
 
@@ -87,7 +88,7 @@ const agentDefaults = z
     sandbox: compatOnly(looseRecord.optional(), "run tools in a container"),
     subagents: compatOnly(looseRecord.optional(), "agents this agent may start"),
     cliBackends: compatOnly(looseRecord.optional(), "CLI coding agents used as models"),
-    memorySearch: compatOnly(looseRecord.optional(), "memory search index settings"),
+    memorySearch: memorySearchSchema.optional(),
   })
   .describe("settings every agent inherits");
 

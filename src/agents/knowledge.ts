@@ -1,0 +1,101 @@
+import path from "node:path";
+import { createLogger } from "../infra/logger.js";
+import { registerSecret } from "../infra/secrets.js";
+import { MemoryIndex } from "../memory/index.js";
+import {
+  realSkillDir,
+  type SkillsConfig,
+  SkillsLoader,
+  type SkillsReport,
+  skillEnv,
+  skillsPrompt,
+} from "../skills/index.js";
+import type { ResolvedAgent } from "./agent-config.js";
+import type { SkillAccess } from "./tools/types.js";
+
+const log = createLogger("agent");
+const skillLog = createLogger("skills");
+
+/** The config an agent's memory and skills read (the full config satisfies it). */
+export interface KnowledgeConfig {
+  agents?: { defaults?: { memorySearch?: { enabled?: boolean } } };
+  skills?: SkillsConfig;
+}
+
+/** `<state>/memory/<agentId>.sqlite`: OpenClaw's place for an agent's memory index. */
+export function memoryIndexPath(stateDir: string, agentId: string): string {
+  return path.join(stateDir, "memory", `${agentId}.sqlite`);
+}
+
+/** `<state>/skills`: managed skills (OpenClaw's `~/.openclaw/skills`). */
+export const managedSkillsDir = (stateDir: string) => path.join(stateDir, "skills");
+
+/**
+ * Each agent's memory index (opened on first use) and the skills scan, for the runtime
+ * and the RPC methods. Both are re-read from the files on use: nothing to reload.
+ */
+export class AgentKnowledge {
+  private readonly indexes = new Map<string, MemoryIndex>();
+  private readonly skills = new SkillsLoader((p) =>
+    skillLog.warn(`skipping skill ${p.filePath}: ${p.error}`),
+  );
+
+  constructor(private readonly opts: { stateDir: string; config: () => KnowledgeConfig }) {}
+
+  memoryEnabled(): boolean {
+    return this.opts.config().agents?.defaults?.memorySearch?.enabled !== false;
+  }
+
+  /** The agent's memory index, or undefined when `memorySearch.enabled` is false. */
+  memory(agent: Pick<ResolvedAgent, "id" | "workspace">): MemoryIndex | undefined {
+    if (!this.memoryEnabled()) return undefined;
+    let index = this.indexes.get(agent.id);
+    if (index && index.workspace !== agent.workspace) {
+      index.close(); // The workspace moved (config reload): index the new one.
+      index = undefined;
+    }
+    if (!index) {
+      index = MemoryIndex.open(agent.workspace, memoryIndexPath(this.opts.stateDir, agent.id));
+      this.indexes.set(agent.id, index);
+      log.debug(`memory index for ${agent.id} at ${index.dbFile}`);
+    }
+    return index;
+  }
+
+  async skillsReport(agent: Pick<ResolvedAgent, "workspace">): Promise<SkillsReport> {
+    const config = this.opts.config();
+    return this.skills.report({
+      workspace: agent.workspace,
+      managedDir: managedSkillsDir(this.opts.stateDir),
+      config: config.skills,
+      rootConfig: config,
+    });
+  }
+
+  /** The skills prompt section and what the tools may do with skills, for one turn. */
+  async skillsForTurn(
+    agent: Pick<ResolvedAgent, "workspace">,
+  ): Promise<{ prompt: string; access: SkillAccess }> {
+    const report = await this.skillsReport(agent);
+    const config = this.opts.config().skills;
+    const eligible = report.skills.filter((s) => s.eligible);
+    const dirs = eligible.map(realSkillDir).filter((d): d is string => d !== undefined);
+    const access: SkillAccess = {
+      dirs: () => dirs,
+      env: (name) => {
+        const skill = eligible.find((s) => s.name === name || s.skillKey === name);
+        if (!skill) return undefined;
+        const env = skillEnv(skill, config);
+        // Masked if a value ever reaches a log line or an error message.
+        for (const value of Object.values(env)) registerSecret(value);
+        return env;
+      },
+    };
+    return { prompt: skillsPrompt(report.skills, agent.workspace), access };
+  }
+
+  close(): void {
+    for (const index of this.indexes.values()) index.close();
+    this.indexes.clear();
+  }
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { compatOnly, looseRecord, stringList } from "./common.js";
+
+/** An environment variable name (what a skill's command sees). */
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
+
+const skillEntry = z
+  .looseObject({
+    enabled: z.boolean().optional().describe("false: never offer this skill to the model"),
+    apiKey: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("set as the skill's primaryEnv variable, only for exec runs that name this skill"),
+    env: z
+      .record(envName, z.string())
+      .optional()
+      .describe(
+        "variables added only to exec runs that name this skill (never to other commands, never logged)",
+      ),
+    config: compatOnly(looseRecord.optional(), "skill-specific settings"),
+  })
+  .describe("per-skill settings, keyed by the skill's name (or metadata.openclaw.skillKey)");
+
+/** `skills` in openclaw.json (OpenClaw's keys). Installing from ClawHub is not supported. */
+export const skillsSchema = z
+  .looseObject({
+    allowBundled: compatOnly(
+      stringList.optional(),
+      "which bundled skills are allowed (none are bundled here)",
+    ),
+    load: z
+      .looseObject({
+        extraDirs: stringList
+          .optional()
+          .describe("more folders of skills, lowest precedence (workspace skills, then <state>/skills win)"),
+        watch: compatOnly(z.boolean().optional(), "skills are re-scanned on every turn, no watcher"),
+        watchDebounceMs: compatOnly(z.number().optional(), "skills are re-scanned on every turn, no watcher"),
+      })
+      .optional(),
+    entries: z.record(z.string(), skillEntry).optional(),
+    install: compatOnly(looseRecord.optional(), "ClawHub install settings (installing is not supported)"),
+  })
+  .describe("AgentSkills SKILL.md folders: where to find them and per-skill settings");
+
+/** `agents.defaults.memorySearch` (OpenClaw's keys); keyword search works with none of them set. */
+export const memorySearchSchema = z
+  .looseObject({
+    enabled: z.boolean().optional().describe("false: no memory_search / memory_get tools and no index"),
+  })
+  .describe("memory search over MEMORY.md and memory/*.md");
