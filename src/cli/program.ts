@@ -3,6 +3,7 @@ import { VERSION } from "../version.js";
 import { registerAgentCommands } from "./agent.js";
 import { registerConfigCommands } from "./config.js";
 import { registerDoctorCommand } from "./doctor.js";
+import { registerMemoryCommands, registerSkillsCommands } from "./knowledge.js";
 import { registerPairingCommands } from "./pairing.js";
 import { registerRpcCommands } from "./rpc-commands.js";
 import { registerSecurityCommands } from "./security.js";
@@ -26,6 +27,8 @@ export function buildProgram(): Command {
   registerAgentCommands(program);
   registerPairingCommands(program);
   registerSecurityCommands(program);
+  registerMemoryCommands(program);
+  registerSkillsCommands(program);
   return program;
 }
 

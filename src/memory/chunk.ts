@@ -15,6 +15,7 @@ export interface Chunk {
 /** Splits text into chunks of whole lines; a line longer than a chunk is a chunk of its own. */
 export function chunkMarkdown(body: string): Chunk[] {
   const lines = body.split("\n");
+  if (lines.length > 1 && lines.at(-1) === "") lines.pop(); // the final newline ends a line, it does not start one
   const chunks: Chunk[] = [];
   let start = 0;
   while (start < lines.length) {

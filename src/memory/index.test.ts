@@ -49,7 +49,7 @@ describe("memory index", () => {
       "memory/2026-01-02.md": "# Notes\n\nBought a bike.\n\nDentist appointment on Friday at 9.\n",
     });
     const [hit] = await index.search("when is the dentist appointment");
-    expect(hit).toMatchObject({ path: "memory/2026-01-02.md", startLine: 1, endLine: 6, source: "memory" });
+    expect(hit).toMatchObject({ path: "memory/2026-01-02.md", startLine: 1, endLine: 5, source: "memory" });
     expect(hit!.snippet).toContain("Dentist appointment on Friday");
   });
 

@@ -43,18 +43,24 @@ export interface ParsedSkill {
 /** A SKILL.md that cannot be used: the message names the problem in one sentence. */
 export class SkillFormatError extends Error {}
 
-let yamlModule: Promise<typeof import("yaml")> | undefined;
-/** The YAML parser is loaded on the first SKILL.md, not at gateway start. */
+type YamlParse = typeof import("yaml").parse;
+let yamlParse: Promise<YamlParse> | undefined;
+/**
+ * The YAML parser is loaded on the first SKILL.md, not at gateway start. (Bundled, the
+ * package is CommonJS: its exports arrive on `default`.)
+ */
 const loadYaml = () => {
-  yamlModule ??= import("yaml");
-  return yamlModule;
+  yamlParse ??= import("yaml").then(
+    (mod) => mod.parse ?? (mod as unknown as { default: typeof mod }).default.parse,
+  );
+  return yamlParse;
 };
 
 /** Parses a SKILL.md: YAML frontmatter between `---` lines, then the instructions. */
 export async function parseSkillFile(source: string): Promise<ParsedSkill> {
   const match = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(source);
   if (!match) throw new SkillFormatError("has no YAML frontmatter (a block between --- lines at the top)");
-  const { parse } = await loadYaml();
+  const parse = await loadYaml();
   let data: unknown;
   try {
     // No custom tags, no aliases blow-up: the core schema and a small alias budget.

@@ -3,6 +3,7 @@ import { channelMethods } from "./channels.js";
 import { chatMethods } from "./chat.js";
 import { configMethods } from "./config.js";
 import { healthMethods } from "./health.js";
+import { knowledgeMethods } from "./knowledge.js";
 import { logMethods } from "./logs.js";
 import type { GatewayMethod } from "./types.js";
 
@@ -11,7 +12,14 @@ export type { GatewayMethod, GatewayMethodCall } from "./types.js";
 /** Every RPC method the gateway serves; `hello-ok.features.methods` is derived from it. */
 export function createMethodTable(): Map<string, GatewayMethod> {
   return new Map(
-    Object.entries({ ...healthMethods, ...logMethods, ...configMethods, ...chatMethods, ...channelMethods }),
+    Object.entries({
+      ...healthMethods,
+      ...logMethods,
+      ...configMethods,
+      ...chatMethods,
+      ...channelMethods,
+      ...knowledgeMethods,
+    }),
   );
 }
 
