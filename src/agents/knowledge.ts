@@ -40,7 +40,8 @@ export class AgentKnowledge {
     skillLog.warn(`skipping skill ${p.filePath}: ${p.error}`),
   );
 
-  constructor(private readonly opts: { stateDir: string; config: () => KnowledgeConfig }) {}
+  /** `watch`: follow memory folders with inotify (the long-running gateway; not the one-shot CLI). */
+  constructor(private readonly opts: { stateDir: string; config: () => KnowledgeConfig; watch?: boolean }) {}
 
   memoryEnabled(): boolean {
     return this.opts.config().agents?.defaults?.memorySearch?.enabled !== false;
@@ -55,7 +56,9 @@ export class AgentKnowledge {
       index = undefined;
     }
     if (!index) {
-      index = MemoryIndex.open(agent.workspace, memoryIndexPath(this.opts.stateDir, agent.id));
+      index = MemoryIndex.open(agent.workspace, memoryIndexPath(this.opts.stateDir, agent.id), {
+        watch: this.opts.watch === true,
+      });
       this.indexes.set(agent.id, index);
       log.debug(`memory index for ${agent.id} at ${index.dbFile}`);
     }

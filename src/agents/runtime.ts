@@ -109,7 +109,7 @@ export class AgentRuntime implements ChatCommandHost {
     );
     this.models = new ModelCache({ stateDir: opts.stateDir, config: opts.config });
     this.tools = new ToolCache(opts.pluginTools);
-    this.knowledge = new AgentKnowledge({ stateDir: opts.stateDir, config: opts.config });
+    this.knowledge = new AgentKnowledge({ stateDir: opts.stateDir, config: opts.config, watch: true });
   }
 
   /**

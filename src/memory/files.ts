@@ -36,18 +36,20 @@ export function isLongTermMemory(rel: string): boolean {
  * file: 2,000 notes cost a couple of milliseconds). Symlinks are skipped, so nothing
  * outside the workspace is ever indexed.
  */
-export function listMemoryFiles(workspace: string): MemoryFileStat[] {
+export function listMemoryFiles(workspace: string, dirs: string[] = []): MemoryFileStat[] {
   const found: MemoryFileStat[] = [];
+  dirs.push(workspace);
   for (const name of MEMORY_FILES) {
     const stat = lstatSync(path.join(workspace, name), { throwIfNoEntry: false });
     if (stat?.isFile())
       found.push({ path: name, abs: path.join(workspace, name), size: stat.size, mtimeMs: stat.mtimeMs });
   }
-  walk(workspace, MEMORY_DIR, 0, found);
+  walk(workspace, MEMORY_DIR, 0, found, dirs);
   return found;
 }
 
-function walk(workspace: string, rel: string, depth: number, out: MemoryFileStat[]): void {
+/** Collects the memory files under `rel`, and in `dirs` the folders it read (for the watcher). */
+function walk(workspace: string, rel: string, depth: number, out: MemoryFileStat[], dirs: string[]): void {
   if (depth > MAX_DEPTH) return;
   let entries: Dirent[];
   try {
@@ -55,9 +57,10 @@ function walk(workspace: string, rel: string, depth: number, out: MemoryFileStat
   } catch {
     return; // No memory/ folder yet.
   }
+  dirs.push(path.join(workspace, rel));
   for (const entry of entries) {
     const childRel = `${rel}/${entry.name}`;
-    if (entry.isDirectory() && !entry.name.startsWith(".")) walk(workspace, childRel, depth + 1, out);
+    if (entry.isDirectory() && !entry.name.startsWith(".")) walk(workspace, childRel, depth + 1, out, dirs);
     else if (entry.isFile() && entry.name.endsWith(".md")) {
       const abs = path.join(workspace, childRel);
       const stat = lstatSync(abs, { throwIfNoEntry: false });

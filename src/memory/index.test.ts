@@ -10,7 +10,7 @@ afterEach(() => {
   for (const index of open.splice(0)) index.close();
 });
 
-function workspace(files: Record<string, string>): { dir: string; index: MemoryIndex } {
+function workspace(files: Record<string, string>, watch = false): { dir: string; index: MemoryIndex } {
   const root = tempDir();
   const dir = path.join(root, "workspace");
   for (const [rel, body] of Object.entries(files)) {
@@ -18,7 +18,7 @@ function workspace(files: Record<string, string>): { dir: string; index: MemoryI
     writeFileSync(path.join(dir, rel), body);
   }
   mkdirSync(dir, { recursive: true });
-  const index = MemoryIndex.open(dir, path.join(root, "memory", "main.sqlite"));
+  const index = MemoryIndex.open(dir, path.join(root, "memory", "main.sqlite"), { watch });
   open.push(index);
   return { dir, index };
 }
@@ -53,13 +53,17 @@ describe("memory index", () => {
     expect(hit!.snippet).toContain("Dentist appointment on Friday");
   });
 
-  it("follows edits and deletions on disk", async () => {
-    const { dir, index } = workspace({ "memory/a.md": "The wifi password hint is pelican.\n" });
+  it.each([false, true])("follows edits and deletions on disk (watcher: %s)", async (watch) => {
+    const { dir, index } = workspace({ "memory/a.md": "The wifi password hint is pelican.\n" }, watch);
     expect(await index.search("pelican")).toHaveLength(1);
     writeFileSync(path.join(dir, "memory/a.md"), "The wifi password hint is albatross now, longer.\n");
     expect(await index.search("pelican")).toHaveLength(0);
     expect((await index.search("albatross"))[0]?.path).toBe("memory/a.md");
+    mkdirSync(path.join(dir, "memory/trips"));
+    writeFileSync(path.join(dir, "memory/trips/rome.md"), "Rome: albatross-shaped kite.\n");
+    expect((await index.search("kite"))[0]?.path).toBe("memory/trips/rome.md");
     rmSync(path.join(dir, "memory/a.md"));
+    rmSync(path.join(dir, "memory/trips"), { recursive: true });
     expect(await index.search("albatross")).toHaveLength(0);
     expect(index.status()).toMatchObject({ files: 0, chunks: 0 });
   });

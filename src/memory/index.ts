@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { chunkMarkdown } from "./chunk.js";
 import { isLongTermMemory, listMemoryFiles, MAX_INDEXED_FILE_BYTES } from "./files.js";
 import { MemoryStore, sha256 } from "./store.js";
+import { MemoryWatcher } from "./watch.js";
 
 export {
   dailyNotePaths,
@@ -41,6 +42,12 @@ export interface SearchOptions {
   includeLongTerm?: boolean;
 }
 
+/**
+ * Even with a watcher, every note is checked at least this often: a safety net for
+ * events a filesystem does not deliver (network mounts, some container overlays).
+ */
+export const FULL_CHECK_INTERVAL_MS = 10_000;
+
 export interface SyncReport {
   indexed: number;
   removed: number;
@@ -54,27 +61,64 @@ export interface SyncReport {
  * found by the next search and deleted notes leave no stale hits.
  */
 export class MemoryIndex {
+  /** What the index holds per file (size, mtime, hash), kept in memory between syncs. */
+  private known: Map<string, import("./store.js").IndexedFile> | undefined;
+
   private constructor(
     readonly workspace: string,
     readonly dbFile: string,
-    private readonly store: MemoryStore,
+    /** @internal The tables (for bench/memory.mjs to time a query without its sync). */
+    readonly store: MemoryStore,
   ) {}
 
-  static open(workspace: string, dbFile: string): MemoryIndex {
-    return new MemoryIndex(workspace, dbFile, MemoryStore.open(dbFile));
+  private watcher: MemoryWatcher | undefined;
+  private lastFullCheck = 0;
+
+  /** `watch`: follow the folders with inotify so searches skip the check while nothing changed (the gateway). */
+  static open(workspace: string, dbFile: string, opts: { watch?: boolean } = {}): MemoryIndex {
+    const index = new MemoryIndex(workspace, dbFile, MemoryStore.open(dbFile));
+    if (opts.watch) index.watcher = new MemoryWatcher();
+    return index;
   }
 
   close(): void {
+    this.watcher?.close();
     this.store.close();
   }
 
-  /** Brings the index up to date with the files; `force` re-reads every file. */
+  /**
+   * Syncs unless the watcher says nothing changed. One turn of the event loop first, so
+   * an event for an edit made before this call (already queued by the kernel) is seen.
+   */
+  private async syncIfChanged(): Promise<void> {
+    const w = this.watcher;
+    if (!w) {
+      this.sync();
+      return;
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (w.dirty || !w.reliable || Date.now() - this.lastFullCheck > FULL_CHECK_INTERVAL_MS) this.sync();
+  }
+
+  /**
+   * Brings the index up to date with the files; `force` re-reads every file. All changes
+   * of one sync are one transaction: a crash leaves the index as it was, and the next
+   * sync finds the same differences again.
+   */
   sync(opts: { force?: boolean } = {}): SyncReport {
-    const indexed = this.store.files();
+    this.known ??= this.store.files();
+    const unseen = new Map(this.known);
     const report: SyncReport = { indexed: 0, removed: 0, unchanged: 0 };
-    for (const file of listMemoryFiles(this.workspace)) {
-      const known = indexed.get(file.path);
-      indexed.delete(file.path);
+    const changes: (() => void)[] = [];
+    // Cleared before looking: an edit during this sync marks it dirty again.
+    if (this.watcher) this.watcher.dirty = false;
+    this.lastFullCheck = Date.now();
+    const dirs: string[] = [];
+    const files = listMemoryFiles(this.workspace, dirs);
+    this.watcher?.follow(dirs);
+    for (const file of files) {
+      const known = unseen.get(file.path);
+      unseen.delete(file.path);
       if (!opts.force && known && known.size === file.size && known.mtime === file.mtimeMs) {
         report.unchanged++;
         continue;
@@ -88,23 +132,34 @@ export class MemoryIndex {
       if (body.length > MAX_INDEXED_FILE_BYTES) body = body.slice(0, MAX_INDEXED_FILE_BYTES);
       const row = { path: file.path, size: file.size, mtime: file.mtimeMs, hash: sha256(body) };
       if (!opts.force && known?.hash === row.hash) {
-        this.store.touchFile(row);
+        changes.push(() => this.store.touchFile(row));
         report.unchanged++;
-        continue;
+      } else {
+        const chunks = chunkMarkdown(body);
+        changes.push(() => this.store.replaceFile(row, chunks));
+        report.indexed++;
       }
-      this.store.replaceFile(row, chunkMarkdown(body));
-      report.indexed++;
     }
-    for (const gone of indexed.keys()) {
-      this.store.removeFile(gone);
+    for (const gone of unseen.keys()) {
+      changes.push(() => this.store.removeFile(gone));
       report.removed++;
+    }
+    if (changes.length > 0) {
+      try {
+        this.store.batch(() => {
+          for (const change of changes) change();
+        });
+      } finally {
+        this.known = undefined; // Re-read from the table: it is the truth of what was committed.
+      }
+      this.known = this.store.files();
     }
     return report;
   }
 
   /** Keyword (BM25) search over the chunks, after a sync. */
   async search(query: string, opts: SearchOptions = {}): Promise<MemorySearchResult[]> {
-    this.sync();
+    await this.syncIfChanged();
     const maxResults = Math.min(opts.maxResults ?? DEFAULT_MAX_RESULTS, MAX_RESULTS_CAP);
     const minScore = opts.minScore ?? DEFAULT_KEYWORD_MIN_SCORE;
     // Over-fetch: hits from MEMORY.md may be filtered out below.

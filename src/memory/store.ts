@@ -50,6 +50,9 @@ export interface ChunkRow {
 export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 export class MemoryStore {
+  /** Chunk id → length in terms, with the totals BM25 needs; dropped on any change, rebuilt on the next query. */
+  private lengths: { byId: Map<number, number>; avg: number } | undefined;
+
   private constructor(readonly db: DatabaseSync) {}
 
   /** Opens the index at `file`, rebuilding it from scratch when it is unreadable or from another version. */
@@ -65,6 +68,10 @@ export class MemoryStore {
   }
 
   private static init(db: DatabaseSync): MemoryStore {
+    // A cache of the notes: NORMAL keeps it consistent through a crash (WAL) and may only lose
+    // the last commits on power loss, which the next sync redoes from the files. FULL would
+    // cost an fsync per indexed file.
+    db.exec("PRAGMA synchronous = NORMAL");
     db.exec(SCHEMA);
     const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as
       | { value: string }
@@ -88,9 +95,15 @@ export class MemoryStore {
     return new Map(rows.map((r) => [r.path, r]));
   }
 
-  /** Replaces everything indexed for one file in one transaction. */
+  /** Runs `fn` (several replaceFile/removeFile calls) as one transaction: all of a sync lands, or none. */
+  batch(fn: () => void): void {
+    transaction(this.db, fn);
+  }
+
+  /** Replaces everything indexed for one file (call inside `batch`). */
   replaceFile(file: IndexedFile, chunks: readonly Chunk[]): void {
-    transaction(this.db, () => {
+    this.lengths = undefined;
+    {
       this.deleteChunks(file.path);
       const insertChunk = this.db.prepare(
         "INSERT INTO chunks (path, start_line, end_line, text, hash, length) VALUES (?, ?, ?, ?, ?, ?)",
@@ -116,7 +129,7 @@ export class MemoryStore {
             "ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, hash = excluded.hash",
         )
         .run(file.path, file.size, file.mtime, file.hash);
-    });
+    }
   }
 
   /** Notes the new size and mtime of a file whose content did not change (a `touch`, a checkout). */
@@ -126,11 +139,11 @@ export class MemoryStore {
       .run(file.size, file.mtime, file.path);
   }
 
+  /** Drops a vanished file (call inside `batch`). */
   removeFile(rel: string): void {
-    transaction(this.db, () => {
-      this.deleteChunks(rel);
-      this.db.prepare("DELETE FROM files WHERE path = ?").run(rel);
-    });
+    this.lengths = undefined;
+    this.deleteChunks(rel);
+    this.db.prepare("DELETE FROM files WHERE path = ?").run(rel);
   }
 
   private deleteChunks(rel: string): void {
@@ -147,26 +160,39 @@ export class MemoryStore {
     };
   }
 
+  private chunkLengths(): { byId: Map<number, number>; avg: number } {
+    if (!this.lengths) {
+      const rows = this.db.prepare("SELECT id, length FROM chunks").all() as unknown as {
+        id: number;
+        length: number;
+      }[];
+      const byId = new Map(rows.map((r) => [r.id, r.length]));
+      const total = rows.reduce((sum, r) => sum + r.length, 0);
+      this.lengths = { byId, avg: rows.length ? total / rows.length || 1 : 1 };
+    }
+    return this.lengths;
+  }
+
   /** BM25 scores of the chunks holding any query term, best first (`limit` of them). */
   keywordSearch(query: string, limit: number): { id: number; score: number }[] {
     const terms = [...new Set(tokenize(query))];
     if (terms.length === 0) return [];
-    const stats = this.db.prepare("SELECT count(*) AS n, avg(length) AS avg FROM chunks").get() as {
-      n: number;
-      avg: number | null;
-    };
-    if (stats.n === 0) return [];
-    const avg = stats.avg || 1;
-    const postings = this.db.prepare(
-      "SELECT p.chunk_id AS id, p.tf AS tf, c.length AS len FROM postings p JOIN chunks c ON c.id = p.chunk_id WHERE p.term = ?",
-    );
+    const { byId, avg } = this.chunkLengths();
+    const n = byId.size;
+    if (n === 0) return [];
+    // The primary key (term, chunk_id) holds tf too: one index range per term, no table lookups.
+    const postings = this.db.prepare("SELECT chunk_id, tf FROM postings WHERE term = ?");
+    postings.setReturnArrays?.(true);
     const scores = new Map<number, number>();
     for (const term of terms) {
-      const rows = postings.all(term) as unknown as { id: number; tf: number; len: number }[];
+      const rows = postings.all(term) as unknown as unknown[];
       if (rows.length === 0) continue;
-      const idf = Math.log(1 + (stats.n - rows.length + 0.5) / (rows.length + 0.5));
-      for (const { id, tf, len } of rows) {
-        const norm = tf + BM25_K1 * (1 - BM25_B + (BM25_B * len) / avg);
+      const idf = Math.log(1 + (n - rows.length + 0.5) / (rows.length + 0.5));
+      for (const row of rows) {
+        const [id, tf] = Array.isArray(row)
+          ? (row as [number, number])
+          : [(row as { chunk_id: number }).chunk_id, (row as { tf: number }).tf];
+        const norm = tf + BM25_K1 * (1 - BM25_B + (BM25_B * (byId.get(id) ?? avg)) / avg);
         scores.set(id, (scores.get(id) ?? 0) + (idf * (tf * (BM25_K1 + 1))) / norm);
       }
     }
