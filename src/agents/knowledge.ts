@@ -18,7 +18,12 @@ const skillLog = createLogger("skills");
 
 /** The config an agent's memory and skills read (the full config satisfies it). */
 export interface KnowledgeConfig {
-  agents?: { defaults?: { memorySearch?: { enabled?: boolean } } };
+  agents?: {
+    defaults?: {
+      memorySearch?: { enabled?: boolean };
+      compaction?: { memoryFlush?: import("./memory-flush.js").MemoryFlushSettings };
+    };
+  };
   skills?: SkillsConfig;
 }
 

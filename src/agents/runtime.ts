@@ -17,6 +17,7 @@ import { type ChatCommand, type ChatCommandHost, handleChatCommand } from "./com
 import { IdempotencyCache } from "./idempotency.js";
 import { Inbox, type InboxEntry } from "./inbox.js";
 import { AgentKnowledge, type KnowledgeConfig } from "./knowledge.js";
+import { resolveMemoryFlush } from "./memory-flush.js";
 import { ModelCache } from "./model-cache.js";
 import type { OutboundPort, OutboundTarget } from "./outbound.js";
 import { TurnAdmission, TurnScheduler } from "./queue.js";
@@ -325,6 +326,7 @@ export class AgentRuntime implements ChatCommandHost {
           tools: this.tools.forAgent(agent),
           bootstrap: await this.bootstrap.load(agent.workspace, { includeLongTermMemory }),
           skills,
+          memoryFlush: resolveMemoryFlush(this.opts.config().agents?.defaults?.compaction?.memoryFlush),
           memory: this.knowledge.memoryEnabled() ? () => this.knowledge.memory(agent)! : undefined,
           resetConfig: this.opts.config().session,
           outbound: this.opts.outbound,

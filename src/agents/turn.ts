@@ -20,6 +20,7 @@ export interface ExecuteDeps {
   /** The eligible skills' prompt section, and what tools may do with skills. */
   skills: { prompt: string; access: SkillAccess };
   memory?: ToolContext["memory"];
+  memoryFlush?: { systemPrompt: string; prompt: string };
   resetConfig: SessionResetConfig | undefined;
   outbound?: OutboundPort;
   journaled: boolean;
@@ -74,6 +75,7 @@ export async function executeTurn(deps: ExecuteDeps, input: ExecuteInput): Promi
       tools,
       toolDefs: defs,
       journaled: deps.journaled,
+      ...(deps.memoryFlush ? { memoryFlush: deps.memoryFlush } : {}),
       contextTokens: agent.contextTokens ?? models.contextWindow(chain[0]!),
       toolContext: {
         workspace: agent.workspace,

@@ -154,6 +154,59 @@ describe("memory", () => {
   });
 });
 
+describe("memory flush", () => {
+  const today = () => {
+    const d = new Date();
+    const pad = (n: number) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  };
+  // A small window, so the second long message pushes the conversation over the compaction mark.
+  const small = (extra: Record<string, unknown> = {}) => ({
+    agents: {
+      defaults: { model: { primary: "anthropic/claude-sonnet-4-5" }, contextTokens: 12_000, ...extra },
+    },
+  });
+  const long = (tag: string) => `${tag} ${"the quick brown fox jumps over the lazy dog ".repeat(200)}`;
+
+  it("runs a silent turn that writes memory/<today>.md before compaction", async () => {
+    const { workspace, env } = setup(small());
+    const { client } = await start(env);
+    const note = `memory/${today()}.md`;
+    anthropic.enqueue(
+      { text: "noted one" },
+      {
+        toolCalls: [
+          { id: "f1", name: "write", args: { path: note, content: "User's cat is called Miso.\n" } },
+        ],
+      },
+      { text: "NO_REPLY" },
+      { text: "Summary: long messages about foxes." },
+      { text: "noted two" },
+    );
+    await turn(client, long("first"));
+    await turn(client, long("second"));
+    expect(anthropic.requests).toHaveLength(5);
+    expect(systemOf(1)).toContain("Session nearing compaction. Store durable memories now.");
+    expect(lastMessageOf(1)).toContain(`Write any lasting notes to ${note}`);
+    expect(readFileSync(path.join(workspace, note), "utf8")).toBe("User's cat is called Miso.\n");
+    expect(systemOf(3)).toContain("compress chat history"); // the compaction request came after the flush
+    const history = (await client.request("chat.history", { sessionKey: "main" })) as {
+      messages: { content: { text?: string }[] }[];
+    };
+    expect(JSON.stringify(history)).not.toContain("NO_REPLY");
+  });
+
+  it("is off with compaction.memoryFlush.enabled: false", async () => {
+    const { env } = setup(small({ compaction: { memoryFlush: { enabled: false } } }));
+    const { client } = await start(env);
+    anthropic.enqueue({ text: "one" }, { text: "Summary." }, { text: "two" });
+    await turn(client, long("first"));
+    await turn(client, long("second"));
+    expect(anthropic.requests).toHaveLength(3);
+    expect(JSON.stringify(anthropic.requests.map((r) => r.body.system))).not.toContain("nearing compaction");
+  });
+});
+
 describe("skills", () => {
   function skill(dir: string, name: string, frontmatter: string) {
     mkdirSync(path.join(dir, name), { recursive: true });

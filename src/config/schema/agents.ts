@@ -9,7 +9,7 @@ import {
   positiveInt,
   stringList,
 } from "./common.js";
-import { memorySearchSchema } from "./skills.js";
+import { compactionSchema, memorySearchSchema } from "./skills.js";
 
 export const TOOL_PROFILES = ["minimal", "coding", "messaging", "full"] as const;
 
@@ -83,7 +83,7 @@ const agentDefaults = z
       "send replies in blocks as they are written",
     ),
     heartbeat: compatOnly(looseRecord.optional(), "periodic agent wake-ups: { every, target, prompt, … }"),
-    compaction: looseRecord.optional(),
+    compaction: compactionSchema.optional(),
     contextPruning: compatOnly(looseRecord.optional(), "trim old tool results from the context"),
     sandbox: compatOnly(looseRecord.optional(), "run tools in a container"),
     subagents: compatOnly(looseRecord.optional(), "agents this agent may start"),

@@ -51,3 +51,28 @@ export const memorySearchSchema = z
     enabled: z.boolean().optional().describe("false: no memory_search / memory_get tools and no index"),
   })
   .describe("memory search over MEMORY.md and memory/*.md");
+
+/** `agents.defaults.compaction` (OpenClaw's keys): what we act on is the memory flush. */
+export const compactionSchema = z
+  .looseObject({
+    memoryFlush: z
+      .looseObject({
+        enabled: z
+          .boolean()
+          .optional()
+          .describe("false: no silent note-writing turn before compaction (default on)"),
+        systemPrompt: z.string().min(1).optional().describe("added to the system prompt of the flush turn"),
+        prompt: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("the flush turn's message; YYYY-MM-DD becomes today's date"),
+        softThresholdTokens: compatOnly(
+          z.number().optional(),
+          "flush this many tokens before compaction (here: right before it)",
+        ),
+      })
+      .optional(),
+    reserveTokensFloor: compatOnly(z.number().optional(), "tokens kept free for the answer"),
+  })
+  .describe("compaction of long conversations");
