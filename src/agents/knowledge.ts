@@ -1,7 +1,7 @@
 import path from "node:path";
 import { createLogger } from "../infra/logger.js";
 import { registerSecret } from "../infra/secrets.js";
-import { MemoryIndex } from "../memory/index.js";
+import { MemoryIndex, type MemorySearchSettings, resolveEmbeddingProvider } from "../memory/index.js";
 import {
   realSkillDir,
   type SkillsConfig,
@@ -20,11 +20,12 @@ const skillLog = createLogger("skills");
 export interface KnowledgeConfig {
   agents?: {
     defaults?: {
-      memorySearch?: { enabled?: boolean };
+      memorySearch?: MemorySearchSettings;
       compaction?: { memoryFlush?: import("./memory-flush.js").MemoryFlushSettings };
     };
   };
   skills?: SkillsConfig;
+  models?: { providers?: Record<string, { apiKey?: string; baseUrl?: string } | undefined> };
 }
 
 /** `<state>/memory/<agentId>.sqlite`: OpenClaw's place for an agent's memory index. */
@@ -40,7 +41,7 @@ export const managedSkillsDir = (stateDir: string) => path.join(stateDir, "skill
  * and the RPC methods. Both are re-read from the files on use: nothing to reload.
  */
 export class AgentKnowledge {
-  private readonly indexes = new Map<string, MemoryIndex>();
+  private readonly indexes = new Map<string, { index: MemoryIndex; signature: string }>();
   private readonly skills = new SkillsLoader((p) =>
     skillLog.warn(`skipping skill ${p.filePath}: ${p.error}`),
   );
@@ -52,21 +53,34 @@ export class AgentKnowledge {
     return this.opts.config().agents?.defaults?.memorySearch?.enabled !== false;
   }
 
-  /** The agent's memory index, or undefined when `memorySearch.enabled` is false. */
+  /**
+   * The agent's memory index, or undefined when `memorySearch.enabled` is false. Opened
+   * again when the workspace or the search settings change (a config reload).
+   */
   memory(agent: Pick<ResolvedAgent, "id" | "workspace">): MemoryIndex | undefined {
     if (!this.memoryEnabled()) return undefined;
-    let index = this.indexes.get(agent.id);
-    if (index && index.workspace !== agent.workspace) {
-      index.close(); // The workspace moved (config reload): index the new one.
-      index = undefined;
-    }
-    if (!index) {
-      index = MemoryIndex.open(agent.workspace, memoryIndexPath(this.opts.stateDir, agent.id), {
-        watch: this.opts.watch === true,
-      });
-      this.indexes.set(agent.id, index);
-      log.debug(`memory index for ${agent.id} at ${index.dbFile}`);
-    }
+    const config = this.opts.config();
+    const settings = config.agents?.defaults?.memorySearch;
+    const embeddings = resolveEmbeddingProvider(settings, { providers: config.models?.providers });
+    const hybrid = { ...settings?.query?.hybrid, minScore: settings?.query?.minScore };
+    const signature = JSON.stringify([
+      agent.workspace,
+      embeddings?.id,
+      embeddings?.model,
+      settings?.remote?.baseUrl,
+      hybrid,
+    ]);
+    const open = this.indexes.get(agent.id);
+    if (open?.signature === signature) return open.index;
+    open?.index.close();
+    const index = MemoryIndex.open(agent.workspace, memoryIndexPath(this.opts.stateDir, agent.id), {
+      watch: this.opts.watch === true,
+      embeddings,
+      hybrid: settings?.query?.hybrid?.enabled === false ? { vectorWeight: 1, textWeight: 0 } : hybrid,
+      onFallback: (why) => log.warn(`memory search used keywords only: ${why}`),
+    });
+    this.indexes.set(agent.id, { index, signature });
+    log.debug(`memory index for ${agent.id} at ${index.dbFile} (${index.mode()})`);
     return index;
   }
 
@@ -103,7 +117,7 @@ export class AgentKnowledge {
   }
 
   close(): void {
-    for (const index of this.indexes.values()) index.close();
+    for (const { index } of this.indexes.values()) index.close();
     this.indexes.clear();
   }
 }

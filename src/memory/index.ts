@@ -1,8 +1,16 @@
 import { readFileSync } from "node:fs";
 import { chunkMarkdown } from "./chunk.js";
+import type { EmbeddingProvider } from "./embeddings.js";
 import { isLongTermMemory, listMemoryFiles, MAX_INDEXED_FILE_BYTES } from "./files.js";
 import { MemoryStore, sha256 } from "./store.js";
 import { MemoryWatcher } from "./watch.js";
+
+export {
+  EMBEDDING_PROVIDERS,
+  type EmbeddingProvider,
+  type MemorySearchSettings,
+  resolveEmbeddingProvider,
+} from "./embeddings.js";
 
 export {
   dailyNotePaths,
@@ -48,6 +56,16 @@ export interface SearchOptions {
  */
 export const FULL_CHECK_INTERVAL_MS = 10_000;
 
+/** OpenClaw's hybrid defaults: 70 % vector, 30 % keyword, 4× candidates from each, scores below 0.35 dropped. */
+export const HYBRID_DEFAULTS = { vectorWeight: 0.7, textWeight: 0.3, candidateMultiplier: 4, minScore: 0.35 };
+
+export interface HybridOptions {
+  vectorWeight?: number;
+  textWeight?: number;
+  candidateMultiplier?: number;
+  minScore?: number;
+}
+
 export interface SyncReport {
   indexed: number;
   removed: number;
@@ -74,10 +92,31 @@ export class MemoryIndex {
   private watcher: MemoryWatcher | undefined;
   private lastFullCheck = 0;
 
-  /** `watch`: follow the folders with inotify so searches skip the check while nothing changed (the gateway). */
-  static open(workspace: string, dbFile: string, opts: { watch?: boolean } = {}): MemoryIndex {
+  private embeddings: EmbeddingProvider | undefined;
+  private hybrid: Required<HybridOptions> = HYBRID_DEFAULTS;
+  /** Chunk vectors in memory (unit length), for brute-force cosine; rebuilt when the chunks change. */
+  private vectors: VectorTable | undefined;
+  private onFallback: ((why: string) => void) | undefined;
+
+  /**
+   * `watch`: follow the folders with inotify so searches skip the check while nothing
+   * changed (the gateway). `embeddings`: hybrid search (vectors + keywords).
+   */
+  static open(
+    workspace: string,
+    dbFile: string,
+    opts: {
+      watch?: boolean;
+      embeddings?: EmbeddingProvider;
+      hybrid?: HybridOptions;
+      onFallback?: (why: string) => void;
+    } = {},
+  ): MemoryIndex {
     const index = new MemoryIndex(workspace, dbFile, MemoryStore.open(dbFile));
     if (opts.watch) index.watcher = new MemoryWatcher();
+    index.embeddings = opts.embeddings;
+    index.hybrid = { ...HYBRID_DEFAULTS, ...opts.hybrid };
+    index.onFallback = opts.onFallback;
     return index;
   }
 
@@ -161,17 +200,27 @@ export class MemoryIndex {
   async search(query: string, opts: SearchOptions = {}): Promise<MemorySearchResult[]> {
     await this.syncIfChanged();
     const maxResults = Math.min(opts.maxResults ?? DEFAULT_MAX_RESULTS, MAX_RESULTS_CAP);
-    const minScore = opts.minScore ?? DEFAULT_KEYWORD_MIN_SCORE;
     // Over-fetch: hits from MEMORY.md may be filtered out below.
-    const hits = this.store.keywordSearch(query, maxResults * 4);
+    const pool = maxResults * this.hybrid.candidateMultiplier;
+    let hits: { id: number; score: number }[] | undefined;
+    let minScore = opts.minScore ?? DEFAULT_KEYWORD_MIN_SCORE;
+    if (this.embeddings) {
+      try {
+        hits = await this.hybridHits(query, pool);
+        minScore = opts.minScore ?? this.hybrid.minScore;
+      } catch (err) {
+        this.onFallback?.((err as Error).message);
+      }
+    }
+    // BM25 is unbounded; s/(1+s) maps it onto 0..1 so minScore means the same as OpenClaw's.
+    hits ??= this.store.keywordSearch(query, pool).map((h) => ({ id: h.id, score: h.score / (1 + h.score) }));
     const rows = new Map(this.store.chunks(hits.map((h) => h.id)).map((r) => [r.id, r]));
     const results: MemorySearchResult[] = [];
     for (const hit of hits) {
       const row = rows.get(hit.id);
       if (!row) continue;
       if (opts.includeLongTerm === false && isLongTermMemory(row.path)) continue;
-      // BM25 is unbounded; s/(1+s) maps it onto 0..1 so minScore means the same as OpenClaw's.
-      const score = hit.score / (1 + hit.score);
+      const score = hit.score;
       if (score < minScore) continue;
       results.push({
         path: row.path,
@@ -186,13 +235,57 @@ export class MemoryIndex {
     return results;
   }
 
+  /**
+   * Vector and keyword candidates merged: vectorWeight × cosine + textWeight × keyword
+   * score. The query's embedding is one request; the chunks' come from the cache.
+   */
+  private async hybridHits(query: string, pool: number): Promise<{ id: number; score: number }[]> {
+    const table = await this.chunkVectors();
+    const [q] = await this.embeddings!.embed([query]);
+    const { vectorWeight, textWeight } = this.hybrid;
+    const merged = new Map<number, number>();
+    for (const hit of topByCosine(table, q!, pool)) merged.set(hit.id, vectorWeight * Math.max(0, hit.score));
+    for (const hit of this.store.keywordSearch(query, pool)) {
+      merged.set(hit.id, (merged.get(hit.id) ?? 0) + textWeight * (hit.score / (1 + hit.score)));
+    }
+    return [...merged].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * Every chunk's vector: from the cache by content hash and model, so only new or
+   * changed chunks are sent to the provider; kept in memory until the chunks change.
+   */
+  private async chunkVectors(): Promise<VectorTable> {
+    const generation = this.store.generation;
+    if (this.vectors?.generation === generation) return this.vectors;
+    const { model } = this.embeddings!;
+    const byId = new Map<number, Float32Array>();
+    const missing: { id: number; hash: string; text: string }[] = [];
+    for (const chunk of this.store.allChunks()) {
+      const cached = this.store.cachedVector(chunk.hash, model);
+      if (cached) byId.set(chunk.id, cached);
+      else missing.push(chunk);
+    }
+    if (missing.length > 0) {
+      const embedded = await this.embeddings!.embed(missing.map((c) => c.text));
+      this.store.batch(() => {
+        missing.forEach((c, i) => {
+          this.store.storeVector(c.hash, model, embedded[i]!);
+          byId.set(c.id, embedded[i]!);
+        });
+      });
+    }
+    this.vectors = packVectors(generation, byId);
+    return this.vectors;
+  }
+
   /** The embedding provider in use ("none": keyword search only). */
   provider(): string {
-    return "none";
+    return this.embeddings?.id ?? "none";
   }
 
   mode(): "keyword" | "hybrid" {
-    return "keyword";
+    return this.embeddings ? "hybrid" : "keyword";
   }
 
   status(): {
@@ -203,6 +296,46 @@ export class MemoryIndex {
     terms: number;
     provider: string;
   } {
-    return { workspace: this.workspace, dbPath: this.dbFile, ...this.store.counts(), provider: "none" };
+    return {
+      workspace: this.workspace,
+      dbPath: this.dbFile,
+      ...this.store.counts(),
+      provider: this.provider(),
+    };
   }
+}
+
+/** Every chunk vector in one contiguous array (row i is chunk ids[i]): a scan is one linear pass. */
+interface VectorTable {
+  generation: number;
+  ids: number[];
+  dims: number;
+  data: Float32Array;
+}
+
+function packVectors(generation: number, byId: Map<number, Float32Array>): VectorTable {
+  const ids = [...byId.keys()];
+  const dims = ids.length ? Math.max(...[...byId.values()].map((v) => v.length)) : 0;
+  const data = new Float32Array(ids.length * dims);
+  ids.forEach((id, row) => data.set(byId.get(id)!, row * dims));
+  return { generation, ids, dims, data };
+}
+
+/** The `k` rows closest to `q` (unit vectors: cosine = dot), best first, without sorting every row. */
+function topByCosine(table: VectorTable, q: Float32Array, k: number): { id: number; score: number }[] {
+  const { ids, dims, data } = table;
+  const n = Math.min(q.length, dims);
+  const top: { id: number; score: number }[] = [];
+  for (let row = 0; row < ids.length; row++) {
+    const base = row * dims;
+    let score = 0;
+    for (let i = 0; i < n; i++) score += data[base + i]! * q[i]!;
+    if (top.length === k && score <= top[k - 1]!.score) continue;
+    // Insert in order; k is small (maxResults × candidateMultiplier).
+    let at = top.length;
+    while (at > 0 && top[at - 1]!.score < score) at--;
+    top.splice(at, 0, { id: ids[row]!, score });
+    if (top.length > k) top.pop();
+  }
+  return top;
 }

@@ -52,6 +52,8 @@ export const sha256 = (text: string) => createHash("sha256").update(text).digest
 export class MemoryStore {
   /** Chunk id → length in terms, with the totals BM25 needs; dropped on any change, rebuilt on the next query. */
   private lengths: { byId: Map<number, number>; avg: number } | undefined;
+  /** Bumped on every change to the chunks: caches built from them (vectors) compare it. */
+  generation = 0;
 
   private constructor(readonly db: DatabaseSync) {}
 
@@ -103,6 +105,7 @@ export class MemoryStore {
   /** Replaces everything indexed for one file (call inside `batch`). */
   replaceFile(file: IndexedFile, chunks: readonly Chunk[]): void {
     this.lengths = undefined;
+    this.generation++;
     {
       this.deleteChunks(file.path);
       const insertChunk = this.db.prepare(
@@ -142,6 +145,7 @@ export class MemoryStore {
   /** Drops a vanished file (call inside `batch`). */
   removeFile(rel: string): void {
     this.lengths = undefined;
+    this.generation++;
     this.deleteChunks(rel);
     this.db.prepare("DELETE FROM files WHERE path = ?").run(rel);
   }

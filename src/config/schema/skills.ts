@@ -46,9 +46,48 @@ export const skillsSchema = z
   .describe("AgentSkills SKILL.md folders: where to find them and per-skill settings");
 
 /** `agents.defaults.memorySearch` (OpenClaw's keys); keyword search works with none of them set. */
+const unit = z.number().min(0).max(1);
+
 export const memorySearchSchema = z
   .looseObject({
     enabled: z.boolean().optional().describe("false: no memory_search / memory_get tools and no index"),
+    provider: z
+      .enum(["openai", "gemini"])
+      .optional()
+      .describe(
+        "embedding provider for hybrid search (default: openai, then gemini, whichever has a key; none: keywords only)",
+      ),
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("embedding model (text-embedding-3-small, gemini-embedding-001)"),
+    remote: z
+      .looseObject({
+        baseUrl: z.string().url().optional().describe("OpenAI-compatible or Gemini API base URL"),
+        apiKey: z.string().min(1).optional().describe("key for the embedding API (else the provider's key)"),
+      })
+      .optional(),
+    query: z
+      .looseObject({
+        maxResults: z.number().int().min(1).max(50).optional(),
+        minScore: unit.optional().describe("drop results below this score (hybrid default 0.35)"),
+        hybrid: z
+          .looseObject({
+            enabled: z.boolean().optional().describe("false: vectors only when a provider is set"),
+            vectorWeight: unit.optional().describe("weight of the vector score (default 0.7)"),
+            textWeight: unit.optional().describe("weight of the keyword score (default 0.3)"),
+            candidateMultiplier: z
+              .number()
+              .int()
+              .min(1)
+              .max(20)
+              .optional()
+              .describe("candidates per side, × maxResults (default 4)"),
+          })
+          .optional(),
+      })
+      .optional(),
   })
   .describe("memory search over MEMORY.md and memory/*.md");
 
