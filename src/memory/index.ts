@@ -317,7 +317,7 @@ function packVectors(generation: number, byId: Map<number, Float32Array>): Vecto
   const ids = [...byId.keys()];
   const dims = ids.length ? Math.max(...[...byId.values()].map((v) => v.length)) : 0;
   const data = new Float32Array(ids.length * dims);
-  ids.forEach((id, row) => data.set(byId.get(id)!, row * dims));
+  for (const [row, id] of ids.entries()) data.set(byId.get(id)!, row * dims);
   return { generation, ids, dims, data };
 }
 
