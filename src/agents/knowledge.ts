@@ -69,6 +69,7 @@ export class AgentKnowledge {
       embeddings?.model,
       settings?.remote?.baseUrl,
       hybrid,
+      settings?.query?.maxResults,
     ]);
     const open = this.indexes.get(agent.id);
     if (open?.signature === signature) return open.index;
@@ -77,6 +78,7 @@ export class AgentKnowledge {
       watch: this.opts.watch === true,
       embeddings,
       hybrid: settings?.query?.hybrid?.enabled === false ? { vectorWeight: 1, textWeight: 0 } : hybrid,
+      ...(settings?.query?.maxResults ? { maxResults: settings.query.maxResults } : {}),
       onFallback: (why) => log.warn(`memory search used keywords only: ${why}`),
     });
     this.indexes.set(agent.id, { index, signature });

@@ -66,6 +66,13 @@ export interface HybridOptions {
   minScore?: number;
 }
 
+/**
+ * A sync commits every ~1 MB of re-indexed text: a cold index of 5 MB of notes never holds
+ * all their chunks in memory at once (idle RSS stays near the gateway's own), and each
+ * commit is one transaction (a crash leaves whole files indexed; the next sync does the rest).
+ */
+export const SYNC_BATCH_CHARS = 1_000_000;
+
 export interface SyncReport {
   indexed: number;
   removed: number;
@@ -97,6 +104,7 @@ export class MemoryIndex {
   /** Chunk vectors in memory (unit length), for brute-force cosine; rebuilt when the chunks change. */
   private vectors: VectorTable | undefined;
   private onFallback: ((why: string) => void) | undefined;
+  private defaultMaxResults = DEFAULT_MAX_RESULTS;
 
   /**
    * `watch`: follow the folders with inotify so searches skip the check while nothing
@@ -109,6 +117,8 @@ export class MemoryIndex {
       watch?: boolean;
       embeddings?: EmbeddingProvider;
       hybrid?: HybridOptions;
+      /** `memorySearch.query.maxResults`: results when the caller does not say. */
+      maxResults?: number;
       onFallback?: (why: string) => void;
     } = {},
   ): MemoryIndex {
@@ -117,6 +127,7 @@ export class MemoryIndex {
     index.embeddings = opts.embeddings;
     index.hybrid = { ...HYBRID_DEFAULTS, ...opts.hybrid };
     index.onFallback = opts.onFallback;
+    if (opts.maxResults) index.defaultMaxResults = opts.maxResults;
     return index;
   }
 
@@ -140,15 +151,16 @@ export class MemoryIndex {
   }
 
   /**
-   * Brings the index up to date with the files; `force` re-reads every file. All changes
-   * of one sync are one transaction: a crash leaves the index as it was, and the next
-   * sync finds the same differences again.
+   * Brings the index up to date with the files; `force` re-reads every file. Changes are
+   * committed in transactions of ~SYNC_BATCH_CHARS: a crash leaves each file indexed as
+   * before or after, and the next sync finds the remaining differences again.
    */
   sync(opts: { force?: boolean } = {}): SyncReport {
     this.known ??= this.store.files();
     const unseen = new Map(this.known);
     const report: SyncReport = { indexed: 0, removed: 0, unchanged: 0 };
     const changes: (() => void)[] = [];
+    let pendingChars = 0;
     // Cleared before looking: an edit during this sync marks it dirty again.
     if (this.watcher) this.watcher.dirty = false;
     this.lastFullCheck = Date.now();
@@ -177,29 +189,38 @@ export class MemoryIndex {
         const chunks = chunkMarkdown(body);
         changes.push(() => this.store.replaceFile(row, chunks));
         report.indexed++;
+        pendingChars += body.length;
+        if (pendingChars > SYNC_BATCH_CHARS) {
+          this.commit(changes.splice(0));
+          pendingChars = 0;
+        }
       }
     }
     for (const gone of unseen.keys()) {
       changes.push(() => this.store.removeFile(gone));
       report.removed++;
     }
-    if (changes.length > 0) {
-      try {
-        this.store.batch(() => {
-          for (const change of changes) change();
-        });
-      } finally {
-        this.known = undefined; // Re-read from the table: it is the truth of what was committed.
-      }
-      this.known = this.store.files();
-    }
+    this.commit(changes);
     return report;
+  }
+
+  /** Applies queued changes in one transaction, then re-reads what the index holds. */
+  private commit(changes: (() => void)[]): void {
+    if (changes.length === 0) return;
+    try {
+      this.store.batch(() => {
+        for (const change of changes) change();
+      });
+    } finally {
+      this.known = undefined; // Re-read from the table: it is the truth of what was committed.
+    }
+    this.known = this.store.files();
   }
 
   /** Keyword (BM25) search over the chunks, after a sync. */
   async search(query: string, opts: SearchOptions = {}): Promise<MemorySearchResult[]> {
     await this.syncIfChanged();
-    const maxResults = Math.min(opts.maxResults ?? DEFAULT_MAX_RESULTS, MAX_RESULTS_CAP);
+    const maxResults = Math.min(opts.maxResults ?? this.defaultMaxResults, MAX_RESULTS_CAP);
     // Over-fetch: hits from MEMORY.md may be filtered out below.
     const pool = maxResults * this.hybrid.candidateMultiplier;
     let hits: { id: number; score: number }[] | undefined;
