@@ -1,7 +1,14 @@
-import { readFileSync } from "node:fs";
+import { lstatSync, readFileSync, realpathSync } from "node:fs";
+import path from "node:path";
 import { chunkMarkdown } from "./chunk.js";
 import type { EmbeddingProvider } from "./embeddings.js";
-import { isLongTermMemory, listMemoryFiles, MAX_INDEXED_FILE_BYTES } from "./files.js";
+import {
+  isLongTermMemory,
+  isMemoryPath,
+  listMemoryFiles,
+  MAX_INDEXED_FILE_BYTES,
+  type MemoryFileStat,
+} from "./files.js";
 import { MemoryStore, sha256 } from "./store.js";
 import { MemoryWatcher } from "./watch.js";
 
@@ -298,6 +305,39 @@ export class MemoryIndex {
     }
     this.vectors = packVectors(generation, byId);
     return this.vectors;
+  }
+
+  /** The memory files as they are on disk now (workspace-relative paths, size, mtime). */
+  files(): Omit<MemoryFileStat, "abs">[] {
+    return listMemoryFiles(this.workspace).map(({ abs: _abs, ...f }) => f);
+  }
+
+  /**
+   * Lines of one memory file (for the memory.get RPC): a memory path only, no symlink on
+   * the way, inside the workspace; undefined when it is not one.
+   */
+  read(
+    rel: string,
+    from = 1,
+    lines = 400,
+  ): { path: string; from: number; text: string; totalLines: number } | undefined {
+    const norm = path.posix.normalize(rel.replaceAll("\\", "/"));
+    if (!isMemoryPath(norm)) return undefined;
+    const abs = path.join(this.workspace, norm);
+    try {
+      if (!lstatSync(abs).isFile()) return undefined;
+      const real = realpathSync(abs);
+      if (real !== path.join(realpathSync(this.workspace), norm)) return undefined; // a symlinked folder on the way
+      const all = readFileSync(real, "utf8").split("\n");
+      return {
+        path: norm,
+        from,
+        text: all.slice(from - 1, from - 1 + lines).join("\n"),
+        totalLines: all.length,
+      };
+    } catch {
+      return undefined;
+    }
   }
 
   /** The embedding provider in use ("none": keyword search only). */

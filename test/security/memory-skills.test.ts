@@ -78,6 +78,23 @@ describe("memory tools stay inside the memory files", () => {
   });
 });
 
+describe("memory.get (the Control UI's reader) reads memory files only", () => {
+  it.each([
+    ["../outside/secret.md"],
+    ["memory/../../outside/secret.md"],
+    ["USER.md"],
+    ["memory/leak.md"],
+    ["memory/linked-dir/secret.md"],
+    [path.join("..", "outside", "secret.md")],
+  ])("refuses %s", (p) => {
+    expect(index.read(p)).toBeUndefined();
+  });
+
+  it("reads a daily note", () => {
+    expect(index.read("memory/2026-02-01.md")?.text).toContain("picnic on Sunday");
+  });
+});
+
 describe("a group chat never reads the owner's MEMORY.md", () => {
   it("memory_search from a group leaves MEMORY.md out; from the owner's session it is in", async () => {
     expect((await call("memory_search", { query: "bank PIN heron" }, ctx(GROUP))).text).not.toContain(

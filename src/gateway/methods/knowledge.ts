@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_RESULTS_CAP } from "../../memory/index.js";
 import { resolveKnownAgentId } from "../../routing/known-agents.js";
+import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { defineMethod, type GatewayMethodCall } from "./types.js";
 
 /** A configured agent only (UnknownAgentError otherwise): no index is opened for a made-up id. */
@@ -34,6 +35,45 @@ export const knowledgeMethods = {
         minScore: params.minScore,
       });
       return { agentId: agent.id, results, provider: index.provider(), mode: index.mode() };
+    },
+  }),
+  /** Our own (OpenClaw has none): the Control UI's Memory view lists the files… */
+  "memory.status": defineMethod({
+    scope: "operator.read",
+    params: z.strictObject({ agentId: z.string().min(1).max(64).optional() }).optional(),
+    handle: (params, call: GatewayMethodCall) => {
+      const agent = agentOf(call, params?.agentId);
+      const index = call.gateway.agents.knowledge.memory(agent);
+      if (!index) return { agentId: agent.id, enabled: false, files: [] };
+      return {
+        agentId: agent.id,
+        enabled: true,
+        ...index.status(),
+        mode: index.mode(),
+        files: index.files(),
+      };
+    },
+  }),
+  /** …and shows one (memory files only, as memory_get). */
+  "memory.get": defineMethod({
+    scope: "operator.read",
+    params: z.strictObject({
+      path: z.string().min(1).max(512),
+      agentId: z.string().min(1).max(64).optional(),
+      from: z.number().int().min(1).optional(),
+      lines: z.number().int().min(1).max(5_000).optional(),
+    }),
+    handle: (params, call: GatewayMethodCall) => {
+      const agent = agentOf(call, params.agentId);
+      const file = call.gateway.agents.knowledge
+        .memory(agent)
+        ?.read(params.path, params.from, params.lines ?? 5_000);
+      if (!file)
+        throw new GatewayRequestError(
+          ErrorCodes.INVALID_REQUEST,
+          `${params.path} is not a memory file of agent ${agent.id} (MEMORY.md or memory/*.md)`,
+        );
+      return { agentId: agent.id, ...file };
     },
   }),
   "skills.status": defineMethod({
