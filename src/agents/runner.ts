@@ -2,8 +2,9 @@ import type { Logger } from "../infra/logger.js";
 import type { AnsweredBy, AssistantMessage, Failover, Message, ModelRef, Usage } from "../providers/index.js";
 import type { SessionEntry, SessionStore } from "../sessions/store.js";
 import type { Transcript } from "../sessions/transcript.js";
-import { compactIfNeeded } from "./compaction.js";
-import { contextFromTranscript, fitToBudget } from "./history.js";
+import { COMPACT_AT, compactIfNeeded } from "./compaction.js";
+import { contextFromTranscript, estimateTokens, fitToBudget } from "./history.js";
+import { flushMemory } from "./memory-flush.js";
 import { addUsage, emptyUsage, type RoundResult, streamRound } from "./round.js";
 import { runToolCalls } from "./tool-calls.js";
 import { type AgentTool, type ToolContext, toolDefinitions } from "./tools/index.js";
@@ -46,6 +47,8 @@ export interface TurnDeps {
   contextTokens?: number;
   /** The message is already fsynced in the write-ahead journal (see inbox.ts). */
   journaled?: boolean;
+  /** The memory flush prompts (a silent turn before compaction); undefined when off. */
+  memoryFlush?: { systemPrompt: string; prompt: string };
   log: Logger;
 }
 
@@ -126,6 +129,21 @@ async function prepareTurn(
     4_000,
   );
   let history = contextFromTranscript(await transcript.read());
+  if (deps.memoryFlush && estimateTokens(history) > budget * COMPACT_AT) {
+    // Compaction is about to summarise older turns: first let the model write down what lasts.
+    await flushMemory({
+      failover: deps.failover,
+      models: deps.models,
+      systemPrompt: deps.systemPrompt,
+      flush: deps.memoryFlush,
+      tools: deps.tools,
+      toolDefs: deps.toolDefs ?? toolDefinitions(deps.tools),
+      context: { ...deps.toolContext, sessionKey: input.sessionKey, signal: input.signal },
+      history,
+      signal: input.signal,
+      log: deps.log,
+    });
+  }
   const compacted = await compactIfNeeded({
     transcript,
     failover: deps.failover,

@@ -5,6 +5,7 @@ import type { ModelRef, ModelRegistry, ProvidersConfig } from "../providers/inde
 import { resolveDefaultAgentId, resolveKnownAgentId } from "../routing/known-agents.js";
 import { agentIdFromSessionKey, canonicalSessionKey } from "../routing/session-key.js";
 import type { SessionResetConfig } from "../sessions/reset.js";
+import { sessionTypeOf } from "../sessions/reset.js";
 import { SessionStore } from "../sessions/store.js";
 import {
   type AgentsConfigView,
@@ -15,6 +16,8 @@ import {
 import { type ChatCommand, type ChatCommandHost, handleChatCommand } from "./commands.js";
 import { IdempotencyCache } from "./idempotency.js";
 import { Inbox, type InboxEntry } from "./inbox.js";
+import { AgentKnowledge, type KnowledgeConfig } from "./knowledge.js";
+import { resolveMemoryFlush } from "./memory-flush.js";
 import { ModelCache } from "./model-cache.js";
 import { type OutboundPort, type OutboundTarget, targetFromOrigin } from "./outbound.js";
 import { TurnAdmission, TurnScheduler } from "./queue.js";
@@ -28,7 +31,8 @@ import { BootstrapCache } from "./workspace.js";
 const log = createLogger("agent");
 
 export type RuntimeConfig = AgentsConfigView &
-  ProvidersConfig & { session?: { dmScope?: string; resetTriggers?: string[] } & SessionResetConfig };
+  ProvidersConfig &
+  KnowledgeConfig & { session?: { dmScope?: string; resetTriggers?: string[] } & SessionResetConfig };
 
 export interface ChatRequest {
   sessionKey: string;
@@ -85,7 +89,13 @@ export class AgentRuntime implements ChatCommandHost {
   private readonly listeners = new Set<(e: RunEvent) => void>();
   private readonly models: ModelCache;
   private readonly tools: ToolCache;
-  private readonly bootstrap = new BootstrapCache();
+  private readonly bootstrap = new BootstrapCache((dir, files) =>
+    log.warn(
+      `workspace ${dir}: ${files.join(", ")} cut to fit the bootstrap budget; the model is told to read the rest`,
+    ),
+  );
+  /** Memory indexes and skills of every agent (also read by the memory.* and skills.* methods). */
+  readonly knowledge: AgentKnowledge;
   private seenConfig: RuntimeConfig;
   private inbox: Inbox | undefined;
 
@@ -105,6 +115,7 @@ export class AgentRuntime implements ChatCommandHost {
     );
     this.models = new ModelCache({ stateDir: opts.stateDir, config: opts.config });
     this.tools = new ToolCache(opts.pluginTools);
+    this.knowledge = new AgentKnowledge({ stateDir: opts.stateDir, config: opts.config, watch: true });
   }
 
   /**
@@ -331,12 +342,18 @@ export class AgentRuntime implements ChatCommandHost {
     const timeout = setTimeout(() => controller.abort(new Error("timeout")), agent.timeoutSeconds * 1000);
     this.active.set(runId, { sessionKey: req.sessionKey, controller });
     try {
+      // OpenClaw's rule: MEMORY.md only in the owner's direct sessions, never in a group.
+      const includeLongTermMemory = sessionTypeOf(req.sessionKey) === "direct";
+      const skills = await this.knowledge.skillsForTurn(agent);
       return await executeTurn(
         {
           store: await this.store(agent.id),
           models: this.models,
           tools: this.tools.forAgent(agent),
-          bootstrap: await this.bootstrap.load(agent.workspace),
+          bootstrap: await this.bootstrap.load(agent.workspace, { includeLongTermMemory }),
+          skills,
+          memoryFlush: resolveMemoryFlush(this.opts.config().agents?.defaults?.compaction?.memoryFlush),
+          memory: this.knowledge.memoryEnabled() ? () => this.knowledge.memory(agent)! : undefined,
           resetConfig: this.opts.config().session,
           outbound: this.opts.outbound,
           journaled: this.inbox !== undefined && req.journal !== false,

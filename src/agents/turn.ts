@@ -9,6 +9,7 @@ import { replayProgress } from "./replay.js";
 import { runTurn, type TurnEvent, type TurnOutcome } from "./runner.js";
 import type { ChatRequest } from "./runtime.js";
 import type { ToolSet } from "./tool-cache.js";
+import type { SkillAccess, ToolContext } from "./tools/types.js";
 
 export interface ExecuteDeps {
   store: SessionStore;
@@ -16,6 +17,10 @@ export interface ExecuteDeps {
   tools: ToolSet;
   /** The workspace's bootstrap files (AGENTS.md, …), for the system prompt. */
   bootstrap: string;
+  /** The eligible skills' prompt section, and what tools may do with skills. */
+  skills: { prompt: string; access: SkillAccess };
+  memory?: ToolContext["memory"];
+  memoryFlush?: { systemPrompt: string; prompt: string };
   resetConfig: SessionResetConfig | undefined;
   outbound?: OutboundPort;
   journaled: boolean;
@@ -65,16 +70,20 @@ export async function executeTurn(deps: ExecuteDeps, input: ExecuteInput): Promi
         agent,
         tools.map((t) => t.name),
         deps.bootstrap,
+        deps.skills.prompt,
       ),
       tools,
       toolDefs: defs,
       journaled: deps.journaled,
+      ...(deps.memoryFlush ? { memoryFlush: deps.memoryFlush } : {}),
       contextTokens: agent.contextTokens ?? models.contextWindow(chain[0]!),
       toolContext: {
         workspace: agent.workspace,
         agentId: agent.id,
         outbound: deps.outbound,
         replyTo: req.replyTo,
+        skills: deps.skills.access,
+        ...(deps.memory ? { memory: deps.memory } : {}),
         sessionStatus: () => ({
           ...store.get(sessionKey),
           models: chain.map((m) => `${m.provider}/${m.model}`),
@@ -114,13 +123,24 @@ async function applyResetPolicy(
   log.info(`session ${sessionKey} started afresh (session.reset mode ${policy.mode})`);
 }
 
-function buildSystemPrompt(agent: ResolvedAgent, toolNames: string[], bootstrap: string): string {
+function buildSystemPrompt(
+  agent: ResolvedAgent,
+  toolNames: string[],
+  bootstrap: string,
+  skillsPrompt: string,
+): string {
+  const memory = toolNames.includes("memory_search")
+    ? "Memory lives in MEMORY.md and memory/YYYY-MM-DD.md: search it with memory_search before answering about earlier work, " +
+      "decisions, people or preferences; write lasting facts there when the user asks you to remember something."
+    : "";
   return [
     `You are ${agent.name}, a personal assistant running on the user's self-hosted gateway.`,
     `Your workspace is ${agent.workspace}; file tools work relative to it.`,
     toolNames.length ? `Tools available: ${toolNames.join(", ")}.` : "No tools are available.",
     `Current time: ${new Date().toISOString()}.`,
+    ...(memory ? [memory] : []),
     "",
     bootstrap,
+    ...(skillsPrompt ? ["", skillsPrompt] : []),
   ].join("\n");
 }

@@ -4,6 +4,7 @@ import { registerAgentCommands } from "./agent.js";
 import { registerConfigCommands } from "./config.js";
 import { registerCronCommands, registerSystemCommands } from "./cron.js";
 import { registerDoctorCommand } from "./doctor.js";
+import { registerMemoryCommands, registerSkillsCommands } from "./knowledge.js";
 import { registerPairingCommands } from "./pairing.js";
 import { registerRpcCommands } from "./rpc-commands.js";
 import { registerSecurityCommands } from "./security.js";
@@ -31,6 +32,8 @@ export function buildProgram(): Command {
   registerPairingCommands(program);
   registerSecurityCommands(program);
   registerSessionsCommands(program);
+  registerMemoryCommands(program);
+  registerSkillsCommands(program);
   return program;
 }
 

@@ -13,6 +13,7 @@ import {
   stringList,
   weakSecretReason,
 } from "./schema/common.js";
+import { skillsSchema } from "./schema/skills.js";
 
 /**
  * The `openclaw.json` schema: the single source of truth for config types,
@@ -315,7 +316,7 @@ export const configSchema = z.strictObject({
   session: session.optional(),
   messages: messages.optional(),
   tools: toolsSchema.optional(),
-  skills: loose("skills: { allowBundled, load, entries }"),
+  skills: skillsSchema.optional(),
   plugins: plugins.optional(),
   hooks: loose("inbound webhooks: { enabled, token, path, mappings }"),
   cron: cron.optional(),

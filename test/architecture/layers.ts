@@ -11,7 +11,7 @@ import ts from "typescript";
 export const LAYERS = [
   ["infra"],
   ["config"],
-  ["routing", "sessions", "providers"],
+  ["routing", "sessions", "providers", "memory", "skills"],
   ["agents"],
   ["channels"],
   ["cron"],

@@ -68,4 +68,11 @@ describe("chat channel libraries in the bundle", () => {
       [],
     );
   });
+
+  it("loads the YAML parser only when a SKILL.md is read: it is not statically reachable from the entry", () => {
+    const entry = Object.keys(outputs).find((f) => f.endsWith("/index.js"))!;
+    const isYaml = (i: string) => i.includes("node_modules/yaml/");
+    expect(staticallyImported(outputs, entry).filter(isYaml)).toEqual([]);
+    expect(Object.values(outputs).some((o) => Object.keys(o.inputs).some(isYaml))).toBe(true);
+  });
 });

@@ -17,7 +17,9 @@ import { ConfigScreen } from "./screens/config.js";
 import { ConnectScreen } from "./screens/connect.js";
 import { HealthScreen } from "./screens/health.js";
 import { LogsScreen } from "./screens/logs.js";
+import { MemoryScreen } from "./screens/memory.js";
 import { SessionsScreen } from "./screens/sessions.js";
+import { SkillsScreen } from "./screens/skills.js";
 
 declare const __UI_VERSION__: string | undefined;
 const VERSION = typeof __UI_VERSION__ === "string" ? __UI_VERSION__ : "dev";
@@ -30,6 +32,8 @@ const SCREENS: { id: string; label: MessageKey; component: ComponentType<ScreenP
   { id: "chat", label: "nav.chat", component: ChatScreen },
   { id: "sessions", label: "nav.sessions", component: SessionsScreen },
   { id: "channels", label: "nav.channels", component: ChannelsScreen },
+  { id: "memory", label: "nav.memory", component: MemoryScreen },
+  { id: "skills", label: "nav.skills", component: SkillsScreen },
   { id: "config", label: "nav.config", component: ConfigScreen },
   { id: "logs", label: "nav.logs", component: LogsScreen },
   { id: "health", label: "nav.health", component: HealthScreen },

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { z } from "zod";
 import { childProcessEnv } from "../../infra/secrets.js";
-import { defineTool, text } from "./types.js";
+import { defineTool, ToolRefusal, text } from "./types.js";
 
 const DEFAULT_TIMEOUT_SEC = 120;
 const MAX_TIMEOUT_SEC = 1800;
@@ -18,20 +18,26 @@ export const EXEC_OUTPUT_CAP = 64 * 1024;
 export const execTool = defineTool({
   name: "exec",
   group: "runtime",
-  description: "Run a shell command in the workspace and return its exit code and output.",
+  description:
+    "Run a shell command in the workspace and return its exit code and output. " +
+    "When following a skill, pass its name as `skill` so the command gets that skill's configured environment.",
   params: z.strictObject({
     command: z.string().min(1),
     timeoutSec: z.number().int().min(1).max(MAX_TIMEOUT_SEC).optional(),
+    skill: z.string().min(1).max(128).optional(),
   }),
-  execute({ command, timeoutSec }, ctx) {
+  execute({ command, timeoutSec, skill }, ctx) {
     const limitMs = (timeoutSec ?? DEFAULT_TIMEOUT_SEC) * 1000;
+    // `skills.entries.<name>.env` / `apiKey`: added on purpose after the scrub, for this run only.
+    const skillEnv = skill === undefined ? {} : ctx.skills?.env(skill);
+    if (!skillEnv) return Promise.reject(new ToolRefusal(`no eligible skill named ${skill}`));
     return new Promise((resolve) => {
       const child = spawn("/bin/sh", ["-c", command], {
         cwd: ctx.workspace,
         detached: true, // own process group, so a timeout kills its children too
         stdio: ["ignore", "pipe", "pipe"],
         // No gateway secrets: see childProcessEnv (names, URL credentials, known values).
-        env: childProcessEnv(),
+        env: { ...childProcessEnv(), ...skillEnv },
       });
       const output = new CappedOutput(EXEC_OUTPUT_CAP);
       child.stdout.on("data", (d: Buffer) => output.push(d));

@@ -1,3 +1,5 @@
+import { realpath } from "node:fs/promises";
+import path from "node:path";
 import { z } from "zod";
 import { openConfined, resolveInWorkspace } from "./confine.js";
 import { defineTool, ToolRefusal, text } from "./types.js";
@@ -33,14 +35,15 @@ export const readTool = defineTool({
   name: "read",
   group: "fs",
   description:
-    "Read a text file in the workspace. Optional 1-based line offset and line limit for large files.",
+    "Read a text file in the workspace (or a listed skill's SKILL.md and files beside it). Optional 1-based line offset and line limit for large files.",
   params: z.strictObject({
     path: z.string().describe("path relative to the workspace"),
     offset: z.number().int().min(1).optional(),
     limit: z.number().int().min(1).max(10_000).optional(),
   }),
   async execute({ path: p, offset, limit }, ctx) {
-    const file = await resolveInWorkspace(ctx.workspace, p);
+    const file =
+      (await resolveInSkill(p, ctx.skills?.dirs() ?? [])) ?? (await resolveInWorkspace(ctx.workspace, p));
     const { text: body, size } = await readConfined(file, MAX_READ_BYTES);
     let lines = body.split("\n");
     const start = (offset ?? 1) - 1;
@@ -52,6 +55,19 @@ export const readTool = defineTool({
     return text(lines.join("\n") + note);
   },
 });
+
+/**
+ * An absolute path inside an eligible skill's folder (skills may live outside the
+ * workspace: `<state>/skills`, `skills.load.extraDirs`), resolved through symlinks;
+ * undefined for anything else, which then goes through the workspace confinement.
+ * Read-only: write and edit stay confined to the workspace.
+ */
+async function resolveInSkill(p: string, dirs: readonly string[]): Promise<string | undefined> {
+  if (!path.isAbsolute(p) || dirs.length === 0) return undefined;
+  const real = await realpath(p).catch(() => undefined);
+  if (!real) return undefined;
+  return dirs.some((dir) => real.startsWith(dir + path.sep)) ? real : undefined;
+}
 
 export const writeTool = defineTool({
   name: "write",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createLogger } from "../../infra/logger.js";
 import { execTool } from "./exec-tool.js";
 import { editTool, readTool, writeTool } from "./fs-tools.js";
+import { memoryGetTool, memorySearchTool } from "./memory-tools.js";
 import { messageTool, sessionStatusTool } from "./session-tools.js";
 import { type AgentTool, type ToolContext, ToolRefusal, type ToolResult, text } from "./types.js";
 import { createWebFetchTool } from "./web-fetch.js";
@@ -22,7 +23,7 @@ export interface ToolPolicy {
 
 const PROFILE_GROUPS: Record<ToolProfile, readonly string[]> = {
   minimal: ["session_status"],
-  coding: ["group:fs", "group:runtime", "group:sessions", "group:web"],
+  coding: ["group:fs", "group:runtime", "group:sessions", "group:memory", "group:web"],
   messaging: ["group:messaging", "group:sessions"],
   full: ["*"],
 };
@@ -49,6 +50,8 @@ export function createToolSet(policy: ToolPolicy = {}, pluginTools: readonly Age
     createWebFetchTool({ allowPrivateNetwork: policy.web?.fetch?.allowPrivateNetwork === true }),
     messageTool,
     sessionStatusTool,
+    memorySearchTool,
+    memoryGetTool,
     ...pluginTools,
   ];
   const base = PROFILE_GROUPS[policy.profile ?? "full"];

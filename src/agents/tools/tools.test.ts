@@ -187,14 +187,31 @@ describe("tool policy", () => {
       .map((t) => t.name)
       .sort();
   it.each([
-    [{}, ["edit", "exec", "message", "read", "session_status", "web_fetch", "write"]],
+    [
+      {},
+      [
+        "edit",
+        "exec",
+        "memory_get",
+        "memory_search",
+        "message",
+        "read",
+        "session_status",
+        "web_fetch",
+        "write",
+      ],
+    ],
     [{ profile: "minimal" as const }, ["session_status"]],
     [{ profile: "minimal" as const, allow: ["group:fs"] }, ["edit", "read", "session_status", "write"]],
     [
       { profile: "coding" as const, deny: ["exec"] },
-      ["edit", "read", "session_status", "web_fetch", "write"],
+      ["edit", "memory_get", "memory_search", "read", "session_status", "web_fetch", "write"],
     ],
-    [{ deny: ["bash", "group:web"] }, ["edit", "message", "read", "session_status", "write"]],
+    [
+      { deny: ["bash", "group:web"] },
+      ["edit", "memory_get", "memory_search", "message", "read", "session_status", "write"],
+    ],
+    [{ deny: ["group:memory"] }, ["edit", "exec", "message", "read", "session_status", "web_fetch", "write"]],
     [{ allow: ["*"], deny: ["*"] }, []],
   ])("%j → %j", (policy, expected) => {
     expect(names(policy)).toEqual(expected);

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { MemoryIndex } from "../../memory/index.js";
 import type { OutboundPort, OutboundTarget } from "../outbound.js";
 
 export interface ToolText {
@@ -24,12 +25,23 @@ export interface ToolContext {
   replyTo?: OutboundTarget;
   /** Session facts for `session_status`. */
   sessionStatus?: () => Record<string, unknown>;
+  /** The agent's memory index (memory_search); absent when memory search is off. */
+  memory?: () => MemoryIndex;
+  /** Skills: the folders of eligible skills (the read tool may read there) and a skill's env for exec. */
+  skills?: SkillAccess;
+}
+
+export interface SkillAccess {
+  /** Real paths of the eligible skills' folders. */
+  dirs(): readonly string[];
+  /** The env `skills.entries.<name>` gives that skill's commands; undefined for an unknown or ineligible skill. */
+  env(name: string): Record<string, string> | undefined;
 }
 
 export interface AgentTool<P = unknown> {
   name: string;
   /** Tool group (`group:fs`, …) for `tools.allow` / `tools.deny` and profiles. */
-  group: "fs" | "runtime" | "web" | "messaging" | "sessions" | "automation" | "plugins";
+  group: "fs" | "runtime" | "web" | "messaging" | "sessions" | "memory" | "automation" | "plugins";
   description: string;
   params: z.ZodType<P>;
   execute(params: P, ctx: ToolContext): Promise<ToolResult>;

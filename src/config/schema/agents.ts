@@ -10,6 +10,7 @@ import {
   stringList,
 } from "./common.js";
 import { heartbeatSchema } from "./heartbeat.js";
+import { compactionSchema, memorySearchSchema } from "./skills.js";
 
 export const TOOL_PROFILES = ["minimal", "coding", "messaging", "full"] as const;
 
@@ -83,12 +84,12 @@ const agentDefaults = z
       "send replies in blocks as they are written",
     ),
     heartbeat: heartbeatSchema.optional(),
-    compaction: looseRecord.optional(),
+    compaction: compactionSchema.optional(),
     contextPruning: compatOnly(looseRecord.optional(), "trim old tool results from the context"),
     sandbox: compatOnly(looseRecord.optional(), "run tools in a container"),
     subagents: compatOnly(looseRecord.optional(), "agents this agent may start"),
     cliBackends: compatOnly(looseRecord.optional(), "CLI coding agents used as models"),
-    memorySearch: compatOnly(looseRecord.optional(), "memory search index settings"),
+    memorySearch: memorySearchSchema.optional(),
   })
   .describe("settings every agent inherits");
 

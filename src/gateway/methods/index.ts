@@ -4,6 +4,7 @@ import { chatMethods } from "./chat.js";
 import { configMethods } from "./config.js";
 import { cronMethods, heartbeatMethods } from "./cron.js";
 import { healthMethods } from "./health.js";
+import { knowledgeMethods } from "./knowledge.js";
 import { logMethods } from "./logs.js";
 import type { GatewayMethod } from "./types.js";
 
@@ -20,6 +21,7 @@ export function createMethodTable(): Map<string, GatewayMethod> {
       ...channelMethods,
       ...cronMethods,
       ...heartbeatMethods,
+      ...knowledgeMethods,
     }),
   );
 }

@@ -1,0 +1,239 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { type DatabaseSync, openDatabase, transaction } from "../infra/sqlite.js";
+import { type Chunk, tokenize } from "./chunk.js";
+
+/**
+ * The memory search index: a cache of the Markdown files (they are the truth), kept in
+ * plain SQLite tables so it works on every Node with node:sqlite (FTS5 only exists from
+ * 22.16). An inverted index (term → chunk, term frequency) answers keyword queries
+ * scored with BM25. Each file is replaced in one transaction: a crash leaves the old or
+ * the new version of that file, never half of one; a file that cannot be opened as a
+ * database is deleted and rebuilt from the notes.
+ */
+const SCHEMA_VERSION = "1";
+/** BM25's usual constants: term-frequency saturation and length normalisation. */
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (
+  id INTEGER PRIMARY KEY, path TEXT NOT NULL, start_line INTEGER NOT NULL, end_line INTEGER NOT NULL,
+  text TEXT NOT NULL, hash TEXT NOT NULL, length INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
+CREATE TABLE IF NOT EXISTS postings (term TEXT NOT NULL, chunk_id INTEGER NOT NULL, tf INTEGER NOT NULL,
+  PRIMARY KEY (term, chunk_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS postings_chunk ON postings(chunk_id);
+CREATE TABLE IF NOT EXISTS embeddings (hash TEXT NOT NULL, model TEXT NOT NULL, vector BLOB NOT NULL,
+  PRIMARY KEY (hash, model)) WITHOUT ROWID;
+`;
+
+export interface IndexedFile {
+  path: string;
+  size: number;
+  mtime: number;
+  hash: string;
+}
+
+export interface ChunkRow {
+  id: number;
+  path: string;
+  startLine: number;
+  endLine: number;
+  text: string;
+  hash: string;
+}
+
+export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+export class MemoryStore {
+  /** Chunk id → length in terms, with the totals BM25 needs; dropped on any change, rebuilt on the next query. */
+  private lengths: { byId: Map<number, number>; avg: number } | undefined;
+  /** Bumped on every change to the chunks: caches built from them (vectors) compare it. */
+  generation = 0;
+
+  private constructor(readonly db: DatabaseSync) {}
+
+  /** Opens the index at `file`, rebuilding it from scratch when it is unreadable or from another version. */
+  static open(file: string): MemoryStore {
+    mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      return MemoryStore.init(openDatabase(file));
+    } catch {
+      // Not a database (a torn copy, a stray file) or an older layout: the notes are the truth.
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+      return MemoryStore.init(openDatabase(file));
+    }
+  }
+
+  private static init(db: DatabaseSync): MemoryStore {
+    // A cache of the notes: NORMAL keeps it consistent through a crash (WAL) and may only lose
+    // the last commits on power loss, which the next sync redoes from the files. FULL would
+    // cost an fsync per indexed file.
+    db.exec("PRAGMA synchronous = NORMAL");
+    db.exec(SCHEMA);
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as
+      | { value: string }
+      | undefined;
+    if (row && row.value !== SCHEMA_VERSION) {
+      db.close();
+      throw new Error(`memory index schema ${row.value} is not ${SCHEMA_VERSION}`);
+    }
+    if (!row) db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
+    return new MemoryStore(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  files(): Map<string, IndexedFile> {
+    const rows = this.db
+      .prepare("SELECT path, size, mtime, hash FROM files")
+      .all() as unknown as IndexedFile[];
+    return new Map(rows.map((r) => [r.path, r]));
+  }
+
+  /** Runs `fn` (several replaceFile/removeFile calls) as one transaction: all of a sync lands, or none. */
+  batch(fn: () => void): void {
+    transaction(this.db, fn);
+  }
+
+  /** Replaces everything indexed for one file (call inside `batch`). */
+  replaceFile(file: IndexedFile, chunks: readonly Chunk[]): void {
+    this.lengths = undefined;
+    this.generation++;
+    {
+      this.deleteChunks(file.path);
+      const insertChunk = this.db.prepare(
+        "INSERT INTO chunks (path, start_line, end_line, text, hash, length) VALUES (?, ?, ?, ?, ?, ?)",
+      );
+      const insertPosting = this.db.prepare("INSERT INTO postings (term, chunk_id, tf) VALUES (?, ?, ?)");
+      for (const chunk of chunks) {
+        const terms = tokenize(chunk.text);
+        const { lastInsertRowid } = insertChunk.run(
+          file.path,
+          chunk.startLine,
+          chunk.endLine,
+          chunk.text,
+          sha256(chunk.text),
+          terms.length,
+        );
+        const counts = new Map<string, number>();
+        for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+        for (const [term, tf] of counts) insertPosting.run(term, lastInsertRowid, tf);
+      }
+      this.db
+        .prepare(
+          "INSERT INTO files (path, size, mtime, hash) VALUES (?, ?, ?, ?) " +
+            "ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, hash = excluded.hash",
+        )
+        .run(file.path, file.size, file.mtime, file.hash);
+    }
+  }
+
+  /** Notes the new size and mtime of a file whose content did not change (a `touch`, a checkout). */
+  touchFile(file: IndexedFile): void {
+    this.db
+      .prepare("UPDATE files SET size = ?, mtime = ? WHERE path = ?")
+      .run(file.size, file.mtime, file.path);
+  }
+
+  /** Drops a vanished file (call inside `batch`). */
+  removeFile(rel: string): void {
+    this.lengths = undefined;
+    this.generation++;
+    this.deleteChunks(rel);
+    this.db.prepare("DELETE FROM files WHERE path = ?").run(rel);
+  }
+
+  private deleteChunks(rel: string): void {
+    this.db.prepare("DELETE FROM postings WHERE chunk_id IN (SELECT id FROM chunks WHERE path = ?)").run(rel);
+    this.db.prepare("DELETE FROM chunks WHERE path = ?").run(rel);
+  }
+
+  counts(): { files: number; chunks: number; terms: number } {
+    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    return {
+      files: one("SELECT count(*) AS n FROM files"),
+      chunks: one("SELECT count(*) AS n FROM chunks"),
+      terms: one("SELECT count(DISTINCT term) AS n FROM postings"),
+    };
+  }
+
+  private chunkLengths(): { byId: Map<number, number>; avg: number } {
+    if (!this.lengths) {
+      const rows = this.db.prepare("SELECT id, length FROM chunks").all() as unknown as {
+        id: number;
+        length: number;
+      }[];
+      const byId = new Map(rows.map((r) => [r.id, r.length]));
+      const total = rows.reduce((sum, r) => sum + r.length, 0);
+      this.lengths = { byId, avg: rows.length ? total / rows.length || 1 : 1 };
+    }
+    return this.lengths;
+  }
+
+  /** BM25 scores of the chunks holding any query term, best first (`limit` of them). */
+  keywordSearch(query: string, limit: number): { id: number; score: number }[] {
+    const terms = [...new Set(tokenize(query))];
+    if (terms.length === 0) return [];
+    const { byId, avg } = this.chunkLengths();
+    const n = byId.size;
+    if (n === 0) return [];
+    // The primary key (term, chunk_id) holds tf too: one index range per term, no table lookups.
+    const postings = this.db.prepare("SELECT chunk_id, tf FROM postings WHERE term = ?");
+    postings.setReturnArrays?.(true);
+    const scores = new Map<number, number>();
+    for (const term of terms) {
+      const rows = postings.all(term) as unknown as unknown[];
+      if (rows.length === 0) continue;
+      const idf = Math.log(1 + (n - rows.length + 0.5) / (rows.length + 0.5));
+      for (const row of rows) {
+        const [id, tf] = Array.isArray(row)
+          ? (row as [number, number])
+          : [(row as { chunk_id: number }).chunk_id, (row as { tf: number }).tf];
+        const norm = tf + BM25_K1 * (1 - BM25_B + (BM25_B * (byId.get(id) ?? avg)) / avg);
+        scores.set(id, (scores.get(id) ?? 0) + (idf * (tf * (BM25_K1 + 1))) / norm);
+      }
+    }
+    return [...scores]
+      .map(([id, score]) => ({ id, score }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
+  }
+
+  chunks(ids: readonly number[]): ChunkRow[] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT id, path, start_line AS startLine, end_line AS endLine, text, hash FROM chunks WHERE id IN (${ids.map(() => "?").join(",")})`,
+      )
+      .all(...ids) as unknown as ChunkRow[];
+    return rows;
+  }
+
+  allChunks(): ChunkRow[] {
+    return this.db
+      .prepare("SELECT id, path, start_line AS startLine, end_line AS endLine, text, hash FROM chunks")
+      .all() as unknown as ChunkRow[];
+  }
+
+  cachedVector(hash: string, model: string): Float32Array | undefined {
+    const row = this.db
+      .prepare("SELECT vector FROM embeddings WHERE hash = ? AND model = ?")
+      .get(hash, model) as { vector: Uint8Array } | undefined;
+    if (!row) return undefined;
+    const bytes = row.vector;
+    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  }
+
+  storeVector(hash: string, model: string, vector: Float32Array): void {
+    this.db
+      .prepare("INSERT OR REPLACE INTO embeddings (hash, model, vector) VALUES (?, ?, ?)")
+      .run(hash, model, new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
+  }
+}
