@@ -61,11 +61,11 @@ export class MemoryStore {
   static open(file: string): MemoryStore {
     mkdirSync(path.dirname(file), { recursive: true });
     try {
-      return MemoryStore.init(openDatabase(file));
+      return MemoryStore.init(openDatabase(file, { durability: "process-crash" }));
     } catch {
       // Not a database (a torn copy, a stray file) or an older layout: the notes are the truth.
       for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
-      return MemoryStore.init(openDatabase(file));
+      return MemoryStore.init(openDatabase(file, { durability: "process-crash" }));
     }
   }
 
