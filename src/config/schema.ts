@@ -183,10 +183,21 @@ const cron = z
       .max(MAX_CRON_CONCURRENT_RUNS)
       .optional()
       .describe("scheduled runs at once (default 1); more wait their turn, chat keeps the other slots"),
-    sessionRetention: compatOnly(
-      z.union([z.string(), z.literal(false)]).optional(),
-      "how long finished cron sessions are kept",
-    ),
+    sessionRetention: z
+      .union([
+        z
+          .string()
+          .regex(
+            /^\d+(?:\.\d+)?\s*(ms|s|m|h|d|w)$/i,
+            'write a duration like "24h" or "7d", or false to keep them',
+          )
+          .refine((v) => Number.parseFloat(v) > 0, 'the retention must be longer than 0, e.g. "24h"'),
+        z.literal(false),
+      ])
+      .optional()
+      .describe(
+        'how long an isolated run session (cron:<jobId>) is kept after its last run (default "24h"); false keeps them',
+      ),
     runLog: compatOnly(
       looseRecord.optional(),
       "OpenClaw's JSONL run log limits (ours: SQLite, 200 runs per job)",

@@ -11,6 +11,7 @@ import type { BindMode } from "../../config/schema.js";
 import { systemClock } from "../../cron/clock.js";
 import { createJobExecutor } from "../../cron/execute.js";
 import { Heartbeat } from "../../cron/heartbeat.js";
+import { resolveSessionRetention } from "../../cron/retention.js";
 import { CronService } from "../../cron/service.js";
 import { CronStore } from "../../cron/store.js";
 import { createCronTool } from "../../cron/tool.js";
@@ -30,6 +31,7 @@ import { createLogger, currentLogFile } from "../../infra/logger.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../infra/rate-limit.js";
 import type { ResolvedAuth } from "../../infra/shared-secret.js";
 import { PluginHost } from "../../plugins/host.js";
+import { knownAgentIds } from "../../routing/known-agents.js";
 import { mainSessionKey } from "../../routing/session-key.js";
 import { VERSION } from "../../version.js";
 
@@ -240,6 +242,11 @@ function createCron(
     maxConcurrentRuns: () => current.snapshot.config.cron?.maxConcurrentRuns ?? 1,
     onEvent: (event) => deps.broadcast("cron", event),
     log,
+    sessions: {
+      retentionMs: () => resolveSessionRetention(current.snapshot.config.cron?.sessionRetention),
+      stores: () =>
+        Promise.all(knownAgentIds(current.snapshot.config.agents?.list).map((id) => agents.store(id))),
+    },
   });
   return { service, storePath, heartbeat };
 }
