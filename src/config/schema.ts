@@ -198,6 +198,36 @@ const cron = z
       .describe(
         'how long an isolated run session (cron:<jobId>) is kept after its last run (default "24h"); false keeps them',
       ),
+    failureAlert: z
+      .strictObject({
+        enabled: z.boolean().optional().describe("send failure alerts (default true once this block is set)"),
+        after: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe("consecutive failed runs before an alert (default 3)"),
+        cooldownMs: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe("least time between two alerts for one job, in ms (default 3600000, an hour)"),
+        channel: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("channel the alert goes to (default: the job's delivery channel)"),
+        to: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("recipient on that channel (default: the job's delivery recipient)"),
+        accountId: z.string().min(1).optional().describe("channel account to send from"),
+        mode: z.enum(["announce", "none"]).optional().describe("announce (default) or none (record only)"),
+      })
+      .optional()
+      .describe("tell someone when a job keeps failing; a job's own failureAlert (or false) overrides it"),
     runLog: compatOnly(
       looseRecord.optional(),
       "OpenClaw's JSONL run log limits (ours: SQLite, 200 runs per job)",

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../infra/logger.js";
 import type { Clock } from "./clock.js";
+import type { FailureAlerter } from "./failure-alert.js";
 import { buildJob, type CronJobInput, type CronJobPatch, JobInputError, patchJob } from "./jobs.js";
 import { cronJobIdOfSession, SessionReaper, type SessionReaperOptions } from "./retention.js";
 import { nextRunAt } from "./schedule.js";
@@ -30,6 +31,8 @@ export interface CronServiceOptions {
   newId?: () => string;
   /** Prunes `cron:<jobId>` run sessions past `cron.sessionRetention` (absent: sessions are kept). */
   sessions?: Pick<SessionReaperOptions, "retentionMs" | "stores">;
+  /** Sends `failureAlert`s after consecutive failed runs (absent: failures are only recorded). */
+  alerts?: FailureAlerter;
 }
 
 interface QueuedRun {
@@ -330,6 +333,8 @@ export class CronService {
     const job = this.jobs.get(jobId);
     const outcome = job ? this.settle(job, record) : { deleted: jobId };
     if ("id" in outcome) {
+      // Stamped before the commit, so the cooldown holds across a restart.
+      if (this.opts.alerts?.maybeAlert(outcome, record, now)) outcome.state.lastFailureAlertAtMs = now;
       this.jobs.set(jobId, outcome);
       if (outcome.state.nextRunAtMs !== undefined) record.nextRunAtMs = outcome.state.nextRunAtMs;
     } else this.jobs.delete(jobId);

@@ -10,6 +10,7 @@ import { createConfigReloader } from "../../config/reload.js";
 import type { BindMode } from "../../config/schema.js";
 import { systemClock } from "../../cron/clock.js";
 import { createJobExecutor } from "../../cron/execute.js";
+import { FailureAlerter } from "../../cron/failure-alert.js";
 import { Heartbeat } from "../../cron/heartbeat.js";
 import { resolveSessionRetention } from "../../cron/retention.js";
 import { CronService } from "../../cron/service.js";
@@ -242,6 +243,11 @@ function createCron(
     maxConcurrentRuns: () => current.snapshot.config.cron?.maxConcurrentRuns ?? 1,
     onEvent: (event) => deps.broadcast("cron", event),
     log,
+    alerts: new FailureAlerter({
+      outbound: channels,
+      config: () => current.snapshot.config.cron?.failureAlert,
+      log,
+    }),
     sessions: {
       retentionMs: () => resolveSessionRetention(current.snapshot.config.cron?.sessionRetention),
       stores: () =>
