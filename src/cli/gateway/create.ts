@@ -120,7 +120,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
   const cron = createCron(parts, current, {
     agents,
     channels,
-    broadcast: (e) => server?.broadcast("cron", e, "operator.read"),
+    broadcast: (event, payload) => server?.broadcast(event, payload, "operator.read"),
   });
   // Messages accepted before a crash are replayed once the channels are up.
   const unanswered = await agents.openJournal(path.join(parts.stateDir, "agents", "inbox.jsonl"));
