@@ -8,6 +8,7 @@ import { FakeClock } from "./fake-clock.test-helper.js";
 import {
   cronJobIdOfSession,
   DEFAULT_SESSION_RETENTION_MS,
+  MIN_SWEEP_GAP_MS,
   pruneCronSessions,
   resolveSessionRetention,
 } from "./retention.js";
@@ -137,6 +138,22 @@ describe("cron.sessionRetention", () => {
     await clock.advance(23 * HOUR);
     await cron.reaper!.idle();
     expect(sessions.get("agent:main:cron:recent")).toBeUndefined();
+  });
+
+  it("batches sessions expiring moments apart into one sweep, at most one a minute", async () => {
+    await session("agent:main:cron:a", T0 - 24 * HOUR + 10_000);
+    await session("agent:main:cron:b", T0 - 24 * HOUR + 20_000);
+    const cron = open("24h");
+    await clock.advance(0);
+    await cron.reaper!.idle();
+    expect(cron.reaper!.nextSweepAtMs()).toBe(T0 + MIN_SWEEP_GAP_MS);
+    await clock.advance(MIN_SWEEP_GAP_MS - 1);
+    expect(sessions.get("agent:main:cron:a")).toBeDefined();
+    await clock.advance(1);
+    await cron.reaper!.idle();
+    expect(sessions.get("agent:main:cron:a")).toBeUndefined();
+    expect(sessions.get("agent:main:cron:b")).toBeUndefined();
+    expect(cron.reaper!.nextSweepAtMs()).toBeUndefined();
   });
 
   it("keeps the session of a job that is running, and keeps everything with false", async () => {

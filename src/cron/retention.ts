@@ -7,6 +7,11 @@ import { parseDuration } from "./schedule.js";
 export const DEFAULT_SESSION_RETENTION_MS = 24 * 3_600_000;
 /** Rows read per page while looking for cron sessions (one SQLite query each; bounds memory per step). */
 const PRUNE_PAGE_SIZE = 200;
+/**
+ * Least time between two sweeps: sessions expiring moments apart are pruned together, so a
+ * sweep (one scan of the session index) runs at most once a minute however many jobs run.
+ */
+export const MIN_SWEEP_GAP_MS = 60_000;
 /** `agent:<agentId>:cron:<jobId>` (and OpenClaw's `…:cron:<jobId>:run:<runId>`): an isolated run session. */
 const CRON_SESSION_KEY = /^agent:[^:]+:cron:([^:]+)(?::run:[^:]+)?$/;
 
@@ -84,6 +89,7 @@ export class SessionReaper {
   private dueAtMs: number | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = true;
+  private lastSweepAtMs = -Infinity;
 
   constructor(private readonly opts: SessionReaperOptions) {}
 
@@ -116,7 +122,8 @@ export class SessionReaper {
   }
 
   /** Arms the timer for `atMs` unless an earlier sweep is already due. */
-  private armAt(atMs: number): void {
+  private armAt(wantedMs: number): void {
+    const atMs = Math.max(wantedMs, this.lastSweepAtMs + MIN_SWEEP_GAP_MS);
     if (this.stopped || (this.dueAtMs !== undefined && this.dueAtMs <= atMs)) return;
     this.cancel();
     this.dueAtMs = atMs;
@@ -142,6 +149,7 @@ export class SessionReaper {
     const retention = this.opts.retentionMs();
     if (retention === undefined || this.stopped) return;
     const now = this.opts.clock.now();
+    this.lastSweepAtMs = now;
     try {
       const stores = await this.opts.stores();
       const { deleted, oldestKeptMs } = await pruneCronSessions(stores, now - retention, this.opts.running());
