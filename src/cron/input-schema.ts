@@ -46,6 +46,24 @@ export const deliverySchema = z.object({
   bestEffort: z.boolean().optional(),
 });
 
+/** Longest cooldown between failure alerts a job may set (a week). */
+const MAX_ALERT_COOLDOWN_MS = 7 * 86_400_000;
+/** Most consecutive failures a job may wait for before alerting. */
+const MAX_ALERT_AFTER = 1_000;
+
+export const failureAlertSchema = z.union([
+  z.literal(false),
+  z.object({
+    enabled: z.boolean().optional(),
+    after: z.number().int().min(1).max(MAX_ALERT_AFTER).optional(),
+    cooldownMs: z.number().int().min(0).max(MAX_ALERT_COOLDOWN_MS).optional(),
+    channel: z.string().min(1).max(64).optional(),
+    to: z.string().min(1).max(256).optional(),
+    accountId: z.string().min(1).max(128).optional(),
+    mode: z.enum(["announce", "none"]).optional(),
+  }),
+]);
+
 const common = {
   name: z.string().max(200).optional(),
   description: z.string().max(2_000).optional(),
@@ -54,6 +72,7 @@ const common = {
   deleteAfterRun: z.boolean().optional(),
   sessionTarget: z.enum(["main", "isolated"]).optional(),
   wakeMode: z.enum(["now", "next-heartbeat"]).optional(),
+  failureAlert: failureAlertSchema.optional(),
 };
 
 export const jobInputSchema = z.object({

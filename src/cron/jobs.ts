@@ -1,5 +1,5 @@
 import { type CronSchedule, firstRunAt, nextRunAt, validateSchedule } from "./schedule.js";
-import type { CronDelivery, CronJob, CronPayload } from "./types.js";
+import type { CronDelivery, CronJob, CronPayload, FailureAlertConfig } from "./types.js";
 
 /** What `cron.add` takes: a job without id, timestamps or state. */
 export interface CronJobInput {
@@ -13,6 +13,7 @@ export interface CronJobInput {
   wakeMode?: "now" | "next-heartbeat";
   payload: CronPayload;
   delivery?: CronDelivery;
+  failureAlert?: FailureAlertConfig | false;
 }
 
 /** What `cron.update` takes: any field of the input; `payload` and `delivery` merge into the job's. */
@@ -44,6 +45,7 @@ export function buildJob(input: CronJobInput, id: string, nowMs: number): CronJo
     wakeMode: input.wakeMode ?? "now",
     payload: input.payload,
     ...(input.delivery ? { delivery: input.delivery } : {}),
+    ...(input.failureAlert !== undefined ? { failureAlert: input.failureAlert } : {}),
     state: {},
   };
   if (job.enabled) job.state.nextRunAtMs = firstRunAt(job.schedule, nowMs, nowMs);
@@ -64,6 +66,7 @@ export function patchJob(job: CronJob, patch: CronJobPatch, nowMs: number): Cron
       "deleteAfterRun",
       "wakeMode",
       "sessionTarget",
+      "failureAlert",
     ]),
     ...(patch.schedule ? { schedule: patch.schedule } : {}),
     payload,

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../infra/logger.js";
 import type { Clock } from "./clock.js";
+import type { FailureAlerter } from "./failure-alert.js";
 import { buildJob, type CronJobInput, type CronJobPatch, JobInputError, patchJob } from "./jobs.js";
+import { cronJobIdOfSession, SessionReaper, type SessionReaperOptions } from "./retention.js";
 import { nextRunAt } from "./schedule.js";
 import type { CronStore } from "./store.js";
 import type { CronEvent, CronJob, CronRunRecord, JobExecutor, RunResult } from "./types.js";
@@ -27,6 +29,10 @@ export interface CronServiceOptions {
   onEvent?: (event: CronEvent) => void;
   log: Logger;
   newId?: () => string;
+  /** Prunes `cron:<jobId>` run sessions past `cron.sessionRetention` (absent: sessions are kept). */
+  sessions?: Pick<SessionReaperOptions, "retentionMs" | "stores">;
+  /** Sends `failureAlert`s after consecutive failed runs (absent: failures are only recorded). */
+  alerts?: FailureAlerter;
 }
 
 interface QueuedRun {
@@ -49,9 +55,19 @@ export class CronService {
   private nextWakeAtMs: number | undefined;
   private stopped = true;
   private readonly newId: () => string;
+  /** The run-session pruner (on this service's clock; one timer of its own, armed only when a session expires). */
+  readonly reaper: SessionReaper | undefined;
 
   constructor(private readonly opts: CronServiceOptions) {
     this.newId = opts.newId ?? randomUUID;
+    this.reaper =
+      opts.sessions &&
+      new SessionReaper({
+        ...opts.sessions,
+        clock: opts.clock,
+        running: () => new Set(this.running.keys()),
+        log: opts.log,
+      });
   }
 
   /** Loads the jobs, records runs a crash cut short as interrupted, and arms the timer; due jobs run once. */
@@ -67,6 +83,7 @@ export class CronService {
     if (this.catchUp.size > 0)
       this.opts.log.info(`${this.catchUp.size} job(s) came due while stopped: running each once`);
     this.stopped = false;
+    this.reaper?.start();
     this.tick();
   }
 
@@ -75,6 +92,7 @@ export class CronService {
     this.stopped = true;
     this.cancelTimer?.();
     this.cancelTimer = undefined;
+    this.reaper?.stop();
     for (const run of this.running.values()) run.controller.abort(new Error(INTERRUPTED_ERROR));
   }
 
@@ -310,9 +328,13 @@ export class CronService {
       durationMs: now - started.runAtMs,
       finishedAtMs: now,
     };
+    // An isolated run's session now expires at now + retention: a sweep must come then.
+    if (record.sessionKey && cronJobIdOfSession(record.sessionKey)) this.reaper?.sessionUsed(now);
     const job = this.jobs.get(jobId);
     const outcome = job ? this.settle(job, record) : { deleted: jobId };
     if ("id" in outcome) {
+      // Stamped before the commit, so the cooldown holds across a restart.
+      if (this.opts.alerts?.maybeAlert(outcome, record, now)) outcome.state.lastFailureAlertAtMs = now;
       this.jobs.set(jobId, outcome);
       if (outcome.state.nextRunAtMs !== undefined) record.nextRunAtMs = outcome.state.nextRunAtMs;
     } else this.jobs.delete(jobId);

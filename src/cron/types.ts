@@ -20,7 +20,24 @@ export interface CronJob {
   wakeMode: "now" | "next-heartbeat";
   payload: CronPayload;
   delivery?: CronDelivery;
+  /** Overrides `cron.failureAlert` for this job; `false` turns its alerts off. */
+  failureAlert?: FailureAlertConfig | false;
   state: CronJobState;
+}
+
+/** `cron.failureAlert` and a job's `failureAlert` (OpenClaw's keys). */
+export interface FailureAlertConfig {
+  enabled?: boolean;
+  /** Consecutive failed runs before the first alert. */
+  after?: number;
+  /** Least time between two alerts for one job. */
+  cooldownMs?: number;
+  /** Where the alert goes (absent: the job's own delivery channel and recipient). */
+  channel?: string;
+  to?: string;
+  accountId?: string;
+  /** `none` records failures without sending. */
+  mode?: "announce" | "none";
 }
 
 export type CronPayload =
@@ -49,6 +66,8 @@ export interface CronJobState {
   consecutiveErrors?: number;
   lastDeliveryStatus?: DeliveryStatus;
   lastDeliveryError?: string;
+  /** When the last failure alert for this job went out (the cooldown runs from here). */
+  lastFailureAlertAtMs?: number;
 }
 
 /** One run in the history (`cron.runs`), as OpenClaw's run log entries. */

@@ -11,6 +11,7 @@ import {
   saveLanguage,
   translator,
 } from "./i18n/index.js";
+import { AutomationsScreen } from "./screens/automations.js";
 import { ChannelsScreen } from "./screens/channels.js";
 import { ChatScreen } from "./screens/chat.js";
 import { ConfigScreen } from "./screens/config.js";
@@ -32,6 +33,7 @@ const SCREENS: { id: string; label: MessageKey; component: ComponentType<ScreenP
   { id: "chat", label: "nav.chat", component: ChatScreen },
   { id: "sessions", label: "nav.sessions", component: SessionsScreen },
   { id: "channels", label: "nav.channels", component: ChannelsScreen },
+  { id: "automations", label: "nav.automations", component: AutomationsScreen },
   { id: "memory", label: "nav.memory", component: MemoryScreen },
   { id: "skills", label: "nav.skills", component: SkillsScreen },
   { id: "config", label: "nav.config", component: ConfigScreen },

@@ -10,7 +10,9 @@ import { createConfigReloader } from "../../config/reload.js";
 import type { BindMode } from "../../config/schema.js";
 import { systemClock } from "../../cron/clock.js";
 import { createJobExecutor } from "../../cron/execute.js";
+import { FailureAlerter } from "../../cron/failure-alert.js";
 import { Heartbeat } from "../../cron/heartbeat.js";
+import { resolveSessionRetention } from "../../cron/retention.js";
 import { CronService } from "../../cron/service.js";
 import { CronStore } from "../../cron/store.js";
 import { createCronTool } from "../../cron/tool.js";
@@ -30,6 +32,7 @@ import { createLogger, currentLogFile } from "../../infra/logger.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../infra/rate-limit.js";
 import type { ResolvedAuth } from "../../infra/shared-secret.js";
 import { PluginHost } from "../../plugins/host.js";
+import { knownAgentIds } from "../../routing/known-agents.js";
 import { mainSessionKey } from "../../routing/session-key.js";
 import { VERSION } from "../../version.js";
 
@@ -117,7 +120,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
   const cron = createCron(parts, current, {
     agents,
     channels,
-    broadcast: (e) => server?.broadcast("cron", e, "operator.read"),
+    broadcast: (event, payload) => server?.broadcast(event, payload, "operator.read"),
   });
   // Messages accepted before a crash are replayed once the channels are up.
   const unanswered = await agents.openJournal(path.join(parts.stateDir, "agents", "inbox.jsonl"));
@@ -240,6 +243,16 @@ function createCron(
     maxConcurrentRuns: () => current.snapshot.config.cron?.maxConcurrentRuns ?? 1,
     onEvent: (event) => deps.broadcast("cron", event),
     log,
+    alerts: new FailureAlerter({
+      outbound: channels,
+      config: () => current.snapshot.config.cron?.failureAlert,
+      log,
+    }),
+    sessions: {
+      retentionMs: () => resolveSessionRetention(current.snapshot.config.cron?.sessionRetention),
+      stores: () =>
+        Promise.all(knownAgentIds(current.snapshot.config.agents?.list).map((id) => agents.store(id))),
+    },
   });
   return { service, storePath, heartbeat };
 }
