@@ -3,7 +3,8 @@
 //   A. an empty workspace (no notes, no skills);
 //   B. 2,000 notes (~5 MB) in memory/ and 50 skills in <workspace>/skills.
 //   C. B's state restarted (the index already on disk: the idle state of a running install).
-// Prints start-up time to the listening line and RSS (after the turn and the search) for both.
+// Prints start-up time to the listening line, RSS idle after start (before any request) and
+// RSS after the turn and the search (what the issue's budget is checked against).
 //   node bench/memory-rss.mjs [--runs 3]      (needs npm run build)
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -56,6 +57,7 @@ async function measure(withKnowledge, existingDir) {
     ANTHROPIC_API_KEY: "sk-bench",
   };
   const { proc, port, startMs } = await spawnUntilListening([cli, "gateway", "--port", "0"], { env });
+  const idle = memoryMb(proc.pid).rss; // before any request: nothing of memory or skills is loaded yet
   const client = await connectGateway(`ws://127.0.0.1:${port}`, TOKEN);
   const done = new Promise((resolve) =>
     client.onEvent((f) => f.event === "chat" && ["final", "error"].includes(f.payload?.state) && resolve()),
@@ -66,7 +68,7 @@ async function measure(withKnowledge, existingDir) {
   const { rss } = memoryMb(proc.pid);
   client.close();
   await stop(proc);
-  return { startMs, rss, hits: search.results.length, dir };
+  return { startMs, idle, rss, hits: search.results.length, dir };
 }
 
 const rows = { A: [], B: [], C: [] };
@@ -84,7 +86,7 @@ for (const [name, label] of [
 ]) {
   const r = rows[name];
   console.log(
-    `${label}: start ${median(r.map((x) => x.startMs)).toFixed(0)} ms, RSS after a turn and a search ${median(r.map((x) => x.rss)).toFixed(1)} MB (hits ${r[0].hits})`,
+    `${label}: start ${median(r.map((x) => x.startMs)).toFixed(0)} ms, RSS idle after start ${median(r.map((x) => x.idle)).toFixed(1)} MB, after a turn and a search ${median(r.map((x) => x.rss)).toFixed(1)} MB (hits ${r[0].hits})`,
   );
 }
 console.log(

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/cli.js";
@@ -92,5 +92,31 @@ describe("memory index", () => {
     const { dir, index } = workspace({ "memory/ok.md": "nothing here\n" });
     symlinkSync(outside, path.join(dir, "memory/leak.md"));
     expect(await index.search("hunter2")).toHaveLength(0);
+  });
+
+  it("compares the files with the index without holding either: touch, rename, restart", () => {
+    const { dir, index } = workspace({ "memory/a.md": "Alpha note.\n", "memory/b.md": "Beta note.\n" });
+    expect(index.sync()).toEqual({ indexed: 2, removed: 0, unchanged: 0 });
+    // Same content, new mtime: the hash matches, nothing is re-indexed.
+    utimesSync(path.join(dir, "memory/a.md"), new Date(), new Date(Date.now() + 5_000));
+    expect(index.sync()).toEqual({ indexed: 0, removed: 0, unchanged: 2 });
+    // A rename is one removal and one addition in the same sync.
+    renameSync(path.join(dir, "memory/b.md"), path.join(dir, "memory/c.md"));
+    expect(index.sync()).toEqual({ indexed: 1, removed: 1, unchanged: 1 });
+    // A restart (a new index on the same file) finds nothing to do.
+    const again = MemoryIndex.open(dir, index.dbFile);
+    open.push(again);
+    expect(again.sync()).toEqual({ indexed: 0, removed: 0, unchanged: 2 });
+    expect(again.status()).toMatchObject({ files: 2 });
+  });
+
+  it("ranks a short chunk above a long one with the same term count (BM25 length norm)", async () => {
+    const filler = "unrelated words about other things ".repeat(30);
+    const { index } = workspace({
+      "memory/long.md": `The kiwi fact. ${filler}\n`,
+      "memory/short.md": "The kiwi fact.\n",
+    });
+    const hits = await index.search("kiwi");
+    expect(hits.map((h) => h.path)).toEqual(["memory/short.md", "memory/long.md"]);
   });
 });

@@ -93,9 +93,6 @@ export interface SyncReport {
  * found by the next search and deleted notes leave no stale hits.
  */
 export class MemoryIndex {
-  /** What the index holds per file (size, mtime, hash), kept in memory between syncs. */
-  private known: Map<string, import("./store.js").IndexedFile> | undefined;
-
   private constructor(
     readonly workspace: string,
     readonly dbFile: string,
@@ -163,8 +160,6 @@ export class MemoryIndex {
    * before or after, and the next sync finds the remaining differences again.
    */
   sync(opts: { force?: boolean } = {}): SyncReport {
-    this.known ??= this.store.files();
-    const unseen = new Map(this.known);
     const report: SyncReport = { indexed: 0, removed: 0, unchanged: 0 };
     const changes: (() => void)[] = [];
     let pendingChars = 0;
@@ -174,13 +169,9 @@ export class MemoryIndex {
     const dirs: string[] = [];
     const files = listMemoryFiles(this.workspace, dirs);
     this.watcher?.follow(dirs);
-    for (const file of files) {
-      const known = unseen.get(file.path);
-      unseen.delete(file.path);
-      if (!opts.force && known && known.size === file.size && known.mtime === file.mtimeMs) {
-        report.unchanged++;
-        continue;
-      }
+    const { changed, removed, unchanged } = this.compare(files, opts.force === true);
+    report.unchanged = unchanged;
+    for (const [file, knownHash] of changed) {
       let body: string;
       try {
         body = readFileSync(file.abs, "utf8");
@@ -189,7 +180,7 @@ export class MemoryIndex {
       }
       if (body.length > MAX_INDEXED_FILE_BYTES) body = body.slice(0, MAX_INDEXED_FILE_BYTES);
       const row = { path: file.path, size: file.size, mtime: file.mtimeMs, hash: sha256(body) };
-      if (!opts.force && known?.hash === row.hash) {
+      if (!opts.force && knownHash === row.hash) {
         changes.push(() => this.store.touchFile(row));
         report.unchanged++;
       } else {
@@ -203,25 +194,47 @@ export class MemoryIndex {
         }
       }
     }
-    for (const gone of unseen.keys()) {
-      changes.push(() => this.store.removeFile(gone));
-      report.removed++;
-    }
+    for (const gone of removed) changes.push(() => this.store.removeFile(gone));
+    report.removed = removed.length;
     this.commit(changes);
     return report;
   }
 
-  /** Applies queued changes in one transaction, then re-reads what the index holds. */
+  /**
+   * Sorts the listed files against what the index holds, streaming the index's rows once
+   * (nothing about the files is kept in memory between syncs, and no lookup per file):
+   * files whose size or mtime differ (with the hash indexed for them, if any), indexed
+   * paths that are gone, and the count of unchanged files.
+   */
+  private compare(
+    files: readonly MemoryFileStat[],
+    force: boolean,
+  ): { changed: [MemoryFileStat, string | undefined][]; removed: string[]; unchanged: number } {
+    const listed = new Map(files.map((f) => [f.path, f]));
+    const knownHash = new Map<string, string>();
+    const removed: string[] = [];
+    let unchanged = 0;
+    for (const row of this.store.fileRows()) {
+      const file = listed.get(row.path);
+      if (!file) removed.push(row.path);
+      else if (!force && row.size === file.size && row.mtime === file.mtimeMs) {
+        listed.delete(row.path);
+        unchanged++;
+      } else knownHash.set(row.path, row.hash);
+    }
+    const changed = [...listed.values()].map((f): [MemoryFileStat, string | undefined] => [
+      f,
+      knownHash.get(f.path),
+    ]);
+    return { changed, removed, unchanged };
+  }
+
+  /** Applies queued changes in one transaction. */
   private commit(changes: (() => void)[]): void {
     if (changes.length === 0) return;
-    try {
-      this.store.batch(() => {
-        for (const change of changes) change();
-      });
-    } finally {
-      this.known = undefined; // Re-read from the table: it is the truth of what was committed.
-    }
-    this.known = this.store.files();
+    this.store.batch(() => {
+      for (const change of changes) change();
+    });
   }
 
   /** Keyword (BM25) search over the chunks, after a sync. */

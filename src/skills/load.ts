@@ -82,7 +82,7 @@ export interface SkillsReport {
   problems: SkillProblem[];
 }
 
-type Cached = { signature: string; parsed?: ParsedSkill; error?: string };
+type Cached = { signature: string; parsed?: Omit<ParsedSkill, "body">; error?: string };
 
 /**
  * Finds and gates skills. Parsed SKILL.md files are cached by size and mtime, so a
@@ -134,7 +134,9 @@ export class SkillsLoader {
     const cached = this.parsed.get(file);
     if (cached?.signature === signature) return cached;
     try {
-      const parsed = await parseSkillFile(readFileSync(file, "utf8"));
+      // The instructions (the body) are not kept: the model reads SKILL.md itself when it
+      // needs them, and an idle gateway should hold the frontmatter of each skill only.
+      const { body: _body, ...parsed } = await parseSkillFile(readFileSync(file, "utf8"));
       return this.remember(file, { signature, parsed });
     } catch (err) {
       return this.remember(file, { signature, error: (err as Error).message });
@@ -168,7 +170,12 @@ function skillFiles(dir: string): string[] {
   return files;
 }
 
-function gate(skill: ParsedSkill, source: SkillSource, filePath: string, ctx: SkillsContext): SkillStatus {
+function gate(
+  skill: Omit<ParsedSkill, "body">,
+  source: SkillSource,
+  filePath: string,
+  ctx: SkillsContext,
+): SkillStatus {
   const meta = skill.openclaw;
   const name = skill.name ?? path.basename(path.dirname(filePath));
   const skillKey = meta.skillKey ?? name;
