@@ -90,6 +90,8 @@ interface LiveState {
 /**
  * Wires the gateway's parts: config reloader, agents, channels, plugins, RPC methods and
  * HTTP routes, around one live config and auth that edits swap.
+ * (About 90 lines on purpose: it is the one place that shows every part and the order they
+ * are built in; each step is a call into the part's own module.)
  */
 export async function createGateway(parts: GatewayParts): Promise<Gateway> {
   let server: GatewayServer | undefined;
