@@ -91,14 +91,15 @@ describe("cron.sessionRetention", () => {
     await session("agent:main:main", T0 - 30 * 24 * HOUR);
     await session("agent:main:telegram:direct:42", T0 - 30 * 24 * HOUR, "my :cron: notes");
     const cron = open("24h");
-    await clock.advance(0);
+    // The first sweep comes a minute after start (start-up itself opens no session store).
+    await clock.advance(MIN_SWEEP_GAP_MS);
     await cron.reaper!.idle();
     // Nothing to prune and no run session: no timer at all (no polling).
     expect(cron.reaper!.nextSweepAtMs()).toBeUndefined();
     expect(clock.pending()).toBe(0);
 
     const job = cron.add({
-      schedule: { kind: "at", at: new Date(T0 + 60_000).toISOString() },
+      schedule: { kind: "at", at: new Date(T0 + 120_000).toISOString() },
       payload: { kind: "agentTurn", message: "hi" },
     });
     const finished = new Promise<void>((resolve) => {
@@ -109,7 +110,7 @@ describe("cron.sessionRetention", () => {
     const key = `agent:main:cron:${job.id}`;
     expect(sessions.get(key)).toBeDefined();
     expect(cron.get(job.id)).toBeUndefined(); // the one-shot is gone; its session is left to the reaper
-    expect(cron.reaper!.nextSweepAtMs()).toBe(T0 + 60_000 + 24 * HOUR);
+    expect(cron.reaper!.nextSweepAtMs()).toBe(T0 + 120_000 + 24 * HOUR);
     expect(clock.pending()).toBe(1);
 
     await clock.advance(24 * HOUR - 1);
@@ -130,7 +131,9 @@ describe("cron.sessionRetention", () => {
     await session("agent:main:cron:old", T0 - 2 * 24 * HOUR);
     await session("agent:main:cron:recent", T0 - HOUR);
     const cron = open(undefined);
-    await clock.advance(0);
+    await clock.advance(MIN_SWEEP_GAP_MS - 1);
+    expect(sessions.get("agent:main:cron:old")).toBeDefined();
+    await clock.advance(1);
     await cron.reaper!.idle();
     expect(sessions.get("agent:main:cron:old")).toBeUndefined();
     expect(sessions.get("agent:main:cron:recent")).toBeDefined();
@@ -159,7 +162,8 @@ describe("cron.sessionRetention", () => {
   it("keeps the session of a job that is running, and keeps everything with false", async () => {
     await session("agent:main:cron:old", T0 - 2 * 24 * HOUR);
     const keep = open(false);
-    await clock.advance(0);
+    await clock.advance(MIN_SWEEP_GAP_MS);
+    await keep.reaper!.idle();
     expect(keep.reaper!.nextSweepAtMs()).toBeUndefined();
     expect(sessions.get("agent:main:cron:old")).toBeDefined();
     const running = await pruneCronSessions([sessions], T0, new Set(["old"]));

@@ -93,10 +93,13 @@ export class SessionReaper {
 
   constructor(private readonly opts: SessionReaperOptions) {}
 
-  /** Sweeps once now (sessions that expired while the gateway was down), then as they expire. */
+  /**
+   * Sweeps once a minute after start (sessions that expired while the gateway was down),
+   * then as they expire. Not at once: start-up opens no session store for this.
+   */
   start(): void {
     this.stopped = false;
-    this.armAt(this.opts.clock.now());
+    this.armAt(this.opts.clock.now() + MIN_SWEEP_GAP_MS);
   }
 
   stop(): void {
