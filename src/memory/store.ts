@@ -122,8 +122,10 @@ export class MemoryStore {
    * writing through this store.
    */
   *fileRows(): Generator<IndexedFile> {
-    for (const row of this.sql("SELECT path, size, mtime, hash FROM files").iterate())
-      yield row as unknown as IndexedFile;
+    const statement = this.sql("SELECT path, size, mtime, hash FROM files");
+    // StatementSync.iterate exists from Node 22.13; on 22.12 the (small) rows come at once.
+    const rows = typeof statement.iterate === "function" ? statement.iterate() : statement.all();
+    for (const row of rows) yield row as unknown as IndexedFile;
   }
 
   /** Runs `fn` (several replaceFile/removeFile calls) as one transaction: all of a sync lands, or none. */
