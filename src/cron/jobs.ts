@@ -1,5 +1,8 @@
 import { type CronSchedule, firstRunAt, nextRunAt, validateSchedule } from "./schedule.js";
-import type { CronDelivery, CronJob, CronPayload, FailureAlertConfig } from "./types.js";
+import type { CronDelivery, CronJob, CronPayload, CronRunRecord, FailureAlertConfig } from "./types.js";
+
+/** OpenClaw's retry back-off for a recurring job after consecutive errors: 30s, 1m, 5m, 15m, 60m. */
+export const ERROR_BACKOFF_MS = [30_000, 60_000, 300_000, 900_000, 3_600_000] as const;
 
 /** What `cron.add` takes: a job without id, timestamps or state. */
 export interface CronJobInput {
@@ -128,4 +131,32 @@ function definedFields<T extends object, K extends keyof T>(obj: T, keys: K[]): 
   const out: Partial<Pick<T, K>> = {};
   for (const key of keys) if (obj[key] !== undefined) out[key] = obj[key];
   return out;
+}
+
+/** The job after a run: counters, error back-off, and deletion of a finished one-shot. */
+export function settleJob(job: CronJob, record: CronRunRecord): CronJob | { deleted: string } {
+  // An interruption is the gateway's doing, not the job's: no error count, no back-off.
+  const failed = record.status === "error";
+  if (job.schedule.kind === "at" && record.status === "ok" && job.deleteAfterRun !== false) {
+    return { deleted: job.id };
+  }
+  const errors = failed ? (job.state.consecutiveErrors ?? 0) + 1 : 0;
+  const state = {
+    ...job.state,
+    lastRunAtMs: record.runAtMs,
+    lastStatus: record.status!,
+    lastDurationMs: record.durationMs!,
+    consecutiveErrors: errors,
+    lastDeliveryStatus: record.deliveryStatus!,
+  };
+  delete state.runningAtMs;
+  if (record.error) state.lastError = record.error;
+  else delete state.lastError;
+  if (record.deliveryError) state.lastDeliveryError = record.deliveryError;
+  else delete state.lastDeliveryError;
+  if (failed && job.schedule.kind !== "at" && state.nextRunAtMs !== undefined) {
+    const backoff = ERROR_BACKOFF_MS[Math.min(errors, ERROR_BACKOFF_MS.length) - 1]!;
+    state.nextRunAtMs = Math.max(state.nextRunAtMs, record.finishedAtMs! + backoff);
+  }
+  return { ...job, state };
 }

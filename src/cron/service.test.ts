@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Logger } from "../infra/logger.js";
 import { FakeClock, settle } from "./fake-clock.test-helper.js";
-import { CronService, ERROR_BACKOFF_MS, INTERRUPTED_ERROR } from "./service.js";
+import { ERROR_BACKOFF_MS } from "./jobs.js";
+import { CronService, INTERRUPTED_ERROR } from "./service.js";
 import { CronStore } from "./store.js";
 import type { CronEvent, CronJob, JobExecutor, RunResult } from "./types.js";
 

@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "../infra/logger.js";
 import type { Clock } from "./clock.js";
 import type { FailureAlerter } from "./failure-alert.js";
-import { buildJob, type CronJobInput, type CronJobPatch, JobInputError, patchJob } from "./jobs.js";
+import {
+  buildJob,
+  type CronJobInput,
+  type CronJobPatch,
+  JobInputError,
+  patchJob,
+  settleJob,
+} from "./jobs.js";
 import { cronJobIdOfSession, SessionReaper, type SessionReaperOptions } from "./retention.js";
 import { nextRunAt } from "./schedule.js";
 import type { CronStore } from "./store.js";
@@ -13,8 +20,6 @@ import type { CronEvent, CronJob, CronRunRecord, JobExecutor, RunResult } from "
  * hangs on a provider frees its slot for the next job.
  */
 export const DEFAULT_RUN_TIMEOUT_SECONDS = 600;
-/** OpenClaw's retry back-off for a recurring job after consecutive errors: 30s, 1m, 5m, 15m, 60m. */
-export const ERROR_BACKOFF_MS = [30_000, 60_000, 300_000, 900_000, 3_600_000] as const;
 /** Jobs one gateway keeps: past this, `cron.add` is refused (each job costs memory and a timer scan). */
 export const MAX_JOBS = 10_000;
 /** What a run cut short by a stopped or killed gateway is recorded with. */
@@ -331,7 +336,7 @@ export class CronService {
     // An isolated run's session now expires at now + retention: a sweep must come then.
     if (record.sessionKey && cronJobIdOfSession(record.sessionKey)) this.reaper?.sessionUsed(now);
     const job = this.jobs.get(jobId);
-    const outcome = job ? this.settle(job, record) : { deleted: jobId };
+    const outcome = job ? settleJob(job, record) : { deleted: jobId };
     if ("id" in outcome) {
       // Stamped before the commit, so the cooldown holds across a restart.
       if (this.opts.alerts?.maybeAlert(outcome, record, now)) outcome.state.lastFailureAlertAtMs = now;
@@ -354,34 +359,6 @@ export class CronService {
     this.tick();
   }
 
-  /** The job after a run: counters, error back-off, and deletion of a finished one-shot. */
-  private settle(job: CronJob, record: CronRunRecord): CronJob | { deleted: string } {
-    // An interruption is the gateway's doing, not the job's: no error count, no back-off.
-    const failed = record.status === "error";
-    if (job.schedule.kind === "at" && record.status === "ok" && job.deleteAfterRun !== false) {
-      return { deleted: job.id };
-    }
-    const errors = failed ? (job.state.consecutiveErrors ?? 0) + 1 : 0;
-    const state = {
-      ...job.state,
-      lastRunAtMs: record.runAtMs,
-      lastStatus: record.status!,
-      lastDurationMs: record.durationMs!,
-      consecutiveErrors: errors,
-      lastDeliveryStatus: record.deliveryStatus!,
-    };
-    delete state.runningAtMs;
-    if (record.error) state.lastError = record.error;
-    else delete state.lastError;
-    if (record.deliveryError) state.lastDeliveryError = record.deliveryError;
-    else delete state.lastDeliveryError;
-    if (failed && job.schedule.kind !== "at" && state.nextRunAtMs !== undefined) {
-      const backoff = ERROR_BACKOFF_MS[Math.min(errors, ERROR_BACKOFF_MS.length) - 1]!;
-      state.nextRunAtMs = Math.max(state.nextRunAtMs, record.finishedAtMs! + backoff);
-    }
-    return { ...job, state };
-  }
-
   /** A run a crash cut short: recorded as interrupted, never re-run (its occurrence was consumed). */
   private recordInterrupted(run: CronRunRecord, now: number): void {
     const record: CronRunRecord = {
@@ -394,7 +371,7 @@ export class CronService {
       durationMs: Math.max(0, now - run.runAtMs),
     };
     const job = this.jobs.get(run.jobId);
-    const outcome = job ? this.settle(job, record) : { deleted: run.jobId };
+    const outcome = job ? settleJob(job, record) : { deleted: run.jobId };
     if ("id" in outcome) this.jobs.set(outcome.id, outcome);
     this.opts.store.recordFinish(outcome, record);
     this.opts.log.warn(
