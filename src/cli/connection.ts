@@ -40,6 +40,29 @@ export async function connectFromCli(flags: ClientFlags, env: NodeJS.ProcessEnv 
   return GatewayClient.connect({ url, token, password, timeoutMs });
 }
 
+/**
+ * One RPC through the running gateway (it owns the state files then), or, when no gateway
+ * answers on this machine, `offline()` working on the state dir directly.
+ */
+export async function callGatewayOrOffline<T>(
+  method: string,
+  params: unknown,
+  offline: () => Promise<T>,
+): Promise<T> {
+  let client: GatewayClient | undefined;
+  try {
+    ({ client } = await connectFromCli({ timeout: "3000" }));
+  } catch (err) {
+    if (!(err instanceof GatewayTransportError)) throw err;
+  }
+  if (!client) return offline();
+  try {
+    return (await client.request(method, params)) as T;
+  } finally {
+    await client.close();
+  }
+}
+
 /** Runs one RPC for a CLI command and prints the result; returns the exit code. */
 export async function callAndPrint(
   method: string,

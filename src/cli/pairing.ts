@@ -103,23 +103,11 @@ async function call(
   params: unknown,
   offline: (store: StoreOf) => Promise<unknown>,
 ): Promise<unknown> {
-  const { connectFromCli } = await import("./connection.js");
-  const { GatewayTransportError } = await import("../gateway/client.js");
-  let client: Awaited<ReturnType<typeof connectFromCli>>["client"] | undefined;
-  try {
-    ({ client } = await connectFromCli({ timeout: "3000" }));
-  } catch (err) {
-    if (!(err instanceof GatewayTransportError)) throw err;
-  }
-  if (client) {
-    try {
-      return await client.request(method, params);
-    } finally {
-      await client.close();
-    }
-  }
-  const { PairingStore } = await import("../routing/pairing.js");
-  const dir = path.join(resolveStateDir(), "credentials");
-  const result = await offline((channel) => new PairingStore(dir, channel));
-  return method === "pairing.list" ? { requests: result } : result;
+  const { callGatewayOrOffline } = await import("./connection.js");
+  return callGatewayOrOffline(method, params, async () => {
+    const { PairingStore } = await import("../routing/pairing.js");
+    const dir = path.join(resolveStateDir(), "credentials");
+    const result = await offline((channel) => new PairingStore(dir, channel));
+    return method === "pairing.list" ? { requests: result } : result;
+  });
 }

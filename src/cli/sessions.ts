@@ -128,29 +128,17 @@ function agentDirs(agentsDir: string): string[] {
   }
 }
 
+/** A `sessions.list` page request. */
+type ListParams = { agentId?: string; limit: number; cursor?: string; offset?: number; search?: string };
+
 /** The RPC when a gateway runs (it owns the store then), else the same page read from the state dir. */
-async function listSessions(params: {
-  agentId?: string;
-  limit: number;
-  cursor?: string;
-  offset?: number;
-  search?: string;
-}): Promise<ListAnswer> {
-  const { connectFromCli } = await import("./connection.js");
-  const { GatewayTransportError } = await import("../gateway/client.js");
-  let client: Awaited<ReturnType<typeof connectFromCli>>["client"] | undefined;
-  try {
-    ({ client } = await connectFromCli({ timeout: "3000" }));
-  } catch (err) {
-    if (!(err instanceof GatewayTransportError)) throw err;
-  }
-  if (client) {
-    try {
-      return (await client.request("sessions.list", params)) as ListAnswer;
-    } finally {
-      await client.close();
-    }
-  }
+async function listSessions(params: ListParams): Promise<ListAnswer> {
+  const { callGatewayOrOffline } = await import("./connection.js");
+  return callGatewayOrOffline<ListAnswer>("sessions.list", params, () => listOffline(params));
+}
+
+/** The same page as `sessions.list`, read from the state dir (no gateway running). */
+async function listOffline(params: ListParams): Promise<ListAnswer> {
   const { SessionStore } = await import("../sessions/store.js");
   const agentId = normalizeAgentId(params.agentId ?? "main");
   const store = await SessionStore.open(
