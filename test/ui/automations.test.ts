@@ -75,9 +75,12 @@ describe("Control UI: Automations", () => {
       await page.click("#automation-form button[type=submit]");
       await page.waitForSelector(`${row("Brief")}:has-text("every 90m")`);
 
-      // Run now: the run (an agent turn against the fake model) shows in the history.
-      await page.click(`${row("Brief")} .auto-run`);
+      // Run now: the run (an agent turn against the fake model) shows in the history. The history
+      // is opened first, so the run's `cron` event always finds it open (the other order raced
+      // in CI once: the run finished while the history was still loading).
       await page.click(`${row("Brief")} .auto-history`);
+      await page.waitForSelector("#automation-runs");
+      await page.click(`${row("Brief")} .auto-run`);
       // Refreshed by the `cron` event of the run finishing (no polling, no reload).
       await page.waitForSelector("#automation-runs li[data-status=ok]");
       expect(await page.textContent("#automation-runs")).toContain("manual");
