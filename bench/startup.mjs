@@ -1,6 +1,7 @@
 // bench/startup: cold start to listening and idle RSS of the gateway (no channel
 // enabled), next to the floor: a bare Node http + ws server measured in the same run.
 //   node bench/startup.mjs [--runs 5] [--idle 10]
+//   node bench/startup.mjs --profile [--runs 3]   (where the time goes before listening)
 // Needs a build (npm run build). Prints medians over the runs.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -10,6 +11,13 @@ import { fileURLToPath } from "node:url";
 import { median, memoryMb, parseArgs, spawnUntilListening, stop } from "./lib.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const profile = process.argv.indexOf("--profile");
+if (profile >= 0) {
+  process.argv.splice(profile, 1);
+  const { profileStartup } = await import("./startup-profile.mjs");
+  await profileStartup(parseArgs({ runs: 3 }));
+  process.exit(0);
+}
 const { runs, idle } = parseArgs({ runs: 5, idle: 10 });
 
 async function measure(label, makeArgs, extraEnv = {}) {

@@ -3,6 +3,7 @@
 // chunks, so a command loads only what it uses and an idle gateway stays small.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { builtinsViaRequire } from "./builtins-via-require.mjs";
 import { discordRestOnFetch } from "./discord-rest-web.mjs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -49,7 +50,7 @@ export const buildOptions = {
     js: '#!/usr/bin/env node\nimport { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
   },
   define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
-  plugins: [zodEnglishOnly, discordRestOnFetch],
+  plugins: [zodEnglishOnly, discordRestOnFetch, builtinsViaRequire],
   // Smaller chunks parse faster; names kept so stack traces stay readable.
   minify: process.env.OPENCLAW_BUILD_MINIFY !== "0",
   keepNames: true,

@@ -18,9 +18,9 @@ if (!sqliteAvailable() && !process.execArgv.includes("--experimental-sqlite")) {
 // (infra/env-handoff.ts), first thing, so the CLI's modules load once; the restarted
 // image gets the secrets (and its real argv) back here.
 const { reexecWithoutSecrets, restoreHandedOffSecrets } = await import("./infra/env-handoff.js");
+const { isGatewayRun } = await import("./cli/argv.js");
 const argv = restoreHandedOffSecrets(process.env, process.argv);
-const [command, sub] = argv.slice(2);
-if (command === "gateway" && (sub === undefined || sub === "run" || sub.startsWith("-"))) {
+if (isGatewayRun(argv)) {
   // The logger is not loaded yet; this is its console format for a warning.
   reexecWithoutSecrets((line) => process.stderr.write(`[gateway] ${line}\n`));
 }

@@ -1,16 +1,9 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
-import { registerAgentCommands } from "./agent.js";
-import { registerConfigCommands } from "./config.js";
-import { registerCronCommands, registerSystemCommands } from "./cron.js";
-import { registerDoctorCommand } from "./doctor.js";
-import { registerMemoryCommands, registerSkillsCommands } from "./knowledge.js";
-import { registerPairingCommands } from "./pairing.js";
-import { registerRpcCommands } from "./rpc-commands.js";
-import { registerSecurityCommands } from "./security.js";
-import { registerSessionsCommands } from "./sessions.js";
+import { isGatewayRun } from "./argv.js";
 
-export function buildProgram(): Command {
+/** The root command and `openclaw gateway` (with its hidden `run` alias), nothing else. */
+function rootProgram(): { program: Command; gateway: Command } {
   const program = new Command("openclaw")
     .description("A self-hosted personal AI assistant gateway (OpenClaw-compatible)")
     .version(VERSION, "-V, --version")
@@ -22,18 +15,14 @@ export function buildProgram(): Command {
       .description("run the gateway in the foreground (WebSocket + HTTP on one port)"),
   );
   withRunOptions(gateway.command("run", { hidden: true }).description("same as `openclaw gateway`"));
+  return { program, gateway };
+}
 
-  registerRpcCommands(program, gateway);
-  registerConfigCommands(program);
-  registerCronCommands(program);
-  registerSystemCommands(program);
-  registerDoctorCommand(program);
-  registerAgentCommands(program);
-  registerPairingCommands(program);
-  registerSecurityCommands(program);
-  registerSessionsCommands(program);
-  registerMemoryCommands(program);
-  registerSkillsCommands(program);
+/** The whole CLI: every command registered. */
+export async function buildProgram(): Promise<Command> {
+  const { program, gateway } = rootProgram();
+  const { registerCommands } = await import("./commands.js");
+  registerCommands(program, gateway);
   return program;
 }
 
@@ -56,6 +45,11 @@ function withRunOptions(cmd: Command): Command {
     });
 }
 
+/**
+ * Parses `argv` and runs the command. Running the gateway (the hot path on every restart)
+ * builds only the root and `gateway` commands; anything else loads the whole CLI.
+ */
 export async function runCli(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  const program = isGatewayRun(argv) ? rootProgram().program : await buildProgram();
+  await program.parseAsync(argv);
 }

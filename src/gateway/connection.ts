@@ -9,8 +9,7 @@ import { type AuthMode, checkSharedSecret, type ResolvedAuth } from "../infra/sh
 import { InvalidSessionKeyError, UnknownAgentError } from "../routing/known-agents.js";
 import { AUTH_FAILURE_MESSAGES } from "./auth.js";
 import type { GatewayContext } from "./context.js";
-import { credentialFingerprint, grantScopes } from "./credential.js";
-import { hasScope } from "./methods/index.js";
+import { credentialFingerprint, grantScopes, hasScope } from "./credential.js";
 import type { GatewayMethod } from "./methods/types.js";
 import {
   type ConnectParams,

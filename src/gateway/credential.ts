@@ -103,3 +103,9 @@ export function liveSecretProblems(auth: ResolvedAuth, where: SecretContext): st
     `${source}: ${reason} while this gateway listens beyond loopback (bind=${where.bind}); ${SECRET_GENERATOR_HINT}`,
   ];
 }
+
+/** `operator.admin` grants everything; `operator.write` also grants read-scoped methods. */
+export function hasScope(granted: ReadonlySet<OperatorScope>, needed: OperatorScope): boolean {
+  if (granted.has("operator.admin") || granted.has(needed)) return true;
+  return needed === "operator.read" && granted.has("operator.write");
+}

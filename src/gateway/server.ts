@@ -33,7 +33,14 @@ export interface GatewayServerOptions {
   /** The concrete bind mode (after resolving `auto`); loopback relaxes the browser origin rule. */
   effectiveBind: "loopback" | "lan" | "tailnet" | "custom";
   gateway: GatewayContext;
+  /** Filled by the time `accepting` resolves (the gateway builds it after listening). */
   methods: ReadonlyMap<string, GatewayMethod>;
+  /**
+   * WebSockets are taken over once this resolves: the gateway listens (and answers its
+   * health routes) while its parts are still being built, and a client that connects
+   * meanwhile simply waits for its `101 Switching Protocols`, nothing is dropped.
+   */
+  accepting?: Promise<void>;
   routes: () => readonly HttpRoute[];
   auth: () => ResolvedAuth;
   allowedOrigins: () => readonly string[];
@@ -132,6 +139,17 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       return;
     }
     const release = holdPending(key, socket);
+    if (opts.accepting) {
+      // Waiting holds the handshake slot and the socket limiter's place, like a slow handshake.
+      void opts.accepting.then(() => {
+        if (!socket.destroyed) upgrade(req, socket, head, address, release);
+      });
+      return;
+    }
+    upgrade(req, socket, head, address, release);
+  };
+
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, address: string, release: () => void) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new Connection(ws, address, host);
       handshaking.set(conn, release);

@@ -45,11 +45,11 @@ export async function startInProcessGateway(opts: {
     controlUiRoot: CONTROL_UI_ROOT,
   });
   const server = await gateway.listen(["127.0.0.1"], 0, "loopback");
-  await gateway.start();
+  const { channels } = await gateway.start();
   return {
     url: `http://127.0.0.1:${server.port}/`,
     stateDir,
-    channels: gateway.channels,
+    channels,
     close: () => gateway.stop("test done"),
   };
 }

@@ -1,40 +1,22 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { targetFromOrigin } from "../../agents/outbound.js";
-import { AgentRuntime, type RuntimeConfig } from "../../agents/runtime.js";
-import type { AgentTool } from "../../agents/tools/index.js";
-import { ChannelManager } from "../../channels/manager.js";
 import type { ChannelFactory } from "../../channels/types.js";
 import type { ConfigSnapshot } from "../../config/load.js";
 import { createConfigReloader } from "../../config/reload.js";
 import type { BindMode } from "../../config/schema.js";
-import { systemClock } from "../../cron/clock.js";
-import { createJobExecutor } from "../../cron/execute.js";
-import { FailureAlerter } from "../../cron/failure-alert.js";
-import { Heartbeat } from "../../cron/heartbeat.js";
-import { resolveSessionRetention } from "../../cron/retention.js";
-import { CronService } from "../../cron/service.js";
-import { CronStore } from "../../cron/store.js";
-import { createCronTool } from "../../cron/tool.js";
 import { resolveGatewayAuth } from "../../gateway/auth.js";
-import { createChatEventBridge } from "../../gateway/chat-events.js";
 import type { GatewayContext } from "../../gateway/context.js";
 import { controlUiRoute, defaultControlUiRoot } from "../../gateway/control-ui.js";
 import { CREDENTIAL_CHANGED_REASON, liveSecretProblems } from "../../gateway/credential.js";
 import { gatewayConfigApplier } from "../../gateway/live-config.js";
-import { createMethodTable, type GatewayMethod } from "../../gateway/methods/index.js";
+import type { GatewayMethod } from "../../gateway/methods/types.js";
 import type { BindResolution } from "../../gateway/net.js";
-import { chatCompletionsRoute } from "../../gateway/openai-http.js";
 import { healthRoutes, Readiness } from "../../gateway/readiness.js";
 import { type GatewayServer, startGatewayServer } from "../../gateway/server.js";
 import type { HttpRoute } from "../../infra/http.js";
 import { createLogger, currentLogFile } from "../../infra/logger.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../infra/rate-limit.js";
 import type { ResolvedAuth } from "../../infra/shared-secret.js";
-import { PluginHost } from "../../plugins/host.js";
-import { knownAgentIds } from "../../routing/known-agents.js";
-import { mainSessionKey } from "../../routing/session-key.js";
 import { VERSION } from "../../version.js";
+import type { RunningParts } from "./parts.js";
 
 /** What a gateway is built from: a checked start (`preflight`), or a test's own settings. */
 export interface GatewayParts {
@@ -60,10 +42,6 @@ export interface GatewayParts {
 /** A wired gateway, not yet listening. */
 export interface Gateway {
   readonly context: GatewayContext;
-  readonly agents: AgentRuntime;
-  readonly channels: ChannelManager;
-  readonly plugins: PluginHost;
-  readonly cron: CronService;
   /** Serves the WebSocket protocol and HTTP routes on `hosts`:`port` (0 picks a free port). */
   listen(
     hosts: readonly string[],
@@ -71,11 +49,14 @@ export interface Gateway {
     effectiveBind: BindResolution["effective"],
   ): Promise<GatewayServer>;
   /**
-   * Marks the gateway ready, watches the config file and starts plugins and channels;
-   * resolves once they started and messages a crash left unanswered were replayed.
+   * Builds the working parts (agents, channels, plugins, scheduler, RPC methods), marks the
+   * gateway ready, watches the config file and starts plugins, channels and jobs; resolves
+   * with the parts once they started and messages a crash left unanswered were replayed.
+   * Until the parts are built, WebSocket clients wait for their upgrade and the OpenAI route
+   * for its answer; health routes answer from the start.
    */
-  start(): Promise<void>;
-  /** Stops the server (if listening), channels and plugins. */
+  start(): Promise<RunningParts>;
+  /** Stops the server (if listening), channels, plugins and jobs. */
   stop(reason: string): Promise<void>;
 }
 
@@ -88,13 +69,16 @@ interface LiveState {
 }
 
 /**
- * Wires the gateway's parts: config reloader, agents, channels, plugins, RPC methods and
- * HTTP routes, around one live config and auth that edits swap.
- * (About 90 lines on purpose: it is the one place that shows every part and the order they
- * are built in; each step is a call into the part's own module.)
+ * Wires what listening needs: the live config and auth, the health and Control UI routes
+ * and the server, with an empty method table. The rest (./parts.ts, loaded on `start()`)
+ * is built once the gateway listens, so the listening line comes as early as it can.
  */
 export async function createGateway(parts: GatewayParts): Promise<Gateway> {
   let server: GatewayServer | undefined;
+  let running: RunningParts | undefined;
+  const warm = Promise.withResolvers<RunningParts>();
+  // A failed start is reported by start(); waiters just never proceed.
+  warm.promise.catch(() => {});
   const readiness = new Readiness();
   readiness.wait("gateway", "starting");
   const current: LiveState = { snapshot: parts.snapshot, auth: parts.auth };
@@ -106,29 +90,13 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     closeStaleCredentials: (fingerprint) =>
       server?.closeStaleCredentials(fingerprint, CREDENTIAL_CHANGED_REASON),
     // Channels whose section changed restart in-process; the rest keep running.
-    applied: () => void startAll(),
+    applied: () => void running?.sync(),
   });
   const routes = new RouteTable();
-  const methods = createMethodTable();
-  const { agents, channels, plugins } = createParts(parts, current, {
-    readiness,
-    routes,
-    methods,
-    rateLimiter,
-    port: () => server?.port ?? parts.port,
-    // The scheduler is built below (it needs the agents): a late-bound tool.
-    agentTools: [createCronTool(() => cron.service)],
-  });
-  const cron = createCron(parts, current, {
-    agents,
-    channels,
-    broadcast: (event, payload) => server?.broadcast(event, payload, "operator.read"),
-  });
-  // Messages accepted before a crash are replayed once the channels are up.
-  const unanswered = await agents.openJournal(path.join(parts.stateDir, "agents", "inbox.jsonl"));
-  const startAll = async () => {
-    await Promise.all([plugins.sync(), channels.sync()]);
-    agents.replay(unanswered);
+  const methods = new Map<string, GatewayMethod>();
+  const built = () => {
+    if (!running) throw new Error("the gateway is still starting");
+    return running;
   };
   const context: GatewayContext = {
     version: VERSION,
@@ -142,14 +110,26 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     clientCount: () => server?.clientCount() ?? 0,
     logFile: currentLogFile,
     configReloader,
-    agents,
-    channels,
-    plugins,
-    cron,
+    get agents() {
+      return built().agents;
+    },
+    get channels() {
+      return built().channels;
+    },
+    get plugins() {
+      return built().plugins;
+    },
+    get cron() {
+      return built().cron;
+    },
   };
   routes.base = [
     ...healthRoutes(context),
-    chatCompletionsRoute({ gateway: context, auth: () => current.auth, rateLimiter }),
+    {
+      path: "/v1/chat/completions",
+      methods: ["POST"],
+      handle: async (req, res, url) => (await warm.promise).chatCompletions.handle(req, res, url),
+    },
   ];
   const controlUi = parts.snapshot.config.gateway?.controlUi;
   const uiRoot = parts.controlUiRoot ?? defaultControlUiRoot();
@@ -158,12 +138,26 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
       ? []
       : [controlUiRoute({ basePath: controlUi?.basePath ?? "/", root: uiRoot })];
 
+  const build = async (): Promise<RunningParts> => {
+    const { buildParts } = await import("./parts.js");
+    return buildParts({
+      stateDir: parts.stateDir,
+      configPath: parts.configPath,
+      env: parts.env,
+      current,
+      readiness,
+      rateLimiter,
+      methods,
+      addRoute: (route) => routes.add(route),
+      port: () => server?.port ?? parts.port,
+      broadcast: (event, payload, scope) => server?.broadcast(event, payload, scope),
+      context,
+      ...(parts.channelFactories ? { channelFactories: parts.channelFactories } : {}),
+    });
+  };
+
   return {
     context,
-    agents,
-    channels,
-    plugins,
-    cron: cron.service,
     async listen(hosts, port, effectiveBind) {
       server = await startGatewayServer({
         hosts: [...hosts],
@@ -171,6 +165,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
         effectiveBind,
         gateway: context,
         methods,
+        accepting: warm.promise.then(() => undefined),
         routes: () => routes.all(),
         auth: (): ResolvedAuth => current.auth,
         allowedOrigins: () => current.snapshot.config.gateway?.controlUi?.allowedOrigins ?? [],
@@ -178,85 +173,27 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
         rateLimiter,
         log,
       });
-      agents.onRunEvent(createChatEventBridge(server.broadcast));
       return server;
     },
-    start() {
+    async start() {
+      try {
+        running = await build();
+      } catch (err) {
+        warm.reject(err);
+        throw err;
+      }
+      warm.resolve(running);
       readiness.done("gateway");
       configReloader.watch();
-      // Jobs start once the channels are up, so a catch-up run can announce its result.
-      return startAll().then(() => {
-        if (current.snapshot.config.cron?.enabled !== false) cron.service.start();
-        cron.heartbeat.start();
-      });
+      await running.sync();
+      running.startJobs();
+      return running;
     },
     async stop(reason) {
-      cron.service.stop();
-      cron.heartbeat.stop();
       configReloader.close();
-      await Promise.all([server?.close(reason), channels.stopAll(), plugins.stopAll()]);
+      await Promise.all([server?.close(reason), running?.stop()]);
     },
   };
-}
-
-/**
- * Scheduled jobs in `<state>/cron/cron.sqlite` and the heartbeat, run through the agents
- * and announced through the channels.
- */
-function createCron(
-  parts: GatewayParts,
-  current: LiveState,
-  deps: {
-    agents: AgentRuntime;
-    channels: ChannelManager;
-    broadcast: (event: "cron" | "heartbeat", payload: unknown) => void;
-  },
-) {
-  const storePath = path.join(parts.stateDir, "cron", "cron.sqlite");
-  const { agents, channels } = deps;
-  const heartbeat = new Heartbeat({
-    agents,
-    outbound: channels,
-    clock: systemClock,
-    config: () => current.snapshot.config,
-    readChecklist: (agentId) =>
-      readFile(path.join(agents.agentFor(mainSessionKey(agentId)).workspace, "HEARTBEAT.md"), "utf8").catch(
-        () => undefined,
-      ),
-    lastRoute: async (agentId) => {
-      const key = mainSessionKey(agentId);
-      const entry = (await agents.store(agentId)).get(key);
-      return targetFromOrigin(entry?.origin) ?? targetFromOrigin(entry);
-    },
-    onEvent: (event) => deps.broadcast("heartbeat", event),
-    log: createLogger("heartbeat"),
-  });
-  const log = createLogger("cron");
-  const service = new CronService({
-    store: CronStore.open(storePath),
-    clock: systemClock,
-    execute: createJobExecutor({
-      agents,
-      outbound: channels,
-      systemEvents: heartbeat,
-      clock: systemClock,
-      log,
-    }),
-    maxConcurrentRuns: () => current.snapshot.config.cron?.maxConcurrentRuns ?? 1,
-    onEvent: (event) => deps.broadcast("cron", event),
-    log,
-    alerts: new FailureAlerter({
-      outbound: channels,
-      config: () => current.snapshot.config.cron?.failureAlert,
-      log,
-    }),
-    sessions: {
-      retentionMs: () => resolveSessionRetention(current.snapshot.config.cron?.sessionRetention),
-      stores: () =>
-        Promise.all(knownAgentIds(current.snapshot.config.agents?.list).map((id) => agents.store(id))),
-    },
-  });
-  return { service, storePath, heartbeat };
 }
 
 /** The config reloader: checks an edit against the running bind, then swaps `current` and tells `hooks`. */
@@ -291,61 +228,6 @@ function createLiveConfig(
       hooks.applied();
     },
   });
-}
-
-/** Agents, channels and plugins, each reading the live config and reaching the others through late-bound calls. */
-function createParts(
-  parts: GatewayParts,
-  current: LiveState,
-  gateway: {
-    readiness: Readiness;
-    routes: RouteTable;
-    methods: Map<string, GatewayMethod>;
-    rateLimiter: AuthRateLimiter;
-    port(): number;
-    /** Built-in tools that live above the agents (the `cron` tool). */
-    agentTools: readonly AgentTool[];
-  },
-) {
-  const { stateDir, env } = parts;
-  const { readiness, routes } = gateway;
-  const agents: AgentRuntime = new AgentRuntime({
-    stateDir,
-    config: () => current.snapshot.config as RuntimeConfig,
-    // The channels are built below (they need the agents): a late-bound outbound port.
-    outbound: { send: (target, message) => channels.send(target, message) },
-    pluginTools: () => [...gateway.agentTools, ...plugins.agentTools()],
-  });
-  const channels: ChannelManager = new ChannelManager({
-    config: () => current.snapshot.config,
-    runtime: agents,
-    stateDir,
-    env,
-    onPending: (channel, reason) => readiness.wait(channel, reason),
-    onSettled: (channel) => readiness.done(channel),
-    registerRoute: (route) => routes.add(route),
-    ...(parts.channelFactories ? { factories: parts.channelFactories } : {}),
-  });
-  const plugins: PluginHost = new PluginHost({
-    config: () => current.snapshot.config,
-    configDir: () => path.dirname(parts.configPath),
-    env,
-    stateDir,
-    runtime: agents,
-    methods: gateway.methods,
-    addRoute: (route) => routes.add(route),
-    addChannel: (name, factory) => {
-      const remove = channels.addFactory(name, factory);
-      void channels.sync();
-      return remove;
-    },
-    gatewayPort: gateway.port,
-    auth: () => current.auth,
-    rateLimiter: gateway.rateLimiter,
-    onPending: (id, reason) => readiness.wait(id, reason),
-    onSettled: (id) => readiness.done(id),
-  });
-  return { agents, channels, plugins };
 }
 
 /**

@@ -5,6 +5,9 @@ import { providersWithEnvKey, starterKeyList } from "../../providers/env-api-key
 import type { Gateway } from "./create.js";
 import type { GatewayPlan, Refusal } from "./preflight.js";
 
+/** The exit code when the gateway's parts fail to build after it listened (as for a refused start). */
+const EXIT_START_FAILED = 1;
+
 /** SIGTERM must end the process within this, whatever is still pending. */
 const SHUTDOWN_DEADLINE_MS = 4500;
 
@@ -40,7 +43,7 @@ export async function serve(plan: GatewayPlan, gateway: Gateway): Promise<Refusa
     };
   }
   // Handlers first: a supervisor may signal us the moment it sees the listening line.
-  installShutdown(gateway, lock);
+  const shutdown = installShutdown(gateway, lock);
   await lock.setPort(server.port);
 
   log.info(resolution.reason);
@@ -48,8 +51,12 @@ export async function serve(plan: GatewayPlan, gateway: Gateway): Promise<Refusa
   log.info(`listening on ${formatWsUrl(primary!, server.port)} (PID ${process.pid})`);
   for (const host of others) log.info(`listening on ${formatWsUrl(host, server.port)}`);
   log.info(`ready in ${Date.now() - plan.startedAt} ms; log file: ${currentLogFile()}`);
-  void gateway.start();
   logNextSteps(plan);
+  gateway.start().catch((err: Error) => {
+    // The parts are built after listening; a failure there ends the process like a refused start.
+    log.error(`Gateway failed to start: ${err.message}`);
+    shutdown("a failed start", EXIT_START_FAILED);
+  });
   return undefined;
 }
 
@@ -65,7 +72,11 @@ function logNextSteps({ auth, env, snapshot }: GatewayPlan): void {
   }
 }
 
-function installShutdown(gateway: Gateway, lock: { release(): Promise<void> }): void {
+/** Installs the signal handlers; returns the same stop, for the gateway's own reasons to end. */
+function installShutdown(
+  gateway: Gateway,
+  lock: { release(): Promise<void> },
+): (reason: string, exitCode: number) => void {
   let stopping = false;
   const stop = async (reason: string, exitCode: number) => {
     if (stopping) return;
@@ -92,4 +103,5 @@ function installShutdown(gateway: Gateway, lock: { release(): Promise<void> }): 
     log.error(`uncaught exception, exiting: ${err.stack ?? err.message}`);
     void stop("uncaught exception", 1);
   });
+  return (reason, exitCode) => void stop(reason, exitCode);
 }

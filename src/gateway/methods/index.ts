@@ -1,4 +1,3 @@
-import type { OperatorScope } from "../protocol.js";
 import { channelMethods } from "./channels.js";
 import { chatMethods } from "./chat.js";
 import { configMethods } from "./config.js";
@@ -26,8 +25,3 @@ export function createMethodTable(): Map<string, GatewayMethod> {
   );
 }
 
-/** `operator.admin` grants everything; `operator.write` also grants read-scoped methods. */
-export function hasScope(granted: ReadonlySet<OperatorScope>, needed: OperatorScope): boolean {
-  if (granted.has("operator.admin") || granted.has(needed)) return true;
-  return needed === "operator.read" && granted.has("operator.write");
-}
