@@ -141,6 +141,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     const release = holdPending(key, socket);
     if (opts.accepting) {
       // Waiting holds the handshake slot and the socket limiter's place, like a slow handshake.
+      log.debug(`WebSocket from ${address} waits for the gateway to finish starting`);
       void opts.accepting.then(() => {
         if (!socket.destroyed) upgrade(req, socket, head, address, release);
       });
