@@ -1,14 +1,18 @@
 import module from "node:module";
+import { isGatewayRun } from "./cli/argv.js";
+import { reexecWithoutSecrets, restoreHandedOffSecrets } from "./infra/env-handoff.js";
+import { sqliteAvailable } from "./infra/sqlite.js";
 
 // Cache V8 bytecode of our bundle between runs (Node >= 22.1): a restart skips
-// recompiling it. Enabled before the CLI is imported so every chunk benefits.
+// recompiling it. Enabled before the CLI is imported so every chunk it loads benefits.
+// (The three small modules imported above are loaded statically on purpose: each dynamic
+// import on the way to the CLI costs a round of module loading at every start.)
 // The cache lives in the OS temp dir (override with NODE_COMPILE_CACHE).
 module.enableCompileCache?.();
 
 // Node 22.12 has node:sqlite (the state store's engine, infra/sqlite.ts) only behind a flag;
 // from 22.13 it is there without one. On 22.12 the CLI runs in a child Node started with the
 // flag, this process only passing signals on and exiting with the child's code.
-const { sqliteAvailable } = await import("./infra/sqlite.js");
 if (!sqliteAvailable() && !process.execArgv.includes("--experimental-sqlite")) {
   const { runWithSqliteFlag } = await import("./infra/sqlite-flag.js");
   process.exit(await runWithSqliteFlag());
@@ -17,8 +21,6 @@ if (!sqliteAvailable() && !process.execArgv.includes("--experimental-sqlite")) {
 // `openclaw gateway` restarts itself in place without its secrets in /proc/<pid>/environ
 // (infra/env-handoff.ts), first thing, so the CLI's modules load once; the restarted
 // image gets the secrets (and its real argv) back here.
-const { reexecWithoutSecrets, restoreHandedOffSecrets } = await import("./infra/env-handoff.js");
-const { isGatewayRun } = await import("./cli/argv.js");
 const argv = restoreHandedOffSecrets(process.env, process.argv);
 if (isGatewayRun(argv)) {
   // The logger is not loaded yet; this is its console format for a warning.

@@ -150,7 +150,13 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     upgrade(req, socket, head, address, release);
   };
 
-  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, address: string, release: () => void) => {
+  const upgrade = (
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    address: string,
+    release: () => void,
+  ) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new Connection(ws, address, host);
       handshaking.set(conn, release);

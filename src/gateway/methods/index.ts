@@ -24,4 +24,3 @@ export function createMethodTable(): Map<string, GatewayMethod> {
     }),
   );
 }
-
