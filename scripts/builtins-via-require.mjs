@@ -38,6 +38,9 @@ export const builtinsViaRequire = {
       if (args.kind === "require-call") return undefined;
       return { path: id, namespace: NAMESPACE };
     });
-    b.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({ contents: reexports(args.path), loader: "js" }));
+    b.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
+      contents: reexports(args.path),
+      loader: "js",
+    }));
   },
 };
