@@ -54,6 +54,10 @@ export interface ChatRequest {
    * (a scheduled run is recorded as interrupted after a crash, never re-run blindly).
    */
   journal?: boolean;
+  /** A model for this turn only (`provider/model`), ahead of the session's and the agent's; fallbacks still apply. */
+  model?: string;
+  /** Leaves the workspace bootstrap files (AGENTS.md, …) out of the system prompt: a cheap heartbeat or job turn. */
+  lightContext?: boolean;
 }
 
 export interface RunHandle {
@@ -350,7 +354,10 @@ export class AgentRuntime implements ChatCommandHost {
           store: await this.store(agent.id),
           models: this.models,
           tools: this.tools.forAgent(agent),
-          bootstrap: await this.bootstrap.load(agent.workspace, { includeLongTermMemory }),
+          bootstrap: await this.bootstrap.load(agent.workspace, {
+            includeLongTermMemory,
+            light: req.lightContext === true,
+          }),
           skills,
           memoryFlush: resolveMemoryFlush(this.opts.config().agents?.defaults?.compaction?.memoryFlush),
           memory: this.knowledge.memoryEnabled() ? () => this.knowledge.memory(agent)! : undefined,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { OPERATOR_SCOPES, type OperatorScope } from "../infra/rpc.js";
 import { agentsSchema, authSchema, bindingSchema, modelsSchema, toolsSchema } from "./schema/agents.js";
 import { channelsSchema } from "./schema/channels.js";
+import { commandsSchema } from "./schema/commands.js";
 import {
   compatOnly,
   looseRecord,
@@ -353,7 +354,7 @@ export const configSchema = z.strictObject({
   agents: agentsSchema.optional(),
   bindings: z.array(bindingSchema).optional().describe("route messages to agents; most specific match wins"),
   channels: channelsSchema.optional(),
-  commands: loose("chat /commands: { native, text, bash, config, restart, allowFrom }"),
+  commands: commandsSchema.optional(),
   session: session.optional(),
   messages: messages.optional(),
   tools: toolsSchema.optional(),

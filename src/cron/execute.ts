@@ -58,6 +58,8 @@ export function createJobExecutor(deps: {
       idempotencyKey: `cron:${runId}`,
       submitter: `cron:${job.id}`,
       journal: false,
+      // `--model`: the job's primary for this run; the agent's fallbacks still apply (OpenClaw's rule).
+      ...(job.payload.model ? { model: job.payload.model } : {}),
     });
     const stop = () => deps.agents.abort(handle.sessionKey, handle.runId);
     signal.addEventListener("abort", stop, { once: true });

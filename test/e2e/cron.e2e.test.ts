@@ -28,7 +28,10 @@ interface World {
   cli(...args: string[]): Promise<unknown>;
 }
 
-async function world(heartbeat?: Record<string, unknown>): Promise<World> {
+async function world(
+  heartbeat?: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Promise<World> {
   const discord = await startFakeDiscord({ guilds: [GUILD] });
   const anthropic = await startFakeAnthropic();
   cleanups.push(
@@ -47,6 +50,7 @@ async function world(heartbeat?: Record<string, unknown>): Promise<World> {
       channels: {
         discord: { apiBaseUrl: discord.apiBaseUrl, guilds: { [GUILD.id]: { requireMention: false } } },
       },
+      ...extra,
     }),
   );
   const env = testEnv({
@@ -221,5 +225,27 @@ describe("openclaw cron, end to end", () => {
     expect(posts(w.discord).map((m) => m.content)).toEqual(["The backup failed last night."]);
     const last = await runCli(["system", "heartbeat", "last", "--json"], w.env);
     expect(JSON.parse(last.stdout)).toMatchObject({ agentId: "main", status: "sent", channel: "discord" });
+  });
+
+  it("with the default target an alert goes to the owner's DM (commands.ownerAllowFrom), NO_REPLY to nobody", async () => {
+    const w = await world({ every: "1h" }, { commands: { ownerAllowFrom: [`discord:${ALICE.id}`] } });
+    const gw = await w.start();
+    w.anthropic.enqueue({ text: "NO_REPLY" }, { text: "Your 9:00 meeting moved to 9:30." });
+    await runCli(["system", "event", "--text", "calendar sync ran", "--mode", "now"], w.env);
+    await gw.waitForLine(/\[heartbeat\] main: no-reply/);
+    expect(w.discord.messages).toEqual([]);
+    const dm = w.discord.nextRequest((r) => r.method === "POST" && r.path === "/users/@me/channels");
+    await runCli(["system", "event", "--text", "calendar moved a meeting", "--mode", "now"], w.env);
+    expect((await dm).body).toMatchObject({ recipient_id: ALICE.id });
+    await gw.waitForLine(/\[heartbeat\] main: sent/);
+    expect(w.discord.messages.map((m) => [m.channelId === GENERAL ? "general" : "dm", m.content])).toEqual([
+      ["dm", "Your 9:00 meeting moved to 9:30."],
+    ]);
+    const last = await runCli(["system", "heartbeat", "last", "--json"], w.env);
+    expect(JSON.parse(last.stdout)).toMatchObject({
+      status: "sent",
+      channel: "discord",
+      to: `direct:${ALICE.id}`,
+    });
   });
 });
