@@ -74,3 +74,53 @@ describe("openclaw cron edit flags", () => {
     expect(() => jobPatchFromFlags({}, NOW)).toThrow(/nothing to change/);
   });
 });
+
+describe("openclaw cron failure-alert flags (OpenClaw's)", () => {
+  const base = { every: "1h", message: "brief" };
+  it("add: the fields given, as the job's failureAlert", () => {
+    expect(
+      jobInputFromFlags(
+        {
+          ...base,
+          failureAlertAfter: "2",
+          failureAlertChannel: "Telegram",
+          failureAlertTo: "123",
+          failureAlertCooldown: "30m",
+          failureAlertIncludeSkipped: true,
+          failureAlertMode: "announce",
+          failureAlertAccountId: "ops",
+        },
+        NOW,
+      ).failureAlert,
+    ).toEqual({
+      after: 2,
+      channel: "telegram",
+      to: "123",
+      cooldownMs: 1_800_000,
+      includeSkipped: true,
+      mode: "announce",
+      accountId: "ops",
+    });
+    expect(jobInputFromFlags({ ...base, failureAlert: true }, NOW).failureAlert).toEqual({});
+    expect(jobInputFromFlags(base, NOW).failureAlert).toBeUndefined();
+  });
+
+  it("edit: --no-failure-alert is false; --failure-alert-exclude-skipped turns skipped counting off", () => {
+    expect(jobPatchFromFlags({ failureAlert: false }, NOW)).toEqual({ failureAlert: false });
+    expect(jobPatchFromFlags({ failureAlertExcludeSkipped: true }, NOW)).toEqual({
+      failureAlert: { includeSkipped: false },
+    });
+  });
+
+  it.each([
+    [{ failureAlert: false, failureAlertAfter: "2" }, /--no-failure-alert alone/],
+    [{ failureAlertIncludeSkipped: true, failureAlertExcludeSkipped: true }, /not both/],
+    [{ failureAlertAfter: "0" }, /--failure-alert-after "0" must be a whole number/],
+    [{ failureAlertCooldown: "soon" }, /--failure-alert-cooldown "soon" is not a duration/],
+    [{ failureAlertMode: "webhook" }, /webhook is not supported here/],
+    [{ failureAlertMode: "carrier-pigeon" }, /use announce or none/],
+  ])("%j is refused: %s", (flags, message) => {
+    expect(() => jobPatchFromFlags(flags, NOW)).toThrow(CronFlagError);
+    expect(() => jobPatchFromFlags(flags, NOW)).toThrow(message);
+  });
+});

@@ -39,7 +39,20 @@ function jobOptions(cmd: Command): Command {
     .option("--account <id>", "channel account to announce from")
     .option("--best-effort-deliver", "a failed announcement does not fail the run")
     .option("--delete-after-run", "delete a one-shot after it succeeds (the default)")
-    .option("--keep-after-run", "keep a one-shot after it succeeds");
+    .option("--keep-after-run", "keep a one-shot after it succeeds")
+    .option("--failure-alert", "alert when this job keeps failing (cron.failureAlert's defaults)")
+    .option("--no-failure-alert", "never alert for this job")
+    .option("--failure-alert-after <n>", "alert after N failed runs in a row")
+    .option(
+      "--failure-alert-channel <channel>",
+      "channel the alert goes to (default: the job's delivery channel)",
+    )
+    .option("--failure-alert-to <dest>", "recipient of the alert")
+    .option("--failure-alert-cooldown <duration>", "least time between two alerts (30m, 1h)")
+    .option("--failure-alert-include-skipped", "skipped runs in a row count too")
+    .option("--failure-alert-exclude-skipped", "alert on failed runs only (the default)")
+    .option("--failure-alert-mode <mode>", "announce, or none (record only)")
+    .option("--failure-alert-account-id <id>", "channel account to send the alert from");
 }
 
 function formatJob(job: CronJob): string {

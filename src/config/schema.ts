@@ -226,6 +226,10 @@ const cron = z
           .describe("recipient on that channel (default: the job's delivery recipient)"),
         accountId: z.string().min(1).optional().describe("channel account to send from"),
         mode: z.enum(["announce", "none"]).optional().describe("announce (default) or none (record only)"),
+        includeSkipped: z
+          .boolean()
+          .optional()
+          .describe("skipped runs in a row count toward `after` too (default false: only errors)"),
       })
       .optional()
       .describe("tell someone when a job keeps failing; a job's own failureAlert (or false) overrides it"),

@@ -61,6 +61,7 @@ export const failureAlertSchema = z.union([
     to: z.string().min(1).max(256).optional(),
     accountId: z.string().min(1).max(128).optional(),
     mode: z.enum(["announce", "none"]).optional(),
+    includeSkipped: z.boolean().optional(),
   }),
 ]);
 

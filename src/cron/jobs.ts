@@ -69,9 +69,9 @@ export function patchJob(job: CronJob, patch: CronJobPatch, nowMs: number): Cron
       "deleteAfterRun",
       "wakeMode",
       "sessionTarget",
-      "failureAlert",
     ]),
     ...(patch.schedule ? { schedule: patch.schedule } : {}),
+    ...mergeFailureAlert(job.failureAlert, patch.failureAlert),
     payload,
     ...(patch.delivery ? { delivery: { mode: "announce", ...job.delivery, ...patch.delivery } } : {}),
     updatedAtMs: nowMs,
@@ -92,6 +92,16 @@ export function patchJob(job: CronJob, patch: CronJobPatch, nowMs: number): Cron
     if (next.state.nextRunAtMs === undefined) delete next.state.nextRunAtMs;
   }
   return next;
+}
+
+/** A patch's failureAlert fields merge into the job's (`edit --failure-alert-after 5` keeps its channel); `false` turns it off. */
+function mergeFailureAlert(
+  current: CronJob["failureAlert"],
+  patch: CronJobPatch["failureAlert"],
+): Pick<CronJob, "failureAlert"> | Record<string, never> {
+  if (patch === undefined) return {};
+  if (patch === false || !current) return { failureAlert: patch };
+  return { failureAlert: { ...current, ...patch } };
 }
 
 function mergePayload(current: CronPayload, patch: CronJobPatch["payload"]): CronPayload {
@@ -141,12 +151,14 @@ export function settleJob(job: CronJob, record: CronRunRecord): CronJob | { dele
     return { deleted: job.id };
   }
   const errors = failed ? (job.state.consecutiveErrors ?? 0) + 1 : 0;
+  const skipped = record.status === "skipped" ? (job.state.consecutiveSkipped ?? 0) + 1 : 0;
   const state = {
     ...job.state,
     lastRunAtMs: record.runAtMs,
     lastStatus: record.status!,
     lastDurationMs: record.durationMs!,
     consecutiveErrors: errors,
+    consecutiveSkipped: skipped,
     lastDeliveryStatus: record.deliveryStatus!,
   };
   delete state.runningAtMs;

@@ -38,6 +38,8 @@ export interface FailureAlertConfig {
   accountId?: string;
   /** `none` records failures without sending. */
   mode?: "announce" | "none";
+  /** Skipped runs in a row count toward `after` too (an alert says the job keeps being skipped). */
+  includeSkipped?: boolean;
 }
 
 export type CronPayload =
@@ -64,6 +66,8 @@ export interface CronJobState {
   lastError?: string;
   lastDurationMs?: number;
   consecutiveErrors?: number;
+  /** Runs recorded `skipped` in a row (alerts count them with `failureAlert.includeSkipped`). */
+  consecutiveSkipped?: number;
   lastDeliveryStatus?: DeliveryStatus;
   lastDeliveryError?: string;
   /** When the last failure alert for this job went out (the cooldown runs from here). */

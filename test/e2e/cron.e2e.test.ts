@@ -248,4 +248,34 @@ describe("openclaw cron, end to end", () => {
       to: `direct:${ALICE.id}`,
     });
   });
+
+  it("failure alerts from the CLI flags: a failing run alerts on Discord; edit merges; --no-failure-alert turns it off", async () => {
+    const w = await world();
+    await w.start();
+    const flags = ["--failure-alert-after", "1", "--failure-alert-channel", "discord"];
+    const job = (await w.cli(
+      "add",
+      ...["--every", "1h", "--message", "brief me", "--no-deliver", ...flags],
+      ...["--failure-alert-to", `channel:${GENERAL}`, "--failure-alert-cooldown", "30m"],
+    )) as { id: string; failureAlert: unknown };
+    expect(job.failureAlert).toEqual({
+      after: 1,
+      channel: "discord",
+      to: `channel:${GENERAL}`,
+      cooldownMs: 1_800_000,
+    });
+    w.anthropic.setDefault({ status: 400, message: "model refused the request" });
+    const alert = w.discord.nextRequest(
+      (r) => r.method === "POST" && r.path.endsWith(`/channels/${GENERAL}/messages`),
+    );
+    await runCli(["cron", "run", job.id, "--wait"], w.env);
+    await alert;
+    expect(posts(w.discord).map((m) => m.content)).toEqual([
+      expect.stringMatching(/^⚠️ Cron job "brief me" \(\S+\) failed 1 time\(s\) in a row/),
+    ]);
+    const edited = (await w.cli("edit", job.id, "--failure-alert-after", "3")) as { failureAlert: unknown };
+    expect(edited.failureAlert).toMatchObject({ after: 3, channel: "discord", to: `channel:${GENERAL}` });
+    const off = (await w.cli("edit", job.id, "--no-failure-alert")) as { failureAlert: unknown };
+    expect(off.failureAlert).toBe(false);
+  });
 });
