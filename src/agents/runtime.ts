@@ -150,6 +150,12 @@ export class AgentRuntime implements ChatCommandHost {
     return resolveAgent(this.opts.config(), id, this.opts.stateDir);
   }
 
+  /** Runs `task` in the session's lane once its queued turns are done (a cron result committed to a chat). */
+  afterQueuedTurns<T>(sessionKey: string, task: (canonicalKey: string) => Promise<T>): Promise<T> {
+    const key = canonicalSessionKey(this.opts.config().agents?.list, sessionKey);
+    return this.scheduler.run(key, () => task(key));
+  }
+
   /** Turns counted against the queue caps (for status and tests). */
   queuedTurns(scope: "session" | "submitter", key: string): number {
     return this.admission.count(scope, key);

@@ -56,6 +56,7 @@ describe("openclaw cron add flags", () => {
     [{ cron: "0 7 * * *", tz: "Mars/Base", message: "x" }, /--tz "Mars\/Base"/],
     [{ at: "whenever", message: "x" }, /--at "whenever"/],
     [{ every: "1m", message: "x", timeoutSeconds: "ten" }, /--timeout-seconds/],
+    [{ every: "1m", message: "x", session: "elsewhere" }, /use main, isolated, current or session:<key>/],
   ])("%j is refused with a fix", (flags, message) => {
     expect(() => jobInputFromFlags(flags, NOW)).toThrow(CronFlagError);
     expect(() => jobInputFromFlags(flags, NOW)).toThrow(message);
@@ -122,5 +123,23 @@ describe("openclaw cron failure-alert flags (OpenClaw's)", () => {
   ])("%j is refused: %s", (flags, message) => {
     expect(() => jobPatchFromFlags(flags, NOW)).toThrow(CronFlagError);
     expect(() => jobPatchFromFlags(flags, NOW)).toThrow(message);
+  });
+});
+
+describe("openclaw cron --session targets (OpenClaw's)", () => {
+  it("current with --session-key, and session:<key>", () => {
+    expect(
+      jobInputFromFlags(
+        { every: "1h", message: "x", session: "current", sessionKey: "agent:main:discord:channel:42" },
+        NOW,
+      ),
+    ).toMatchObject({ sessionTarget: "current", sessionKey: "agent:main:discord:channel:42" });
+    expect(jobInputFromFlags({ every: "1h", message: "x", session: "session:daily" }, NOW)).toMatchObject({
+      sessionTarget: "session:daily",
+    });
+    expect(jobPatchFromFlags({ session: "current", sessionKey: "agent:main:main" }, NOW)).toEqual({
+      sessionTarget: "current",
+      sessionKey: "agent:main:main",
+    });
   });
 });

@@ -12,6 +12,8 @@ export interface CronFlags {
   cron?: string;
   tz?: string;
   session?: string;
+  /** `--session-key`: the conversation a `current` job belongs to. */
+  sessionKey?: string;
   systemEvent?: string;
   message?: string;
   wake?: string;
@@ -179,11 +181,14 @@ function copyCommon(flags: CronFlags, into: CronJobPatch): void {
   if (flags.description !== undefined) into.description = flags.description;
   if (flags.agent !== undefined) into.agentId = flags.agent;
   if (flags.session !== undefined) {
-    if (flags.session !== "main" && flags.session !== "isolated") {
-      throw new CronFlagError(`--session "${flags.session}" is not supported: use main or isolated`);
+    const session = flags.session.trim();
+    const known = session === "main" || session === "isolated" || session === "current";
+    if (!known && !/^session:\S+$/.test(session)) {
+      throw new CronFlagError(`--session "${flags.session}": use main, isolated, current or session:<key>`);
     }
-    into.sessionTarget = flags.session;
+    into.sessionTarget = session as NonNullable<CronJobPatch["sessionTarget"]>;
   }
+  if (flags.sessionKey !== undefined) into.sessionKey = flags.sessionKey.trim();
   if (flags.wake !== undefined) {
     if (flags.wake !== "now" && flags.wake !== "next-heartbeat") {
       throw new CronFlagError(`--wake "${flags.wake}": use now or next-heartbeat`);

@@ -24,7 +24,14 @@ function jobOptions(cmd: Command): Command {
     .option("--every <duration>", "repeat at a fixed interval (10m, 2h, 1d)")
     .option("--cron <expr>", 'cron expression, 5 or 6 fields ("0 7 * * 1-5")')
     .option("--tz <iana>", "time zone of --cron (and of an --at without offset); default UTC")
-    .option("--session <target>", "main (system event) or isolated (agent turn in cron:<jobId>)")
+    .option(
+      "--session <target>",
+      "main (system event), isolated (fresh cron:<jobId> turn), current (with --session-key's conversation) or session:<key>",
+    )
+    .option(
+      "--session-key <key>",
+      "the conversation a --session current job belongs to (see openclaw sessions)",
+    )
     .option("--system-event <text>", "post this system event into the main session")
     .option("--message <text>", "run an agent turn with this message")
     .option("--wake <mode>", "now or next-heartbeat")

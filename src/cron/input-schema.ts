@@ -65,13 +65,25 @@ export const failureAlertSchema = z.union([
   }),
 ]);
 
+/** Longest session key a job may name (`current`'s conversation, a `session:<key>` target). */
+const MAX_SESSION_KEY_CHARS = 256;
+
+export const sessionTargetSchema = z.union([
+  z.enum(["main", "isolated", "current"]),
+  z
+    .string()
+    .regex(/^session:\S+$/, 'write session:<key>, e.g. "session:daily-brief"')
+    .max(MAX_SESSION_KEY_CHARS) as z.ZodType<`session:${string}`>,
+]);
+
 const common = {
   name: z.string().max(200).optional(),
   description: z.string().max(2_000).optional(),
   agentId: z.string().min(1).max(64).optional(),
   enabled: z.boolean().optional(),
   deleteAfterRun: z.boolean().optional(),
-  sessionTarget: z.enum(["main", "isolated"]).optional(),
+  sessionTarget: sessionTargetSchema.optional(),
+  sessionKey: z.string().min(1).max(MAX_SESSION_KEY_CHARS).optional(),
   wakeMode: z.enum(["now", "next-heartbeat"]).optional(),
   failureAlert: failureAlertSchema.optional(),
 };

@@ -15,8 +15,15 @@ export interface CronJob {
   createdAtMs: number;
   updatedAtMs: number;
   schedule: CronSchedule;
-  /** `isolated`: an agent turn in its own `cron:<jobId>` session; `main`: a system event into the main session. */
-  sessionTarget: "main" | "isolated";
+  /**
+   * OpenClaw's session targets: `main`, a system event into the main session; `isolated`, an
+   * agent turn in a fresh `cron:<jobId>` session; `current`, the same detached turn with the
+   * recent messages of the conversation the job was made in (`sessionKey`), its result
+   * committed back there; `session:<key>`, a turn in that persistent session.
+   */
+  sessionTarget: SessionTarget;
+  /** The conversation a `current` job belongs to (OpenClaw's field). */
+  sessionKey?: string;
   wakeMode: "now" | "next-heartbeat";
   payload: CronPayload;
   delivery?: CronDelivery;
@@ -24,6 +31,8 @@ export interface CronJob {
   failureAlert?: FailureAlertConfig | false;
   state: CronJobState;
 }
+
+export type SessionTarget = "main" | "isolated" | "current" | `session:${string}`;
 
 /** `cron.failureAlert` and a job's `failureAlert` (OpenClaw's keys). */
 export interface FailureAlertConfig {

@@ -164,7 +164,7 @@ describe("openclaw cron, end to end", () => {
     expect(posts(w.discord).map((m) => m.content)).toEqual(["All systems nominal."]);
   });
 
-  it("the agent creates a reminder from chat with its cron tool; it is announced back in that chat", async () => {
+  it("the agent creates a reminder from chat with its cron tool; it runs with that chat's context (current) and is announced back there", async () => {
     const w = await world();
     const gw = await w.start();
     const at = new Date(Date.now() + 3_000).toISOString();
@@ -204,6 +204,10 @@ describe("openclaw cron, end to end", () => {
     ]);
     const { entries } = (await w.cli("runs")) as { entries: { jobName: string; status: string }[] };
     expect(entries).toMatchObject([{ jobName: "tea", status: "ok" }]);
+    // OpenClaw's default for a job made in chat: bound to that conversation, whose recent messages the run sees.
+    const runRequest = JSON.stringify(w.anthropic.requests.at(-1)!.body.messages);
+    expect(runRequest).toContain("remind me about my tea in 3 seconds");
+    expect(runRequest).toContain("Tell me the tea is ready.");
   });
 
   it("a heartbeat that answers NO_REPLY sends nothing; one with an alert sends it to its target", async () => {

@@ -9,6 +9,7 @@ import type { ConfigSnapshot } from "../../config/load.js";
 import { createConfigReloader } from "../../config/reload.js";
 import type { BindMode } from "../../config/schema.js";
 import { systemClock } from "../../cron/clock.js";
+import { createConversationPort } from "../../cron/conversation.js";
 import { createJobExecutor } from "../../cron/execute.js";
 import { FailureAlerter } from "../../cron/failure-alert.js";
 import { Heartbeat } from "../../cron/heartbeat.js";
@@ -239,6 +240,7 @@ function createCron(
       agents,
       outbound: channels,
       systemEvents: heartbeat,
+      conversations: createConversationPort(agents),
       clock: systemClock,
       log,
     }),
