@@ -207,3 +207,41 @@ describe("AgentRuntime: a chat-app reply before the journal's done", () => {
     expect(sent[0]).toMatch(/^⚠️ .*\(the assistant could not finish: see the gateway log\)$/s);
   });
 });
+
+describe("AgentRuntime per-turn model and light context (heartbeat model / lightContext)", () => {
+  const system = (i: number) => JSON.stringify(fake.requests[i]!.body.system ?? "");
+
+  it("the fake model gets the turn's model and a prompt without the workspace bootstrap files", async () => {
+    const { rt } = runtime(undefined);
+    await rt.send({ sessionKey: "main", text: "ordinary turn" }).done;
+    await rt.send({
+      sessionKey: "main",
+      text: "heartbeat",
+      model: "anthropic/claude-haiku-4-5",
+      lightContext: true,
+    }).done;
+    expect(fake.requests.map((r) => r.body.model)).toEqual(["claude-sonnet-4-5", "claude-haiku-4-5"]);
+    expect(system(0)).toContain("## AGENTS.md");
+    expect(system(0)).toContain("## SOUL.md");
+    expect(system(1)).not.toContain("## AGENTS.md");
+    expect(system(1)).not.toContain("## SOUL.md");
+    // The next ordinary turn is back on the agent's model and full context: the override was per turn.
+    await rt.send({ sessionKey: "main", text: "ordinary again" }).done;
+    expect(fake.requests.at(-1)!.body.model).toBe("claude-sonnet-4-5");
+    expect(system(2)).toContain("## AGENTS.md");
+  });
+
+  it("a failing turn model falls back to the agent's chain, like any turn", async () => {
+    const { rt } = runtime(undefined);
+    fake.setDefault((request) =>
+      request.body.model === "claude-haiku-4-5"
+        ? { status: 529, message: "overloaded" }
+        : { text: "from primary" },
+    );
+    const outcome = await rt.send({ sessionKey: "main", text: "hb", model: "anthropic/claude-haiku-4-5" })
+      .done;
+    expect(outcome).toMatchObject({ status: "ok", text: "from primary" });
+    expect(fake.requests[0]!.body.model).toBe("claude-haiku-4-5");
+    expect(fake.requests.at(-1)!.body.model).toBe("claude-sonnet-4-5");
+  });
+});

@@ -54,6 +54,10 @@ export interface ChatRequest {
    * (a scheduled run is recorded as interrupted after a crash, never re-run blindly).
    */
   journal?: boolean;
+  /** A model for this turn only (`provider/model`), ahead of the session's and the agent's; fallbacks still apply. */
+  model?: string;
+  /** Leaves the workspace bootstrap files (AGENTS.md, …) out of the system prompt: a cheap heartbeat or job turn. */
+  lightContext?: boolean;
 }
 
 export interface RunHandle {
@@ -144,6 +148,12 @@ export class AgentRuntime implements ChatCommandHost {
   agentFor(sessionKey: string): ResolvedAgent {
     const id = agentIdFromSessionKey(sessionKey) ?? this.defaultAgentId();
     return resolveAgent(this.opts.config(), id, this.opts.stateDir);
+  }
+
+  /** Runs `task` in the session's lane once its queued turns are done (a cron result committed to a chat). */
+  afterQueuedTurns<T>(sessionKey: string, task: (canonicalKey: string) => Promise<T>): Promise<T> {
+    const key = canonicalSessionKey(this.opts.config().agents?.list, sessionKey);
+    return this.scheduler.run(key, () => task(key));
   }
 
   /** Turns counted against the queue caps (for status and tests). */
@@ -350,7 +360,10 @@ export class AgentRuntime implements ChatCommandHost {
           store: await this.store(agent.id),
           models: this.models,
           tools: this.tools.forAgent(agent),
-          bootstrap: await this.bootstrap.load(agent.workspace, { includeLongTermMemory }),
+          bootstrap: await this.bootstrap.load(agent.workspace, {
+            includeLongTermMemory,
+            light: req.lightContext === true,
+          }),
           skills,
           memoryFlush: resolveMemoryFlush(this.opts.config().agents?.defaults?.compaction?.memoryFlush),
           memory: this.knowledge.memoryEnabled() ? () => this.knowledge.memory(agent)! : undefined,

@@ -47,7 +47,9 @@ export async function executeTurn(deps: ExecuteDeps, input: ExecuteInput): Promi
   const sessionKey = req.sessionKey;
   let chain: ModelRef[];
   try {
-    chain = models.modelChain(agent, store.get(sessionKey)?.modelOverride as string | undefined);
+    // A per-turn model (heartbeat `model`, a job's `--model`) comes before the session's /model choice.
+    const override = req.model ?? (store.get(sessionKey)?.modelOverride as string | undefined);
+    chain = models.modelChain(agent, override);
   } catch (err) {
     emit({ type: "error", message: (err as Error).message, kind: "config" });
     return { status: "error", text: "" };

@@ -134,11 +134,16 @@ export class BootstrapCache {
 
   constructor(private readonly onTruncated?: (dir: string, files: string[]) => void) {}
 
-  async load(dir: string, opts: { includeLongTermMemory: boolean; now?: Date }): Promise<string> {
+  /** `light`: the workspace is still created, but no file goes into the prompt (OpenClaw's lightContext). */
+  async load(
+    dir: string,
+    opts: { includeLongTermMemory: boolean; light?: boolean; now?: Date },
+  ): Promise<string> {
     if (!this.ensured.has(dir)) {
       await ensureWorkspace(dir);
       this.ensured.add(dir);
     }
+    if (opts.light) return "";
     const names = [...BOOTSTRAP_FILES, ...memoryFilesFor(opts)];
     const stats = await Promise.all(names.map((name) => stat(path.join(dir, name)).catch(() => undefined)));
     const signature = names

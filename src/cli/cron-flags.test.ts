@@ -56,6 +56,7 @@ describe("openclaw cron add flags", () => {
     [{ cron: "0 7 * * *", tz: "Mars/Base", message: "x" }, /--tz "Mars\/Base"/],
     [{ at: "whenever", message: "x" }, /--at "whenever"/],
     [{ every: "1m", message: "x", timeoutSeconds: "ten" }, /--timeout-seconds/],
+    [{ every: "1m", message: "x", session: "elsewhere" }, /use main, isolated, current or session:<key>/],
   ])("%j is refused with a fix", (flags, message) => {
     expect(() => jobInputFromFlags(flags, NOW)).toThrow(CronFlagError);
     expect(() => jobInputFromFlags(flags, NOW)).toThrow(message);
@@ -72,5 +73,73 @@ describe("openclaw cron edit flags", () => {
   });
   it("an edit with no flag says so", () => {
     expect(() => jobPatchFromFlags({}, NOW)).toThrow(/nothing to change/);
+  });
+});
+
+describe("openclaw cron failure-alert flags (OpenClaw's)", () => {
+  const base = { every: "1h", message: "brief" };
+  it("add: the fields given, as the job's failureAlert", () => {
+    expect(
+      jobInputFromFlags(
+        {
+          ...base,
+          failureAlertAfter: "2",
+          failureAlertChannel: "Telegram",
+          failureAlertTo: "123",
+          failureAlertCooldown: "30m",
+          failureAlertIncludeSkipped: true,
+          failureAlertMode: "announce",
+          failureAlertAccountId: "ops",
+        },
+        NOW,
+      ).failureAlert,
+    ).toEqual({
+      after: 2,
+      channel: "telegram",
+      to: "123",
+      cooldownMs: 1_800_000,
+      includeSkipped: true,
+      mode: "announce",
+      accountId: "ops",
+    });
+    expect(jobInputFromFlags({ ...base, failureAlert: true }, NOW).failureAlert).toEqual({});
+    expect(jobInputFromFlags(base, NOW).failureAlert).toBeUndefined();
+  });
+
+  it("edit: --no-failure-alert is false; --failure-alert-exclude-skipped turns skipped counting off", () => {
+    expect(jobPatchFromFlags({ failureAlert: false }, NOW)).toEqual({ failureAlert: false });
+    expect(jobPatchFromFlags({ failureAlertExcludeSkipped: true }, NOW)).toEqual({
+      failureAlert: { includeSkipped: false },
+    });
+  });
+
+  it.each([
+    [{ failureAlert: false, failureAlertAfter: "2" }, /--no-failure-alert alone/],
+    [{ failureAlertIncludeSkipped: true, failureAlertExcludeSkipped: true }, /not both/],
+    [{ failureAlertAfter: "0" }, /--failure-alert-after "0" must be a whole number/],
+    [{ failureAlertCooldown: "soon" }, /--failure-alert-cooldown "soon" is not a duration/],
+    [{ failureAlertMode: "webhook" }, /webhook is not supported here/],
+    [{ failureAlertMode: "carrier-pigeon" }, /use announce or none/],
+  ])("%j is refused: %s", (flags, message) => {
+    expect(() => jobPatchFromFlags(flags, NOW)).toThrow(CronFlagError);
+    expect(() => jobPatchFromFlags(flags, NOW)).toThrow(message);
+  });
+});
+
+describe("openclaw cron --session targets (OpenClaw's)", () => {
+  it("current with --session-key, and session:<key>", () => {
+    expect(
+      jobInputFromFlags(
+        { every: "1h", message: "x", session: "current", sessionKey: "agent:main:discord:channel:42" },
+        NOW,
+      ),
+    ).toMatchObject({ sessionTarget: "current", sessionKey: "agent:main:discord:channel:42" });
+    expect(jobInputFromFlags({ every: "1h", message: "x", session: "session:daily" }, NOW)).toMatchObject({
+      sessionTarget: "session:daily",
+    });
+    expect(jobPatchFromFlags({ session: "current", sessionKey: "agent:main:main" }, NOW)).toEqual({
+      sessionTarget: "current",
+      sessionKey: "agent:main:main",
+    });
   });
 });

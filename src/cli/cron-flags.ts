@@ -1,6 +1,6 @@
 import type { CronJobInput, CronJobPatch } from "../cron/jobs.js";
 import { isValidTimeZone, parseDuration } from "../cron/schedule.js";
-import type { CronDelivery, CronPayload } from "../cron/types.js";
+import type { CronDelivery, CronPayload, FailureAlertConfig } from "../cron/types.js";
 
 /** `openclaw cron add|edit` flags, OpenClaw's names (commander camel-cases them). */
 export interface CronFlags {
@@ -12,6 +12,8 @@ export interface CronFlags {
   cron?: string;
   tz?: string;
   session?: string;
+  /** `--session-key`: the conversation a `current` job belongs to. */
+  sessionKey?: string;
   systemEvent?: string;
   message?: string;
   wake?: string;
@@ -30,6 +32,16 @@ export interface CronFlags {
   disabled?: boolean;
   enable?: boolean;
   disable?: boolean;
+  /** `--failure-alert` / `--no-failure-alert`, then OpenClaw's `--failure-alert-*` fields. */
+  failureAlert?: boolean;
+  failureAlertAfter?: string;
+  failureAlertChannel?: string;
+  failureAlertTo?: string;
+  failureAlertCooldown?: string;
+  failureAlertIncludeSkipped?: boolean;
+  failureAlertExcludeSkipped?: boolean;
+  failureAlertMode?: string;
+  failureAlertAccountId?: string;
 }
 
 /** A flag combination a user can fix: the message names the flag. */
@@ -47,6 +59,8 @@ export function jobInputFromFlags(flags: CronFlags, nowMs: number): CronJobInput
   const delivery = deliveryFromFlags(flags);
   if (delivery) input.delivery = delivery;
   if (flags.disabled) input.enabled = false;
+  const alert = failureAlertFromFlags(flags);
+  if (alert !== undefined) input.failureAlert = alert;
   return input;
 }
 
@@ -64,6 +78,8 @@ export function jobPatchFromFlags(flags: CronFlags, nowMs: number): CronJobPatch
   if (flags.enable && flags.disable) throw new CronFlagError("give --enable or --disable, not both");
   if (flags.enable) patch.enabled = true;
   if (flags.disable) patch.enabled = false;
+  const alert = failureAlertFromFlags(flags);
+  if (alert !== undefined) patch.failureAlert = alert;
   if (Object.keys(patch).length === 0)
     throw new CronFlagError("nothing to change: give at least one flag (see --help)");
   return patch;
@@ -165,11 +181,14 @@ function copyCommon(flags: CronFlags, into: CronJobPatch): void {
   if (flags.description !== undefined) into.description = flags.description;
   if (flags.agent !== undefined) into.agentId = flags.agent;
   if (flags.session !== undefined) {
-    if (flags.session !== "main" && flags.session !== "isolated") {
-      throw new CronFlagError(`--session "${flags.session}" is not supported: use main or isolated`);
+    const session = flags.session.trim();
+    const known = session === "main" || session === "isolated" || session === "current";
+    if (!known && !/^session:\S+$/.test(session)) {
+      throw new CronFlagError(`--session "${flags.session}": use main, isolated, current or session:<key>`);
     }
-    into.sessionTarget = flags.session;
+    into.sessionTarget = session as NonNullable<CronJobPatch["sessionTarget"]>;
   }
+  if (flags.sessionKey !== undefined) into.sessionKey = flags.sessionKey.trim();
   if (flags.wake !== undefined) {
     if (flags.wake !== "now" && flags.wake !== "next-heartbeat") {
       throw new CronFlagError(`--wake "${flags.wake}": use now or next-heartbeat`);
@@ -180,4 +199,71 @@ function copyCommon(flags: CronFlags, into: CronJobPatch): void {
     throw new CronFlagError("give --delete-after-run or --keep-after-run, not both");
   if (flags.deleteAfterRun) into.deleteAfterRun = true;
   if (flags.keepAfterRun) into.deleteAfterRun = false;
+}
+
+/**
+ * The job's `failureAlert` from OpenClaw's flags: `--no-failure-alert` alone is `false`;
+ * `--failure-alert` or any `--failure-alert-*` field is an object of the fields given (on
+ * edit they merge into the job's). Undefined: no such flag.
+ */
+export function failureAlertFromFlags(flags: CronFlags): FailureAlertConfig | false | undefined {
+  const fields = [
+    flags.failureAlertAfter,
+    flags.failureAlertChannel,
+    flags.failureAlertTo,
+    flags.failureAlertCooldown,
+    flags.failureAlertIncludeSkipped,
+    flags.failureAlertExcludeSkipped,
+    flags.failureAlertMode,
+    flags.failureAlertAccountId,
+  ].some((v) => v !== undefined);
+  if (flags.failureAlert === false) {
+    if (fields) throw new CronFlagError("give --no-failure-alert alone, without --failure-alert-* options");
+    return false;
+  }
+  if (!flags.failureAlert && !fields) return undefined;
+  if (flags.failureAlertIncludeSkipped && flags.failureAlertExcludeSkipped) {
+    throw new CronFlagError(
+      "give --failure-alert-include-skipped or --failure-alert-exclude-skipped, not both",
+    );
+  }
+  const alert: FailureAlertConfig = {};
+  if (flags.failureAlertAfter !== undefined) {
+    const after = Number(flags.failureAlertAfter);
+    if (!Number.isInteger(after) || after < 1) {
+      throw new CronFlagError(
+        `--failure-alert-after "${flags.failureAlertAfter}" must be a whole number of runs, 1 or more`,
+      );
+    }
+    alert.after = after;
+  }
+  if (flags.failureAlertChannel !== undefined) alert.channel = flags.failureAlertChannel.trim().toLowerCase();
+  if (flags.failureAlertTo !== undefined) alert.to = flags.failureAlertTo.trim();
+  if (flags.failureAlertAccountId !== undefined) alert.accountId = flags.failureAlertAccountId.trim();
+  if (flags.failureAlertCooldown !== undefined) {
+    const cooldownMs = parseDuration(flags.failureAlertCooldown);
+    if (cooldownMs === undefined) {
+      throw new CronFlagError(
+        `--failure-alert-cooldown "${flags.failureAlertCooldown}" is not a duration: write 30m or 1h`,
+      );
+    }
+    alert.cooldownMs = cooldownMs;
+  }
+  if (flags.failureAlertIncludeSkipped) alert.includeSkipped = true;
+  if (flags.failureAlertExcludeSkipped) alert.includeSkipped = false;
+  if (flags.failureAlertMode !== undefined) {
+    const mode = flags.failureAlertMode.trim().toLowerCase();
+    if (mode === "webhook") {
+      throw new CronFlagError(
+        "--failure-alert-mode webhook is not supported here: use announce (with --failure-alert-channel/--failure-alert-to) or none",
+      );
+    }
+    if (mode !== "announce" && mode !== "none") {
+      throw new CronFlagError(`--failure-alert-mode "${flags.failureAlertMode}": use announce or none`);
+    }
+    alert.mode = mode;
+  }
+  // An empty value (`--failure-alert-to ""`) falls back to the default instead of storing "".
+  for (const key of ["channel", "to", "accountId"] as const) if (alert[key] === "") delete alert[key];
+  return alert;
 }

@@ -24,7 +24,14 @@ function jobOptions(cmd: Command): Command {
     .option("--every <duration>", "repeat at a fixed interval (10m, 2h, 1d)")
     .option("--cron <expr>", 'cron expression, 5 or 6 fields ("0 7 * * 1-5")')
     .option("--tz <iana>", "time zone of --cron (and of an --at without offset); default UTC")
-    .option("--session <target>", "main (system event) or isolated (agent turn in cron:<jobId>)")
+    .option(
+      "--session <target>",
+      "main (system event), isolated (fresh cron:<jobId> turn), current (with --session-key's conversation) or session:<key>",
+    )
+    .option(
+      "--session-key <key>",
+      "the conversation a --session current job belongs to (see openclaw sessions)",
+    )
     .option("--system-event <text>", "post this system event into the main session")
     .option("--message <text>", "run an agent turn with this message")
     .option("--wake <mode>", "now or next-heartbeat")
@@ -39,7 +46,20 @@ function jobOptions(cmd: Command): Command {
     .option("--account <id>", "channel account to announce from")
     .option("--best-effort-deliver", "a failed announcement does not fail the run")
     .option("--delete-after-run", "delete a one-shot after it succeeds (the default)")
-    .option("--keep-after-run", "keep a one-shot after it succeeds");
+    .option("--keep-after-run", "keep a one-shot after it succeeds")
+    .option("--failure-alert", "alert when this job keeps failing (cron.failureAlert's defaults)")
+    .option("--no-failure-alert", "never alert for this job")
+    .option("--failure-alert-after <n>", "alert after N failed runs in a row")
+    .option(
+      "--failure-alert-channel <channel>",
+      "channel the alert goes to (default: the job's delivery channel)",
+    )
+    .option("--failure-alert-to <dest>", "recipient of the alert")
+    .option("--failure-alert-cooldown <duration>", "least time between two alerts (30m, 1h)")
+    .option("--failure-alert-include-skipped", "skipped runs in a row count too")
+    .option("--failure-alert-exclude-skipped", "alert on failed runs only (the default)")
+    .option("--failure-alert-mode <mode>", "announce, or none (record only)")
+    .option("--failure-alert-account-id <id>", "channel account to send the alert from");
 }
 
 function formatJob(job: CronJob): string {

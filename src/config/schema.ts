@@ -3,6 +3,7 @@ import { z } from "zod";
 import { OPERATOR_SCOPES, type OperatorScope } from "../infra/rpc.js";
 import { agentsSchema, authSchema, bindingSchema, modelsSchema, toolsSchema } from "./schema/agents.js";
 import { channelsSchema } from "./schema/channels.js";
+import { commandsSchema } from "./schema/commands.js";
 import {
   compatOnly,
   looseRecord,
@@ -225,6 +226,10 @@ const cron = z
           .describe("recipient on that channel (default: the job's delivery recipient)"),
         accountId: z.string().min(1).optional().describe("channel account to send from"),
         mode: z.enum(["announce", "none"]).optional().describe("announce (default) or none (record only)"),
+        includeSkipped: z
+          .boolean()
+          .optional()
+          .describe("skipped runs in a row count toward `after` too (default false: only errors)"),
       })
       .optional()
       .describe("tell someone when a job keeps failing; a job's own failureAlert (or false) overrides it"),
@@ -353,7 +358,7 @@ export const configSchema = z.strictObject({
   agents: agentsSchema.optional(),
   bindings: z.array(bindingSchema).optional().describe("route messages to agents; most specific match wins"),
   channels: channelsSchema.optional(),
-  commands: loose("chat /commands: { native, text, bash, config, restart, allowFrom }"),
+  commands: commandsSchema.optional(),
   session: session.optional(),
   messages: messages.optional(),
   tools: toolsSchema.optional(),

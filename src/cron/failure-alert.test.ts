@@ -157,4 +157,29 @@ describe("failure alerts", () => {
     expect(warnings.some((w) => w.includes(job.id) && w.includes("failure alert to telegram"))).toBe(true);
     expect(cron.runs(job.id, 5)[0]).toMatchObject({ status: "error", error: "provider said no" });
   });
+
+  it("skipped runs alert only with includeSkipped, and say so", async () => {
+    result = { status: "skipped", error: "the agent was busy", deliveryStatus: "not-requested" };
+    const cron = open({ after: 2, channel: "telegram", to: "123" });
+    const counted = cron.add(hourly({ name: "counted", failureAlert: { includeSkipped: true } }));
+    cron.add(hourly({ name: "ignored" }));
+    await clock.advance(2 * HOUR);
+    expect(cron.get(counted.id)!.state.consecutiveSkipped).toBe(2);
+    expect(sent.map((s) => s.text)).toEqual([
+      expect.stringContaining(
+        'Cron job "counted" (' + counted.id + ") was skipped 2 time(s) in a row: the agent was busy",
+      ),
+    ]);
+  });
+
+  it("a job's own block turns alerts on over a gateway-wide enabled: false; edits merge into it", async () => {
+    const cron = open({ enabled: false, channel: "telegram", to: "123" });
+    const job = cron.add(hourly({ failureAlert: { after: 1, channel: "discord", to: "channel:9" } }));
+    cron.add(hourly({ name: "inherits the off switch" }));
+    await clock.advance(HOUR);
+    expect(sent.map((s) => s.target)).toEqual([{ channel: "discord", to: "channel:9" }]);
+    const edited = cron.update(job.id, { failureAlert: { after: 4 } });
+    expect(edited.failureAlert).toEqual({ after: 4, channel: "discord", to: "channel:9" });
+    expect(cron.update(job.id, { failureAlert: false }).failureAlert).toBe(false);
+  });
 });

@@ -14,6 +14,7 @@ const MAX_ALERT_ERROR_CHARS = 500;
 export interface ResolvedFailureAlert {
   after: number;
   cooldownMs: number;
+  includeSkipped: boolean;
   target: OutboundTarget;
 }
 
@@ -28,7 +29,8 @@ export function resolveFailureAlert(
   if (job.failureAlert === false) return undefined;
   // A job that sets any key opts in, even when the gateway-wide setting is absent.
   if (!global && !job.failureAlert) return undefined;
-  const cfg = { ...global, ...job.failureAlert };
+  // A job's own block turns alerts on even when the gateway-wide one says enabled: false (OpenClaw's rule).
+  const cfg = job.failureAlert ? { ...global, enabled: true, ...job.failureAlert } : { ...global };
   if (cfg.enabled === false || cfg.mode === "none") return undefined;
   const channel = cfg.channel ?? job.delivery?.channel;
   const to = cfg.to ?? (cfg.channel ? undefined : job.delivery?.to);
@@ -37,6 +39,7 @@ export function resolveFailureAlert(
   return {
     after: Math.max(1, cfg.after ?? DEFAULT_FAILURE_ALERT_AFTER),
     cooldownMs: Math.max(0, cfg.cooldownMs ?? DEFAULT_FAILURE_ALERT_COOLDOWN_MS),
+    includeSkipped: cfg.includeSkipped === true,
     target: { channel, to, ...(accountId ? { accountId } : {}) },
   };
 }
@@ -44,15 +47,21 @@ export function resolveFailureAlert(
 /** True when `job` (its state after the run) has failed often enough, and not alerted too recently. */
 export function shouldAlert(job: CronJob, alert: ResolvedFailureAlert, nowMs: number): boolean {
   const errors = job.state.consecutiveErrors ?? 0;
-  if (errors < alert.after) return false;
+  const skipped = alert.includeSkipped ? (job.state.consecutiveSkipped ?? 0) : 0;
+  if (errors < alert.after && skipped < alert.after) return false;
   const last = job.state.lastFailureAlertAtMs;
   return last === undefined || nowMs - last >= alert.cooldownMs;
 }
 
 export function alertText(job: CronJob, record: CronRunRecord): string {
   const error = (record.error ?? "unknown error").slice(0, MAX_ALERT_ERROR_CHARS);
+  const see = `See: openclaw cron runs --id ${job.id}`;
+  if (record.status === "skipped") {
+    const count = job.state.consecutiveSkipped ?? 1;
+    return `⚠️ Cron job "${job.name}" (${job.id}) was skipped ${count} time(s) in a row: ${error}\n${see}`;
+  }
   const count = job.state.consecutiveErrors ?? 1;
-  return `⚠️ Cron job "${job.name}" (${job.id}) failed ${count} time(s) in a row: ${error}\nSee: openclaw cron runs --id ${job.id}`;
+  return `⚠️ Cron job "${job.name}" (${job.id}) failed ${count} time(s) in a row: ${error}\n${see}`;
 }
 
 /**
@@ -71,9 +80,10 @@ export class FailureAlerter {
 
   /** Sends an alert for `job` if one is due: the returned promise (the send) means the caller stamps the time. */
   maybeAlert(job: CronJob, record: CronRunRecord, nowMs: number): Promise<void> | undefined {
-    if (record.status !== "error") return undefined;
+    if (record.status !== "error" && record.status !== "skipped") return undefined;
     const alert = resolveFailureAlert(job, this.deps.config());
     if (!alert || !shouldAlert(job, alert, nowMs)) return undefined;
+    if (record.status === "skipped" && !alert.includeSkipped) return undefined;
     return this.deps.outbound.send(alert.target, { text: alertText(job, record) }).then(
       () => this.deps.log.info(`job ${job.id}: failure alert sent to ${alert.target.channel}`),
       (err: Error) =>

@@ -20,6 +20,10 @@ export interface HeartbeatSettings {
   activeHours?: HeartbeatConfig["activeHours"];
   isolatedSession: boolean;
   timeoutSeconds?: number;
+  /** `provider/model` for heartbeat turns, ahead of the agent's chain (its fallbacks still apply). */
+  model?: string;
+  /** Heartbeat turns without the workspace bootstrap files. */
+  lightContext: boolean;
   ackMaxChars: number;
 }
 
@@ -38,6 +42,8 @@ export function heartbeatSettings(
     ...(merged.accountId ? { accountId: merged.accountId } : {}),
     ...(merged.activeHours ? { activeHours: merged.activeHours } : {}),
     isolatedSession: merged.isolatedSession ?? false,
+    ...(merged.model?.trim() ? { model: merged.model.trim() } : {}),
+    lightContext: merged.lightContext ?? false,
     ...(merged.timeoutSeconds ? { timeoutSeconds: merged.timeoutSeconds } : {}),
     ackMaxChars: merged.ackMaxChars ?? DEFAULT_ACK_MAX_CHARS,
   };

@@ -4,11 +4,14 @@ import type { ChatRequest, RunHandle } from "../agents/runtime.js";
 import type { Logger } from "../infra/logger.js";
 import { FakeClock, settle } from "./fake-clock.test-helper.js";
 import { BUSY_RETRY_MS, Heartbeat, type HeartbeatAgentsView, type HeartbeatEvent } from "./heartbeat.js";
+import { ownerRoute, resolveOwnerTarget } from "./heartbeat-owner.js";
 import { heartbeatReply, heartbeatSettings, inActiveHours, isEffectivelyEmpty } from "./heartbeat-rules.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Logger;
 const T0 = Date.parse("2026-06-01T10:00:00Z");
 const OWNER: OutboundTarget = { channel: "discord", to: "direct:42" };
+/** The operator the runner's tests configure: Discord user 42. */
+const WITH_OWNER: HeartbeatAgentsView = { commands: { ownerAllowFrom: ["discord:42"] } };
 
 describe("heartbeat reply rules (OpenClaw's)", () => {
   it.each([
@@ -76,11 +79,14 @@ function world(opts: {
   config?: HeartbeatAgentsView;
   checklist?: string;
   busy?: () => boolean;
+  lastRoute?: OutboundTarget;
 }) {
   const clock = new FakeClock(T0);
   const sent: ChatRequest[] = [];
   const delivered: { target: OutboundTarget; text: string }[] = [];
   const events: HeartbeatEvent[] = [];
+  const warnings: string[] = [];
+  const log = { ...quiet, warn: (m: string) => warnings.push(m) } as unknown as Logger;
   const heartbeat = new Heartbeat({
     agents: {
       defaultAgentId: () => "main",
@@ -104,14 +110,14 @@ function world(opts: {
       },
     },
     clock,
-    config: () => opts.config ?? {},
+    config: () => ({ ...WITH_OWNER, ...opts.config }),
     readChecklist: async () => opts.checklist,
-    lastRoute: async () => OWNER,
+    lastRoute: async () => opts.lastRoute,
     onEvent: (e) => events.push(e),
-    log: quiet,
+    log,
   });
   heartbeat.start();
-  return { clock, sent, delivered, events, heartbeat };
+  return { clock, sent, delivered, events, heartbeat, warnings };
 }
 
 describe("the heartbeat runner", () => {
@@ -179,5 +185,91 @@ describe("the heartbeat runner", () => {
     await settle();
     expect(w.sent).toHaveLength(1);
     expect(w.sent[0]!.text).toMatch(/^System: Reminder: water the plants\n\nSystem: Build finished\n\n/);
+  });
+
+  it("model and lightContext reach the turn: the override model, no bootstrap files", async () => {
+    const w = world({
+      reply: "NO_REPLY",
+      checklist: "- is the backup fresh?",
+      config: { agents: { defaults: { heartbeat: { model: "openai/gpt-5-mini", lightContext: true } } } },
+    });
+    await w.clock.advance(1_800_000);
+    expect(w.sent).toHaveLength(1);
+    expect(w.sent[0]).toMatchObject({ model: "openai/gpt-5-mini", lightContext: true });
+    // The checklist rides in the prompt either way (OpenClaw appends the monitor scratch).
+    expect(w.sent[0]!.text).toMatch(/reply NO_REPLY\.\n\nHEARTBEAT\.md:\n- is the backup fresh\?$/);
+  });
+
+  it("without model or lightContext the turn asks for neither", async () => {
+    const w = world({ reply: "NO_REPLY" });
+    await w.clock.advance(1_800_000);
+    expect(w.sent[0]!.model).toBeUndefined();
+    expect(w.sent[0]!.lightContext).toBeUndefined();
+  });
+});
+
+describe("heartbeat target owner", () => {
+  it("no owner configured: skipped before the model runs (no-route), said once in the log", async () => {
+    const w = world({ reply: "alert", config: { commands: {} }, lastRoute: OWNER });
+    await w.clock.advance(1_800_000);
+    await w.clock.advance(1_800_000);
+    expect(w.sent).toEqual([]);
+    expect(w.heartbeat.lastEvent()).toMatchObject({ status: "skipped", reason: "no-route" });
+    expect(w.warnings).toHaveLength(1);
+    expect(w.warnings[0]).toMatch(/commands\.ownerAllowFrom/);
+  });
+
+  it("the alert goes to the owner's DM, not to the group the main session last talked in", async () => {
+    const w = world({ reply: "Disk 95% full.", lastRoute: { channel: "discord", to: "channel:999" } });
+    await w.clock.advance(1_800_000);
+    expect(w.delivered).toEqual([{ target: OWNER, text: "Disk 95% full." }]);
+  });
+
+  it("target last follows the main session's last chat; none runs without sending", async () => {
+    const last = world({
+      reply: "Disk 95% full.",
+      lastRoute: { channel: "telegram", to: "group:-100" },
+      config: { agents: { defaults: { heartbeat: { target: "last" } } } },
+    });
+    await last.clock.advance(1_800_000);
+    expect(last.delivered.map((d) => d.target)).toEqual([{ channel: "telegram", to: "group:-100" }]);
+    const none = world({
+      reply: "Disk 95% full.",
+      config: { agents: { defaults: { heartbeat: { target: "none" } } } },
+    });
+    await none.clock.advance(1_800_000);
+    expect(none.sent).toHaveLength(1);
+    expect(none.delivered).toEqual([]);
+    expect(none.heartbeat.lastEvent()).toMatchObject({ status: "skipped", reason: "target-none" });
+  });
+
+  it.each([
+    [
+      { commands: { ownerAllowFrom: ["*", "telegram:123456789"] } },
+      { channel: "telegram", to: "direct:123456789" },
+    ],
+    [{ commands: { ownerAllowFrom: ["tg:55"] } }, { channel: "telegram", to: "direct:55" }],
+    [
+      { commands: { ownerAllowFrom: ["12345"] }, channels: { discord: { allowFrom: ["*", "user:77"] } } },
+      { channel: "discord", to: "direct:77" },
+    ],
+    [
+      { channels: { discord: { allowFrom: ["*"] }, telegram: { accounts: { ops: { allowFrom: [99] } } } } },
+      { channel: "telegram", accountId: "ops", to: "direct:99" },
+    ],
+    [{ channels: { discord: { allowFrom: ["*"] } } }, undefined],
+    [{ commands: { ownerAllowFrom: ["telegram:group:-100"] } }, undefined],
+  ])("%j → %j", (config, expected) => expect(resolveOwnerTarget(config)).toEqual(expected));
+
+  it("the owner's own DM as last route lends its account and thread; another chat lends nothing", () => {
+    const owner = { channel: "telegram", to: "direct:5" };
+    expect(
+      ownerRoute(owner, { channel: "telegram", to: "direct:5", accountId: "ops", threadId: "7" }),
+    ).toEqual({
+      ...owner,
+      accountId: "ops",
+      threadId: "7",
+    });
+    expect(ownerRoute(owner, { channel: "telegram", to: "group:-1", accountId: "ops" })).toEqual(owner);
   });
 });

@@ -3,6 +3,7 @@ import type { HeartbeatConfig } from "../config/schema/heartbeat.js";
 import type { Logger } from "../infra/logger.js";
 import type { Clock } from "./clock.js";
 import type { CronAgentPort } from "./execute.js";
+import { type OwnerConfigView, ownerRoute, resolveOwnerTarget } from "./heartbeat-owner.js";
 import {
   type HeartbeatSettings,
   heartbeatReply,
@@ -32,7 +33,7 @@ export interface HeartbeatEvent {
   durationMs?: number;
 }
 
-export interface HeartbeatAgentsView {
+export interface HeartbeatAgentsView extends OwnerConfigView {
   agents?: {
     defaults?: { heartbeat?: HeartbeatConfig };
     list?: { id: string; default?: boolean; heartbeat?: HeartbeatConfig }[];
@@ -44,9 +45,9 @@ export interface HeartbeatDeps {
   outbound: OutboundPort;
   clock: Clock;
   config: () => HeartbeatAgentsView;
-  /** The agent's HEARTBEAT.md, or undefined when there is none. */
+  /** The agent's HEARTBEAT.md (appended to the heartbeat prompt), or undefined when there is none. */
   readChecklist(agentId: string): Promise<string | undefined>;
-  /** Where the agent's main session last talked (target `last` / `owner`). */
+  /** Where the agent's main session last talked (target `last`; `owner` reuses its account when it is the owner's DM). */
   lastRoute(agentId: string): Promise<OutboundTarget | undefined>;
   onEvent?: (event: HeartbeatEvent) => void;
   log: Logger;
@@ -61,6 +62,8 @@ export class Heartbeat {
   private readonly timers = new Map<string, () => void>();
   private readonly pending = new Map<string, string[]>();
   private readonly runningAgents = new Set<string>();
+  /** Agents whose missing route was already logged: said once, not every 30 minutes. */
+  private readonly noRouteLogged = new Set<string>();
   private last: HeartbeatEvent | undefined;
   private enabled = true;
   private started = false;
@@ -157,23 +160,33 @@ export class Heartbeat {
     ) {
       return record({ status: "skipped", reason: "empty-heartbeat-file" });
     }
+    // Where an alert would go is settled before the model is paid for (OpenClaw: reason=no-route).
+    const route = await this.route(agentId, settings);
+    if (route === undefined) return record({ status: "skipped", reason: "no-route" });
     this.pending.delete(agentId);
     this.runningAgents.add(agentId);
     try {
-      const text = [...events.map((e) => `System: ${e}`), settings.prompt].join("\n\n");
+      const text = heartbeatText(events, settings.prompt, checklist);
       const outcome = await this.turn(sessionKey, text, settings);
       if (outcome.status !== "ok")
         return record({ status: "failed", reason: outcome.text || outcome.status });
       const reply = heartbeatReply(outcome.text, settings.ackMaxChars);
       if (!reply.send) return record({ status: reply.reason });
-      return record(await this.deliver(agentId, reply.text, settings));
+      return record(await this.deliver(agentId, reply.text, route));
     } finally {
       this.runningAgents.delete(agentId);
     }
   }
 
   private async turn(sessionKey: string, text: string, settings: HeartbeatSettings) {
-    const handle = this.deps.agents.send({ sessionKey, text, submitter: "heartbeat", journal: false });
+    const handle = this.deps.agents.send({
+      sessionKey,
+      text,
+      submitter: "heartbeat",
+      journal: false,
+      ...(settings.model ? { model: settings.model } : {}),
+      ...(settings.lightContext ? { lightContext: true } : {}),
+    });
     const seconds = settings.timeoutSeconds ?? DEFAULT_HEARTBEAT_TIMEOUT_SECONDS;
     const cancel = this.deps.clock.setTimer(
       () => this.deps.agents.abort(handle.sessionKey, handle.runId),
@@ -186,24 +199,55 @@ export class Heartbeat {
     }
   }
 
+  /**
+   * Where this agent's alerts go: `none`, the owner's DM, the last conversation, or a named
+   * channel and `to`. Undefined when nothing resolves; logged once per agent until it does.
+   */
+  private async route(
+    agentId: string,
+    settings: HeartbeatSettings,
+  ): Promise<OutboundTarget | "none" | undefined> {
+    if (settings.target === "none") return "none";
+    let target: OutboundTarget | undefined;
+    let fix: string;
+    if (settings.target === "owner") {
+      const owner = resolveOwnerTarget(this.deps.config());
+      target = owner && ownerRoute(owner, await this.deps.lastRoute(agentId));
+      fix =
+        'set commands.ownerAllowFrom (e.g. ["telegram:123456789"]) or a channel allowFrom, or heartbeat.target "last" or "none"';
+    } else if (settings.target === "last") {
+      target = await this.deps.lastRoute(agentId);
+      fix = "the main session has not talked in a chat app yet";
+    } else {
+      target = settings.to
+        ? {
+            channel: settings.target,
+            to: settings.to,
+            ...(settings.accountId ? { accountId: settings.accountId } : {}),
+          }
+        : undefined;
+      fix = `set heartbeat.to, the recipient on ${settings.target}`;
+    }
+    if (target) {
+      this.noRouteLogged.delete(agentId);
+      return target;
+    }
+    if (!this.noRouteLogged.has(agentId)) {
+      this.noRouteLogged.add(agentId);
+      this.deps.log.warn(
+        `${agentId}: heartbeat target "${settings.target}" resolves to no chat, so heartbeats are skipped: ${fix}`,
+      );
+    }
+    return undefined;
+  }
+
   private async deliver(
     agentId: string,
     text: string,
-    settings: HeartbeatSettings,
+    target: OutboundTarget | "none",
   ): Promise<Omit<HeartbeatEvent, "ts" | "agentId">> {
     const preview = text.slice(0, 200);
-    if (settings.target === "none") return { status: "skipped", reason: "target-none", preview };
-    const target =
-      settings.target === "last" || settings.target === "owner"
-        ? await this.deps.lastRoute(agentId)
-        : settings.to
-          ? {
-              channel: settings.target,
-              to: settings.to,
-              ...(settings.accountId ? { accountId: settings.accountId } : {}),
-            }
-          : undefined;
-    if (!target) return { status: "failed", reason: "no-target", preview };
+    if (target === "none") return { status: "skipped", reason: "target-none", preview };
     try {
       await this.deps.outbound.send(target, { text });
       return { status: "sent", preview, channel: target.channel, to: target.to };
@@ -220,4 +264,18 @@ export class Heartbeat {
       };
     }
   }
+}
+
+/**
+ * The heartbeat's user message: waiting system events, the prompt (verbatim), then the
+ * HEARTBEAT.md checklist when there is one, as OpenClaw appends the monitor scratch.
+ */
+export function heartbeatText(
+  events: readonly string[],
+  prompt: string,
+  checklist: string | undefined,
+): string {
+  const parts = [...events.map((e) => `System: ${e}`), prompt];
+  if (checklist?.trim()) parts.push(`HEARTBEAT.md:\n${checklist.trim()}`);
+  return parts.join("\n\n");
 }

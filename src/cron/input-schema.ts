@@ -61,7 +61,19 @@ export const failureAlertSchema = z.union([
     to: z.string().min(1).max(256).optional(),
     accountId: z.string().min(1).max(128).optional(),
     mode: z.enum(["announce", "none"]).optional(),
+    includeSkipped: z.boolean().optional(),
   }),
+]);
+
+/** Longest session key a job may name (`current`'s conversation, a `session:<key>` target). */
+const MAX_SESSION_KEY_CHARS = 256;
+
+export const sessionTargetSchema = z.union([
+  z.enum(["main", "isolated", "current"]),
+  z
+    .string()
+    .regex(/^session:\S+$/, 'write session:<key>, e.g. "session:daily-brief"')
+    .max(MAX_SESSION_KEY_CHARS) as z.ZodType<`session:${string}`>,
 ]);
 
 const common = {
@@ -70,7 +82,8 @@ const common = {
   agentId: z.string().min(1).max(64).optional(),
   enabled: z.boolean().optional(),
   deleteAfterRun: z.boolean().optional(),
-  sessionTarget: z.enum(["main", "isolated"]).optional(),
+  sessionTarget: sessionTargetSchema.optional(),
+  sessionKey: z.string().min(1).max(MAX_SESSION_KEY_CHARS).optional(),
   wakeMode: z.enum(["now", "next-heartbeat"]).optional(),
   failureAlert: failureAlertSchema.optional(),
 };

@@ -1,5 +1,12 @@
 import { type CronSchedule, firstRunAt, nextRunAt, validateSchedule } from "./schedule.js";
-import type { CronDelivery, CronJob, CronPayload, CronRunRecord, FailureAlertConfig } from "./types.js";
+import type {
+  CronDelivery,
+  CronJob,
+  CronPayload,
+  CronRunRecord,
+  FailureAlertConfig,
+  SessionTarget,
+} from "./types.js";
 
 /** OpenClaw's retry back-off for a recurring job after consecutive errors: 30s, 1m, 5m, 15m, 60m. */
 export const ERROR_BACKOFF_MS = [30_000, 60_000, 300_000, 900_000, 3_600_000] as const;
@@ -12,7 +19,9 @@ export interface CronJobInput {
   enabled?: boolean;
   deleteAfterRun?: boolean;
   schedule: CronSchedule;
-  sessionTarget?: "main" | "isolated";
+  sessionTarget?: SessionTarget;
+  /** The conversation a `current` job belongs to; given with an agent turn and no target, the target is `current`. */
+  sessionKey?: string;
   wakeMode?: "now" | "next-heartbeat";
   payload: CronPayload;
   delivery?: CronDelivery;
@@ -31,8 +40,11 @@ export class JobInputError extends Error {}
 /** A new job from `input`, its first run computed. */
 export function buildJob(input: CronJobInput, id: string, nowMs: number): CronJob {
   validateSchedule(input.schedule);
-  const sessionTarget = input.sessionTarget ?? (input.payload.kind === "systemEvent" ? "main" : "isolated");
-  checkTarget(sessionTarget, input.payload);
+  // OpenClaw's defaults: system events to main; an agent turn to the conversation it was made in, else isolated.
+  const sessionTarget =
+    input.sessionTarget ??
+    (input.payload.kind === "systemEvent" ? "main" : input.sessionKey ? "current" : "isolated");
+  checkTarget(sessionTarget, input.payload, input.sessionKey);
   const job: CronJob = {
     id,
     ...(input.agentId ? { agentId: input.agentId } : {}),
@@ -45,6 +57,7 @@ export function buildJob(input: CronJobInput, id: string, nowMs: number): CronJo
     updatedAtMs: nowMs,
     schedule: input.schedule,
     sessionTarget,
+    ...(sessionTarget === "current" && input.sessionKey ? { sessionKey: input.sessionKey } : {}),
     wakeMode: input.wakeMode ?? "now",
     payload: input.payload,
     ...(input.delivery ? { delivery: input.delivery } : {}),
@@ -69,15 +82,16 @@ export function patchJob(job: CronJob, patch: CronJobPatch, nowMs: number): Cron
       "deleteAfterRun",
       "wakeMode",
       "sessionTarget",
-      "failureAlert",
+      "sessionKey",
     ]),
     ...(patch.schedule ? { schedule: patch.schedule } : {}),
+    ...mergeFailureAlert(job.failureAlert, patch.failureAlert),
     payload,
     ...(patch.delivery ? { delivery: { mode: "announce", ...job.delivery, ...patch.delivery } } : {}),
     updatedAtMs: nowMs,
     state: { ...job.state },
   };
-  checkTarget(next.sessionTarget, next.payload);
+  checkTarget(next.sessionTarget, next.payload, next.sessionKey);
   if (patch.schedule || patch.enabled !== undefined) {
     const wasDisabled = !job.enabled;
     next.state.nextRunAtMs = !next.enabled
@@ -94,6 +108,16 @@ export function patchJob(job: CronJob, patch: CronJobPatch, nowMs: number): Cron
   return next;
 }
 
+/** A patch's failureAlert fields merge into the job's (`edit --failure-alert-after 5` keeps its channel); `false` turns it off. */
+function mergeFailureAlert(
+  current: CronJob["failureAlert"],
+  patch: CronJobPatch["failureAlert"],
+): Pick<CronJob, "failureAlert"> | Record<string, never> {
+  if (patch === undefined) return {};
+  if (patch === false || !current) return { failureAlert: patch };
+  return { failureAlert: { ...current, ...patch } };
+}
+
 function mergePayload(current: CronPayload, patch: CronJobPatch["payload"]): CronPayload {
   if (!patch) return current;
   const kind = patch.kind ?? current.kind;
@@ -107,16 +131,21 @@ function mergePayload(current: CronPayload, patch: CronJobPatch["payload"]): Cro
   return merged;
 }
 
-function checkTarget(target: CronJob["sessionTarget"], payload: CronPayload): void {
-  // OpenClaw's rule: the main session takes system events, isolated runs take agent turns.
+function checkTarget(target: SessionTarget, payload: CronPayload, sessionKey: string | undefined): void {
+  // OpenClaw's rule: the main session takes system events; isolated, current and session:<key> take agent turns.
   if (target === "main" && payload.kind !== "systemEvent") {
     throw new JobInputError(
       'sessionTarget "main" takes a systemEvent payload: use --system-event, or --session isolated',
     );
   }
-  if (target === "isolated" && payload.kind !== "agentTurn") {
+  if (target !== "main" && payload.kind !== "agentTurn") {
     throw new JobInputError(
-      'sessionTarget "isolated" takes an agentTurn payload: use --message, or --session main',
+      `sessionTarget "${target}" takes an agentTurn payload: use --message, or --session main`,
+    );
+  }
+  if (target === "current" && !sessionKey) {
+    throw new JobInputError(
+      'sessionTarget "current" needs the conversation it belongs to: create the job from that chat (the cron tool), or pass --session-key <key>',
     );
   }
 }
@@ -141,12 +170,14 @@ export function settleJob(job: CronJob, record: CronRunRecord): CronJob | { dele
     return { deleted: job.id };
   }
   const errors = failed ? (job.state.consecutiveErrors ?? 0) + 1 : 0;
+  const skipped = record.status === "skipped" ? (job.state.consecutiveSkipped ?? 0) + 1 : 0;
   const state = {
     ...job.state,
     lastRunAtMs: record.runAtMs,
     lastStatus: record.status!,
     lastDurationMs: record.durationMs!,
     consecutiveErrors: errors,
+    consecutiveSkipped: skipped,
     lastDeliveryStatus: record.deliveryStatus!,
   };
   delete state.runningAtMs;

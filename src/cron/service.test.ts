@@ -278,9 +278,34 @@ describe("input errors name what to change", () => {
       /systemEvent/,
     ],
     [{ schedule: { kind: "cron", expr: "0 7 * * *", tz: "Nowhere/City" }, payload: message("a") }, /IANA/],
+    [
+      { schedule: { kind: "every", everyMs: 60_000 }, sessionTarget: "current", payload: message("a") },
+      /"current" needs the conversation it belongs to: .*--session-key/,
+    ],
+    [
+      {
+        schedule: { kind: "every", everyMs: 60_000 },
+        sessionTarget: "session:daily",
+        payload: { kind: "systemEvent", text: "x" },
+      },
+      /sessionTarget "session:daily" takes an agentTurn payload/,
+    ],
   ])("%j", (input, error) => {
     const cron = open();
     expect(() => cron.add(input as never)).toThrow(error);
+  });
+
+  it("an agent turn with a sessionKey and no target belongs to that conversation (current), as in OpenClaw", () => {
+    const cron = open();
+    const job = cron.add({
+      schedule: { kind: "every", everyMs: 60_000 },
+      sessionKey: "agent:main:telegram:direct:5",
+      payload: message("a"),
+    });
+    expect(job).toMatchObject({ sessionTarget: "current", sessionKey: "agent:main:telegram:direct:5" });
+    expect(
+      cron.add({ schedule: { kind: "every", everyMs: 60_000 }, payload: message("b") }).sessionTarget,
+    ).toBe("isolated");
   });
 
   it("an unknown id", () => {

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { type AgentTool, defineTool, type ToolContext, text } from "../agents/tools/types.js";
-import { deliverySchema, jobPatchSchema, payloadSchema, scheduleSchema } from "./input-schema.js";
+import {
+  deliverySchema,
+  jobPatchSchema,
+  payloadSchema,
+  scheduleSchema,
+  sessionTargetSchema,
+} from "./input-schema.js";
 import { JobInputError } from "./jobs.js";
 import { ScheduleError } from "./schedule.js";
 import type { CronService } from "./service.js";
@@ -24,14 +30,15 @@ const params = z.object({
       description: z.string().max(2_000).optional(),
       schedule: scheduleSchema,
       payload: payloadSchema,
-      sessionTarget: z.enum(["main", "isolated"]).optional(),
+      sessionTarget: sessionTargetSchema.optional(),
       wakeMode: z.enum(["now", "next-heartbeat"]).optional(),
       delivery: deliverySchema.optional(),
       deleteAfterRun: z.boolean().optional(),
       enabled: z.boolean().optional(),
     })
     .optional(),
-  patch: jobPatchSchema.omit({ agentId: true }).optional(),
+  // A job stays bound to the conversation it was made in: the model cannot point it at another.
+  patch: jobPatchSchema.omit({ agentId: true, sessionKey: true }).optional(),
   limit: z.number().int().min(1).max(100).optional(),
 });
 
@@ -50,7 +57,9 @@ export function createCronTool(cron: () => CronService): AgentTool {
     description:
       "Manage scheduled jobs (reminders, recurring tasks). Actions: status, list, add (job: {schedule: " +
       '{kind:"at",at:ISO} | {kind:"every",everyMs} | {kind:"cron",expr,tz}, payload: {kind:"agentTurn",message}}), ' +
-      "update (jobId, patch), remove (jobId), run (jobId), runs (jobId). Replies of a job go to this chat unless delivery says otherwise.",
+      "update (jobId, patch), remove (jobId), run (jobId), runs (jobId). sessionTarget: current (default for agentTurn: " +
+      "runs with this conversation's recent messages and answers here), isolated (no context), main (systemEvent). " +
+      "Replies of a job go to this chat unless delivery says otherwise.",
     params,
     async execute(p, ctx) {
       const service = cron();
@@ -74,6 +83,7 @@ export function createCronTool(cron: () => CronService): AgentTool {
             return json(add(service, p.job, ctx));
           case "update":
             if (p.patch?.schedule) checkInterval(p.patch.schedule);
+            checkSessionTarget(p.patch?.sessionTarget);
             return json(service.update(own(p.jobId).id, p.patch ?? {}));
           case "remove":
             return json({ removed: service.remove(own(p.jobId).id) });
@@ -96,6 +106,7 @@ function add(service: CronService, job: z.infer<typeof params>["job"], ctx: Tool
     throw new JobInputError("a scheduled run cannot create jobs: ask in chat instead");
   }
   checkInterval(job.schedule);
+  checkSessionTarget(job.sessionTarget);
   const mine = service.list({ includeDisabled: true }).filter((j) => j.agentId === ctx.agentId).length;
   if (mine >= MAX_TOOL_JOBS_PER_AGENT) {
     throw new JobInputError(
@@ -113,7 +124,26 @@ function add(service: CronService, job: z.infer<typeof params>["job"], ctx: Tool
           ...(ctx.replyTo.accountId ? { accountId: ctx.replyTo.accountId } : {}),
         }
       : undefined);
-  return service.add({ ...job, agentId: ctx.agentId, ...(delivery ? { delivery } : {}) });
+  // OpenClaw: an agent turn made in chat belongs to that chat (`current`) unless it asks for isolated.
+  const bound = job.payload.kind === "agentTurn" && (job.sessionTarget ?? "current") === "current";
+  return service.add({
+    ...job,
+    agentId: ctx.agentId,
+    ...(bound ? { sessionTarget: "current" as const, sessionKey: ctx.sessionKey } : {}),
+    ...(delivery ? { delivery } : {}),
+  });
+}
+
+/**
+ * The model may name its own `session:<name>` sessions, never a full session key: a message
+ * injected in a group chat must not schedule turns in the owner's DM or another agent's session.
+ */
+function checkSessionTarget(target: string | undefined): void {
+  if (target?.toLowerCase().startsWith("session:agent:")) {
+    throw new JobInputError(
+      'sessionTarget "session:<name>" takes a plain name (e.g. "session:daily-standup"), not a session key',
+    );
+  }
 }
 
 function checkInterval(schedule: z.infer<typeof scheduleSchema>): void {

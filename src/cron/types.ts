@@ -15,8 +15,15 @@ export interface CronJob {
   createdAtMs: number;
   updatedAtMs: number;
   schedule: CronSchedule;
-  /** `isolated`: an agent turn in its own `cron:<jobId>` session; `main`: a system event into the main session. */
-  sessionTarget: "main" | "isolated";
+  /**
+   * OpenClaw's session targets: `main`, a system event into the main session; `isolated`, an
+   * agent turn in a fresh `cron:<jobId>` session; `current`, the same detached turn with the
+   * recent messages of the conversation the job was made in (`sessionKey`), its result
+   * committed back there; `session:<key>`, a turn in that persistent session.
+   */
+  sessionTarget: SessionTarget;
+  /** The conversation a `current` job belongs to (OpenClaw's field). */
+  sessionKey?: string;
   wakeMode: "now" | "next-heartbeat";
   payload: CronPayload;
   delivery?: CronDelivery;
@@ -24,6 +31,8 @@ export interface CronJob {
   failureAlert?: FailureAlertConfig | false;
   state: CronJobState;
 }
+
+export type SessionTarget = "main" | "isolated" | "current" | `session:${string}`;
 
 /** `cron.failureAlert` and a job's `failureAlert` (OpenClaw's keys). */
 export interface FailureAlertConfig {
@@ -38,6 +47,8 @@ export interface FailureAlertConfig {
   accountId?: string;
   /** `none` records failures without sending. */
   mode?: "announce" | "none";
+  /** Skipped runs in a row count toward `after` too (an alert says the job keeps being skipped). */
+  includeSkipped?: boolean;
 }
 
 export type CronPayload =
@@ -64,6 +75,8 @@ export interface CronJobState {
   lastError?: string;
   lastDurationMs?: number;
   consecutiveErrors?: number;
+  /** Runs recorded `skipped` in a row (alerts count them with `failureAlert.includeSkipped`). */
+  consecutiveSkipped?: number;
   lastDeliveryStatus?: DeliveryStatus;
   lastDeliveryError?: string;
   /** When the last failure alert for this job went out (the cooldown runs from here). */

@@ -28,7 +28,10 @@ interface World {
   cli(...args: string[]): Promise<unknown>;
 }
 
-async function world(heartbeat?: Record<string, unknown>): Promise<World> {
+async function world(
+  heartbeat?: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Promise<World> {
   const discord = await startFakeDiscord({ guilds: [GUILD] });
   const anthropic = await startFakeAnthropic();
   cleanups.push(
@@ -47,6 +50,7 @@ async function world(heartbeat?: Record<string, unknown>): Promise<World> {
       channels: {
         discord: { apiBaseUrl: discord.apiBaseUrl, guilds: { [GUILD.id]: { requireMention: false } } },
       },
+      ...extra,
     }),
   );
   const env = testEnv({
@@ -160,7 +164,7 @@ describe("openclaw cron, end to end", () => {
     expect(posts(w.discord).map((m) => m.content)).toEqual(["All systems nominal."]);
   });
 
-  it("the agent creates a reminder from chat with its cron tool; it is announced back in that chat", async () => {
+  it("the agent creates a reminder from chat with its cron tool; it runs with that chat's context (current) and is announced back there", async () => {
     const w = await world();
     const gw = await w.start();
     const at = new Date(Date.now() + 3_000).toISOString();
@@ -200,6 +204,10 @@ describe("openclaw cron, end to end", () => {
     ]);
     const { entries } = (await w.cli("runs")) as { entries: { jobName: string; status: string }[] };
     expect(entries).toMatchObject([{ jobName: "tea", status: "ok" }]);
+    // OpenClaw's default for a job made in chat: bound to that conversation, whose recent messages the run sees.
+    const runRequest = JSON.stringify(w.anthropic.requests.at(-1)!.body.messages);
+    expect(runRequest).toContain("remind me about my tea in 3 seconds");
+    expect(runRequest).toContain("Tell me the tea is ready.");
   });
 
   it("a heartbeat that answers NO_REPLY sends nothing; one with an alert sends it to its target", async () => {
@@ -221,5 +229,57 @@ describe("openclaw cron, end to end", () => {
     expect(posts(w.discord).map((m) => m.content)).toEqual(["The backup failed last night."]);
     const last = await runCli(["system", "heartbeat", "last", "--json"], w.env);
     expect(JSON.parse(last.stdout)).toMatchObject({ agentId: "main", status: "sent", channel: "discord" });
+  });
+
+  it("with the default target an alert goes to the owner's DM (commands.ownerAllowFrom), NO_REPLY to nobody", async () => {
+    const w = await world({ every: "1h" }, { commands: { ownerAllowFrom: [`discord:${ALICE.id}`] } });
+    const gw = await w.start();
+    w.anthropic.enqueue({ text: "NO_REPLY" }, { text: "Your 9:00 meeting moved to 9:30." });
+    await runCli(["system", "event", "--text", "calendar sync ran", "--mode", "now"], w.env);
+    await gw.waitForLine(/\[heartbeat\] main: no-reply/);
+    expect(w.discord.messages).toEqual([]);
+    const dm = w.discord.nextRequest((r) => r.method === "POST" && r.path === "/users/@me/channels");
+    await runCli(["system", "event", "--text", "calendar moved a meeting", "--mode", "now"], w.env);
+    expect((await dm).body).toMatchObject({ recipient_id: ALICE.id });
+    await gw.waitForLine(/\[heartbeat\] main: sent/);
+    expect(w.discord.messages.map((m) => [m.channelId === GENERAL ? "general" : "dm", m.content])).toEqual([
+      ["dm", "Your 9:00 meeting moved to 9:30."],
+    ]);
+    const last = await runCli(["system", "heartbeat", "last", "--json"], w.env);
+    expect(JSON.parse(last.stdout)).toMatchObject({
+      status: "sent",
+      channel: "discord",
+      to: `direct:${ALICE.id}`,
+    });
+  });
+
+  it("failure alerts from the CLI flags: a failing run alerts on Discord; edit merges; --no-failure-alert turns it off", async () => {
+    const w = await world();
+    await w.start();
+    const flags = ["--failure-alert-after", "1", "--failure-alert-channel", "discord"];
+    const job = (await w.cli(
+      "add",
+      ...["--every", "1h", "--message", "brief me", "--no-deliver", ...flags],
+      ...["--failure-alert-to", `channel:${GENERAL}`, "--failure-alert-cooldown", "30m"],
+    )) as { id: string; failureAlert: unknown };
+    expect(job.failureAlert).toEqual({
+      after: 1,
+      channel: "discord",
+      to: `channel:${GENERAL}`,
+      cooldownMs: 1_800_000,
+    });
+    w.anthropic.setDefault({ status: 400, message: "model refused the request" });
+    const alert = w.discord.nextRequest(
+      (r) => r.method === "POST" && r.path.endsWith(`/channels/${GENERAL}/messages`),
+    );
+    await runCli(["cron", "run", job.id, "--wait"], w.env);
+    await alert;
+    expect(posts(w.discord).map((m) => m.content)).toEqual([
+      expect.stringMatching(/^⚠️ Cron job "brief me" \(\S+\) failed 1 time\(s\) in a row/),
+    ]);
+    const edited = (await w.cli("edit", job.id, "--failure-alert-after", "3")) as { failureAlert: unknown };
+    expect(edited.failureAlert).toMatchObject({ after: 3, channel: "discord", to: `channel:${GENERAL}` });
+    const off = (await w.cli("edit", job.id, "--no-failure-alert")) as { failureAlert: unknown };
+    expect(off.failureAlert).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ToolContext } from "../../src/agents/tools/types.js";
 import { systemClock } from "../../src/cron/clock.js";
+import { customSessionKey } from "../../src/cron/execute.js";
 import { CronService } from "../../src/cron/service.js";
 import { CronStore } from "../../src/cron/store.js";
 import { createCronTool, MAX_TOOL_JOBS_PER_AGENT, MIN_TOOL_EVERY_MS } from "../../src/cron/tool.js";
@@ -89,6 +90,44 @@ describe("the cron tool cannot be turned into a foothold", () => {
     );
     expect(sped.isError).toBe(true);
     expect(service.get(job!.id)!.schedule).toEqual({ kind: "every", everyMs: 3_600_000 });
+  });
+
+  it("a job made in a group chat cannot be aimed at the owner's DM or main session", async () => {
+    const group = ctx("agent:main:discord:channel:1");
+    const t = tool();
+    // sessionKey is not a tool parameter: the job is bound to the chat it was made in.
+    const parsed = t.params.parse(
+      addArgs({ kind: "every", everyMs: 3_600_000 }, { sessionKey: "agent:main:discord:direct:owner" }),
+    );
+    await t.execute(parsed, group);
+    const [bound] = service.list();
+    expect(bound).toMatchObject({ sessionTarget: "current", sessionKey: "agent:main:discord:channel:1" });
+    for (const target of [
+      "session:agent:main:main",
+      "session:agent:main:discord:direct:owner",
+      "session:Agent:ops:main",
+    ]) {
+      const aimed = await call(
+        addArgs({ kind: "every", everyMs: 3_600_000 }, { sessionTarget: target }),
+        group,
+      );
+      expect(aimed.isError).toBe(true);
+      expect(aimed.content[0]!.text).toMatch(/takes a plain name/);
+      const retargeted = await call(
+        { action: "update", jobId: bound!.id, patch: { sessionTarget: target } },
+        group,
+      );
+      expect(retargeted.isError).toBe(true);
+    }
+    expect(service.list()).toHaveLength(1);
+    expect(service.get(bound!.id)!.sessionTarget).toBe("current");
+    // A plain name is the agent's own named session, never the main one (see customSessionKey).
+    const named = await call(
+      addArgs({ kind: "every", everyMs: 3_600_000 }, { sessionTarget: "session:main" }),
+      group,
+    );
+    expect(named.isError).toBeUndefined();
+    expect(customSessionKey("main", "main")).toBe("agent:main:session:main");
   });
 
   it(`an agent holds at most ${MAX_TOOL_JOBS_PER_AGENT} jobs made through the tool`, async () => {

@@ -18,14 +18,7 @@ describe("Control UI: Automations", () => {
   it("creates, edits, runs, disables and removes jobs, and shows their history", async () => {
     const { browser, gateway } = await ui();
     const { context, page, problems } = await openPage(browser, gateway.url);
-    // The `cron` events the page receives (they once carried the event name as their payload).
-    const cronEvents: { action?: string; jobId?: string; status?: string }[] = [];
-    page.on("websocket", (ws) =>
-      ws.on("framereceived", ({ payload }) => {
-        const frame = JSON.parse(String(payload)) as { type?: string; event?: string; payload?: unknown };
-        if (frame.type === "event" && frame.event === "cron") cronEvents.push(frame.payload as never);
-      }),
-    );
+    const socket = await relayGatewaySocket(page);
     try {
       await connectWithToken(page);
       await page.click("nav a[data-nav=automations]");
@@ -75,18 +68,22 @@ describe("Control UI: Automations", () => {
       await page.click("#automation-form button[type=submit]");
       await page.waitForSelector(`${row("Brief")}:has-text("every 90m")`);
 
-      // Run now: the run (an agent turn against the fake model) shows in the history. The history
-      // is opened first, so the run's `cron` event always finds it open (the other order raced
-      // in CI once: the run finished while the history was still loading).
-      await page.click(`${row("Brief")} .auto-history`);
-      await page.waitForSelector("#automation-runs");
+      // Run now, THEN open the history: the order that once lost the run's `finished` event (it
+      // arrived after the history loaded but before the screen listened for it). The relay makes
+      // that order certain: the history's answer is held back until the event, then both go to
+      // the page back to back. The slow model only makes the held answer predate the run's end.
+      // biome-ignore lint/suspicious/noThenProperty: the fake server's slow-reply script names its follow-up `then`
+      gateway.anthropic.enqueue({ slowMs: 1_500, then: { text: "Good morning." } });
+      socket.holdRunsUntilFinished();
       await page.click(`${row("Brief")} .auto-run`);
+      await page.click(`${row("Brief")} .auto-history`);
       // Refreshed by the `cron` event of the run finishing (no polling, no reload).
       await page.waitForSelector("#automation-runs li[data-status=ok]");
+      expect(socket.released()).toBe(true);
       expect(await page.textContent("#automation-runs")).toContain("manual");
       await page.waitForSelector(`${row("Brief")} td:text-is("ok")`);
       const briefId = await page.getAttribute(row("Brief"), "data-id");
-      expect(cronEvents).toContainEqual(
+      expect(socket.cronEvents).toContainEqual(
         expect.objectContaining({ action: "finished", jobId: briefId, status: "ok" }),
       );
       await screenshot(page, "automations");
@@ -111,3 +108,55 @@ describe("Control UI: Automations", () => {
     }
   });
 });
+
+interface Frame {
+  type?: string;
+  id?: string;
+  method?: string;
+  event?: string;
+  payload?: { action?: string; jobId?: string; status?: string };
+}
+
+/**
+ * Relays the page's gateway WebSocket through Playwright, recording the `cron` events the page
+ * gets. `holdRunsUntilFinished`: the next `cron.runs` answer waits until a run's `finished`
+ * event, then the page gets the answer and the event back to back.
+ */
+async function relayGatewaySocket(page: Page) {
+  const cronEvents: NonNullable<Frame["payload"]>[] = [];
+  let hold = false;
+  let released = false;
+  await page.routeWebSocket(/./, (ws) => {
+    const server = ws.connectToServer();
+    const runsRequests = new Set<string>();
+    let held: string | undefined;
+    ws.onMessage((message) => {
+      const frame = JSON.parse(String(message)) as Frame;
+      if (frame.type === "req" && frame.method === "cron.runs" && frame.id) runsRequests.add(frame.id);
+      server.send(message);
+    });
+    server.onMessage((message) => {
+      const text = String(message);
+      const frame = JSON.parse(text) as Frame;
+      if (frame.type === "event" && frame.event === "cron" && frame.payload) cronEvents.push(frame.payload);
+      if (hold && frame.type === "res" && frame.id && runsRequests.has(frame.id) && held === undefined) {
+        held = text;
+        return;
+      }
+      if (held !== undefined && frame.event === "cron" && frame.payload?.action === "finished") {
+        ws.send(held);
+        held = undefined;
+        hold = false;
+        released = true;
+      }
+      ws.send(text);
+    });
+  });
+  return {
+    cronEvents,
+    holdRunsUntilFinished: () => {
+      hold = true;
+    },
+    released: () => released,
+  };
+}

@@ -7,6 +7,7 @@ import { ChannelManager } from "../../channels/manager.js";
 import type { ChannelFactory } from "../../channels/types.js";
 import type { ConfigSnapshot } from "../../config/load.js";
 import { systemClock } from "../../cron/clock.js";
+import { createConversationPort } from "../../cron/conversation.js";
 import { createJobExecutor } from "../../cron/execute.js";
 import { FailureAlerter } from "../../cron/failure-alert.js";
 import { Heartbeat } from "../../cron/heartbeat.js";
@@ -181,6 +182,7 @@ function createCron(host: PartsHost, agents: AgentRuntime, channels: ChannelMana
       agents,
       outbound: channels,
       systemEvents: heartbeat,
+      conversations: createConversationPort(agents),
       clock: systemClock,
       log,
     }),

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { compatOnly } from "./common.js";
 
 /** `HH:MM`, 00:00–24:00 (24:00 closes a window at midnight). */
 const clockTime = z
@@ -24,7 +23,7 @@ export const heartbeatSchema = z
       .min(1)
       .optional()
       .describe(
-        'where an alert goes: "owner" (default: the main chat), "last", "none", or a channel name with `to`',
+        'where an alert goes: "owner" (default: the DM of the first commands.ownerAllowFrom entry, else of a channel allowFrom), "last" (the main session\'s last chat), "none", or a channel name with `to`',
       ),
     to: z.string().min(1).optional().describe("recipient when target is a channel name"),
     accountId: z.string().min(1).optional().describe("channel account to send from"),
@@ -36,8 +35,19 @@ export const heartbeatSchema = z
       })
       .optional()
       .describe("heartbeats run only inside this daily window"),
-    model: compatOnly(z.string().min(1).optional(), "a cheaper model for heartbeat turns"),
-    lightContext: compatOnly(z.boolean().optional(), "send only HEARTBEAT.md as context"),
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "model for heartbeat turns (provider/model), e.g. a cheaper one; the agent's fallbacks still apply",
+      ),
+    lightContext: z
+      .boolean()
+      .optional()
+      .describe(
+        "heartbeat turns skip the workspace bootstrap files (AGENTS.md, …): only the prompt and HEARTBEAT.md",
+      ),
     isolatedSession: z
       .boolean()
       .optional()

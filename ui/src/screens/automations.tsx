@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText, formatDuration, formatTime } from "../util.js";
@@ -41,26 +41,31 @@ export function AutomationsScreen({ conn }: ScreenProps) {
         setError("");
       })
       .catch((err) => setError(errorText(err)));
-  const showRuns = (job: Job) =>
-    conn
+  // The history being shown (or loading), and which of its loads is the latest. Set before the
+  // request goes out, so the `cron` listener (subscribed since mount) already reloads it for a run
+  // that finishes while it loads; an older answer arriving late never overwrites a newer one.
+  const openRuns = useRef<{ job: Job; seq: number } | undefined>(undefined);
+  const showRuns = (job: Job) => {
+    const seq = (openRuns.current?.seq ?? 0) + 1;
+    openRuns.current = { job, seq };
+    return conn
       .request<{ entries: Run[] }>("cron.runs", { id: job.id, limit: HISTORY_LIMIT })
-      .then((r) => setHistory({ job, runs: r.entries }))
+      .then((r) => {
+        if (openRuns.current?.seq === seq) setHistory({ job, runs: r.entries });
+      })
       .catch((err) => setError(errorText(err)));
+  };
 
   useEffect(() => {
     void load();
-    return conn.on(({ event }) => {
-      if (event === "cron") void load();
+    return conn.on(({ event, payload }) => {
+      if (event !== "cron") return;
+      void load();
+      // A run of the job whose history is open (or opening) refreshes that history too.
+      const open = openRuns.current;
+      if (open && (payload as { jobId?: string }).jobId === open.job.id) void showRuns(open.job);
     });
   }, [conn]);
-  // A finished run refreshes the open history too.
-  useEffect(() => {
-    if (!history) return;
-    return conn.on(({ event, payload }) => {
-      if (event === "cron" && (payload as { jobId?: string }).jobId === history.job.id)
-        void showRuns(history.job);
-    });
-  }, [conn, history?.job.id]);
 
   const act = (method: string, params: Record<string, unknown>, done?: string) =>
     conn
