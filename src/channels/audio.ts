@@ -51,7 +51,9 @@ export async function prepareInboundAudio(msg: InboundMessage, deps: AudioDeps):
     kind: "refused",
     reply,
     attachment: audio,
-    ...(msg.text.trim() ? { text: `${msg.text}\n\n[a ${what} came with this message; it was not transcribed]` } : {}),
+    ...(msg.text.trim()
+      ? { text: `${msg.text}\n\n[a ${what} came with this message; it was not transcribed]` }
+      : {}),
   });
   if ((audio.durationSeconds ?? 0) > MAX_AUDIO_SECONDS) {
     return refuse(
@@ -83,18 +85,28 @@ export async function prepareInboundAudio(msg: InboundMessage, deps: AudioDeps):
   if (data.length < MIN_AUDIO_BYTES) return refuse(`That ${what} seems to be empty; please record it again.`);
   try {
     const mimeType = audio.contentType ?? "audio/ogg";
-    const result = await transcribe(transcribers, { data, mimeType, name: audio.name }, deps.signal ?? new AbortController().signal);
-    deps.log.info(`transcribed a ${msg.channel} ${what} (${data.length} bytes) with ${result.provider}/${result.model}`);
+    const result = await transcribe(
+      transcribers,
+      { data, mimeType, name: audio.name },
+      deps.signal ?? new AbortController().signal,
+    );
+    deps.log.info(
+      `transcribed a ${msg.channel} ${what} (${data.length} bytes) with ${result.provider}/${result.model}`,
+    );
     return { kind: "transcribed", text: audioBlock(msg.text, result.text, what), attachment: audio };
   } catch (err) {
     deps.log.warn(`transcribing a ${msg.channel} ${what} failed: ${(err as Error).message}`);
-    return refuse(`I could not transcribe that ${what} (${(err as Error).message}); please try again or type your message.`);
+    return refuse(
+      `I could not transcribe that ${what} (${(err as Error).message}); please try again or type your message.`,
+    );
   }
 }
 
 /** OpenClaw's `[Audio]` block: caption as `User text:`, then the transcript, with where it came from. */
 function audioBlock(caption: string, transcript: string, what: string): string {
-  const lines = [`[Audio] The user sent a ${what}; this is its automatic transcript (speech to text, may contain errors).`];
+  const lines = [
+    `[Audio] The user sent a ${what}; this is its automatic transcript (speech to text, may contain errors).`,
+  ];
   if (caption.trim()) lines.push("User text:", caption.trim());
   lines.push("Transcript:", transcript || "(no speech recognized)");
   return lines.join("\n");

@@ -27,9 +27,20 @@ const GENERATE_PATH = /^\/v1beta\/models\/([^/:]+):generateContent$/;
 async function generate(req: RecordedRequest) {
   const model = GENERATE_PATH.exec(req.path)?.[1];
   if (!req.headers["x-goog-api-key"]) {
-    return { status: 403, body: { error: { code: 403, message: "Method doesn't allow unregistered callers", status: "PERMISSION_DENIED" } } };
+    return {
+      status: 403,
+      body: {
+        error: {
+          code: 403,
+          message: "Method doesn't allow unregistered callers",
+          status: "PERMISSION_DENIED",
+        },
+      },
+    };
   }
-  const contents = (req.body.contents ?? []) as { parts?: { inlineData?: { mimeType: string; data: string }; text?: string }[] }[];
+  const contents = (req.body.contents ?? []) as {
+    parts?: { inlineData?: { mimeType: string; data: string }; text?: string }[];
+  }[];
   const inline = contents.flatMap((c) => c.parts ?? []).find((p) => p.inlineData)?.inlineData;
   const text = inline
     ? `fake transcript of ${inline.mimeType} audio (${Buffer.from(inline.data, "base64").length} bytes) by ${model}`

@@ -22,7 +22,10 @@ export function parseMultipart(raw: Buffer, contentType: string): Promise<FormPa
       });
       stream.on("end", () => {
         const data = Buffer.concat(chunks);
-        parts.push({ field, file: { name: info.filename, size: data.length, contentType: info.mimeType, data } });
+        parts.push({
+          field,
+          file: { name: info.filename, size: data.length, contentType: info.mimeType, data },
+        });
       });
     });
     parser.on("close", () => resolve(parts));

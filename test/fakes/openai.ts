@@ -31,7 +31,17 @@ async function transcription(req: RecordedRequest) {
     body: { error: { message, type: "invalid_request_error", param, code: null } },
   });
   if (!String(req.headers.authorization ?? "").startsWith("Bearer ")) {
-    return { status: 401, body: { error: { message: "Missing bearer authentication", type: "invalid_request_error", param: null, code: null } } };
+    return {
+      status: 401,
+      body: {
+        error: {
+          message: "Missing bearer authentication",
+          type: "invalid_request_error",
+          param: null,
+          code: null,
+        },
+      },
+    };
   }
   const type = String(req.headers["content-type"] ?? "");
   if (!type.startsWith("multipart/form-data")) return bad("expected multipart/form-data", "file");
@@ -41,7 +51,13 @@ async function transcription(req: RecordedRequest) {
   if (!file || !("file" in file)) return bad("you must provide a file", "file");
   if (!fields.model) return bad("you must provide a model parameter", "model");
   (req.body as Record<string, unknown>).form = { ...fields, file: file.file };
-  return { status: 200, body: { text: fakeTranscript(file.file, fields.model), usage: { type: "tokens", input_tokens: 12, output_tokens: 9, total_tokens: 21 } } };
+  return {
+    status: 200,
+    body: {
+      text: fakeTranscript(file.file, fields.model),
+      usage: { type: "tokens", input_tokens: 12, output_tokens: 9, total_tokens: 21 },
+    },
+  };
 }
 
 const openai: Dialect = {

@@ -186,7 +186,13 @@ async function record(req: IncomingMessage): Promise<RecordedRequest> {
   } catch {
     body = { raw: text };
   }
-  return { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, body, raw: Buffer.concat(chunks) };
+  return {
+    method: req.method ?? "GET",
+    path: req.url ?? "/",
+    headers: req.headers,
+    body,
+    raw: Buffer.concat(chunks),
+  };
 }
 
 /**

@@ -68,7 +68,8 @@ export function resolveTranscribers(config: TranscriptionConfigView, keyOf: KeyL
       provider,
       model: e.model ?? DEFAULT_MODELS[provider],
       apiKey,
-      baseUrl: e.baseUrl ?? config.models?.providers?.[provider]?.baseUrl ?? BUILTIN_PROVIDERS[provider]!.baseUrl,
+      baseUrl:
+        e.baseUrl ?? config.models?.providers?.[provider]?.baseUrl ?? BUILTIN_PROVIDERS[provider]!.baseUrl,
       maxBytes: e.maxBytes ?? audio.maxBytes ?? DEFAULT_AUDIO_MAX_BYTES,
       timeoutMs: (e.timeoutSeconds ?? audio.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
       ...(language ? { language } : {}),
@@ -148,7 +149,7 @@ async function viaOpenAI(t: Transcriber, audio: AudioInput, signal: AbortSignal)
 }
 
 async function viaGemini(t: Transcriber, audio: AudioInput, signal: AbortSignal): Promise<string> {
-  const { GoogleGenAI } = await import("@google/genai");
+  const { GoogleGenAI } = await import("@google/genai/web");
   const match = /^(.*?)\/(v\d+(?:alpha|beta)?\d*)\/?$/.exec(t.baseUrl);
   const client = new GoogleGenAI({
     apiKey: t.apiKey,

@@ -105,7 +105,10 @@ function toAttachment(a: SignalAttachment, dir: string): InboundAttachment {
     name: a.filename || id,
     ...(a.contentType ? { contentType: a.contentType } : {}),
     size: a.size ?? 0,
-    // signal-cli stored it on this host (see defaultAttachmentsDir); the id is its file name.
-    ...(a.id && path.basename(a.id) === a.id ? { read: (maxBytes: number) => readFileCapped(file, maxBytes) } : {}),
+    // Audio is read for transcription from where signal-cli stored it on this host; the id
+    // is a bare file name there (one with a path in it gets no reader).
+    ...(/^audio\//.test(a.contentType ?? "") && a.id && path.basename(a.id) === a.id
+      ? { read: (maxBytes: number) => readFileCapped(file, maxBytes) }
+      : {}),
   };
 }

@@ -86,7 +86,8 @@ export function createInboundMapper(deps: InboundMapperDeps) {
    * only inside `read` (for transcription) and never shown: `url` names the file id.
    */
   function audioAttachment(audio: Voice | Audio, voice: boolean): InboundAttachment {
-    const name = "file_name" in audio && audio.file_name ? audio.file_name : `voice-${audio.file_unique_id}.ogg`;
+    const name =
+      "file_name" in audio && audio.file_name ? audio.file_name : `voice-${audio.file_unique_id}.ogg`;
     return {
       url: `telegram:file/${audio.file_id}`,
       name,

@@ -7,7 +7,12 @@
 import { rm } from "node:fs/promises";
 import type { Logger } from "../../infra/logger.js";
 import { type ConnectionHooks as BaseHooks, createStartGate, type StartGate } from "../kit.js";
-import { AttachmentTooLargeError, type ChannelStatus, type InboundMessage, type OutboundMessage } from "../types.js";
+import {
+  AttachmentTooLargeError,
+  type ChannelStatus,
+  type InboundMessage,
+  type OutboundMessage,
+} from "../types.js";
 import { toInbound, type WaMessage } from "./inbound.js";
 import type { WhatsAppSettings } from "./index.js";
 import { bareJid, jidToE164 } from "./jid.js";
