@@ -46,7 +46,7 @@ export function resolveSearchProvider(
   if (cfg.settings?.enabled === false) return undefined;
   const brave = cfg.plugins?.brave ?? {};
   const searx = cfg.plugins?.searxng ?? {};
-  const braveKey = str(brave.apiKey) ?? findWebSearchEnv("brave", env);
+  const braveKey = str(brave.apiKey) ?? str(cfg.settings?.apiKey) ?? findWebSearchEnv("brave", env);
   const searxUrl = str(searx.baseUrl) ?? findWebSearchEnv("searxng", env);
   const wanted = cfg.settings?.provider?.trim().toLowerCase();
   const pick = wanted ?? (braveKey ? "brave" : searxUrl ? "searxng" : undefined);

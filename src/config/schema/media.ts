@@ -31,6 +31,12 @@ export const webSearchSchema = z
       .min(0)
       .optional()
       .describe("how long identical searches are answered from memory (default 15; 0 turns the cache off)"),
+    apiKey: z
+      .string()
+      .optional()
+      .describe(
+        "Brave key, where older OpenClaw configs keep it (now plugins.entries.brave.config.webSearch.apiKey)",
+      ),
     openaiCodex: compatOnly(looseRecord.optional(), "OpenAI/Codex hosted native web search"),
   })
   .describe("the web_search tool");
