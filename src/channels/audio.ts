@@ -13,6 +13,8 @@ import { AttachmentTooLargeError, type InboundAttachment, type InboundMessage } 
  * bills per minute). Longer ones are refused before any download.
  */
 export const MAX_AUDIO_SECONDS = 10 * 60;
+/** A 20 MB file over a slow mobile-grade link still arrives in a minute; a stuck download does not hold the chat longer. */
+const AUDIO_DOWNLOAD_TIMEOUT_MS = 60_000;
 /** OpenClaw's floor: a file under 1 KB is an empty or broken recording, not worth a request. */
 export const MIN_AUDIO_BYTES = 1024;
 
@@ -76,7 +78,7 @@ export async function prepareInboundAudio(msg: InboundMessage, deps: AudioDeps):
   if (!audio.read) return refuse(`I cannot download ${what}s from ${msg.channel}; please type your message.`);
   let data: Buffer;
   try {
-    data = await audio.read(maxBytes, deps.signal ?? AbortSignal.timeout(60_000));
+    data = await audio.read(maxBytes, deps.signal ?? AbortSignal.timeout(AUDIO_DOWNLOAD_TIMEOUT_MS));
   } catch (err) {
     if (err instanceof AttachmentTooLargeError) return tooBig();
     deps.log.warn(`could not download ${msg.channel} ${what} ${audio.name}: ${(err as Error).message}`);
