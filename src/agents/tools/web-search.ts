@@ -85,7 +85,7 @@ export function resolveSearchProvider(
     return {
       provider: pick,
       problem:
-        "web_search provider duckduckgo is not supported: DuckDuckGo's terms do not allow automated queries of its pages; use searxng (your own server) or brave",
+        "web_search provider duckduckgo is not supported: DuckDuckGo has no search API and its terms forbid scraping its pages; use searxng (your own server) or brave",
     };
   }
   return {
