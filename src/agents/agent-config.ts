@@ -3,6 +3,7 @@ import { resolveUserPath } from "../config/paths.js";
 import { resolveDefaultAgentId } from "../routing/bindings.js";
 import { normalizeAgentId } from "../routing/session-key.js";
 import type { ToolPolicy } from "./tools/index.js";
+import { WEB_SEARCH_PROVIDERS } from "./tools/web-search.js";
 
 type ModelSetting = string | { primary?: string; fallbacks?: string[] };
 
@@ -27,6 +28,8 @@ export interface AgentsConfigView {
     }[];
   };
   tools?: ToolPolicy;
+  /** Read for the web_search providers' settings (`plugins.entries.<id>.config.webSearch`). */
+  plugins?: { entries?: Record<string, { config?: Record<string, unknown> }> };
 }
 
 export interface ResolvedAgent {
@@ -71,9 +74,19 @@ export function resolveAgent(config: AgentsConfigView, agentId: string, stateDir
     isDefault,
     workspace: resolveUserPath(entry?.workspace ?? defaultWorkspace),
     models: modelChain(entry?.model, globalChain),
-    tools: { ...config.tools, ...entry?.tools },
+    tools: { ...config.tools, ...entry?.tools, searchPlugins: searchPlugins(config) },
     timeoutSeconds: defaults.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
     ...(defaults.contextTokens ? { contextTokens: defaults.contextTokens } : {}),
     mentionPatterns: entry?.groupChat?.mentionPatterns ?? [],
   };
+}
+
+/** The search providers' plugin settings, where OpenClaw keeps them (see tools/web-search.ts). */
+function searchPlugins(config: AgentsConfigView): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const id of WEB_SEARCH_PROVIDERS) {
+    const webSearch = config.plugins?.entries?.[id]?.config?.webSearch;
+    if (webSearch && typeof webSearch === "object") out[id] = webSearch as Record<string, unknown>;
+  }
+  return out;
 }

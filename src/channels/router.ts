@@ -5,6 +5,7 @@ import { resolveAgentRoute } from "../routing/bindings.js";
 import type { PairingStore } from "../routing/pairing.js";
 import { type ChannelPolicyConfig, evaluatePolicy, normalizeSenderId } from "../routing/policy.js";
 import type { DmScope } from "../routing/session-key.js";
+import { type AudioConfigView, prepareInboundAudio } from "./audio.js";
 import type { ChannelAdapter, InboundMessage } from "./types.js";
 
 /** Chat apps drop "typing…" after ~10 s: refresh it while the agent works. */
@@ -12,7 +13,7 @@ const TYPING_REFRESH_MS = 8_000;
 /** Inbound images larger than this are mentioned, not sent to the model. */
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
-export interface RouterConfig {
+export interface RouterConfig extends AudioConfigView {
   bindings?: unknown[];
   agents?: { list?: { id: string; default?: boolean; groupChat?: { mentionPatterns?: string[] } }[] };
   session?: { dmScope?: DmScope; identityLinks?: Record<string, string[]> };
@@ -46,10 +47,48 @@ export function createChannelRouter(deps: ChannelRouterDeps) {
       await requestPairing(adapter, pairing, msg, log);
       return;
     }
-    const run = await submitToAgent(deps, msg, route.sessionKey);
+    const prepared = await withAudioTranscribed(deps, adapter, msg);
+    if (!prepared) return;
+    const run = await submitToAgent(deps, prepared, route.sessionKey);
     if (!run) return;
-    await showTypingUntilDone(adapter, msg, run);
+    await showTypingUntilDone(adapter, prepared, run);
   };
+}
+
+/**
+ * The message with its voice note as a transcript (channels/audio.ts); undefined when the
+ * sender was told why it could not be transcribed and there is nothing else to answer.
+ */
+async function withAudioTranscribed(
+  deps: ChannelRouterDeps,
+  adapter: ChannelAdapter,
+  msg: InboundMessage,
+): Promise<InboundMessage | undefined> {
+  if (!msg.attachments.some((a) => a.voice || /^audio\//i.test(a.contentType ?? ""))) return msg;
+  void adapter.sendTyping(msg.peer, msg.threadId).catch(() => undefined);
+  const outcome = await prepareInboundAudio(msg, {
+    config: deps.config(),
+    keyOf: (provider) => {
+      try {
+        return deps.runtime.registry().credentials(provider)[0]?.key;
+      } catch {
+        return undefined; // a provider the registry does not know has no key
+      }
+    },
+    log: deps.log,
+  });
+  if (outcome.kind === "none") return msg;
+  const rest = msg.attachments.filter((a) => a !== outcome.attachment);
+  if (outcome.kind === "transcribed") return { ...msg, text: outcome.text, attachments: rest };
+  await adapter
+    .send({
+      target: msg.peer,
+      text: outcome.reply,
+      replyToMessageId: msg.messageId,
+      ...(msg.threadId ? { threadId: msg.threadId } : {}),
+    })
+    .catch((err: Error) => deps.log.error(`could not send the audio notice: ${err.message}`));
+  return outcome.text === undefined ? undefined : { ...msg, text: outcome.text, attachments: rest };
 }
 
 /** Which agent and session the message belongs to, and whether policy lets it through. */

@@ -14,8 +14,25 @@ export interface InboundAttachment {
   url: string;
   name: string;
   contentType?: string;
-  /** Bytes. */
+  /** Bytes (0 when the app does not say). */
   size: number;
+  /** A recorded voice note (Telegram voice, WhatsApp push-to-talk, Discord/Signal voice message). */
+  voice?: boolean;
+  /** Length of an audio or video attachment, where the app says. */
+  durationSeconds?: number;
+  /**
+   * Downloads the file (audio transcription uses it; `url` may name no fetchable place).
+   * Rejects with AttachmentTooLargeError past `maxBytes`, having read no more than that.
+   */
+  read?(maxBytes: number, signal: AbortSignal): Promise<Buffer>;
+}
+
+/** A download stopped at its limit. */
+export class AttachmentTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`attachment larger than ${maxBytes} bytes`);
+    this.name = "AttachmentTooLargeError";
+  }
 }
 
 export interface InboundMessage {

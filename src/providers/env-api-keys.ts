@@ -56,3 +56,25 @@ export function starterKeyList(): string {
   const names = STARTER_PROVIDERS.map((p) => envKeysFor(p)[0]!);
   return `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
 }
+
+/**
+ * Env variables of the `web_search` providers, read by agents/tools/web-search-run.ts.
+ * BRAVE_API_KEY is a credential by name (infra/secrets.ts), so it is masked in logs like
+ * the model keys; SEARXNG_BASE_URL names the user's own SearXNG server (no secret).
+ */
+export const WEB_SEARCH_ENV_KEYS = {
+  brave: ["BRAVE_API_KEY"],
+  searxng: ["SEARXNG_BASE_URL"],
+} as const satisfies Record<string, readonly string[]>;
+
+/** The first set env variable of a web search provider (its key or base URL). */
+export function findWebSearchEnv(
+  provider: keyof typeof WEB_SEARCH_ENV_KEYS,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  for (const name of WEB_SEARCH_ENV_KEYS[provider]) {
+    const value = env[name]?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}

@@ -75,4 +75,19 @@ describe("chat channel libraries in the bundle", () => {
     expect(staticallyImported(outputs, entry).filter(isYaml)).toEqual([]);
     expect(Object.values(outputs).some((o) => Object.keys(o.inputs).some(isYaml))).toBe(true);
   });
+
+  it("loads the web_search providers and the audio transcription only on first use", () => {
+    const runChunk = Object.keys(outputs).find((f) =>
+      Object.keys(outputs[f]?.inputs ?? {}).includes("src/cli/gateway/create.ts"),
+    )!;
+    const staticInputs = staticallyImported(outputs, runChunk);
+    // The tool's definition is with the tool set; the code that calls Brave/SearXNG is not.
+    expect(staticInputs).toContain("src/agents/tools/web-search.ts");
+    expect(staticInputs).not.toContain("src/agents/tools/web-search-run.ts");
+    expect(staticInputs).toContain("src/channels/audio.ts");
+    expect(staticInputs).not.toContain("src/agents/media/transcribe.ts");
+    const lazyInputs = Object.values(outputs).flatMap((o) => Object.keys(o.inputs));
+    expect(lazyInputs).toContain("src/agents/tools/web-search-run.ts");
+    expect(lazyInputs).toContain("src/agents/media/transcribe.ts");
+  });
 });

@@ -1,4 +1,12 @@
-import { type Dialect, type FakeServer, pieces, type Reply, sse, startFakeServer } from "./server.js";
+import {
+  type Dialect,
+  type FakeServer,
+  pieces,
+  type RecordedRequest,
+  type Reply,
+  sse,
+  startFakeServer,
+} from "./server.js";
 
 const STATUS_NAMES: Record<number, string> = {
   400: "INVALID_ARGUMENT",
@@ -10,14 +18,51 @@ const STATUS_NAMES: Record<number, string> = {
 };
 
 const STREAM_PATH = /^\/v1beta\/models\/[^/:]+:streamGenerateContent\?alt=sse$/;
+const GENERATE_PATH = /^\/v1beta\/models\/([^/:]+):generateContent$/;
+
+/**
+ * `generateContent` (not streamed), as audio transcription calls it: the answer names the
+ * inline audio received (type, decoded bytes), since the fake cannot recognize speech.
+ */
+async function generate(req: RecordedRequest) {
+  const model = GENERATE_PATH.exec(req.path)?.[1];
+  if (!req.headers["x-goog-api-key"]) {
+    return {
+      status: 403,
+      body: {
+        error: {
+          code: 403,
+          message: "Method doesn't allow unregistered callers",
+          status: "PERMISSION_DENIED",
+        },
+      },
+    };
+  }
+  const contents = (req.body.contents ?? []) as {
+    parts?: { inlineData?: { mimeType: string; data: string }; text?: string }[];
+  }[];
+  const inline = contents.flatMap((c) => c.parts ?? []).find((p) => p.inlineData)?.inlineData;
+  const text = inline
+    ? `fake transcript of ${inline.mimeType} audio (${Buffer.from(inline.data, "base64").length} bytes) by ${model}`
+    : "no audio received";
+  return {
+    status: 200,
+    body: {
+      candidates: [{ content: { role: "model", parts: [{ text }] }, finishReason: "STOP", index: 0 }],
+      usageMetadata: { promptTokenCount: 40, candidatesTokenCount: 12, totalTokenCount: 52 },
+      modelVersion: model,
+    },
+  };
+}
 
 /**
  * Gemini API: `POST /v1beta/models/{model}:streamGenerateContent?alt=sse`, each SSE
  * frame a whole GenerateContentResponse (CRLF line ends, as Google sends them).
  */
 const gemini: Dialect = {
+  serve: async (req) => (GENERATE_PATH.test(req.path) ? generate(req) : undefined),
   reject: (req) =>
-    req.method === "POST" && STREAM_PATH.test(req.path)
+    req.method === "POST" && (STREAM_PATH.test(req.path) || GENERATE_PATH.test(req.path))
       ? undefined
       : {
           status: 404,

@@ -3,7 +3,7 @@ import busboy from "busboy";
 /** One part of a multipart/form-data body: a field's text, or a file's name, size and type. */
 export type FormPart =
   | { field: string; value: string }
-  | { field: string; file: { name: string; size: number; contentType: string } };
+  | { field: string; file: { name: string; size: number; contentType: string; data: Buffer } };
 
 /**
  * Parses a multipart/form-data body as a real API server would, leniently: grammY writes
@@ -16,12 +16,16 @@ export function parseMultipart(raw: Buffer, contentType: string): Promise<FormPa
     const parser = busboy({ headers: { "content-type": contentType } });
     parser.on("field", (field, value) => parts.push({ field, value }));
     parser.on("file", (field, stream, info) => {
-      let size = 0;
+      const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => {
-        size += chunk.length;
+        chunks.push(chunk);
       });
       stream.on("end", () => {
-        parts.push({ field, file: { name: info.filename, size, contentType: info.mimeType } });
+        const data = Buffer.concat(chunks);
+        parts.push({
+          field,
+          file: { name: info.filename, size: data.length, contentType: info.mimeType, data },
+        });
       });
     });
     parser.on("close", () => resolve(parts));

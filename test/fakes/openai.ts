@@ -1,3 +1,4 @@
+import { parseMultipart } from "./multipart.js";
 import {
   type Dialect,
   type FakeServer,
@@ -13,9 +14,57 @@ import {
  * `data: [DONE]`) and the Responses API (`POST /v1/responses`, named typed events),
  * on one server as on api.openai.com.
  */
+const TRANSCRIPTIONS = "/v1/audio/transcriptions";
+
+/**
+ * What the fake "hears": it cannot recognize speech, so the transcript names the upload
+ * it received (file name, bytes, type, model, language), which a test can compare with
+ * the fixture it sent.
+ */
+export const fakeTranscript = (f: { name: string; size: number; contentType: string }, model: string) =>
+  `fake transcript of ${f.name} (${f.size} bytes, ${f.contentType}) by ${model}`;
+
+/** `POST /v1/audio/transcriptions`: multipart with `file` and `model`, as api.openai.com checks them. */
+async function transcription(req: RecordedRequest) {
+  const bad = (message: string, param: string) => ({
+    status: 400,
+    body: { error: { message, type: "invalid_request_error", param, code: null } },
+  });
+  if (!String(req.headers.authorization ?? "").startsWith("Bearer ")) {
+    return {
+      status: 401,
+      body: {
+        error: {
+          message: "Missing bearer authentication",
+          type: "invalid_request_error",
+          param: null,
+          code: null,
+        },
+      },
+    };
+  }
+  const type = String(req.headers["content-type"] ?? "");
+  if (!type.startsWith("multipart/form-data")) return bad("expected multipart/form-data", "file");
+  const parts = await parseMultipart(req.raw, type);
+  const fields = Object.fromEntries(parts.flatMap((p) => ("value" in p ? [[p.field, p.value]] : [])));
+  const file = parts.find((p) => "file" in p && p.field === "file");
+  if (!file || !("file" in file)) return bad("you must provide a file", "file");
+  if (!fields.model) return bad("you must provide a model parameter", "model");
+  (req.body as Record<string, unknown>).form = { ...fields, file: file.file };
+  return {
+    status: 200,
+    body: {
+      text: fakeTranscript(file.file, fields.model),
+      usage: { type: "tokens", input_tokens: 12, output_tokens: 9, total_tokens: 21 },
+    },
+  };
+}
+
 const openai: Dialect = {
+  serve: async (req) => (req.path === TRANSCRIPTIONS ? transcription(req) : undefined),
   reject: (req) =>
-    req.method === "POST" && (req.path === "/v1/chat/completions" || req.path === "/v1/responses")
+    req.method === "POST" &&
+    (req.path === "/v1/chat/completions" || req.path === "/v1/responses" || req.path === TRANSCRIPTIONS)
       ? undefined
       : {
           status: 404,

@@ -43,6 +43,8 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: Record<string, unknown>;
+  /** The body's bytes as received (multipart uploads). */
+  raw: Buffer;
 }
 
 /** The API-specific part of a fake. */
@@ -56,6 +58,11 @@ export interface Dialect {
   malformedFrame?: string;
   /** The response for a request the fake does not serve (wrong path, say). */
   reject?(request: RecordedRequest): { status: number; body: unknown } | undefined;
+  /**
+   * A plain JSON answer for a non-streaming endpoint (audio transcription), or undefined
+   * for the streaming path. An enqueued HTTP-error fault still comes first.
+   */
+  serve?(request: RecordedRequest): Promise<{ status: number; body: unknown } | undefined>;
 }
 
 export interface FakeServer {
@@ -90,6 +97,11 @@ export async function startFakeServer(dialect: Dialect): Promise<FakeServer> {
     for (const waiter of waiters.splice(0)) waiter(request);
     const rejected = dialect.reject?.(request);
     if (rejected) return json(res, rejected.status, rejected.body);
+    const head = queue[0];
+    if (!(head && "status" in head)) {
+      const served = await dialect.serve?.(request);
+      if (served) return json(res, served.status, served.body);
+    }
     const script = queue.shift() ?? (typeof fallback === "function" ? fallback(request) : fallback);
     respond(script, request, res);
   });
@@ -174,7 +186,13 @@ async function record(req: IncomingMessage): Promise<RecordedRequest> {
   } catch {
     body = { raw: text };
   }
-  return { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, body };
+  return {
+    method: req.method ?? "GET",
+    path: req.url ?? "/",
+    headers: req.headers,
+    body,
+    raw: Buffer.concat(chunks),
+  };
 }
 
 /**

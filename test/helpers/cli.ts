@@ -11,7 +11,7 @@ export function testEnv(extra: Record<string, string | undefined> = {}): NodeJS.
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (
-      /^(OPENCLAW_|FLY_|KUBERNETES_|ANTHROPIC_|OPENAI_|GOOGLE_|GEMINI_|DISCORD_|TELEGRAM_|TWILIO_|TELNYX_|NGROK_)/.test(
+      /^(OPENCLAW_|FLY_|KUBERNETES_|ANTHROPIC_|OPENAI_|GOOGLE_|GEMINI_|BRAVE_|SEARXNG_|DISCORD_|TELEGRAM_|TWILIO_|TELNYX_|NGROK_)/.test(
         key,
       )
     )

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { WebSearchSettings } from "../../config/schema/media.js";
 import { createLogger } from "../../infra/logger.js";
 import { execTool } from "./exec-tool.js";
 import { editTool, readTool, writeTool } from "./fs-tools.js";
@@ -6,6 +7,7 @@ import { memoryGetTool, memorySearchTool } from "./memory-tools.js";
 import { messageTool, sessionStatusTool } from "./session-tools.js";
 import { type AgentTool, type ToolContext, ToolRefusal, type ToolResult, text } from "./types.js";
 import { createWebFetchTool } from "./web-fetch.js";
+import { createWebSearchTool, resolveSearchProvider, type SearchPluginConfigs } from "./web-search.js";
 
 export type { AgentTool, ToolContext, ToolResult } from "./types.js";
 
@@ -18,7 +20,12 @@ export interface ToolPolicy {
   profile?: ToolProfile;
   allow?: readonly string[];
   deny?: readonly string[];
-  web?: { fetch?: { allowPrivateNetwork?: boolean } };
+  web?: { fetch?: { allowPrivateNetwork?: boolean }; search?: WebSearchSettings };
+  /**
+   * `plugins.entries.<id>.config.webSearch` of the search providers (brave, searxng),
+   * put here by resolveAgent: where OpenClaw keeps their key and base URL.
+   */
+  searchPlugins?: SearchPluginConfigs;
 }
 
 const PROFILE_GROUPS: Record<ToolProfile, readonly string[]> = {
@@ -39,8 +46,14 @@ function matches(tool: AgentTool, patterns: readonly string[]): boolean {
  * The tools an agent may use: the profile's set (default `full`), plus `tools.allow`,
  * minus `tools.deny` (deny wins). Names, `group:<name>` and `*` are accepted.
  * Tools from plugins are in `group:plugins`: in the `full` profile, or allowed by name.
+ * `web_search` is in the set only when a search provider is configured (`env` holds BRAVE_API_KEY…).
  */
-export function createToolSet(policy: ToolPolicy = {}, pluginTools: readonly AgentTool[] = []): AgentTool[] {
+export function createToolSet(
+  policy: ToolPolicy = {},
+  pluginTools: readonly AgentTool[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): AgentTool[] {
+  const search = { settings: policy.web?.search, plugins: policy.searchPlugins };
   const all = [
     readTool,
     writeTool,
@@ -48,6 +61,8 @@ export function createToolSet(policy: ToolPolicy = {}, pluginTools: readonly Age
     execTool,
     // Only the known switch: tools.web.fetch is a loose config object, its other keys are not ours.
     createWebFetchTool({ allowPrivateNetwork: policy.web?.fetch?.allowPrivateNetwork === true }),
+    // Offered once a provider is configured (or chosen): a model never sees a search it cannot run.
+    ...(resolveSearchProvider(search, env) ? [createWebSearchTool(search, env)] : []),
     messageTool,
     sessionStatusTool,
     memorySearchTool,

@@ -8,10 +8,12 @@ import type {
   GatewayGuildCreateDispatchData,
   GatewayMessageCreateDispatchData,
 } from "@discordjs/core";
+import { fetchCapped } from "../download.js";
 import type { InboundMessage } from "../types.js";
 
 // Discord's numeric enums, inlined so this module loads none of the library at runtime.
 const MessageType = { Default: 0, Reply: 19 } as const;
+const MessageFlags = { IsVoiceMessage: 1 << 13 } as const;
 const ChannelType = { GroupDM: 3, AnnouncementThread: 10, PublicThread: 11, PrivateThread: 12 } as const;
 
 export interface ChannelInfo {
@@ -120,6 +122,7 @@ const isThreadType = (type: number) => THREAD_TYPES.includes(type);
 
 /** The fields every mapped message has, whatever kind of chat it came from. */
 function messageBase(message: GatewayMessageCreateDispatchData, accountId: string, mentionsBot: boolean) {
+  const isVoiceMessage = ((message.flags ?? 0) & MessageFlags.IsVoiceMessage) !== 0;
   return {
     channel: "discord",
     accountId,
@@ -136,6 +139,10 @@ function messageBase(message: GatewayMessageCreateDispatchData, accountId: strin
       name: a.filename,
       ...(a.content_type ? { contentType: a.content_type } : {}),
       size: a.size,
+      ...(a.duration_secs !== undefined ? { durationSeconds: a.duration_secs } : {}),
+      // Discord marks recorded voice messages on the message, not the attachment.
+      ...(isVoiceMessage ? { voice: true } : {}),
+      read: (maxBytes: number, signal: AbortSignal) => fetchCapped(a.url, maxBytes, signal),
     })),
     ...(message.message_reference?.message_id && message.type === MessageType.Reply
       ? { replyToMessageId: message.message_reference.message_id }

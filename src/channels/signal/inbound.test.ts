@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { AttachmentTooLargeError } from "../types.js";
 import { type SignalEnvelope, senderIdOf, toInbound } from "./inbound.js";
 
 const ctx = { account: "+15550000001", accountId: "default", attachmentsDir: "/data/signal/attachments" };
@@ -76,6 +80,24 @@ describe("signal inbound mapping", () => {
     expect(msg?.attachments).toEqual([
       { url: "/data/signal/attachments/abc123.jpg", name: "cat.jpg", contentType: "image/jpeg", size: 2048 },
     ]);
+  });
+
+  it("gives audio attachments a capped reader of the stored file (for transcription), not others", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "signal-att-"));
+    writeFileSync(path.join(dir, "note.aac"), Buffer.alloc(3000, 7));
+    const audio = (id: string) =>
+      toInbound(
+        {
+          ...base,
+          dataMessage: { message: "", attachments: [{ id, contentType: "audio/aac", size: 3000 }] },
+        },
+        { ...ctx, attachmentsDir: dir },
+      )!.attachments[0]!;
+    expect((await audio("note.aac").read!(4096, AbortSignal.timeout(5000))).length).toBe(3000);
+    await expect(audio("note.aac").read!(1024, AbortSignal.timeout(5000))).rejects.toBeInstanceOf(
+      AttachmentTooLargeError,
+    );
+    expect(audio("../../etc/passwd").read).toBeUndefined();
   });
 
   it.each<[string, SignalEnvelope]>([

@@ -4,6 +4,7 @@
  */
 import os from "node:os";
 import path from "node:path";
+import { readFileCapped } from "../download.js";
 import type { InboundAttachment, InboundMessage } from "../types.js";
 
 export interface SignalMention {
@@ -98,10 +99,16 @@ function withMentionNames(text: string, mentions: SignalMention[]): string {
 
 function toAttachment(a: SignalAttachment, dir: string): InboundAttachment {
   const id = a.id ?? "unknown";
+  const file = path.join(dir, id);
   return {
-    url: path.join(dir, id),
+    url: file,
     name: a.filename || id,
     ...(a.contentType ? { contentType: a.contentType } : {}),
     size: a.size ?? 0,
+    // Audio is read for transcription from where signal-cli stored it on this host; the id
+    // is a bare file name there (one with a path in it gets no reader).
+    ...(/^audio\//.test(a.contentType ?? "") && a.id && path.basename(a.id) === a.id
+      ? { read: (maxBytes: number) => readFileCapped(file, maxBytes) }
+      : {}),
   };
 }

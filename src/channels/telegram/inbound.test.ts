@@ -49,6 +49,41 @@ describe("telegram: inbound messages", () => {
     });
   });
 
+  it("maps a voice note to an audio attachment whose URL holds no bot token (it is downloaded only by read)", async () => {
+    const m = await mapper.toInbound(
+      message({
+        voice: { file_id: "v1", file_unique_id: "uv1", duration: 7, mime_type: "audio/ogg", file_size: 5000 },
+      }),
+    );
+    const [a] = m!.attachments;
+    expect(a).toMatchObject({
+      url: "telegram:file/v1",
+      name: "voice-uv1.ogg",
+      contentType: "audio/ogg",
+      size: 5000,
+      durationSeconds: 7,
+      voice: true,
+    });
+    expect(typeof a!.read).toBe("function");
+    const audio = await mapper.toInbound(
+      message({
+        audio: {
+          file_id: "a1",
+          file_unique_id: "ua1",
+          duration: 200,
+          file_name: "talk.mp3",
+          mime_type: "audio/mpeg",
+        },
+      }),
+    );
+    expect(audio!.attachments[0]).toMatchObject({
+      name: "talk.mp3",
+      contentType: "audio/mpeg",
+      durationSeconds: 200,
+    });
+    expect(audio!.attachments[0]).not.toHaveProperty("voice");
+  });
+
   it("ignores the bot's own messages, channel posts and empty service messages", async () => {
     expect(await mapper.toInbound(message({ from: BOT, text: "me" }))).toBeUndefined();
     expect(await mapper.toInbound(message({ from: undefined, text: "post" }))).toBeUndefined();

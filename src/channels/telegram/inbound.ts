@@ -3,7 +3,8 @@
  * supergroups are the group chat (forum topics as threads). Types only from grammY, so
  * this module loads none of the library at runtime.
  */
-import type { Message, MessageEntity, User, UserFromGetMe } from "grammy/types";
+import type { Audio, Message, MessageEntity, User, UserFromGetMe, Voice } from "grammy/types";
+import { fetchCapped } from "../download.js";
 import type { InboundAttachment, InboundMessage } from "../types.js";
 
 /**
@@ -75,7 +76,27 @@ export function createInboundMapper(deps: InboundMapperDeps) {
         ),
       );
     }
+    const audio = message.voice ?? message.audio;
+    if (audio) out.push(audioAttachment(audio, message.voice !== undefined));
     return out;
+  }
+
+  /**
+   * A voice note or audio file. Its download URL holds the bot token, so it is fetched
+   * only inside `read` (for transcription) and never shown: `url` names the file id.
+   */
+  function audioAttachment(audio: Voice | Audio, voice: boolean): InboundAttachment {
+    const name =
+      "file_name" in audio && audio.file_name ? audio.file_name : `voice-${audio.file_unique_id}.ogg`;
+    return {
+      url: `telegram:file/${audio.file_id}`,
+      name,
+      contentType: audio.mime_type ?? "audio/ogg",
+      size: audio.file_size ?? 0,
+      durationSeconds: audio.duration,
+      ...(voice ? { voice: true } : {}),
+      read: async (maxBytes, signal) => fetchCapped(await deps.fileUrl(audio.file_id), maxBytes, signal),
+    };
   }
 
   async function attachment(

@@ -7,7 +7,12 @@
 import { rm } from "node:fs/promises";
 import type { Logger } from "../../infra/logger.js";
 import { type ConnectionHooks as BaseHooks, createStartGate, type StartGate } from "../kit.js";
-import type { ChannelStatus, OutboundMessage } from "../types.js";
+import {
+  AttachmentTooLargeError,
+  type ChannelStatus,
+  type InboundMessage,
+  type OutboundMessage,
+} from "../types.js";
 import { toInbound, type WaMessage } from "./inbound.js";
 import type { WhatsAppSettings } from "./index.js";
 import { bareJid, jidToE164 } from "./jid.js";
@@ -234,9 +239,28 @@ function onUpsert(ctx: WaContext, u: { messages: WaMessage[]; type: string }): v
       sentByUs: (id) => live.sent.has(id),
     });
     if (!message) continue;
+    withAudioDownload(message, m);
     Promise.resolve(hooks.onMessage(message)).catch((err: Error) =>
       hooks.log.error(`handling WhatsApp message ${message.messageId} failed: ${err.message}`),
     );
+  }
+}
+
+/**
+ * WhatsApp media sits encrypted on its servers: an audio attachment gets a `read` that
+ * downloads and decrypts it with Baileys (already loaded: we are connected), for
+ * transcription. The declared size is checked first, the real one after.
+ */
+function withAudioDownload(message: InboundMessage, raw: WaMessage): void {
+  for (const a of message.attachments) {
+    if (!/^audio\//.test(a.contentType ?? "")) continue;
+    a.read = async (maxBytes) => {
+      if (a.size > maxBytes) throw new AttachmentTooLargeError(maxBytes);
+      const { downloadMediaMessage } = await import("baileys");
+      const data = await downloadMediaMessage(raw as never, "buffer", {});
+      if (data.length > maxBytes) throw new AttachmentTooLargeError(maxBytes);
+      return data;
+    };
   }
 }
 

@@ -18,6 +18,9 @@ interface Media {
   fileName?: string | null;
   fileLength?: number | { toNumber(): number } | null;
   contextInfo?: ContextInfo | null;
+  /** Audio: recorded in the app (push to talk), and its length. */
+  ptt?: boolean | null;
+  seconds?: number | null;
 }
 
 export interface WaMessageContent {
@@ -130,6 +133,8 @@ function readContent(c: WaMessageContent, messageId: string) {
       name: media.fileName || kind.replace(/Message$/, ""),
       ...(media.mimetype ? { contentType: media.mimetype.split(";")[0]! } : {}),
       size: toNumber(media.fileLength),
+      ...(kind === "audioMessage" && media.ptt ? { voice: true } : {}),
+      ...(media.seconds ? { durationSeconds: media.seconds } : {}),
     });
   }
   const text = c.conversation ?? c.extendedTextMessage?.text ?? caption;

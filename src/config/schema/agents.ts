@@ -10,6 +10,7 @@ import {
   stringList,
 } from "./common.js";
 import { heartbeatSchema } from "./heartbeat.js";
+import { mediaSchema, webSearchSchema } from "./media.js";
 import { compactionSchema, memorySearchSchema } from "./skills.js";
 
 export const TOOL_PROFILES = ["minimal", "coding", "messaging", "full"] as const;
@@ -268,7 +269,7 @@ export const toolsSchema = z
       .optional(),
     web: z
       .strictObject({
-        search: compatOnly(looseRecord.optional(), "web_search provider and key"),
+        search: webSearchSchema.optional(),
         fetch: z
           .looseObject({
             enabled: compatOnly(z.boolean().optional(), "offer the web_fetch tool"),
@@ -284,7 +285,7 @@ export const toolsSchema = z
           .optional(),
       })
       .optional(),
-    media: compatOnly(looseRecord.optional(), "image, audio and video understanding"),
+    media: mediaSchema.optional(),
     agentToAgent: compatOnly(looseRecord.optional(), "let agents message each other"),
     sessions: compatOnly(looseRecord.optional(), "which sessions the session tools may see"),
     loopDetection: compatOnly(looseRecord.optional(), "stop tool-call loops"),

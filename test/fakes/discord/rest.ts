@@ -241,7 +241,8 @@ async function parseBody(record: RecordedRequest, contentType: string, raw: Buff
       if ("value" in part) {
         if (part.field === "payload_json") record.body = JSON.parse(part.value);
       } else {
-        record.files.push({ field: part.field, ...part.file });
+        const { name, size, contentType } = part.file;
+        record.files.push({ field: part.field, name, size, contentType });
       }
     }
   }

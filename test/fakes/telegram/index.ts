@@ -234,6 +234,8 @@ export async function startFakeTelegram(
     for (const f of [msg.photo, msg.document]) {
       if (f) files.set(f.fileId, { path: `files/${f.fileId}.bin`, data: randomBytes(f.size) });
     }
+    if (msg.voice)
+      files.set(msg.voice.fileId, { path: `voice/${msg.voice.fileId}.oga`, data: msg.voice.data });
     return { update_id: nextUpdateId++, message: messagePayload(msg, nextMessageId++, bot) };
   }
 

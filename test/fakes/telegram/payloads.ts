@@ -37,6 +37,8 @@ export interface InjectedMessage {
   replyToFrom?: FakeUser;
   photo?: { fileId: string; size: number };
   document?: { fileId: string; name: string; mimeType: string; size: number };
+  /** A voice note: its bytes are served by getFile and the file endpoint. */
+  voice?: { fileId: string; data: Buffer; duration: number; mimeType?: string };
 }
 
 export function privateChat(user: FakeUser): FakeChat {
@@ -59,7 +61,7 @@ export function messagePayload(msg: InjectedMessage, id: number, bot: FakeUser):
     ...(msg.entities ?? []),
     ...(msg.mentionBot && msg.text ? mentionEntities(msg.text, bot.username!) : []),
   ];
-  const hasMedia = msg.photo !== undefined || msg.document !== undefined;
+  const hasMedia = msg.photo !== undefined || msg.document !== undefined || msg.voice !== undefined;
   return {
     message_id: id,
     from: { is_bot: false, ...msg.from },
@@ -97,6 +99,17 @@ export function messagePayload(msg: InjectedMessage, id: number, bot: FakeUser):
               file_size: msg.photo.size,
             },
           ],
+        }
+      : {}),
+    ...(msg.voice
+      ? {
+          voice: {
+            file_id: msg.voice.fileId,
+            file_unique_id: `u-${msg.voice.fileId}`,
+            duration: msg.voice.duration,
+            mime_type: msg.voice.mimeType ?? "audio/ogg",
+            file_size: msg.voice.data.length,
+          },
         }
       : {}),
     ...(msg.document
