@@ -21,7 +21,10 @@ export interface KnowledgeConfig {
   agents?: {
     defaults?: {
       memorySearch?: MemorySearchSettings;
-      compaction?: { memoryFlush?: import("./memory-flush.js").MemoryFlushSettings };
+      compaction?: {
+        memoryFlush?: import("./memory-flush.js").MemoryFlushSettings;
+        reserveTokensFloor?: number;
+      };
     };
   };
   skills?: SkillsConfig;
