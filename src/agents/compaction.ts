@@ -7,6 +7,48 @@ import { type CompactionLine, estimateTokens, fitToBudget, transcriptToMessages 
 export const COMPACT_AT = 0.8;
 /** …keeping the newest turns that fit this share verbatim. */
 const KEEP_SHARE = 0.4;
+/** Tokens kept free for the answer when `reserveTokensFloor` asks for no more (a long reply fits). */
+export const ANSWER_RESERVE_TOKENS = 8_000;
+/** The history budget never drops below this, however large the system prompt: a turn always has room. */
+export const MIN_BUDGET_TOKENS = 4_000;
+/** OpenClaw's `memoryFlush.softThresholdTokens` default: the flush comes this many tokens before compaction. */
+export const DEFAULT_SOFT_THRESHOLD_TOKENS = 4_000;
+/** OpenClaw caps the reserve at this share of the window, so a small model keeps room for the conversation. */
+const MAX_RESERVE_SHARE = 0.25;
+
+/** Where, in tokens of conversation history, a session is cut, compacted and flushed. */
+export interface CompactionPlan {
+  /** History sent to the model at most (the newest turns that fit). */
+  budgetTokens: number;
+  /** Compaction runs when the history passes this. */
+  compactAt: number;
+  /** The memory flush runs when the history passes this (once per compaction cycle). */
+  flushAt: number;
+}
+
+/**
+ * The thresholds for one turn. The budget is the window less the system prompt (about 4
+ * characters a token) and the reserve: ANSWER_RESERVE_TOKENS, or `reserveTokensFloor` when
+ * that is larger (capped at a quarter of the window, as OpenClaw does). Compaction comes at
+ * COMPACT_AT of the budget, the flush `softThresholdTokens` before it. A margin that leaves
+ * nothing (a small window) flushes at the compaction mark itself, right before compacting,
+ * rather than never; 0 does the same on purpose.
+ */
+export function compactionPlan(opts: {
+  contextTokens: number;
+  systemPromptChars: number;
+  reserveTokensFloor?: number;
+  softThresholdTokens?: number;
+}): CompactionPlan {
+  const floor = Math.min(Math.max(opts.reserveTokensFloor ?? 0, 0), opts.contextTokens * MAX_RESERVE_SHARE);
+  const reserve = Math.max(ANSWER_RESERVE_TOKENS, floor);
+  const budgetTokens = Math.floor(
+    Math.max(opts.contextTokens - Math.ceil(opts.systemPromptChars / 4) - reserve, MIN_BUDGET_TOKENS),
+  );
+  const compactAt = Math.floor(budgetTokens * COMPACT_AT);
+  const soft = Math.max(opts.softThresholdTokens ?? DEFAULT_SOFT_THRESHOLD_TOKENS, 0);
+  return { budgetTokens, compactAt, flushAt: compactAt - soft > 0 ? compactAt - soft : compactAt };
+}
 
 const SUMMARY_PROMPT =
   "You compress chat history for an assistant. Summarise the conversation below in under 400 words: " +
@@ -22,17 +64,17 @@ export async function compactIfNeeded(deps: {
   transcript: Transcript;
   failover: Failover;
   models: ModelRef[];
-  budgetTokens: number;
+  plan: CompactionPlan;
   history: Message[];
   signal: AbortSignal;
   log: Logger;
 }): Promise<boolean> {
   const tokensBefore = estimateTokens(deps.history);
-  if (tokensBefore <= deps.budgetTokens * COMPACT_AT) return false;
+  if (tokensBefore <= deps.plan.compactAt) return false;
   const lines = await deps.transcript.read();
   const entries = lines.filter((l): l is TranscriptEntry => l.type === "message");
   // Walk back over entries until the kept part fills its share; cut at a user message.
-  const keepBudget = deps.budgetTokens * KEEP_SHARE;
+  const keepBudget = deps.plan.budgetTokens * KEEP_SHARE;
   let firstKept = entries.length;
   while (firstKept > 0) {
     const kept = fitToBudget(transcriptToMessages(entries.slice(firstKept - 1)), keepBudget);

@@ -21,7 +21,10 @@ export interface KnowledgeConfig {
   agents?: {
     defaults?: {
       memorySearch?: MemorySearchSettings;
-      compaction?: { memoryFlush?: import("./memory-flush.js").MemoryFlushSettings };
+      compaction?: {
+        memoryFlush?: import("./memory-flush.js").MemoryFlushSettings;
+        reserveTokensFloor?: number;
+      };
     };
   };
   skills?: SkillsConfig;
@@ -33,6 +36,9 @@ export function memoryIndexPath(stateDir: string, agentId: string): string {
   return path.join(stateDir, "memory", `${agentId}.sqlite`);
 }
 
+/** `<state>/cache/skills.json`: parsed SKILL.md frontmatter, so a restart does not parse unchanged skills. */
+export const skillsCachePath = (stateDir: string) => path.join(stateDir, "cache", "skills.json");
+
 /** `<state>/skills`: managed skills (OpenClaw's `~/.openclaw/skills`). */
 export const managedSkillsDir = (stateDir: string) => path.join(stateDir, "skills");
 
@@ -42,12 +48,16 @@ export const managedSkillsDir = (stateDir: string) => path.join(stateDir, "skill
  */
 export class AgentKnowledge {
   private readonly indexes = new Map<string, { index: MemoryIndex; signature: string }>();
-  private readonly skills = new SkillsLoader((p) =>
-    skillLog.warn(`skipping skill ${p.filePath}: ${p.error}`),
-  );
+  private readonly skills: SkillsLoader;
+  private lastTurn: { report: SkillsReport; workspace: string; prompt: string; dirs: string[] } | undefined;
 
   /** `watch`: follow memory folders with inotify (the long-running gateway; not the one-shot CLI). */
-  constructor(private readonly opts: { stateDir: string; config: () => KnowledgeConfig; watch?: boolean }) {}
+  constructor(private readonly opts: { stateDir: string; config: () => KnowledgeConfig; watch?: boolean }) {
+    this.skills = new SkillsLoader({
+      onProblem: (p) => skillLog.warn(`skipping skill ${p.filePath}: ${p.error}`),
+      cacheFile: skillsCachePath(opts.stateDir),
+    });
+  }
 
   memoryEnabled(): boolean {
     return this.opts.config().agents?.defaults?.memorySearch?.enabled !== false;
@@ -103,7 +113,18 @@ export class AgentKnowledge {
     const report = await this.skillsReport(agent);
     const config = this.opts.config().skills;
     const eligible = report.skills.filter((s) => s.eligible);
-    const dirs = eligible.map(realSkillDir).filter((d): d is string => d !== undefined);
+    // The loader hands back the same report while nothing changed: so are the prompt and the dirs.
+    let turn = this.lastTurn;
+    if (turn?.report !== report || turn.workspace !== agent.workspace) {
+      turn = {
+        report,
+        workspace: agent.workspace,
+        prompt: skillsPrompt(report.skills, agent.workspace),
+        dirs: eligible.map(realSkillDir).filter((d): d is string => d !== undefined),
+      };
+      this.lastTurn = turn;
+    }
+    const { dirs } = turn;
     const access: SkillAccess = {
       dirs: () => dirs,
       env: (name) => {
@@ -115,7 +136,7 @@ export class AgentKnowledge {
         return env;
       },
     };
-    return { prompt: skillsPrompt(report.skills, agent.workspace), access };
+    return { prompt: turn.prompt, access };
   }
 
   close(): void {

@@ -15,17 +15,46 @@ export interface MemoryFlushSettings {
   enabled?: boolean;
   systemPrompt?: string;
   prompt?: string;
+  softThresholdTokens?: number;
 }
 
-/** The flush prompts, or undefined when `memoryFlush.enabled` is false. */
-export function resolveMemoryFlush(
-  settings: MemoryFlushSettings | undefined,
-): { systemPrompt: string; prompt: string } | undefined {
+/** A resolved memory flush: its prompts and how long before compaction it comes. */
+export interface MemoryFlush {
+  systemPrompt: string;
+  prompt: string;
+  softThresholdTokens?: number;
+}
+
+/** The flush settings, or undefined when `memoryFlush.enabled` is false. */
+export function resolveMemoryFlush(settings: MemoryFlushSettings | undefined): MemoryFlush | undefined {
   if (settings?.enabled === false) return undefined;
   return {
     systemPrompt: settings?.systemPrompt ?? DEFAULT_FLUSH_SYSTEM_PROMPT,
     prompt: settings?.prompt ?? DEFAULT_FLUSH_PROMPT,
+    ...(settings?.softThresholdTokens !== undefined
+      ? { softThresholdTokens: settings.softThresholdTokens }
+      : {}),
   };
+}
+
+/** The session row's record of flushes (OpenClaw's field names). */
+export interface FlushRecord {
+  compactionCount?: number;
+  memoryFlushCompactionCount?: number;
+}
+
+/**
+ * Whether the flush is due: the history passed the plan's flush mark, and no flush ran
+ * since the last compaction (once per compaction cycle, as OpenClaw does: a conversation
+ * sitting between the flush mark and compaction is not flushed on every turn).
+ */
+export function shouldFlushMemory(
+  historyTokens: number,
+  flushAt: number,
+  row: FlushRecord | undefined,
+): boolean {
+  if (historyTokens < flushAt) return false;
+  return row?.memoryFlushCompactionCount !== (row?.compactionCount ?? 0);
 }
 
 /**
@@ -38,7 +67,7 @@ export async function flushMemory(deps: {
   failover: Failover;
   models: ModelRef[];
   systemPrompt: string;
-  flush: { systemPrompt: string; prompt: string };
+  flush: MemoryFlush;
   tools: readonly AgentTool[];
   toolDefs: ReturnType<typeof toolDefinitions>;
   context: ToolContext;

@@ -2,9 +2,9 @@ import type { Logger } from "../infra/logger.js";
 import type { AnsweredBy, AssistantMessage, Failover, Message, ModelRef, Usage } from "../providers/index.js";
 import type { SessionEntry, SessionStore } from "../sessions/store.js";
 import type { Transcript } from "../sessions/transcript.js";
-import { COMPACT_AT, compactIfNeeded } from "./compaction.js";
+import { compactIfNeeded, compactionPlan } from "./compaction.js";
 import { contextFromTranscript, estimateTokens, fitToBudget } from "./history.js";
-import { flushMemory } from "./memory-flush.js";
+import { flushMemory, type MemoryFlush, shouldFlushMemory } from "./memory-flush.js";
 import { addUsage, emptyUsage, type RoundResult, streamRound } from "./round.js";
 import { runToolCalls } from "./tool-calls.js";
 import { type AgentTool, type ToolContext, toolDefinitions } from "./tools/index.js";
@@ -47,8 +47,10 @@ export interface TurnDeps {
   contextTokens?: number;
   /** The message is already fsynced in the write-ahead journal (see inbox.ts). */
   journaled?: boolean;
-  /** The memory flush prompts (a silent turn before compaction); undefined when off. */
-  memoryFlush?: { systemPrompt: string; prompt: string };
+  /** The memory flush (a silent turn before compaction); undefined when off. */
+  memoryFlush?: MemoryFlush;
+  /** `compaction.reserveTokensFloor`: tokens kept free for the answer, at least. */
+  reserveTokensFloor?: number;
   log: Logger;
 }
 
@@ -123,14 +125,16 @@ async function prepareTurn(
       { durable: !deps.journaled },
     );
   }
-  // Room for the system prompt (~4 characters a token) and the answer.
-  const budget = Math.max(
-    (deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS) - Math.ceil(deps.systemPrompt.length / 4) - 8_000,
-    4_000,
-  );
+  const plan = compactionPlan({
+    contextTokens: deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS,
+    systemPromptChars: deps.systemPrompt.length,
+    reserveTokensFloor: deps.reserveTokensFloor,
+    softThresholdTokens: deps.memoryFlush?.softThresholdTokens,
+  });
   let history = contextFromTranscript(await transcript.read());
-  if (deps.memoryFlush && estimateTokens(history) > budget * COMPACT_AT) {
-    // Compaction is about to summarise older turns: first let the model write down what lasts.
+  const row = store.get(input.sessionKey);
+  if (deps.memoryFlush && shouldFlushMemory(estimateTokens(history), plan.flushAt, row)) {
+    // Compaction is near: first let the model write down what lasts (once per compaction cycle).
     await flushMemory({
       failover: deps.failover,
       models: deps.models,
@@ -143,18 +147,27 @@ async function prepareTurn(
       signal: input.signal,
       log: deps.log,
     });
+    store.update(input.sessionKey, {
+      memoryFlushAt: Date.now(),
+      memoryFlushCompactionCount: row?.compactionCount ?? 0,
+    });
   }
   const compacted = await compactIfNeeded({
     transcript,
     failover: deps.failover,
     models: deps.models,
-    budgetTokens: budget,
+    plan,
     history,
     signal: input.signal,
     log: deps.log,
   });
-  if (compacted) history = contextFromTranscript(await transcript.read());
-  return { transcript, messages: fitToBudget(history, budget) };
+  if (compacted) {
+    store.update(input.sessionKey, {
+      compactionCount: (store.get(input.sessionKey)?.compactionCount ?? 0) + 1,
+    });
+    history = contextFromTranscript(await transcript.read());
+  }
+  return { transcript, messages: fitToBudget(history, plan.budgetTokens) };
 }
 
 /**

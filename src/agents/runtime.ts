@@ -366,6 +366,7 @@ export class AgentRuntime implements ChatCommandHost {
           }),
           skills,
           memoryFlush: resolveMemoryFlush(this.opts.config().agents?.defaults?.compaction?.memoryFlush),
+          reserveTokensFloor: this.opts.config().agents?.defaults?.compaction?.reserveTokensFloor,
           memory: this.knowledge.memoryEnabled() ? () => this.knowledge.memory(agent)! : undefined,
           resetConfig: this.opts.config().session,
           outbound: this.opts.outbound,

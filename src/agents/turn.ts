@@ -3,6 +3,7 @@ import type { ModelRef } from "../providers/index.js";
 import { isStale, resolveResetPolicy, type SessionResetConfig, sessionTypeOf } from "../sessions/reset.js";
 import type { SessionStore } from "../sessions/store.js";
 import type { ResolvedAgent } from "./agent-config.js";
+import type { MemoryFlush } from "./memory-flush.js";
 import type { ModelCache } from "./model-cache.js";
 import type { OutboundPort } from "./outbound.js";
 import { replayProgress } from "./replay.js";
@@ -20,7 +21,9 @@ export interface ExecuteDeps {
   /** The eligible skills' prompt section, and what tools may do with skills. */
   skills: { prompt: string; access: SkillAccess };
   memory?: ToolContext["memory"];
-  memoryFlush?: { systemPrompt: string; prompt: string };
+  memoryFlush?: MemoryFlush;
+  /** `agents.defaults.compaction.reserveTokensFloor`. */
+  reserveTokensFloor?: number;
   resetConfig: SessionResetConfig | undefined;
   outbound?: OutboundPort;
   journaled: boolean;
@@ -78,6 +81,7 @@ export async function executeTurn(deps: ExecuteDeps, input: ExecuteInput): Promi
       toolDefs: defs,
       journaled: deps.journaled,
       ...(deps.memoryFlush ? { memoryFlush: deps.memoryFlush } : {}),
+      reserveTokensFloor: deps.reserveTokensFloor,
       contextTokens: agent.contextTokens ?? models.contextWindow(chain[0]!),
       toolContext: {
         workspace: agent.workspace,

@@ -37,10 +37,22 @@ async function run(body: () => Promise<number | undefined>): Promise<void> {
 const print = (json: boolean | undefined, value: unknown, human: () => string) =>
   process.stdout.write(`${json ? JSON.stringify(value, null, 2) : human()}\n`);
 
-function memoryIndex(local: Local) {
-  const index = local.knowledge.memory(local.agent);
-  if (!index) throw new Error("memory search is off (agents.defaults.memorySearch.enabled is false)");
-  return index;
+type MemoryIndex = NonNullable<ReturnType<AgentKnowledge["memory"]>>;
+
+/** Opens the agent's memory index for one command body, and closes it however the body ends. */
+async function withMemoryIndex(
+  agentId: string | undefined,
+  body: (index: MemoryIndex, local: Local) => Promise<void> | void,
+): Promise<number> {
+  const local = await openLocal(agentId);
+  try {
+    const index = local.knowledge.memory(local.agent);
+    if (!index) throw new Error("memory search is off (agents.defaults.memorySearch.enabled is false)");
+    await body(index, local);
+    return 0;
+  } finally {
+    local.knowledge.close();
+  }
 }
 
 export function registerMemoryCommands(program: Command): void {
@@ -51,23 +63,27 @@ export function registerMemoryCommands(program: Command): void {
     .option("--agent <id>", "agent id (default: the default agent)")
     .option("--json", "print JSON")
     .action((flags: { agent?: string; json?: boolean }) =>
-      run(async () => {
-        const local = await openLocal(flags.agent);
-        const index = memoryIndex(local);
-        const sync = index.sync();
-        const status = { agentId: local.agent.id, ...index.status(), mode: index.mode(), dirty: false, sync };
-        print(flags.json, status, () =>
-          [
-            `agent     ${status.agentId}`,
-            `workspace ${status.workspace}`,
-            `index     ${status.dbPath}`,
-            `files     ${status.files} (${status.chunks} chunks, ${status.terms} terms)`,
-            `search    ${status.mode} (embedding provider: ${status.provider})`,
-          ].join("\n"),
-        );
-        local.knowledge.close();
-        return 0;
-      }),
+      run(() =>
+        withMemoryIndex(flags.agent, (index, local) => {
+          const sync = index.sync();
+          const status = {
+            agentId: local.agent.id,
+            ...index.status(),
+            mode: index.mode(),
+            dirty: false,
+            sync,
+          };
+          print(flags.json, status, () =>
+            [
+              `agent     ${status.agentId}`,
+              `workspace ${status.workspace}`,
+              `index     ${status.dbPath}`,
+              `files     ${status.files} (${status.chunks} chunks, ${status.terms} terms)`,
+              `search    ${status.mode} (embedding provider: ${status.provider})`,
+            ].join("\n"),
+          );
+        }),
+      ),
     );
   memory
     .command("index")
@@ -76,20 +92,19 @@ export function registerMemoryCommands(program: Command): void {
     .option("--force", "re-index every file")
     .option("--json", "print JSON")
     .action((flags: { agent?: string; force?: boolean; json?: boolean }) =>
-      run(async () => {
-        const local = await openLocal(flags.agent);
-        const started = performance.now();
-        const report = memoryIndex(local).sync({ force: flags.force });
-        const ms = Math.round(performance.now() - started);
-        print(
-          flags.json,
-          { ...report, ms },
-          () =>
-            `indexed ${report.indexed}, removed ${report.removed}, unchanged ${report.unchanged} (${ms} ms)`,
-        );
-        local.knowledge.close();
-        return 0;
-      }),
+      run(() =>
+        withMemoryIndex(flags.agent, (index) => {
+          const started = performance.now();
+          const report = index.sync({ force: flags.force });
+          const ms = Math.round(performance.now() - started);
+          print(
+            flags.json,
+            { ...report, ms },
+            () =>
+              `indexed ${report.indexed}, removed ${report.removed}, unchanged ${report.unchanged} (${ms} ms)`,
+          );
+        }),
+      ),
     );
   memory
     .command("search <query>")
@@ -100,26 +115,24 @@ export function registerMemoryCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(
       (query: string, flags: { agent?: string; maxResults?: number; minScore?: number; json?: boolean }) =>
-        run(async () => {
-          const local = await openLocal(flags.agent);
-          const index = memoryIndex(local);
-          const results = await index.search(query, {
-            maxResults: flags.maxResults,
-            minScore: flags.minScore,
-          });
-          print(flags.json, { results, provider: index.provider(), mode: index.mode() }, () =>
-            results.length === 0
-              ? "no matches"
-              : results
-                  .map(
-                    (r) =>
-                      `${r.path}:${r.startLine}-${r.endLine}  score ${r.score}\n  ${r.snippet.replace(/\s+/g, " ").slice(0, 160)}`,
-                  )
-                  .join("\n"),
-          );
-          local.knowledge.close();
-          return 0;
-        }),
+        run(() =>
+          withMemoryIndex(flags.agent, async (index) => {
+            const results = await index.search(query, {
+              maxResults: flags.maxResults,
+              minScore: flags.minScore,
+            });
+            print(flags.json, { results, provider: index.provider(), mode: index.mode() }, () =>
+              results.length === 0
+                ? "no matches"
+                : results
+                    .map(
+                      (r) =>
+                        `${r.path}:${r.startLine}-${r.endLine}  score ${r.score}\n  ${r.snippet.replace(/\s+/g, " ").slice(0, 160)}`,
+                    )
+                    .join("\n"),
+            );
+          }),
+        ),
     );
 }
 

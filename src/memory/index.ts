@@ -176,7 +176,7 @@ export class MemoryIndex {
     for (const [file, knownHash] of changed) {
       let body: string;
       try {
-        body = readFileSync(file.abs, "utf8");
+        body = readFileSync(path.join(this.workspace, file.path), "utf8");
       } catch {
         continue; // Deleted between the listing and the read: the next sync drops it.
       }
@@ -323,8 +323,8 @@ export class MemoryIndex {
   }
 
   /** The memory files as they are on disk now (workspace-relative paths, size, mtime). */
-  files(): Omit<MemoryFileStat, "abs">[] {
-    return listMemoryFiles(this.workspace).map(({ abs: _abs, ...f }) => f);
+  files(): MemoryFileStat[] {
+    return listMemoryFiles(this.workspace);
   }
 
   /**

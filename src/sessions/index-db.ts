@@ -19,6 +19,11 @@ export interface SessionEntry {
   origin?: Record<string, unknown>;
   lastChannel?: string;
   lastTo?: string;
+  /** Compactions written to this session's transcript (OpenClaw's counter). */
+  compactionCount?: number;
+  /** `compactionCount` when the memory flush last ran: one flush per compaction cycle. */
+  memoryFlushCompactionCount?: number;
+  memoryFlushAt?: number;
   [field: string]: unknown;
 }
 

@@ -40,6 +40,25 @@ export interface ParsedSkill {
   body: string;
 }
 
+/** What is kept of a parsed SKILL.md: everything but the instructions (the model reads the file itself). */
+export type SkillFrontmatter = Omit<ParsedSkill, "body">;
+
+const keptSchema = z.object({
+  name: z.string().optional(),
+  description: z.string(),
+  homepage: z.string().optional(),
+  openclaw: openclawMeta,
+});
+
+/**
+ * Frontmatter read back from the on-disk cache (cache.ts), checked against the same
+ * schema as a fresh parse: undefined when it does not fit (another version wrote it).
+ */
+export function frontmatterFromCache(value: unknown): SkillFrontmatter | undefined {
+  const checked = keptSchema.safeParse(value);
+  return checked.success ? (checked.data as SkillFrontmatter) : undefined;
+}
+
 /** A SKILL.md that cannot be used: the message names the problem in one sentence. */
 export class SkillFormatError extends Error {}
 

@@ -1,5 +1,6 @@
 export { MAX_PROMPT_DESCRIPTION_CHARS, MAX_SKILL_FILE_BYTES, SkillFormatError } from "./frontmatter.js";
 export {
+  GATE_RECHECK_MS,
   MAX_SKILLS_PER_DIR,
   realSkillDir,
   SKILL_SOURCES,
@@ -10,6 +11,7 @@ export {
   type SkillsConfig,
   type SkillsContext,
   SkillsLoader,
+  type SkillsLoaderOptions,
   type SkillsReport,
   skillEnv,
 } from "./load.js";

@@ -1,8 +1,8 @@
-import { chmodSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/cli.js";
-import { type SkillProblem, SkillsLoader, skillEnv, skillsPrompt } from "./index.js";
+import { GATE_RECHECK_MS, type SkillProblem, SkillsLoader, skillEnv, skillsPrompt } from "./index.js";
 
 function skill(dir: string, name: string, frontmatter: string, body = "Do the thing.\n"): string {
   const file = path.join(dir, name, "SKILL.md");
@@ -21,9 +21,9 @@ function setup() {
   writeFileSync(path.join(bin, "jqlite"), "#!/bin/sh\n");
   chmodSync(path.join(bin, "jqlite"), 0o755);
   const problems: SkillProblem[] = [];
-  const loader = new SkillsLoader((p) => problems.push(p));
+  const loader = new SkillsLoader({ onProblem: (p) => problems.push(p) });
   const ctx = { workspace, managedDir, config: { load: { extraDirs: [extraDir] } }, env: { PATH: bin } };
-  return { workspace, managedDir, extraDir, loader, problems, ctx };
+  return { root, workspace, managedDir, extraDir, loader, problems, ctx };
 }
 
 describe("skills", () => {
@@ -125,5 +125,61 @@ describe("skills", () => {
     expect(prompt).toContain("<location>skills/long/SKILL.md</location>");
     expect(prompt).not.toContain("gated");
     expect(prompt.length).toBeLessThan(800);
+  });
+
+  it("reuses the gated list until a SKILL.md or the config changes, and re-checks PATH after GATE_RECHECK_MS", async () => {
+    const { workspace, ctx, root } = setup();
+    let now = 1_000;
+    const loader = new SkillsLoader({ now: () => now });
+    const skills = path.join(workspace, "skills");
+    skill(skills, "fmt", 'description: d\nmetadata: {"openclaw": {"requires": {"bins": ["fmtlite"]}}}');
+    const first = await loader.report(ctx);
+    expect(first.skills[0]).toMatchObject({ eligible: false, missing: { bins: ["fmtlite"] } });
+    expect(await loader.report(ctx)).toBe(first);
+    // Installed while running: not looked up again on every turn…
+    const bin = path.join(root, "bin", "fmtlite");
+    writeFileSync(bin, "#!/bin/sh\n");
+    chmodSync(bin, 0o755);
+    now += GATE_RECHECK_MS - 1;
+    expect(await loader.report(ctx)).toBe(first);
+    // …but within GATE_RECHECK_MS.
+    now += 1;
+    const later = await loader.report(ctx);
+    expect(later.skills[0]!.eligible).toBe(true);
+    // A config reload (a new config object) and an added skill are seen at once.
+    const disabled = await loader.report({
+      ...ctx,
+      config: { ...ctx.config, entries: { fmt: { enabled: false } } },
+    });
+    expect(disabled.skills[0]).toMatchObject({ eligible: false, disabled: true });
+    skill(skills, "more", "description: another");
+    expect((await loader.report(ctx)).skills.map((s) => s.name)).toEqual(["fmt", "more"]);
+  });
+
+  it("keeps parsed frontmatter on disk: a restart parses only what changed, and ignores a cache it did not write", async () => {
+    const { workspace, ctx, root } = setup();
+    const cacheFile = path.join(root, "state", "cache", "skills.json");
+    const file = skill(path.join(workspace, "skills"), "greet", "description: from the file");
+    const bad = skill(path.join(workspace, "skills"), "bad", "description: [oops");
+    await new SkillsLoader({ cacheFile }).report(ctx);
+    // What the next process reads is the cache, not the file: change the cached text to see it.
+    const cached = JSON.parse(readFileSync(cacheFile, "utf8"));
+    expect(cached.entries[bad].error).toContain("invalid YAML frontmatter");
+    cached.entries[file].parsed.description = "from the cache";
+    writeFileSync(cacheFile, JSON.stringify(cached));
+    const problems: SkillProblem[] = [];
+    const restarted = new SkillsLoader({ cacheFile, onProblem: (p) => problems.push(p) });
+    expect((await restarted.report(ctx)).skills[0]?.description).toBe("from the cache");
+    expect(problems.map((p) => p.filePath)).toEqual([bad]); // still logged once by the new process
+    // An edited SKILL.md is parsed again.
+    writeFileSync(file, "---\ndescription: edited\n---\n");
+    utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+    expect((await restarted.report(ctx)).skills[0]?.description).toBe("edited");
+    // A cache of another shape is ignored, not trusted.
+    writeFileSync(
+      cacheFile,
+      JSON.stringify({ version: 1, entries: { [file]: { signature: "x", parsed: { description: 7 } } } }),
+    );
+    expect((await new SkillsLoader({ cacheFile }).report(ctx)).skills[0]?.description).toBe("edited");
   });
 });

@@ -1,14 +1,8 @@
-import {
-  accessSync,
-  constants,
-  type Dirent,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  statSync,
-} from "node:fs";
+import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { MAX_SKILL_FILE_BYTES, type ParsedSkill, parseSkillFile } from "./frontmatter.js";
+import { fileSignature, type ParsedEntry, readFrontmatterCache, writeFrontmatterCache } from "./cache.js";
+import { MAX_SKILL_FILE_BYTES, parseSkillFile } from "./frontmatter.js";
+import { gate } from "./gate.js";
 
 /** Skill folders read per location: enough for any personal setup, bounded for the prompt and the scan. */
 export const MAX_SKILLS_PER_DIR = 200;
@@ -40,7 +34,7 @@ export interface SkillsContext {
   platform?: NodeJS.Platform;
 }
 
-interface Requirements {
+export interface Requirements {
   bins: string[];
   anyBins: string[];
   env: string[];
@@ -82,77 +76,171 @@ export interface SkillsReport {
   problems: SkillProblem[];
 }
 
-type Cached = { signature: string; parsed?: Omit<ParsedSkill, "body">; error?: string };
+/**
+ * How long a gated skill list is reused while its files and the config stay the same. A
+ * binary installed or an env var set while the gateway runs is seen within this time; in
+ * between, a turn costs a stat per skill and no PATH lookups (50 skills × a dozen PATH
+ * folders are hundreds of access() calls).
+ */
+export const GATE_RECHECK_MS = 30_000;
+
+export interface SkillsLoaderOptions {
+  /** Called once per malformed SKILL.md version (the gateway logs it). */
+  onProblem?: (problem: SkillProblem) => void;
+  /** Where parsed frontmatter is kept between runs (see cache.ts); without it, in memory only. */
+  cacheFile?: string;
+  /** The clock GATE_RECHECK_MS is measured on (tests). */
+  now?: () => number;
+}
+
+interface Gated {
+  /** Every SKILL.md found, with its signature: a change to any of them re-gates. */
+  files: string;
+  ctx: SkillsContext;
+  at: number;
+  report: SkillsReport;
+}
 
 /**
- * Finds and gates skills. Parsed SKILL.md files are cached by size and mtime, so a
- * scan costs a readdir per location and a stat per skill: an added or edited skill is
- * picked up by the next turn without a restart.
+ * Finds and gates skills. A SKILL.md is parsed once per version (size, mtime, ctime), and
+ * the gated list is reused until a SKILL.md is added, edited or removed, the config is
+ * reloaded, or GATE_RECHECK_MS passes: an added or edited skill is picked up by the next
+ * turn without a restart, and an unchanged one costs a stat.
  */
 export class SkillsLoader {
-  private readonly parsed = new Map<string, Cached>();
+  /** Loaded from opts.cacheFile on first use. */
+  private parsed: Map<string, ParsedEntry> | undefined;
+  private cacheDirty = false;
+  /** `file\0signature` of each problem already reported, so each is logged once per version. */
+  private readonly reported = new Set<string>();
+  /** The last gated list per workspace (agents with their own workspaces share this loader). */
+  private readonly gated = new Map<string, Gated>();
 
-  constructor(private readonly onProblem?: (problem: SkillProblem) => void) {}
+  constructor(private readonly opts: SkillsLoaderOptions = {}) {}
 
   async report(ctx: SkillsContext): Promise<SkillsReport> {
+    const found: [SkillSource, string, ParsedEntry][] = [];
+    for (const [source, dir] of skillLocations(ctx)) {
+      for (const file of skillFiles(dir)) {
+        const entry = await this.entry(file);
+        if (entry) found.push([source, file, entry]);
+      }
+    }
+    if (this.cacheDirty) await this.persist();
+    const files = found.map(([, file, entry]) => `${file}\0${entry.signature}`).join("\n");
+    const now = (this.opts.now ?? Date.now)();
+    const last = this.gated.get(ctx.workspace);
+    if (last && last.files === files && sameInputs(last.ctx, ctx) && now - last.at < GATE_RECHECK_MS) {
+      return last.report;
+    }
     const byName = new Map<string, SkillStatus>();
     const problems: SkillProblem[] = [];
-    const locations: [SkillSource, string][] = [
-      ...(ctx.config?.load?.extraDirs ?? []).map((d): [SkillSource, string] => ["openclaw-extra", d]),
-      ["openclaw-managed", ctx.managedDir],
-      ["openclaw-workspace", path.join(ctx.workspace, "skills")],
-    ];
-    for (const [source, dir] of locations) {
-      for (const file of skillFiles(dir)) {
-        const result = await this.parse(file);
-        if (!result.parsed) {
-          problems.push({ filePath: file, error: result.error! });
-          continue;
-        }
-        const status = gate(result.parsed, source, file, ctx);
+    for (const [source, file, entry] of found) {
+      if (entry.parsed) {
+        const status = gate(entry.parsed, source, file, ctx);
         byName.set(status.name, status); // later locations win
-      }
+      } else problems.push({ filePath: file, error: entry.error! });
     }
-    const skills = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
-    return { workspaceDir: ctx.workspace, managedSkillsDir: ctx.managedDir, skills, problems };
+    const skills = [...byName.values()].sort((a, b) => byCodeUnits(a.name, b.name));
+    const report = { workspaceDir: ctx.workspace, managedSkillsDir: ctx.managedDir, skills, problems };
+    this.gated.set(ctx.workspace, { files, ctx, at: now, report });
+    return report;
   }
 
-  private async parse(file: string): Promise<Cached> {
-    let signature: string;
+  /**
+   * The file's parsed frontmatter or problem, parsing it only when its signature is new;
+   * undefined when the folder has no SKILL.md file.
+   */
+  private async entry(file: string): Promise<ParsedEntry | undefined> {
+    let entry: ParsedEntry;
     try {
-      const stat = statSync(file);
-      signature = `${stat.size}:${stat.mtimeMs}`;
-      if (stat.size > MAX_SKILL_FILE_BYTES) {
-        return this.remember(file, {
-          signature,
-          error: `is ${stat.size} bytes (limit ${MAX_SKILL_FILE_BYTES})`,
-        });
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (!stat?.isFile()) return undefined;
+      const signature = fileSignature(stat);
+      const known = this.cache().get(file);
+      if (known?.signature === signature) entry = known;
+      else {
+        entry =
+          stat.size > MAX_SKILL_FILE_BYTES
+            ? { signature, error: `is ${stat.size} bytes (limit ${MAX_SKILL_FILE_BYTES})` }
+            : await parseEntry(file, signature);
+        this.cache().set(file, entry);
+        this.cacheDirty = true;
       }
     } catch (err) {
-      return { signature: "-", error: `cannot be read: ${(err as Error).message}` };
+      entry = { signature: "-", error: `cannot be read: ${(err as Error).message}` };
     }
-    const cached = this.parsed.get(file);
-    if (cached?.signature === signature) return cached;
-    try {
-      // The instructions (the body) are not kept: the model reads SKILL.md itself when it
-      // needs them, and an idle gateway should hold the frontmatter of each skill only.
-      const { body: _body, ...parsed } = await parseSkillFile(readFileSync(file, "utf8"));
-      return this.remember(file, { signature, parsed });
-    } catch (err) {
-      return this.remember(file, { signature, error: (err as Error).message });
+    const key = `${file}\0${entry.signature}`;
+    if (entry.error && !this.reported.has(key)) {
+      this.reported.add(key);
+      this.opts.onProblem?.({ filePath: file, error: entry.error });
     }
-  }
-
-  private remember(file: string, entry: Cached): Cached {
-    const before = this.parsed.get(file);
-    this.parsed.set(file, entry);
-    if (entry.error && before?.signature !== entry.signature)
-      this.onProblem?.({ filePath: file, error: entry.error });
     return entry;
+  }
+
+  private cache(): Map<string, ParsedEntry> {
+    this.parsed ??= this.opts.cacheFile ? readFrontmatterCache(this.opts.cacheFile) : new Map();
+    return this.parsed;
+  }
+
+  /** Writes the cache, dropping the entries of SKILL.md files that are gone. */
+  private async persist(): Promise<void> {
+    this.cacheDirty = false;
+    const entries = this.cache();
+    for (const file of entries.keys()) if (!statSync(file, { throwIfNoEntry: false })) entries.delete(file);
+    if (!this.opts.cacheFile) return;
+    try {
+      await writeFrontmatterCache(this.opts.cacheFile, entries);
+    } catch {
+      // Only a cache: without it the next start parses the skills again.
+    }
   }
 }
 
-/** `<dir>/<name>/SKILL.md` for each skill folder (hidden folders skipped), at most MAX_SKILLS_PER_DIR. */
+async function parseEntry(file: string, signature: string): Promise<ParsedEntry> {
+  try {
+    // The instructions (the body) are not kept: the model reads SKILL.md itself when it
+    // needs them, and an idle gateway should hold the frontmatter of each skill only.
+    const { body: _body, ...parsed } = await parseSkillFile(readFileSync(file, "utf8"));
+    return { signature, parsed };
+  } catch (err) {
+    return { signature, error: (err as Error).message };
+  }
+}
+
+/** Where skills are looked for, lowest precedence first. */
+function skillLocations(ctx: SkillsContext): [SkillSource, string][] {
+  return [
+    ...(ctx.config?.load?.extraDirs ?? []).map((d): [SkillSource, string] => ["openclaw-extra", d]),
+    ["openclaw-managed", ctx.managedDir],
+    ["openclaw-workspace", path.join(ctx.workspace, "skills")],
+  ];
+}
+
+/** The same gating inputs: config objects are replaced, never mutated, on a reload. */
+function sameInputs(a: SkillsContext, b: SkillsContext): boolean {
+  const envA = a.env ?? process.env;
+  const envB = b.env ?? process.env;
+  return (
+    a.config === b.config &&
+    a.rootConfig === b.rootConfig &&
+    envA === envB &&
+    envA.PATH === envB.PATH &&
+    a.platform === b.platform &&
+    a.managedDir === b.managedDir
+  );
+}
+
+/**
+ * Plain code-unit order (skill names are ASCII by their schema): localeCompare would
+ * load ICU's collator, ~3 MB of resident memory for sorting a list of names.
+ */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * `<dir>/<name>/SKILL.md` for each skill folder (hidden folders skipped), at most
+ * MAX_SKILLS_PER_DIR; whether the file exists is seen by the stat that reads its signature.
+ */
 function skillFiles(dir: string): string[] {
   let entries: Dirent[];
   try {
@@ -161,95 +249,12 @@ function skillFiles(dir: string): string[] {
     return [];
   }
   const files: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (entry.name.startsWith(".") || !(entry.isDirectory() || entry.isSymbolicLink())) continue;
-    const file = path.join(dir, entry.name, "SKILL.md");
-    if (statSync(file, { throwIfNoEntry: false })?.isFile()) files.push(file);
+    files.push(path.join(dir, entry.name, "SKILL.md"));
     if (files.length >= MAX_SKILLS_PER_DIR) break;
   }
   return files;
-}
-
-function gate(
-  skill: Omit<ParsedSkill, "body">,
-  source: SkillSource,
-  filePath: string,
-  ctx: SkillsContext,
-): SkillStatus {
-  const meta = skill.openclaw;
-  const name = skill.name ?? path.basename(path.dirname(filePath));
-  const skillKey = meta.skillKey ?? name;
-  const entry = ctx.config?.entries?.[skillKey];
-  const env = ctx.env ?? process.env;
-  const requirements: Requirements = {
-    bins: meta.requires?.bins ?? [],
-    anyBins: meta.requires?.anyBins ?? [],
-    env: meta.requires?.env ?? [],
-    config: meta.requires?.config ?? [],
-    os: typeof meta.os === "string" ? [meta.os] : (meta.os ?? []),
-  };
-  const hasEnv = (v: string) =>
-    Boolean(env[v]) || Boolean(entry?.env?.[v]) || (Boolean(entry?.apiKey) && meta.primaryEnv === v);
-  const configChecks = requirements.config.map((p) => ({ path: p, satisfied: truthyAt(ctx.rootConfig, p) }));
-  const missing: Requirements = {
-    bins: requirements.bins.filter((b) => !onPath(b, env)),
-    anyBins:
-      requirements.anyBins.length && !requirements.anyBins.some((b) => onPath(b, env))
-        ? requirements.anyBins
-        : [],
-    env: requirements.env.filter((v) => !hasEnv(v)),
-    config: configChecks.filter((c) => !c.satisfied).map((c) => c.path),
-    os:
-      requirements.os.length && !requirements.os.includes(ctx.platform ?? process.platform)
-        ? requirements.os
-        : [],
-  };
-  const always = meta.always === true;
-  const disabled = entry?.enabled === false;
-  const unmet = Object.values(missing).some((list) => list.length > 0);
-  return {
-    name,
-    description: skill.description,
-    source,
-    filePath,
-    baseDir: path.dirname(filePath),
-    skillKey,
-    ...(meta.primaryEnv ? { primaryEnv: meta.primaryEnv } : {}),
-    ...(meta.emoji ? { emoji: meta.emoji } : {}),
-    ...((meta.homepage ?? skill.homepage) ? { homepage: meta.homepage ?? skill.homepage } : {}),
-    always,
-    disabled,
-    blockedByAllowlist: false,
-    // OpenClaw: `always` skips the requirement gates; a disabled skill is never offered.
-    eligible: !disabled && (always || !unmet),
-    requirements,
-    missing,
-    configChecks,
-    install: [],
-  };
-}
-
-function onPath(bin: string, env: NodeJS.ProcessEnv): boolean {
-  if (bin.includes("/")) return false; // A name to look up, not a path.
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(path.join(dir, bin), constants.X_OK);
-      return true;
-    } catch {
-      // Not in this one.
-    }
-  }
-  return false;
-}
-
-function truthyAt(root: unknown, dotted: string): boolean {
-  let node: unknown = root;
-  for (const key of dotted.split(".")) {
-    if (node === null || typeof node !== "object") return false;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return Boolean(node);
 }
 
 /** The env a skill's commands get from `skills.entries.<key>`: its `env`, and `apiKey` as its primaryEnv. */

@@ -52,14 +52,17 @@ const call = async (name: string, args: unknown, c: ToolContext) => {
   return { text: result.content.map((p) => p.text).join(""), isError: result.isError === true };
 };
 
+/** Paths out of the memory files: climbing out, a non-memory file, a symlinked note and folder. */
+const ESCAPES = [
+  ["../outside/secret.md"],
+  ["memory/../../outside/secret.md"],
+  ["USER.md"],
+  ["memory/leak.md"],
+  ["memory/linked-dir/secret.md"],
+];
+
 describe("memory tools stay inside the memory files", () => {
-  it.each([
-    ["../outside/secret.md"],
-    ["memory/../../outside/secret.md"],
-    ["USER.md"],
-    ["memory/leak.md"],
-    ["memory/linked-dir/secret.md"],
-  ])("memory_get refuses %s", async (p) => {
+  it.each(ESCAPES)("memory_get refuses %s", async (p) => {
     const result = await call("memory_get", { path: p }, ctx(OWNER));
     expect(result.isError).toBe(true);
     expect(result.text).not.toContain("kestrel");
@@ -79,14 +82,7 @@ describe("memory tools stay inside the memory files", () => {
 });
 
 describe("memory.get (the Control UI's reader) reads memory files only", () => {
-  it.each([
-    ["../outside/secret.md"],
-    ["memory/../../outside/secret.md"],
-    ["USER.md"],
-    ["memory/leak.md"],
-    ["memory/linked-dir/secret.md"],
-    [path.join("..", "outside", "secret.md")],
-  ])("refuses %s", (p) => {
+  it.each([...ESCAPES, [path.join("..", "outside", "secret.md")]])("refuses %s", (p) => {
     expect(index.read(p)).toBeUndefined();
   });
 

@@ -106,12 +106,23 @@ export const compactionSchema = z
           .min(1)
           .optional()
           .describe("the flush turn's message; YYYY-MM-DD becomes today's date"),
-        softThresholdTokens: compatOnly(
-          z.number().optional(),
-          "flush this many tokens before compaction (here: right before it)",
-        ),
+        softThresholdTokens: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe(
+            "flush this many tokens of history before compaction, once per compaction cycle (default 4000; 0: right before it)",
+          ),
       })
       .optional(),
-    reserveTokensFloor: compatOnly(z.number().optional(), "tokens kept free for the answer"),
+    reserveTokensFloor: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        "tokens kept free for the answer, at least (default 8000 here; capped at a quarter of the window); a larger one compacts earlier",
+      ),
   })
   .describe("compaction of long conversations");
