@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { McpManager } from "../../agents/mcp/index.js";
 import { targetFromOrigin } from "../../agents/outbound.js";
 import { AgentRuntime, type RuntimeConfig } from "../../agents/runtime.js";
 import type { AgentTool } from "../../agents/tools/index.js";
@@ -63,6 +64,7 @@ export interface Gateway {
   readonly agents: AgentRuntime;
   readonly channels: ChannelManager;
   readonly plugins: PluginHost;
+  readonly mcp: McpManager;
   readonly cron: CronService;
   /** Serves the WebSocket protocol and HTTP routes on `hosts`:`port` (0 picks a free port). */
   listen(
@@ -110,7 +112,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
   });
   const routes = new RouteTable();
   const methods = createMethodTable();
-  const { agents, channels, plugins } = createParts(parts, current, {
+  const { agents, channels, plugins, mcp } = createParts(parts, current, {
     readiness,
     routes,
     methods,
@@ -127,6 +129,8 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
   // Messages accepted before a crash are replayed once the channels are up.
   const unanswered = await agents.openJournal(path.join(parts.stateDir, "agents", "inbox.jsonl"));
   const startAll = async () => {
+    // MCP servers start once the gateway listens (never before), and follow config edits.
+    mcp.sync(current.snapshot.config);
     await Promise.all([plugins.sync(), channels.sync()]);
     agents.replay(unanswered);
   };
@@ -145,6 +149,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     agents,
     channels,
     plugins,
+    mcp,
     cron,
   };
   routes.base = [
@@ -163,6 +168,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     agents,
     channels,
     plugins,
+    mcp,
     cron: cron.service,
     async listen(hosts, port, effectiveBind) {
       server = await startGatewayServer({
@@ -194,7 +200,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
       cron.service.stop();
       cron.heartbeat.stop();
       configReloader.close();
-      await Promise.all([server?.close(reason), channels.stopAll(), plugins.stopAll()]);
+      await Promise.all([server?.close(reason), channels.stopAll(), plugins.stopAll(), mcp.stop()]);
     },
   };
 }
@@ -309,12 +315,15 @@ function createParts(
 ) {
   const { stateDir, env } = parts;
   const { readiness, routes } = gateway;
+  const mcp = new McpManager({ env, baseDir: () => path.dirname(parts.configPath) });
+  const agentTools = stableConcat();
   const agents: AgentRuntime = new AgentRuntime({
     stateDir,
     config: () => current.snapshot.config as RuntimeConfig,
     // The channels are built below (they need the agents): a late-bound outbound port.
     outbound: { send: (target, message) => channels.send(target, message) },
-    pluginTools: () => [...gateway.agentTools, ...plugins.agentTools()],
+    pluginTools: () => agentTools(gateway.agentTools, plugins.agentTools(), mcp.tools()),
+    toolsReady: () => mcp.ready(),
   });
   const channels: ChannelManager = new ChannelManager({
     config: () => current.snapshot.config,
@@ -345,7 +354,23 @@ function createParts(
     onPending: (id, reason) => readiness.wait(id, reason),
     onSettled: (id) => readiness.done(id),
   });
-  return { agents, channels, plugins };
+  return { agents, channels, plugins, mcp };
+}
+
+/**
+ * Joins tool lists into one array that stays the same object while its parts do: the
+ * agents' tool cache rebuilds every tool schema when the array changes.
+ */
+function stableConcat() {
+  let parts: readonly (readonly AgentTool[])[] = [];
+  let joined: readonly AgentTool[] = [];
+  return (...next: (readonly AgentTool[])[]): readonly AgentTool[] => {
+    if (next.length !== parts.length || next.some((p, i) => p !== parts[i])) {
+      parts = next;
+      joined = next.flat();
+    }
+    return joined;
+  };
 }
 
 /**
