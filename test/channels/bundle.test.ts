@@ -75,4 +75,21 @@ describe("chat channel libraries in the bundle", () => {
     expect(staticallyImported(outputs, entry).filter(isYaml)).toEqual([]);
     expect(Object.values(outputs).some((o) => Object.keys(o.inputs).some(isYaml))).toBe(true);
   });
+
+  it("loads the MCP SDK only when a server is configured: none of it is statically reachable from the gateway", () => {
+    const entry = Object.keys(outputs).find((f) => f.endsWith("/index.js"))!;
+    const isSdk = (i: string) =>
+      i.includes("node_modules/@modelcontextprotocol/sdk/") || i === "src/agents/mcp/sdk.ts";
+    const runChunk = Object.keys(outputs).find((f) =>
+      Object.keys(outputs[f]?.inputs ?? {}).includes("src/cli/gateway/create.ts"),
+    )!;
+    expect(staticallyImported(outputs, entry).filter(isSdk)).toEqual([]);
+    const staticInputs = staticallyImported(outputs, runChunk);
+    expect(staticInputs.filter(isSdk)).toEqual([]);
+    // The manager itself is in (it reads the config); the SDK sits behind its dynamic import.
+    expect(staticInputs).toContain("src/agents/mcp/index.ts");
+    const lazy = Object.values(outputs).flatMap((o) => Object.keys(o.inputs));
+    expect(lazy).toContain("node_modules/@modelcontextprotocol/sdk/dist/esm/client/index.js");
+    expect(lazy).toContain("src/agents/mcp/sdk.ts");
+  });
 });
