@@ -5,6 +5,7 @@ import { registerConfigCommands } from "./config.js";
 import { registerCronCommands, registerSystemCommands } from "./cron.js";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerMemoryCommands, registerSkillsCommands } from "./knowledge.js";
+import { registerMcpCommands } from "./mcp.js";
 import { registerPairingCommands } from "./pairing.js";
 import { registerRpcCommands } from "./rpc-commands.js";
 import { registerSecurityCommands } from "./security.js";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerSessionsCommands(program);
   registerMemoryCommands(program);
   registerSkillsCommands(program);
+  registerMcpCommands(program);
   return program;
 }
 

@@ -83,7 +83,7 @@ async function toolThroughModel(client: GatewayClient, name: string, args: Recor
   const before = anthropic.requests.length;
   await client.request("chat.send", { sessionKey: "main", message: `run ${name}`, idempotencyKey: name });
   await ended;
-  return JSON.stringify(anthropic.requests[before + 1]!.body.messages.at(-1));
+  return JSON.stringify((anthropic.requests[before + 1]!.body.messages as unknown[]).at(-1));
 }
 
 /** Every string in a message (the tool result's text, wherever the provider's format puts it). */

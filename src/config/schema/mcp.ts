@@ -10,7 +10,7 @@ const envName = z
 export const MCP_TRANSPORTS = ["stdio", "sse", "streamable-http"] as const;
 export type McpTransport = (typeof MCP_TRANSPORTS)[number];
 
-const mcpServer = z
+export const mcpServerSchema = z
   .looseObject({
     enabled: z.boolean().optional().describe("false: keep the definition but never connect it"),
     command: z.string().min(1).optional().describe("stdio: the executable to start (no shell)"),
@@ -84,7 +84,7 @@ const mcpServer = z
   })
   .describe("one MCP server: stdio (command, args, cwd, env) or remote (url, headers)");
 
-export type McpServerConfig = z.infer<typeof mcpServer>;
+export type McpServerConfig = z.infer<typeof mcpServerSchema>;
 
 /** The transport a definition uses: `transport`, then `type`, then what it has (command or url). */
 export function mcpTransportOf(server: {
@@ -106,7 +106,7 @@ export const mcpSchema = z
           .string()
           .min(1)
           .refine((name) => name !== "__proto__", "the server name __proto__ is reserved"),
-        mcpServer,
+        mcpServerSchema,
       )
       .optional()
       .describe("MCP servers by name; their tools are named <server>__<tool>"),
