@@ -122,6 +122,20 @@ describe("MCP servers over stdio", () => {
     expect(manager.status({ mcp: { servers: { b: { enabled: false } } } })[0]!.state).toBe("disabled");
   });
 
+  it("stopping a server that is still starting ends its process at once, not after the connection timeout", async () => {
+    const manager = new McpManager({ env: { PATH: process.env.PATH }, baseDir: () => "/" });
+    // A program that never speaks MCP: the handshake would wait the whole (10 min) timeout.
+    const silent = {
+      command: process.execPath,
+      args: ["-e", "setInterval(() => {}, 1000)", "--", "--marker=silent"],
+      connectionTimeoutMs: 600_000,
+    };
+    manager.sync({ mcp: { servers: { silent } } });
+    await expect.poll(() => processesWithMarker("silent")).toHaveLength(1);
+    await manager.stop();
+    expect(await processesWithMarker("silent")).toEqual([]);
+  });
+
   it("puts a toolSearch server's tools behind tool_search / tool_describe / tool_call", async () => {
     const manager = await started({ big: stdio("search", { toolSearch: true }, ["--many=30"]) });
     const tools = createToolSet({}, manager.tools());

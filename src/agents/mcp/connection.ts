@@ -71,6 +71,8 @@ export class McpServerConnection {
   private timer: NodeJS.Timeout | undefined;
   private attempt: Promise<void> | undefined;
   private generation = 0;
+  /** Aborts the connection attempt in progress (stop during start-up). */
+  private connecting: AbortController | undefined;
 
   constructor(
     readonly name: string,
@@ -110,6 +112,9 @@ export class McpServerConnection {
     const { log } = this.deps;
     const startedAt = Date.now();
     let session: McpSession | undefined;
+    const controller = new AbortController();
+    this.connecting = controller;
+    controller.signal.addEventListener("abort", () => void session?.close(), { once: true });
     try {
       const sdk = await import("./sdk.js");
       const spec = transportSpec(this.config, {
@@ -119,9 +124,10 @@ export class McpServerConnection {
       });
       session = await sdk.openSession(spec, {
         timeoutMs: this.connectionTimeoutMs,
+        signal: controller.signal,
         onError: (err) => log.debug(`mcp ${this.name}: ${err.message}`),
       });
-      const tools = await session.listTools(this.connectionTimeoutMs);
+      const tools = await session.listTools(this.connectionTimeoutMs, controller.signal);
       if (generation !== this.generation) {
         await session.close();
         return;
@@ -196,6 +202,7 @@ export class McpServerConnection {
   async stop(): Promise<void> {
     this.generation++;
     clearTimeout(this.timer);
+    this.connecting?.abort();
     this.state = "stopped";
     const session = this.session;
     this.session = undefined;

@@ -26,7 +26,7 @@ export type TransportSpec =
 /** A connected MCP client session. */
 export interface McpSession {
   readonly pid: number | undefined;
-  listTools(timeoutMs: number): Promise<McpToolInfo[]>;
+  listTools(timeoutMs: number, signal: AbortSignal): Promise<McpToolInfo[]>;
   callTool(
     name: string,
     args: Record<string, unknown>,
@@ -50,9 +50,12 @@ function createTransport(spec: TransportSpec): Transport {
 
 export async function openSession(
   spec: TransportSpec,
-  opts: { timeoutMs: number; onError(error: Error): void },
+  opts: { timeoutMs: number; signal: AbortSignal; onError(error: Error): void },
 ): Promise<McpSession> {
   const transport = createTransport(spec);
+  // Stopping while it connects (shutdown, a config edit) ends the process now, not after the timeout.
+  const abort = () => void transport.close().catch(() => {});
+  opts.signal.addEventListener("abort", abort, { once: true });
   const client = new Client({ name: "openclaw-lite", version: VERSION }, { capabilities: {} });
   client.onerror = opts.onError;
   let closing = false;
@@ -61,19 +64,21 @@ export async function openSession(
     if (!closing) closedListener?.();
   };
   try {
-    await client.connect(transport, { timeout: opts.timeoutMs });
+    await client.connect(transport, { timeout: opts.timeoutMs, signal: opts.signal });
   } catch (err) {
     closing = true;
     await transport.close().catch(() => {});
     throw err;
+  } finally {
+    opts.signal.removeEventListener("abort", abort);
   }
   return {
     pid: transport instanceof StdioTransport ? transport.pid : undefined,
-    async listTools(timeoutMs) {
+    async listTools(timeoutMs, signal) {
       const tools: McpToolInfo[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < MAX_TOOL_PAGES; page++) {
-        const result = await client.listTools(cursor ? { cursor } : {}, { timeout: timeoutMs });
+        const result = await client.listTools(cursor ? { cursor } : {}, { timeout: timeoutMs, signal });
         tools.push(...result.tools);
         cursor = result.nextCursor;
         if (!cursor) break;
