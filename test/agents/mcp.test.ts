@@ -156,7 +156,7 @@ describe("MCP servers over stdio", () => {
   });
 });
 
-describe("MCP servers over Streamable HTTP", () => {
+describe("MCP servers over Streamable HTTP and SSE", () => {
   let fake: FakeMcpHttp;
   beforeAll(async () => {
     fake = await startFakeMcpHttp();
@@ -169,6 +169,11 @@ describe("MCP servers over Streamable HTTP", () => {
     });
     expect(textOf(await call(manager, "remote__echo", { text: "over http" }))).toBe("echo: over http");
     expect(fake.headers.some((h) => h.authorization === "Bearer remote-secret-123")).toBe(true);
+  });
+
+  it("speaks legacy SSE with transport: sse", async () => {
+    const manager = await started({ old: { url: fake.sseUrl, transport: "sse" } });
+    expect(textOf(await call(manager, "old__add", { a: 20, b: 22 }))).toBe("42");
   });
 
   it("an unreachable server is reported, never thrown", async () => {

@@ -7,7 +7,6 @@ import { qualifyToolNames } from "./names.js";
 import { agentToolsFor } from "./tools.js";
 
 export type { McpServerStatus } from "./connection.js";
-export { MCP_DEFAULT_CONNECTION_TIMEOUT_MS, MCP_DEFAULT_REQUEST_TIMEOUT_MS } from "./connection.js";
 
 const NO_TOOLS: readonly AgentTool[] = [];
 
