@@ -76,6 +76,10 @@ export async function loadSource(file) {
     platform: "node",
     packages: "external",
     logLevel: "warning",
+    // src/version.ts reads the version the build injects.
+    define: {
+      __OPENCLAW_VERSION__: JSON.stringify(JSON.parse(readFileSync(`${root}package.json`, "utf8")).version),
+    },
   });
   return import(out);
 }

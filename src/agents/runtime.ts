@@ -111,6 +111,8 @@ export class AgentRuntime implements ChatCommandHost {
       outbound?: OutboundPort;
       /** Agent tools plugins registered; read on every turn (plugins come and go on reload). */
       pluginTools?: () => readonly AgentTool[];
+      /** Awaited before a turn reads its tools (MCP servers still connecting). */
+      toolsReady?: () => Promise<void>;
     },
   ) {
     this.seenConfig = opts.config();
@@ -355,6 +357,7 @@ export class AgentRuntime implements ChatCommandHost {
       // OpenClaw's rule: MEMORY.md only in the owner's direct sessions, never in a group.
       const includeLongTermMemory = sessionTypeOf(req.sessionKey) === "direct";
       const skills = await this.knowledge.skillsForTurn(agent);
+      await this.opts.toolsReady?.();
       return await executeTurn(
         {
           store: await this.store(agent.id),

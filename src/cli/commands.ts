@@ -4,6 +4,7 @@ import { registerConfigCommands } from "./config.js";
 import { registerCronCommands, registerSystemCommands } from "./cron.js";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerMemoryCommands, registerSkillsCommands } from "./knowledge.js";
+import { registerMcpCommands } from "./mcp.js";
 import { registerPairingCommands } from "./pairing.js";
 import { registerRpcCommands } from "./rpc-commands.js";
 import { registerSecurityCommands } from "./security.js";
@@ -26,4 +27,5 @@ export function registerCommands(program: Command, gateway: Command): void {
   registerSessionsCommands(program);
   registerMemoryCommands(program);
   registerSkillsCommands(program);
+  registerMcpCommands(program);
 }

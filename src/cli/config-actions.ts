@@ -21,7 +21,7 @@ interface Paths {
   file: string;
 }
 
-async function resolvePaths(env: NodeJS.ProcessEnv = process.env): Promise<Paths> {
+export async function resolvePaths(env: NodeJS.ProcessEnv = process.env): Promise<Paths> {
   const stateDir = resolveStateDir(env);
   // The gateway reads <state dir>/.env too: `${VAR}`s must resolve the same way here.
   await loadDotEnv(path.join(stateDir, ".env"), env);
@@ -68,10 +68,10 @@ async function runningGateway(paths: Paths) {
   }
 }
 
-type Edit = (document: Record<string, unknown>) => Record<string, unknown>;
+export type Edit = (document: Record<string, unknown>) => Record<string, unknown>;
 
 /** Applies `edit` through the running gateway, or to the file when none runs. */
-async function editConfig(edit: Edit, describe: string): Promise<number> {
+export async function editConfig(edit: Edit, describe: string): Promise<number> {
   const paths = await resolvePaths();
   const client = await runningGateway(paths);
   try {

@@ -14,6 +14,7 @@ import {
   stringList,
   weakSecretReason,
 } from "./schema/common.js";
+import { mcpSchema } from "./schema/mcp.js";
 import { skillsSchema } from "./schema/skills.js";
 
 /**
@@ -363,6 +364,7 @@ export const configSchema = z.strictObject({
   messages: messages.optional(),
   tools: toolsSchema.optional(),
   skills: skillsSchema.optional(),
+  mcp: mcpSchema.optional(),
   plugins: plugins.optional(),
   hooks: loose("inbound webhooks: { enabled, token, path, mappings }"),
   cron: cron.optional(),

@@ -1,3 +1,4 @@
+import type { McpManager } from "../agents/mcp/index.js";
 import type { AgentRuntime } from "../agents/runtime.js";
 import type { ChannelManager } from "../channels/manager.js";
 import type { ConfigSnapshot } from "../config/load.js";
@@ -29,6 +30,8 @@ export interface GatewayContext {
   readonly agents: AgentRuntime;
   /** Chat channels (channels.*, pairing.*). */
   readonly channels: ChannelManager;
+  /** MCP servers the agents take tools from (mcp.status). */
+  readonly mcp: McpManager;
   /** Loaded plugins (plugins.list, health). */
   readonly plugins: PluginHost;
   /** Scheduled jobs (cron.*), the file they live in, and the heartbeat (wake, last-heartbeat). */

@@ -46,9 +46,30 @@ describe("chat channel libraries in the bundle", () => {
     expect(new Set(lazyInputs.map(libraryOf).filter(Boolean))).toEqual(new Set(LIBRARIES));
   });
 
+  it("evaluates before listening only what listening needs: the gateway's parts come after (#23)", () => {
+    const chunkOf = (file: string) =>
+      Object.keys(outputs).find((f) => Object.keys(outputs[f]?.inputs ?? {}).includes(file))!;
+    const beforeListening = staticallyImported(outputs, chunkOf("src/cli/gateway/create.ts"));
+    expect(beforeListening).toContain("src/gateway/server.ts");
+    expect(beforeListening).toContain("src/config/load.ts");
+    const parts = [
+      "src/cli/gateway/parts.ts",
+      "src/agents/runtime.ts",
+      "src/channels/manager.ts",
+      "src/plugins/host.ts",
+      "src/cron/service.ts",
+      "src/gateway/methods/index.ts",
+      "src/sessions/index-db.ts",
+      "src/memory/index.ts",
+      "src/cli/commands.ts",
+    ];
+    expect(beforeListening.filter((i) => parts.includes(i))).toEqual([]);
+    expect(beforeListening.filter((i) => i.includes("node_modules/croner/"))).toEqual([]);
+  });
+
   it("loads the voice-call plugin only when enabled: none of it is statically reachable from the gateway", () => {
     const runChunk = Object.keys(outputs).find((f) =>
-      Object.keys(outputs[f]?.inputs ?? {}).includes("src/cli/gateway/create.ts"),
+      Object.keys(outputs[f]?.inputs ?? {}).includes("src/cli/gateway/parts.ts"),
     )!;
     const staticInputs = staticallyImported(outputs, runChunk);
     // The host and the plugin's config schema (checked with the config) are in; the plugin is not.
@@ -78,7 +99,7 @@ describe("chat channel libraries in the bundle", () => {
 
   it("loads the web_search providers and the audio transcription only on first use", () => {
     const runChunk = Object.keys(outputs).find((f) =>
-      Object.keys(outputs[f]?.inputs ?? {}).includes("src/cli/gateway/create.ts"),
+      Object.keys(outputs[f]?.inputs ?? {}).includes("src/cli/gateway/parts.ts"),
     )!;
     const staticInputs = staticallyImported(outputs, runChunk);
     // The tool's definition is with the tool set; the code that calls Brave/SearXNG is not.
@@ -89,5 +110,22 @@ describe("chat channel libraries in the bundle", () => {
     const lazyInputs = Object.values(outputs).flatMap((o) => Object.keys(o.inputs));
     expect(lazyInputs).toContain("src/agents/tools/web-search-run.ts");
     expect(lazyInputs).toContain("src/agents/media/transcribe.ts");
+  });
+
+  it("loads the MCP SDK only when a server is configured: none of it is statically reachable from the gateway", () => {
+    const entry = Object.keys(outputs).find((f) => f.endsWith("/index.js"))!;
+    const isSdk = (i: string) =>
+      i.includes("node_modules/@modelcontextprotocol/sdk/") || i === "src/agents/mcp/sdk.ts";
+    const runChunk = Object.keys(outputs).find((f) =>
+      Object.keys(outputs[f]?.inputs ?? {}).includes("src/cli/gateway/parts.ts"),
+    )!;
+    expect(staticallyImported(outputs, entry).filter(isSdk)).toEqual([]);
+    const staticInputs = staticallyImported(outputs, runChunk);
+    expect(staticInputs.filter(isSdk)).toEqual([]);
+    // The manager itself is in (it reads the config); the SDK sits behind its dynamic import.
+    expect(staticInputs).toContain("src/agents/mcp/index.ts");
+    const lazy = Object.values(outputs).flatMap((o) => Object.keys(o.inputs));
+    expect(lazy).toContain("node_modules/@modelcontextprotocol/sdk/dist/esm/client/index.js");
+    expect(lazy).toContain("src/agents/mcp/sdk.ts");
   });
 });

@@ -45,6 +45,7 @@ export async function startUiGateway(extraConfig: Record<string, unknown> = {}):
   const configFile = writeConfigFile(
     stateDir,
     baseConfig(anthropic.url, {
+      ...extraConfig,
       gateway: extraConfig.gateway ?? {},
       agents: { defaults: { maxConcurrent: 2 } },
     }),

@@ -3,8 +3,10 @@ import type { WebSearchSettings } from "../../config/schema/media.js";
 import { createLogger } from "../../infra/logger.js";
 import { execTool } from "./exec-tool.js";
 import { editTool, readTool, writeTool } from "./fs-tools.js";
+import { globMatches } from "./glob.js";
 import { memoryGetTool, memorySearchTool } from "./memory-tools.js";
 import { messageTool, sessionStatusTool } from "./session-tools.js";
+import { createToolSearchTools } from "./tool-search.js";
 import { type AgentTool, type ToolContext, ToolRefusal, type ToolResult, text } from "./types.js";
 import { createWebFetchTool } from "./web-fetch.js";
 import { createWebSearchTool, resolveSearchProvider, type SearchPluginConfigs } from "./web-search.js";
@@ -30,15 +32,22 @@ export interface ToolPolicy {
 
 const PROFILE_GROUPS: Record<ToolProfile, readonly string[]> = {
   minimal: ["session_status"],
-  coding: ["group:fs", "group:runtime", "group:sessions", "group:memory", "group:web"],
-  messaging: ["group:messaging", "group:sessions"],
+  // MCP tools are in coding and messaging as in OpenClaw (its `bundle-mcp`); minimal hides them.
+  coding: ["group:fs", "group:runtime", "group:sessions", "group:memory", "group:web", "group:mcp"],
+  messaging: ["group:messaging", "group:sessions", "group:mcp"],
   full: ["*"],
 };
 
 function matches(tool: AgentTool, patterns: readonly string[]): boolean {
   return patterns.some(
     (p) =>
-      p === "*" || p === tool.name || p === `group:${tool.group}` || (p === "bash" && tool.name === "exec"),
+      p === "*" ||
+      p === tool.name ||
+      p === `group:${tool.group}` ||
+      (p === "bash" && tool.name === "exec") ||
+      // OpenClaw's names for MCP tools: the `bundle-mcp` plugin, among `group:plugins`.
+      (tool.group === "mcp" && (p === "bundle-mcp" || p === "group:plugins")) ||
+      globMatches(p, tool.name),
   );
 }
 
@@ -47,6 +56,8 @@ function matches(tool: AgentTool, patterns: readonly string[]): boolean {
  * minus `tools.deny` (deny wins). Names, `group:<name>` and `*` are accepted.
  * Tools from plugins are in `group:plugins`: in the `full` profile, or allowed by name.
  * `web_search` is in the set only when a search provider is configured (`env` holds BRAVE_API_KEY…).
+ * Allowed tools marked `deferred` (MCP servers in tool-search mode) are replaced by
+ * tool_search / tool_describe / tool_call over them, so policy applies to those too.
  */
 export function createToolSet(
   policy: ToolPolicy = {},
@@ -70,9 +81,12 @@ export function createToolSet(
     ...pluginTools,
   ];
   const base = PROFILE_GROUPS[policy.profile ?? "full"];
-  return all.filter(
+  const allowed = all.filter(
     (tool) => (matches(tool, base) || matches(tool, policy.allow ?? [])) && !matches(tool, policy.deny ?? []),
   );
+  const deferred = allowed.filter((tool) => tool.deferred);
+  if (deferred.length === 0) return allowed;
+  return [...allowed.filter((tool) => !tool.deferred), ...createToolSearchTools(deferred)];
 }
 
 /** Tool descriptions for a model request (parameters as JSON Schema). */
@@ -80,7 +94,7 @@ export function toolDefinitions(tools: readonly AgentTool[]) {
   return tools.map((tool) => ({
     name: tool.name,
     description: tool.description,
-    parameters: z.toJSONSchema(tool.params, { io: "input" }) as Record<string, unknown>,
+    parameters: tool.inputSchema ?? (z.toJSONSchema(tool.params, { io: "input" }) as Record<string, unknown>),
   }));
 }
 

@@ -41,9 +41,16 @@ export interface SkillAccess {
 export interface AgentTool<P = unknown> {
   name: string;
   /** Tool group (`group:fs`, …) for `tools.allow` / `tools.deny` and profiles. */
-  group: "fs" | "runtime" | "web" | "messaging" | "sessions" | "memory" | "automation" | "plugins";
+  group: "fs" | "runtime" | "web" | "messaging" | "sessions" | "memory" | "automation" | "plugins" | "mcp";
   description: string;
   params: z.ZodType<P>;
+  /** The JSON Schema the model sees, when it comes from elsewhere (an MCP server) rather than `params`. */
+  inputSchema?: Record<string, unknown>;
+  /**
+   * Kept out of the model's tool list and reached through tool_search / tool_describe /
+   * tool_call instead (MCP servers with many tools).
+   */
+  deferred?: boolean;
   execute(params: P, ctx: ToolContext): Promise<ToolResult>;
 }
 

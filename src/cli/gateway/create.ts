@@ -122,6 +122,9 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     get cron() {
       return built().cron;
     },
+    get mcp() {
+      return built().mcp;
+    },
   };
   routes.base = [
     ...healthRoutes(context),

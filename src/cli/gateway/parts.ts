@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { McpManager } from "../../agents/mcp/index.js";
 import { targetFromOrigin } from "../../agents/outbound.js";
 import { AgentRuntime, type RuntimeConfig } from "../../agents/runtime.js";
 import type { AgentTool } from "../../agents/tools/index.js";
@@ -63,6 +64,8 @@ export interface RunningParts {
   readonly agents: AgentRuntime;
   readonly channels: ChannelManager;
   readonly plugins: PluginHost;
+  /** MCP servers (`mcp.servers`): started once the gateway listens, following config edits. */
+  readonly mcp: McpManager;
   readonly cron: { readonly service: CronService; readonly storePath: string; readonly heartbeat: Heartbeat };
   /** The OpenAI-compatible `POST /v1/chat/completions`. */
   readonly chatCompletions: HttpRoute;
@@ -76,7 +79,7 @@ export interface RunningParts {
 export async function buildParts(host: PartsHost): Promise<RunningParts> {
   const { current } = host;
   for (const [name, method] of createMethodTable()) host.methods.set(name, method);
-  const { agents, channels, plugins } = createRunningParts(host, [createCronTool(() => cron.service)]);
+  const { agents, channels, plugins, mcp } = createRunningParts(host, [createCronTool(() => cron.service)]);
   const cron = createCron(host, agents, channels);
   agents.onRunEvent(createChatEventBridge(host.broadcast));
   // Messages accepted before a crash are replayed once the channels are up.
@@ -85,6 +88,7 @@ export async function buildParts(host: PartsHost): Promise<RunningParts> {
     agents,
     channels,
     plugins,
+    mcp,
     cron,
     chatCompletions: chatCompletionsRoute({
       gateway: host.context,
@@ -92,6 +96,7 @@ export async function buildParts(host: PartsHost): Promise<RunningParts> {
       rateLimiter: host.rateLimiter,
     }),
     async sync() {
+      mcp.sync(current.snapshot.config);
       await Promise.all([plugins.sync(), channels.sync()]);
       agents.replay(unanswered);
     },
@@ -103,7 +108,7 @@ export async function buildParts(host: PartsHost): Promise<RunningParts> {
     async stop() {
       cron.service.stop();
       cron.heartbeat.stop();
-      await Promise.all([channels.stopAll(), plugins.stopAll()]);
+      await Promise.all([channels.stopAll(), plugins.stopAll(), mcp.stop()]);
     },
   };
 }
@@ -111,12 +116,15 @@ export async function buildParts(host: PartsHost): Promise<RunningParts> {
 /** Agents, channels and plugins, each reading the live config and reaching the others through late-bound calls. */
 function createRunningParts(host: PartsHost, agentTools: readonly AgentTool[]) {
   const { stateDir, env, current, readiness } = host;
+  const mcp = new McpManager({ env, baseDir: () => path.dirname(host.configPath) });
+  const joinTools = stableConcat();
   const agents: AgentRuntime = new AgentRuntime({
     stateDir,
     config: () => current.snapshot.config as RuntimeConfig,
     // The channels are built below (they need the agents): a late-bound outbound port.
     outbound: { send: (target, message) => channels.send(target, message) },
-    pluginTools: () => [...agentTools, ...plugins.agentTools()],
+    pluginTools: () => joinTools(agentTools, plugins.agentTools(), mcp.tools()),
+    toolsReady: () => mcp.ready(),
   });
   const channels: ChannelManager = new ChannelManager({
     config: () => current.snapshot.config,
@@ -147,7 +155,23 @@ function createRunningParts(host: PartsHost, agentTools: readonly AgentTool[]) {
     onPending: (id, reason) => readiness.wait(id, reason),
     onSettled: (id) => readiness.done(id),
   });
-  return { agents, channels, plugins };
+  return { agents, channels, plugins, mcp };
+}
+
+/**
+ * Joins tool lists into one array that stays the same object while its parts do: the
+ * agents' tool cache rebuilds every tool schema when the array changes.
+ */
+function stableConcat() {
+  let parts: readonly (readonly AgentTool[])[] = [];
+  let joined: readonly AgentTool[] = [];
+  return (...next: (readonly AgentTool[])[]): readonly AgentTool[] => {
+    if (next.length !== parts.length || next.some((p, i) => p !== parts[i])) {
+      parts = next;
+      joined = next.flat();
+    }
+    return joined;
+  };
 }
 
 /**

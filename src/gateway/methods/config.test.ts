@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import JSON5 from "json5";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { McpManager } from "../../agents/mcp/index.js";
 import { AgentRuntime, type RuntimeConfig } from "../../agents/runtime.js";
 import { ChannelManager } from "../../channels/manager.js";
 import { loadConfig } from "../../config/load.js";
@@ -88,6 +89,7 @@ beforeEach(async () => {
     agents,
     channels,
     plugins,
+    mcp: new McpManager({ env: {}, baseDir: () => dir }),
     cron: {
       service: idleCron(path.join(dir, "cron.sqlite")),
       storePath: path.join(dir, "cron.sqlite"),

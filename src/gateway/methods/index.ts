@@ -5,6 +5,7 @@ import { cronMethods, heartbeatMethods } from "./cron.js";
 import { healthMethods } from "./health.js";
 import { knowledgeMethods } from "./knowledge.js";
 import { logMethods } from "./logs.js";
+import { mcpMethods } from "./mcp.js";
 import type { GatewayMethod } from "./types.js";
 
 export type { GatewayMethod, GatewayMethodCall } from "./types.js";
@@ -21,6 +22,7 @@ export function createMethodTable(): Map<string, GatewayMethod> {
       ...cronMethods,
       ...heartbeatMethods,
       ...knowledgeMethods,
+      ...mcpMethods,
     }),
   );
 }

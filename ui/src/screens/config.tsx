@@ -5,6 +5,7 @@ import { setAt, splitProblem } from "../config/paths.js";
 import { GatewayError } from "../gateway.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
+import { McpServers } from "./config-mcp.js";
 
 interface ConfigGet {
   hash: string;
@@ -30,6 +31,7 @@ const SECTIONS: { key: string; label: MessageKey }[] = [
   { key: "session", label: "config.section.session" },
   { key: "messages", label: "config.section.messages" },
   { key: "tools", label: "config.section.tools" },
+  { key: "mcp", label: "config.section.mcp" },
   { key: "gateway", label: "config.section.gateway" },
   { key: "logging", label: "config.section.logging" },
 ];
@@ -200,6 +202,7 @@ export function ConfigScreen({ conn }: ScreenProps) {
           </ul>
         </div>
       )}
+      {mode === "form" && <McpServers conn={conn} version={current?.hash} />}
       {mode === "form" && schema && current && (
         <form
           id="config-form"
