@@ -2,6 +2,7 @@ import path from "node:path";
 import JSON5 from "json5";
 import { getAtPath, type PathKey, parseConfigPath, setAtPath, unsetAtPath } from "../config/edit.js";
 import { ConfigError, hashConfigText, loadConfig, loadDotEnv, parseConfigDocument } from "../config/load.js";
+import { OPENCLAW_ONLY_NOTE } from "../config/openclaw-compat.js";
 import { resolveConfigPath, resolveLockPath, resolveStateDir } from "../config/paths.js";
 import { ConfigConflictError, writeConfig } from "../config/write.js";
 import { GatewayResponseError, GatewayTransportError } from "../gateway/client.js";
@@ -188,6 +189,7 @@ export async function configValidate(): Promise<number> {
     process.stdout.write(
       snapshot.exists ? `config valid: ${paths.file}\n` : `no config at ${paths.file} (defaults apply)\n`,
     );
+    for (const key of snapshot.openClawOnly) process.stdout.write(`warning: ${key}: ${OPENCLAW_ONLY_NOTE}\n`);
     return EXIT_OK;
   } catch (err) {
     if (err instanceof ConfigError) return printProblems(err);

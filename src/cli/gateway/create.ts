@@ -273,6 +273,7 @@ function createLiveConfig(
     stateDir,
     cli,
     rateLimiter,
+    log: createLogger("config"),
     onCredentialChanged: hooks.closeStaleCredentials,
   });
   return createConfigReloader({

@@ -6,6 +6,7 @@ import {
   loadDotEnv,
   writeMinimalConfig,
 } from "../../config/load.js";
+import { reportedOpenClawOnly, reportOpenClawOnly } from "../../config/openclaw-compat.js";
 import {
   resolveConfigPath,
   resolveGatewayPort,
@@ -109,6 +110,8 @@ export async function preflight(opts: GatewayRunOptions, env: NodeJS.ProcessEnv)
     consoleLevel: opts.verbose ? "debug" : (logging?.consoleLevel ?? "info"),
     ...(logging?.file ? { file: resolveUserPath(logging.file, env) } : { dir: resolveLogDir(stateDir) }),
   });
+
+  reportOpenClawOnly(snapshot.openClawOnly, reportedOpenClawOnly, (msg) => log.warn(msg));
 
   const lockPath = resolveLockPath(stateDir, configPath);
   try {
