@@ -1,10 +1,18 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { registerAgentCommands } from "./agent.js";
+import { registerAgentsCommands } from "./agents.js";
+import { registerChannelsCommands } from "./channels.js";
+import { registerCompletionCommand } from "./completion.js";
 import { registerConfigCommands } from "./config.js";
 import { registerCronCommands, registerSystemCommands } from "./cron.js";
 import { registerDoctorCommand } from "./doctor.js";
+import { registerGatewayControl } from "./gateway-control.js";
+import { addGlobalOptions } from "./global-options.js";
 import { registerMemoryCommands, registerSkillsCommands } from "./knowledge.js";
+import { registerLogsCommand } from "./logs.js";
+import { registerMessageCommands } from "./message.js";
+import { registerModelsCommands } from "./models.js";
 import { registerPairingCommands } from "./pairing.js";
 import { registerRpcCommands } from "./rpc-commands.js";
 import { registerSecurityCommands } from "./security.js";
@@ -15,6 +23,7 @@ export function buildProgram(): Command {
     .description("A self-hosted personal AI assistant gateway (OpenClaw-compatible)")
     .version(VERSION, "-V, --version")
     .enablePositionalOptions();
+  addGlobalOptions(program);
 
   const gateway = withRunOptions(
     program
@@ -34,6 +43,13 @@ export function buildProgram(): Command {
   registerSessionsCommands(program);
   registerMemoryCommands(program);
   registerSkillsCommands(program);
+  registerGatewayControl(gateway);
+  registerLogsCommand(program);
+  registerMessageCommands(program);
+  registerAgentsCommands(program);
+  registerChannelsCommands(program);
+  registerModelsCommands(program);
+  registerCompletionCommand(program);
   return program;
 }
 

@@ -2,7 +2,7 @@ import type { ConfigSnapshot } from "../config/load.js";
 import { reportedOpenClawOnly, reportOpenClawOnly } from "../config/openclaw-compat.js";
 import { resolveLogDir, resolveUserPath } from "../config/paths.js";
 import type { ReloadPlan } from "../config/reload.js";
-import { configureLogging, type Logger, registerSecret } from "../infra/logger.js";
+import { configureLogging, envLogThreshold, type Logger, registerSecret } from "../infra/logger.js";
 import { type AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../infra/rate-limit.js";
 import type { ResolvedAuth } from "../infra/shared-secret.js";
 import { resolveGatewayAuth } from "./auth.js";
@@ -47,8 +47,8 @@ export function gatewayConfigApplier(deps: {
     deps.rateLimiter.configure({ ...DEFAULT_RATE_LIMIT, ...next.config.gateway?.auth?.rateLimit });
     const logging = next.config.logging;
     configureLogging({
-      fileLevel: logging?.level ?? "info",
-      consoleLevel: cli.verbose ? "debug" : (logging?.consoleLevel ?? "info"),
+      fileLevel: envLogThreshold(env) ?? logging?.level ?? "info",
+      consoleLevel: cli.verbose ? "debug" : (envLogThreshold(env) ?? logging?.consoleLevel ?? "info"),
       ...(logging?.file
         ? { file: resolveUserPath(logging.file, env) }
         : { dir: resolveLogDir(deps.stateDir) }),

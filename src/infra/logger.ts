@@ -14,6 +14,12 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_THRESHOLDS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const;
 export type LogThreshold = (typeof LOG_THRESHOLDS)[number];
 
+/** `OPENCLAW_LOG_LEVEL` (set by the CLI's `--log-level`): wins over the config for file and console. */
+export function envLogThreshold(env: NodeJS.ProcessEnv): LogThreshold | undefined {
+  const level = env.OPENCLAW_LOG_LEVEL;
+  return (LOG_THRESHOLDS as readonly string[]).includes(level ?? "") ? (level as LogThreshold) : undefined;
+}
+
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;

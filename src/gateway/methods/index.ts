@@ -6,6 +6,7 @@ import { cronMethods, heartbeatMethods } from "./cron.js";
 import { healthMethods } from "./health.js";
 import { knowledgeMethods } from "./knowledge.js";
 import { logMethods } from "./logs.js";
+import { sendMethods } from "./send.js";
 import type { GatewayMethod } from "./types.js";
 
 export type { GatewayMethod, GatewayMethodCall } from "./types.js";
@@ -22,6 +23,7 @@ export function createMethodTable(): Map<string, GatewayMethod> {
       ...cronMethods,
       ...heartbeatMethods,
       ...knowledgeMethods,
+      ...sendMethods,
     }),
   );
 }
