@@ -59,7 +59,7 @@ function load(config: unknown): { problems: string[]; openClawOnly: readonly str
 
 /**
  * Where the same key holds a value OpenClaw's schema takes and ours refuses, on purpose; each
- * is listed in docs/openclaw-compatibility.md. The test fails when one stops happening, too.
+ * is listed in docs/openclaw-config.md. The test fails when one stops happening, too.
  */
 const KNOWN_DIFFERENCES: { keys: RegExp; why: string }[] = [
   {
