@@ -93,7 +93,7 @@ export function renderConfigDocs(): string {
     '- `{ "$include": "./part.json5" }` (or a list, deep-merged in order) pulls in another file relative to',
     "  the including one; sibling keys override it. Includes must stay inside the config folder, 10 levels at most.",
     "- A key only OpenClaw's schema knows (`tts`, `gateway.tls`…) is accepted with one warning, \"accepted for",
-    "  OpenClaw compatibility, not supported yet\", and ignored (docs/openclaw-config.md). Other unknown keys are",
+    '  OpenClaw compatibility, not supported yet", and ignored (docs/openclaw-config.md). Other unknown keys are',
     "  errors (`openclaw doctor --fix` removes them); sections marked *object* belong to modules or plugins that",
     "  validate them.",
     "- Keys marked *compatibility only* are accepted so OpenClaw configs load unchanged, but do nothing yet",

@@ -1,6 +1,6 @@
 import { isPlainObject, resolveIncludes } from "./include.js";
 import { formatPath } from "./issues.js";
-import { isOpenClawKey } from "./openclaw-compat.js";
+import { isOpenClawKey } from "./openclaw-keys.js";
 import { configSchema } from "./schema.js";
 
 type Doc = Record<string, unknown>;

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { formatPath } from "./issues.js";
-import { OPENCLAW_KEY_TRIE_JSON, OPENCLAW_KEYS_VERSION } from "./openclaw-keys.generated.js";
+import { OPENCLAW_KEYS_VERSION } from "./openclaw-keys.generated.js";
+import { isOpenClawKey } from "./openclaw-keys.js";
 
 /**
  * Keys OpenClaw's own schema knows that ours does not implement: a config written for
@@ -14,22 +15,7 @@ import { OPENCLAW_KEY_TRIE_JSON, OPENCLAW_KEYS_VERSION } from "./openclaw-keys.g
 /** Appended to the name of each such key wherever it is reported (log, `config validate`, `doctor`). */
 export const OPENCLAW_ONLY_NOTE = "accepted for OpenClaw compatibility, not supported yet";
 
-export { OPENCLAW_KEYS_VERSION };
-
-type Trie = { [segment: string]: Trie };
-let trie: Trie | undefined;
-
-/** Whether OpenClaw's schema has a key at `at` (record keys match `*`, list indexes `[]`). */
-export function isOpenClawKey(at: readonly PropertyKey[]): boolean {
-  trie ??= JSON.parse(OPENCLAW_KEY_TRIE_JSON) as Trie;
-  let node: Trie | undefined = trie;
-  for (const segment of at) {
-    if (typeof segment === "number") node = node["[]"];
-    else node = Object.hasOwn(node, String(segment)) ? node[String(segment)] : node["*"];
-    if (!node) return false;
-  }
-  return true;
-}
+export { isOpenClawKey, OPENCLAW_KEYS_VERSION };
 
 /**
  * Reports each OpenClaw-only key once per process (start, then only keys a reload adds):
