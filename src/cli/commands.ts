@@ -1,10 +1,17 @@
 import type { Command } from "commander";
 import { registerAgentCommands } from "./agent.js";
+import { registerAgentsCommands } from "./agents.js";
+import { registerChannelsCommands } from "./channels.js";
+import { registerCompletionCommand } from "./completion.js";
 import { registerConfigCommands } from "./config.js";
 import { registerCronCommands, registerSystemCommands } from "./cron.js";
 import { registerDoctorCommand } from "./doctor.js";
+import { registerGatewayControl } from "./gateway-control.js";
 import { registerMemoryCommands, registerSkillsCommands } from "./knowledge.js";
+import { registerLogsCommand } from "./logs.js";
 import { registerMcpCommands } from "./mcp.js";
+import { registerMessageCommands } from "./message.js";
+import { registerModelsCommands } from "./models.js";
 import { registerPairingCommands } from "./pairing.js";
 import { registerRpcCommands } from "./rpc-commands.js";
 import { registerSecurityCommands } from "./security.js";
@@ -28,4 +35,12 @@ export function registerCommands(program: Command, gateway: Command): void {
   registerMemoryCommands(program);
   registerSkillsCommands(program);
   registerMcpCommands(program);
+  registerGatewayControl(gateway);
+  registerLogsCommand(program);
+  registerMessageCommands(program);
+  registerAgentsCommands(program);
+  registerChannelsCommands(program);
+  registerModelsCommands(program);
+  // Last: it walks the command tree registered above.
+  registerCompletionCommand(program);
 }

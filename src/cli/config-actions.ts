@@ -1,7 +1,9 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import JSON5 from "json5";
 import { getAtPath, type PathKey, parseConfigPath, setAtPath, unsetAtPath } from "../config/edit.js";
 import { ConfigError, hashConfigText, loadConfig, loadDotEnv, parseConfigDocument } from "../config/load.js";
+import { OPENCLAW_ONLY_NOTE } from "../config/openclaw-compat.js";
 import { resolveConfigPath, resolveLockPath, resolveStateDir } from "../config/paths.js";
 import { ConfigConflictError, writeConfig } from "../config/write.js";
 import { GatewayResponseError, GatewayTransportError } from "../gateway/client.js";
@@ -68,10 +70,21 @@ async function runningGateway(paths: Paths) {
   }
 }
 
+/** An edit that cannot apply to the current file (an agent that is not there, say): its message is shown as is. */
+export class EditRefused extends Error {
+  override name = "EditRefused";
+}
+
 export type Edit = (document: Record<string, unknown>) => Record<string, unknown>;
 
 /** Applies `edit` through the running gateway, or to the file when none runs. */
-export async function editConfig(edit: Edit, describe: string): Promise<number> {
+export async function editConfig(
+  edit: Edit,
+  describe: string,
+  /** `json`: stdout is the command's JSON answer, so the summary line goes to stderr. */
+  opts: { json?: boolean } = {},
+): Promise<number> {
+  const say = (line: string) => (opts.json ? process.stderr : process.stdout).write(line);
   const paths = await resolvePaths();
   const client = await runningGateway(paths);
   try {
@@ -84,7 +97,7 @@ export async function editConfig(edit: Edit, describe: string): Promise<number> 
       const restart = result.restartRequired.length
         ? `; restart the gateway for ${result.restartRequired.join(", ")}`
         : "";
-      process.stdout.write(`${describe} (applied by the running gateway${restart})\n`);
+      say(`${describe} (applied by the running gateway${restart})\n`);
       return EXIT_OK;
     }
     const { raw, document } = await readDocument(paths.file);
@@ -95,7 +108,7 @@ export async function editConfig(edit: Edit, describe: string): Promise<number> 
       env: paths.env,
       check: checkBundledPlugins,
     });
-    process.stdout.write(`${describe} in ${paths.file}\n`);
+    say(`${describe} in ${paths.file}\n`);
     return EXIT_OK;
   } catch (err) {
     if (err instanceof ConfigError) return printProblems(err);
@@ -107,7 +120,7 @@ export async function editConfig(edit: Edit, describe: string): Promise<number> 
         problems: details?.problems,
       });
     }
-    if (err instanceof GatewayTransportError) return printProblems(err);
+    if (err instanceof GatewayTransportError || err instanceof EditRefused) return printProblems(err);
     if (err instanceof Error && err.message.startsWith("cannot set")) return printProblems(err);
     throw err;
   } finally {
@@ -188,6 +201,7 @@ export async function configValidate(): Promise<number> {
     process.stdout.write(
       snapshot.exists ? `config valid: ${paths.file}\n` : `no config at ${paths.file} (defaults apply)\n`,
     );
+    for (const key of snapshot.openClawOnly) process.stdout.write(`warning: ${key}: ${OPENCLAW_ONLY_NOTE}\n`);
     return EXIT_OK;
   } catch (err) {
     if (err instanceof ConfigError) return printProblems(err);
@@ -204,4 +218,81 @@ export async function configSchema(): Promise<number> {
 export async function configFile(): Promise<number> {
   process.stdout.write(`${resolveConfigPath()}\n`);
   return EXIT_OK;
+}
+
+/** The config file's document as written, for commands that list what is configured. */
+export async function readConfigDocument(): Promise<Record<string, unknown>> {
+  const paths = await resolvePaths();
+  return (await readDocument(paths.file)).document;
+}
+
+/** `config patch`: a JSON5 merge patch (RFC 7386: null deletes) from a file or stdin. */
+export async function configPatch(flags: {
+  file?: string;
+  stdin?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  replacePath?: string;
+}): Promise<number> {
+  const { applyMergePatch } = await import("../config/edit.js");
+  if (!flags.file === !flags.stdin) {
+    process.stderr.write("error: pass the patch with exactly one of --file <path> or --stdin\n");
+    return EXIT_USAGE;
+  }
+  let text: string;
+  try {
+    text = flags.file ? await readFile(flags.file, "utf8") : await readStdin();
+  } catch (err) {
+    process.stderr.write(`error: cannot read the patch: ${(err as Error).message}\n`);
+    return EXIT_FAIL;
+  }
+  let patch: unknown;
+  try {
+    patch = JSON5.parse(text);
+  } catch (err) {
+    process.stderr.write(`error: the patch is not valid JSON5: ${(err as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+    process.stderr.write("error: the patch must be an object, e.g. { gateway: { port: 18790 } }\n");
+    return EXIT_USAGE;
+  }
+  const replace = flags.replacePath ? parsePathArg(flags.replacePath) : undefined;
+  if (flags.replacePath && !replace) return EXIT_USAGE;
+  const edit: Edit = (doc) => {
+    let next = applyMergePatch(doc, patch) as Record<string, unknown>;
+    // --replace-path: the patch's value there replaces the object or list instead of merging into it.
+    if (replace) next = setAtPath(next, replace, structuredClone(getAtPath(patch, replace)));
+    return next;
+  };
+  if (flags.dryRun) {
+    const paths = await resolvePaths();
+    const { raw, document } = await readDocument(paths.file);
+    try {
+      const { snapshotFromText } = await import("../config/load.js");
+      const next = edit(structuredClone(document));
+      snapshotFromText(paths.file, JSON.stringify(next), paths.env);
+      const out = { ok: true, dryRun: true, path: paths.file, baseHash: hashConfigText(raw) };
+      process.stdout.write(
+        flags.json ? `${JSON.stringify(out, null, 2)}\n` : "patch is valid (dry run: nothing written)\n",
+      );
+      return EXIT_OK;
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      if (flags.json) {
+        process.stdout.write(
+          `${JSON.stringify({ ok: false, dryRun: true, problems: err.problems }, null, 2)}\n`,
+        );
+        return EXIT_FAIL;
+      }
+      return printProblems(err);
+    }
+  }
+  return editConfig(edit, "patched the config");
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }

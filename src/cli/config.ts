@@ -4,7 +4,7 @@ import type { Command } from "commander";
 const actions = () => import("./config-actions.js");
 
 /**
- * `openclaw config get|set|unset|validate|schema|file`. Edits go through the running
+ * `openclaw config get|set|unset|patch|validate|schema|file`. Edits go through the running
  * gateway (RPC: it validates and applies at once) when one owns this state dir, and
  * straight to the file otherwise; either way the same validation and backups apply.
  */
@@ -47,6 +47,27 @@ export function registerConfigCommands(program: Command): void {
     .action(async () => {
       process.exitCode = await (await actions()).configSchema();
     });
+  config
+    .command("patch")
+    .description(
+      "apply a JSON5 merge patch (null deletes a key), e.g. `echo '{gateway:{port:18790}}' | openclaw config patch --stdin`",
+    )
+    .option("--file <path>", "read the patch from this file")
+    .option("--stdin", "read the patch from stdin")
+    .option("--replace-path <path>", "replace the object or list at this path instead of merging into it")
+    .option("--dry-run", "validate the result and write nothing")
+    .option("--json", "print the dry-run result as JSON")
+    .action(
+      async (flags: {
+        file?: string;
+        stdin?: boolean;
+        dryRun?: boolean;
+        json?: boolean;
+        replacePath?: string;
+      }) => {
+        process.exitCode = await (await actions()).configPatch(flags);
+      },
+    );
   config
     .command("file")
     .description("print the path of the config file")

@@ -37,7 +37,7 @@ export async function connectFromCli(flags: ClientFlags, env: NodeJS.ProcessEnv 
     flags.password ??
     (remote ? gateway?.remote?.password : env.OPENCLAW_GATEWAY_PASSWORD || gateway?.auth?.password);
   const timeoutMs = flags.timeout ? Number(flags.timeout) : 10_000;
-  return GatewayClient.connect({ url, token, password, timeoutMs });
+  return { ...(await GatewayClient.connect({ url, token, password, timeoutMs })), url };
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   parseConfigDocument,
 } from "../config/load.js";
 import { migrateLegacyConfig, stripUnknownKeys } from "../config/migrate.js";
+import { OPENCLAW_ONLY_NOTE } from "../config/openclaw-compat.js";
 import { resolveConfigPath, resolveLockPath, resolveStateDir } from "../config/paths.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { writeConfig } from "../config/write.js";
@@ -17,7 +18,7 @@ import { inspectGatewayLock } from "../gateway/lock.js";
 import { detectContainer } from "../gateway/net.js";
 import { isErrnoCode } from "../infra/fs.js";
 import { checkBundledPlugins } from "../plugins/validate.js";
-import { checkModelKeys } from "./doctor-models.js";
+import { checkModelKeys, checkProviderApis } from "./doctor-models.js";
 import { runSecurityAudit } from "./security-audit.js";
 
 export type Severity = "ok" | "warn" | "error";
@@ -275,6 +276,8 @@ async function checkConfig(
   try {
     const snapshot = await loadConfig(file, env);
     if (repairs.length === 0) findings.push({ severity: "ok", check: "config", message: `${file} is valid` });
+    for (const key of snapshot.openClawOnly)
+      findings.push({ severity: "warn", check: "config", message: `${key}: ${OPENCLAW_ONLY_NOTE}` });
     return { findings, snapshot };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -329,6 +332,7 @@ export async function runDoctorChecks(
   if (snapshot) {
     findings.push(checkBindAuth(snapshot.config, env));
     findings.push(...checkChannels(snapshot.config, env));
+    findings.push(...checkProviderApis(snapshot.config));
     findings.push(...(await checkModelKeys(snapshot.config, env, stateDir)));
   }
   findings.push(...(await securityFindings(snapshot?.config ?? {}, env, stateDir, file, fix)));

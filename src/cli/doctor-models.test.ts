@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/cli.js";
 import type { OpenClawConfig } from "../config/schema.js";
-import { checkModelKeys } from "./doctor-models.js";
+import { checkModelKeys, checkProviderApis } from "./doctor-models.js";
 
 describe("doctor: model keys, from the provider table", () => {
   const stateDir = tempDir();
@@ -29,5 +29,29 @@ describe("doctor: model keys, from the provider table", () => {
       { severity: "error", check: "model keys", message: expect.stringContaining("set XAI_API_KEY") },
       { severity: "ok", check: "model keys", message: "deepseek: env DEEPSEEK_API_KEY" },
     ]);
+  });
+});
+
+describe("doctor: a provider entry that means different APIs to OpenClaw and to us", () => {
+  it("warns for anthropic with only baseUrl (ours: Anthropic Messages, OpenClaw: OpenAI completions)", () => {
+    const config = {
+      models: { providers: { anthropic: { baseUrl: "http://127.0.0.1:4000" } } },
+    } as OpenClawConfig;
+    const [finding] = checkProviderApis(config);
+    expect(finding).toMatchObject({ severity: "warn", check: "models" });
+    expect(finding!.message).toContain("anthropic-messages");
+    expect(finding!.message).toContain("set models.providers.anthropic.api");
+  });
+
+  it("is quiet once api is named, and for providers both read alike", () => {
+    const config = {
+      models: {
+        providers: {
+          anthropic: { baseUrl: "http://127.0.0.1:4000", api: "anthropic-messages" },
+          local: { baseUrl: "http://127.0.0.1:4001/v1" },
+        },
+      },
+    } as OpenClawConfig;
+    expect(checkProviderApis(config)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { OpenClawConfig } from "../config/schema.js";
+import { BUILTIN_PROVIDERS } from "../providers/catalog.js";
 import { PROVIDER_ENV_KEYS, starterKeyList } from "../providers/env-api-keys.js";
 import {
   createAuthProfileStore,
@@ -57,6 +58,28 @@ export async function checkModelKeys(
       if (!(err instanceof MissingApiKeyError) && !(err instanceof ModelConfigError)) throw err;
       findings.push({ severity: "error", check: CHECK, message: err.message });
     }
+  }
+  return findings;
+}
+
+/** The API OpenClaw assumes for a `models.providers` entry that names none. */
+const OPENCLAW_DEFAULT_API = "openai-completions";
+
+/**
+ * `models.providers.<built-in id>` without `api` (say `anthropic` with only `baseUrl`, a proxy):
+ * ours keeps the built-in provider's API (Anthropic Messages), OpenClaw assumes OpenAI chat
+ * completions, so one openclaw.json would speak two protocols. Naming `api` settles it.
+ */
+export function checkProviderApis(config: OpenClawConfig): Finding[] {
+  const findings: Finding[] = [];
+  for (const [id, provider] of Object.entries(config.models?.providers ?? {})) {
+    const builtin = BUILTIN_PROVIDERS[id];
+    if (!builtin || provider.api || builtin.api === OPENCLAW_DEFAULT_API) continue;
+    findings.push({
+      severity: "warn",
+      check: "models",
+      message: `models.providers.${id} sets no api: this gateway speaks ${builtin.api} to it, OpenClaw would speak ${OPENCLAW_DEFAULT_API}; set models.providers.${id}.api to the one your endpoint speaks`,
+    });
   }
   return findings;
 }

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { isGatewayRun } from "./argv.js";
+import { addGlobalOptions } from "./global-options.js";
 
 /** The root command and `openclaw gateway` (with its hidden `run` alias), nothing else. */
 function rootProgram(): { program: Command; gateway: Command } {
@@ -8,6 +9,7 @@ function rootProgram(): { program: Command; gateway: Command } {
     .description("A self-hosted personal AI assistant gateway (OpenClaw-compatible)")
     .version(VERSION, "-V, --version")
     .enablePositionalOptions();
+  addGlobalOptions(program);
 
   const gateway = withRunOptions(
     program

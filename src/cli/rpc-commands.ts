@@ -14,7 +14,7 @@ function addClientOptions(cmd: Command): Command {
 
 const mb = (bytes: unknown) => `${Math.round(Number(bytes) / 1048576)} MB`;
 
-function formatHealth(p: unknown): string {
+export function formatHealth(p: unknown): string {
   const h = p as {
     status: string;
     ready: boolean;

@@ -5,6 +5,7 @@ import { resolveStateDir } from "../config/paths.js";
 import type { Logger } from "../infra/logger.js";
 import { normalizeAgentId } from "../routing/agent-id.js";
 import type { ClientFlags } from "./connection.js";
+import { registerSessionEditCommands } from "./sessions-edit.js";
 
 /** What the store reports while opening (an import, say) goes to stderr: stdout is the answer (`--json`). */
 const stderrLog: Logger = {
@@ -73,6 +74,7 @@ export function registerSessionsCommands(program: Command): void {
         process.exitCode = 1;
       }
     });
+  registerSessionEditCommands(sessions);
   sessions
     .command("export")
     .description("write the sessions where OpenClaw reads them (agents/<id>/sessions/sessions.json)")

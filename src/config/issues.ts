@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { isSecretKey } from "../infra/redact.js";
+import { openClawKeysAt } from "./openclaw-keys.js";
 
 /**
  * Turns zod issues into the lines a user sees: `path: message (got …)`, with a
@@ -174,7 +175,8 @@ export function formatIssues(
   for (const issue of issues) {
     const at = [...base, ...issue.path];
     if (issue.code === "unrecognized_keys") {
-      const known = knownKeysAt(schema, at);
+      // A key OpenClaw has here is as likely meant as one of ours (the loader accepts both).
+      const known = [...new Set([...knownKeysAt(schema, at), ...openClawKeysAt([...shownUnder, ...at])])];
       for (const key of issue.keys) {
         const suggestion = suggestKey(key, known);
         out.push(

@@ -37,7 +37,7 @@ describe("loading openclaw.json", () => {
     ).toEqual([
       "gateway.port: must be ≤ 65535 (got 70000)",
       'gateway.bind: must be one of "loopback", "lan", "tailnet", "auto", "custom" (got "wide")',
-      'logging.level: must be one of "debug", "info", "warn", "error" (got 3)',
+      'logging.level: must be one of "silent", "fatal", "error", "warn", "info", "debug", "trace" (got 3)',
       "nope: unknown key",
     ]);
   });

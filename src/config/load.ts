@@ -9,6 +9,7 @@ import { VERSION } from "../version.js";
 import { resolveIncludes } from "./include.js";
 import { configErrorMap, describeValue, formatIssues, formatPath } from "./issues.js";
 import { configSizeProblem, oversizedValueProblem } from "./limits.js";
+import { parseWithOpenClawKeys } from "./openclaw-compat.js";
 import { configSchema, type OpenClawConfig } from "./schema.js";
 
 export { formatPath };
@@ -25,6 +26,11 @@ export interface ConfigSnapshot {
   readonly raw: string;
   /** `raw` parsed, before includes and substitution: what edits change and write back. */
   readonly document: Record<string, unknown>;
+  /**
+   * Keys OpenClaw knows and we do not implement (`tts`, `agents.defaults.sandbox`…): accepted,
+   * left out of `config`, each reported once as OPENCLAW_ONLY_NOTE (config/openclaw-compat.ts).
+   */
+  readonly openClawOnly: readonly string[];
 }
 
 /** The config file cannot be used; `problems` lists each as `path: message (got …)`. */
@@ -48,7 +54,16 @@ export async function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ConfigSnapshot> {
   const text = await readConfigFile(file);
-  if (text === undefined) return { path: file, exists: false, config: {}, hash: "", raw: "", document: {} };
+  if (text === undefined)
+    return {
+      path: file,
+      exists: false,
+      config: {},
+      hash: "",
+      raw: "",
+      document: {},
+      openClawOnly: [],
+    };
   return snapshotFromText(file, text, env);
 }
 
@@ -83,8 +98,8 @@ export function snapshotFromText(
   env: NodeJS.ProcessEnv = process.env,
 ): ConfigSnapshot {
   const document = parseConfigDocument(file, text);
-  const config = validateConfigDocument(file, document, env);
-  return { path: file, exists: true, config, hash: hashConfigText(text), raw: text, document };
+  const { config, openClawOnly } = validateDocument(file, document, env);
+  return { path: file, exists: true, config, hash: hashConfigText(text), raw: text, document, openClawOnly };
 }
 
 export function parseConfigText(
@@ -123,6 +138,14 @@ export function validateConfigDocument(
   document: Record<string, unknown>,
   env: NodeJS.ProcessEnv = process.env,
 ): OpenClawConfig {
+  return validateDocument(file, document, env).config;
+}
+
+function validateDocument(
+  file: string,
+  document: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): { config: OpenClawConfig; openClawOnly: string[] } {
   const problems: string[] = [];
   // Checked here, not at parse time, so `config set`/`unset` can still repair such a file.
   const oversized = oversizedValueProblem(document);
@@ -131,12 +154,16 @@ export function validateConfigDocument(
   // `env` in the file fills in variables the environment lacks (it never overrides).
   const lookup = { ...configEnvVars(included), ...definedOnly(env) };
   const substituted = substituteEnv(included, lookup, [], problems);
-  const result = configSchema.safeParse(substituted, { error: configErrorMap });
+  const { result, openClawOnly } = parseWithOpenClawKeys(
+    configSchema,
+    substituted as Record<string, unknown>,
+    { error: configErrorMap },
+  );
   if (!result.success) problems.push(...formatIssues(result.error.issues, substituted, configSchema));
   if (problems.length > 0) throw new ConfigError(file, problems);
   // Known from now on, so redaction finds them anywhere (logs, other config fields, child envs).
   for (const secret of collectConfigSecrets(result.data)) registerSecret(secret);
-  return result.data as OpenClawConfig;
+  return { config: result.data as OpenClawConfig, openClawOnly };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isPlainObject, resolveIncludes } from "./include.js";
 import { formatPath } from "./issues.js";
+import { isOpenClawKey } from "./openclaw-keys.js";
 import { configSchema } from "./schema.js";
 
 type Doc = Record<string, unknown>;
@@ -93,7 +94,10 @@ export function migrateLegacyConfig(input: Doc): { document: Doc; changes: strin
   return { document: doc, changes };
 }
 
-/** Removes keys the schema does not know (the main file only; included files are left alone). */
+/**
+ * Removes keys neither our schema nor OpenClaw's knows (the main file only; included files are
+ * left alone). A key only OpenClaw knows stays: the same file may still serve OpenClaw.
+ */
 export function stripUnknownKeys(input: Doc, file: string): { document: Doc; removed: string[] } {
   const doc = structuredClone(input);
   const removed: string[] = [];
@@ -107,7 +111,7 @@ export function stripUnknownKeys(input: Doc, file: string): { document: Doc; rem
       parent = isPlainObject(parent) || Array.isArray(parent) ? (parent as Doc)[key as string] : undefined;
     if (!isPlainObject(parent)) continue;
     for (const key of issue.keys) {
-      if (key in parent) {
+      if (key in parent && !isOpenClawKey([...issue.path, key])) {
         delete parent[key];
         removed.push(formatPath([...issue.path, key]));
       }

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { LOG_THRESHOLDS } from "../infra/logger.js";
 import { OPERATOR_SCOPES, type OperatorScope } from "../infra/rpc.js";
 import { agentsSchema, authSchema, bindingSchema, modelsSchema, toolsSchema } from "./schema/agents.js";
 import { channelsSchema } from "./schema/channels.js";
@@ -24,7 +25,8 @@ import { skillsSchema } from "./schema/skills.js";
  * owned by plugins or modules not built yet are loose records they validate later.
  */
 
-const logLevel = z.enum(["debug", "info", "warn", "error"]);
+/** OpenClaw's levels: trace logs as debug, fatal as error, silent turns the output off. */
+const logLevel = z.enum(LOG_THRESHOLDS);
 
 export const BIND_MODES = ["loopback", "lan", "tailnet", "auto", "custom"] as const;
 export const bindMode = z.enum(BIND_MODES);
@@ -254,7 +256,10 @@ const meta = z
   .describe("written by the gateway and CLI on every config write");
 
 const resetPolicy = z.strictObject({
-  mode: z.enum(["manual", "daily", "idle"]).optional().describe("when a session starts afresh"),
+  mode: z
+    .enum(["manual", "none", "daily", "idle"])
+    .optional()
+    .describe('when a session starts afresh: manual (or OpenClaw\'s "none": only /new, /reset), daily, idle'),
   atHour: z.number().int().min(0).max(23).optional().describe("daily reset hour (local time)"),
   idleMinutes: positiveInt.optional().describe("reset after this many idle minutes"),
 });

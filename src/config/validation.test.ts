@@ -68,7 +68,9 @@ describe("config validation", () => {
     [
       "logging level",
       { logging: { level: "verbose" } },
-      ['logging.level: must be one of "debug", "info", "warn", "error" (got "verbose")'],
+      [
+        'logging.level: must be one of "silent", "fatal", "error", "warn", "info", "debug", "trace" (got "verbose")',
+      ],
     ],
     ["gateway not an object", { gateway: "local" }, ['gateway: expected an object (got "local")']],
     ["bindings not a list", { bindings: {} }, ["bindings: expected a list (got {})"]],

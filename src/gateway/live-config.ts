@@ -1,7 +1,8 @@
 import type { ConfigSnapshot } from "../config/load.js";
+import { reportedOpenClawOnly, reportOpenClawOnly } from "../config/openclaw-compat.js";
 import { resolveLogDir, resolveUserPath } from "../config/paths.js";
 import type { ReloadPlan } from "../config/reload.js";
-import { configureLogging, registerSecret } from "../infra/logger.js";
+import { configureLogging, envLogThreshold, type Logger, registerSecret } from "../infra/logger.js";
 import { type AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../infra/rate-limit.js";
 import type { ResolvedAuth } from "../infra/shared-secret.js";
 import { resolveGatewayAuth } from "./auth.js";
@@ -25,6 +26,7 @@ export function gatewayConfigApplier(deps: {
   stateDir: string;
   cli: { token?: string; password?: string; verbose?: boolean };
   rateLimiter: AuthRateLimiter;
+  log: Logger;
   /** Called with the new credential's fingerprint when the secret (or its scopes) changed. */
   onCredentialChanged(fingerprint: string): void;
 }): (next: ConfigSnapshot, plan: ReloadPlan) => void {
@@ -41,11 +43,12 @@ export function gatewayConfigApplier(deps: {
       if (after !== before) deps.onCredentialChanged(after);
     }
     current.snapshot = next;
+    reportOpenClawOnly(next.openClawOnly, reportedOpenClawOnly, (msg) => deps.log.warn(msg));
     deps.rateLimiter.configure({ ...DEFAULT_RATE_LIMIT, ...next.config.gateway?.auth?.rateLimit });
     const logging = next.config.logging;
     configureLogging({
-      fileLevel: logging?.level ?? "info",
-      consoleLevel: cli.verbose ? "debug" : (logging?.consoleLevel ?? "info"),
+      fileLevel: envLogThreshold(env) ?? logging?.level ?? "info",
+      consoleLevel: cli.verbose ? "debug" : (envLogThreshold(env) ?? logging?.consoleLevel ?? "info"),
       ...(logging?.file
         ? { file: resolveUserPath(logging.file, env) }
         : { dir: resolveLogDir(deps.stateDir) }),

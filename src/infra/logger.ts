@@ -7,6 +7,18 @@ export { registerSecret } from "./secrets.js";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/**
+ * Thresholds a config may name: ours plus OpenClaw's `trace` (shown as debug, our finest),
+ * `fatal` (as error, our coarsest) and `silent` (nothing at all).
+ */
+export const LOG_THRESHOLDS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const;
+export type LogThreshold = (typeof LOG_THRESHOLDS)[number];
+
+/** `OPENCLAW_LOG_LEVEL` (set by the CLI's `--log-level`): wins over the config for file and console. */
+export function envLogThreshold(env: NodeJS.ProcessEnv): LogThreshold | undefined {
+  const level = env.OPENCLAW_LOG_LEVEL;
+  return (LOG_THRESHOLDS as readonly string[]).includes(level ?? "") ? (level as LogThreshold) : undefined;
+}
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -25,8 +37,8 @@ export interface LogRecord {
 }
 
 interface LoggingState {
-  consoleLevel: LogLevel;
-  fileLevel: LogLevel;
+  consoleLevel: LogThreshold;
+  fileLevel: LogThreshold;
   /** Directory for daily files, or an explicit file path (`logging.file`). */
   fileTarget?: { dir: string } | { file: string };
   stream?: WriteStream;
@@ -42,12 +54,20 @@ const state: LoggingState = {
   listeners: new Set(),
 };
 
-const rank = (level: LogLevel) => LOG_LEVELS.indexOf(level);
+/** Position of a level, or of the lowest level a threshold lets through (silent: none). */
+const rank = (level: LogThreshold): number =>
+  level === "trace"
+    ? 0
+    : level === "fatal"
+      ? rank("error")
+      : level === "silent"
+        ? LOG_LEVELS.length
+        : LOG_LEVELS.indexOf(level);
 
 /** Configures where and how much is logged. Safe to call again on config reload. */
 export function configureLogging(opts: {
-  consoleLevel?: LogLevel;
-  fileLevel?: LogLevel;
+  consoleLevel?: LogThreshold;
+  fileLevel?: LogThreshold;
   /** Explicit log file (`logging.file`); otherwise daily files in `dir`. */
   file?: string;
   dir?: string;

@@ -6,7 +6,8 @@
  */
 
 export interface ResetPolicy {
-  mode?: "manual" | "daily" | "idle";
+  /** `none` is OpenClaw's name for manual. */
+  mode?: "manual" | "none" | "daily" | "idle";
   atHour?: number;
   idleMinutes?: number;
 }
@@ -46,6 +47,7 @@ export function isStale(updatedAt: number, policy: ResetPolicy, now: Date = new 
   const idleMs = (policy.idleMinutes ?? DEFAULT_IDLE_MINUTES) * 60_000;
   switch (policy.mode ?? "manual") {
     case "manual":
+    case "none":
       return false;
     case "idle":
       return now.getTime() - updatedAt > idleMs;

@@ -76,3 +76,45 @@ describe("openclaw doctor --fix (built CLI)", () => {
     expect((await cli(dir, "config", "validate")).code).toBe(0);
   });
 });
+
+describe("a config written for OpenClaw (built CLI)", () => {
+  // tts and gateway.tls are in OpenClaw 2026.9.6's schema and not implemented here.
+  const openClawConfig =
+    '{ gateway: { mode: "local", tls: { enabled: false } }, tts: { auto: "off" }, wizzard: {} }';
+
+  it("config validate and doctor name each OpenClaw-only key once; doctor --fix keeps them", async () => {
+    const dir = await stateWith(openClawConfig.replace(", wizzard: {}", ""));
+    const validate = await cli(dir, "config", "validate");
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toContain(
+      "warning: gateway.tls: accepted for OpenClaw compatibility, not supported yet",
+    );
+    expect(validate.stdout.match(/warning: tts: accepted for OpenClaw compatibility/g)).toHaveLength(1);
+    const doctor = await cli(dir, "doctor", "--fix");
+    expect(doctor.stdout).toContain(
+      "warn  config: tts: accepted for OpenClaw compatibility, not supported yet",
+    );
+    const config = JSON5.parse(await readFile(path.join(dir, "openclaw.json"), "utf8"));
+    expect(config.tts).toEqual({ auto: "off" });
+  });
+
+  it("starts the gateway with one warning per such key; a key neither knows still stops it", async () => {
+    const refused = await cli(await stateWith(openClawConfig), "gateway", "--port", "0");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("wizzard: unknown key (did you mean `wizard`?)");
+
+    const { startGateway, testEnv } = await import("../helpers/cli.js");
+    const dir = await stateWith(openClawConfig.replace(", wizzard: {}", ""));
+    const gateway = await startGateway(["--port", "0"], testEnv({ OPENCLAW_STATE_DIR: dir }));
+    try {
+      const { stdout, stderr } = gateway.output();
+      const lines = `${stdout}\n${stderr}`.split("\n");
+      expect(
+        lines.filter((l) => l.includes("config key tts: accepted for OpenClaw compatibility")),
+      ).toHaveLength(1);
+      expect(lines.filter((l) => l.includes("config key gateway.tls: accepted"))).toHaveLength(1);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});

@@ -91,4 +91,23 @@ describe("Control UI: config", () => {
     await page.waitForSelector("#config-saved");
     expect(fileConfig(gateway).logging).toEqual({ level: "warn" });
   });
+
+  it("lists keys only OpenClaw knows: accepted from the raw editor, named as not supported yet", async () => {
+    const { gateway } = await ui();
+    const page = await configPage();
+    expect(await page.$("#config-openclaw-only")).toBeNull();
+    await page.click("#config-tab-raw");
+    const original = await page.inputValue("#config-raw");
+    await page.fill(
+      "#config-raw",
+      original.replace('"mode": "local"', '"mode": "local", "tls": { "enabled": false }'),
+    );
+    await page.click("#config-apply");
+    await page.waitForSelector("#config-saved");
+    const banner = await page.waitForSelector("#config-openclaw-only");
+    expect(await banner.textContent()).toContain("accepted for OpenClaw compatibility, not supported yet");
+    expect(await banner.textContent()).toContain("gateway.tls");
+    expect(fileConfig(gateway).gateway.tls).toEqual({ enabled: false });
+    await screenshot(page, "config-openclaw-only");
+  });
 });

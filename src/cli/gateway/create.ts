@@ -213,6 +213,7 @@ function createLiveConfig(
     stateDir,
     cli,
     rateLimiter,
+    log: createLogger("config"),
     onCredentialChanged: hooks.closeStaleCredentials,
   });
   return createConfigReloader({

@@ -6,6 +6,7 @@ import {
   loadDotEnv,
   writeMinimalConfig,
 } from "../../config/load.js";
+import { reportedOpenClawOnly, reportOpenClawOnly } from "../../config/openclaw-compat.js";
 import {
   resolveConfigPath,
   resolveGatewayPort,
@@ -19,7 +20,7 @@ import { resolveGatewayAuth } from "../../gateway/auth.js";
 import { checkStartSecret } from "../../gateway/credential.js";
 import { acquireGatewayLock, GatewayLockError } from "../../gateway/lock.js";
 import { type BindResolution, formatWsUrl, resolveBindHosts } from "../../gateway/net.js";
-import { configureLogging, createLogger, registerSecret } from "../../infra/logger.js";
+import { configureLogging, createLogger, envLogThreshold, registerSecret } from "../../infra/logger.js";
 import { registerEnvSecrets } from "../../infra/redact.js";
 import type { ResolvedAuth } from "../../infra/shared-secret.js";
 
@@ -105,10 +106,12 @@ export async function preflight(opts: GatewayRunOptions, env: NodeJS.ProcessEnv)
 
   const logging = config.logging;
   configureLogging({
-    fileLevel: logging?.level ?? "info",
-    consoleLevel: opts.verbose ? "debug" : (logging?.consoleLevel ?? "info"),
+    fileLevel: envLogThreshold(env) ?? logging?.level ?? "info",
+    consoleLevel: opts.verbose ? "debug" : (envLogThreshold(env) ?? logging?.consoleLevel ?? "info"),
     ...(logging?.file ? { file: resolveUserPath(logging.file, env) } : { dir: resolveLogDir(stateDir) }),
   });
+
+  reportOpenClawOnly(snapshot.openClawOnly, reportedOpenClawOnly, (msg) => log.warn(msg));
 
   const lockPath = resolveLockPath(stateDir, configPath);
   try {

@@ -2,6 +2,7 @@ import { formatWsUrl } from "../../gateway/net.js";
 import type { GatewayServer } from "../../gateway/server.js";
 import { closeLogging, createLogger, currentLogFile } from "../../infra/logger.js";
 import { providersWithEnvKey, starterKeyList } from "../../providers/env-api-keys.js";
+import { RESTART_EXIT_CODE } from "../gateway-control.js";
 import type { Gateway } from "./create.js";
 import type { GatewayPlan, Refusal } from "./preflight.js";
 
@@ -96,6 +97,8 @@ function installShutdown(
   };
   process.on("SIGTERM", () => void stop("SIGTERM", 0));
   process.on("SIGINT", () => void stop("SIGINT", 0));
+  // `openclaw gateway restart`: exit for the supervisor to start us again (docs/cli.md).
+  process.on("SIGUSR1", () => void stop("SIGUSR1", RESTART_EXIT_CODE));
   process.on("unhandledRejection", (reason) => {
     log.error(`unhandled promise rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
   });

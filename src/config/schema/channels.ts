@@ -48,8 +48,8 @@ function channelCommon(textChunkMax?: number) {
     maxLinesPerMessage: positiveInt.optional().describe("split replies longer than this many lines"),
     replyToMode: replyToMode.optional(),
     streaming: compatOnly(
-      z.union([z.boolean(), z.enum(["off", "partial", "block", "progress"])]).optional(),
-      "stream partial replies by editing a message: off, partial, block or progress",
+      z.union([z.boolean(), z.enum(["off", "partial", "block", "progress"]), looseRecord]).optional(),
+      "stream partial replies by editing a message: off, partial, block or progress, or { mode, preview, block, progress }",
     ),
     blockStreaming: compatOnly(z.boolean().optional(), "send a reply in blocks as it is written"),
     mediaMaxMb: compatOnly(z.number().positive().optional(), "largest media attachment accepted, in MB"),

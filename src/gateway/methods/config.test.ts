@@ -168,6 +168,21 @@ describe("config.* methods", () => {
     expect(result.hash).toBe(reloader.current().hash);
   });
 
+  it("a key only OpenClaw knows is accepted, kept in the file, and listed by config.get", async () => {
+    const client = await connect();
+    const { hash } = (await client.request("config.get")) as GetResult;
+    await client.request("config.patch", { baseHash: hash, patch: { tts: { auto: "off" } } });
+    const got = (await client.request("config.get")) as GetResult & {
+      openClawOnly: string[];
+      resolved: Record<string, unknown>;
+    };
+    expect(got.openClawOnly).toEqual(["tts"]);
+    expect(got.config.tts).toEqual({ auto: "off" });
+    expect(got.resolved.tts).toBeUndefined();
+    const err = await rpcError(client.request("config.patch", { baseHash: got.hash, patch: { ttz: {} } }));
+    expect(err.error.details).toMatchObject({ problems: ["ttz: unknown key (did you mean `tts`?)"] });
+  });
+
   it("rejects an invalid edit with every problem and writes nothing", async () => {
     const client = await connect();
     const { hash } = (await client.request("config.get")) as GetResult;

@@ -123,6 +123,8 @@ export const configMethods = {
         config: redacted.value,
         resolved: redactConfig(running.config).value,
         raw: rawIsClean ? disk.raw : null,
+        /** Keys OpenClaw knows that this gateway accepts and ignores (the running config's). */
+        openClawOnly: running.openClawOnly,
         redacted: REDACTED,
       };
     },

@@ -6,6 +6,7 @@ import { healthMethods } from "./health.js";
 import { knowledgeMethods } from "./knowledge.js";
 import { logMethods } from "./logs.js";
 import { mcpMethods } from "./mcp.js";
+import { sendMethods } from "./send.js";
 import type { GatewayMethod } from "./types.js";
 
 export type { GatewayMethod, GatewayMethodCall } from "./types.js";
@@ -23,6 +24,7 @@ export function createMethodTable(): Map<string, GatewayMethod> {
       ...heartbeatMethods,
       ...knowledgeMethods,
       ...mcpMethods,
+      ...sendMethods,
     }),
   );
 }

@@ -153,6 +153,8 @@ export const en = {
   "config.restartRequired": "Takes effect after a gateway restart: {paths}",
   "config.invalid": "The gateway rejected the config; nothing was saved.",
   "config.jsonInvalid": "Not valid JSON.",
+  "config.openClawOnly":
+    "These keys are accepted for OpenClaw compatibility, not supported yet: they have no effect here.",
   "config.compatOnly": "Accepted for OpenClaw compatibility; no effect yet",
   "config.compatOnlyHint":
     "OpenClaw accepts this key; this gateway reads it but does not act on it yet, so changing it changes nothing.",

@@ -153,6 +153,7 @@ export const zhHans: Messages = {
   "config.restartRequired": "重启网关后生效：{paths}",
   "config.invalid": "网关拒绝了此配置，未保存任何内容。",
   "config.jsonInvalid": "不是有效的 JSON。",
+  "config.openClawOnly": "以下键仅为兼容 OpenClaw 而接受，暂不支持：在本网关中不起作用。",
   "config.compatOnly": "仅为兼容 OpenClaw，暂无效果",
   "config.compatOnlyHint": "为兼容 OpenClaw 的配置而接受此键；本网关暂不使用它，修改它不会改变任何行为。",
   "config.save": "保存",

@@ -153,6 +153,7 @@ export const zhHant: Messages = {
   "config.restartRequired": "重新啟動閘道後生效：{paths}",
   "config.invalid": "閘道拒絕了此設定，未儲存任何內容。",
   "config.jsonInvalid": "不是有效的 JSON。",
+  "config.openClawOnly": "以下鍵僅為相容 OpenClaw 而接受，暫不支援：在本閘道中不起作用。",
   "config.compatOnly": "僅為相容 OpenClaw，暫無效果",
   "config.compatOnlyHint": "為相容 OpenClaw 的設定而接受此鍵；本閘道暫不使用它，修改它不會改變任何行為。",
   "config.save": "儲存",

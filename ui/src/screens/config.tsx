@@ -14,6 +14,8 @@ interface ConfigGet {
   path?: string;
   config: Record<string, unknown>;
   raw: string | null;
+  /** Keys OpenClaw knows that this gateway accepts without acting on them. */
+  openClawOnly?: string[];
 }
 
 interface EditResult {
@@ -159,6 +161,18 @@ export function ConfigScreen({ conn }: ScreenProps) {
       </div>
       {current?.path && <p class="muted small">{t("config.file", { path: current.path })}</p>}
       {current && !current.valid && <p class="banner warn">{t("config.diskInvalid")}</p>}
+      {current?.openClawOnly && current.openClawOnly.length > 0 && (
+        <div class="banner warn" id="config-openclaw-only">
+          <p>{t("config.openClawOnly")}</p>
+          <ul>
+            {current.openClawOnly.map((key) => (
+              <li key={key}>
+                <code>{key}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {loadError && (
         <p class="banner error" role="alert">
           {loadError}
