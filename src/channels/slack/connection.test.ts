@@ -35,7 +35,7 @@ async function start(options: Partial<SlackChannelOptions> = {}): Promise<Harnes
     apiUrl: fake.apiUrl,
     onMessage: inbox.push,
     retry: { attempts: 3, minDelayMs: 10, maxDelayMs: 100 },
-    pingTimeoutMs: 200,
+    reconnectMinMs: 20,
     ...options,
   });
   await channel.start();
@@ -176,6 +176,17 @@ describe("slack channel: Socket Mode", () => {
     await expect(h.channel.send({ target: { kind: "channel", id: "X1" }, text: "x" })).rejects.toThrow(
       /channel_not_found/,
     );
+  });
+
+  it("keeps trying when Socket Mode cannot start, without blocking start()", async () => {
+    const fake = await startFakeSlack([ALICE]);
+    fake.failNext({ method: "apps.connections.open", status: 503, times: 2 });
+    h = await start({ apiUrl: fake.apiUrl });
+    await fake.until(() => fake.connections === 1);
+    await expect.poll(() => h!.channel.status().state).toBe("ready");
+    const opens = fake.requests.filter((r) => r.method === "apps.connections.open").map((r) => r.status);
+    expect(opens).toEqual([503, 503, 200]);
+    await fake.close();
   });
 
   it("reconnects after the socket drops and after a refresh request", async () => {

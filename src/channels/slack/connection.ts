@@ -4,7 +4,6 @@
  * (Socket Mode: hello, acks, `disconnect` refreshes and reconnects are the SDK's) or a
  * signed HTTP events route on the gateway port. Loaded only when the channel starts.
  */
-import { SocketModeClient } from "@slack/socket-mode";
 import { LogLevel, type Logger as SlackLogger, WebClient, WebClientEvent } from "@slack/web-api";
 import type { HttpRoute } from "../../infra/http.js";
 import type { Logger } from "../../infra/logger.js";
@@ -13,29 +12,9 @@ import type { ChannelConnection } from "../lazy-adapter.js";
 import { slackEventsRoute } from "./events-http.js";
 import { createInboundMapper, type SlackMessageEvent } from "./inbound.js";
 import type { SlackSettings } from "./index.js";
+import { FATAL_AUTH, type Live, ready, type SlackHooks, type TransportDeps } from "./live.js";
 import { createSender, describeSlackError, slackErrorCode } from "./outbound.js";
-
-/** auth.test / apps.connections.open errors after which retrying cannot help. */
-const FATAL_AUTH: Record<string, string> = {
-  invalid_auth:
-    "Slack rejected the token: reinstall the app (OAuth & Permissions) and set SLACK_BOT_TOKEN (xoxb-…) and SLACK_APP_TOKEN (xapp-…), then restart the gateway.",
-  not_authed:
-    "Slack got no token: set SLACK_BOT_TOKEN (or channels.slack.botToken), then restart the gateway.",
-  account_inactive:
-    "Slack says the token's app or user was deactivated: reinstall the app and set new tokens.",
-  token_revoked: "Slack says the token was revoked: reinstall the app and set new tokens.",
-  missing_scope:
-    "the Slack app lacks a scope: add connections:write to the App-Level Token (Basic Information → App-Level Tokens), then restart the gateway.",
-};
-
-export interface SlackHooks extends ConnectionHooks {
-  registerRoute?: (route: HttpRoute) => () => void;
-}
-
-interface Live {
-  bot?: { userId: string; botId?: string; name: string };
-  stopped: boolean;
-}
+import { startSocketTransport } from "./socket.js";
 
 export function connectSlack(settings: SlackSettings, hooks: SlackHooks): ChannelConnection {
   const { log } = hooks;
@@ -121,13 +100,6 @@ async function authenticate(
   return false;
 }
 
-interface TransportDeps {
-  gate: StartGate;
-  live: Live;
-  handleEvent(event: SlackMessageEvent | undefined): void;
-  logger: SlackLogger;
-}
-
 function startTransport(settings: SlackSettings, hooks: SlackHooks, deps: TransportDeps) {
   const t = settings.transport;
   if (t.mode === "http") {
@@ -150,63 +122,14 @@ function startTransport(settings: SlackSettings, hooks: SlackHooks, deps: Transp
       },
     };
   }
-  const socket = new SocketModeClient({
-    appToken: t.appToken,
-    logger: deps.logger,
-    clientPingTimeout: settings.pingTimeoutMs,
-    clientOptions: { slackApiUrl: settings.apiUrl },
-  });
-  wireSocket(socket, hooks, deps);
-  return {
-    async start() {
-      try {
-        await socket.start();
-      } catch (err) {
-        if (deps.live.stopped) return;
-        const code = slackErrorCode(err);
-        deps.gate.fail(
-          FATAL_AUTH[code ?? ""] ?? `Slack Socket Mode could not start: ${describeSlackError(err)}`,
-        );
-      }
-    },
-    async stop() {
-      await socket.disconnect();
-    },
-  };
-}
-
-function wireSocket(socket: SocketModeClient, hooks: SlackHooks, deps: TransportDeps): void {
-  socket.on("slack_event", async ({ ack, type, body }: SocketEnvelope) => {
-    // Ack first: Slack redelivers an event not acknowledged within 3 s.
-    await ack().catch(() => undefined);
-    if (type === "events_api") deps.handleEvent(body?.event);
-  });
-  socket.on("connected", () => ready(hooks, deps, `connected to slack as ${deps.live.bot?.name}`));
-  // `close`: the socket dropped; the SDK reconnects after a pause (its `reconnecting`).
-  socket.on("close", () => {
-    if (deps.live.stopped || deps.gate.failed) return;
-    hooks.log.info("slack socket closed; the SDK reconnects");
-    hooks.setStatus({ state: "connecting", connected: false });
-  });
-}
-
-interface SocketEnvelope {
-  ack: () => Promise<void>;
-  type: string;
-  body?: { event?: SlackMessageEvent };
-}
-
-function ready(hooks: SlackHooks, deps: TransportDeps, line: string): void {
-  hooks.log.info(line);
-  hooks.setStatus({ state: "ready", connected: true, lastError: undefined });
-  deps.gate.settle();
+  return startSocketTransport(settings, t.appToken, hooks, deps);
 }
 
 /**
  * The SDK's log lines go to our debug level: the connection reports what matters itself.
  * INFO, not DEBUG, so the SDK skips serializing every frame for its debug lines.
  */
-function sdkLogger(log: Logger): SlackLogger {
+export function sdkLogger(log: Logger): SlackLogger {
   let level = LogLevel.INFO;
   const line = (args: unknown[]) => args.map((a) => (typeof a === "string" ? a : String(a))).join(" ");
   return {

@@ -42,11 +42,10 @@ export interface SlackChannelOptions extends ChannelAdapterHooks {
   unfurlMedia?: boolean;
   /** Web API retries (`channels.slack.retry`); 429s wait `Retry-After` inside the SDK. */
   retry?: Partial<RetryPolicy>;
-  /**
-   * Socket Mode: ms without a pong before the socket counts as dead; the SDK also waits
-   * this long (times the failures in a row) before reconnecting. OpenClaw fixes it at 15 s.
-   */
+  /** Socket Mode: ms without a pong before the socket counts as dead (OpenClaw fixes it at 15 s). */
   pingTimeoutMs?: number;
+  /** Socket Mode: first pause before reconnecting a dropped socket (doubling up to 30 s). */
+  reconnectMinMs?: number;
 }
 
 /** Options after defaults and validation. */
@@ -65,10 +64,13 @@ export interface SlackSettings {
   unfurlMedia?: boolean;
   retry: RetryPolicy;
   pingTimeoutMs: number;
+  reconnectMinMs: number;
 }
 
 /** OpenClaw's fixed Socket Mode pong timeout. */
 const DEFAULT_PING_TIMEOUT_MS = 15_000;
+/** OpenClaw's Socket Mode restart backoff starts around 2 s. */
+const DEFAULT_RECONNECT_MIN_MS = 2000;
 
 export function createSlackChannel(options: SlackChannelOptions): ChannelAdapter {
   const settings = resolveSettings(options);
@@ -106,6 +108,7 @@ function resolveSettings(options: SlackChannelOptions): SlackSettings {
     ...(options.unfurlMedia !== undefined ? { unfurlMedia: options.unfurlMedia } : {}),
     retry: resolveRetry(options.retry),
     pingTimeoutMs: options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
+    reconnectMinMs: options.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS,
   };
 }
 
