@@ -5,9 +5,8 @@
  * signed HTTP events route on the gateway port. Loaded only when the channel starts.
  */
 import { LogLevel, type Logger as SlackLogger, WebClient, WebClientEvent } from "@slack/web-api";
-import type { HttpRoute } from "../../infra/http.js";
 import type { Logger } from "../../infra/logger.js";
-import { type ConnectionHooks, connectBackoffMs, createStartGate, type StartGate } from "../kit.js";
+import { connectBackoffMs, createStartGate, type StartGate } from "../kit.js";
 import type { ChannelConnection } from "../lazy-adapter.js";
 import { slackEventsRoute } from "./events-http.js";
 import { createInboundMapper, type SlackMessageEvent } from "./inbound.js";
