@@ -105,6 +105,7 @@ describe("Slack HTTP events: request signatures", () => {
           "x-slack-request-timestamp": String(ts),
           "x-slack-signature": sign(body, ts, "guessed-secret-000000"),
         },
+        body,
       ],
       // A signature captured for one body, sent with another.
       [
