@@ -13,7 +13,6 @@ import { createInboundMapper, type SlackMessageEvent } from "./inbound.js";
 import type { SlackSettings } from "./index.js";
 import { FATAL_AUTH, type Live, ready, type SlackHooks, type TransportDeps } from "./live.js";
 import { createSender, describeSlackError, slackErrorCode } from "./outbound.js";
-import { startSocketTransport } from "./socket.js";
 
 export function connectSlack(settings: SlackSettings, hooks: SlackHooks): ChannelConnection {
   const { log } = hooks;
@@ -53,7 +52,7 @@ export function connectSlack(settings: SlackSettings, hooks: SlackHooks): Channe
   const transport = startTransport(settings, hooks, { gate, live, handleEvent, logger });
   void (async () => {
     if (!(await authenticate(web, settings, hooks, gate, live))) return;
-    await transport.start();
+    await (await transport).start();
   })();
   return {
     started: gate.started,
@@ -63,7 +62,7 @@ export function connectSlack(settings: SlackSettings, hooks: SlackHooks): Channe
     async stop() {
       live.stopped = true;
       gate.settle();
-      await transport.stop();
+      await (await transport).stop();
     },
   };
 }
@@ -99,7 +98,17 @@ async function authenticate(
   return false;
 }
 
-function startTransport(settings: SlackSettings, hooks: SlackHooks, deps: TransportDeps) {
+interface Transport {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** HTTP events, or Socket Mode (its SDK and WebSocket client loaded only in that mode). */
+async function startTransport(
+  settings: SlackSettings,
+  hooks: SlackHooks,
+  deps: TransportDeps,
+): Promise<Transport> {
   const t = settings.transport;
   if (t.mode === "http") {
     let remove: (() => void) | undefined;
@@ -121,6 +130,7 @@ function startTransport(settings: SlackSettings, hooks: SlackHooks, deps: Transp
       },
     };
   }
+  const { startSocketTransport } = await import("./socket.js");
   return startSocketTransport(settings, t.appToken, hooks, deps);
 }
 
