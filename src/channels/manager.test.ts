@@ -112,6 +112,6 @@ describe("ChannelManager: a channel that cannot start", () => {
   it("knows plugin channels by name next to the built-in ones", () => {
     const manager = managerWith({}, {});
     manager.addFactory("echo", async () => healthyAdapter("echo"));
-    expect(manager.channelNames()).toEqual(["discord", "telegram", "whatsapp", "signal", "echo"]);
+    expect(manager.channelNames()).toEqual(["discord", "telegram", "whatsapp", "signal", "slack", "echo"]);
   });
 });

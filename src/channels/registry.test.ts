@@ -5,7 +5,7 @@ import { BUILTIN_CHANNEL_NAMES, BUILTIN_CHANNELS } from "./registry.js";
 describe("channel registry", () => {
   it("has one entry per built-in channel section of the config schema, in order", () => {
     const shape = channelsSchema.shape as Record<string, unknown>;
-    expect(BUILTIN_CHANNEL_NAMES).toEqual(["discord", "telegram", "whatsapp", "signal"]);
+    expect(BUILTIN_CHANNEL_NAMES).toEqual(["discord", "telegram", "whatsapp", "signal", "slack"]);
     for (const def of BUILTIN_CHANNELS) {
       // The very schema the config loader uses for channels.<name>, not a copy.
       expect((shape[def.name] as { unwrap(): unknown }).unwrap(), def.name).toBe(def.section);
@@ -20,6 +20,11 @@ describe("channel registry", () => {
     ["telegram", { textChunkLimit: 4097 }, false],
     ["whatsapp", { textChunkLimit: 19 }, false],
     ["signal", { account: "+15551234567", textChunkLimit: 20 }, true],
+    ["slack", { textChunkLimit: 40_000, channels: { C1: { requireMention: false } } }, true],
+    ["slack", { textChunkLimit: 40_001 }, false],
+    ["slack", { mode: "http" }, false],
+    ["slack", { mode: "http", signingSecret: "s" }, true],
+    ["slack", { mode: "relay" }, false],
   ])("%s section %j parses: %s", (name, section, ok) => {
     const def = BUILTIN_CHANNELS.find((c) => c.name === name)!;
     expect(def.section.safeParse(section).success).toBe(ok);

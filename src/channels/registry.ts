@@ -25,6 +25,7 @@ const CREATE: { [N in BuiltinChannelName]: ChannelFactory<ChannelSection<N>> } =
   telegram: async (ctx) => (await import("./telegram/factory.js")).createTelegramFromConfig(ctx),
   whatsapp: async (ctx) => (await import("./whatsapp/factory.js")).createWhatsAppFromConfig(ctx),
   signal: async (ctx) => (await import("./signal/factory.js")).createSignalFromConfig(ctx),
+  slack: async (ctx) => (await import("./slack/factory.js")).createSlackFromConfig(ctx),
 };
 
 function define<N extends BuiltinChannelName>(name: N): ChannelDefinition<N> {

@@ -1,6 +1,6 @@
 import { mkdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { resolveChannelToken } from "../config/env-keys.js";
+import { channelTokenSources, resolveChannelToken, type TokenChannel } from "../config/env-keys.js";
 import {
   ConfigError,
   type ConfigSnapshot,
@@ -175,11 +175,11 @@ function checkBindAuth(config: OpenClawConfig, env: NodeJS.ProcessEnv): Finding 
 function checkChannels(config: OpenClawConfig, env: NodeJS.ProcessEnv): Finding[] {
   const findings: Finding[] = [];
   const channels = config.channels ?? {};
-  for (const channel of ["discord", "telegram"] as const) {
+  for (const channel of Object.keys(channelTokenSources) as TokenChannel[]) {
     const section = channels[channel];
     if (!section || section.enabled === false) continue;
     const token = resolveChannelToken(config, channel, env);
-    const envName = channel === "discord" ? "DISCORD_BOT_TOKEN" : "TELEGRAM_BOT_TOKEN";
+    const envName = channelTokenSources[channel].env;
     findings.push(
       token.value
         ? { severity: "ok", check: channel, message: `bot token from ${token.source}` }

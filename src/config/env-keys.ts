@@ -13,6 +13,12 @@ import type { OpenClawConfig } from "./schema.js";
 export const channelTokenSources = {
   discord: { env: "DISCORD_BOT_TOKEN", key: "token" },
   telegram: { env: "TELEGRAM_BOT_TOKEN", key: "botToken" },
+  slack: { env: "SLACK_BOT_TOKEN", key: "botToken" },
+} as const;
+
+/** Other channel credentials with an env fallback (default account only, like the tokens above). */
+export const channelSecretSources = {
+  slackApp: { channel: "slack", env: "SLACK_APP_TOKEN", key: "appToken" },
 } as const;
 
 export type TokenChannel = keyof typeof channelTokenSources;
@@ -34,7 +40,7 @@ function present(value: string | undefined): value is string {
 
 /**
  * A channel account's bot token: for the default account `DISCORD_BOT_TOKEN` /
- * `TELEGRAM_BOT_TOKEN` first, then the config (`accounts.<id>` for named accounts).
+ * `TELEGRAM_BOT_TOKEN` / `SLACK_BOT_TOKEN` first, then the config (`accounts.<id>` for named accounts).
  */
 export function resolveChannelToken(
   config: OpenClawConfig,
@@ -42,9 +48,21 @@ export function resolveChannelToken(
   env: NodeJS.ProcessEnv = process.env,
   accountId = "default",
 ): ResolvedSecret {
-  const { env: envName, key } = channelTokenSources[channel];
+  return resolveChannelSecret(config, { channel, ...channelTokenSources[channel] }, env, accountId);
+}
+
+/** A channel credential (`channelSecretSources`): env first for the default account, then the config. */
+export function resolveChannelSecret(
+  config: OpenClawConfig,
+  source: { channel: string; env: string; key: string },
+  env: NodeJS.ProcessEnv = process.env,
+  accountId = "default",
+): ResolvedSecret {
+  const { channel, env: envName, key } = source;
   env = effectiveEnv(config, env);
-  const section = config.channels?.[channel] as Record<string, unknown> | undefined;
+  const section = (config.channels as Record<string, unknown> | undefined)?.[channel] as
+    | Record<string, unknown>
+    | undefined;
   const accounts = section?.accounts as Record<string, Record<string, unknown>> | undefined;
   const isDefault = accountId === "default";
   if (isDefault && present(env[envName])) return { value: env[envName], source: `env ${envName}` };

@@ -153,4 +153,37 @@ describe("evaluatePolicy: guild channels (the Fly.io guide's config)", () => {
       action: "process",
     });
   });
+
+  it("Slack channels: keyed by channel id (no guild), enabled: false and users honoured, names never match", () => {
+    const slack = (extra: Partial<PolicyInput>): PolicyInput => ({
+      ...guildMsg,
+      channel: "slack",
+      groupId: undefined,
+      channelId: "C0GENERAL",
+      channelName: undefined,
+      ...extra,
+    });
+    const cfg: ChannelPolicyConfig = {
+      channels: {
+        C0GENERAL: { requireMention: true },
+        C0QUIET: { enabled: false },
+        C0TEAM: { users: ["U1"] },
+      },
+    };
+    expect(evaluatePolicy(cfg, slack({}))).toEqual({ action: "ignore", reason: "not mentioned" });
+    expect(evaluatePolicy(cfg, slack({ mentionsBot: true }))).toEqual({ action: "process" });
+    expect(evaluatePolicy(cfg, slack({ channelId: "C0QUIET", mentionsBot: true })).action).toBe("ignore");
+    expect(evaluatePolicy(cfg, slack({ channelId: "C0OTHER", mentionsBot: true }))).toEqual({
+      action: "ignore",
+      reason: "group C0OTHER is not in the allowlist",
+    });
+    expect(evaluatePolicy(cfg, slack({ channelId: "C0TEAM", mentionsBot: true })).action).toBe("ignore");
+    expect(
+      evaluatePolicy(cfg, slack({ channelId: "C0TEAM", senderId: "u1", mentionsBot: true })).action,
+    ).toBe("process");
+    // A channel named like an allowed key is still another channel.
+    expect(
+      evaluatePolicy(cfg, slack({ channelId: "C9", channelName: "C0GENERAL", mentionsBot: true })).action,
+    ).toBe("ignore");
+  });
 });

@@ -10,6 +10,8 @@ export type GroupPolicy = "allowlist" | "open" | "disabled";
 
 export interface GroupChannelRule {
   allow?: boolean;
+  /** Slack's (and Telegram's) name for the inverse of "ignore this room": false = not allowed. */
+  enabled?: boolean;
   requireMention?: boolean;
   users?: readonly string[];
 }
@@ -28,6 +30,8 @@ export interface ChannelPolicyConfig {
   /** Discord guilds, Telegram/WhatsApp groups: keyed by id (or slug), `*` for any. */
   guilds?: Record<string, GroupRule>;
   groups?: Record<string, GroupRule>;
+  /** Slack: rooms keyed by channel id (or `*`) with no guild above them. */
+  channels?: Record<string, GroupRule>;
   allowBots?: boolean | "mentions";
   dm?: { enabled?: boolean };
 }
@@ -100,10 +104,17 @@ function evaluateDm(cfg: ChannelPolicyConfig, input: PolicyInput): PolicyDecisio
 function evaluateGroup(cfg: ChannelPolicyConfig, input: PolicyInput): PolicyDecision {
   const policy = cfg.groupPolicy ?? "allowlist";
   if (policy === "disabled") return { action: "ignore", reason: "groupPolicy is disabled" };
-  const rules = cfg.guilds ?? cfg.groups ?? {};
-  const group = findRule(rules, input.groupId, input.groupName);
+  // Slack keys its rooms by channel id directly (no guild above them).
+  const flat = !cfg.guilds && !cfg.groups && cfg.channels !== undefined;
+  const rules = cfg.guilds ?? cfg.groups ?? cfg.channels ?? {};
+  const group = flat
+    ? findRule(rules, input.channelId ?? input.groupId, undefined)
+    : findRule(rules, input.groupId, input.groupName);
   if (!group && policy === "allowlist") {
-    return { action: "ignore", reason: `group ${input.groupId ?? "?"} is not in the allowlist` };
+    return {
+      action: "ignore",
+      reason: `group ${input.groupId ?? input.channelId ?? "?"} is not in the allowlist`,
+    };
   }
   const channelRule = group?.channels
     ? findRule(group.channels, input.channelId, input.channelName)
@@ -113,7 +124,9 @@ function evaluateGroup(cfg: ChannelPolicyConfig, input: PolicyInput): PolicyDeci
       return { action: "ignore", reason: `channel ${input.channelName ?? input.channelId} is not allowed` };
     }
   }
-  if (group?.allow === false) return { action: "ignore", reason: `group ${input.groupId} is not allowed` };
+  if (group?.allow === false || group?.enabled === false) {
+    return { action: "ignore", reason: `group ${input.groupId ?? input.channelId} is not allowed` };
+  }
   const users = channelRule?.users ?? group?.users ?? group?.allowFrom;
   if (users && users.length > 0 && !listed(users, input.senderId, input.channel)) {
     return { action: "ignore", reason: "sender not in the users list" };

@@ -5,7 +5,16 @@ import { build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOptions } from "../../scripts/build-options.mjs";
 
-const LIBRARIES = ["grammy", "@discordjs/ws", "@discordjs/core", "@discordjs/rest"];
+const LIBRARIES = [
+  "grammy",
+  "@discordjs/ws",
+  "@discordjs/core",
+  "@discordjs/rest",
+  "@slack/web-api",
+  "@slack/socket-mode",
+  // Socket Mode's WebSocket client: only the Slack channel loads it.
+  "undici",
+];
 const libraryOf = (input: string) => LIBRARIES.find((lib) => input.includes(`node_modules/${lib}/`));
 
 /** Source files in `from` and every chunk it imports statically (what loading it loads). */

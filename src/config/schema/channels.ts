@@ -15,6 +15,7 @@ import {
   SECRET_GENERATOR_HINT,
   stringList,
 } from "./common.js";
+import { checkSlackSection, SLACK_MAX_TEXT, slackAccountShape } from "./slack.js";
 
 /**
  * Shortest outbound chunk: below this a reply splits into a flood of messages
@@ -256,6 +257,15 @@ export const signalChannel = requireWildcardForOpenDm(
   }),
 );
 
+const slackAccount = slackAccountShape(channelCommon(SLACK_MAX_TEXT));
+
+export const slackChannel = checkSlackSection(
+  z.strictObject({
+    ...slackAccount,
+    ...extraAccounts(checkSlackSection(z.strictObject(slackAccount))),
+  }),
+);
+
 /**
  * The section schema of every built-in chat channel: channels/registry.ts pairs each
  * with its adapter factory (the type there requires one per entry), so this object
@@ -266,6 +276,7 @@ export const CHANNEL_SECTIONS = {
   telegram: telegramChannel.describe("Telegram bot"),
   whatsapp: whatsappChannel.describe("WhatsApp (linked device)"),
   signal: signalChannel.describe("Signal (signal-cli)"),
+  slack: slackChannel.describe("Slack app (Socket Mode or HTTP events)"),
 } as const;
 
 /** A chat app OpenClaw connects that we do not have yet: its section loads but starts nothing. */
@@ -289,7 +300,7 @@ export const channelsSchema = z
     telegram: CHANNEL_SECTIONS.telegram.optional(),
     whatsapp: CHANNEL_SECTIONS.whatsapp.optional(),
     signal: CHANNEL_SECTIONS.signal.optional(),
-    slack: otherChannel("Slack"),
+    slack: CHANNEL_SECTIONS.slack.optional(),
     imessage: otherChannel("iMessage"),
     bluebubbles: otherChannel("BlueBubbles"),
     msteams: otherChannel("Microsoft Teams"),
