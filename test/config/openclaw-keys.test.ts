@@ -63,7 +63,7 @@ function load(config: unknown): { problems: string[]; openClawOnly: readonly str
  */
 const KNOWN_DIFFERENCES: { keys: RegExp; why: string }[] = [
   {
-    keys: /\.(token|botToken|apiKey|password|webhookSecret|headers\.\*)\.(source|provider|id)$/,
+    keys: /\.(token|botToken|appToken|userToken|signingSecret|apiKey|password|webhookSecret|headers\.\*)\.(source|provider|id)$/,
     why: "SecretRef objects in place of a secret: write the secret or ${VAR}",
   },
   { keys: /\.textChunkLimit$/, why: "a reply chunk of fewer than 20 characters is refused" },
@@ -73,7 +73,11 @@ const KNOWN_DIFFERENCES: { keys: RegExp; why: string }[] = [
   },
   { keys: /^(agents\.defaults\.timeoutSeconds|env\.shellEnv\.timeoutMs)$/, why: "a zero timeout is refused" },
   {
-    keys: /^(channels\.telegram(\.accounts\.\*)?\.(webhookUrl|webhookPath|webhookSecret)|channels\.signal(\.accounts\.\*)?\.account|gateway\.(controlUi\.basePath|customBindHost)|models\.providers\.\*\.baseUrl|cron\.sessionRetention|agents\.defaults\.heartbeat\.(every|activeHours.*))$/,
+    keys: /^mcp\.servers\.\*\./,
+    why: "an MCP server needs a command or a url at load (OpenClaw reports it when it connects)",
+  },
+  {
+    keys: /^(channels\.telegram(\.accounts\.\*)?\.(webhookUrl|webhookPath|webhookSecret)|channels\.slack(\.accounts\.\*)?\.webhookPath|channels\.signal(\.accounts\.\*)?\.account|gateway\.(controlUi\.basePath|customBindHost)|models\.providers\.\*\.baseUrl|cron\.sessionRetention|agents\.defaults\.heartbeat\.(every|activeHours.*))$/,
     why: "URLs, paths, phone numbers, times and durations are checked at load (OpenClaw's schema takes any string)",
   },
 ];
@@ -111,11 +115,11 @@ describe("a key only OpenClaw knows", () => {
   it("is accepted, left out of the config and named once", () => {
     const { problems, openClawOnly } = load({
       tts: { auto: "off" },
-      mcp: { servers: {} },
+      telemetry: {},
       gateway: { mode: "local" },
     });
     expect(problems).toEqual([]);
-    expect(openClawOnly).toEqual(expect.arrayContaining(["tts", "mcp"]));
+    expect(openClawOnly).toEqual(expect.arrayContaining(["tts", "telemetry"]));
     const snapshot = snapshotFromText("/tmp/openclaw.json", JSON.stringify({ tts: { auto: "off" } }), ENV);
     expect(snapshot.config).toEqual({});
     expect(snapshot.document).toEqual({ tts: { auto: "off" } });
