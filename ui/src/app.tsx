@@ -21,6 +21,10 @@ import { LogsScreen } from "./screens/logs.js";
 import { MemoryScreen } from "./screens/memory.js";
 import { SessionsScreen } from "./screens/sessions.js";
 import { SkillsScreen } from "./screens/skills.js";
+import { initialTheme, saveTheme, THEMES, type Theme } from "./theme.js";
+
+/** The theme button shows the current choice and moves to the next on a click. */
+const THEME_ICONS: Record<Theme, string> = { system: "◐", light: "☀", dark: "☾" };
 
 declare const __UI_VERSION__: string | undefined;
 const VERSION = typeof __UI_VERSION__ === "string" ? __UI_VERSION__ : "dev";
@@ -62,6 +66,8 @@ export function App() {
     loadCredentials() ? { name: "connecting" } : { name: "login" },
   );
   const [route, setRoute] = useState(routeFromHash);
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const [menu, setMenu] = useState(false);
   const credentials = useRef<Credentials | undefined>(loadCredentials());
   const attempt = useRef(0);
   const reconnectTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -72,7 +78,10 @@ export function App() {
   }, [lang, i18n]);
 
   useEffect(() => {
-    const onHash = () => setRoute(routeFromHash());
+    const onHash = () => {
+      setRoute(routeFromHash());
+      setMenu(false);
+    };
     window.addEventListener("hashchange", onHash);
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
@@ -137,7 +146,19 @@ export function App() {
   const Screen = SCREENS.find((s) => s.id === route)?.component ?? ChatScreen;
   return (
     <I18nContext.Provider value={i18n}>
-      <header class="topbar">
+      <header class={`topbar${menu ? " menu-open" : ""}`}>
+        {phase.name === "ready" && (
+          <button
+            type="button"
+            class="ghost menu-toggle"
+            id="menu-toggle"
+            aria-label={t("app.menu")}
+            aria-expanded={menu}
+            onClick={() => setMenu(!menu)}
+          >
+            ☰
+          </button>
+        )}
         <span class="brand">{t("app.title")}</span>
         {phase.name === "ready" && (
           <nav>
@@ -149,6 +170,21 @@ export function App() {
           </nav>
         )}
         <span class="spacer" />
+        <button
+          type="button"
+          class="ghost"
+          id="theme"
+          data-choice={theme}
+          title={t("app.theme")}
+          aria-label={`${t("app.theme")}: ${t(`theme.${theme}`)}`}
+          onClick={() => {
+            const next = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length] ?? "system";
+            saveTheme(next);
+            setTheme(next);
+          }}
+        >
+          {THEME_ICONS[theme]}
+        </button>
         <label class="lang">
           <span class="sr-only">{t("app.language")}</span>
           <select
@@ -169,7 +205,7 @@ export function App() {
           </button>
         )}
       </header>
-      <main>
+      <main class={route === "chat" && phase.name === "ready" ? "wide" : ""}>
         {phase.name === "login" && <ConnectScreen initialError={phase.error} onConnect={login} />}
         {phase.name === "connecting" && <p class="muted">{t("app.connecting")}</p>}
         {phase.name === "reconnecting" && (
