@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
 import { loadMarkdown } from "../components/markdown.js";
 import type { GatewayConnection } from "../gateway.js";
@@ -59,7 +59,8 @@ function useActivity(conn: GatewayConnection, current: string) {
       }),
     [conn],
   );
-  return { running: new Set(running.values()), unread, ended };
+  const runningKeys = useMemo(() => new Set(running.values()), [running]);
+  return { running: runningKeys, unread, ended };
 }
 
 export function ChatScreen({ conn }: ScreenProps) {
@@ -248,10 +249,10 @@ export function ChatScreen({ conn }: ScreenProps) {
             type="button"
             class="ghost drawer-toggle"
             id="drawer-toggle"
-            aria-label={t("nav.sessions")}
+            aria-expanded={drawer}
             onClick={() => setDrawer(!drawer)}
           >
-            ☰
+            {t("nav.sessions")}
           </button>
           <span class="chat-title" id="chat-session" data-key={key} title={key}>
             {key}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { GatewayConnection } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
@@ -118,52 +118,17 @@ export function SessionSidebar(props: SidebarProps) {
     }
   };
 
-  const now = Date.now();
-  // A session only the UI knows of yet (new, nothing sent) still shows, on top.
-  const shown: Row[] =
-    search || rows.some((r) => r.key === current)
-      ? rows
-      : [{ key: current, sessionId: "", updatedAt: now }, ...rows];
+  // Thousands of rows: rebuilt only when they or their marks change, not on every streamed token.
+  const items = useMemo(() => {
+    const now = Date.now();
+    // A session only the UI knows of yet (new, nothing sent) still shows, on top.
+    const shown: Row[] =
+      search || rows.some((r) => r.key === current)
+        ? rows
+        : [{ key: current, sessionId: "", updatedAt: now }, ...rows];
 
-  return (
-    <aside class="sessions-side" aria-label={t("nav.sessions")}>
-      <div class="side-head">
-        {props.agents.length > 1 && (
-          <select
-            id="chat-agent"
-            aria-label={t("chat.agent")}
-            value={agent}
-            onChange={(e) => props.onAgent((e.currentTarget as HTMLSelectElement).value)}
-          >
-            {props.agents.map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
-          </select>
-        )}
-        <button type="button" id="new-session" onClick={props.onNew} title={t("chat.newSessionKey")}>
-          {t("chat.newSession")}
-        </button>
-        <input
-          type="search"
-          id="session-search"
-          placeholder={t("sessions.search")}
-          value={search}
-          onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)}
-        />
-        {total !== undefined && (
-          <div class="muted small" id="session-count">
-            {t("sessions.shown", { shown: String(rows.length), total: String(total) })}
-          </div>
-        )}
-      </div>
-      {error && (
-        <p class="banner error small" role="alert">
-          {error}
-        </p>
-      )}
-      <ul id="session-list">
+    return (
+      <>
         {shown.map((row) => (
           <li
             key={row.key}
@@ -220,7 +185,49 @@ export function SessionSidebar(props: SidebarProps) {
             </button>
           </li>
         )}
-      </ul>
+      </>
+    );
+  }, [rows, next, current, menu, search, props.running, props.unread, lang, t, canRename]);
+
+  return (
+    <aside class="sessions-side" aria-label={t("nav.sessions")}>
+      <div class="side-head">
+        {props.agents.length > 1 && (
+          <select
+            id="chat-agent"
+            aria-label={t("chat.agent")}
+            value={agent}
+            onChange={(e) => props.onAgent((e.currentTarget as HTMLSelectElement).value)}
+          >
+            {props.agents.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        )}
+        <button type="button" id="new-session" onClick={props.onNew} title={t("chat.newSessionKey")}>
+          {t("chat.newSession")}
+        </button>
+        <input
+          type="search"
+          id="session-search"
+          placeholder={t("sessions.search")}
+          value={search}
+          onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)}
+        />
+        {total !== undefined && (
+          <div class="muted small" id="session-count">
+            {t("sessions.shown", { shown: String(rows.length), total: String(total) })}
+          </div>
+        )}
+      </div>
+      {error && (
+        <p class="banner error small" role="alert">
+          {error}
+        </p>
+      )}
+      <ul id="session-list">{items}</ul>
     </aside>
   );
 }
