@@ -127,17 +127,17 @@ describe("Control UI: chat rendering", () => {
     gateway.anthropic.setDefault({ text: Array.from({ length: 40 }, (_, i) => `line ${i}`).join("\n\n") });
     const { page } = await chatPage();
     // Held back: chat.send's answer never arrives before the user's bubble is checked.
-    await page.evaluate(() => {
+    await page.evaluate(`(() => {
       const real = WebSocket.prototype.send;
-      (window as unknown as { __release: () => void }).__release = () => undefined;
+      window.__release = () => undefined;
       WebSocket.prototype.send = function (data) {
         if (String(data).includes('"chat.send"')) {
-          (window as unknown as { __release: () => void }).__release = () => real.call(this, data);
+          window.__release = () => real.call(this, data);
           return;
         }
         real.call(this, data);
       };
-    });
+    })()`);
     const asked = gateway.anthropic.requests.length;
     await send(page, "first");
     await page.waitForSelector(".msg.user.sending >> text=first");
@@ -145,16 +145,10 @@ describe("Control UI: chat rendering", () => {
     await page.evaluate("window.__release()");
     await page.waitForSelector(".msg.assistant >> text=line 39");
     await page.waitForSelector(".msg.user.sending", { state: "detached" });
-    await page.evaluate(() => {
-      const list = document.getElementById("messages");
-      if (list) list.scrollTop = 0;
-    });
+    await page.$eval("#messages", (el) => el.scrollTo(0, 0));
     await page.click("#jump-latest");
     await page.waitForSelector("#jump-latest", { state: "detached" });
-    const atEnd = await page.evaluate(() => {
-      const el = document.getElementById("messages");
-      return el ? el.scrollHeight - el.scrollTop - el.clientHeight : -1;
-    });
+    const atEnd = await page.$eval("#messages", (el) => el.scrollHeight - el.scrollTop - el.clientHeight);
     expect(atEnd).toBeLessThan(2);
   });
 });

@@ -52,10 +52,7 @@ describe("Control UI: the chat's sessions sidebar", () => {
         page.$eval("#session-count", (el) => Number.parseInt(el.textContent ?? "", 10));
       for (let shown = await shownCount(); shown < SESSIONS; shown = await shownCount()) {
         await page.$eval("#session-list", (el) => el.scrollTo(0, el.scrollHeight));
-        await page.waitForFunction(
-          (n) => Number.parseInt(document.getElementById("session-count")?.textContent ?? "", 10) > n,
-          shown,
-        );
+        await expect.poll(shownCount, { timeout: 10_000 }).toBeGreaterThan(shown);
       }
       await page.waitForSelector("#session-count >> text=5000 of 5000");
       expect(await page.$("#sessions-more")).toBeNull();

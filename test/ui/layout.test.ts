@@ -22,7 +22,7 @@ const DESKTOP = { width: 1280, height: 800 };
 
 /** Wider content than the window would let the whole page scroll sideways. */
 function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  return page.$eval("html", (el) => el.scrollWidth - el.clientWidth);
 }
 
 async function visit(page: Page, id: string, phone: boolean): Promise<void> {
@@ -31,7 +31,7 @@ async function visit(page: Page, id: string, phone: boolean): Promise<void> {
     await page.waitForSelector(`nav a[data-nav=${id}]`, { state: "visible" });
   }
   await page.click(`nav a[data-nav=${id}]`);
-  await page.waitForFunction((h) => location.hash === h, `#/${id}`);
+  await expect.poll(() => page.evaluate("location.hash"), { timeout: 10_000 }).toBe(`#/${id}`);
 }
 
 describe("Control UI: layout", () => {
@@ -60,7 +60,7 @@ describe("Control UI: layout", () => {
       await page.waitForSelector(".msg.assistant");
       const small = await page.$$eval("button, input, select, textarea, summary", (els) =>
         els
-          .filter((el) => (el as HTMLElement).offsetParent !== null)
+          .filter((el) => (el as unknown as { offsetParent: unknown }).offsetParent !== null)
           .map((el) => ({ id: el.id || el.className || el.tagName, h: el.getBoundingClientRect().height }))
           .filter((b) => b.h < 44),
       );
@@ -85,7 +85,7 @@ describe("Control UI: layout", () => {
       viewport: DESKTOP,
       colorScheme: "dark",
     });
-    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const background = () => page.evaluate<string>("getComputedStyle(document.body).backgroundColor");
     try {
       await connectWithToken(page, undefined, true);
       await page.waitForSelector("#chat-input");
@@ -124,7 +124,7 @@ describe("Control UI: layout", () => {
       await page.waitForSelector("#chat-input");
       await page.click(".chat-head");
       await page.keyboard.press("/");
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe("chat-input");
+      expect(await page.evaluate("document.activeElement?.id")).toBe("chat-input");
       await page.keyboard.press("Control+Shift+O");
       await page.waitForSelector('#chat-session[data-key^="agent:main:ui-"]');
       await page.fill("#chat-input", "take your time");

@@ -1,3 +1,4 @@
+import { Component } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { GatewayConnection } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
@@ -28,6 +29,82 @@ function ago(ts: number, now: number, lang: string, justNow: string): string {
   return new Date(ts).toLocaleDateString(lang);
 }
 
+interface RowContext {
+  current: string;
+  menu: string | undefined;
+  running: ReadonlySet<string>;
+  unread: ReadonlySet<string>;
+  lang: string;
+  t: ReturnType<typeof useI18n>["t"];
+  canRename: boolean;
+  now: number;
+  on: {
+    current: {
+      select(key: string): void;
+      menu(key: string): void;
+      rename(row: Row): void;
+      act(method: "sessions.reset" | "sessions.delete", key: string): void;
+    };
+  };
+}
+
+function rowView(row: Row, c: RowContext) {
+  return (
+    <li
+      key={row.key}
+      data-key={row.key}
+      class={`session-row${row.key === c.current ? " active" : ""}${c.unread.has(row.key) ? " unread" : ""}`}
+    >
+      <button type="button" class="session-open" onClick={() => c.on.current.select(row.key)} title={row.key}>
+        <span class={`chan chan-${channelOf(row)}`} aria-hidden="true">
+          {channelOf(row).slice(0, 1).toUpperCase()}
+        </span>
+        <span class="session-title">{titleOf(row)}</span>
+        {c.running.has(row.key) && <span class="running" title={c.t("sessions.running")} />}
+        <span class="muted small">
+          {row.sessionId ? ago(row.updatedAt, c.now, c.lang, c.t("sessions.justNow")) : ""}
+        </span>
+      </button>
+      {row.sessionId && (
+        <button
+          type="button"
+          class="ghost session-more"
+          aria-label={c.t("sessions.actions")}
+          aria-expanded={c.menu === row.key}
+          onClick={() => c.on.current.menu(row.key)}
+        >
+          ⋯
+        </button>
+      )}
+      {c.menu === row.key && (
+        <div class="session-menu">
+          {c.canRename && (
+            <button type="button" class="secondary" onClick={() => c.on.current.rename(row)}>
+              {c.t("sessions.rename")}
+            </button>
+          )}
+          <button type="button" class="secondary" onClick={() => c.on.current.act("sessions.reset", row.key)}>
+            {c.t("sessions.reset")}
+          </button>
+          <button type="button" class="danger" onClick={() => c.on.current.act("sessions.delete", row.key)}>
+            {c.t("sessions.delete")}
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** One page of rows: re-rendered only when its rows or the marks (active, running, menu…) change. */
+class Chunk extends Component<{ rows: Row[]; c: RowContext }> {
+  override shouldComponentUpdate(next: { rows: Row[]; c: RowContext }): boolean {
+    return next.rows !== this.props.rows || next.c !== this.props.c;
+  }
+  override render() {
+    return <>{this.props.rows.map((row) => rowView(row, this.props.c))}</>;
+  }
+}
+
 export interface SidebarProps {
   conn: GatewayConnection;
   agent: string;
@@ -47,7 +124,9 @@ type Row = SessionRow & { label?: string };
 export function SessionSidebar(props: SidebarProps) {
   const { conn, agent, current } = props;
   const { t, lang } = useI18n();
-  const [rows, setRows] = useState<Row[]>([]);
+  // Kept page by page: a page already shown is not rendered again when the next one arrives.
+  const [pages, setPages] = useState<Row[][]>([]);
+  const rows = useMemo(() => pages.flat(), [pages]);
   const [total, setTotal] = useState<number | undefined>();
   const [next, setNext] = useState<string | undefined>();
   const [search, setSearch] = useState("");
@@ -63,10 +142,10 @@ export function SessionSidebar(props: SidebarProps) {
     try {
       const page = await listSessionPage(conn, agent, { limit: SIDEBAR_PAGE, cursor, search: search.trim() });
       const fresh = page.sessions as Row[];
-      setRows((list) => {
-        if (!cursor) return fresh;
-        const seen = new Set(list.map((r) => r.key));
-        return [...list, ...fresh.filter((r) => !seen.has(r.key))];
+      setPages((list) => {
+        if (!cursor) return [fresh];
+        const seen = new Set(list.flat().map((r) => r.key));
+        return [...list, fresh.filter((r) => !seen.has(r.key))];
       });
       setTotal(page.totalCount);
       setNext(page.hasMore ? page.nextCursor : undefined);
@@ -118,76 +197,34 @@ export function SessionSidebar(props: SidebarProps) {
     }
   };
 
-  // Thousands of rows: rebuilt only when they or their marks change, not on every streamed token.
-  const items = useMemo(() => {
-    const now = Date.now();
-    // A session only the UI knows of yet (new, nothing sent) still shows, on top.
-    const shown: Row[] =
-      search || rows.some((r) => r.key === current)
-        ? rows
-        : [{ key: current, sessionId: "", updatedAt: now }, ...rows];
-
-    return (
-      <>
-        {shown.map((row) => (
-          <li
-            key={row.key}
-            data-key={row.key}
-            class={`session-row${row.key === current ? " active" : ""}${props.unread.has(row.key) ? " unread" : ""}`}
-          >
-            <button
-              type="button"
-              class="session-open"
-              onClick={() => props.onSelect(row.key)}
-              title={row.key}
-            >
-              <span class={`chan chan-${channelOf(row)}`} aria-hidden="true">
-                {channelOf(row).slice(0, 1).toUpperCase()}
-              </span>
-              <span class="session-title">{titleOf(row)}</span>
-              {props.running.has(row.key) && <span class="running" title={t("sessions.running")} />}
-              <span class="muted small">
-                {row.sessionId ? ago(row.updatedAt, now, lang, t("sessions.justNow")) : ""}
-              </span>
-            </button>
-            {row.sessionId && (
-              <button
-                type="button"
-                class="ghost session-more"
-                aria-label={t("sessions.actions")}
-                aria-expanded={menu === row.key}
-                onClick={() => setMenu(menu === row.key ? undefined : row.key)}
-              >
-                ⋯
-              </button>
-            )}
-            {menu === row.key && (
-              <div class="session-menu">
-                {canRename && (
-                  <button type="button" class="secondary" onClick={() => void rename(row)}>
-                    {t("sessions.rename")}
-                  </button>
-                )}
-                <button type="button" class="secondary" onClick={() => void act("sessions.reset", row.key)}>
-                  {t("sessions.reset")}
-                </button>
-                <button type="button" class="danger" onClick={() => void act("sessions.delete", row.key)}>
-                  {t("sessions.delete")}
-                </button>
-              </div>
-            )}
-          </li>
-        ))}
-        {next && (
-          <li ref={sentinel} class="session-more-row">
-            <button type="button" class="secondary" id="sessions-more" onClick={() => void load(next)}>
-              {t("sessions.loadMore")}
-            </button>
-          </li>
-        )}
-      </>
-    );
-  }, [rows, next, current, menu, search, props.running, props.unread, lang, t, canRename]);
+  // Handlers behind a ref: the row context changes only with what the rows show.
+  const on = useRef<RowContext["on"]["current"]>({} as RowContext["on"]["current"]);
+  on.current = {
+    select: props.onSelect,
+    menu: (key) => setMenu(menu === key ? undefined : key),
+    rename: (row) => void rename(row),
+    act: (method, key) => void act(method, key),
+  };
+  const ctx = useMemo<RowContext>(
+    () => ({
+      current,
+      menu,
+      running: props.running,
+      unread: props.unread,
+      lang,
+      t,
+      canRename,
+      now: Date.now(),
+      on,
+    }),
+    [current, menu, props.running, props.unread, lang, t, canRename, props.refresh],
+  );
+  // A session only the UI knows of yet (new, nothing sent) still shows, on top.
+  const pending = useMemo<Row[]>(
+    () =>
+      search || rows.some((r) => r.key === current) ? [] : [{ key: current, sessionId: "", updatedAt: 0 }],
+    [search, rows, current],
+  );
 
   return (
     <aside class="sessions-side" aria-label={t("nav.sessions")}>
@@ -227,7 +264,19 @@ export function SessionSidebar(props: SidebarProps) {
           {error}
         </p>
       )}
-      <ul id="session-list">{items}</ul>
+      <ul id="session-list">
+        <Chunk rows={pending} c={ctx} />
+        {pages.map((page, i) => (
+          <Chunk key={i} rows={page} c={ctx} />
+        ))}
+        {next && (
+          <li ref={sentinel} class="session-more-row">
+            <button type="button" class="secondary" id="sessions-more" onClick={() => void load(next)}>
+              {t("sessions.loadMore")}
+            </button>
+          </li>
+        )}
+      </ul>
     </aside>
   );
 }
