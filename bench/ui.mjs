@@ -3,11 +3,12 @@
 // so nothing is cached).
 //   node bench/ui.mjs [--runs 5]
 // Needs a build (npm run build) and Debian's chromium (CHROMIUM_PATH overrides).
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { buildControlUi } from "../scripts/build-ui.mjs";
 import { launchChromium } from "./chromium.mjs";
 import { median, parseArgs, spawnUntilListening, stop } from "./lib.mjs";
 
@@ -24,6 +25,28 @@ for (const ext of [".js", ".css"]) {
   const raw = bytes.reduce((n, b) => n + b.length, 0);
   const gz = bytes.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0);
   console.log(`ui ${ext.slice(1).padEnd(3)} ${files.length} file(s): ${kb(raw)} raw, ${kb(gz)} gzip`);
+}
+
+// Everything the UI may load: the page's file plus the chunks it imports on first use.
+const all = readdirSync(path.join(root, "dist/control-ui/assets"), { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith(".js"))
+  .map((f) => readFileSync(path.join(root, "dist/control-ui/assets", f)));
+console.log(
+  `ui js  all ${all.length} file(s), lazy chunks included: ${kb(all.reduce((n, b) => n + b.length, 0))} raw, ${kb(all.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0))} gzip`,
+);
+// What each dependency costs: its minified bytes in the bundle (esbuild's metafile of a
+// fresh build) and its gzip size alone.
+const { metafile } = await buildControlUi({ outdir: mkdtempSync(path.join(os.tmpdir(), "bench-ui-build-")) });
+const byPackage = new Map();
+for (const out of Object.values(metafile.outputs)) {
+  for (const [input, { bytesInOutput }] of Object.entries(out.inputs ?? {})) {
+    const pkg = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? "(our code)";
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
+  }
+}
+for (const [pkg, bytes] of [...byPackage].sort((a, b) => b[1] - a[1])) {
+  console.log(`ui js  ${pkg.padEnd(12)} ${kb(bytes)} minified`);
 }
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "bench-ui-"));

@@ -18,6 +18,9 @@ export async function buildControlUi({ outdir = OUT } = {}) {
     entryPoints: { app: "ui/src/main.tsx" },
     outdir: path.join(outdir, "assets"),
     entryNames: "[name]-[hash]",
+    // Code loaded on first use (the markdown renderer) goes in chunks of its own.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
     format: "esm",
     platform: "browser",
@@ -32,7 +35,8 @@ export async function buildControlUi({ outdir = OUT } = {}) {
     logLevel: "warning",
   });
   const outputs = Object.keys(result.metafile.outputs).map((file) => path.relative(outdir, file));
-  const js = outputs.find((f) => f.endsWith(".js"));
+  const entry = Object.entries(result.metafile.outputs).find(([, out]) => out.entryPoint)?.[0];
+  const js = entry && path.relative(outdir, entry);
   const css = outputs.find((f) => f.endsWith(".css"));
   if (!js || !css) throw new Error(`control UI build produced no ${js ? "CSS" : "JS"} file`);
   const template = await readFile("ui/index.html", "utf8");
@@ -42,11 +46,11 @@ export async function buildControlUi({ outdir = OUT } = {}) {
   await mkdir(outdir, { recursive: true });
   await writeFile(path.join(outdir, "index.html"), html);
   // Precompressed copies: the gateway sends them to browsers that accept gzip.
-  for (const asset of [js, css]) {
+  for (const asset of outputs.filter((f) => f.endsWith(".js") || f.endsWith(".css"))) {
     const file = path.join(outdir, asset);
     await writeFile(`${file}.gz`, gzipSync(await readFile(file), { level: 9 }));
   }
-  return { js: path.join(outdir, js), css: path.join(outdir, css) };
+  return { js: path.join(outdir, js), css: path.join(outdir, css), metafile: result.metafile };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await buildControlUi();

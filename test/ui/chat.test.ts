@@ -79,13 +79,13 @@ describe("Control UI: sessions in chat", () => {
     const { page } = await chatPage();
     await send(page, "in main");
     await page.waitForSelector(".msg.assistant >> text=main answer");
-    await page.click("text=New session");
-    const key = await page.inputValue("#chat-session");
+    await page.click("#new-session");
+    const key = await page.getAttribute("#chat-session", "data-key");
     expect(key).toMatch(/^agent:main:ui-[0-9a-f]{8}$/);
     await page.waitForSelector("text=No messages in this session yet.");
     await send(page, "hello new session");
     await page.waitForSelector(".msg.assistant >> text=fresh start");
-    await page.selectOption("#chat-session", "agent:main:main");
+    await page.click('#session-list li[data-key="agent:main:main"] .session-open');
     await page.waitForSelector(".msg.user >> text=in main");
     expect(await page.$("text=hello new session")).toBeNull();
   });

@@ -102,9 +102,20 @@ export function useUiFixture(extraConfig: Record<string, unknown> = {}) {
 export async function openPage(
   browser: Browser,
   url: string,
-  opts: { locale?: string } = {},
+  opts: {
+    locale?: string;
+    viewport?: { width: number; height: number };
+    colorScheme?: "light" | "dark";
+    /** Touch and mobile meta viewport, as a phone's browser. */
+    mobile?: boolean;
+  } = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ locale: opts.locale ?? "en-US" });
+  const context = await browser.newContext({
+    locale: opts.locale ?? "en-US",
+    ...(opts.viewport ? { viewport: opts.viewport } : {}),
+    ...(opts.colorScheme ? { colorScheme: opts.colorScheme } : {}),
+    ...(opts.mobile ? { isMobile: true, hasTouch: true } : {}),
+  });
   const page = await context.newPage();
   // Fail with the selector that never appeared, well before the test timeout.
   page.setDefaultTimeout(10_000);

@@ -21,6 +21,10 @@ import { LogsScreen } from "./screens/logs.js";
 import { MemoryScreen } from "./screens/memory.js";
 import { SessionsScreen } from "./screens/sessions.js";
 import { SkillsScreen } from "./screens/skills.js";
+import { initialTheme, saveTheme, THEMES, type Theme } from "./theme.js";
+
+/** The theme button shows the current choice and moves to the next on a click. */
+const THEME_ICONS: Record<Theme, string> = { system: "◐", light: "☀", dark: "☾" };
 
 declare const __UI_VERSION__: string | undefined;
 const VERSION = typeof __UI_VERSION__ === "string" ? __UI_VERSION__ : "dev";
@@ -62,6 +66,8 @@ export function App() {
     loadCredentials() ? { name: "connecting" } : { name: "login" },
   );
   const [route, setRoute] = useState(routeFromHash);
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const [menu, setMenu] = useState(false);
   const credentials = useRef<Credentials | undefined>(loadCredentials());
   const attempt = useRef(0);
   const reconnectTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -72,7 +78,10 @@ export function App() {
   }, [lang, i18n]);
 
   useEffect(() => {
-    const onHash = () => setRoute(routeFromHash());
+    const onHash = () => {
+      setRoute(routeFromHash());
+      setMenu(false);
+    };
     window.addEventListener("hashchange", onHash);
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
@@ -134,51 +143,82 @@ export function App() {
   };
 
   const { t } = i18n;
+  // The chat fills the window (its messages scroll, the composer stays put); other screens scroll.
+  const wide = route === "chat" && phase.name === "ready";
   const Screen = SCREENS.find((s) => s.id === route)?.component ?? ChatScreen;
   return (
     <I18nContext.Provider value={i18n}>
-      <header class="topbar">
-        <span class="brand">{t("app.title")}</span>
-        {phase.name === "ready" && (
-          <nav>
-            {SCREENS.map((s) => (
-              <a key={s.id} href={`#/${s.id}`} class={s.id === route ? "active" : ""} data-nav={s.id}>
-                {t(s.label)}
-              </a>
-            ))}
-          </nav>
-        )}
-        <span class="spacer" />
-        <label class="lang">
-          <span class="sr-only">{t("app.language")}</span>
-          <select
-            id="language"
-            value={lang}
-            onChange={(e) => changeLang((e.currentTarget as HTMLSelectElement).value as Lang)}
+      <div class={`shell${wide ? " wide" : ""}`}>
+        <header class={`topbar${menu ? " menu-open" : ""}`}>
+          {phase.name === "ready" && (
+            <button
+              type="button"
+              class="ghost menu-toggle"
+              id="menu-toggle"
+              aria-label={t("app.menu")}
+              aria-expanded={menu}
+              onClick={() => setMenu(!menu)}
+            >
+              ☰
+            </button>
+          )}
+          <span class="brand">{t("app.title")}</span>
+          {phase.name === "ready" && (
+            <nav>
+              {SCREENS.map((s) => (
+                <a key={s.id} href={`#/${s.id}`} class={s.id === route ? "active" : ""} data-nav={s.id}>
+                  {t(s.label)}
+                </a>
+              ))}
+            </nav>
+          )}
+          <span class="spacer" />
+          <button
+            type="button"
+            class="ghost"
+            id="theme"
+            data-choice={theme}
+            title={t("app.theme")}
+            aria-label={`${t("app.theme")}: ${t(`theme.${theme}`)}`}
+            onClick={() => {
+              const next = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length] ?? "system";
+              saveTheme(next);
+              setTheme(next);
+            }}
           >
-            {Object.entries(LANGUAGES).map(([code, { label }]) => (
-              <option key={code} value={code}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        {(phase.name === "ready" || phase.name === "reconnecting") && (
-          <button type="button" class="secondary" id="disconnect" onClick={logout}>
-            {t("app.disconnect")}
+            {THEME_ICONS[theme]}
           </button>
-        )}
-      </header>
-      <main>
-        {phase.name === "login" && <ConnectScreen initialError={phase.error} onConnect={login} />}
-        {phase.name === "connecting" && <p class="muted">{t("app.connecting")}</p>}
-        {phase.name === "reconnecting" && (
-          <p class="banner warn" role="status">
-            {t("app.reconnecting", { reason: phase.reason })}
-          </p>
-        )}
-        {phase.name === "ready" && <Screen key={route} conn={phase.conn} />}
-      </main>
+          <label class="lang">
+            <span class="sr-only">{t("app.language")}</span>
+            <select
+              id="language"
+              value={lang}
+              onChange={(e) => changeLang((e.currentTarget as HTMLSelectElement).value as Lang)}
+            >
+              {Object.entries(LANGUAGES).map(([code, { label }]) => (
+                <option key={code} value={code}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {(phase.name === "ready" || phase.name === "reconnecting") && (
+            <button type="button" class="secondary" id="disconnect" onClick={logout}>
+              {t("app.disconnect")}
+            </button>
+          )}
+        </header>
+        <main>
+          {phase.name === "login" && <ConnectScreen initialError={phase.error} onConnect={login} />}
+          {phase.name === "connecting" && <p class="muted">{t("app.connecting")}</p>}
+          {phase.name === "reconnecting" && (
+            <p class="banner warn" role="status">
+              {t("app.reconnecting", { reason: phase.reason })}
+            </p>
+          )}
+          {phase.name === "ready" && <Screen key={route} conn={phase.conn} />}
+        </main>
+      </div>
     </I18nContext.Provider>
   );
 }

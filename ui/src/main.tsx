@@ -1,6 +1,9 @@
 import { render } from "preact";
 import { App } from "./app.js";
 import "./styles.css";
+import { applyTheme, initialTheme } from "./theme.js";
+
+applyTheme(initialTheme());
 
 const root = document.getElementById("app");
 if (root) {

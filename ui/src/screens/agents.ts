@@ -59,8 +59,3 @@ export function listSessionPage(
     ...(q.search ? { search: q.search } : {}),
   });
 }
-
-export async function listSessions(conn: GatewayConnection, agentId: string): Promise<SessionRow[]> {
-  const res = await conn.request<{ sessions: SessionRow[] }>("sessions.list", { agentId });
-  return [...res.sessions].sort((a, b) => b.updatedAt - a.updatedAt);
-}

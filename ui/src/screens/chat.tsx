@@ -1,116 +1,66 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
+import { loadMarkdown } from "../components/markdown.js";
+import type { GatewayConnection } from "../gateway.js";
 import { randomId } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
-import { listSessions, mainSessionKey, type SessionRow, useAgents } from "./agents.js";
+import { mainSessionKey, useAgents } from "./agents.js";
+import {
+  type AgentEvent,
+  type ChatEvent,
+  finishedTurn,
+  type HistoryMessage,
+  historyToTurns,
+  type LiveRun,
+  type Turn,
+  withToolEvent,
+} from "./chat-model.js";
+import { LiveView, TurnView } from "./chat-turns.js";
+import { SessionSidebar } from "./session-sidebar.js";
 
-type Block =
-  | { type: "text"; text: string }
-  | { type: "thinking"; thinking?: string }
-  | { type: "toolCall"; id: string; name: string; arguments: unknown }
-  | { type: "image" };
+/** Messages loaded when a session opens: the recent conversation, not a whole year of it. */
+const HISTORY_LIMIT = 200;
+/** Within this many pixels of the end counts as "at the latest" (new output keeps it in view). */
+const NEAR_END_PX = 80;
 
-interface ChatMessage {
-  role: "user" | "assistant" | "toolResult";
-  content: string | Block[];
-  toolName?: string;
-  isError?: boolean;
-  /** UI-only: how the run ended when it did not finish normally. */
-  ended?: "aborted" | "error";
-  errorMessage?: string;
-}
-
-interface ToolCall {
-  id: string;
-  name: string;
-  args?: unknown;
-  result?: string;
-  isError?: boolean;
-  done: boolean;
-}
-
-interface LiveRun {
-  runId: string;
-  text: string;
-  tools: ToolCall[];
-}
-
-interface ChatEvent {
-  runId: string;
-  sessionKey: string;
-  state: "delta" | "final" | "aborted" | "error";
-  message?: { content?: { type: string; text?: string }[] };
-  errorMessage?: string;
-}
-
-interface AgentEvent {
-  runId: string;
-  stream: string;
-  data: { phase?: string; id?: string; name?: string; args?: unknown; result?: string; isError?: boolean };
-}
-
-function textOf(content: ChatMessage["content"] | undefined): string {
-  if (content === undefined) return "";
-  if (typeof content === "string") return content;
-  return content
-    .filter((b): b is { type: "text"; text: string } => b.type === "text")
-    .map((b) => b.text)
-    .join("");
-}
-
-function pretty(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value, null, 2);
-}
-
-function ToolDetails(props: {
-  name: string;
-  args?: unknown;
-  result?: string;
-  isError?: boolean;
-  running?: boolean;
-}) {
-  const { t } = useI18n();
-  return (
-    <details class={`tool${props.isError ? " failed" : ""}`}>
-      <summary>
-        {t("chat.tool", { name: props.name })}
-        {props.running && <span class="muted"> · {t("chat.toolRunning")}</span>}
-        {props.isError && <span> · {t("chat.toolFailed")}</span>}
-      </summary>
-      {props.args !== undefined && <pre>{pretty(props.args)}</pre>}
-      {props.result !== undefined && <pre class="result">{props.result}</pre>}
-    </details>
+/**
+ * Which sessions have a run going (agent lifecycle start/end, for every session) and which
+ * finished one while the user looked elsewhere; `ended` counts finished runs.
+ */
+function useActivity(conn: GatewayConnection, current: string) {
+  const [running, setRunning] = useState<ReadonlyMap<string, string>>(new Map());
+  const [unread, setUnread] = useState<ReadonlySet<string>>(new Set());
+  const [ended, setEnded] = useState(0);
+  const currentRef = useRef(current);
+  currentRef.current = current;
+  useEffect(() => {
+    setUnread((set) => (set.has(current) ? new Set([...set].filter((k) => k !== current)) : set));
+  }, [current]);
+  useEffect(
+    () =>
+      conn.on(({ event, payload }) => {
+        if (event !== "agent") return;
+        const e = payload as AgentEvent;
+        if (e.stream !== "lifecycle") return;
+        if (e.data.phase === "start" && e.data.sessionKey) {
+          const key = e.data.sessionKey;
+          setRunning((m) => new Map(m).set(e.runId, key));
+          return;
+        }
+        setRunning((m) => {
+          const key = m.get(e.runId);
+          if (key && key !== currentRef.current) setUnread((set) => new Set(set).add(key));
+          const copy = new Map(m);
+          copy.delete(e.runId);
+          return copy;
+        });
+        setEnded((n) => n + 1);
+      }),
+    [conn],
   );
-}
-
-function MessageView({ message }: { message: ChatMessage }) {
-  const { t } = useI18n();
-  if (message.role === "toolResult") {
-    return (
-      <ToolDetails
-        name={message.toolName ?? "?"}
-        result={textOf(message.content)}
-        isError={message.isError ?? false}
-      />
-    );
-  }
-  const blocks =
-    typeof message.content === "string"
-      ? [{ type: "text", text: message.content } as Block]
-      : message.content;
-  return (
-    <div class={`msg ${message.role}`} data-role={message.role}>
-      {blocks.map((block, i) => {
-        if (block.type === "text") return <p key={i}>{block.text}</p>;
-        if (block.type === "toolCall")
-          return <ToolDetails key={i} name={block.name} args={block.arguments} />;
-        return null;
-      })}
-      {message.ended === "aborted" && <p class="muted small">{t("chat.stopped")}</p>}
-      {message.ended === "error" && <p class="banner error small">{message.errorMessage}</p>}
-    </div>
-  );
+  const runningKeys = useMemo(() => new Set(running.values()), [running]);
+  return { running: runningKeys, unread, ended };
 }
 
 export function ChatScreen({ conn }: ScreenProps) {
@@ -118,10 +68,9 @@ export function ChatScreen({ conn }: ScreenProps) {
   const agents = useAgents(conn);
   const [agentId, setAgentId] = useState<string | undefined>();
   const agent = agentId ?? agents[0] ?? "main";
-  const [sessions, setSessions] = useState<SessionRow[]>([]);
   const [sessionKey, setSessionKey] = useState<string | undefined>();
   const key = sessionKey ?? mainSessionKey(agent);
-  const [messages, setMessages] = useState<ChatMessage[]>([]);
+  const [turns, setTurns] = useState<Turn[]>([]);
   const [live, setLive] = useState<LiveRun | undefined>();
   // Events arrive faster than renders: the latest run state lives in a ref, mirrored to state.
   const liveRef = useRef<LiveRun | undefined>(undefined);
@@ -132,23 +81,23 @@ export function ChatScreen({ conn }: ScreenProps) {
   const [pending, setPending] = useState<string[]>([]);
   const [draft, setDraft] = useState("");
   const [error, setError] = useState("");
+  const [drawer, setDrawer] = useState(false);
+  const [atEnd, setAtEnd] = useState(true);
   const keyRef = useRef(key);
   keyRef.current = key;
-  const endRef = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const activity = useActivity(conn, key);
+  useEffect(() => void loadMarkdown(), []);
 
   useEffect(() => {
-    listSessions(conn, agent)
-      .then(setSessions)
-      .catch((err) => setError(errorText(err)));
-  }, [conn, agent]);
-
-  useEffect(() => {
-    setMessages([]);
+    setTurns([]);
     updateLive(undefined);
     setPending([]);
+    setAtEnd(true);
     conn
-      .request<{ messages: ChatMessage[] }>("chat.history", { sessionKey: key, limit: 200 })
-      .then((res) => keyRef.current === key && setMessages(res.messages))
+      .request<{ messages: HistoryMessage[] }>("chat.history", { sessionKey: key, limit: HISTORY_LIMIT })
+      .then((res) => keyRef.current === key && setTurns(historyToTurns(res.messages)))
       .catch((err) => setError(errorText(err)));
   }, [conn, key]);
 
@@ -161,67 +110,84 @@ export function ChatScreen({ conn }: ScreenProps) {
     [conn],
   );
 
-  useEffect(() => endRef.current?.scrollIntoView?.({ block: "end" }), [messages, live]);
+  const toEnd = () => {
+    const el = list.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  };
+  // New output keeps the latest in view, unless the user scrolled up to read.
+  useEffect(() => {
+    if (atEnd) toEnd();
+  }, [turns, live]);
+  const onScroll = () => {
+    const el = list.current;
+    if (el) setAtEnd(el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_END_PX);
+  };
 
   function onChat(e: ChatEvent) {
     if (e.sessionKey !== keyRef.current) return;
-    const text = e.message?.content?.map((b) => b.text ?? "").join("") ?? "";
     const run = liveRef.current?.runId === e.runId ? liveRef.current : undefined;
     if (e.state === "delta") {
+      const text = e.message?.content?.map((b) => b.text ?? "").join("") ?? "";
       updateLive({ runId: e.runId, text, tools: run?.tools ?? [] });
       return;
     }
-    // The run ended: its streamed text and tool calls become an ordinary message.
-    const blocks: Block[] = [
-      ...(run?.tools ?? []).map((tool) => ({
-        type: "toolCall" as const,
-        id: tool.id,
-        name: tool.name,
-        arguments: tool.args,
-      })),
-      ...(text ? [{ type: "text" as const, text }] : []),
-    ];
-    const ended = e.state === "final" ? undefined : e.state;
-    setMessages((list) => [
-      ...list,
-      { role: "assistant", content: blocks, ended, errorMessage: e.errorMessage ?? "" },
-    ]);
+    setTurns((list) => [...list, finishedTurn(run, e)]);
     updateLive(undefined);
     setPending((runs) => runs.filter((id) => id !== e.runId));
   }
 
   function onAgent(e: AgentEvent) {
-    if (e.stream !== "tool" || !e.data.id) return;
-    const { id, name = "?", phase } = e.data;
     const run = liveRef.current;
-    const base = run?.runId === e.runId ? run : { runId: e.runId, text: "", tools: [] };
-    const prior = base.tools.find((tool) => tool.id === id);
-    const tool: ToolCall =
-      phase === "end"
-        ? { id, name, args: prior?.args, result: e.data.result, isError: e.data.isError ?? false, done: true }
-        : { id, name, args: e.data.args, done: false };
-    updateLive({ ...base, tools: [...base.tools.filter((t) => t.id !== id), tool] });
+    // A run of this session started: show it streaming at once (tool events carry no session key).
+    if (e.stream === "lifecycle" && e.data.phase === "start" && e.data.sessionKey === keyRef.current) {
+      if (run?.runId !== e.runId) updateLive({ runId: e.runId, text: "", tools: [] });
+      return;
+    }
+    if (e.stream !== "tool" || !e.data.id || run?.runId !== e.runId) return;
+    updateLive(withToolEvent(run, e));
   }
 
-  const send = async (e: Event) => {
-    e.preventDefault();
-    const message = draft.trim();
-    if (!message) return;
-    setDraft("");
-    setError("");
-    setMessages((list) => [...list, { role: "user", content: message }]);
+  const deliver = async (turn: Turn, message: string) => {
+    const mark = (patch: Partial<Turn>) =>
+      setTurns((list) => list.map((x) => (x.id === turn.id ? { ...x, ...patch } : x)));
     try {
       const ack = await conn.request<{ runId: string; status: string }>("chat.send", {
         sessionKey: key,
         message,
-        idempotencyKey: randomId(),
+        idempotencyKey: turn.id,
       });
+      mark({ sending: false, failed: undefined });
       if (ack.status !== "ok") setPending((runs) => [...runs, ack.runId]);
     } catch (err) {
-      setError(errorText(err));
+      mark({ sending: false, failed: errorText(err) });
     }
   };
 
+  const send = (e?: Event) => {
+    e?.preventDefault();
+    const message = draft.trim();
+    if (!message) return;
+    setDraft("");
+    setError("");
+    // Shown at once; the idempotency key makes a retry of the same message safe.
+    const turn: Turn = {
+      id: randomId(),
+      role: "user",
+      parts: [{ kind: "text", text: message }],
+      sending: true,
+    };
+    setTurns((list) => [...list, turn]);
+    setAtEnd(true);
+    void deliver(turn, message);
+  };
+
+  const retry = (turn: Turn) => {
+    const text = turn.parts.map((p) => (p.kind === "text" ? p.text : "")).join("");
+    setTurns((list) => list.map((x) => (x.id === turn.id ? { ...x, sending: true, failed: undefined } : x)));
+    void deliver(turn, text);
+  };
+
+  const running = live !== undefined || pending.length > 0;
   const stop = async () => {
     try {
       await conn.request("chat.abort", { sessionKey: key, ...(live ? { runId: live.runId } : {}) });
@@ -230,97 +196,121 @@ export function ChatScreen({ conn }: ScreenProps) {
     }
   };
 
-  const newSession = () => setSessionKey(`agent:${agent}:ui-${randomId().slice(0, 8)}`);
-  const running = live !== undefined || pending.length > 0;
-  const sessionKeys = [...new Set([mainSessionKey(agent), key, ...sessions.map((s) => s.key)])];
+  const open = (next: string) => {
+    setSessionKey(next);
+    setDrawer(false);
+  };
+  const newSession = () => {
+    open(`agent:${agent}:ui-${randomId().slice(0, 8)}`);
+    input.current?.focus();
+  };
+
+  // Desktop shortcuts: Ctrl/⌘+Shift+O new session, "/" the composer, Esc stops a run.
+  const shortcuts = useRef<(e: KeyboardEvent) => void>(() => undefined);
+  shortcuts.current = (e) => {
+    const typing = e.target instanceof HTMLElement && e.target.matches("input, textarea, select");
+    if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === "o") {
+      e.preventDefault();
+      newSession();
+    } else if (e.key === "/" && !typing) {
+      e.preventDefault();
+      input.current?.focus();
+    } else if (e.key === "Escape" && running) {
+      void stop();
+    } else if (e.key === "Escape" && drawer) setDrawer(false);
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => shortcuts.current(e);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
   return (
-    <section class="chat">
-      <div class="toolbar">
-        <label>
-          {t("chat.agent")}
-          <select
-            id="chat-agent"
-            value={agent}
-            onChange={(e) => {
-              setAgentId((e.currentTarget as HTMLSelectElement).value);
-              setSessionKey(undefined);
-            }}
+    <section class={`chat${drawer ? " drawer-open" : ""}`}>
+      <SessionSidebar
+        conn={conn}
+        agent={agent}
+        agents={agents}
+        onAgent={(id) => {
+          setAgentId(id);
+          setSessionKey(undefined);
+        }}
+        current={key}
+        onSelect={open}
+        onNew={newSession}
+        running={activity.running}
+        unread={activity.unread}
+        refresh={activity.ended}
+      />
+      <button type="button" class="scrim" aria-label={t("common.close")} onClick={() => setDrawer(false)} />
+      <div class="chat-main">
+        <div class="chat-head">
+          <button
+            type="button"
+            class="ghost drawer-toggle"
+            id="drawer-toggle"
+            aria-expanded={drawer}
+            onClick={() => setDrawer(!drawer)}
           >
-            {agents.map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("chat.session")}
-          <select
-            id="chat-session"
-            value={key}
-            onChange={(e) => setSessionKey((e.currentTarget as HTMLSelectElement).value)}
-          >
-            {sessionKeys.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" class="secondary" onClick={newSession}>
-          {t("chat.newSession")}
-        </button>
-      </div>
-      <div class="messages" id="messages" aria-live="polite">
-        {messages.length === 0 && !live && <p class="muted">{t("chat.empty")}</p>}
-        {messages.map((m, i) => (
-          <MessageView key={i} message={m} />
-        ))}
-        {live && (
-          <div class="msg assistant streaming" id="streaming" data-run-id={live.runId}>
-            {live.tools.map((tool) => (
-              <ToolDetails
-                key={tool.id}
-                name={tool.name}
-                args={tool.args}
-                result={tool.result}
-                isError={tool.isError ?? false}
-                running={!tool.done}
-              />
-            ))}
-            <p>{live.text || "…"}</p>
-          </div>
-        )}
-        <div ref={endRef} />
-      </div>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
-      <form class="composer" id="chat-form" onSubmit={send}>
-        <textarea
-          id="chat-input"
-          rows={3}
-          placeholder={t("chat.placeholder")}
-          value={draft}
-          onInput={(e) => setDraft((e.currentTarget as HTMLTextAreaElement).value)}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && !e.shiftKey && !e.isComposing) void send(e);
-          }}
-        />
-        <div class="actions">
-          <button type="submit" id="chat-send" disabled={!draft.trim()}>
-            {t("chat.send")}
+            {t("nav.sessions")}
           </button>
-          {running && (
-            <button type="button" class="danger" id="chat-stop" onClick={stop}>
-              {t("chat.stop")}
-            </button>
+          <span class="chat-title" id="chat-session" data-key={key} title={key}>
+            {key}
+          </span>
+          {activity.running.has(key) && <span class="running" title={t("sessions.running")} />}
+        </div>
+        <div class="messages" id="messages" ref={list} onScroll={onScroll} aria-live="polite">
+          {turns.length === 0 && !live && <p class="muted empty">{t("chat.empty")}</p>}
+          {turns.map((turn) => (
+            <TurnView key={turn.id} turn={turn} onRetry={retry} />
+          ))}
+          {live && <LiveView run={live} />}
+          {running && !live && (
+            <div class="msg assistant waiting" role="status" aria-label={t("chat.waiting")} />
           )}
         </div>
-      </form>
+        {!atEnd && (
+          <button
+            type="button"
+            class="jump"
+            id="jump-latest"
+            onClick={() => {
+              toEnd();
+              setAtEnd(true);
+            }}
+          >
+            {t("chat.jumpLatest")}
+          </button>
+        )}
+        {error && (
+          <p class="banner error" role="alert">
+            {error}
+          </p>
+        )}
+        <form class="composer" id="chat-form" onSubmit={send}>
+          <textarea
+            id="chat-input"
+            ref={input}
+            rows={2}
+            placeholder={t("chat.placeholder")}
+            value={draft}
+            onInput={(e) => setDraft((e.currentTarget as HTMLTextAreaElement).value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && !e.shiftKey && !e.isComposing) send(e);
+            }}
+          />
+          <div class="composer-actions">
+            {running && (
+              <button type="button" class="danger" id="chat-stop" onClick={stop} title={t("chat.stopKey")}>
+                {t("chat.stop")}
+              </button>
+            )}
+            <button type="submit" id="chat-send" disabled={!draft.trim()}>
+              {t("chat.send")}
+            </button>
+          </div>
+        </form>
+      </div>
     </section>
   );
 }

@@ -1,0 +1,88 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { SqliteSessionIndex } from "../../src/sessions/index-db.js";
+import { INDEX_FILE } from "../../src/sessions/store.js";
+import { connectWithToken, openPage, screenshot, useUiFixture } from "./harness.js";
+
+/** A gateway that has served a busy household for a while: far more sessions than one page. */
+const SESSIONS = 5000;
+const CHANNELS = ["discord", "telegram", "whatsapp", "slack"];
+
+const ui = useUiFixture();
+
+describe("Control UI: the chat's sessions sidebar", () => {
+  it("pages through 5,000 sessions newest first, searches them, and deletes one after confirming", async () => {
+    const { browser, gateway } = await ui();
+    // Filled before anything opens the store: rows as a long-running gateway leaves them.
+    const dir = path.join(gateway.stateDir, "agents/main/sessions");
+    mkdirSync(dir, { recursive: true });
+    const index = new SqliteSessionIndex(path.join(dir, INDEX_FILE));
+    index.put(
+      Array.from({ length: SESSIONS }, (_, i) => {
+        const channel = CHANNELS[i % CHANNELS.length] ?? "discord";
+        return {
+          key: `agent:main:${channel}:channel:${10_000 + i}`,
+          entry: {
+            sessionId: `s-${i}`,
+            updatedAt: 1_700_000_000_000 + i * 1000,
+            channel,
+            label: `room-${i}`,
+          },
+        };
+      }),
+    );
+    index.close();
+    const { context, page, problems } = await openPage(browser, gateway.url);
+    try {
+      await connectWithToken(page);
+      await page.waitForSelector("#session-count >> text=100 of 5000");
+      const keys = () =>
+        page.$$eval("#session-list li[data-key]", (rows) =>
+          rows.map((r) => r.getAttribute("data-key") ?? ""),
+        );
+      // The UI's own main session (nothing sent yet) on top, then the newest.
+      expect((await keys()).slice(0, 2)).toEqual(["agent:main:main", "agent:main:slack:channel:14999"]);
+      expect(await page.textContent('li[data-key="agent:main:slack:channel:14999"] .chan')).toBe("S");
+      await screenshot(page, "chat-sidebar");
+
+      // Scrolling to the end of the list loads the next page, until all are there.
+      // (The list's end may come into view again after a page, which loads the next one by itself.)
+      const shownCount = () =>
+        page.$eval("#session-count", (el) => Number.parseInt(el.textContent ?? "", 10));
+      for (let shown = await shownCount(); shown < SESSIONS; shown = await shownCount()) {
+        await page.$eval("#session-list", (el) => el.scrollTo(0, el.scrollHeight));
+        await expect.poll(shownCount, { timeout: 10_000 }).toBeGreaterThan(shown);
+      }
+      await page.waitForSelector("#session-count >> text=5000 of 5000");
+      expect(await page.$("#sessions-more")).toBeNull();
+      const all = (await keys()).slice(1);
+      expect(all.length).toBe(SESSIONS);
+      expect(new Set(all).size).toBe(SESSIONS);
+      const order = all.map((k) => Number(k.split(":").at(-1)));
+      expect(order).toEqual([...order].sort((a, b) => b - a));
+
+      await page.fill("#session-search", "room-4998");
+      await page.waitForSelector("#session-count >> text=1 of 1");
+      const row = 'li[data-key="agent:main:whatsapp:channel:14998"]';
+      expect(await page.textContent(`${row} .session-title`)).toBe("room-4998");
+
+      page.once("dialog", (dialog) => void dialog.accept());
+      await page.click(`${row} .session-more`);
+      await page.click(`${row} .session-menu >> text=Delete`);
+      await page.waitForSelector("#session-count >> text=0 of 0");
+      await page.fill("#session-search", "");
+      await page.waitForSelector("#session-count >> text=100 of 4999");
+
+      // Opening a session from the list shows its (empty) transcript under its key.
+      await page.click('li[data-key="agent:main:telegram:channel:14993"] .session-open');
+      await page.waitForSelector('#chat-session[data-key="agent:main:telegram:channel:14993"]');
+      expect(await page.getAttribute('li[data-key="agent:main:telegram:channel:14993"]', "class")).toContain(
+        "active",
+      );
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+});

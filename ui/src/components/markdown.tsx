@@ -1,0 +1,207 @@
+/**
+ * Markdown from the model, rendered safely: `marked` only tokenises (its lexer), and
+ * this file turns the tokens into Preact elements from a fixed list of tags. No HTML
+ * string is ever parsed into the page (no innerHTML, so no sanitiser is needed): raw
+ * HTML in a message is shown as text, links and images keep only safe URL schemes.
+ * marked is most of this code's weight, so it loads on first use (its own chunk), not
+ * with the page: the connect screen paints without it.
+ */
+import type { Lexer, Token, Tokens } from "marked";
+import type { ComponentChildren, VNode } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { CopyButton } from "./copy.js";
+
+/** Link targets a click may follow: the web and mail. Anything else (javascript:, data:) stays text. */
+const SAFE_LINK = /^(https?:|mailto:)/i;
+/** Images: data URIs of raster types (the CSP already refuses other hosts); no SVG, which can carry script. */
+const SAFE_IMAGE = /^data:image\/(png|jpe?g|gif|webp);base64,/i;
+/** Longer messages are shown as plain text: tokenising megabytes would freeze the page. */
+export const MAX_MARKDOWN_CHARS = 200_000;
+
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  "#39": "'",
+  nbsp: "\u00a0",
+};
+
+/** marked keeps character references as written; show them as the characters they name. */
+function decode(text: string): string {
+  return text.replace(/&(#\d+|#x[0-9a-f]+|[a-z]+\d*);/gi, (m, name: string) => {
+    if (name in ENTITIES) return ENTITIES[name] ?? m;
+    if (name[0] !== "#") return m;
+    const code =
+      name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+  });
+}
+
+function inline(tokens: Token[] | undefined): ComponentChildren[] {
+  return (tokens ?? []).map((token, i) => inlineToken(token, i));
+}
+
+function inlineToken(token: Token, key: number): ComponentChildren {
+  switch (token.type) {
+    case "strong":
+      return <strong key={key}>{inline((token as Tokens.Strong).tokens)}</strong>;
+    case "em":
+      return <em key={key}>{inline((token as Tokens.Em).tokens)}</em>;
+    case "del":
+      return <del key={key}>{inline((token as Tokens.Del).tokens)}</del>;
+    case "codespan":
+      return <code key={key}>{(token as Tokens.Codespan).text}</code>;
+    case "br":
+      return <br key={key} />;
+    case "link": {
+      const link = token as Tokens.Link;
+      if (!SAFE_LINK.test(link.href)) return <span key={key}>{inline(link.tokens)}</span>;
+      return (
+        <a
+          key={key}
+          href={link.href}
+          title={link.title ?? undefined}
+          target="_blank"
+          rel="noopener noreferrer"
+        >
+          {inline(link.tokens)}
+        </a>
+      );
+    }
+    case "image": {
+      const image = token as Tokens.Image;
+      if (!SAFE_IMAGE.test(image.href)) return <span key={key}>{`[${image.text}]`}</span>;
+      return <img key={key} src={image.href} alt={image.text} loading="lazy" />;
+    }
+    case "text": {
+      const text = token as Tokens.Text;
+      return text.tokens ? <span key={key}>{inline(text.tokens)}</span> : decode(text.text);
+    }
+    case "escape":
+      return (token as Tokens.Escape).text;
+    default:
+      // html (shown as the characters the model wrote) and anything unknown.
+      return token.raw;
+  }
+}
+
+export function CodeBlock({ code, lang }: { code: string; lang?: string }) {
+  return (
+    <div class="codeblock">
+      <div class="codeblock-bar">
+        <span class="lang">{lang || "text"}</span>
+        <CopyButton text={code} />
+      </div>
+      <pre>
+        <code>{code}</code>
+      </pre>
+    </div>
+  );
+}
+
+function align(a: Tokens.TableCell["align"]): string | undefined {
+  return a ? `text-align:${a}` : undefined;
+}
+
+function block(token: Token, key: number): VNode | string | null {
+  switch (token.type) {
+    case "space":
+    case "def":
+      return null;
+    case "paragraph":
+      return <p key={key}>{inline((token as Tokens.Paragraph).tokens)}</p>;
+    case "heading": {
+      const h = token as Tokens.Heading;
+      const Tag = `h${Math.min(h.depth + 2, 6)}` as "h3";
+      return <Tag key={key}>{inline(h.tokens)}</Tag>;
+    }
+    case "code": {
+      const code = token as Tokens.Code;
+      return <CodeBlock key={key} code={code.text} lang={code.lang?.split(/\s/)[0]} />;
+    }
+    case "blockquote":
+      return <blockquote key={key}>{blocks((token as Tokens.Blockquote).tokens)}</blockquote>;
+    case "hr":
+      return <hr key={key} />;
+    case "list": {
+      const list = token as Tokens.List;
+      const items = list.items.map((item, i) => (
+        <li key={i}>
+          {item.task && <input type="checkbox" checked={item.checked ?? false} disabled />}
+          {blocks(item.tokens)}
+        </li>
+      ));
+      return list.ordered ? (
+        <ol key={key} start={typeof list.start === "number" ? list.start : undefined}>
+          {items}
+        </ol>
+      ) : (
+        <ul key={key}>{items}</ul>
+      );
+    }
+    case "table": {
+      const table = token as Tokens.Table;
+      return (
+        <div key={key} class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                {table.header.map((cell, i) => (
+                  <th key={i} style={align(cell.align)}>
+                    {inline(cell.tokens)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {table.rows.map((row, r) => (
+                <tr key={r}>
+                  {row.map((cell, i) => (
+                    <td key={i} style={align(cell.align)}>
+                      {inline(cell.tokens)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      );
+    }
+    case "text": {
+      // A tight list item's text: inline content without a paragraph around it.
+      const text = token as Tokens.Text;
+      return <span key={key}>{text.tokens ? inline(text.tokens) : decode(text.text)}</span>;
+    }
+    default:
+      // Block HTML and unknown tokens: the characters as written, never markup.
+      return <p key={key}>{token.raw}</p>;
+  }
+}
+
+function blocks(tokens: Token[]): (VNode | string | null)[] {
+  return tokens.map((token, i) => block(token, i));
+}
+
+let lexer: typeof Lexer | undefined;
+let loading: Promise<unknown> | undefined;
+
+/** Starts loading marked (the chat calls this when it opens, so answers never wait for it). */
+export function loadMarkdown(): Promise<unknown> {
+  loading ??= import("marked").then((m) => {
+    lexer = m.Lexer;
+  });
+  return loading;
+}
+
+/** A message's markdown as elements (GitHub flavour: tables, strikethrough, task lists, autolinks). */
+export function Markdown({ text }: { text: string }) {
+  const [, setReady] = useState(lexer !== undefined);
+  useEffect(() => {
+    if (!lexer) void loadMarkdown().then(() => setReady(true));
+  }, []);
+  // Until marked has loaded (a moment, once), and for huge texts: the characters as written.
+  if (!lexer || text.length > MAX_MARKDOWN_CHARS) return <p class="plain">{text}</p>;
+  return <div class="md">{blocks(lexer.lex(text, { gfm: true }))}</div>;
+}

@@ -1,0 +1,114 @@
+import { Markdown } from "../components/markdown.js";
+import { useI18n } from "../i18n/index.js";
+import type { LiveRun, Part, ToolView, Turn } from "./chat-model.js";
+
+function pretty(value: unknown): string {
+  if (typeof value === "string") return value;
+  return JSON.stringify(value, null, 2) ?? "";
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** One tool call, collapsed to its name and outcome; open for the arguments and the result. */
+export function ToolCard({ tool }: { tool: ToolView }) {
+  const { t } = useI18n();
+  const state = tool.running ? "running" : tool.isError ? "failed" : tool.result !== undefined ? "done" : "";
+  return (
+    <details class={`tool ${state}`} data-tool={tool.name}>
+      <summary>
+        <span class="tool-name">{tool.name}</span>
+        {state === "running" && <span class="pill">{t("chat.toolRunning")}</span>}
+        {state === "failed" && <span class="pill bad">{t("chat.toolFailed")}</span>}
+        {tool.durationMs !== undefined && <span class="muted small">{seconds(tool.durationMs)}</span>}
+      </summary>
+      {tool.args !== undefined && (
+        <div class="tool-section">
+          <div class="muted small">{t("chat.toolArgs")}</div>
+          <pre>{pretty(tool.args)}</pre>
+        </div>
+      )}
+      {tool.result !== undefined && (
+        <div class="tool-section">
+          <div class="muted small">{tool.isError ? t("chat.toolError") : t("chat.toolResult")}</div>
+          <pre class="result">{tool.result}</pre>
+        </div>
+      )}
+    </details>
+  );
+}
+
+function PartView({ part, role }: { part: Part; role: Turn["role"] }) {
+  const { t } = useI18n();
+  switch (part.kind) {
+    case "text":
+      // The user's own words are shown as typed; the model's are markdown.
+      return role === "user" ? <p class="plain">{part.text}</p> : <Markdown text={part.text} />;
+    case "thinking":
+      return (
+        <details class="thinking">
+          <summary>{t("chat.thinking")}</summary>
+          <p class="plain muted">{part.text}</p>
+        </details>
+      );
+    case "tool":
+      return <ToolCard tool={part.tool} />;
+    case "image":
+      return <img class="attachment" src={part.src} alt={t("chat.image")} loading="lazy" />;
+  }
+}
+
+function TurnMeta({ turn }: { turn: Turn }) {
+  const { t, lang } = useI18n();
+  if (!turn.model && !turn.usage) return null;
+  const n = (v: number) => v.toLocaleString(lang);
+  return (
+    <div class="turn-meta muted small">
+      {turn.model && <span class="model">{turn.model}</span>}
+      {turn.usage && (
+        <span class="usage">
+          {t("chat.usage", { input: n(turn.usage.input), output: n(turn.usage.output) })}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function TurnView({ turn, onRetry }: { turn: Turn; onRetry?: (turn: Turn) => void }) {
+  const { t } = useI18n();
+  return (
+    <div class={`msg ${turn.role}${turn.sending ? " sending" : ""}`} data-role={turn.role}>
+      {turn.parts.map((part, i) => (
+        <PartView key={i} part={part} role={turn.role} />
+      ))}
+      {turn.ended === "aborted" && <p class="state muted small">{t("chat.stopped")}</p>}
+      {turn.ended === "error" && (
+        <p class="state banner error small">{turn.errorMessage || t("chat.failed")}</p>
+      )}
+      {turn.sending && <p class="state small">{t("chat.sending")}</p>}
+      {turn.failed && (
+        <p class="state small">
+          {t("chat.notSent", { reason: turn.failed })}{" "}
+          {onRetry && (
+            <button type="button" class="ghost" onClick={() => onRetry(turn)}>
+              {t("chat.retry")}
+            </button>
+          )}
+        </p>
+      )}
+      {turn.role === "assistant" && <TurnMeta turn={turn} />}
+    </div>
+  );
+}
+
+export function LiveView({ run }: { run: LiveRun }) {
+  return (
+    <div class="msg assistant streaming" id="streaming" data-run-id={run.runId}>
+      {run.tools.map((tool) => (
+        <ToolCard key={tool.id} tool={tool} />
+      ))}
+      {run.text ? <Markdown text={run.text} /> : <span class="typing" aria-hidden="true" />}
+    </div>
+  );
+}

@@ -1,0 +1,282 @@
+import { Component } from "preact";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { GatewayConnection } from "../gateway.js";
+import { useI18n } from "../i18n/index.js";
+import { errorText } from "../util.js";
+import { listSessionPage, mainSessionKey, type SessionRow } from "./agents.js";
+
+/** Rows fetched at a time: a screenful or two; the next page loads when the list's end scrolls into view. */
+export const SIDEBAR_PAGE = 100;
+
+/** The channel a session came from: its recorded channel, else the key's third part (agent:<id>:<channel>:…). */
+export function channelOf(row: Pick<SessionRow, "key" | "channel">): string {
+  if (row.channel) return row.channel;
+  const part = row.key.split(":")[2] ?? "";
+  return part === "main" || part.startsWith("ui-") ? "webchat" : part || "webchat";
+}
+
+function titleOf(row: SessionRow & { label?: string }): string {
+  return row.label || row.displayName || row.key.split(":").slice(2).join(":") || row.key;
+}
+
+/** Short relative time: "now", "5m", "3h", "2d", else the date. */
+function ago(ts: number, now: number, lang: string, justNow: string): string {
+  const s = Math.max(0, Math.round((now - ts) / 1000));
+  if (s < 60) return justNow;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h`;
+  if (s < 7 * 86_400) return `${Math.floor(s / 86_400)}d`;
+  return new Date(ts).toLocaleDateString(lang);
+}
+
+interface RowContext {
+  current: string;
+  menu: string | undefined;
+  running: ReadonlySet<string>;
+  unread: ReadonlySet<string>;
+  lang: string;
+  t: ReturnType<typeof useI18n>["t"];
+  canRename: boolean;
+  now: number;
+  on: {
+    current: {
+      select(key: string): void;
+      menu(key: string): void;
+      rename(row: Row): void;
+      act(method: "sessions.reset" | "sessions.delete", key: string): void;
+    };
+  };
+}
+
+function rowView(row: Row, c: RowContext) {
+  return (
+    <li
+      key={row.key}
+      data-key={row.key}
+      class={`session-row${row.key === c.current ? " active" : ""}${c.unread.has(row.key) ? " unread" : ""}`}
+    >
+      <button type="button" class="session-open" onClick={() => c.on.current.select(row.key)} title={row.key}>
+        <span class={`chan chan-${channelOf(row)}`} aria-hidden="true">
+          {channelOf(row).slice(0, 1).toUpperCase()}
+        </span>
+        <span class="session-title">{titleOf(row)}</span>
+        {c.running.has(row.key) && <span class="running" title={c.t("sessions.running")} />}
+        <span class="muted small">
+          {row.sessionId ? ago(row.updatedAt, c.now, c.lang, c.t("sessions.justNow")) : ""}
+        </span>
+      </button>
+      {row.sessionId && (
+        <button
+          type="button"
+          class="ghost session-more"
+          aria-label={c.t("sessions.actions")}
+          aria-expanded={c.menu === row.key}
+          onClick={() => c.on.current.menu(row.key)}
+        >
+          ⋯
+        </button>
+      )}
+      {c.menu === row.key && (
+        <div class="session-menu">
+          {c.canRename && (
+            <button type="button" class="secondary" onClick={() => c.on.current.rename(row)}>
+              {c.t("sessions.rename")}
+            </button>
+          )}
+          <button type="button" class="secondary" onClick={() => c.on.current.act("sessions.reset", row.key)}>
+            {c.t("sessions.reset")}
+          </button>
+          <button type="button" class="danger" onClick={() => c.on.current.act("sessions.delete", row.key)}>
+            {c.t("sessions.delete")}
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** One page of rows: re-rendered only when its rows or the marks (active, running, menu…) change. */
+class Chunk extends Component<{ rows: Row[]; c: RowContext }> {
+  override shouldComponentUpdate(next: { rows: Row[]; c: RowContext }): boolean {
+    return next.rows !== this.props.rows || next.c !== this.props.c;
+  }
+  override render() {
+    return <>{this.props.rows.map((row) => rowView(row, this.props.c))}</>;
+  }
+}
+
+export interface SidebarProps {
+  conn: GatewayConnection;
+  agent: string;
+  agents: string[];
+  onAgent(id: string): void;
+  current: string;
+  onSelect(key: string): void;
+  onNew(): void;
+  running: ReadonlySet<string>;
+  unread: ReadonlySet<string>;
+  /** Bumped when a run ends, so the order by last activity is fetched again. */
+  refresh: number;
+}
+
+type Row = SessionRow & { label?: string };
+
+export function SessionSidebar(props: SidebarProps) {
+  const { conn, agent, current } = props;
+  const { t, lang } = useI18n();
+  // Kept page by page: a page already shown is not rendered again when the next one arrives.
+  const [pages, setPages] = useState<Row[][]>([]);
+  const rows = useMemo(() => pages.flat(), [pages]);
+  const [total, setTotal] = useState<number | undefined>();
+  const [next, setNext] = useState<string | undefined>();
+  const [search, setSearch] = useState("");
+  const [error, setError] = useState("");
+  const [menu, setMenu] = useState<string | undefined>();
+  const loading = useRef(false);
+  const sentinel = useRef<HTMLLIElement>(null);
+  const canRename = conn.hello.features?.methods?.includes("sessions.patch") ?? false;
+
+  const load = async (cursor: string | undefined) => {
+    if (cursor && loading.current) return; // the list's end came into view while the button was pressed
+    loading.current = true;
+    try {
+      const page = await listSessionPage(conn, agent, { limit: SIDEBAR_PAGE, cursor, search: search.trim() });
+      const fresh = page.sessions as Row[];
+      setPages((list) => {
+        if (!cursor) return [fresh];
+        const seen = new Set(list.flat().map((r) => r.key));
+        return [...list, fresh.filter((r) => !seen.has(r.key))];
+      });
+      setTotal(page.totalCount);
+      setNext(page.hasMore ? page.nextCursor : undefined);
+      setError("");
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      loading.current = false;
+    }
+  };
+  useEffect(() => void load(undefined), [conn, agent, search, props.refresh]);
+
+  // The next page loads when the end of the list comes into view.
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || !next) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && !loading.current) void load(next);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [next, rows.length]);
+
+  const act = async (method: "sessions.reset" | "sessions.delete", key: string) => {
+    const question =
+      method === "sessions.reset"
+        ? t("sessions.confirmReset", { key })
+        : t("sessions.confirmDelete", { key });
+    if (!window.confirm(question)) return;
+    try {
+      await conn.request(method, { key });
+      setMenu(undefined);
+      if (method === "sessions.delete" && key === current) props.onSelect(mainSessionKey(agent));
+      await load(undefined);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  const rename = async (row: Row) => {
+    const label = window.prompt(t("sessions.renamePrompt"), titleOf(row));
+    if (label === null) return;
+    try {
+      await conn.request("sessions.patch", { key: row.key, label: label.trim() || null });
+      setMenu(undefined);
+      await load(undefined);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  // Handlers behind a ref: the row context changes only with what the rows show.
+  const on = useRef<RowContext["on"]["current"]>({} as RowContext["on"]["current"]);
+  on.current = {
+    select: props.onSelect,
+    menu: (key) => setMenu(menu === key ? undefined : key),
+    rename: (row) => void rename(row),
+    act: (method, key) => void act(method, key),
+  };
+  const ctx = useMemo<RowContext>(
+    () => ({
+      current,
+      menu,
+      running: props.running,
+      unread: props.unread,
+      lang,
+      t,
+      canRename,
+      now: Date.now(),
+      on,
+    }),
+    [current, menu, props.running, props.unread, lang, t, canRename, props.refresh],
+  );
+  // A session only the UI knows of yet (new, nothing sent) still shows, on top.
+  const pending = useMemo<Row[]>(
+    () =>
+      search || rows.some((r) => r.key === current) ? [] : [{ key: current, sessionId: "", updatedAt: 0 }],
+    [search, rows, current],
+  );
+
+  return (
+    <aside class="sessions-side" aria-label={t("nav.sessions")}>
+      <div class="side-head">
+        {props.agents.length > 1 && (
+          <select
+            id="chat-agent"
+            aria-label={t("chat.agent")}
+            value={agent}
+            onChange={(e) => props.onAgent((e.currentTarget as HTMLSelectElement).value)}
+          >
+            {props.agents.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        )}
+        <button type="button" id="new-session" onClick={props.onNew} title={t("chat.newSessionKey")}>
+          {t("chat.newSession")}
+        </button>
+        <input
+          type="search"
+          id="session-search"
+          placeholder={t("sessions.search")}
+          value={search}
+          onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)}
+        />
+        {total !== undefined && (
+          <div class="muted small" id="session-count">
+            {t("sessions.shown", { shown: String(rows.length), total: String(total) })}
+          </div>
+        )}
+      </div>
+      {error && (
+        <p class="banner error small" role="alert">
+          {error}
+        </p>
+      )}
+      <ul id="session-list">
+        <Chunk rows={pending} c={ctx} />
+        {pages.map((page, i) => (
+          <Chunk key={i} rows={page} c={ctx} />
+        ))}
+        {next && (
+          <li ref={sentinel} class="session-more-row">
+            <button type="button" class="secondary" id="sessions-more" onClick={() => void load(next)}>
+              {t("sessions.loadMore")}
+            </button>
+          </li>
+        )}
+      </ul>
+    </aside>
+  );
+}
