@@ -20,6 +20,7 @@ import { resolveGatewayAuth } from "../../gateway/auth.js";
 import { createChatEventBridge } from "../../gateway/chat-events.js";
 import type { GatewayContext } from "../../gateway/context.js";
 import { controlUiRoute, defaultControlUiRoot } from "../../gateway/control-ui.js";
+import { controlUiConfigRoute, startupRoute } from "../../gateway/control-ui-config.js";
 import { CREDENTIAL_CHANGED_REASON, liveSecretProblems } from "../../gateway/credential.js";
 import { gatewayConfigApplier } from "../../gateway/live-config.js";
 import { createMethodTable, type GatewayMethod } from "../../gateway/methods/index.js";
@@ -147,11 +148,22 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     plugins,
     cron,
   };
+  const controlUi = parts.snapshot.config.gateway?.controlUi;
   routes.base = [
     ...healthRoutes(context),
+    startupRoute(context),
+    ...(controlUi?.enabled === false
+      ? []
+      : [
+          controlUiConfigRoute({
+            basePath: controlUi?.basePath ?? "/",
+            gateway: context,
+            auth: () => current.auth,
+            rateLimiter,
+          }),
+        ]),
     chatCompletionsRoute({ gateway: context, auth: () => current.auth, rateLimiter }),
   ];
-  const controlUi = parts.snapshot.config.gateway?.controlUi;
   const uiRoot = parts.controlUiRoot ?? defaultControlUiRoot();
   routes.ui =
     controlUi?.enabled === false

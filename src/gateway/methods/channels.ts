@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ChannelLogin } from "../../channels/types.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { channelSummary } from "./channel-summary.js";
 import { defineMethod } from "./types.js";
 
 /** A channel name; which ones exist is asked of the running channel manager (plugins add some). */
@@ -39,7 +40,9 @@ export const channelMethods = {
   "channels.status": defineMethod({
     scope: "operator.read",
     params: z.object({ probe: z.boolean().optional() }).optional(),
-    handle: (_p, { gateway }) => ({ channels: gateway.channels.status() }),
+    // OpenClaw's keys (its UI and CLI read channelOrder/channelAccounts), but `channels` stays
+    // our list of every known channel, configured or not: our UI and CLI read that.
+    handle: (_p, { gateway }) => ({ ...channelSummary(gateway), channels: gateway.channels.status() }),
   }),
   "channels.logout": defineMethod({
     scope: "operator.admin",

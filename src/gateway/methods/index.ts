@@ -1,4 +1,5 @@
 import type { OperatorScope } from "../protocol.js";
+import { agentMethods } from "./agents.js";
 import { channelMethods } from "./channels.js";
 import { chatMethods } from "./chat.js";
 import { configMethods } from "./config.js";
@@ -6,6 +7,8 @@ import { cronMethods, heartbeatMethods } from "./cron.js";
 import { healthMethods } from "./health.js";
 import { knowledgeMethods } from "./knowledge.js";
 import { logMethods } from "./logs.js";
+import { modelMethods } from "./models.js";
+import { sessionMethods } from "./sessions.js";
 import type { GatewayMethod } from "./types.js";
 
 export type { GatewayMethod, GatewayMethodCall } from "./types.js";
@@ -17,7 +20,10 @@ export function createMethodTable(): Map<string, GatewayMethod> {
       ...healthMethods,
       ...logMethods,
       ...configMethods,
+      ...agentMethods,
       ...chatMethods,
+      ...modelMethods,
+      ...sessionMethods,
       ...channelMethods,
       ...cronMethods,
       ...heartbeatMethods,
