@@ -50,7 +50,14 @@ export async function startGatewayPair({ work, targets, peerDir, log = () => {} 
   const { startFakeAnthropic } = await loadFake("anthropic.ts");
   const model = await startFakeAnthropic();
   model.setDefault({ text: FAKE_REPLY, usage: { input: 12, output: 5 } });
-  const install = await ensureOpenClaw({ dir: peerDirOf(peerDir), log });
+  const dir = peerDirOf(peerDir);
+  // Use an install, never make one here: the folder may be shared (install-openclaw.mjs installs).
+  if (!existsSync(path.join(dir, "node_modules/openclaw/openclaw.mjs"))) {
+    throw new Error(
+      `no OpenClaw in ${dir}: run node bench/peer/install-openclaw.mjs first (or pass --peer-dir)`,
+    );
+  }
+  const install = await ensureOpenClaw({ dir, log });
   if (!install.ok) throw new Error(`OpenClaw is not installed: ${install.reason}`);
   const node = await findNode24();
   const gateways = {};

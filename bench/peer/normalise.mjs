@@ -51,14 +51,26 @@ const MAX_STRING = 2000;
 const MAX_ARRAY = 500;
 const MAX_DEPTH = 10;
 
+/** An exchange bigger than this (the whole config schema, 250 kB of log lines) is cut harder. */
+const MAX_EXCHANGE_CHARS = 50_000;
+const TIGHT = { depth: 7, array: 10, keys: 50 };
+
 /** `value` cut to the limits above (what is cut is marked, never silently changed). */
-export function compact(value, depth = 0) {
+export function compact(value, depth = 0, limits = { depth: MAX_DEPTH, array: MAX_ARRAY, keys: Infinity }) {
   if (typeof value === "string")
     return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…<cut>` : value;
   if (value === null || typeof value !== "object") return value;
-  if (depth >= MAX_DEPTH) return "<cut: deeper>";
-  if (Array.isArray(value)) return value.slice(0, MAX_ARRAY).map((v) => compact(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compact(v, depth + 1)]));
+  if (depth >= limits.depth) return "<cut: deeper>";
+  if (Array.isArray(value)) return value.slice(0, limits.array).map((v) => compact(v, depth + 1, limits));
+  const entries = Object.entries(value);
+  const kept = entries.slice(0, limits.keys).map(([k, v]) => [k, compact(v, depth + 1, limits)]);
+  if (entries.length > limits.keys) kept.push(["<cut>", `${entries.length - limits.keys} more keys`]);
+  return Object.fromEntries(kept);
+}
+
+function compactExchange(exchange) {
+  const loose = compact(exchange);
+  return JSON.stringify(loose).length > MAX_EXCHANGE_CHARS ? compact(exchange, 0, TIGHT) : loose;
 }
 
 /** The first exchange of each method and the first event of each name: the shapes, not the traffic. */
@@ -69,7 +81,7 @@ export function firstOfEach(fixture) {
     ...fixture,
     exchanges: fixture.exchanges
       .filter((e) => !methods.has(e.method) && methods.add(e.method))
-      .map((e) => compact(e)),
+      .map(compactExchange),
     events: fixture.events.filter((e) => !names.has(e.event) && names.add(e.event)).map((e) => compact(e)),
   };
 }

@@ -200,7 +200,9 @@ export const METHOD_CONTRACTS: MethodContract[] = [
     method: "channels.status",
     paths: ["ts", "channelOrder", "channelLabels", "channelAccounts", "channelDefaultAccountId"],
   },
-  { method: "config.get", paths: ["path", "exists", "raw", "parsed", "resolved", "issues"] },
+  // `raw` is left out: ours is null while the file holds a secret in clear text (comments can
+  // hide one the parser does not see); OpenClaw masks it inside the text. Both clients cope.
+  { method: "config.get", paths: ["path", "exists", "parsed", "resolved", "issues"] },
   {
     method: "config.schema.lookup",
     paths: [
