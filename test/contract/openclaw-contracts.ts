@@ -113,6 +113,7 @@ export const METHOD_CONTRACTS: MethodContract[] = [
       "sessions.byAgent[].count",
       "processMemory.rssBytes",
       "processMemory.heapUsedBytes",
+      "channelSummary",
       "pid",
     ],
   },

@@ -82,8 +82,8 @@ export const healthMethods = {
   status: defineMethod({
     scope: "operator.read",
     // OpenClaw's CLI asks for its own projections (includeCliProjection, …): we have none to add.
-    params: z.object({}).passthrough().optional(),
-    handle: async (_params, { gateway, scopes }: GatewayMethodCall) => {
+    params: z.object({ includeChannelSummary: z.boolean().optional() }).passthrough().optional(),
+    handle: async (params, { gateway, scopes }: GatewayMethodCall) => {
       const admin = scopes.has("operator.admin");
       const snapshot = gateway.config();
       const { defaultAgentId, agents } = await agentHealth(gateway);
@@ -100,6 +100,13 @@ export const healthMethods = {
           recent: [],
         },
         processMemory: memory(),
+        // One line per configured channel when asked for (its CLI reads the list's length).
+        channelSummary: params?.includeChannelSummary
+          ? gateway.channels
+              .status()
+              .filter((c) => c.configured)
+              .map((c) => `${c.channel}: ${c.state}${c.lastError ? ` (${c.lastError})` : ""}`)
+          : [],
         version: gateway.version,
         pid: gateway.pid,
         uptimeMs: Date.now() - gateway.startedAt,
