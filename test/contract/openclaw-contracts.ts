@@ -203,6 +203,10 @@ export const METHOD_CONTRACTS: MethodContract[] = [
   },
   // `raw` is left out: ours is null while the file holds a secret in clear text (comments can
   // hide one the parser does not see); OpenClaw masks it inside the text. Both clients cope.
+  {
+    method: "channels.pairing.list",
+    paths: ["requests", "accounts", "limits.pendingPerAccount", "limits.ttlMs"],
+  },
   { method: "config.get", paths: ["path", "exists", "parsed", "resolved", "issues"] },
   {
     method: "config.schema.lookup",

@@ -108,7 +108,10 @@ describe("channels.pairing.* (OpenClaw's names, all channels at once)", () => {
       channel: "echo",
       senderId: "stranger-2",
     });
-    expect(await rpc("channels.pairing.list", {})).toEqual({ requests: [] });
+    expect(await rpc("channels.pairing.list", {})).toMatchObject({
+      requests: [],
+      limits: { pendingPerAccount: 3, ttlMs: 3_600_000 },
+    });
     await expect(rpc("channels.pairing.approve", { requestId: "nowhere:ABCD1234" })).rejects.toThrow(
       /unknown channel "nowhere"/,
     );

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ChannelLogin } from "../../channels/types.js";
-import { PAIRING_TTL_MS } from "../../routing/pairing.js";
+import { MAX_PENDING_PER_ACCOUNT, PAIRING_TTL_MS } from "../../routing/pairing.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { channelSummary } from "./channel-summary.js";
@@ -128,7 +128,14 @@ export const channelMethods = {
           }),
         ),
       );
-      return { requests: perChannel.flat() };
+      return {
+        // OpenClaw lists its channel accounts' pairing settings here; ours are per channel config.
+        accounts: [],
+        requests: perChannel.flat(),
+        commandOwnerConfigured: false,
+        // The pending-request cap and expiry its channels page shows.
+        limits: { pendingPerAccount: MAX_PENDING_PER_ACCOUNT, ttlMs: PAIRING_TTL_MS },
+      };
     },
   }),
   "channels.pairing.approve": defineMethod({
