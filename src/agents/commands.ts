@@ -19,13 +19,29 @@ export interface ChatCommand {
   run(): Promise<string>;
 }
 
-const HELP = [
-  "/new or /reset: start a fresh session (the old one is archived)",
-  "/model <provider/model>: use another model in this session (/model alone shows the current chain)",
-  "/status: session, model and token usage",
-  "/stop: stop the reply in progress",
-  "/help: this list",
-].join("\n");
+/** The chat commands, for `/help` and for clients that offer them (OpenClaw's `chat.metadata`). */
+export const CHAT_COMMANDS = [
+  {
+    name: "new",
+    aliases: ["reset"],
+    args: "[provider/model]",
+    description: "start a fresh session (the old one is archived)",
+  },
+  {
+    name: "model",
+    aliases: [],
+    args: "<provider/model>",
+    description: "use another model in this session (/model alone shows the current chain)",
+  },
+  { name: "status", aliases: [], args: "", description: "session, model and token usage" },
+  { name: "stop", aliases: [], args: "", description: "stop the reply in progress" },
+  { name: "help", aliases: [], args: "", description: "this list" },
+] as const;
+
+const HELP = CHAT_COMMANDS.map(
+  (c) =>
+    `${[c.name, ...c.aliases].map((n) => `/${n}`).join(" or ")}${c.args ? ` ${c.args}` : ""}: ${c.description}`,
+).join("\n");
 
 /** Chat commands typed in any channel or the Control UI; undefined for ordinary messages. */
 export function handleChatCommand(

@@ -36,12 +36,18 @@ export function registerAgentCommands(program: Command): void {
     const { callAndPrint } = await import("./connection.js");
     process.exitCode = await callAndPrint("models.list", {}, flags, (payload) => {
       const { models } = payload as {
-        models: { id: string; contextWindow: number; hasKey: boolean; inDefaultChain: boolean }[];
+        models: {
+          id: string;
+          ref?: string;
+          contextWindow: number;
+          hasKey: boolean;
+          inDefaultChain: boolean;
+        }[];
       };
       return models
         .map(
           (m) =>
-            `${m.inDefaultChain ? "*" : " "} ${m.id.padEnd(40)} ${String(m.contextWindow).padStart(8)}  ${m.hasKey ? "key ok" : "no key"}`,
+            `${m.inDefaultChain ? "*" : " "} ${(m.ref ?? m.id).padEnd(40)} ${String(m.contextWindow).padStart(8)}  ${m.hasKey ? "key ok" : "no key"}`,
         )
         .join("\n");
     });

@@ -14,15 +14,20 @@ function errorKind(kind: string): "refusal" | "timeout" | "rate_limit" | "contex
  * Turns agent run events into the protocol's `chat` events (what chat UIs render:
  * delta / final / aborted / error, with the text so far) and `agent` events
  * (assistant text, tool calls, lifecycle), each numbered per run. Both need
- * `operator.read`.
+ * `operator.read`. A run's start and end also change its session (`sessions.changed`,
+ * which OpenClaw's sidebar refreshes on) and its end adds the reply to the transcript
+ * (`session.message`, which its open chat appends).
  */
 export function createChatEventBridge(broadcast: Broadcast): (e: RunEvent) => void {
   const runs = new Map<string, { seq: number; text: string }>();
-  return ({ runId, sessionKey, event }) => {
+  return ({ runId, sessionKey, agentId, event }) => {
+    const changed = (reason: string) =>
+      broadcast("sessions.changed", { sessionKey, agentId, reason, ts: Date.now() }, "operator.read");
     let run = runs.get(runId);
     if (!run) {
       run = { seq: 0, text: "" };
       runs.set(runId, run);
+      changed("run-start");
       broadcast(
         "agent",
         { runId, seq: run.seq++, stream: "lifecycle", ts: Date.now(), data: { phase: "start", sessionKey } },
@@ -70,5 +75,11 @@ export function createChatEventBridge(broadcast: Broadcast): (e: RunEvent) => vo
         break;
     }
     runs.delete(runId);
+    broadcast(
+      "session.message",
+      { sessionKey, agentId, message: { ...message(), timestamp: Date.now() } },
+      "operator.read",
+    );
+    changed("run-end");
   };
 }

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import os from "node:os";
 import type { RawData, WebSocket } from "ws";
 import { QueueFullError } from "../agents/queue.js";
 import type { Logger } from "../infra/logger.js";
@@ -10,6 +9,7 @@ import { InvalidSessionKeyError, UnknownAgentError } from "../routing/known-agen
 import { AUTH_FAILURE_MESSAGES } from "./auth.js";
 import type { GatewayContext } from "./context.js";
 import { credentialFingerprint, grantScopes, hasScope } from "./credential.js";
+import { helloPayload } from "./hello.js";
 import type { GatewayMethod } from "./methods/types.js";
 import {
   type ConnectParams,
@@ -17,12 +17,10 @@ import {
   describeZodError,
   ErrorCodes,
   type ErrorShape,
-  GATEWAY_EVENTS,
   GatewayRequestError,
   HANDSHAKE_TIMEOUT_MS,
   MAX_BUFFERED_BYTES,
   MAX_FRAME_DEPTH,
-  MAX_PAYLOAD,
   MIN_PROTOCOL_VERSION,
   nestsDeeperThan,
   type OperatorScope,
@@ -30,7 +28,6 @@ import {
   PROTOCOL_VERSION,
   type RequestFrame,
   requestFrameSchema,
-  TICK_INTERVAL_MS,
 } from "./protocol.js";
 
 /** WebSocket close codes we use. */
@@ -266,30 +263,16 @@ export class Connection {
 
   /** The `hello-ok` answer: what this gateway serves and what the client was granted. */
   private sendHello(id: string, params: ConnectParams, method: AuthMode): void {
-    const protocol = Math.min(params.maxProtocol, PROTOCOL_VERSION);
-    const gateway = this.host.gateway;
     this.respond(id, {
       ok: true,
-      payload: {
-        type: "hello-ok",
-        protocol,
-        server: { version: gateway.version, connId: this.id, host: os.hostname() },
-        features: { methods: [...this.host.methods.keys()], events: [...GATEWAY_EVENTS] },
-        snapshot: {
-          presence: [],
-          health: { ok: true, ...gateway.readiness() },
-          stateVersion: { presence: 0, health: 0 },
-          uptimeMs: Date.now() - gateway.startedAt,
-          sessionDefaults: sessionDefaults(gateway.agents.defaultAgentId()),
-          authMode: gateway.authMode(),
-        },
-        auth: { method, role: "operator", scopes: [...this.scopes] },
-        policy: {
-          maxPayload: MAX_PAYLOAD,
-          maxBufferedBytes: MAX_BUFFERED_BYTES,
-          tickIntervalMs: TICK_INTERVAL_MS,
-        },
-      },
+      payload: helloPayload({
+        gateway: this.host.gateway,
+        connId: this.id,
+        params,
+        methods: this.host.methods.keys(),
+        authMethod: method,
+        scopes: this.scopes,
+      }),
     });
   }
 
@@ -348,11 +331,6 @@ export class Connection {
       error: { code: ErrorCodes.UNAVAILABLE, message: `${method} failed: internal error` },
     });
   }
-}
-
-/** What a client should use for "the main session": the configured default agent's, not a guess. */
-function sessionDefaults(defaultAgentId: string) {
-  return { defaultAgentId, mainKey: "main", mainSessionKey: `agent:${defaultAgentId}:main` };
 }
 
 /** Errors a method may throw on purpose, as the client sees them (anything else is INTERNAL). */

@@ -45,7 +45,17 @@ export const GATEWAY_EVENTS = [
   "agent",
   "cron",
   "heartbeat",
+  "sessions.changed",
+  "session.message",
 ] as const;
+
+/**
+ * OpenClaw's feature flags (`hello-ok.features.capabilities`) for what we really do;
+ * its clients refuse or hide whatever needs one we do not list.
+ * `published-model-catalog`: `models.list` answers with the configured catalog
+ * (OpenClaw's `models list` requires it).
+ */
+export const GATEWAY_CAPABILITIES = ["published-model-catalog"] as const;
 
 const nonEmpty = z.string().min(1).max(256);
 

@@ -75,9 +75,10 @@ describe("session store under kill -9", () => {
     });
     const userTexts = async (key: string) => {
       const history = (await c2.request("chat.history", { sessionKey: key })) as {
-        messages: { role: string; content: { text?: string }[] }[];
+        messages: { role: string; content: string }[];
       };
-      return history.messages.filter((m) => m.role === "user").map((m) => m.content[0]?.text);
+      // A user message of text only is a plain string (OpenClaw's history shape).
+      return history.messages.filter((m) => m.role === "user").map((m) => m.content);
     };
     for (const text of acked) {
       const key = `agent:main:crash-${text.split(" ")[1]}`;

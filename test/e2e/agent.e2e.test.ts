@@ -259,9 +259,11 @@ describe("agents through the gateway", () => {
       message: { content: [{ text: "back again" }] },
     });
     const history = (await restarted.client.request("chat.history", { sessionKey: "main" })) as {
-      messages: { role: string; content: { text: string }[] }[];
+      messages: { role: string; content: string | { text: string }[] }[];
     };
-    expect(history.messages.map((m) => m.content[0]?.text)).toEqual([
+    // A user message of text only is a string, as in OpenClaw's history; a reply has blocks.
+    const text = (c: string | { text: string }[]) => (typeof c === "string" ? c : c[0]?.text);
+    expect(history.messages.map((m) => text(m.content))).toEqual([
       "survive the crash",
       "resumed answer",
       "are you there?",

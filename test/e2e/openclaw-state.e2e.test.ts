@@ -69,8 +69,13 @@ async function chat(client: GatewayClient, sessionKey: string, message: string):
   await ended;
 }
 
-const texts = (messages: { role: string; content: { type: string; text?: string }[] }[]) =>
-  messages.map((m) => `${m.role}: ${m.content.find((c) => c.type === "text")?.text ?? ""}`);
+type HistoryMessage = { role: string; content: string | { type: string; text?: string }[] };
+// A user message of text only is a plain string (OpenClaw's history shape); a reply has blocks.
+const texts = (messages: HistoryMessage[]) =>
+  messages.map(
+    (m) =>
+      `${m.role}: ${typeof m.content === "string" ? m.content : (m.content.find((c) => c.type === "text")?.text ?? "")}`,
+  );
 
 describe.each([
   ["v2026.9.6", "agents/main/agent"],
@@ -95,7 +100,7 @@ describe.each([
       expect(s.updatedAt).toBeGreaterThan(Date.parse("2026-01-01"));
     }
     const history = (await client.request("chat.history", { sessionKey: "main" })) as {
-      messages: { role: string; content: { type: string; text?: string }[] }[];
+      messages: HistoryMessage[];
     };
     expect(texts(history.messages)).toEqual([
       "user: hello from the fixture",

@@ -65,6 +65,9 @@ describe("gateway warm-up (listening before the parts are built)", () => {
     const ready = await fetch(`http://${base}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ ready: false, failing: ["gateway: starting"] });
+    const startup = await fetch(`http://${base}/startupz`);
+    expect(startup.status).toBe(503);
+    expect(await startup.json()).toMatchObject({ ok: false, status: "starting" });
 
     const waiting = nextLog(/waits for the gateway to finish starting/);
     let connected = false;
@@ -90,5 +93,9 @@ describe("gateway warm-up (listening before the parts are built)", () => {
     // An empty `messages` is the route's own 400: the request reached the running handler.
     expect((await completion).status).toBe(400);
     expect((await fetch(`http://${base}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`http://${base}/startupz`)).json()).toMatchObject({
+      ok: true,
+      status: "started",
+    });
   });
 });

@@ -5,6 +5,7 @@ import type { BindMode } from "../../config/schema.js";
 import { resolveGatewayAuth } from "../../gateway/auth.js";
 import type { GatewayContext } from "../../gateway/context.js";
 import { controlUiRoute, defaultControlUiRoot } from "../../gateway/control-ui.js";
+import { controlUiConfigRoute, startupRoute } from "../../gateway/control-ui-config.js";
 import { CREDENTIAL_CHANGED_REASON, liveSecretProblems } from "../../gateway/credential.js";
 import { gatewayConfigApplier } from "../../gateway/live-config.js";
 import type { GatewayMethod } from "../../gateway/methods/types.js";
@@ -126,15 +127,37 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
       return built().mcp;
     },
   };
+  /** A route that reads the parts: a request arriving before they are built waits for them. */
+  const afterStart = (route: HttpRoute): HttpRoute => ({
+    ...route,
+    handle: async (req, res, url) => {
+      await warm.promise;
+      return route.handle(req, res, url);
+    },
+  });
+  const controlUi = parts.snapshot.config.gateway?.controlUi;
   routes.base = [
     ...healthRoutes(context),
+    startupRoute(context),
+    ...(controlUi?.enabled === false
+      ? []
+      : [
+          // It names the default agent: answered once the agents exist.
+          afterStart(
+            controlUiConfigRoute({
+              basePath: controlUi?.basePath ?? "/",
+              gateway: context,
+              auth: () => current.auth,
+              rateLimiter,
+            }),
+          ),
+        ]),
     {
       path: "/v1/chat/completions",
       methods: ["POST"],
       handle: async (req, res, url) => (await warm.promise).chatCompletions.handle(req, res, url),
     },
   ];
-  const controlUi = parts.snapshot.config.gateway?.controlUi;
   const uiRoot = parts.controlUiRoot ?? defaultControlUiRoot();
   routes.ui =
     controlUi?.enabled === false

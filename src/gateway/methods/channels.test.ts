@@ -92,3 +92,28 @@ describe("pairing.* RPCs", () => {
     await expect(rpc("pairing.list", { channel: "slack" })).rejects.toThrow(/unknown channel "slack"/);
   });
 });
+
+describe("channels.pairing.* (OpenClaw's names, all channels at once)", () => {
+  it("lists every channel's pending requests with a requestId that approves the sender", async () => {
+    const dir = tempDir();
+    const rpc = callWith({}, ["telegram", "echo"], dir);
+    const created = await new PairingStore(dir, "echo").request("default", "stranger-2");
+    const code = created.status === "created" ? created.code : "";
+    const listed = (await rpc("channels.pairing.list", {})) as { requests: { requestId: string }[] };
+    expect(listed.requests).toMatchObject([
+      { requestId: `echo:${code}`, kind: "dm", channel: "echo", senderId: "stranger-2", code },
+    ]);
+    expect(await rpc("channels.pairing.approve", { requestId: `echo:${code}` })).toMatchObject({
+      ok: true,
+      channel: "echo",
+      senderId: "stranger-2",
+    });
+    expect(await rpc("channels.pairing.list", {})).toMatchObject({
+      requests: [],
+      limits: { pendingPerAccount: 3, ttlMs: 3_600_000 },
+    });
+    await expect(rpc("channels.pairing.approve", { requestId: "nowhere:ABCD1234" })).rejects.toThrow(
+      /unknown channel "nowhere"/,
+    );
+  });
+});

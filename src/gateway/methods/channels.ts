@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { ChannelLogin } from "../../channels/types.js";
+import { MAX_PENDING_PER_ACCOUNT, PAIRING_TTL_MS } from "../../routing/pairing.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { channelSummary } from "./channel-summary.js";
 import { defineMethod } from "./types.js";
 
 /** A channel name; which ones exist is asked of the running channel manager (plugins add some). */
@@ -34,12 +36,17 @@ function loginOf(gateway: GatewayContext, name: string): ChannelLogin {
   return adapter.login;
 }
 
-/** Channel state, logout, and DM pairing approvals. */
+/** OpenClaw's id for a pending DM pairing request: the channel and its code. */
+const requestId = (channel: string, code: string) => `${channel}:${code}`;
+
+/** Channel state, logout, and DM pairing approvals (ours per channel, OpenClaw's across channels). */
 export const channelMethods = {
   "channels.status": defineMethod({
     scope: "operator.read",
     params: z.object({ probe: z.boolean().optional() }).optional(),
-    handle: (_p, { gateway }) => ({ channels: gateway.channels.status() }),
+    // OpenClaw's keys (its UI and CLI read channelOrder/channelAccounts), but `channels` stays
+    // our list of every known channel, configured or not: our UI and CLI read that.
+    handle: (_p, { gateway }) => ({ ...channelSummary(gateway), channels: gateway.channels.status() }),
   }),
   "channels.logout": defineMethod({
     scope: "operator.admin",
@@ -97,6 +104,61 @@ export const channelMethods = {
         );
       }
       return { ok: true, channel: p.channel, senderId: approved.id, accountId: approved.accountId };
+    },
+  }),
+  // OpenClaw's names for the same approvals (its Control UI's channels page lists them all at once).
+  "channels.pairing.list": defineMethod({
+    scope: "operator.pairing",
+    params: z.object({}).passthrough().optional(),
+    handle: async (_p, { gateway }) => {
+      const perChannel = await Promise.all(
+        gateway.channels.channelNames().map(async (channel) =>
+          (await gateway.channels.pairing(channel).list()).map((r) => {
+            const createdAt = Date.parse(r.createdAt);
+            return {
+              requestId: requestId(channel, r.code),
+              kind: "dm",
+              channel,
+              accountId: r.accountId,
+              senderId: r.id,
+              code: r.code,
+              createdAt,
+              expiresAt: createdAt + PAIRING_TTL_MS,
+            };
+          }),
+        ),
+      );
+      return {
+        // OpenClaw lists its channel accounts' pairing settings here; ours are per channel config.
+        accounts: [],
+        requests: perChannel.flat(),
+        commandOwnerConfigured: false,
+        // The pending-request cap and expiry its channels page shows.
+        limits: { pendingPerAccount: MAX_PENDING_PER_ACCOUNT, ttlMs: PAIRING_TTL_MS },
+      };
+    },
+  }),
+  "channels.pairing.approve": defineMethod({
+    scope: "operator.pairing",
+    params: z.object({ requestId: z.string().min(3).max(96) }).passthrough(),
+    handle: async (p, { gateway }) => {
+      const at = p.requestId.lastIndexOf(":");
+      const channel = knownChannel(gateway, p.requestId.slice(0, Math.max(at, 0)));
+      const code = p.requestId.slice(at + 1);
+      const approved = await gateway.channels.pairing(channel).approve(code);
+      if (!approved) {
+        throw new GatewayRequestError(
+          ErrorCodes.INVALID_REQUEST,
+          `no pending pairing request ${p.requestId} (codes expire after an hour); list them with channels.pairing.list`,
+        );
+      }
+      return {
+        ok: true,
+        requestId: p.requestId,
+        channel,
+        senderId: approved.id,
+        accountId: approved.accountId,
+      };
     },
   }),
 };

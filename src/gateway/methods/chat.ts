@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { twoStage } from "../../infra/rpc.js";
-import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-agents.js";
-import { canonicalSessionKey, requestedSessionKey } from "../../routing/session-key.js";
-import { MAX_SEARCH_CHARS } from "../../sessions/index-db.js";
+import { CHAT_COMMANDS } from "../../agents/commands.js";
+import type { AgentListEntry } from "../../routing/known-agents.js";
+import { canonicalSessionKey } from "../../routing/session-key.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { sessionModelDefaults, sessionRow } from "./sessions.js";
 import { defineMethod } from "./types.js";
 
 /**
@@ -18,10 +18,10 @@ const agentList = (gateway: GatewayContext): readonly AgentListEntry[] | undefin
   gateway.config().config.agents?.list;
 
 const sessionKey = z.string().min(1).max(512);
-/** `sessions.list` page size when none is asked for, and the most one page returns (bounded response). */
-const DEFAULT_PAGE = 100;
-const MAX_PAGE = 1000;
 const idempotencyKey = z.string().min(1).max(256);
+/** Messages `chat.history` returns when no limit is asked for, and the most it returns. */
+const DEFAULT_HISTORY = 200;
+const MAX_HISTORY = 1000;
 
 const attachment = z.object({
   type: z.string().optional(),
@@ -36,6 +36,51 @@ function images(attachments: z.infer<typeof attachment>[] | undefined) {
   return (attachments ?? [])
     .filter((a) => (a.mimeType ?? "").startsWith("image/") && (a.content ?? a.data))
     .map((a) => ({ data: (a.content ?? a.data)!, mimeType: a.mimeType! }));
+}
+
+const historyParams = z.object({
+  sessionKey,
+  limit: z.number().int().min(1).max(MAX_HISTORY).optional(),
+  maxBytes: z.number().int().min(1).optional(),
+});
+
+/** The last `limit` messages of a session, with OpenClaw's paging fields and the session's row. */
+async function chatHistory(gateway: GatewayContext, p: z.infer<typeof historyParams>) {
+  const agents = gateway.agents;
+  const key = canonicalSessionKey(agentList(gateway), p.sessionKey);
+  const agentId = agents.agentFor(key).id;
+  const store = await agents.store(agentId);
+  const entry = store.get(key);
+  const defaults = sessionModelDefaults(gateway, agentId);
+  const base = { sessionKey: key, defaults };
+  if (!entry) return { ...base, sessionId: null, messages: [], hasMore: false, totalMessages: 0 };
+  const entries = await store.transcript(entry.sessionId).messages();
+  const kept = entries.slice(-(p.limit ?? DEFAULT_HISTORY));
+  const first = entries.length - kept.length;
+  const messages = kept.map((e, i) => ({
+    ...e.message,
+    ...(e.message?.role === "user" ? { content: userContent(e.message.content) } : {}),
+    id: e.id,
+    // Epoch milliseconds, as OpenClaw sends them (our transcript keeps ISO text).
+    timestamp: Date.parse(e.timestamp),
+    // Where OpenClaw's UI keys and orders a message.
+    __openclaw: { id: e.id, seq: first + i + 1 },
+  }));
+  return {
+    ...base,
+    sessionId: entry.sessionId,
+    messages,
+    hasMore: first > 0,
+    totalMessages: entries.length,
+    sessionInfo: sessionRow(key, entry),
+  };
+}
+
+/** A user message of text only is a plain string in OpenClaw's history; with images, its blocks. */
+function userContent(content: unknown): unknown {
+  if (!Array.isArray(content)) return content;
+  const texts = content.filter((b): b is { type: "text"; text: string } => b?.type === "text");
+  return texts.length === content.length ? texts.map((b) => b.text).join("\n") : content;
 }
 
 export const chatMethods = {
@@ -76,139 +121,46 @@ export const chatMethods = {
   }),
   "chat.history": defineMethod({
     scope: "operator.read",
-    params: z.object({ sessionKey, limit: z.number().int().min(1).max(1000).optional() }),
-    handle: async (p, { gateway }) => {
-      const agents = gateway.agents;
-      const key = canonicalSessionKey(agentList(gateway), p.sessionKey);
-      const store = await agents.store(agents.agentFor(key).id);
-      const entry = store.get(key);
-      if (!entry) return { sessionKey: key, sessionId: null, messages: [] };
-      const entries = await store.transcript(entry.sessionId).messages();
-      const messages = entries
-        .slice(-(p.limit ?? 200))
-        .map((e) => ({ ...e.message, id: e.id, timestamp: e.timestamp }));
-      return { sessionKey: key, sessionId: entry.sessionId, messages };
-    },
+    params: historyParams,
+    handle: (p, { gateway }) => chatHistory(gateway, p),
+  }),
+  // The chat page's first load: the same history (OpenClaw adds its pending inputs, we have none).
+  "chat.startup": defineMethod({
+    scope: "operator.read",
+    params: historyParams,
+    handle: async (p, { gateway }) => ({
+      ...(await chatHistory(gateway, p)),
+      pendingInputs: { items: [], total: 0 },
+    }),
+  }),
+  // What the composer offers: the models of the catalog and the chat commands.
+  "chat.metadata": defineMethod({
+    scope: "operator.read",
+    params: z.object({ sessionKey: sessionKey.optional(), agentId: z.string().optional() }).optional(),
+    handle: (_p, { gateway }) => ({
+      models: gateway.agents
+        .registry()
+        .list()
+        .map((m) => ({
+          id: m.ref.model,
+          name: m.ref.model,
+          provider: m.ref.provider,
+          contextWindow: m.contextWindow,
+        })),
+      commands: CHAT_COMMANDS.map((c) => ({
+        name: c.name,
+        nativeName: c.name,
+        textAliases: [c.name, ...c.aliases].map((n) => `/${n}`),
+        description: c.description,
+        source: "native",
+        scope: "both",
+        acceptsArgs: c.args !== "",
+      })),
+    }),
   }),
   "chat.abort": defineMethod({
     scope: "operator.write",
     params: z.object({ sessionKey, runId: z.string().optional() }),
     handle: (p, { gateway }) => ({ ok: true, aborted: gateway.agents.abort(p.sessionKey, p.runId) }),
-  }),
-  agent: defineMethod({
-    scope: "operator.write",
-    params: z.object({
-      message: z.string().max(200_000),
-      idempotencyKey,
-      agentId: z.string().optional(),
-      sessionKey: sessionKey.optional(),
-      timeout: z.number().optional(),
-      deliver: z.boolean().optional(),
-      channel: z.string().optional(),
-      to: z.string().optional(),
-    }),
-    handle: (p, { gateway, connId }) => {
-      const agents = gateway.agents;
-      // A named agent must exist even when the session key names the session.
-      const agentId =
-        p.agentId === undefined ? undefined : resolveKnownAgentId(agentList(gateway), p.agentId);
-      const run = agents.send({
-        sessionKey: requestedSessionKey({ agentId, sessionKey: p.sessionKey }),
-        text: p.message,
-        idempotencyKey: p.idempotencyKey,
-        submitter: `ws:${connId}`,
-      });
-      const acceptedAt = Date.now();
-      // OpenClaw's two-stage answer: `accepted` now, the outcome under the same id when the run ends.
-      return twoStage({ runId: run.runId, status: "accepted", acceptedAt }, async () => {
-        const outcome = await run.done;
-        return {
-          runId: run.runId,
-          status: outcome.status,
-          text: outcome.text,
-          acceptedAt,
-          endedAt: Date.now(),
-        };
-      });
-    },
-  }),
-  "sessions.list": defineMethod({
-    scope: "operator.read",
-    params: z
-      .object({
-        agentId: z.string().optional(),
-        limit: z.number().int().min(1).max(MAX_PAGE).optional(),
-        cursor: z.string().max(1024).optional(),
-        offset: z.number().int().min(0).optional(),
-        search: z.string().max(MAX_SEARCH_CHARS).optional(),
-      })
-      .optional(),
-    handle: async (p, { gateway }) => {
-      const agents = gateway.agents;
-      const agentId =
-        p?.agentId === undefined
-          ? agents.defaultAgentId()
-          : resolveKnownAgentId(agentList(gateway), p.agentId);
-      const store = await agents.store(agentId);
-      let page: ReturnType<typeof store.page>;
-      try {
-        page = store.page({
-          limit: p?.limit ?? DEFAULT_PAGE,
-          cursor: p?.cursor,
-          offset: p?.offset,
-          search: p?.search?.trim() || undefined,
-        });
-      } catch (err) {
-        throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, (err as Error).message);
-      }
-      const sessions = page.sessions.map(({ key, entry }) => ({ key, ...entry }));
-      return {
-        agentId,
-        count: sessions.length,
-        totalCount: page.totalCount,
-        hasMore: page.hasMore,
-        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        sessions,
-      };
-    },
-  }),
-  "sessions.reset": defineMethod({
-    scope: "operator.admin",
-    params: z.object({ key: sessionKey }),
-    handle: async (p, { gateway }) => {
-      const agents = gateway.agents;
-      const key = canonicalSessionKey(agentList(gateway), p.key);
-      const entry = await (await agents.store(agents.agentFor(key).id)).reset(key);
-      return { ok: true, key, sessionId: entry.sessionId };
-    },
-  }),
-  "sessions.delete": defineMethod({
-    scope: "operator.admin",
-    params: z.object({ key: sessionKey }),
-    handle: async (p, { gateway }) => {
-      const agents = gateway.agents;
-      const key = canonicalSessionKey(agentList(gateway), p.key);
-      const deleted = await (await agents.store(agents.agentFor(key).id)).delete(key);
-      return { ok: true, key, deleted };
-    },
-  }),
-  "models.list": defineMethod({
-    scope: "operator.read",
-    params: z.object({ view: z.enum(["default", "configured", "all"]).optional() }).optional(),
-    handle: (_p, { gateway }) => {
-      const registry = gateway.agents.registry();
-      const chain = new Set(registry.defaultChain().map((r) => `${r.provider}/${r.model}`));
-      const models = registry.list().map((m) => ({
-        id: `${m.ref.provider}/${m.ref.model}`,
-        provider: m.ref.provider,
-        model: m.ref.model,
-        api: m.api,
-        contextWindow: m.contextWindow,
-        input: m.input,
-        inDefaultChain: chain.has(`${m.ref.provider}/${m.ref.model}`),
-        hasKey: registry.credentials(m.ref.provider).length > 0,
-      }));
-      return { models, defaultChain: [...chain] };
-    },
   }),
 };

@@ -121,6 +121,17 @@ export const configMethods = {
         /** False when the file on disk was edited into an invalid state; the gateway runs `resolved`. */
         valid: disk.hash === running.hash,
         config: redacted.value,
+        // OpenClaw's names: `parsed` is the file's document, `issues` why it does not load.
+        parsed: redacted.value,
+        issues:
+          disk.hash === running.hash
+            ? []
+            : [
+                {
+                  path: "",
+                  message: "the file on disk does not load; the gateway runs its last good config",
+                },
+              ],
         resolved: redactConfig(running.config).value,
         raw: rawIsClean ? disk.raw : null,
         /** Keys OpenClaw knows that this gateway accepts and ignores (the running config's). */
@@ -178,4 +189,61 @@ export const configMethods = {
       return { schema, uiHints: configUiHints(schema), version: gateway.version };
     },
   }),
+  // One node of the schema and its direct children (OpenClaw's config form walks it lazily).
+  "config.schema.lookup": defineMethod({
+    scope: "operator.read",
+    params: z.object({ path: z.string().max(512) }),
+    handle: async (p) => {
+      const { buildConfigJsonSchema, configUiHints } = await import("../../config/json-schema.js");
+      const root = buildConfigJsonSchema();
+      return lookupSchema(root, p.path, configUiHints(root));
+    },
+  }),
 };
+
+type SchemaNode = {
+  type?: unknown;
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  additionalProperties?: unknown;
+  title?: string;
+  description?: string;
+};
+
+/** The node at `path` (dotted keys) without its subtree, and a summary of each child. */
+function lookupSchema(
+  root: unknown,
+  path: string,
+  hints: { sensitive: string[]; labels: Record<string, string> },
+) {
+  const hint = (at: string, node: SchemaNode) => ({
+    label: hints.labels[at] ?? node.title ?? at.split(".").at(-1),
+    ...(node.description ? { help: node.description } : {}),
+    ...(hints.sensitive.includes(at) ? { sensitive: true } : {}),
+  });
+  let node = root as SchemaNode;
+  for (const key of path.split(".").filter(Boolean)) {
+    const next = node.properties?.[key];
+    if (!next) {
+      throw new GatewayRequestError(
+        ErrorCodes.INVALID_REQUEST,
+        `no config key ${path}: check the spelling with config.schema`,
+      );
+    }
+    node = next;
+  }
+  const { properties, ...schema } = node;
+  const children = Object.entries(properties ?? {}).map(([key, child]) => {
+    const childPath = path ? `${path}.${key}` : key;
+    return {
+      key,
+      path: childPath,
+      ...(typeof child.type === "string" ? { type: child.type } : {}),
+      required: node.required?.includes(key) ?? false,
+      hasChildren: Object.keys(child.properties ?? {}).length > 0,
+      hint: hint(childPath, child),
+      hintPath: childPath,
+    };
+  });
+  return { path, schema, hint: hint(path, node), hintPath: path, children };
+}

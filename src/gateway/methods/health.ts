@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { knownAgentIds } from "../../routing/known-agents.js";
+import { selfPresence } from "../hello.js";
+import { channelSummary } from "./channel-summary.js";
 import { defineMethod, type GatewayMethodCall } from "./types.js";
 
 const noParams = z.object({}).optional();
@@ -16,12 +19,38 @@ function pluginSummary(gateway: GatewayMethodCall["gateway"]) {
   };
 }
 
+/** Every agent's heartbeat and session count, as OpenClaw's `health` lists them (its CLI prints these). */
+async function agentHealth(gateway: GatewayMethodCall["gateway"]) {
+  const defaultAgentId = gateway.agents.defaultAgentId();
+  const beats = new Map(gateway.cron.heartbeat.agents().map((a) => [a.id, a.settings]));
+  const ids = [...new Set([defaultAgentId, ...knownAgentIds(gateway.config().config.agents?.list)])];
+  const agents = await Promise.all(
+    ids.map(async (agentId) => {
+      const store = await gateway.agents.store(agentId);
+      const beat = beats.get(agentId);
+      return {
+        agentId,
+        isDefault: agentId === defaultAgentId,
+        heartbeat: beat
+          ? { enabled: beat.everyMs > 0, everyMs: beat.everyMs, target: beat.target }
+          : { enabled: false },
+        sessions: { path: store.indexPath, count: store.count(), recent: [] },
+      };
+    }),
+  );
+  const everyMs = beats.get(defaultAgentId)?.everyMs ?? 0;
+  return { defaultAgentId, heartbeatSeconds: Math.round(everyMs / 1000), agents };
+}
+
 export const healthMethods = {
   health: defineMethod({
     scope: "operator.read",
     params: noParams,
-    handle: (_params, { gateway }: GatewayMethodCall) => {
+    handle: async (_params, { gateway }: GatewayMethodCall) => {
       const readiness = gateway.readiness();
+      const started = Date.now();
+      const { defaultAgentId, heartbeatSeconds, agents } = await agentHealth(gateway);
+      const channels = channelSummary(gateway);
       return {
         ok: true,
         status: "live",
@@ -33,16 +62,51 @@ export const healthMethods = {
         // As OpenClaw reports them: ids loaded, and the ones that failed with why.
         plugins: pluginSummary(gateway),
         ts: Date.now(),
+        durationMs: Date.now() - started,
+        channels: channels.channels,
+        channelOrder: channels.channelOrder,
+        channelLabels: channels.channelLabels,
+        heartbeatSeconds,
+        defaultAgentId,
+        agents,
+        sessions: agents.find((a) => a.isDefault)?.sessions,
       };
     },
   }),
-  status: defineMethod({
+  // Who is connected, as OpenClaw lists it; this gateway has no paired devices, only itself.
+  "system-presence": defineMethod({
     scope: "operator.read",
     params: noParams,
-    handle: (_params, { gateway, scopes }: GatewayMethodCall) => {
+    handle: (_params, { gateway }: GatewayMethodCall) => [selfPresence(gateway)],
+  }),
+  status: defineMethod({
+    scope: "operator.read",
+    // OpenClaw's CLI asks for its own projections (includeCliProjection, …): we have none to add.
+    params: z.object({ includeChannelSummary: z.boolean().optional() }).passthrough().optional(),
+    handle: async (params, { gateway, scopes }: GatewayMethodCall) => {
       const admin = scopes.has("operator.admin");
       const snapshot = gateway.config();
+      const { defaultAgentId, agents } = await agentHealth(gateway);
       return {
+        // OpenClaw's names for what its `status` prints: version, heartbeats, sessions per agent.
+        runtimeVersion: gateway.version,
+        heartbeat: {
+          defaultAgentId,
+          agents: agents.map((a) => ({ agentId: a.agentId, ...a.heartbeat })),
+        },
+        sessions: {
+          count: agents.reduce((n, a) => n + a.sessions.count, 0),
+          byAgent: agents.map((a) => ({ agentId: a.agentId, count: a.sessions.count, recent: [] })),
+          recent: [],
+        },
+        processMemory: memory(),
+        // One line per configured channel when asked for (its CLI reads the list's length).
+        channelSummary: params?.includeChannelSummary
+          ? gateway.channels
+              .status()
+              .filter((c) => c.configured)
+              .map((c) => `${c.channel}: ${c.state}${c.lastError ? ` (${c.lastError})` : ""}`)
+          : [],
         version: gateway.version,
         pid: gateway.pid,
         uptimeMs: Date.now() - gateway.startedAt,

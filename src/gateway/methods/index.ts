@@ -1,3 +1,4 @@
+import { agentMethods } from "./agents.js";
 import { channelMethods } from "./channels.js";
 import { chatMethods } from "./chat.js";
 import { configMethods } from "./config.js";
@@ -6,7 +7,9 @@ import { healthMethods } from "./health.js";
 import { knowledgeMethods } from "./knowledge.js";
 import { logMethods } from "./logs.js";
 import { mcpMethods } from "./mcp.js";
+import { modelMethods } from "./models.js";
 import { sendMethods } from "./send.js";
+import { sessionMethods } from "./sessions.js";
 import type { GatewayMethod } from "./types.js";
 
 export type { GatewayMethod, GatewayMethodCall } from "./types.js";
@@ -18,7 +21,10 @@ export function createMethodTable(): Map<string, GatewayMethod> {
       ...healthMethods,
       ...logMethods,
       ...configMethods,
+      ...agentMethods,
       ...chatMethods,
+      ...modelMethods,
+      ...sessionMethods,
       ...channelMethods,
       ...cronMethods,
       ...heartbeatMethods,

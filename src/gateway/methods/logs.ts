@@ -65,12 +65,27 @@ export async function tailLogFile(
       size,
       // Again at read time: lines written before a secret was known (an earlier run, a
       // rotated token, a hand-written logging.file) must not reach a read-scoped client.
-      lines: lines.map((line) => redactText(line)),
+      lines: lines.map((line) => withMessage(redactText(line))),
       ...(truncated ? { truncated } : {}),
       ...(reset ? { reset } : {}),
     };
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Our records say `msg`; OpenClaw's log viewer shows `message` (else a row without text),
+ * so a record gets both. Lines that are not our JSON records pass unchanged.
+ */
+function withMessage(line: string): string {
+  if (!line.startsWith("{") || line.includes('"message":')) return line;
+  try {
+    const record = JSON.parse(line) as Record<string, unknown>;
+    if (typeof record.msg !== "string") return line;
+    return JSON.stringify({ ...record, message: record.msg });
+  } catch {
+    return line;
   }
 }
 

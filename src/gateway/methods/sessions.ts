@@ -1,0 +1,200 @@
+import { z } from "zod";
+import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-agents.js";
+import { agentIdFromSessionKey, canonicalSessionKey, mainSessionKey } from "../../routing/session-key.js";
+import { MAX_SEARCH_CHARS, type SessionEntry } from "../../sessions/index-db.js";
+import type { GatewayContext } from "../context.js";
+import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { defineMethod } from "./types.js";
+
+/**
+ * Sessions over the gateway in OpenClaw's shapes: `sessions.list` with the model
+ * `defaults` its chat page needs before it can draw a composer, rows with `kind`,
+ * `agentId` and `isMain`; `sessions.preview` for the sidebar; label edits with
+ * `sessions.patch`; and the subscriptions its UI opens (the events go to every
+ * read-scoped client, see chat-events.ts, so subscribing only acknowledges).
+ */
+
+const agentList = (gateway: GatewayContext): readonly AgentListEntry[] | undefined =>
+  gateway.config().config.agents?.list;
+
+const sessionKey = z.string().min(1).max(512);
+/** `sessions.list` page size when none is asked for, and the most one page returns (bounded response). */
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+/** Sessions one `sessions.preview` may ask for, and messages per preview (the sidebar shows a few). */
+const MAX_PREVIEW_KEYS = 100;
+const MAX_PREVIEW_ITEMS = 50;
+const DEFAULT_PREVIEW_CHARS = 240;
+
+/** OpenClaw's thinking levels for a model without reasoning controls (ours have none). */
+const THINKING = {
+  thinkingLevels: [{ id: "off", label: "off" }],
+  thinkingOptions: ["off"],
+  thinkingDefault: "off",
+};
+
+/** The model a session of `agentId` uses unless it overrides it, as OpenClaw's `defaults`. */
+export function sessionModelDefaults(gateway: GatewayContext, agentId: string) {
+  const agent = gateway.agents.agentFor(mainSessionKey(agentId));
+  const [first] = gateway.agents.modelChain(agent);
+  const model = first
+    ? gateway.agents
+        .registry()
+        .list()
+        .find((m) => m.ref.provider === first.provider && m.ref.model === first.model)
+    : undefined;
+  return {
+    modelProvider: first?.provider ?? null,
+    model: first?.model ?? null,
+    contextTokens: agent.contextTokens ?? model?.contextWindow ?? null,
+    ...THINKING,
+    // Model changes apply to the session (our `/model`), not to the agent's config.
+    modelSelectionTarget: "session",
+  };
+}
+
+/** One `sessions.list` row: our entry plus the fields OpenClaw's UI groups and labels by. */
+export function sessionRow(key: string, entry: SessionEntry) {
+  const agentId = agentIdFromSessionKey(key) ?? "main";
+  const isMain = key === mainSessionKey(agentId);
+  const rest = key.split(":").slice(2);
+  const kind = rest.includes("group") || rest.includes("channel") ? "group" : "direct";
+  return {
+    key,
+    kind,
+    agentId,
+    isMain,
+    ...(entry.label ? { displayName: entry.label } : {}),
+    ...entry,
+    createdAt: entry.createdAt ?? entry.updatedAt,
+  };
+}
+
+export const sessionMethods = {
+  "sessions.list": defineMethod({
+    scope: "operator.read",
+    params: z
+      .object({
+        agentId: z.string().optional(),
+        // OpenClaw's UI asks for up to 10 000 at once: served as one bounded page (hasMore says so).
+        limit: z.number().int().min(1).optional(),
+        cursor: z.string().max(1024).optional(),
+        offset: z.number().int().min(0).optional(),
+        search: z.string().max(MAX_SEARCH_CHARS).optional(),
+      })
+      .optional(),
+    handle: async (p, { gateway }) => {
+      const agents = gateway.agents;
+      const agentId =
+        p?.agentId === undefined
+          ? agents.defaultAgentId()
+          : resolveKnownAgentId(agentList(gateway), p.agentId);
+      const store = await agents.store(agentId);
+      const limit = Math.min(p?.limit ?? DEFAULT_PAGE, MAX_PAGE);
+      let page: ReturnType<typeof store.page>;
+      try {
+        page = store.page({
+          limit,
+          cursor: p?.cursor,
+          offset: p?.offset,
+          search: p?.search?.trim() || undefined,
+        });
+      } catch (err) {
+        throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, (err as Error).message);
+      }
+      const sessions = page.sessions.map(({ key, entry }) => sessionRow(key, entry));
+      return {
+        ts: Date.now(),
+        path: store.indexPath,
+        agentId,
+        count: sessions.length,
+        totalCount: page.totalCount,
+        limitApplied: limit,
+        hasMore: page.hasMore,
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        defaults: sessionModelDefaults(gateway, agentId),
+        sessions,
+      };
+    },
+  }),
+  "sessions.subscribe": defineMethod({
+    scope: "operator.read",
+    params: z.object({}).passthrough().optional(),
+    handle: () => ({ subscribed: true }),
+  }),
+  "sessions.messages.subscribe": defineMethod({
+    scope: "operator.read",
+    params: z.object({ key: sessionKey }).passthrough(),
+    handle: (p, { gateway }) => ({ subscribed: true, key: canonicalSessionKey(agentList(gateway), p.key) }),
+  }),
+  "sessions.preview": defineMethod({
+    scope: "operator.read",
+    params: z.object({
+      keys: z.array(sessionKey).min(1).max(MAX_PREVIEW_KEYS),
+      limit: z.number().int().min(1).optional(),
+      maxChars: z.number().int().min(1).optional(),
+    }),
+    handle: async (p, { gateway }) => {
+      const limit = Math.min(p.limit ?? 12, MAX_PREVIEW_ITEMS);
+      const maxChars = Math.min(p.maxChars ?? DEFAULT_PREVIEW_CHARS, 4000);
+      const previews = await Promise.all(
+        p.keys.map(async (raw) => {
+          const key = canonicalSessionKey(agentList(gateway), raw);
+          const store = await gateway.agents.store(gateway.agents.agentFor(key).id);
+          const entry = store.get(key);
+          if (!entry) return { key, status: "missing", items: [] };
+          const lines = await store.transcript(entry.sessionId).messages();
+          const items = lines
+            .slice(-limit)
+            .flatMap(({ message }) =>
+              message ? [{ role: message.role, text: messageText(message).slice(0, maxChars) }] : [],
+            );
+          return { key, status: "ok", items };
+        }),
+      );
+      return { ts: Date.now(), previews };
+    },
+  }),
+  "sessions.patch": defineMethod({
+    scope: "operator.admin",
+    params: z.object({ key: sessionKey, label: z.string().max(256).nullable().optional() }),
+    handle: async (p, { gateway }) => {
+      const key = canonicalSessionKey(agentList(gateway), p.key);
+      const store = await gateway.agents.store(gateway.agents.agentFor(key).id);
+      await store.ensure(key);
+      const entry = store.update(key, p.label === undefined ? {} : { label: p.label ?? undefined });
+      return { ok: true, path: store.indexPath, key, entry };
+    },
+  }),
+  "sessions.reset": defineMethod({
+    scope: "operator.admin",
+    params: z.object({ key: sessionKey }),
+    handle: async (p, { gateway }) => {
+      const agents = gateway.agents;
+      const key = canonicalSessionKey(agentList(gateway), p.key);
+      const entry = await (await agents.store(agents.agentFor(key).id)).reset(key);
+      return { ok: true, key, sessionId: entry.sessionId };
+    },
+  }),
+  "sessions.delete": defineMethod({
+    scope: "operator.admin",
+    params: z.object({ key: sessionKey }),
+    handle: async (p, { gateway }) => {
+      const agents = gateway.agents;
+      const key = canonicalSessionKey(agentList(gateway), p.key);
+      const deleted = await (await agents.store(agents.agentFor(key).id)).delete(key);
+      return { ok: true, key, deleted };
+    },
+  }),
+};
+
+/** The text of a transcript message (string content, or its text blocks joined). */
+export function messageText(message: { content?: unknown }): string {
+  const content = message.content;
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((block) => (block && typeof block === "object" && "text" in block ? String(block.text) : ""))
+    .filter(Boolean)
+    .join("\n");
+}
