@@ -10,6 +10,11 @@ import {
 } from "../providers/index.js";
 import type { ResolvedAgent } from "./agent-config.js";
 
+/** Neither a configured model nor a starter provider's key: a fresh install, before its first key. */
+export class NoModelConfiguredError extends Error {
+  override name = "NoModelConfiguredError";
+}
+
 /** The model used when `agents.defaults.model` is unset, per starter provider (first with a key wins). */
 const FALLBACK_MODELS: Record<(typeof STARTER_PROVIDERS)[number], string> = {
   anthropic: "anthropic/claude-sonnet-4-5",
@@ -50,7 +55,7 @@ export class ModelCache {
     return failover;
   }
 
-  /** The model chain for an agent (a session's /model override first). */
+  /** The model chain for an agent (a session's /model override first); NoModelConfiguredError when there is none. */
   modelChain(agent: ResolvedAgent, override?: string): ModelRef[] {
     const registry = this.registry();
     let refs = override ? [override, ...agent.models.filter((m) => m !== override)] : agent.models;
@@ -59,7 +64,7 @@ export class ModelCache {
       // fresh install answers as soon as ANTHROPIC_API_KEY (or another starter key) is set.
       const provider = STARTER_PROVIDERS.find((p) => registry.credentials(p).length > 0);
       if (!provider) {
-        throw new Error(
+        throw new NoModelConfiguredError(
           `no model configured and no provider key found: set ${starterKeyList()}, or agents.defaults.model.primary (e.g. \`openclaw config set agents.defaults.model.primary anthropic/claude-sonnet-4-5\`)`,
         );
       }

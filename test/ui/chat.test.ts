@@ -41,6 +41,50 @@ describe("Control UI: chat", () => {
     expect(problems).toEqual([]);
   });
 
+  it("keeps a message sent while the history is still loading (the history answer does not replace it)", async () => {
+    const { browser, gateway } = await ui();
+    gateway.anthropic.enqueue({ text: "Answered before the history came." }, { text: "Second answer." });
+    const { context, page } = await openPage(browser, gateway.url);
+    contexts.push(context);
+    // Relay the page's socket and hold the first chat.history answer until we let it go.
+    let releaseHistory: (() => void) | undefined;
+    await page.routeWebSocket(/./, (ws) => {
+      const server = ws.connectToServer();
+      const historyIds = new Set<string>();
+      ws.onMessage((message) => {
+        const frame = JSON.parse(String(message)) as { type?: string; method?: string; id?: string };
+        if (frame.type === "req" && frame.method === "chat.history" && frame.id) historyIds.add(frame.id);
+        server.send(message);
+      });
+      server.onMessage((message) => {
+        const frame = JSON.parse(String(message)) as { type?: string; id?: string };
+        if (frame.type === "res" && frame.id && historyIds.has(frame.id) && !releaseHistory) {
+          releaseHistory = () => ws.send(message);
+          return;
+        }
+        ws.send(message);
+      });
+    });
+    await connectWithToken(page);
+    await page.waitForSelector("#chat-input");
+    await send(page, "sent before the history came");
+    await page.waitForSelector(".msg.assistant >> text=Answered before the history came.");
+    expect(releaseHistory).toBeDefined();
+    releaseHistory!();
+    // The second run's events come after the history answer on the same socket: once its
+    // answer shows, the page has applied the history, and the first exchange must still be there.
+    await send(page, "and a second one");
+    await page.waitForSelector(".msg.assistant >> text=Second answer.");
+    // (The fixture's gateway is shared: earlier tests' messages come first, from the history.)
+    const users = await page.locator(".msg.user").allTextContents();
+    expect(users.slice(-2)).toEqual([
+      expect.stringContaining("sent before the history came"),
+      expect.stringContaining("and a second one"),
+    ]);
+    expect(users.filter((u) => u.includes("sent before the history came"))).toHaveLength(1);
+    await page.waitForSelector(".msg.assistant >> text=Answered before the history came.");
+  });
+
   it("streams the first tokens while the model is still answering, and Stop aborts the run", async () => {
     const { gateway } = await ui();
     gateway.anthropic.enqueue({ stall: "afterFirstToken" });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { NoModelConfiguredError } from "../../agents/model-cache.js";
+import type { ModelRef } from "../../providers/types.js";
 import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-agents.js";
 import { agentIdFromSessionKey, canonicalSessionKey, mainSessionKey } from "../../routing/session-key.js";
 import { MAX_SEARCH_CHARS, type SessionEntry } from "../../sessions/index-db.js";
@@ -36,7 +38,13 @@ const THINKING = {
 /** The model a session of `agentId` uses unless it overrides it, as OpenClaw's `defaults`. */
 export function sessionModelDefaults(gateway: GatewayContext, agentId: string) {
   const agent = gateway.agents.agentFor(mainSessionKey(agentId));
-  const [first] = gateway.agents.modelChain(agent);
+  // A fresh install has no model yet; its sessions (and history) are still shown.
+  let first: ModelRef | undefined;
+  try {
+    [first] = gateway.agents.modelChain(agent);
+  } catch (err) {
+    if (!(err instanceof NoModelConfiguredError)) throw err;
+  }
   const model = first
     ? gateway.agents
         .registry()

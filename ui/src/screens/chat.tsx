@@ -97,7 +97,10 @@ export function ChatScreen({ conn }: ScreenProps) {
     setAtEnd(true);
     conn
       .request<{ messages: HistoryMessage[] }>("chat.history", { sessionKey: key, limit: HISTORY_LIMIT })
-      .then((res) => keyRef.current === key && setTurns(historyToTurns(res.messages)))
+      // Turns added while the history loaded (a message sent at once, a run that finished) stay after it.
+      .then(
+        (res) => keyRef.current === key && setTurns((added) => [...historyToTurns(res.messages), ...added]),
+      )
       .catch((err) => setError(errorText(err)));
   }, [conn, key]);
 
