@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
 import type { EventFrame } from "../../src/gateway/protocol.js";
-import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { STDIO_SERVER } from "../fakes/mcp/http.js";
-import type { FakeServer } from "../fakes/server.js";
-import { type RunningGateway, startGateway, testEnv } from "../helpers/cli.js";
+import { startGateway, testEnv } from "../helpers/cli.js";
 import { baseConfig, stateDirWith, writeConfigFile } from "../helpers/config.js";
+import { useFakeModelGateways } from "../helpers/fake-model-gateways.js";
 import { processesWithMarker } from "../helpers/processes.js";
 
 /**
@@ -15,17 +14,8 @@ import { processesWithMarker } from "../helpers/processes.js";
  * leaves no server process behind.
  */
 
-let anthropic: FakeServer;
-const running: RunningGateway[] = [];
-const clients: GatewayClient[] = [];
-beforeEach(async () => {
-  anthropic = await startFakeAnthropic();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(running.splice(0).map((gw) => gw.stop("SIGKILL")));
-  await anthropic.close();
-});
+const fixture = useFakeModelGateways();
+const { running, clients } = fixture;
 
 const server = (marker: string, args: string[] = []) => ({
   command: process.execPath,
@@ -33,7 +23,7 @@ const server = (marker: string, args: string[] = []) => ({
 });
 
 async function start(mcp: Record<string, unknown>) {
-  const stateDir = stateDirWith(baseConfig(anthropic.url, { mcp }));
+  const stateDir = stateDirWith(baseConfig(fixture.anthropic.url, { mcp }));
   const gw = await startGateway(
     ["--port", "0"],
     testEnv({ OPENCLAW_STATE_DIR: stateDir, ANTHROPIC_API_KEY: "sk-ant-mcp-e2e" }),
@@ -57,14 +47,14 @@ async function chat(client: GatewayClient, message: string): Promise<string> {
 }
 
 const toolNames = (i: number) =>
-  ((anthropic.requests[i]!.body as { tools?: { name: string }[] }).tools ?? []).map((t) => t.name);
-const messagesOf = (i: number) => JSON.stringify(anthropic.requests[i]!.body.messages);
+  ((fixture.anthropic.requests[i]!.body as { tools?: { name: string }[] }).tools ?? []).map((t) => t.name);
+const messagesOf = (i: number) => JSON.stringify(fixture.anthropic.requests[i]!.body.messages);
 
 describe("MCP tools through the gateway", () => {
   it("the model calls an MCP tool by its <server>__<tool> name and reads the answer", async () => {
     const marker = `e2e-call-${randomUUID().slice(0, 8)}`;
     const { client } = await start({ servers: { tools: server(marker) } });
-    anthropic.enqueue(
+    fixture.anthropic.enqueue(
       { toolCalls: [{ id: "t1", name: "tools__echo", args: { text: "from the model" } }] },
       { text: "done" },
     );
@@ -78,7 +68,7 @@ describe("MCP tools through the gateway", () => {
   it("a server killed mid-call costs that call one tool error; the turn completes", async () => {
     const marker = `e2e-kill-${randomUUID().slice(0, 8)}`;
     const { client } = await start({ servers: { tools: server(marker) } });
-    anthropic.enqueue(
+    fixture.anthropic.enqueue(
       { toolCalls: [{ id: "t1", name: "tools__sleep", args: { ms: 600_000 } }] },
       { text: "carried on without it" },
     );
@@ -91,7 +81,7 @@ describe("MCP tools through the gateway", () => {
       }
     });
     expect(await chat(client, "sleep forever")).toBe("final");
-    const toolResult = (anthropic.requests[1]!.body.messages as { content: unknown }[]).at(-1);
+    const toolResult = (fixture.anthropic.requests[1]!.body.messages as { content: unknown }[]).at(-1);
     expect(JSON.stringify(toolResult)).toMatch(/"is_error":true/);
     expect(JSON.stringify(toolResult)).toMatch(/tools__sleep failed/);
   });
@@ -101,10 +91,11 @@ describe("MCP tools through the gateway", () => {
     const b = `e2e-live-b-${randomUUID().slice(0, 8)}`;
     const { gw, client, stateDir } = await start({ servers: { first: server(a) } });
     await gw.waitForLine(/\[mcp\] mcp first: connected/);
-    const config = (servers: Record<string, unknown>) => baseConfig(anthropic.url, { mcp: { servers } });
+    const config = (servers: Record<string, unknown>) =>
+      baseConfig(fixture.anthropic.url, { mcp: { servers } });
     writeConfigFile(stateDir, config({ first: server(a), second: server(b, ["--grandchild"]) }));
     await gw.waitForLine(/\[mcp\] mcp second: connected/);
-    anthropic.enqueue({ text: "ok" });
+    fixture.anthropic.enqueue({ text: "ok" });
     await chat(client, "after adding");
     expect(toolNames(0)).toEqual(expect.arrayContaining(["first__echo", "second__echo"]));
     // The server and the child it started.
@@ -113,7 +104,7 @@ describe("MCP tools through the gateway", () => {
     writeConfigFile(stateDir, config({ second: server(b, ["--grandchild"]) }));
     await gw.waitForLine(/\[mcp\] mcp first: removed/);
     await expect.poll(() => processesWithMarker(a)).toEqual([]);
-    anthropic.enqueue({ text: "ok" });
+    fixture.anthropic.enqueue({ text: "ok" });
     await chat(client, "after removing");
     expect(toolNames(1)).toContain("second__echo");
     expect(toolNames(1).some((n) => n.startsWith("first__"))).toBe(false);

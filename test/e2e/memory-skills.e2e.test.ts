@@ -1,11 +1,10 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
 import type { EventFrame } from "../../src/gateway/protocol.js";
-import { startFakeAnthropic } from "../fakes/anthropic.js";
-import type { FakeServer } from "../fakes/server.js";
-import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { useFakeModelGateways } from "../helpers/fake-model-gateways.js";
 
 /**
  * Memory and skills through the built gateway, with the fake Anthropic API scripted
@@ -16,17 +15,8 @@ import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../
 const GROUP = "agent:main:discord:channel:4242";
 const SKILL_KEY = "wx-skill-key-7f3e9a1c55";
 
-let anthropic: FakeServer;
-const running: RunningGateway[] = [];
-const clients: GatewayClient[] = [];
-beforeEach(async () => {
-  anthropic = await startFakeAnthropic();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(running.splice(0).map((gw) => gw.stop("SIGKILL")));
-  await anthropic.close();
-});
+const fixture = useFakeModelGateways();
+const { running, clients } = fixture;
 
 function setup(extra: Record<string, unknown> = {}) {
   const stateDir = tempDir();
@@ -41,7 +31,7 @@ function setup(extra: Record<string, unknown> = {}) {
     path.join(stateDir, "openclaw.json"),
     JSON.stringify({
       gateway: { mode: "local" },
-      models: { providers: { anthropic: { baseUrl: anthropic.url } } },
+      models: { providers: { anthropic: { baseUrl: fixture.anthropic.url } } },
       agents: { defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } } },
       ...extra,
     }),
@@ -79,11 +69,11 @@ async function turn(client: GatewayClient, message: string, sessionKey = "main")
   await done;
 }
 
-const systemOf = (i: number) => JSON.stringify(anthropic.requests[i]!.body.system);
-const messagesOf = (i: number) => JSON.stringify(anthropic.requests[i]!.body.messages);
+const systemOf = (i: number) => JSON.stringify(fixture.anthropic.requests[i]!.body.system);
+const messagesOf = (i: number) => JSON.stringify(fixture.anthropic.requests[i]!.body.messages);
 /** The last message of request i: the tool result the model just got. */
 const lastMessageOf = (i: number) =>
-  JSON.stringify((anthropic.requests[i]!.body.messages as unknown[]).at(-1));
+  JSON.stringify((fixture.anthropic.requests[i]!.body.messages as unknown[]).at(-1));
 
 describe("memory", () => {
   it("puts MEMORY.md in a private session's prompt and never in a group's; daily notes in both", async () => {
@@ -93,7 +83,7 @@ describe("memory", () => {
     const todayName = `${today.getFullYear()}-${pad(today.getMonth() + 1)}-${pad(today.getDate())}`;
     writeFileSync(path.join(workspace, "memory", `${todayName}.md`), "Today: water the ficus.\n");
     const { client } = await start(env);
-    anthropic.enqueue({ text: "hi owner" }, { text: "hi group" });
+    fixture.anthropic.enqueue({ text: "hi owner" }, { text: "hi group" });
     await turn(client, "hello");
     await turn(client, "hello all", GROUP);
     expect(systemOf(0)).toContain("locker code is 4711");
@@ -108,7 +98,7 @@ describe("memory", () => {
     const search = (id: string, query: string) => ({
       toolCalls: [{ id, name: "memory_search", args: { query } }],
     });
-    anthropic.enqueue(search("s1", "when does the plumber come"), { text: "Thursday" });
+    fixture.anthropic.enqueue(search("s1", "when does the plumber come"), { text: "Thursday" });
     await turn(client, "when is the plumber coming?");
     const first = messagesOf(1);
     expect(first).toContain("memory/2026-01-05.md");
@@ -119,13 +109,13 @@ describe("memory", () => {
       path.join(workspace, "memory", "2026-01-05.md"),
       "# Notes\n\nThe plumber Luigi moved to Monday.\n",
     );
-    anthropic.enqueue(search("s2", "plumber"), { text: "Monday" });
+    fixture.anthropic.enqueue(search("s2", "plumber"), { text: "Monday" });
     await turn(client, "and now?");
     expect(lastMessageOf(3)).toContain("Luigi moved to Monday");
     expect(lastMessageOf(3)).not.toContain("Mario");
 
     // A group member asks the model to look up the owner's private memory.
-    anthropic.enqueue(
+    fixture.anthropic.enqueue(
       search("s3", "locker code"),
       {
         toolCalls: [{ id: "g1", name: "memory_get", args: { path: "MEMORY.md" } }],
@@ -172,7 +162,7 @@ describe("memory flush", () => {
     const { workspace, env } = setup(small());
     const { client } = await start(env);
     const note = `memory/${today()}.md`;
-    anthropic.enqueue(
+    fixture.anthropic.enqueue(
       { text: "noted one" },
       {
         toolCalls: [
@@ -185,7 +175,7 @@ describe("memory flush", () => {
     );
     await turn(client, long("first"));
     await turn(client, long("second"));
-    expect(anthropic.requests).toHaveLength(5);
+    expect(fixture.anthropic.requests).toHaveLength(5);
     expect(systemOf(1)).toContain("Session nearing compaction. Store durable memories now.");
     expect(lastMessageOf(1)).toContain(`Write any lasting notes to ${note}`);
     expect(readFileSync(path.join(workspace, note), "utf8")).toBe("User's cat is called Miso.\n");
@@ -199,11 +189,13 @@ describe("memory flush", () => {
   it("is off with compaction.memoryFlush.enabled: false", async () => {
     const { env } = setup(small({ compaction: { memoryFlush: { enabled: false } } }));
     const { client } = await start(env);
-    anthropic.enqueue({ text: "one" }, { text: "Summary." }, { text: "two" });
+    fixture.anthropic.enqueue({ text: "one" }, { text: "Summary." }, { text: "two" });
     await turn(client, long("first"));
     await turn(client, long("second"));
-    expect(anthropic.requests).toHaveLength(3);
-    expect(JSON.stringify(anthropic.requests.map((r) => r.body.system))).not.toContain("nearing compaction");
+    expect(fixture.anthropic.requests).toHaveLength(3);
+    expect(JSON.stringify(fixture.anthropic.requests.map((r) => r.body.system))).not.toContain(
+      "nearing compaction",
+    );
   });
 });
 
@@ -231,7 +223,7 @@ describe("skills", () => {
     mkdirSync(path.join(workspace, "skills", "broken"));
     writeFileSync(path.join(workspace, "skills", "broken", "SKILL.md"), "---\ndescription: [oops\n---\n");
     const { gw, client } = await start(env);
-    anthropic.enqueue({ text: "one" }, { text: "two" });
+    fixture.anthropic.enqueue({ text: "one" }, { text: "two" });
     await turn(client, "hi");
     expect(systemOf(0)).toContain(
       "<name>weather</name><description>Look up the weather forecast</description>",
@@ -266,7 +258,7 @@ describe("skills", () => {
     const { gw, client } = await start(env);
     const exec = (id: string, args: Record<string, unknown>) => ({ toolCalls: [{ id, name: "exec", args }] });
     const dump = 'echo "key=${WX_KEY:-none} units=${WX_UNITS:-none}"';
-    anthropic.enqueue(
+    fixture.anthropic.enqueue(
       exec("e1", { command: dump }),
       exec("e2", { command: dump, skill: "weather" }),
       exec("e3", { command: dump, skill: "nope" }),

@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
 import type { EventFrame } from "../../src/gateway/protocol.js";
-import { startFakeAnthropic } from "../fakes/anthropic.js";
-import type { FakeServer } from "../fakes/server.js";
 import { type RunningGateway, startGateway, testEnv } from "../helpers/cli.js";
 import { baseConfig, stateDirWith } from "../helpers/config.js";
+import { useFakeModelGateways } from "../helpers/fake-model-gateways.js";
 
 /**
  * The model (here the fake Anthropic API, scripted like a prompt-injected model) asks
@@ -20,17 +19,8 @@ const SECRETS = {
   dbPassword: "pg-pass-exec-1a2b3c",
 };
 
-let anthropic: FakeServer;
-const running: RunningGateway[] = [];
-const clients: GatewayClient[] = [];
-beforeEach(async () => {
-  anthropic = await startFakeAnthropic();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(running.splice(0).map((gw) => gw.stop("SIGKILL")));
-  await anthropic.close();
-});
+const fixture = useFakeModelGateways();
+const { running, clients } = fixture;
 
 /** Walks from the shell up to the gateway, printing each process's environ and cmdline. */
 function dumpCommand(gatewayPid: number): string {
@@ -43,7 +33,7 @@ function dumpCommand(gatewayPid: number): string {
 async function runExecThroughModel(gw: RunningGateway, token: string): Promise<string> {
   const { client } = await GatewayClient.connect({ url: `ws://127.0.0.1:${gw.port}`, token });
   clients.push(client);
-  anthropic.enqueue(
+  fixture.anthropic.enqueue(
     { toolCalls: [{ id: "t1", name: "exec", args: { command: dumpCommand(gw.pid) } }] },
     { text: "done" },
   );
@@ -56,12 +46,12 @@ async function runExecThroughModel(gw: RunningGateway, token: string): Promise<s
   await client.request("chat.send", { sessionKey: "main", message: "dump env", idempotencyKey: "k1" });
   await finished;
   // The second model request carries the tool's output back to the model.
-  expect(anthropic.requests).toHaveLength(2);
-  return JSON.stringify(anthropic.requests[1]!.body.messages);
+  expect(fixture.anthropic.requests).toHaveLength(2);
+  return JSON.stringify(fixture.anthropic.requests[1]!.body.messages);
 }
 
 function setup(extraEnv: Record<string, string>) {
-  const stateDir = stateDirWith(baseConfig(anthropic.url));
+  const stateDir = stateDirWith(baseConfig(fixture.anthropic.url));
   return testEnv({
     OPENCLAW_STATE_DIR: stateDir,
     ANTHROPIC_API_KEY: SECRETS.anthropicKey,
@@ -89,7 +79,7 @@ describe("exec cannot read the gateway's secrets", () => {
         expect(output.includes(secret), `${name} visible to exec`).toBe(false);
       }
       // The gateway itself still has its provider key: the model was called with it.
-      const { authorization, "x-api-key": apiKey } = anthropic.requests[0]!.headers;
+      const { authorization, "x-api-key": apiKey } = fixture.anthropic.requests[0]!.headers;
       expect(`${authorization} ${apiKey}`).toContain(SECRETS.anthropicKey);
     },
   );

@@ -1,11 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
 import type { EventFrame } from "../../src/gateway/protocol.js";
-import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { STDIO_SERVER } from "../fakes/mcp/http.js";
-import type { FakeServer } from "../fakes/server.js";
-import { type RunningGateway, startGateway, testEnv } from "../helpers/cli.js";
+import { startGateway, testEnv } from "../helpers/cli.js";
 import { baseConfig, stateDirWith } from "../helpers/config.js";
+import { useFakeModelGateways } from "../helpers/fake-model-gateways.js";
 
 /**
  * MCP server secrets and the gateway's own secrets stay where they belong: a stdio
@@ -22,17 +21,8 @@ const SECRETS = {
   urlToken: "mcp-url-token-1q2w3e4r",
 };
 
-let anthropic: FakeServer;
-const running: RunningGateway[] = [];
-const clients: GatewayClient[] = [];
-beforeEach(async () => {
-  anthropic = await startFakeAnthropic();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(running.splice(0).map((gw) => gw.stop("SIGKILL")));
-  await anthropic.close();
-});
+const fixture = useFakeModelGateways();
+const { running, clients } = fixture;
 
 async function start() {
   const mcp = {
@@ -53,7 +43,7 @@ async function start() {
       },
     },
   };
-  const stateDir = stateDirWith(baseConfig(anthropic.url, { mcp }));
+  const stateDir = stateDirWith(baseConfig(fixture.anthropic.url, { mcp }));
   const gw = await startGateway(
     ["--port", "0"],
     testEnv({
@@ -73,17 +63,17 @@ async function start() {
 
 /** The model (scripted like a prompt-injected one) calls `name`; returns the tool result it got back. */
 async function toolThroughModel(client: GatewayClient, name: string, args: Record<string, unknown>) {
-  anthropic.enqueue({ toolCalls: [{ id: "t1", name, args }] }, { text: "done" });
+  fixture.anthropic.enqueue({ toolCalls: [{ id: "t1", name, args }] }, { text: "done" });
   const ended = new Promise<void>((resolve) =>
     client.onEvent((frame: EventFrame) => {
       const state = (frame.payload as { state?: string } | undefined)?.state ?? "";
       if (frame.event === "chat" && ["final", "error", "aborted"].includes(state)) resolve();
     }),
   );
-  const before = anthropic.requests.length;
+  const before = fixture.anthropic.requests.length;
   await client.request("chat.send", { sessionKey: "main", message: `run ${name}`, idempotencyKey: name });
   await ended;
-  return JSON.stringify((anthropic.requests[before + 1]!.body.messages as unknown[]).at(-1));
+  return JSON.stringify((fixture.anthropic.requests[before + 1]!.body.messages as unknown[]).at(-1));
 }
 
 /** Every string in a message (the tool result's text, wherever the provider's format puts it). */

@@ -1,28 +1,8 @@
-import type { Page } from "playwright-core";
-import { afterEach, describe, expect, it } from "vitest";
-import { connectWithToken, openPage, screenshot, useUiFixture } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { screenshot, sendChat, useChatPages, useUiFixture } from "./harness.js";
 
 const ui = useUiFixture();
-const contexts: { close(): Promise<void> }[] = [];
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-
-async function chatPage(remember = false): Promise<{ page: Page; problems: string[] }> {
-  const { browser, gateway } = await ui();
-  const { context, page, problems } = await openPage(browser, gateway.url);
-  contexts.push(context);
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: gateway.url });
-  await connectWithToken(page, undefined, remember);
-  await page.waitForSelector("#chat-input");
-  return { page, problems };
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.fill("#chat-input", text);
-  await page.click("#chat-send");
-}
+const chat = useChatPages(ui);
 
 const MARKDOWN = [
   "Here is **the plan**:",
@@ -52,8 +32,8 @@ describe("Control UI: chat rendering", () => {
   it("renders markdown: a code block with its language and a copy button, a table and a link", async () => {
     const { gateway } = await ui();
     gateway.anthropic.enqueue({ text: MARKDOWN, usage: { input: 1234, output: 56 } });
-    const { page, problems } = await chatPage(true);
-    await send(page, "plan please");
+    const { page, problems } = await chat.open({ remember: true, clipboard: true });
+    await sendChat(page, "plan please");
     const answer = page.locator(".msg.assistant").last();
     await answer.locator(".md strong >> text=the plan").waitFor();
     expect(await answer.locator(".codeblock .lang").textContent()).toBe("python");
@@ -83,8 +63,8 @@ describe("Control UI: chat rendering", () => {
   it("shows HTML and script from the model as text: nothing in it ever runs", async () => {
     const { gateway } = await ui();
     gateway.anthropic.enqueue({ text: PAYLOADS });
-    const { page, problems } = await chatPage(true);
-    await send(page, PAYLOADS);
+    const { page, problems } = await chat.open({ remember: true, clipboard: true });
+    await sendChat(page, PAYLOADS);
     const answer = page.locator(".msg.assistant").last();
     await answer.locator("text=<script>window.__pwned = 'script'</script>").waitFor();
     await answer.locator(`text=<img src="x" onerror="window.__pwned = 'img'">`).waitFor();
@@ -108,8 +88,8 @@ describe("Control UI: chat rendering", () => {
       { toolCalls: [{ name: "session_status", args: { verbose: true } }] },
       { text: "All good." },
     );
-    const { page } = await chatPage();
-    await send(page, "status?");
+    const { page } = await chat.open({ clipboard: true });
+    await sendChat(page, "status?");
     await page.waitForSelector(".msg.assistant >> text=All good.");
     const card = page.locator("details.tool[data-tool=session_status]").last();
     expect(await card.getAttribute("open")).toBeNull();
@@ -125,7 +105,7 @@ describe("Control UI: chat rendering", () => {
   it("shows the user's message before the gateway answers, and jumps to the latest on request", async () => {
     const { gateway } = await ui();
     gateway.anthropic.setDefault({ text: Array.from({ length: 40 }, (_, i) => `line ${i}`).join("\n\n") });
-    const { page } = await chatPage();
+    const { page } = await chat.open({ clipboard: true });
     // Held back: chat.send's answer never arrives before the user's bubble is checked.
     await page.evaluate(`(() => {
       const real = WebSocket.prototype.send;
@@ -139,7 +119,7 @@ describe("Control UI: chat rendering", () => {
       };
     })()`);
     const asked = gateway.anthropic.requests.length;
-    await send(page, "first");
+    await sendChat(page, "first");
     await page.waitForSelector(".msg.user.sending >> text=first");
     expect(gateway.anthropic.requests.length).toBe(asked);
     await page.evaluate("window.__release()");

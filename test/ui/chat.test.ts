@@ -1,34 +1,16 @@
-import type { Page } from "playwright-core";
-import { afterEach, describe, expect, it } from "vitest";
-import { connectWithToken, openPage, screenshot, useUiFixture } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { connectWithToken, openPage, screenshot, sendChat, useChatPages, useUiFixture } from "./harness.js";
 
 const ui = useUiFixture();
-const contexts: { close(): Promise<void> }[] = [];
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-
-async function chatPage(remember = false): Promise<{ page: Page; problems: string[] }> {
-  const { browser, gateway } = await ui();
-  const { context, page, problems } = await openPage(browser, gateway.url);
-  contexts.push(context);
-  await connectWithToken(page, undefined, remember);
-  await page.waitForSelector("#chat-input");
-  return { page, problems };
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.fill("#chat-input", text);
-  await page.click("#chat-send");
-}
+const chat = useChatPages(ui);
+const { contexts } = chat;
 
 describe("Control UI: chat", () => {
   it("sends a message, shows the model's reply, and shows it again from history after a reload", async () => {
     const { gateway } = await ui();
     gateway.anthropic.enqueue({ text: "Hello from the fake model, in several pieces." });
-    const { page, problems } = await chatPage(true);
-    await send(page, "hi there");
+    const { page, problems } = await chat.open({ remember: true });
+    await sendChat(page, "hi there");
     await page.waitForSelector(".msg.user >> text=hi there");
     await page.waitForSelector(".msg.assistant >> text=Hello from the fake model, in several pieces.");
     expect(JSON.stringify(gateway.anthropic.requests.at(-1)?.body.messages)).toContain("hi there");
@@ -67,13 +49,13 @@ describe("Control UI: chat", () => {
     });
     await connectWithToken(page);
     await page.waitForSelector("#chat-input");
-    await send(page, "sent before the history came");
+    await sendChat(page, "sent before the history came");
     await page.waitForSelector(".msg.assistant >> text=Answered before the history came.");
     expect(releaseHistory).toBeDefined();
     releaseHistory!();
     // The second run's events come after the history answer on the same socket: once its
     // answer shows, the page has applied the history, and the first exchange must still be there.
-    await send(page, "and a second one");
+    await sendChat(page, "and a second one");
     await page.waitForSelector(".msg.assistant >> text=Second answer.");
     // (The fixture's gateway is shared: earlier tests' messages come first, from the history.)
     const users = await page.locator(".msg.user").allTextContents();
@@ -88,8 +70,8 @@ describe("Control UI: chat", () => {
   it("streams the first tokens while the model is still answering, and Stop aborts the run", async () => {
     const { gateway } = await ui();
     gateway.anthropic.enqueue({ stall: "afterFirstToken" });
-    const { page } = await chatPage();
-    await send(page, "take your time");
+    const { page } = await chat.open();
+    await sendChat(page, "take your time");
     // The fake sent one token and then hangs: only a streamed delta can put it on screen.
     await page.waitForSelector("#streaming >> text=partial");
     await screenshot(page, "chat-streaming");
@@ -106,8 +88,8 @@ describe("Control UI: chat", () => {
       { toolCalls: [{ name: "session_status", args: {} }] },
       { text: "The session is fine." },
     );
-    const { page } = await chatPage();
-    await send(page, "how is the session?");
+    const { page } = await chat.open();
+    await sendChat(page, "how is the session?");
     await page.waitForSelector(".msg.assistant >> text=The session is fine.");
     const tool = page.locator("details.tool").first();
     await tool.waitFor();
@@ -120,14 +102,14 @@ describe("Control UI: sessions in chat", () => {
   it("starts a new session and chats in it, apart from the main one", async () => {
     const { gateway } = await ui();
     gateway.anthropic.enqueue({ text: "main answer" }, { text: "fresh start" });
-    const { page } = await chatPage();
-    await send(page, "in main");
+    const { page } = await chat.open();
+    await sendChat(page, "in main");
     await page.waitForSelector(".msg.assistant >> text=main answer");
     await page.click("#new-session");
     const key = await page.getAttribute("#chat-session", "data-key");
     expect(key).toMatch(/^agent:main:ui-[0-9a-f]{8}$/);
     await page.waitForSelector("text=No messages in this session yet.");
-    await send(page, "hello new session");
+    await sendChat(page, "hello new session");
     await page.waitForSelector(".msg.assistant >> text=fresh start");
     await page.click('#session-list li[data-key="agent:main:main"] .session-open');
     await page.waitForSelector(".msg.user >> text=in main");

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll } from "vitest";
+import { afterAll, afterEach } from "vitest";
 import { CHROMIUM_PATH, launchChromium as launch } from "../../bench/chromium.mjs";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
@@ -138,4 +138,36 @@ export async function connectWithToken(page: Page, token = TOKEN, remember = fal
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Chat pages for tests: `open()` connects with the token (optionally remembered, with the
+ * clipboard granted) and waits for the composer; every context opened is closed after
+ * each test, including those a test opens itself and pushes on `contexts`.
+ */
+export function useChatPages(ui: ReturnType<typeof useUiFixture>) {
+  const contexts: BrowserContext[] = [];
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  return {
+    contexts,
+    async open(opts: { remember?: boolean; clipboard?: boolean } = {}) {
+      const { browser, gateway } = await ui();
+      const { context, page, problems } = await openPage(browser, gateway.url);
+      contexts.push(context);
+      if (opts.clipboard) {
+        await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: gateway.url });
+      }
+      await connectWithToken(page, undefined, opts.remember);
+      await page.waitForSelector("#chat-input");
+      return { page, problems };
+    },
+  };
+}
+
+/** Types `text` into the composer and sends it. */
+export async function sendChat(page: Page, text: string): Promise<void> {
+  await page.fill("#chat-input", text);
+  await page.click("#chat-send");
 }
