@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { LogTail } from "../gateway/methods/logs.js";
 import { addClientOptions } from "./client-options.js";
 import type { ClientFlags } from "./connection.js";
 
@@ -21,14 +22,8 @@ interface LogsFlags extends ClientFlags {
   color?: boolean;
 }
 
-interface Tail {
-  file: string | null;
-  cursor: number;
-  size: number;
-  lines: string[];
-  truncated?: boolean;
-  reset?: boolean;
-}
+/** What `logs.tail` answers. */
+type Tail = LogTail;
 
 interface Record_ {
   time?: string;
