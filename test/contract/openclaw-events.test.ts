@@ -206,6 +206,18 @@ describe("session and channel actions of OpenClaw's Control UI", () => {
     const history = await c.call("chat.history", { sessionKey: created.key });
     const roles = (history.payload as { messages: { role: string }[] }).messages.map((m) => m.role);
     expect(roles).toEqual(["user", "assistant"]);
+
+    // What OpenClaw's new-chat page sends; a visibility this gateway lacks is refused by name.
+    const fromUi = await c.call("sessions.create", {
+      message: "from the new-chat page",
+      mentions: [],
+      displayName: "Trip ideas",
+      visibility: "normal",
+      attachments: [],
+    });
+    expect(fromUi.payload).toMatchObject({ runStarted: true, entry: { displayName: "Trip ideas" } });
+    const incognito = await c.call("sessions.create", { visibility: "incognito" });
+    expect(incognito.error?.message).toMatch(/only "normal" sessions/);
   });
 
   it("sessions.compact summarises the older turns now; a short conversation has nothing older to compact", async () => {

@@ -4,6 +4,7 @@ import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-ag
 import { canonicalSessionKey } from "../../routing/session-key.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { attachment, images } from "./chat.js";
 import { messageText, sessionModelDefaults, sessionRow } from "./sessions.js";
 import { defineMethod } from "./types.js";
 
@@ -39,7 +40,18 @@ export const sessionActionMethods = {
       label: z.string().min(1).max(256).optional(),
       displayName: z.string().min(1).max(500).optional(),
       message: z.string().min(1).max(MAX_MESSAGE_CHARS).optional(),
+      attachments: z.array(attachment).max(16).optional(),
       idempotencyKey: z.string().min(1).max(256).optional(),
+      // OpenClaw's UI sends these with every new chat: only what this gateway has is taken.
+      visibility: z
+        .literal("normal", {
+          error: 'visibility: this gateway has only "normal" sessions (no drafts or incognito)',
+        })
+        .optional(),
+      mentions: z
+        .array(z.unknown())
+        .max(0, { error: "mentions: this gateway has no human mentions" })
+        .optional(),
     }),
     handle: async (p, { gateway, connId }) => {
       const agentId = resolveKnownAgentId(agentList(gateway), p.agentId ?? gateway.agents.defaultAgentId());
@@ -64,6 +76,7 @@ export const sessionActionMethods = {
         const run = gateway.agents.send({
           sessionKey: key,
           text: p.message,
+          images: images(p.attachments),
           idempotencyKey: p.idempotencyKey,
           submitter: `ws:${connId}`,
         });
