@@ -1,7 +1,7 @@
 import type { Logger } from "../infra/logger.js";
 import type { Failover, Message, ModelRef } from "../providers/index.js";
 import type { Transcript, TranscriptEntry } from "../sessions/transcript.js";
-import { type CompactionLine, estimateTokens, fitToBudget, transcriptToMessages } from "./history.js";
+import { type CompactionLine, estimateTokens, transcriptToMessages } from "./history.js";
 
 /** Compact when the conversation passes this share of the context budget… */
 export const COMPACT_AT = 0.8;
@@ -55,10 +55,19 @@ const SUMMARY_PROMPT =
   "facts about the user, decisions made, open tasks, and anything the assistant promised. " +
   "Plain prose, no preamble.";
 
+/** What a compaction wrote (OpenClaw's `sessions.compact` result fields). */
+export interface CompactionResult {
+  summary: string;
+  firstKeptEntryId: string;
+  tokensBefore: number;
+}
+
 /**
  * Summarises the older part of a conversation that no longer fits the context
  * window, and records a `compaction` line in the transcript (older lines stay on
- * disk untouched). Returns true when a compaction was written.
+ * disk untouched). Returns what was written, or undefined when nothing was: the
+ * history is under `plan.compactAt` (`force` skips that check), everything fits the kept
+ * share, or the model failed.
  */
 export async function compactIfNeeded(deps: {
   transcript: Transcript;
@@ -68,22 +77,24 @@ export async function compactIfNeeded(deps: {
   history: Message[];
   signal: AbortSignal;
   log: Logger;
-}): Promise<boolean> {
+  /** Compact now whatever the size (`sessions.compact`); the newest turns that fit the kept share stay verbatim. */
+  force?: boolean;
+}): Promise<CompactionResult | undefined> {
   const tokensBefore = estimateTokens(deps.history);
-  if (tokensBefore <= deps.plan.compactAt) return false;
+  if (!deps.force && tokensBefore <= deps.plan.compactAt) return undefined;
   const lines = await deps.transcript.read();
   const entries = lines.filter((l): l is TranscriptEntry => l.type === "message");
   // Walk back over entries until the kept part fills its share; cut at a user message.
   const keepBudget = deps.plan.budgetTokens * KEEP_SHARE;
   let firstKept = entries.length;
-  while (firstKept > 0) {
-    const kept = fitToBudget(transcriptToMessages(entries.slice(firstKept - 1)), keepBudget);
-    if (kept.length < transcriptToMessages(entries.slice(firstKept - 1)).length) break;
+  // (By size, not by fitToBudget: that drops a leading assistant message, so a slice
+  // starting at a reply never "fitted" and nothing before the newest user message was kept.)
+  while (firstKept > 0 && estimateTokens(transcriptToMessages(entries.slice(firstKept - 1))) <= keepBudget) {
     firstKept--;
   }
   while (firstKept < entries.length && entries[firstKept]!.message?.role !== "user") firstKept++;
   const older = transcriptToMessages(entries.slice(0, firstKept));
-  if (older.length === 0 || firstKept >= entries.length) return false;
+  if (older.length === 0 || firstKept >= entries.length) return undefined;
 
   let summary = "";
   for await (const event of deps.failover.stream(
@@ -96,8 +107,10 @@ export async function compactIfNeeded(deps: {
   )) {
     if (event.type === "text_delta") summary += event.delta;
     if (event.type === "error") {
+      // Asked for (`sessions.compact`): the caller hears why; in a turn, the turn goes on without.
+      if (deps.force) throw new Error(`compaction failed: ${event.error.message}`);
       deps.log.warn(`compaction failed (${event.error.message}); older turns are left out instead`);
-      return false;
+      return undefined;
     }
   }
   const line: Omit<CompactionLine, "type"> & { type: "compaction" } = {
@@ -108,7 +121,7 @@ export async function compactIfNeeded(deps: {
   };
   await deps.transcript.append(line as never);
   deps.log.info(`compacted ${older.length} older message(s) (~${tokensBefore} tokens) into a summary`);
-  return true;
+  return { summary: line.summary, firstKeptEntryId: line.firstKeptEntryId, tokensBefore };
 }
 
 function render(messages: Message[]): string {

@@ -11,7 +11,7 @@ import { type AgentTool, type ToolContext, toolDefinitions } from "./tools/index
 
 /** A model that keeps asking for tools is stopped after this many rounds. */
 export const MAX_TOOL_ROUNDS = 24;
-const DEFAULT_CONTEXT_TOKENS = 128_000;
+export const DEFAULT_CONTEXT_TOKENS = 128_000;
 
 export type TurnEvent =
   | { type: "delta"; text: string }

@@ -14,6 +14,7 @@ import {
   resolveAgent,
 } from "./agent-config.js";
 import { type ChatCommand, type ChatCommandHost, handleChatCommand } from "./commands.js";
+import { type CompactOutcome, compactNow } from "./compact-now.js";
 import { IdempotencyCache } from "./idempotency.js";
 import { Inbox, type InboxEntry } from "./inbox.js";
 import { AgentKnowledge, type KnowledgeConfig } from "./knowledge.js";
@@ -156,6 +157,22 @@ export class AgentRuntime implements ChatCommandHost {
   afterQueuedTurns<T>(sessionKey: string, task: (canonicalKey: string) => Promise<T>): Promise<T> {
     const key = canonicalSessionKey(this.opts.config().agents?.list, sessionKey);
     return this.scheduler.run(key, () => task(key));
+  }
+
+  /** Compacts a session now, once its queued turns are done (`sessions.compact`); bounded by the agent's timeout. */
+  compact(sessionKey: string): Promise<CompactOutcome> {
+    return this.afterQueuedTurns(sessionKey, async (key) => {
+      const agent = this.agentFor(key);
+      return compactNow({
+        store: await this.store(agent.id),
+        models: this.models,
+        agent,
+        sessionKey: key,
+        reserveTokensFloor: this.opts.config().agents?.defaults?.compaction?.reserveTokensFloor,
+        signal: AbortSignal.timeout(agent.timeoutSeconds * 1000),
+        log,
+      });
+    });
   }
 
   /** Turns counted against the queue caps (for status and tests). */

@@ -115,3 +115,55 @@ describe("ChannelManager: a channel that cannot start", () => {
     expect(manager.channelNames()).toEqual(["discord", "telegram", "whatsapp", "signal", "slack", "echo"]);
   });
 });
+
+describe("ChannelManager: channels.start / channels.stop", () => {
+  it("a stopped channel stays stopped across config syncs until started again", async () => {
+    let built = 0;
+    const manager = managerWith(
+      { channels: { telegram: {} } },
+      {
+        telegram: async () => {
+          built++;
+          return healthyAdapter("telegram");
+        },
+      },
+    );
+    const state = () => manager.status().find((s) => s.channel === "telegram")!.state;
+    try {
+      await manager.sync();
+      expect(state()).toBe("ready");
+      expect(await manager.stop("telegram")).toBe(true);
+      expect(state()).toBe("stopped");
+      await manager.sync();
+      expect(state()).toBe("stopped");
+      expect(built).toBe(1);
+      expect(await manager.start("telegram")).toEqual({ outcome: "started" });
+      expect(state()).toBe("ready");
+      expect(built).toBe(2);
+      expect(await manager.start("telegram")).toEqual({ outcome: "already-running" });
+    } finally {
+      await manager.stopAll();
+    }
+  });
+
+  it("refuses to start a channel that is not configured, naming the key to set", async () => {
+    const manager = managerWith({ channels: {} }, { telegram: async () => healthyAdapter("telegram") });
+    await expect(manager.start("telegram")).rejects.toThrow(/set channels\.telegram\.enabled to true/);
+  });
+
+  it("retries a channel that failed to start, and says so when it fails again", async () => {
+    let attempts = 0;
+    const manager = managerWith(
+      { channels: { discord: {} } },
+      {
+        discord: async () => {
+          attempts++;
+          throw new Error("no token here");
+        },
+      },
+    );
+    await manager.sync();
+    expect(await manager.start("discord")).toEqual({ outcome: "failed" });
+    expect(attempts).toBe(2);
+  });
+});

@@ -45,6 +45,8 @@ export class ChannelManager implements OutboundPort {
    * failed with: tried again only when that section changes, not on every unrelated reload.
    */
   private readonly failures = new Map<string, { sentence: string; fingerprint: string }>();
+  /** Channels an operator stopped (`channels.stop`): config syncs leave them stopped until `start`. */
+  private readonly held = new Set<string>();
 
   constructor(
     private readonly opts: {
@@ -126,9 +128,36 @@ export class ChannelManager implements OutboundPort {
     }
     await Promise.all(
       [...wanted]
-        .filter(([channel]) => !this.running.has(channel) && !this.failures.has(channel))
+        .filter(([c]) => !this.running.has(c) && !this.failures.has(c) && !this.held.has(c))
         .map(([channel, fp]) => this.startChannel(channel, fp)),
     );
+  }
+
+  /**
+   * Starts a configured channel an operator stopped, or retries one that failed to start.
+   * Resolves with its state afterwards; a channel that is not configured (or is disabled)
+   * is refused with the key to set.
+   */
+  async start(channel: string): Promise<{ outcome: "started" | "already-running" | "failed" }> {
+    const section = this.section(channel);
+    if ((!section && !this.pluginFactories.has(channel)) || section?.enabled === false) {
+      throw new Error(
+        `${channel} is not configured or is disabled: set channels.${channel}.enabled to true first`,
+      );
+    }
+    this.held.delete(channel);
+    if (this.running.has(channel)) return { outcome: "already-running" };
+    this.failures.delete(channel);
+    await this.startChannel(channel, JSON.stringify(section ?? {}));
+    return { outcome: this.running.has(channel) ? "started" : "failed" };
+  }
+
+  /** Stops a channel and keeps it stopped across config changes until `start` (or a restart). */
+  async stop(channel: string): Promise<boolean> {
+    this.held.add(channel);
+    if (!this.running.has(channel)) return false;
+    await this.stopChannel(channel);
+    return true;
   }
 
   /** Every channel this gateway knows, configured or not, with its state. */

@@ -1,7 +1,5 @@
 import type { RunEvent } from "../agents/runtime.js";
-import type { OperatorScope } from "./protocol.js";
-
-type Broadcast = (event: string, payload: unknown, scope?: OperatorScope) => void;
+import type { Broadcast } from "./events.js";
 
 /** OpenClaw's `chat` error kinds. */
 function errorKind(kind: string): "refusal" | "timeout" | "rate_limit" | "context_length" | "unknown" {
@@ -15,14 +13,17 @@ function errorKind(kind: string): "refusal" | "timeout" | "rate_limit" | "contex
  * delta / final / aborted / error, with the text so far) and `agent` events
  * (assistant text, tool calls, lifecycle), each numbered per run. Both need
  * `operator.read`. A run's start and end also change its session (`sessions.changed`,
- * which OpenClaw's sidebar refreshes on) and its end adds the reply to the transcript
- * (`session.message`, which its open chat appends).
+ * which OpenClaw's sidebar refreshes on, sent to `sessions.subscribe`rs only) and its end
+ * adds the reply to the transcript (`session.message`, which its open chat appends, sent
+ * only to connections following that session with `sessions.messages.subscribe`).
  */
 export function createChatEventBridge(broadcast: Broadcast): (e: RunEvent) => void {
   const runs = new Map<string, { seq: number; text: string }>();
   return ({ runId, sessionKey, agentId, event }) => {
     const changed = (reason: string) =>
-      broadcast("sessions.changed", { sessionKey, agentId, reason, ts: Date.now() }, "operator.read");
+      broadcast("sessions.changed", { sessionKey, agentId, reason, ts: Date.now() }, "operator.read", {
+        audience: { kind: "sessions" },
+      });
     let run = runs.get(runId);
     if (!run) {
       run = { seq: 0, text: "" };
@@ -79,6 +80,7 @@ export function createChatEventBridge(broadcast: Broadcast): (e: RunEvent) => vo
       "session.message",
       { sessionKey, agentId, message: { ...message(), timestamp: Date.now() } },
       "operator.read",
+      { audience: { kind: "session", key: sessionKey } },
     );
     changed("run-end");
   };

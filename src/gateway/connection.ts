@@ -9,6 +9,13 @@ import { InvalidSessionKeyError, UnknownAgentError } from "../routing/known-agen
 import { AUTH_FAILURE_MESSAGES } from "./auth.js";
 import type { GatewayContext } from "./context.js";
 import { credentialFingerprint, grantScopes, hasScope } from "./credential.js";
+import {
+  type ClientPresence,
+  clientPresence,
+  type EventOptions,
+  EventSubscriptions,
+  inAudience,
+} from "./events.js";
 import { helloPayload } from "./hello.js";
 import type { GatewayMethod } from "./methods/types.js";
 import {
@@ -71,6 +78,10 @@ export class Connection {
   client?: ConnectParams["client"];
   /** `credentialFingerprint` of the auth this connection proved; set by connect. */
   credential?: string;
+  /** When `connect` succeeded (presence entries carry it). */
+  connectedAt = 0;
+  /** What `sessions.subscribe` / `sessions.messages.subscribe` asked for. */
+  readonly subscriptions = new EventSubscriptions();
   private seq = 0;
   private readonly nonce = randomBytes(16).toString("hex");
   private readonly handshakeTimer: NodeJS.Timeout;
@@ -99,11 +110,21 @@ export class Connection {
     return this.id.slice(0, 8);
   }
 
-  /** Pushes an event with this connection's next `seq`; skipped when the client lacks `scope`. */
-  sendEvent(event: string, payload?: unknown, scope?: OperatorScope): void {
+  /**
+   * Pushes an event with this connection's next `seq`; skipped when the client lacks
+   * `scope` or is not in the event's audience (it did not subscribe).
+   */
+  sendEvent(event: string, payload?: unknown, scope?: OperatorScope, opts?: EventOptions): void {
     if (this.state !== "ready") return;
     if (scope && !hasScope(this.scopes, scope)) return;
-    this.sendRaw({ type: "event", event, payload, seq: this.seq++ });
+    if (!inAudience(this.subscriptions, opts?.audience)) return;
+    const stateVersion = opts?.stateVersion ? { stateVersion: opts.stateVersion } : {};
+    this.sendRaw({ type: "event", event, payload, seq: this.seq++, ...stateVersion });
+  }
+
+  /** This client as a presence entry; undefined before `connect`. */
+  presence(): ClientPresence | undefined {
+    return this.client && clientPresence(this.client, this.scopes, this.connectedAt);
   }
 
   close(code: number, reason: string): void {
@@ -246,6 +267,7 @@ export class Connection {
     clearTimeout(this.handshakeTimer);
     this.state = "ready";
     this.client = params.client;
+    this.connectedAt = Date.now();
     this.credential = credentialFingerprint(auth);
     const { granted, refused } = grantScopes(auth, params.scopes);
     this.scopes = granted;

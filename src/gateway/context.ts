@@ -7,6 +7,19 @@ import type { Heartbeat } from "../cron/heartbeat.js";
 import type { CronService } from "../cron/service.js";
 import type { AuthMode } from "../infra/shared-secret.js";
 import type { PluginHost } from "../plugins/host.js";
+import type { ClientPresence, EventSubscriptions } from "./events.js";
+
+/** The connected clients as methods see them: their subscriptions and presence, and the state versions. */
+export interface GatewayClients {
+  /** The event subscriptions of the connection a call came from (undefined once it closed). */
+  subscriptions(connId: string): EventSubscriptions | undefined;
+  /** Every connected client as a presence entry (this gateway's own entry is `selfPresence`). */
+  presence(): ClientPresence[];
+  /** Versions of the presence list and the health snapshot (hello-ok and their events carry them). */
+  versions(): { presence: number; health: number };
+  /** A fresh `health` snapshot: bumps its version and sends the `health` event (as OpenClaw does on every refresh). */
+  publishHealth(snapshot: unknown): void;
+}
 
 /**
  * What the gateway's own RPC methods and HTTP routes may know about the running gateway.
@@ -23,6 +36,7 @@ export interface GatewayContext {
   /** Ready when config is loaded and every enabled channel has started; else the reasons. */
   readiness(): { ready: boolean; failing: string[] };
   clientCount(): number;
+  readonly clients: GatewayClients;
   logFile(): string | undefined;
   /** Owns the running config and applies edits (config.* methods). */
   readonly configReloader: ConfigReloader;

@@ -71,9 +71,9 @@ export function helloPayload(opts: {
       capabilities: [...GATEWAY_CAPABILITIES],
     },
     snapshot: {
-      presence: [selfPresence(gateway)],
+      presence: [selfPresence(gateway), ...gateway.clients.presence()],
       health: { ok: true, ...readiness },
-      stateVersion: { presence: 1, health: 1 },
+      stateVersion: gateway.clients.versions(),
       uptimeMs: Date.now() - gateway.startedAt,
       // Paths reveal the host layout: only for admins (as in `status`).
       ...(admin ? { configPath: gateway.config().path, stateDir: gateway.stateDir } : {}),

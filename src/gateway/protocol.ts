@@ -47,6 +47,8 @@ export const GATEWAY_EVENTS = [
   "heartbeat",
   "sessions.changed",
   "session.message",
+  "presence",
+  "health",
 ] as const;
 
 /**

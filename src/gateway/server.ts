@@ -9,6 +9,7 @@ import { type AuthRateLimiter, isLoopbackAddress } from "../infra/rate-limit.js"
 import type { AuthMode, ResolvedAuth } from "../infra/shared-secret.js";
 import { CloseCodes, Connection, type ConnectionHost } from "./connection.js";
 import type { GatewayContext } from "./context.js";
+import type { EventOptions } from "./events.js";
 import { createHttpHandler } from "./http.js";
 import type { GatewayMethod } from "./methods/types.js";
 import { MAX_PAYLOAD, type OperatorScope, PRECONNECT_MAX_BYTES, TICK_INTERVAL_MS } from "./protocol.js";
@@ -48,14 +49,20 @@ export interface GatewayServerOptions {
   trustedProxies?: () => readonly string[];
   rateLimiter: AuthRateLimiter;
   log: Logger;
+  /** A client finished `connect` or a connected one left (OpenClaw's `presence` event follows). */
+  onClientsChanged?: () => void;
 }
 
 export interface GatewayServer {
   readonly port: number;
   readonly hosts: readonly string[];
   clientCount(): number;
-  /** Sends an event to every connected client (only those holding `scope`, when given). */
-  broadcast(event: string, payload?: unknown, scope?: OperatorScope): void;
+  /** Sends an event to every connected client (only those holding `scope`, and in `opts.audience`, when given). */
+  broadcast(event: string, payload?: unknown, scope?: OperatorScope, opts?: EventOptions): void;
+  /** The connected client with this id (connect done), if still open. */
+  connection(connId: string): Connection | undefined;
+  /** Every connected client. */
+  connections(): Connection[];
   /** Closes (1008, `reason`) every connection that authenticated with another credential. */
   closeStaleCredentials(current: string, reason: string): number;
   /** Stops accepting, tells clients why (`shutdown` event, close 1012) and waits for sockets. */
@@ -90,10 +97,11 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       handshaking.get(conn)?.();
       handshaking.delete(conn);
       clients.add(conn);
+      opts.onClientsChanged?.();
     },
     onClose: (conn) => {
       handshaking.delete(conn);
-      clients.delete(conn);
+      if (clients.delete(conn)) opts.onClientsChanged?.();
     },
   };
   /** Takes a handshake slot for `key`, given back once: at `connect`, or when the socket closes, whichever is first. */
@@ -220,8 +228,13 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const tick = setInterval(() => broadcast("tick", { ts: Date.now() }), TICK_INTERVAL_MS);
   tick.unref();
 
-  function broadcast(event: string, payload?: unknown, scope?: OperatorScope): void {
-    for (const conn of clients) conn.sendEvent(event, payload, scope);
+  function broadcast(
+    event: string,
+    payload?: unknown,
+    scope?: OperatorScope,
+    eventOpts?: EventOptions,
+  ): void {
+    for (const conn of clients) conn.sendEvent(event, payload, scope, eventOpts);
   }
 
   let closing: Promise<void> | undefined;
@@ -233,6 +246,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     }),
     clientCount: () => clients.size,
     broadcast,
+    connection: (connId) => [...clients].find((c) => c.id === connId),
+    connections: () => [...clients],
     closeStaleCredentials(current, reason) {
       const stale = [...clients].filter((conn) => conn.credential !== current);
       for (const conn of stale) conn.close(CloseCodes.POLICY, reason);

@@ -46,6 +46,17 @@ describe("PairingStore", () => {
     expect(await pairing.approve(code)).toBeUndefined();
   });
 
+  it("dismiss drops a pending code without approving the sender, who may ask again", async () => {
+    const { pairing } = store();
+    const { code } = (await pairing.request("default", "111")) as { code: string };
+    expect(await pairing.dismiss("nope1234")).toBeUndefined();
+    expect(await pairing.dismiss(code.toLowerCase())).toMatchObject({ id: "111", accountId: "default" });
+    expect(await pairing.list()).toEqual([]);
+    expect(await pairing.approved("default")).toEqual(new Set());
+    expect(await pairing.approve(code)).toBeUndefined();
+    expect((await pairing.request("default", "111")).status).toBe("created");
+  });
+
   it("merges OpenClaw's legacy unscoped allow file for the default account", async () => {
     const { dir, pairing } = store();
     writeFileSync(

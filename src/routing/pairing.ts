@@ -104,6 +104,19 @@ export class PairingStore {
     });
   }
 
+  /** Drops a pending code without approving its sender (who may ask again). Undefined when no such code. */
+  dismiss(code: string): Promise<PairingRequest | undefined> {
+    return this.serial(async () => {
+      const file = await this.readPending();
+      const wanted = code.trim().toUpperCase();
+      const request = file.requests.find((r) => r.code === wanted);
+      if (!request) return undefined;
+      file.requests = file.requests.filter((r) => r !== request);
+      await this.writePending(file);
+      return request;
+    });
+  }
+
   /** Senders approved for this account (normalised ids). */
   approved(accountId: string): Promise<Set<string>> {
     return this.serial(async () => new Set((await this.readAllow(accountId)).allowFrom));

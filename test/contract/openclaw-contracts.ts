@@ -135,6 +135,45 @@ export const METHOD_CONTRACTS: MethodContract[] = [
     ],
   },
   { method: "sessions.subscribe", paths: ["subscribed"] },
+  {
+    method: "sessions.create",
+    paths: ["ok", "key", "sessionId", "entry.sessionId", "entry.label", "runStarted", "resolved.model"],
+  },
+  // After the agent run: one short exchange, nothing older than the kept turns (`compacted` false).
+  { method: "sessions.compact", paths: ["ok", "key", "compacted"] },
+  {
+    method: "sessions.describe",
+    paths: [
+      "session.key",
+      "session.kind",
+      "session.agentId",
+      "session.isMain",
+      "session.sessionId",
+      "session.model",
+    ],
+  },
+  {
+    method: "sessions.branches.list",
+    paths: [
+      "branches[].leafEntryId",
+      "branches[].headline",
+      "branches[].messageCount",
+      "branches[].updatedAt",
+      "branches[].active",
+    ],
+  },
+  // Features this gateway lacks, answered truthfully (see absent-features.ts).
+  { method: "update.status", paths: ["sentinel", "updateAvailable"] },
+  // "" is the whole reply: an (empty) array, as OpenClaw answers.
+  { method: "exec.approval.list", paths: [""] },
+  { method: "plugin.approval.list", paths: [""] },
+  { method: "openclaw.approval.list", paths: [""] },
+  { method: "question.list", paths: ["questions"] },
+  { method: "talk.catalog", paths: ["modes", "transports", "brains", "speech.providers", "realtime.ready"] },
+  { method: "tasks.list", paths: ["tasks"] },
+  { method: "progressCard.get", paths: ["card"] },
+  { method: "sessions.companion.state", paths: ["exchanges"] },
+  { method: "themes.list", paths: ["themes", "current.id", "theme.id", "theme.source"] },
   { method: "sessions.messages.subscribe", paths: ["subscribed", "key"] },
   {
     method: "sessions.preview",
@@ -254,4 +293,8 @@ export const EVENT_CONTRACTS: { event: string; paths: string[] }[] = [
   { event: "sessions.changed", paths: ["sessionKey", "agentId", "reason"] },
   { event: "session.message", paths: ["sessionKey", "agentId", "message"] },
   { event: "chat", paths: ["runId", "sessionKey", "seq", "state", "message.role", "message.content"] },
+  {
+    event: "health",
+    paths: ["ok", "ts", "channels", "channelOrder", "heartbeatSeconds", "defaultAgentId", "agents[].agentId"],
+  },
 ];

@@ -87,6 +87,9 @@ beforeAll(async () => {
   const res = await socket.connect({ token: TOKEN });
   expect(res.ok).toBe(true);
   hello = res.payload as Record<string, unknown>;
+  // As OpenClaw's Control UI does on load: the session events come only to subscribers.
+  expect((await call("sessions.subscribe", {})).ok).toBe(true);
+  expect((await call("sessions.messages.subscribe", { key: "agent:main:main" })).ok).toBe(true);
 });
 
 afterAll(async () => {
@@ -146,6 +149,47 @@ describe("OpenClaw's clients against our gateway (recorded OpenClaw 2026.9.6 fra
       expect(shapeMismatches(recordedEvent(contract.event), ours!.payload, contract.paths)).toEqual([]);
     });
   }
+
+  it("cron.list pages in OpenClaw's shape (what `openclaw cron list` checks) and cron.get of an unknown id is 'not found'", async () => {
+    const added = await call("cron.add", {
+      name: "contract job",
+      schedule: { kind: "every", everyMs: 3_600_000 },
+      sessionTarget: "isolated",
+      payload: { kind: "agentTurn", message: "ping" },
+      delivery: { mode: "none" },
+    });
+    expect(added.error).toBeUndefined();
+    const real = recorded("cron.list");
+    const ours = await call("cron.list", real.params);
+    const paths = ["jobs[].id", "jobs[].name", "jobs[].enabled", "jobs[].schedule.kind", "jobs[].state"];
+    const page = [
+      "snapshotRevision",
+      "total",
+      "offset",
+      "limit",
+      "hasMore",
+      "nextOffset",
+      "deliveryPreviews",
+    ];
+    const extra = ["jobs[].sessionTarget", "jobs[].payload.kind", "jobs[].effectiveAgentId"];
+    expect(shapeMismatches(real.responses[0]!.payload, ours.payload, [...paths, ...page, ...extra])).toEqual(
+      [],
+    );
+    const body = ours.payload as { jobs: { id: string }[]; deliveryPreviews: Record<string, unknown> };
+    expect(body.deliveryPreviews[body.jobs[0]!.id]).toEqual({
+      label: "not requested",
+      detail: "not requested",
+    });
+    // The CLI probes with a random id and accepts only OpenClaw's "not found" wording.
+    const probe = await call("cron.get", { id: "3dff0d80-8a33-4ef8-8a21-cd03fdaab2de" });
+    expect(probe.error?.code).toBe("INVALID_REQUEST");
+    expect(probe.error?.message).toContain("cron job not found: 3dff0d80-8a33-4ef8-8a21-cd03fdaab2de");
+  });
+
+  it("sessions.observer.visibility answers as OpenClaw does without a session observer", async () => {
+    const res = await call("sessions.observer.visibility", { visible: true });
+    expect(res.error).toEqual({ code: "UNAVAILABLE", message: "Session observer is unavailable." });
+  });
 
   it("a method it calls that we lack gets OpenClaw's unknown-method error, and is not advertised", async () => {
     const features = hello.features as { methods: string[] };

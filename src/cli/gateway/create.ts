@@ -3,10 +3,12 @@ import type { ConfigSnapshot } from "../../config/load.js";
 import { createConfigReloader } from "../../config/reload.js";
 import type { BindMode } from "../../config/schema.js";
 import { resolveGatewayAuth } from "../../gateway/auth.js";
-import type { GatewayContext } from "../../gateway/context.js";
+import type { GatewayClients, GatewayContext } from "../../gateway/context.js";
 import { controlUiRoute, defaultControlUiRoot } from "../../gateway/control-ui.js";
 import { controlUiConfigRoute, startupRoute } from "../../gateway/control-ui-config.js";
 import { CREDENTIAL_CHANGED_REASON, liveSecretProblems } from "../../gateway/credential.js";
+import { StateVersions } from "../../gateway/events.js";
+import { selfPresence } from "../../gateway/hello.js";
 import { gatewayConfigApplier } from "../../gateway/live-config.js";
 import type { GatewayMethod } from "../../gateway/methods/types.js";
 import type { BindResolution } from "../../gateway/net.js";
@@ -99,6 +101,22 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     if (!running) throw new Error("the gateway is still starting");
     return running;
   };
+  const versions = new StateVersions();
+  const clients: GatewayClients = {
+    subscriptions: (connId) => server?.connection(connId)?.subscriptions,
+    presence: () => (server?.connections() ?? []).flatMap((c) => c.presence() ?? []),
+    versions: () => versions.snapshot(),
+    publishHealth(snapshot) {
+      versions.health++;
+      server?.broadcast("health", snapshot, "operator.read", { stateVersion: versions.snapshot() });
+    },
+  };
+  /** OpenClaw's `presence` event: the whole list, on every connect and disconnect. */
+  const presenceChanged = () => {
+    versions.presence++;
+    const presence = [selfPresence(context), ...clients.presence()];
+    server?.broadcast("presence", { presence }, "operator.read", { stateVersion: versions.snapshot() });
+  };
   const context: GatewayContext = {
     version: VERSION,
     pid: process.pid,
@@ -109,6 +127,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     authMode: () => current.auth.mode,
     readiness: () => readiness.snapshot(),
     clientCount: () => server?.clientCount() ?? 0,
+    clients,
     logFile: currentLogFile,
     configReloader,
     get agents() {
@@ -176,7 +195,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
       methods,
       addRoute: (route) => routes.add(route),
       port: () => server?.port ?? parts.port,
-      broadcast: (event, payload, scope) => server?.broadcast(event, payload, scope),
+      broadcast: (event, payload, scope, opts) => server?.broadcast(event, payload, scope, opts),
       context,
       ...(parts.channelFactories ? { channelFactories: parts.channelFactories } : {}),
     });
@@ -198,6 +217,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
         trustedProxies: () => current.snapshot.config.gateway?.trustedProxies ?? [],
         rateLimiter,
         log,
+        onClientsChanged: presenceChanged,
       });
       return server;
     },

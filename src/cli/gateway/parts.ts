@@ -18,6 +18,9 @@ import { CronStore } from "../../cron/store.js";
 import { createCronTool } from "../../cron/tool.js";
 import { createChatEventBridge } from "../../gateway/chat-events.js";
 import type { GatewayContext } from "../../gateway/context.js";
+import type { EventOptions } from "../../gateway/events.js";
+import { startHealthRefresh } from "../../gateway/health-refresh.js";
+import { healthSnapshot } from "../../gateway/methods/health.js";
 import { createMethodTable, type GatewayMethod } from "../../gateway/methods/index.js";
 import { chatCompletionsRoute } from "../../gateway/openai-http.js";
 import type { OperatorScope } from "../../gateway/protocol.js";
@@ -52,8 +55,8 @@ export interface PartsHost {
   addRoute(route: HttpRoute): () => void;
   /** The port the server listens on (the one asked for until it does). */
   port(): number;
-  /** Sends an event to every connected client (holding `scope`, when given). */
-  broadcast(event: string, payload: unknown, scope?: OperatorScope): void;
+  /** Sends an event to every connected client (holding `scope`, and in `opts.audience`, when given). */
+  broadcast(event: string, payload: unknown, scope?: OperatorScope, opts?: EventOptions): void;
   /** The gateway as its routes see it (the OpenAI-compatible route reads agents and config). */
   context: GatewayContext;
   channelFactories?: Readonly<Record<string, ChannelFactory<never>>>;
@@ -82,6 +85,7 @@ export async function buildParts(host: PartsHost): Promise<RunningParts> {
   const { agents, channels, plugins, mcp } = createRunningParts(host, [createCronTool(() => cron.service)]);
   const cron = createCron(host, agents, channels);
   agents.onRunEvent(createChatEventBridge(host.broadcast));
+  let stopHealth: (() => void) | undefined;
   // Messages accepted before a crash are replayed once the channels are up.
   const unanswered = await agents.openJournal(path.join(host.stateDir, "agents", "inbox.jsonl"));
   return {
@@ -104,8 +108,16 @@ export async function buildParts(host: PartsHost): Promise<RunningParts> {
       // Jobs start once the channels are up, so a catch-up run can announce its result.
       if (current.snapshot.config.cron?.enabled !== false) cron.service.start();
       cron.heartbeat.start();
+      const { context } = host;
+      stopHealth = startHealthRefresh({
+        snapshot: () => healthSnapshot(context),
+        publish: (snapshot) => context.clients.publishHealth(snapshot),
+        clientCount: () => context.clientCount(),
+        log: createLogger("health"),
+      });
     },
     async stop() {
+      stopHealth?.();
       cron.service.stop();
       cron.heartbeat.stop();
       await Promise.all([channels.stopAll(), plugins.stopAll(), mcp.stop()]);

@@ -39,6 +39,32 @@ function loginOf(gateway: GatewayContext, name: string): ChannelLogin {
 /** OpenClaw's id for a pending DM pairing request: the channel and its code. */
 const requestId = (channel: string, code: string) => `${channel}:${code}`;
 
+/** The channel and code of a `requestId` (`channel:code`); `named`, when the client sends it too, must agree. */
+function parseRequestId(gateway: GatewayContext, id: string, named?: string) {
+  const at = id.lastIndexOf(":");
+  const channel = knownChannel(gateway, id.slice(0, Math.max(at, 0)));
+  if (named !== undefined && named !== channel) {
+    throw new GatewayRequestError(
+      ErrorCodes.INVALID_REQUEST,
+      `pairing request ${id} belongs to ${channel}, not ${named}: send the requestId channels.pairing.list gave`,
+    );
+  }
+  return { channel, code: id.slice(at + 1) };
+}
+
+const startStopParams = z.object({ channel, accountId: z.string().max(64).optional() });
+
+/** Our channels run one account each (`default`); another account id names nothing here. */
+function defaultAccount(accountId: string | undefined): "default" {
+  if (accountId !== undefined && accountId !== "default") {
+    throw new GatewayRequestError(
+      ErrorCodes.INVALID_REQUEST,
+      `unknown account ${JSON.stringify(accountId)}: each channel of this gateway runs one account, "default"`,
+    );
+  }
+  return "default";
+}
+
 /** Channel state, logout, and DM pairing approvals (ours per channel, OpenClaw's across channels). */
 export const channelMethods = {
   "channels.status": defineMethod({
@@ -58,6 +84,39 @@ export const channelMethods = {
   }),
   // QR login for channels linked as a device (WhatsApp), as OpenClaw names it: start shows
   // the first QR (or the outcome), wait reports the next change after the QR already shown.
+  // OpenClaw's runtime start/stop: a stopped channel stays stopped across config edits until started.
+  "channels.start": defineMethod({
+    scope: "operator.admin",
+    params: startStopParams,
+    handle: async (p, { gateway }) => {
+      const name = knownChannel(gateway, p.channel);
+      const accountId = defaultAccount(p.accountId);
+      let outcome: string;
+      try {
+        ({ outcome } = await gateway.channels.start(name));
+      } catch (err) {
+        throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, (err as Error).message);
+      }
+      const report = gateway.channels.status().find((c) => c.channel === name);
+      return {
+        channel: name,
+        accountId,
+        started: outcome !== "failed",
+        outcome,
+        ...(report?.lastError ? { statusIssues: [report.lastError] } : {}),
+      };
+    },
+  }),
+  "channels.stop": defineMethod({
+    scope: "operator.admin",
+    params: startStopParams,
+    handle: async (p, { gateway }) => {
+      const name = knownChannel(gateway, p.channel);
+      const accountId = defaultAccount(p.accountId);
+      const wasRunning = await gateway.channels.stop(name);
+      return { channel: name, accountId, stopped: true, wasRunning };
+    },
+  }),
   "web.login.start": defineMethod({
     scope: "operator.admin",
     params: z
@@ -142,9 +201,7 @@ export const channelMethods = {
     scope: "operator.pairing",
     params: z.object({ requestId: z.string().min(3).max(96) }).passthrough(),
     handle: async (p, { gateway }) => {
-      const at = p.requestId.lastIndexOf(":");
-      const channel = knownChannel(gateway, p.requestId.slice(0, Math.max(at, 0)));
-      const code = p.requestId.slice(at + 1);
+      const { channel, code } = parseRequestId(gateway, p.requestId);
       const approved = await gateway.channels.pairing(channel).approve(code);
       if (!approved) {
         throw new GatewayRequestError(
@@ -159,6 +216,28 @@ export const channelMethods = {
         senderId: approved.id,
         accountId: approved.accountId,
       };
+    },
+  }),
+  "channels.pairing.dismiss": defineMethod({
+    scope: "operator.pairing",
+    params: z
+      .object({
+        requestId: z.string().min(3).max(96),
+        channel: channel.optional(),
+        accountId: z.string().max(64).optional(),
+      })
+      .passthrough(),
+    handle: async (p, { gateway }) => {
+      const { channel: name, code } = parseRequestId(gateway, p.requestId, p.channel);
+      const dismissed = await gateway.channels.pairing(name).dismiss(code);
+      if (!dismissed) {
+        // OpenClaw's wording: its UI shows it as is.
+        throw new GatewayRequestError(
+          ErrorCodes.INVALID_REQUEST,
+          "pending DM access request no longer exists",
+        );
+      }
+      return { requestId: p.requestId, senderId: dismissed.id };
     },
   }),
 };

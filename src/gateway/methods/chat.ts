@@ -23,7 +23,7 @@ const idempotencyKey = z.string().min(1).max(256);
 const DEFAULT_HISTORY = 200;
 const MAX_HISTORY = 1000;
 
-const attachment = z.object({
+export const attachment = z.object({
   type: z.string().optional(),
   mimeType: z.string().optional(),
   content: z.string().optional(),
@@ -32,7 +32,7 @@ const attachment = z.object({
 });
 
 /** Images among the attachments, as base64 data the model can take. */
-function images(attachments: z.infer<typeof attachment>[] | undefined) {
+export function images(attachments: z.infer<typeof attachment>[] | undefined) {
   return (attachments ?? [])
     .filter((a) => (a.mimeType ?? "").startsWith("image/") && (a.content ?? a.data))
     .map((a) => ({ data: (a.content ?? a.data)!, mimeType: a.mimeType! }));

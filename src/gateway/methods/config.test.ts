@@ -84,6 +84,12 @@ beforeEach(async () => {
     authMode: () => "token",
     readiness: () => ({ ready: true, failing: [] }),
     clientCount: () => 0,
+    clients: {
+      subscriptions: () => undefined,
+      presence: () => [],
+      versions: () => ({ presence: 1, health: 1 }),
+      publishHealth: () => {},
+    },
     logFile: () => undefined,
     configReloader: reloader,
     agents,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { jobInputSchema, jobPatchSchema } from "../../cron/input-schema.js";
 import { JobInputError } from "../../cron/jobs.js";
+import { cronListPage, deliveryPreview } from "../../cron/list-page.js";
 import { ScheduleError } from "../../cron/schedule.js";
 import type { CronService } from "../../cron/service.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
@@ -14,6 +15,21 @@ import { defineMethod } from "./types.js";
 
 /** Most run records one `cron.runs` call returns. */
 const MAX_RUNS_PAGE = 500;
+/** Most jobs one `cron.list` page carries when asked (OpenClaw's CLI asks for 200; our MAX_JOBS is 10k). */
+const MAX_LIST_PAGE = 10_000;
+
+const listParams = z
+  .object({
+    includeDisabled: z.boolean().optional(),
+    limit: z.number().int().min(1).max(MAX_LIST_PAGE).optional(),
+    offset: z.number().int().min(0).optional(),
+    agentId: z.string().min(1).max(64).optional(),
+    query: z.string().max(200).optional(),
+    /** OpenClaw's: `false` leaves out `deliveryPreviews`. */
+    includeDeliveryPreviews: z.boolean().optional(),
+  })
+  .passthrough()
+  .optional();
 
 const jobId = z.string().min(1).max(128);
 /** OpenClaw's clients send `id`; older ones `jobId`. */
@@ -42,10 +58,16 @@ export const cronMethods = {
   }),
   "cron.list": defineMethod({
     scope: "operator.read",
-    params: z.object({ includeDisabled: z.boolean().optional() }).optional(),
-    handle: (p, { gateway }) => ({
-      jobs: gateway.cron.service.list({ includeDisabled: p?.includeDisabled ?? false }),
-    }),
+    params: listParams,
+    handle: (p, { gateway }) => {
+      const defaultAgentId = gateway.agents.defaultAgentId();
+      const all = gateway.cron.service.list({ includeDisabled: p?.includeDisabled ?? false });
+      const page = cronListPage(all, p ?? {}, defaultAgentId);
+      const jobs = page.jobs.map((j) => ({ ...j, effectiveAgentId: j.agentId ?? defaultAgentId }));
+      if (p?.includeDeliveryPreviews === false) return { ...page, jobs };
+      const deliveryPreviews = Object.fromEntries(page.jobs.map((j) => [j.id, deliveryPreview(j)]));
+      return { ...page, jobs, deliveryPreviews };
+    },
   }),
   "cron.get": defineMethod({
     scope: "operator.read",
@@ -134,6 +156,8 @@ export const heartbeatMethods = {
 
 function requireJob(service: CronService, id: string) {
   const job = service.get(id);
-  if (!job) throw new JobInputError(`no job with id ${id}: see openclaw cron list`);
+  // OpenClaw's wording: its CLI tells "no such job" from a real failure by this text.
+  if (!job)
+    throw new JobInputError(`cron job not found: ${id}. List automations and retry with a current job id.`);
   return job;
 }

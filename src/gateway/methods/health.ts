@@ -42,42 +42,53 @@ async function agentHealth(gateway: GatewayMethodCall["gateway"]) {
   return { defaultAgentId, heartbeatSeconds: Math.round(everyMs / 1000), agents };
 }
 
+/** The `health` answer: readiness, channels, heartbeats and sessions per agent (OpenClaw's keys). */
+export async function healthSnapshot(gateway: GatewayMethodCall["gateway"]) {
+  const readiness = gateway.readiness();
+  const started = Date.now();
+  const { defaultAgentId, heartbeatSeconds, agents } = await agentHealth(gateway);
+  const channels = channelSummary(gateway);
+  return {
+    ok: true,
+    status: "live",
+    ready: readiness.ready,
+    failing: readiness.failing,
+    version: gateway.version,
+    uptimeMs: Date.now() - gateway.startedAt,
+    memory: memory(),
+    // As OpenClaw reports them: ids loaded, and the ones that failed with why.
+    plugins: pluginSummary(gateway),
+    ts: Date.now(),
+    durationMs: Date.now() - started,
+    channels: channels.channels,
+    channelOrder: channels.channelOrder,
+    channelLabels: channels.channelLabels,
+    heartbeatSeconds,
+    defaultAgentId,
+    agents,
+    sessions: agents.find((a) => a.isDefault)?.sessions,
+  };
+}
+
 export const healthMethods = {
+  // Every answer is a fresh snapshot, and goes out as the `health` event too (as OpenClaw's do).
   health: defineMethod({
     scope: "operator.read",
     params: noParams,
     handle: async (_params, { gateway }: GatewayMethodCall) => {
-      const readiness = gateway.readiness();
-      const started = Date.now();
-      const { defaultAgentId, heartbeatSeconds, agents } = await agentHealth(gateway);
-      const channels = channelSummary(gateway);
-      return {
-        ok: true,
-        status: "live",
-        ready: readiness.ready,
-        failing: readiness.failing,
-        version: gateway.version,
-        uptimeMs: Date.now() - gateway.startedAt,
-        memory: memory(),
-        // As OpenClaw reports them: ids loaded, and the ones that failed with why.
-        plugins: pluginSummary(gateway),
-        ts: Date.now(),
-        durationMs: Date.now() - started,
-        channels: channels.channels,
-        channelOrder: channels.channelOrder,
-        channelLabels: channels.channelLabels,
-        heartbeatSeconds,
-        defaultAgentId,
-        agents,
-        sessions: agents.find((a) => a.isDefault)?.sessions,
-      };
+      const snapshot = await healthSnapshot(gateway);
+      gateway.clients.publishHealth(snapshot);
+      return snapshot;
     },
   }),
-  // Who is connected, as OpenClaw lists it; this gateway has no paired devices, only itself.
+  // Who is connected, as OpenClaw lists it: this gateway, then each connected client.
   "system-presence": defineMethod({
     scope: "operator.read",
     params: noParams,
-    handle: (_params, { gateway }: GatewayMethodCall) => [selfPresence(gateway)],
+    handle: (_params, { gateway }: GatewayMethodCall) => [
+      selfPresence(gateway),
+      ...gateway.clients.presence(),
+    ],
   }),
   status: defineMethod({
     scope: "operator.read",

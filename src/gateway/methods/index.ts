@@ -1,3 +1,4 @@
+import { absentFeatureMethods } from "./absent-features.js";
 import { agentMethods } from "./agents.js";
 import { channelMethods } from "./channels.js";
 import { chatMethods } from "./chat.js";
@@ -9,6 +10,7 @@ import { logMethods } from "./logs.js";
 import { mcpMethods } from "./mcp.js";
 import { modelMethods } from "./models.js";
 import { sendMethods } from "./send.js";
+import { sessionActionMethods } from "./session-actions.js";
 import { sessionMethods } from "./sessions.js";
 import type { GatewayMethod } from "./types.js";
 
@@ -25,12 +27,14 @@ export function createMethodTable(): Map<string, GatewayMethod> {
       ...chatMethods,
       ...modelMethods,
       ...sessionMethods,
+      ...sessionActionMethods,
       ...channelMethods,
       ...cronMethods,
       ...heartbeatMethods,
       ...knowledgeMethods,
       ...mcpMethods,
       ...sendMethods,
+      ...absentFeatureMethods,
     }),
   );
 }

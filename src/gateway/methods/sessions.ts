@@ -12,8 +12,9 @@ import { defineMethod } from "./types.js";
  * Sessions over the gateway in OpenClaw's shapes: `sessions.list` with the model
  * `defaults` its chat page needs before it can draw a composer, rows with `kind`,
  * `agentId` and `isMain`; `sessions.preview` for the sidebar; label edits with
- * `sessions.patch`; and the subscriptions its UI opens (the events go to every
- * read-scoped client, see chat-events.ts, so subscribing only acknowledges).
+ * `sessions.patch`; and the subscriptions its UI opens: `sessions.changed` goes only to
+ * connections that called `sessions.subscribe`, `session.message` only to those following
+ * that session (see chat-events.ts).
  */
 
 const agentList = (gateway: GatewayContext): readonly AgentListEntry[] | undefined =>
@@ -128,12 +129,43 @@ export const sessionMethods = {
   "sessions.subscribe": defineMethod({
     scope: "operator.read",
     params: z.object({}).passthrough().optional(),
-    handle: () => ({ subscribed: true }),
+    handle: (_p, { gateway, connId }) => {
+      const subs = gateway.clients.subscriptions(connId);
+      if (subs) subs.sessions = true;
+      return { subscribed: subs !== undefined };
+    },
+  }),
+  "sessions.unsubscribe": defineMethod({
+    scope: "operator.read",
+    params: z.object({}).passthrough().optional(),
+    handle: (_p, { gateway, connId }) => {
+      const subs = gateway.clients.subscriptions(connId);
+      if (subs) subs.sessions = false;
+      return { subscribed: false };
+    },
   }),
   "sessions.messages.subscribe": defineMethod({
     scope: "operator.read",
     params: z.object({ key: sessionKey }).passthrough(),
-    handle: (p, { gateway }) => ({ subscribed: true, key: canonicalSessionKey(agentList(gateway), p.key) }),
+    handle: (p, { gateway, connId }) => {
+      const key = canonicalSessionKey(agentList(gateway), p.key);
+      const subs = gateway.clients.subscriptions(connId);
+      try {
+        subs?.follow(key);
+      } catch (err) {
+        throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, (err as Error).message);
+      }
+      return { subscribed: subs !== undefined, key };
+    },
+  }),
+  "sessions.messages.unsubscribe": defineMethod({
+    scope: "operator.read",
+    params: z.object({ key: sessionKey }).passthrough(),
+    handle: (p, { gateway, connId }) => {
+      const key = canonicalSessionKey(agentList(gateway), p.key);
+      gateway.clients.subscriptions(connId)?.unfollow(key);
+      return { subscribed: false, key };
+    },
   }),
   "sessions.preview": defineMethod({
     scope: "operator.read",

@@ -1,0 +1,158 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-agents.js";
+import { canonicalSessionKey } from "../../routing/session-key.js";
+import type { GatewayContext } from "../context.js";
+import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { attachment, images } from "./chat.js";
+import { messageText, sessionModelDefaults, sessionRow } from "./sessions.js";
+import { defineMethod } from "./types.js";
+
+/**
+ * Session methods OpenClaw's Control UI calls beyond listing: create a session, compact
+ * one now, describe one, list its branches. Each answers from our session store; what
+ * this gateway has no feature for says so (see docs/compatibility.md).
+ */
+
+const agentList = (gateway: GatewayContext): readonly AgentListEntry[] | undefined =>
+  gateway.config().config.agents?.list;
+
+const sessionKey = z.string().min(1).max(512);
+/** Longest first message `sessions.create` takes: the same bound as a chat message. */
+const MAX_MESSAGE_CHARS = 100_000;
+/** Characters of a branch's first user message shown as its headline. */
+const HEADLINE_CHARS = 120;
+
+async function storeOf(gateway: GatewayContext, key: string) {
+  return gateway.agents.store(gateway.agents.agentFor(key).id);
+}
+
+export const sessionActionMethods = {
+  /**
+   * A new session (OpenClaw's `agent:<id>:dashboard:<uuid>` key), or an existing `key`
+   * adopted; with `message`, its first turn is queued (`runStarted`).
+   */
+  "sessions.create": defineMethod({
+    scope: "operator.write",
+    params: z.strictObject({
+      key: sessionKey.optional(),
+      agentId: z.string().min(1).max(64).optional(),
+      label: z.string().min(1).max(256).optional(),
+      displayName: z.string().min(1).max(500).optional(),
+      message: z.string().min(1).max(MAX_MESSAGE_CHARS).optional(),
+      attachments: z.array(attachment).max(16).optional(),
+      idempotencyKey: z.string().min(1).max(256).optional(),
+      // OpenClaw's UI sends these with every new chat: only what this gateway has is taken.
+      visibility: z
+        .literal("normal", {
+          error: 'visibility: this gateway has only "normal" sessions (no drafts or incognito)',
+        })
+        .optional(),
+      mentions: z
+        .array(z.unknown())
+        .max(0, { error: "mentions: this gateway has no human mentions" })
+        .optional(),
+    }),
+    handle: async (p, { gateway, connId }) => {
+      const agentId = resolveKnownAgentId(agentList(gateway), p.agentId ?? gateway.agents.defaultAgentId());
+      const key = p.key
+        ? canonicalSessionKey(agentList(gateway), p.key)
+        : `agent:${agentId}:dashboard:${randomUUID()}`;
+      if (gateway.agents.agentFor(key).id !== agentId) {
+        throw new GatewayRequestError(
+          ErrorCodes.INVALID_REQUEST,
+          `session ${key} belongs to another agent than ${agentId}: leave out agentId or key`,
+        );
+      }
+      const store = await gateway.agents.store(agentId);
+      await store.ensure(key);
+      const named = {
+        ...(p.label ? { label: p.label } : {}),
+        ...(p.displayName ? { displayName: p.displayName } : {}),
+      };
+      const entry = store.update(key, named);
+      let runId: string | undefined;
+      if (p.message) {
+        const run = gateway.agents.send({
+          sessionKey: key,
+          text: p.message,
+          images: images(p.attachments),
+          idempotencyKey: p.idempotencyKey,
+          submitter: `ws:${connId}`,
+        });
+        await run.accepted;
+        runId = run.runId;
+      }
+      const defaults = sessionModelDefaults(gateway, agentId);
+      return {
+        ok: true,
+        key,
+        sessionId: entry.sessionId,
+        entry,
+        runStarted: runId !== undefined,
+        ...(runId ? { runId } : {}),
+        resolved: { modelProvider: defaults.modelProvider, model: defaults.model },
+      };
+    },
+  }),
+  /** Compacts now (after the session's queued turns): older turns become a summary, the newest stay. */
+  "sessions.compact": defineMethod({
+    scope: "operator.admin",
+    params: z.object({ key: sessionKey, agentId: z.string().max(64).optional() }),
+    handle: async (p, { gateway }) => {
+      const key = canonicalSessionKey(agentList(gateway), p.key);
+      let outcome: Awaited<ReturnType<typeof gateway.agents.compact>>;
+      try {
+        outcome = await gateway.agents.compact(key);
+      } catch (err) {
+        throw new GatewayRequestError(ErrorCodes.UNAVAILABLE, (err as Error).message);
+      }
+      if (!outcome.compacted && outcome.reason === "no-session") {
+        throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, `no session ${key}: see sessions.list`);
+      }
+      return { ok: true, key, ...outcome };
+    },
+  }),
+  /** One session's row with its model defaults; `session: null` when it does not exist yet. */
+  "sessions.describe": defineMethod({
+    scope: "operator.read",
+    params: z.object({ key: sessionKey }).passthrough(),
+    handle: async (p, { gateway }) => {
+      const key = canonicalSessionKey(agentList(gateway), p.key);
+      const agentId = gateway.agents.agentFor(key).id;
+      const entry = (await storeOf(gateway, key)).get(key);
+      if (!entry) return { session: null };
+      const { modelSelectionTarget: _target, ...defaults } = sessionModelDefaults(gateway, agentId);
+      return { session: { ...defaults, ...sessionRow(key, entry) } };
+    },
+  }),
+  /**
+   * Our transcripts do not branch: a session has one branch, its whole transcript
+   * (OpenClaw's rewinds make more; this gateway has none).
+   */
+  "sessions.branches.list": defineMethod({
+    scope: "operator.read",
+    params: z.object({ sessionKey }).passthrough(),
+    handle: async (p, { gateway }) => {
+      const key = canonicalSessionKey(agentList(gateway), p.sessionKey);
+      const store = await storeOf(gateway, key);
+      const entry = store.get(key);
+      if (!entry) return { branches: [] };
+      const messages = await store.transcript(entry.sessionId).messages();
+      const last = messages.at(-1);
+      if (!last) return { branches: [] };
+      const firstUser = messages.find((m) => m.message?.role === "user")?.message;
+      return {
+        branches: [
+          {
+            leafEntryId: last.id,
+            headline: firstUser ? messageText(firstUser).slice(0, HEADLINE_CHARS) : "",
+            messageCount: messages.length,
+            updatedAt: last.timestamp,
+            active: true,
+          },
+        ],
+      };
+    },
+  }),
+};
