@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { EventEmitter, once } from "node:events";
-import { createRequire } from "node:module";
+import module, { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -29,6 +29,9 @@ interface SlackWebSocketLike {
 const { SlackWebSocket } = requireFromSocketMode("./SlackWebSocket.js") as {
   SlackWebSocket: new (options: Record<string, unknown>) => SlackWebSocketLike;
 };
+
+/** Node 22.12 (scripts/node-matrix.sh) has no module hooks: socket-mode runs on the npm undici there. */
+const onShim = typeof module.registerHooks === "function";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -74,7 +77,7 @@ function nextOnChannel(name: string, websocket: () => unknown): Promise<Buffer> 
 }
 
 describe("undici on ws, as @slack/socket-mode uses it", () => {
-  it("is what socket-mode's require('undici') gives", () => {
+  it.skipIf(!onShim)("is what socket-mode's require('undici') gives", () => {
     expect(requireFromSocketMode.resolve("undici")).toBe(slackUndiciShim);
   });
 
@@ -162,17 +165,19 @@ describe("undici on ws, as @slack/socket-mode uses it", () => {
     await new Promise((resolve) => closed.close(resolve));
     const { sws, client } = slackSocket(`ws://127.0.0.1:${port}/`);
     const error = once(client, "error");
-    const close = once(client, "close");
+    // Not events.once: it rejects on "error", which comes first or second depending on undici.
+    const close = new Promise((resolve) => client.once("close", resolve));
     sws.connect();
     const [err] = (await error) as [Error & { code: string; original: Error }];
     expect(err.code).toBe("slack_socket_mode_websocket_error");
-    expect(err.original.message).toMatch(/ECONNREFUSED/);
+    // The npm undici reports an empty message here; the shim passes on why.
+    if (onShim) expect(err.original.message).toMatch(/ECONNREFUSED/);
     await close;
   });
 });
 
 describe("undici on ws, beyond what socket-mode is given", () => {
-  it("refuses a dispatcher it does not implement, naming the option to remove", async () => {
+  it.skipIf(!onShim)("refuses a dispatcher it does not implement, naming the option to remove", async () => {
     const shim = requireFromSocketMode("undici") as typeof import("./undici-on-ws.js");
     expect(() => new shim.WebSocket("ws://127.0.0.1:9/", { dispatcher: {} })).toThrow(
       "SocketModeClient's dispatcher option is not supported; remove it.",
