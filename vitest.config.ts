@@ -18,6 +18,8 @@ export default defineConfig({
   define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // @slack/socket-mode on the build's undici shim (scripts/slack-undici-shim.mjs).
+    setupFiles: ["test/helpers/slack-undici-hook.ts"],
     reporters: ["default", "./test/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,8 +1,12 @@
 // bench/slack: RSS of the gateway idle without Slack, then with Slack connected over Socket
 // Mode (to the fake Slack) and an instant fake model, then end-to-end messages per second
 // (a channel mention injected as a Socket Mode envelope → agent turn → chat.postMessage).
-//   node bench/slack.mjs [--idle 10] [--messages 200] [--channels 20] [--http 1]
+//   node bench/slack.mjs [--idle 10] [--messages 200] [--channels 20] [--http 1] [--liftoff 1]
 // --http 1 measures HTTP events mode instead (no WebSocket client loaded; no burst).
+// --liftoff 1 runs both gateways with V8's --liftoff-only: without it, the Web API calls
+// through Node's fetch soon tier its WebAssembly HTTP parser (llhttp) up to optimized code,
+// and the compiler's memory (~8-13 MB) stays with the process. A gateway pays that after its
+// first few fetch calls of any kind (model calls too), so this separates Slack's own cost.
 // Needs a build (npm run build). Loopback only.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -12,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { loadFake, memoryMb, parseArgs, spawnUntilListening, stop } from "./lib.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const opts = parseArgs({ idle: 10, messages: 200, channels: 20, http: 0 });
+const opts = parseArgs({ idle: 10, messages: 200, channels: 20, http: 0, liftoff: 0 });
 
 const { startFakeSlack } = await loadFake("slack/index.ts");
 const { startFakeAnthropic } = await loadFake("anthropic.ts");
@@ -45,10 +49,9 @@ async function idleGateway(channels, readyLine) {
     SLACK_APP_TOKEN: slack.appToken,
     ANTHROPIC_API_KEY: "sk-bench",
   };
-  const { proc } = await spawnUntilListening([path.join(root, "dist/index.js"), "gateway", "--port", "0"], {
-    env,
-    cwd: root,
-  });
+  const node = opts.liftoff ? ["--liftoff-only"] : [];
+  const gateway = [path.join(root, "dist/index.js"), "gateway", "--port", "0"];
+  const { proc } = await spawnUntilListening([...node, ...gateway], { env, cwd: root });
   if (readyLine) {
     await new Promise((resolve) => {
       let out = "";
@@ -79,7 +82,9 @@ const withSlack = await idleGateway(
 );
 const delta = withSlack.idle.rss - without.idle.rss;
 const mode = opts.http ? "HTTP events" : "Socket Mode";
-console.log(`bench/slack: Node ${process.version}, fake Slack (${mode}) + instant fake model`);
+console.log(
+  `bench/slack: Node ${process.version}, fake Slack (${mode}) + instant fake model${opts.liftoff ? ", --liftoff-only" : ""}`,
+);
 console.log(`idle RSS without Slack configured:        ${without.idle.rss.toFixed(1)} MB`);
 console.log(`idle RSS with Slack connected (${opts.idle} s):     ${withSlack.idle.rss.toFixed(1)} MB`);
 console.log(`Slack's cost: ${delta >= 0 ? "+" : ""}${delta.toFixed(1)} MB   (target <= +15 MB)`);

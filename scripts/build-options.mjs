@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { builtinsViaRequire } from "./builtins-via-require.mjs";
 import { discordRestOnFetch } from "./discord-rest-web.mjs";
+import { slackUndiciOnWs } from "./slack-undici-shim.mjs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
@@ -50,7 +51,7 @@ export const buildOptions = {
     js: '#!/usr/bin/env node\nimport { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
   },
   define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
-  plugins: [zodEnglishOnly, discordRestOnFetch, builtinsViaRequire],
+  plugins: [zodEnglishOnly, discordRestOnFetch, slackUndiciOnWs, builtinsViaRequire],
   // Smaller chunks parse faster; names kept so stack traces stay readable.
   minify: process.env.OPENCLAW_BUILD_MINIFY !== "0",
   keepNames: true,

@@ -12,8 +12,6 @@ const LIBRARIES = [
   "@discordjs/rest",
   "@slack/web-api",
   "@slack/socket-mode",
-  // Socket Mode's WebSocket client: only the Slack channel loads it.
-  "undici",
 ];
 const libraryOf = (input: string) => LIBRARIES.find((lib) => input.includes(`node_modules/${lib}/`));
 
@@ -97,6 +95,16 @@ describe("chat channel libraries in the bundle", () => {
     expect(inputs.filter((i) => /node_modules\/(node-fetch|abort-controller|whatwg-url)\//.test(i))).toEqual(
       [],
     );
+  });
+
+  it("gives @slack/socket-mode the undici shim on ws: the npm undici is in no chunk", () => {
+    const inputs = Object.values(outputs).flatMap((o) => Object.keys(o.inputs));
+    // A second copy of the HTTP stack Node ships: +11 MB of RSS once loaded (bench/slack.mjs).
+    expect(inputs.filter((i) => i.includes("node_modules/undici/"))).toEqual([]);
+    const socketModeChunk = Object.values(outputs).find((o) =>
+      Object.keys(o.inputs).some((i) => i.includes("node_modules/@slack/socket-mode/")),
+    )!;
+    expect(Object.keys(socketModeChunk.inputs)).toContain("src/channels/slack/undici-on-ws.ts");
   });
 
   it("loads the YAML parser only when a SKILL.md is read: it is not statically reachable from the entry", () => {

@@ -14,7 +14,8 @@
  *
  * Not covered (needs a real WhatsApp account and phone): that WhatsApp's servers accept
  * Baileys' handshake, the QR being scannable by a phone, real message payload shapes
- * beyond the fields typed in inbound.ts, media download and upload, and that Baileys'
+ * beyond the fields typed in inbound.ts, media upload, media download from WhatsApp's own
+ * host (test/channels/whatsapp-voice.test.ts downloads from a fake one), and that Baileys'
  * close codes appear exactly as mapped here (taken from its DisconnectReason).
  */
 import { existsSync, readFileSync } from "node:fs";

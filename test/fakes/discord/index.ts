@@ -86,6 +86,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     requests: [],
     messages: [],
     injections: [],
+    cdn: new Map(),
     gatewayUrl: () => `${base.replace(/^http/, "ws")}/gateway`,
     onRequest: (r) => {
       for (const w of requestWaiters) {
@@ -146,7 +147,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         state.channels.set(msg.channelId, { channel: { id: msg.channelId, name: "", type: 1 } });
         state.dmChannelByUser.set(msg.author.id, msg.channelId);
       }
-      const payload = messagePayload(msg, state.users);
+      const payload = messagePayload(msg, state.users, (path, data) => {
+        state.cdn.set(path, data);
+        return `${base}${path}`;
+      });
       gateway.dispatch("MESSAGE_CREATE", payload);
       return payload.id;
     },

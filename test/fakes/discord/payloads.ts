@@ -79,6 +79,21 @@ export function guildCreatePayload(guild: FakeGuild, bot: FakeUser) {
   };
 }
 
+export interface InjectedAttachment {
+  filename: string;
+  /** Defaults to the length of `data`. */
+  size?: number;
+  content_type?: string;
+  /** Voice messages carry their length and a base64 amplitude preview. */
+  duration_secs?: number;
+  waveform?: string;
+  /** Bytes the fake's CDN serves at the attachment's `url` (else the url is Discord's, unreachable). */
+  data?: Buffer;
+}
+
+/** Stores `data` on the fake's CDN under `path`; returns its URL. */
+export type CdnUpload = (path: string, data: Buffer) => string;
+
 export interface InjectedMessage {
   channelId: string;
   guildId?: string;
@@ -88,13 +103,15 @@ export interface InjectedMessage {
   mentions?: string[];
   mentionRoles?: string[];
   mentionEveryone?: boolean;
-  attachments?: { filename: string; size: number; content_type?: string }[];
+  attachments?: InjectedAttachment[];
   replyTo?: string;
+  /** Message flags, e.g. IS_VOICE_MESSAGE (1 << 13) for a recorded voice message. */
+  flags?: number;
   /** Server nickname of the author in the guild. */
   nick?: string;
 }
 
-export function messagePayload(msg: InjectedMessage, users: Map<string, FakeUser>) {
+export function messagePayload(msg: InjectedMessage, users: Map<string, FakeUser>, cdn: CdnUpload) {
   const id = snowflake();
   return {
     id,
@@ -116,18 +133,21 @@ export function messagePayload(msg: InjectedMessage, users: Map<string, FakeUser
     mention_roles: msg.mentionRoles ?? [],
     attachments: (msg.attachments ?? []).map((a) => {
       const attachmentId = snowflake();
+      const path = `/attachments/${msg.channelId}/${attachmentId}/${a.filename}`;
       return {
         id: attachmentId,
         filename: a.filename,
-        size: a.size,
+        size: a.size ?? a.data?.length ?? 0,
         ...(a.content_type ? { content_type: a.content_type } : {}),
-        url: `https://cdn.discordapp.com/attachments/${msg.channelId}/${attachmentId}/${a.filename}`,
-        proxy_url: `https://media.discordapp.net/attachments/${msg.channelId}/${attachmentId}/${a.filename}`,
+        ...(a.duration_secs !== undefined ? { duration_secs: a.duration_secs } : {}),
+        ...(a.waveform !== undefined ? { waveform: a.waveform } : {}),
+        url: a.data ? cdn(path, a.data) : `https://cdn.discordapp.com${path}`,
+        proxy_url: `https://media.discordapp.net${path}`,
       };
     }),
     embeds: [],
     pinned: false,
-    flags: 0,
+    flags: msg.flags ?? 0,
     ...(msg.replyTo
       ? {
           message_reference: {

@@ -47,6 +47,8 @@ export interface RestState {
   requests: RecordedRequest[];
   messages: PostedMessage[];
   injections: Injection[];
+  /** Attachment bytes by path (`/attachments/<channel>/<id>/<name>`), served without auth like Discord's CDN. */
+  cdn: Map<string, Buffer>;
   gatewayUrl(): string;
   onRequest(req: RecordedRequest): void;
 }
@@ -79,6 +81,14 @@ export async function handleRest(state: RestState, req: IncomingMessage, res: Se
     res.end(body === undefined ? undefined : JSON.stringify(body));
   };
 
+  const file = req.method === "GET" ? state.cdn.get(url.pathname) : undefined;
+  if (file) {
+    record.status = 200;
+    state.requests.push(record);
+    state.onRequest(record);
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": file.length });
+    return void res.end(file);
+  }
   if (!url.pathname.startsWith(API_PREFIX)) return reply(404, { message: "404: Not Found", code: 0 });
   if (!record.authorized) return reply(401, { message: "401: Unauthorized", code: 0 });
   const injected = takeInjection(state, record);

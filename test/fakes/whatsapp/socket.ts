@@ -20,6 +20,7 @@ export class FakeWaSocket implements WaSocketLike {
   /** How many of the next sends fail (as Baileys does while the socket reconnects). */
   failSends = 0;
   private readonly listeners = new Map<string, ((arg: never) => void)[]>();
+  private readonly sendWaiters: { jid: string; resolve(m: SentWaMessage): void }[] = [];
   readonly ev = {
     on: (event: string, listener: (arg: never) => void) => {
       this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
@@ -49,8 +50,16 @@ export class FakeWaSocket implements WaSocketLike {
       throw new Error("Connection Closed");
     }
     const id = `BOTMSG${nextId++}`;
-    this.sent.push({ jid, content, id });
+    const sent = { jid, content, id };
+    this.sent.push(sent);
+    const waiter = this.sendWaiters.findIndex((w) => w.jid === jid);
+    if (waiter >= 0) this.sendWaiters.splice(waiter, 1)[0]!.resolve(sent);
     return { key: { id, remoteJid: jid, fromMe: true } };
+  }
+
+  /** The next message the adapter sends to `jid` (after now). */
+  nextSent(jid: string): Promise<SentWaMessage> {
+    return new Promise((resolve) => this.sendWaiters.push({ jid, resolve }));
   }
 
   async sendPresenceUpdate(type: "composing" | "paused" | "available", jid?: string) {
