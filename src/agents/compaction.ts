@@ -92,6 +92,9 @@ export async function compactIfNeeded(deps: {
   while (firstKept > 0 && estimateTokens(transcriptToMessages(entries.slice(firstKept - 1))) <= keepBudget) {
     firstKept--;
   }
+  // The newest user message stays verbatim however big it is: the model must see what it answers.
+  const newestUser = entries.findLastIndex((e) => e.message?.role === "user");
+  if (newestUser >= 0) firstKept = Math.min(firstKept, newestUser);
   while (firstKept < entries.length && entries[firstKept]!.message?.role !== "user") firstKept++;
   const older = transcriptToMessages(entries.slice(0, firstKept));
   if (older.length === 0 || firstKept >= entries.length) return undefined;

@@ -36,6 +36,14 @@ export class RawSocket {
     return new Promise((resolve) => this.waiting.push(resolve as (f: unknown) => void));
   }
 
+  /** Skips events (presence, health, ticks) until the next `res`, whatever its id. */
+  async nextResponse<T = Record<string, unknown>>(): Promise<T> {
+    for (;;) {
+      const frame = await this.next<{ type: string }>();
+      if (frame.type === "res") return frame as T;
+    }
+  }
+
   /** Skips events until a `res` with this id arrives. */
   async response(
     id: string,

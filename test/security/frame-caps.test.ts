@@ -31,7 +31,11 @@ describe("frame caps after auth", () => {
     const socket = await target.socket();
     const before = rssMiB(target.gw.pid);
     socket.send(NESTED);
-    const res = await socket.next<{ type: string; ok: boolean; error: { code: string; message: string } }>();
+    const res = await socket.nextResponse<{
+      type: string;
+      ok: boolean;
+      error: { code: string; message: string };
+    }>();
     const after = rssMiB(target.gw.pid);
     console.log(`nested-[ 8 MB frame: gateway RSS ${before.toFixed(0)} → ${after.toFixed(0)} MiB`);
     expect(res).toMatchObject({ type: "res", ok: false, error: { code: "INVALID_REQUEST" } });
@@ -44,7 +48,7 @@ describe("frame caps after auth", () => {
     const sockets = await Promise.all(Array.from({ length: 5 }, () => target.socket()));
     const before = rssMiB(target.gw.pid);
     for (const socket of sockets) socket.send(NESTED);
-    const replies = await Promise.all(sockets.map((s) => s.next<{ error: { message: string } }>()));
+    const replies = await Promise.all(sockets.map((s) => s.nextResponse<{ error: { message: string } }>()));
     console.log(
       `5 × nested-[ 8 MB frames: gateway RSS ${before.toFixed(0)} → ${rssMiB(target.gw.pid).toFixed(0)} MiB`,
     );
@@ -57,7 +61,9 @@ describe("frame caps after auth", () => {
     const socket = await target.socket();
     const deep = `{"type":"req","id":"deep","method":"health","params":{"x":${"[".repeat(MAX_FRAME_DEPTH)}${"]".repeat(MAX_FRAME_DEPTH)}}}`;
     socket.send(deep);
-    expect((await socket.next<{ error: { message: string } }>()).error.message).toContain("deeper than");
+    expect((await socket.nextResponse<{ error: { message: string } }>()).error.message).toContain(
+      "deeper than",
+    );
     socket.request("strings", "health", { note: "[".repeat(10_000) });
     const res = await socket.response("strings");
     expect(res.error?.message ?? "").not.toContain("deeper than");
