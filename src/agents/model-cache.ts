@@ -17,7 +17,8 @@ export class NoModelConfiguredError extends Error {
 
 /** The model used when `agents.defaults.model` is unset, per starter provider (first with a key wins). */
 const FALLBACK_MODELS: Record<(typeof STARTER_PROVIDERS)[number], string> = {
-  anthropic: "anthropic/claude-sonnet-4-5",
+  // claude-sonnet-4-5 reached end-of-life on 2026-11-30 (the Anthropic SDK's deprecation table).
+  anthropic: "anthropic/claude-sonnet-4-6",
   openai: "openai/gpt-5.2",
   google: "google/gemini-2.5-flash",
 };
@@ -65,7 +66,7 @@ export class ModelCache {
       const provider = STARTER_PROVIDERS.find((p) => registry.credentials(p).length > 0);
       if (!provider) {
         throw new NoModelConfiguredError(
-          `no model configured and no provider key found: set ${starterKeyList()}, or agents.defaults.model.primary (e.g. \`openclaw config set agents.defaults.model.primary anthropic/claude-sonnet-4-5\`)`,
+          `no model configured and no provider key found: set ${starterKeyList()}, or agents.defaults.model.primary (e.g. \`openclaw config set agents.defaults.model.primary anthropic/claude-sonnet-4-6\`)`,
         );
       }
       refs = [FALLBACK_MODELS[provider]];

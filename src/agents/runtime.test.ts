@@ -102,7 +102,7 @@ describe("AgentRuntime without a configured model", () => {
     });
     fake.setDefault({ text: "default model here" });
     expect((await rt.send({ sessionKey: "main", text: "hi" }).done).text).toBe("default model here");
-    expect(fake.requests.at(-1)!.body.model).toBe("claude-sonnet-4-5");
+    expect(fake.requests.at(-1)!.body.model).toBe("claude-sonnet-4-6");
   });
 });
 

@@ -34,6 +34,14 @@ export const BUILTIN_PROVIDERS: Record<string, BuiltinProvider> = {
         maxTokens: 32_000,
       },
       {
+        id: "claude-sonnet-4-6",
+        name: "Claude Sonnet 4.6",
+        input: ["text", "image"],
+        contextWindow: 200_000,
+        maxTokens: 64_000,
+      },
+      {
+        // End of life 2026-11-30; listed so configs naming it keep its limits until changed.
         id: "claude-sonnet-4-5",
         name: "Claude Sonnet 4.5",
         input: ["text", "image"],

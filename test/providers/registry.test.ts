@@ -78,7 +78,7 @@ describe("providers", () => {
       baseUrl: "http://127.0.0.1:9999",
       contextWindow: 200_000,
     });
-    expect(registry.list().filter((m) => m.ref.provider === "anthropic")).toHaveLength(3);
+    expect(registry.list().filter((m) => m.ref.provider === "anthropic")).toHaveLength(4);
   });
 
   it("adds custom providers from models.providers (default api openai-completions)", () => {
