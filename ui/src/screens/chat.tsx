@@ -9,6 +9,7 @@ import { mainSessionKey, useAgents } from "./agents.js";
 import {
   type AgentEvent,
   type ChatEvent,
+  fallbackOf,
   finishedTurn,
   type HistoryMessage,
   historyToTurns,
@@ -48,6 +49,8 @@ function useActivity(conn: GatewayConnection, current: string) {
           setRunning((m) => new Map(m).set(e.runId, key));
           return;
         }
+        // Other phases (fallback, …) happen while the run goes on.
+        if (e.data.phase !== "end" && e.data.phase !== "error") return;
         setRunning((m) => {
           const key = m.get(e.runId);
           if (key && key !== currentRef.current) setUnread((set) => new Set(set).add(key));
@@ -128,7 +131,7 @@ export function ChatScreen({ conn }: ScreenProps) {
     const run = liveRef.current?.runId === e.runId ? liveRef.current : undefined;
     if (e.state === "delta") {
       const text = e.message?.content?.map((b) => b.text ?? "").join("") ?? "";
-      updateLive({ runId: e.runId, text, tools: run?.tools ?? [] });
+      updateLive({ ...run, runId: e.runId, text, tools: run?.tools ?? [] });
       return;
     }
     setTurns((list) => [...list, finishedTurn(run, e)]);
@@ -141,6 +144,11 @@ export function ChatScreen({ conn }: ScreenProps) {
     // A run of this session started: show it streaming at once (tool events carry no session key).
     if (e.stream === "lifecycle" && e.data.phase === "start" && e.data.sessionKey === keyRef.current) {
       if (run?.runId !== e.runId) updateLive({ runId: e.runId, text: "", tools: [] });
+      return;
+    }
+    if (e.stream === "lifecycle" && run?.runId === e.runId) {
+      const fallback = fallbackOf(e);
+      if (fallback) updateLive({ ...run, fallback });
       return;
     }
     if (e.stream !== "tool" || !e.data.id || run?.runId !== e.runId) return;
