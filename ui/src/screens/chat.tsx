@@ -85,6 +85,7 @@ export function ChatScreen({ conn }: ScreenProps) {
   const [draft, setDraft] = useState("");
   const [error, setError] = useState("");
   const [drawer, setDrawer] = useState(false);
+  const [title, setTitle] = useState<string | undefined>();
   const [atEnd, setAtEnd] = useState(true);
   const keyRef = useRef(key);
   keyRef.current = key;
@@ -249,6 +250,7 @@ export function ChatScreen({ conn }: ScreenProps) {
         running={activity.running}
         unread={activity.unread}
         refresh={activity.ended}
+        onTitle={setTitle}
       />
       <button type="button" class="scrim" aria-label={t("common.close")} onClick={() => setDrawer(false)} />
       <div class="chat-main">
@@ -263,7 +265,8 @@ export function ChatScreen({ conn }: ScreenProps) {
             {t("nav.sessions")}
           </button>
           <span class="chat-title" id="chat-session" data-key={key} title={key}>
-            {key}
+            {title ? <strong>{title}</strong> : key}
+            {title && <span class="muted small"> {key}</span>}
           </span>
           {activity.running.has(key) && <span class="running" title={t("sessions.running")} />}
         </div>

@@ -15,7 +15,7 @@ export function channelOf(row: Pick<SessionRow, "key" | "channel">): string {
   return part === "main" || part.startsWith("ui-") ? "webchat" : part || "webchat";
 }
 
-function titleOf(row: SessionRow & { label?: string }): string {
+export function titleOf(row: SessionRow & { label?: string }): string {
   return row.label || row.displayName || row.key.split(":").slice(2).join(":") || row.key;
 }
 
@@ -117,6 +117,8 @@ export interface SidebarProps {
   unread: ReadonlySet<string>;
   /** Bumped when a run ends, so the order by last activity is fetched again. */
   refresh: number;
+  /** Told the open session's title (its label or name) whenever the list knows it. */
+  onTitle?(title: string | undefined): void;
 }
 
 type Row = SessionRow & { label?: string };
@@ -191,6 +193,10 @@ export function SessionSidebar(props: SidebarProps) {
   useEffect(() => {
     if (props.refresh !== firstRefresh.current) void refreshTop();
   }, [props.refresh]);
+
+  const currentRow = rows.find((r) => r.key === current);
+  const currentTitle = currentRow && (currentRow.label || currentRow.displayName);
+  useEffect(() => props.onTitle?.(currentTitle), [currentTitle]);
 
   // The next page loads when the end of the list comes into view.
   useEffect(() => {
