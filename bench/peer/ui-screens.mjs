@@ -121,10 +121,24 @@ async function fill(gw) {
 async function oursShots(browser, gw, size, dir) {
   const context = await browser.newContext({ ...SIZES[size], colorScheme: "light" });
   const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  page.on("requestfailed", (r) => problems.push(`${r.url()}: ${r.failure()?.errorText}`));
+  page.on("response", (r) => r.status() >= 400 && problems.push(`${r.url()}: HTTP ${r.status()}`));
+  const open = new Set();
+  page.on("request", (r) => open.add(r.url()));
+  page.on("requestfinished", (r) => open.delete(r.url()));
   await page.goto(`${gw.httpUrl}/`);
   await page.fill("#secret", TOKEN);
   await page.click("#connect");
-  await page.waitForSelector(".msg.assistant .codeblock");
+  try {
+    await page.waitForSelector(".msg.assistant .codeblock", { state: "attached" });
+  } catch (err) {
+    await page.screenshot({ path: path.join(dir, `ours-failed-${size}.png`) });
+    throw new Error(
+      `our chat never showed the answer (see ${dir}/ours-failed-${size}.png; ${problems.join("; ")}; unfinished: ${[...open].join(", ")}): ${err.message}`,
+    );
+  }
   const shots = {};
   for (const screen of SCREENS) {
     if (screen !== "chat") await page.goto(`${gw.httpUrl}/#/${screen}`);
