@@ -3,6 +3,7 @@ import type {
   AssistantMessage,
   Failover,
   FailoverRequest,
+  FallbackStep,
   StreamError,
   Usage,
 } from "../providers/index.js";
@@ -34,10 +35,11 @@ export function addUsage(total: Usage, more: Usage): void {
 export async function streamRound(
   failover: Failover,
   request: FailoverRequest,
-  opts: { signal: AbortSignal; onDelta(text: string): void },
+  opts: { signal: AbortSignal; onDelta(text: string): void; onFallback?(step: FallbackStep): void },
 ): Promise<RoundResult> {
   const round: RoundResult = { text: "", usage: emptyUsage() };
-  for await (const event of failover.stream(request, { signal: opts.signal })) {
+  const options = { signal: opts.signal, ...(opts.onFallback ? { onFallback: opts.onFallback } : {}) };
+  for await (const event of failover.stream(request, options)) {
     if (event.type === "start") round.answeredBy = event.answeredBy ?? round.answeredBy;
     else if (event.type === "text_delta") {
       round.text += event.delta;

@@ -1,5 +1,13 @@
 import type { Logger } from "../infra/logger.js";
-import type { AnsweredBy, AssistantMessage, Failover, Message, ModelRef, Usage } from "../providers/index.js";
+import type {
+  AnsweredBy,
+  AssistantMessage,
+  Failover,
+  FallbackStep,
+  Message,
+  ModelRef,
+  Usage,
+} from "../providers/index.js";
 import type { SessionEntry, SessionStore } from "../sessions/store.js";
 import type { Transcript } from "../sessions/transcript.js";
 import { compactIfNeeded, compactionPlan } from "./compaction.js";
@@ -17,6 +25,8 @@ export type TurnEvent =
   | { type: "delta"; text: string }
   | { type: "tool"; phase: "start"; id: string; name: string; args: unknown }
   | { type: "tool"; phase: "end"; id: string; name: string; isError: boolean; result: string }
+  /** The model failed before its first token; the turn goes on with the next one. */
+  | ({ type: "fallback" } & FallbackStep)
   | { type: "final"; text: string; message: AssistantMessage; answeredBy?: AnsweredBy; usage: Usage }
   | { type: "error"; message: string; kind: string; answeredBy?: AnsweredBy }
   | { type: "aborted"; text: string };
@@ -76,6 +86,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     const result = await streamRound(deps.failover, request, {
       signal: input.signal,
       onDelta: (delta) => input.onEvent({ type: "delta", text: delta }),
+      onFallback: (step) => input.onEvent({ type: "fallback", ...step }),
     });
     addUsage(usage, result.usage);
     text += result.text;

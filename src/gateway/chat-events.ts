@@ -1,4 +1,5 @@
 import type { RunEvent } from "../agents/runtime.js";
+import type { FallbackStep, StreamError } from "../providers/index.js";
 import type { Broadcast } from "./events.js";
 
 /** OpenClaw's `chat` error kinds. */
@@ -6,6 +7,51 @@ function errorKind(kind: string): "refusal" | "timeout" | "rate_limit" | "contex
   if (kind === "timeout" || kind === "aborted") return "timeout";
   if (kind === "rate_limit" || kind === "overloaded") return "rate_limit";
   return "unknown";
+}
+
+/** Our failure kinds as OpenClaw's fallback reasons (its clients check them against a fixed list). */
+const FALLBACK_REASONS: Record<StreamError["kind"], string> = {
+  auth: "auth",
+  rate_limit: "rate_limit",
+  overloaded: "overloaded",
+  server: "server_error",
+  timeout: "timeout",
+  connection: "unclassified",
+  protocol: "unclassified",
+  bad_request: "format",
+  aborted: "unknown",
+};
+
+/**
+ * OpenClaw's `agent` lifecycle event for a move to a fallback model: the selected
+ * (primary) and active model, why, and each failed attempt.
+ */
+export function fallbackData(step: FallbackStep): Record<string, unknown> {
+  const attempts = step.attempts.map(({ model, error }) => ({
+    provider: model.provider,
+    model: model.model,
+    error: error.message,
+    reason: FALLBACK_REASONS[error.kind],
+    ...(error.status ? { status: error.status } : {}),
+  }));
+  const summaries = attempts.map(
+    (a) => `${a.provider}/${a.model}: ${a.status ? `HTTP ${a.status}` : a.reason.replace(/_/g, " ")}`,
+  );
+  const lastFailure = step.attempts.at(-1)?.error;
+  return {
+    phase: "fallback",
+    selectedProvider: step.selected.provider,
+    selectedModel: step.selected.model,
+    activeProvider: step.to.provider,
+    activeModel: step.to.model,
+    fromProvider: step.from.provider,
+    fromModel: step.from.model,
+    reasonSummary: lastFailure
+      ? FALLBACK_REASONS[lastFailure.kind].replace(/_/g, " ")
+      : "cooling down after an earlier failure",
+    attemptSummaries: summaries,
+    attempts,
+  };
 }
 
 /**
@@ -50,6 +96,14 @@ export function createChatEventBridge(broadcast: Broadcast): (e: RunEvent) => vo
       case "tool":
         agent("tool", { ...event });
         return;
+      case "fallback": {
+        // With the session key at the top, as OpenClaw sends it (its UI filters on it).
+        const { type: _, ...step } = event;
+        const data = { ...fallbackData(step), sessionKey };
+        const frame = { runId, sessionKey, seq: run.seq++, stream: "lifecycle", ts: Date.now(), data };
+        broadcast("agent", frame, "operator.read");
+        return;
+      }
       case "final":
         run.text = event.text;
         chat({

@@ -35,6 +35,29 @@ export interface FailoverRequest extends Omit<StreamRequest, "model" | "apiKey">
   models: ModelRef[];
 }
 
+/** One failed attempt, as a fallback step reports it (the message is already free of keys). */
+export interface FailedAttempt {
+  model: ModelRef;
+  error: StreamError;
+}
+
+/**
+ * The failover is about to try another model than the one it tried last (or than the
+ * primary, when the primary is cooling down): `selected` is the primary, `to` the model
+ * now tried, `attempts` what failed so far in this request.
+ */
+export interface FallbackStep {
+  selected: ModelRef;
+  from: ModelRef;
+  to: ModelRef;
+  attempts: FailedAttempt[];
+}
+
+export interface FailoverStreamOptions extends StreamOptions {
+  /** Told before each move to another model, so a UI can say "retrying with a fallback". */
+  onFallback?(step: FallbackStep): void;
+}
+
 export interface Failover {
   /**
    * Streams from the first model (and auth profile) that answers. Before the first
@@ -42,9 +65,10 @@ export interface Failover {
    * then the next model; 429/529/5xx, timeouts, resets and cuts to the next model.
    * A 400-class error ends the stream. After the first token a failure ends the
    * stream with an error event; nothing is restarted behind the caller's back.
-   * `start`, `done` and `error` carry `answeredBy`.
+   * `start`, `done` and `error` carry `answeredBy`; `onFallback` hears each move to
+   * another model.
    */
-  stream(request: FailoverRequest, options?: StreamOptions): AsyncGenerator<StreamEvent>;
+  stream(request: FailoverRequest, options?: FailoverStreamOptions): AsyncGenerator<StreamEvent>;
 }
 
 interface Attempt {
@@ -67,7 +91,7 @@ export function createFailover(opts: FailoverOptions): Failover {
   };
   let profilesLoaded: Promise<void> | undefined;
   return {
-    async *stream(request, { signal } = {}) {
+    async *stream(request, { signal, onFallback } = {}) {
       if (opts.profiles) {
         // Read once; a broken file fails this request and is read again on the next.
         profilesLoaded ??= opts.profiles.load().catch((err: unknown) => {
@@ -80,12 +104,20 @@ export function createFailover(opts: FailoverOptions): Failover {
       const failedModels = new Set<string>();
       let last: StreamError = { kind: "connection", message: "no attempt was made" };
       let lastBy: AnsweredBy | undefined;
+      const failed: FailedAttempt[] = [];
+      const selected = request.models[0];
+      let previous = selected;
       for (const a of attempts) {
         if (failedModels.has(modelKey(a.model.ref))) continue;
+        if (selected && previous && modelKey(a.model.ref) !== modelKey(previous)) {
+          onFallback?.({ selected, from: previous, to: a.model.ref, attempts: [...failed] });
+        }
+        previous = a.model.ref;
         const result = yield* runAttempt(runner, a, request, signal);
         if (result.committed) return;
         last = result.error;
         lastBy = answeredByOf(a);
+        failed.push({ model: a.model.ref, error: last });
         if (last.kind === "aborted" || last.kind === "bad_request") break;
         health.penalize(a, last);
         if (!KEY_FAILURES.has(last.kind)) failedModels.add(modelKey(a.model.ref));

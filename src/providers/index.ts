@@ -5,6 +5,14 @@
  */
 export { type AuthProfileStore, authProfilesPath, createAuthProfileStore } from "./auth-profiles.js";
 export { MissingApiKeyError, ModelConfigError } from "./errors.js";
-export { createFailover, type Failover, type FailoverOptions, type FailoverRequest } from "./failover.js";
+export {
+  createFailover,
+  type FailedAttempt,
+  type Failover,
+  type FailoverOptions,
+  type FailoverRequest,
+  type FailoverStreamOptions,
+  type FallbackStep,
+} from "./failover.js";
 export { createModelRegistry, type ModelRegistry, type ProvidersConfig } from "./registry.js";
 export type * from "./types.js";

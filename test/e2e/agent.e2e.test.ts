@@ -129,10 +129,30 @@ describe("agents through the gateway", () => {
     anthropic.enqueue({ status: 529, message: "overloaded" });
     openai.enqueue({ text: "answer from the fallback" });
     const { gw, client } = await start(env);
-    const { done } = await send(client, "please answer");
+    const lifecycle: { runId: string; sessionKey?: string; data: Record<string, unknown> }[] = [];
+    client.onEvent((frame: EventFrame) => {
+      const payload = frame.payload as (typeof lifecycle)[number] & { stream: string };
+      if (frame.event === "agent" && payload.stream === "lifecycle") lifecycle.push(payload);
+    });
+    const { ack, done } = await send(client, "please answer");
     expect((await done).at(-1)).toMatchObject({
       state: "final",
       message: { content: [{ text: "answer from the fallback" }] },
+    });
+    // Clients hear the move as it happens, in OpenClaw's shape (sent before the final event).
+    const mine = lifecycle.filter((e) => e.runId === ack.runId);
+    expect(mine.slice(0, 2).map((e) => e.data.phase)).toEqual(["start", "fallback"]);
+    expect(mine[1]).toMatchObject({
+      sessionKey: "agent:main:main",
+      data: {
+        selectedProvider: "anthropic",
+        selectedModel: "claude-sonnet-4-5",
+        activeProvider: "openai",
+        activeModel: "gpt-5-mini",
+        reasonSummary: "overloaded",
+        attemptSummaries: ["anthropic/claude-sonnet-4-5: HTTP 529"],
+        attempts: [{ provider: "anthropic", model: "claude-sonnet-4-5", reason: "overloaded", status: 529 }],
+      },
     });
     expect(transcriptLines(stateDir).at(-1).message).toMatchObject({
       provider: "openai",

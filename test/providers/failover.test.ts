@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { configureLogging, type LogRecord, onLogRecord } from "../../src/infra/logger.js";
 import { authProfilesPath, createAuthProfileStore } from "../../src/providers/auth-profiles.js";
 import { MissingApiKeyError } from "../../src/providers/errors.js";
-import { createFailover, type FailoverOptions } from "../../src/providers/failover.js";
+import { createFailover, type FailoverOptions, type FallbackStep } from "../../src/providers/failover.js";
 import { createModelRegistry, type ProvidersConfig } from "../../src/providers/registry.js";
 import type { ModelRef, StreamEvent } from "../../src/providers/types.js";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
@@ -214,6 +214,48 @@ describe("failover matrix: a fault on the primary", () => {
     expect(last(failed).type === "error" && last(failed)).toMatchObject({
       error: { message: expect.stringMatching(/^every model failed; last error: 503/) },
     });
+  });
+
+  it("tells onFallback each move to another model, with what failed so far", async () => {
+    anthropic.enqueue({ status: 529 });
+    openai.enqueue({ status: 500 });
+    const steps: FallbackStep[] = [];
+    const f = failover();
+    const events = await collect(
+      f.stream(
+        { models: [PRIMARY, FALLBACK, SECOND_FALLBACK], messages: [{ role: "user", content: "hi" }] },
+        { onFallback: (step) => steps.push(step) },
+      ),
+    );
+    expect(answered(events)).toBe("google");
+    expect(steps.map((s) => [s.from.provider, s.to.provider])).toEqual([
+      ["anthropic", "openai"],
+      ["openai", "google"],
+    ]);
+    expect(steps.every((s) => s.selected === PRIMARY)).toBe(true);
+    expect(steps[1]?.attempts.map((a) => [a.model.provider, a.error.kind, a.error.status])).toEqual([
+      ["anthropic", "overloaded", 529],
+      ["openai", "server", 500],
+    ]);
+
+    // The primary cools down now: the next request starts on the fallback and says so.
+    const next: FallbackStep[] = [];
+    for await (const _ of f.stream(
+      { models: [PRIMARY, SECOND_FALLBACK], messages: [{ role: "user", content: "again" }] },
+      { onFallback: (step) => next.push(step) },
+    ));
+    expect(next).toEqual([{ selected: PRIMARY, from: PRIMARY, to: SECOND_FALLBACK, attempts: [] }]);
+
+    // A primary that answers: no step.
+    clock += 3_600_000;
+    const none: FallbackStep[] = [];
+    await collect(
+      f.stream(
+        { models: [PRIMARY, FALLBACK], messages: [{ role: "user", content: "hi" }] },
+        { onFallback: (s) => none.push(s) },
+      ),
+    );
+    expect(none).toEqual([]);
   });
 
   it("never logs or returns a key, even one the API echoes back", async () => {

@@ -11,28 +11,31 @@ const CHANNELS = ["discord", "telegram", "whatsapp", "slack"];
 
 const ui = useUiFixture();
 
+let seeded = false;
+
+/** Rows as a long-running gateway leaves them, written (once) before anything opens the store. */
+function seed(stateDir: string): void {
+  if (seeded) return;
+  seeded = true;
+  const dir = path.join(stateDir, "agents/main/sessions");
+  mkdirSync(dir, { recursive: true });
+  const index = new SqliteSessionIndex(path.join(dir, INDEX_FILE));
+  index.put(
+    Array.from({ length: SESSIONS }, (_, i) => {
+      const channel = CHANNELS[i % CHANNELS.length] ?? "discord";
+      return {
+        key: `agent:main:${channel}:channel:${10_000 + i}`,
+        entry: { sessionId: `s-${i}`, updatedAt: 1_700_000_000_000 + i * 1000, channel, label: `room-${i}` },
+      };
+    }),
+  );
+  index.close();
+}
+
 describe("Control UI: the chat's sessions sidebar", () => {
   it("pages through 5,000 sessions newest first, searches them, and deletes one after confirming", async () => {
     const { browser, gateway } = await ui();
-    // Filled before anything opens the store: rows as a long-running gateway leaves them.
-    const dir = path.join(gateway.stateDir, "agents/main/sessions");
-    mkdirSync(dir, { recursive: true });
-    const index = new SqliteSessionIndex(path.join(dir, INDEX_FILE));
-    index.put(
-      Array.from({ length: SESSIONS }, (_, i) => {
-        const channel = CHANNELS[i % CHANNELS.length] ?? "discord";
-        return {
-          key: `agent:main:${channel}:channel:${10_000 + i}`,
-          entry: {
-            sessionId: `s-${i}`,
-            updatedAt: 1_700_000_000_000 + i * 1000,
-            channel,
-            label: `room-${i}`,
-          },
-        };
-      }),
-    );
-    index.close();
+    seed(gateway.stateDir);
     const { context, page, problems } = await openPage(browser, gateway.url);
     try {
       await connectWithToken(page);
@@ -85,4 +88,104 @@ describe("Control UI: the chat's sessions sidebar", () => {
       await context.close();
     }
   }, 180_000);
+
+  it("renames a session: the label shows at once, in the same place, and after a reload", async () => {
+    const { browser, gateway } = await ui();
+    seed(gateway.stateDir);
+    const { context, page, problems } = await openPage(browser, gateway.url);
+    try {
+      await connectWithToken(page, undefined, true);
+      const row = 'li[data-key="agent:main:discord:channel:14996"]';
+      await page.waitForSelector(`${row} .session-title >> text=room-4996`);
+      const position = () =>
+        page.$$eval(
+          "#session-list li[data-key]",
+          (rows, key) => rows.findIndex((r) => r.getAttribute("data-key") === key),
+          "agent:main:discord:channel:14996",
+        );
+      const before = await position();
+      page.once("dialog", (dialog) => {
+        expect(dialog.type()).toBe("prompt");
+        expect(dialog.defaultValue()).toBe("room-4996");
+        void dialog.accept("Family trip 🏕");
+      });
+      await page.click(`${row} .session-more`);
+      await page.click(`${row} .session-menu >> text=Rename`);
+      await page.waitForSelector(`${row} .session-title >> text=Family trip 🏕`);
+      expect(await position()).toBe(before);
+      // Opened, the chat's head names it too (the key after the name).
+      await page.click(`${row} .session-open`);
+      await page.waitForSelector("#chat-session strong >> text=Family trip 🏕");
+      expect(await page.textContent("#chat-session")).toBe("Family trip 🏕 agent:main:discord:channel:14996");
+      await screenshot(page, "chat-sidebar-renamed");
+
+      // Kept by the gateway: a reload (the token remembered) shows the label, still in its place.
+      await page.reload();
+      await page.waitForSelector(`${row} .session-title >> text=Family trip 🏕`);
+      expect(await position()).toBe(before);
+      expect(await page.getAttribute(`${row} .session-open`, "title")).toBe(
+        "agent:main:discord:channel:14996",
+      );
+      // The search finds it by its new label.
+      await page.fill("#session-search", "family trip");
+      await page.waitForSelector("#session-count >> text=1 of 1");
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it("keeps the pages and the scroll position of a user far down the list when a run ends", async () => {
+    const { browser, gateway } = await ui();
+    seed(gateway.stateDir);
+    gateway.anthropic.enqueue({ text: "done" });
+    const { context, page, problems } = await openPage(browser, gateway.url);
+    try {
+      await connectWithToken(page);
+      await page.waitForSelector("#session-count >> text=/^100 of/");
+      const shown = () => page.$eval("#session-count", (el) => Number.parseInt(el.textContent ?? "", 10));
+      while ((await shown()) < 300) {
+        const now = await shown();
+        await page.$eval("#session-list", (el) => el.scrollTo(0, el.scrollHeight));
+        await expect.poll(shown, { timeout: 10_000 }).toBeGreaterThan(now);
+      }
+      // Somewhere in the middle of what is loaded, reading.
+      const top = await page.$eval("#session-list", (el) => {
+        el.scrollTo(0, Math.round(el.scrollHeight / 2));
+        return el.scrollTop;
+      });
+      const loaded = await shown();
+      const firstVisible = () =>
+        page.$eval("#session-list", (list) => {
+          const box = list.getBoundingClientRect();
+          const rows = [...list.querySelectorAll("li[data-key]")];
+          return rows.find((r) => r.getBoundingClientRect().bottom > box.top + 1)?.getAttribute("data-key");
+        });
+      const onScreen = (key: string) =>
+        page.$eval(
+          "#session-list",
+          (list, k) => {
+            const box = list.getBoundingClientRect();
+            const row = list.querySelector(`li[data-key="${k}"]`)?.getBoundingClientRect();
+            return !!row && row.bottom > box.top && row.top < box.bottom;
+          },
+          key,
+        );
+      const reading = (await firstVisible()) ?? "";
+
+      // A run in the main session (on top, not yet in the store) ends: the list learns of it.
+      await page.fill("#chat-input", "hello");
+      await page.click("#chat-send");
+      await page.waitForSelector('li[data-key="agent:main:main"] .session-more');
+      // Every page still there, plus the main session now in the store.
+      expect(await shown()).toBe(loaded + 1);
+      // The row being read is still on screen (rows off screen may settle to their real height).
+      expect(await onScreen(reading)).toBe(true);
+      const after = await page.$eval("#session-list", (el) => el.scrollTop);
+      expect(Math.abs(after - top)).toBeLessThan(60);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });

@@ -47,7 +47,13 @@ export async function startUiGateway(extraConfig: Record<string, unknown> = {}):
     baseConfig(anthropic.url, {
       ...extraConfig,
       gateway: extraConfig.gateway ?? {},
-      agents: { defaults: { maxConcurrent: 2 } },
+      agents: {
+        ...(extraConfig.agents as Record<string, unknown> | undefined),
+        defaults: {
+          maxConcurrent: 2,
+          ...((extraConfig.agents as { defaults?: Record<string, unknown> } | undefined)?.defaults ?? {}),
+        },
+      },
     }),
   );
   const env = testEnv({

@@ -201,8 +201,12 @@ export const sessionMethods = {
     handle: async (p, { gateway }) => {
       const key = canonicalSessionKey(agentList(gateway), p.key);
       const store = await gateway.agents.store(gateway.agents.agentFor(key).id);
-      await store.ensure(key);
-      const entry = store.update(key, p.label === undefined ? {} : { label: p.label ?? undefined });
+      const { updatedAt } = await store.ensure(key);
+      // A label is not activity: the session keeps its place in the list by last activity.
+      const entry = store.update(
+        key,
+        p.label === undefined ? { updatedAt } : { label: p.label ?? undefined, updatedAt },
+      );
       return { ok: true, path: store.indexPath, key, entry };
     },
   }),

@@ -197,9 +197,11 @@ export function loadMarkdown(): Promise<unknown> {
 
 /** A message's markdown as elements (GitHub flavour: tables, strikethrough, task lists, autolinks). */
 export function Markdown({ text }: { text: string }) {
-  const [, setReady] = useState(lexer !== undefined);
+  const [ready, setReady] = useState(lexer !== undefined);
+  // On what this render saw, not on `lexer` now: marked may have arrived between the render
+  // and this effect, and the plain text shown would then never be replaced.
   useEffect(() => {
-    if (!lexer) void loadMarkdown().then(() => setReady(true));
+    if (!ready) void loadMarkdown().then(() => setReady(true));
   }, []);
   // Until marked has loaded (a moment, once), and for huge texts: the characters as written.
   if (!lexer || text.length > MAX_MARKDOWN_CHARS) return <p class="plain">{text}</p>;

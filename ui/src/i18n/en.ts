@@ -118,6 +118,8 @@ export const en = {
   "chat.jumpLatest": "Jump to latest ↓",
   "chat.newSessionKey": "New session (Ctrl+Shift+O)",
   "chat.stopKey": "Stop (Esc)",
+  "chat.fallbackRetrying": "{from} failed: retrying with the fallback model {to}…",
+  "chat.fallbackUsed": "Switched to the fallback model {to}: {from} failed",
   "sessions.shown": "{shown} of {total}",
   "sessions.running": "Running",
   "sessions.actions": "Session actions",

@@ -119,6 +119,8 @@ export const zhHans: Messages = {
   "chat.jumpLatest": "跳到最新 ↓",
   "chat.newSessionKey": "新会话（Ctrl+Shift+O）",
   "chat.stopKey": "停止（Esc）",
+  "chat.fallbackRetrying": "{from} 失败：正在改用备用模型 {to} 重试…",
+  "chat.fallbackUsed": "已改用备用模型 {to}：{from} 失败",
   "sessions.shown": "{shown} / {total}",
   "sessions.running": "运行中",
   "sessions.actions": "会话操作",

@@ -119,6 +119,8 @@ export const zhHant: Messages = {
   "chat.jumpLatest": "跳到最新 ↓",
   "chat.newSessionKey": "新工作階段（Ctrl+Shift+O）",
   "chat.stopKey": "停止（Esc）",
+  "chat.fallbackRetrying": "{from} 失敗：正在改用備用模型 {to} 重試…",
+  "chat.fallbackUsed": "已改用備用模型 {to}：{from} 失敗",
   "sessions.shown": "{shown} / {total}",
   "sessions.running": "執行中",
   "sessions.actions": "工作階段操作",

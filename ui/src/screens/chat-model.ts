@@ -26,11 +26,20 @@ export type Part =
   | { kind: "tool"; tool: ToolView }
   | { kind: "image"; src: string };
 
+/** The run moved off its primary model: which one failed, which one it tried next, and why. */
+export interface Fallback {
+  from: string;
+  to: string;
+  reason?: string;
+}
+
 export interface Turn {
   id: string;
   role: "user" | "assistant";
   parts: Part[];
   model?: string;
+  /** Answered (or failed) on a fallback model: shown under the answer. */
+  fallback?: Fallback;
   usage?: Usage;
   /** How the run ended when it did not finish normally. */
   ended?: "aborted" | "error";
@@ -146,6 +155,7 @@ export interface LiveRun {
   runId: string;
   text: string;
   tools: (ToolView & { startedAt?: number })[];
+  fallback?: Fallback;
 }
 
 export interface ChatEvent {
@@ -162,8 +172,16 @@ export interface AgentEvent {
   runId: string;
   stream: string;
   ts?: number;
+  sessionKey?: string;
   data: {
     phase?: string;
+    selectedProvider?: string;
+    selectedModel?: string;
+    activeProvider?: string;
+    activeModel?: string;
+    fromProvider?: string;
+    fromModel?: string;
+    reasonSummary?: string;
     id?: string;
     name?: string;
     args?: unknown;
@@ -177,6 +195,18 @@ export function modelName(model: ChatEvent["model"]): string | undefined {
   if (!model) return undefined;
   if (typeof model === "string") return model;
   return model.provider && model.model ? `${model.provider}/${model.model}` : model.model;
+}
+
+/** A lifecycle `fallback` event as what the chat says: from (the model that failed) → to. */
+export function fallbackOf(e: AgentEvent): Fallback | undefined {
+  const d = e.data;
+  if (d.phase !== "fallback") return undefined;
+  const ref = (provider?: string, model?: string) =>
+    model ? (provider ? `${provider}/${model}` : model) : "";
+  const from = ref(d.fromProvider, d.fromModel) || ref(d.selectedProvider, d.selectedModel);
+  const to = ref(d.activeProvider, d.activeModel);
+  if (!from || !to || from === to) return undefined;
+  return { from, to, ...(d.reasonSummary ? { reason: d.reasonSummary } : {}) };
 }
 
 /** A tool event applied to the live run. */
@@ -214,6 +244,7 @@ export function finishedTurn(run: LiveRun | undefined, e: ChatEvent): Turn {
     role: "assistant",
     parts,
     model: modelName(e.model),
+    ...(run?.fallback ? { fallback: run.fallback } : {}),
     usage: addUsage(undefined, e.usage),
     ...(e.state === "aborted" || e.state === "error"
       ? { ended: e.state, errorMessage: e.errorMessage ?? "" }

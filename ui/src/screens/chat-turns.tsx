@@ -1,6 +1,6 @@
 import { Markdown } from "../components/markdown.js";
 import { useI18n } from "../i18n/index.js";
-import type { LiveRun, Part, ToolView, Turn } from "./chat-model.js";
+import type { Fallback, LiveRun, Part, ToolView, Turn } from "./chat-model.js";
 
 function pretty(value: unknown): string {
   if (typeof value === "string") return value;
@@ -59,6 +59,18 @@ function PartView({ part, role }: { part: Part; role: Turn["role"] }) {
   }
 }
 
+/** "Retrying with a fallback" while the run goes on; "answered by a fallback" after. */
+function FallbackNote({ fallback, live }: { fallback: Fallback; live: boolean }) {
+  const { t } = useI18n();
+  const vars = { from: fallback.from, to: fallback.to };
+  return (
+    <p class="state fallback small" role="status" data-from={fallback.from} data-to={fallback.to}>
+      {live ? t("chat.fallbackRetrying", vars) : t("chat.fallbackUsed", vars)}
+      {fallback.reason && <span class="muted"> ({fallback.reason})</span>}
+    </p>
+  );
+}
+
 function TurnMeta({ turn }: { turn: Turn }) {
   const { t, lang } = useI18n();
   if (!turn.model && !turn.usage) return null;
@@ -97,6 +109,7 @@ export function TurnView({ turn, onRetry }: { turn: Turn; onRetry?: (turn: Turn)
           )}
         </p>
       )}
+      {turn.fallback && <FallbackNote fallback={turn.fallback} live={false} />}
       {turn.role === "assistant" && <TurnMeta turn={turn} />}
     </div>
   );
@@ -105,6 +118,7 @@ export function TurnView({ turn, onRetry }: { turn: Turn; onRetry?: (turn: Turn)
 export function LiveView({ run }: { run: LiveRun }) {
   return (
     <div class="msg assistant streaming" id="streaming" data-run-id={run.runId}>
+      {run.fallback && <FallbackNote fallback={run.fallback} live={true} />}
       {run.tools.map((tool) => (
         <ToolCard key={tool.id} tool={tool} />
       ))}

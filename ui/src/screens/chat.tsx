@@ -9,6 +9,7 @@ import { mainSessionKey, useAgents } from "./agents.js";
 import {
   type AgentEvent,
   type ChatEvent,
+  fallbackOf,
   finishedTurn,
   type HistoryMessage,
   historyToTurns,
@@ -48,6 +49,8 @@ function useActivity(conn: GatewayConnection, current: string) {
           setRunning((m) => new Map(m).set(e.runId, key));
           return;
         }
+        // Other phases (fallback, …) happen while the run goes on.
+        if (e.data.phase !== "end" && e.data.phase !== "error") return;
         setRunning((m) => {
           const key = m.get(e.runId);
           if (key && key !== currentRef.current) setUnread((set) => new Set(set).add(key));
@@ -82,6 +85,7 @@ export function ChatScreen({ conn }: ScreenProps) {
   const [draft, setDraft] = useState("");
   const [error, setError] = useState("");
   const [drawer, setDrawer] = useState(false);
+  const [title, setTitle] = useState<string | undefined>();
   const [atEnd, setAtEnd] = useState(true);
   const keyRef = useRef(key);
   keyRef.current = key;
@@ -131,7 +135,7 @@ export function ChatScreen({ conn }: ScreenProps) {
     const run = liveRef.current?.runId === e.runId ? liveRef.current : undefined;
     if (e.state === "delta") {
       const text = e.message?.content?.map((b) => b.text ?? "").join("") ?? "";
-      updateLive({ runId: e.runId, text, tools: run?.tools ?? [] });
+      updateLive({ ...run, runId: e.runId, text, tools: run?.tools ?? [] });
       return;
     }
     setTurns((list) => [...list, finishedTurn(run, e)]);
@@ -144,6 +148,11 @@ export function ChatScreen({ conn }: ScreenProps) {
     // A run of this session started: show it streaming at once (tool events carry no session key).
     if (e.stream === "lifecycle" && e.data.phase === "start" && e.data.sessionKey === keyRef.current) {
       if (run?.runId !== e.runId) updateLive({ runId: e.runId, text: "", tools: [] });
+      return;
+    }
+    if (e.stream === "lifecycle" && run?.runId === e.runId) {
+      const fallback = fallbackOf(e);
+      if (fallback) updateLive({ ...run, fallback });
       return;
     }
     if (e.stream !== "tool" || !e.data.id || run?.runId !== e.runId) return;
@@ -244,6 +253,7 @@ export function ChatScreen({ conn }: ScreenProps) {
         running={activity.running}
         unread={activity.unread}
         refresh={activity.ended}
+        onTitle={setTitle}
       />
       <button type="button" class="scrim" aria-label={t("common.close")} onClick={() => setDrawer(false)} />
       <div class="chat-main">
@@ -258,7 +268,8 @@ export function ChatScreen({ conn }: ScreenProps) {
             {t("nav.sessions")}
           </button>
           <span class="chat-title" id="chat-session" data-key={key} title={key}>
-            {key}
+            {title ? <strong>{title}</strong> : key}
+            {title && <span class="muted small"> {key}</span>}
           </span>
           {activity.running.has(key) && <span class="running" title={t("sessions.running")} />}
         </div>

@@ -15,7 +15,7 @@ export function channelOf(row: Pick<SessionRow, "key" | "channel">): string {
   return part === "main" || part.startsWith("ui-") ? "webchat" : part || "webchat";
 }
 
-function titleOf(row: SessionRow & { label?: string }): string {
+export function titleOf(row: SessionRow & { label?: string }): string {
   return row.label || row.displayName || row.key.split(":").slice(2).join(":") || row.key;
 }
 
@@ -117,9 +117,23 @@ export interface SidebarProps {
   unread: ReadonlySet<string>;
   /** Bumped when a run ends, so the order by last activity is fetched again. */
   refresh: number;
+  /** Told the open session's title (its label or name) whenever the list knows it. */
+  onTitle?(title: string | undefined): void;
 }
 
 type Row = SessionRow & { label?: string };
+
+/**
+ * The fresh first page on top, then the rows already loaded that it does not hold, page
+ * by page (a page that loses no row keeps its identity, so it is not rendered again).
+ */
+export function mergeFirstPage<R extends { key: string }>(pages: R[][], fresh: R[]): R[][] {
+  const top = new Set(fresh.map((r) => r.key));
+  const rest = pages
+    .map((p) => (p.some((r) => top.has(r.key)) ? p.filter((r) => !top.has(r.key)) : p))
+    .filter((p) => p.length > 0);
+  return [fresh, ...rest];
+}
 
 export function SessionSidebar(props: SidebarProps) {
   const { conn, agent, current } = props;
@@ -156,7 +170,33 @@ export function SessionSidebar(props: SidebarProps) {
       loading.current = false;
     }
   };
-  useEffect(() => void load(undefined), [conn, agent, search, props.refresh]);
+  useEffect(() => void load(undefined), [conn, agent, search]);
+
+  /**
+   * After a run ends (or a reset) the first page is fetched again and merged in: sessions
+   * that moved up leave their old place, pages further down stay as they are, so a user
+   * scrolled far down keeps the rows and the place they were reading.
+   */
+  const refreshTop = async () => {
+    try {
+      const page = await listSessionPage(conn, agent, { limit: SIDEBAR_PAGE, search: search.trim() });
+      const fresh = page.sessions as Row[];
+      setPages((list) => mergeFirstPage(list, fresh));
+      setTotal(page.totalCount);
+      setNext((cursor) => (pages.length <= 1 ? (page.hasMore ? page.nextCursor : undefined) : cursor));
+      setError("");
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  const firstRefresh = useRef(props.refresh);
+  useEffect(() => {
+    if (props.refresh !== firstRefresh.current) void refreshTop();
+  }, [props.refresh]);
+
+  const currentRow = rows.find((r) => r.key === current);
+  const currentTitle = currentRow && (currentRow.label || currentRow.displayName);
+  useEffect(() => props.onTitle?.(currentTitle), [currentTitle]);
 
   // The next page loads when the end of the list comes into view.
   useEffect(() => {
@@ -179,7 +219,12 @@ export function SessionSidebar(props: SidebarProps) {
       await conn.request(method, { key });
       setMenu(undefined);
       if (method === "sessions.delete" && key === current) props.onSelect(mainSessionKey(agent));
-      await load(undefined);
+      if (method === "sessions.delete") {
+        setPages((list) =>
+          list.map((p) => (p.some((r) => r.key === key) ? p.filter((r) => r.key !== key) : p)),
+        );
+        setTotal((n) => (n === undefined ? n : n - 1));
+      } else await refreshTop();
     } catch (err) {
       setError(errorText(err));
     }
@@ -189,9 +234,18 @@ export function SessionSidebar(props: SidebarProps) {
     const label = window.prompt(t("sessions.renamePrompt"), titleOf(row));
     if (label === null) return;
     try {
-      await conn.request("sessions.patch", { key: row.key, label: label.trim() || null });
+      const res = await conn.request<{ entry?: { label?: string } }>("sessions.patch", {
+        key: row.key,
+        label: label.trim() || null,
+      });
       setMenu(undefined);
-      await load(undefined);
+      // Changed in place: the row keeps its position (a label is not activity).
+      const renamed = { label: res.entry?.label, displayName: res.entry?.label };
+      setPages((list) =>
+        list.map((p) =>
+          p.some((r) => r.key === row.key) ? p.map((r) => (r.key === row.key ? { ...r, ...renamed } : r)) : p,
+        ),
+      );
     } catch (err) {
       setError(errorText(err));
     }
