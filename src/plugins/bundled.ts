@@ -3,8 +3,11 @@ import type { PluginDefinition } from "./types.js";
 import { voiceCallConfigSchema } from "./voice-call/config.js";
 
 export interface BundledPlugin {
-  /** Checked with the rest of the config, without loading the plugin. */
-  configSchema: z.ZodType;
+  /**
+   * Checked with the rest of the config, without loading the plugin; built on first use
+   * (the same object every call) so an unconfigured plugin's schema costs no memory.
+   */
+  configSchema(): z.ZodType;
   description: string;
   load(): Promise<PluginDefinition>;
 }

@@ -27,7 +27,7 @@ export function checkPluginConfig(
   const issues = (result.error as { issues?: z.core.$ZodIssue[] }).issues ?? [];
   const under = pluginConfigPath(id);
   const problems =
-    BUNDLED_PLUGINS[id]?.configSchema === schema
+    BUNDLED_PLUGINS[id]?.configSchema() === schema
       ? formatIssues(issues, input, schema as z.ZodType, [], under)
       : issues.map((i) => `${formatPath([...under, ...(i.path ?? [])])}: ${i.message}`);
   return { ok: false, problems: problems.length ? problems : [`${formatPath(under)}: invalid`] };
@@ -53,7 +53,7 @@ export function bundledPluginProblems(config: OpenClawConfig): string[] {
     const bundled = BUNDLED_PLUGINS[id];
     if (!bundled || entry.enabled === false || (entry.config === undefined && entry.enabled !== true))
       continue;
-    const checked = checkPluginConfig(id, bundled.configSchema, entry.config);
+    const checked = checkPluginConfig(id, bundled.configSchema(), entry.config);
     if (!checked.ok) problems.push(...checked.problems);
   }
   return problems;

@@ -26,7 +26,7 @@ export default definePlugin<VoiceCallConfig>({
   id: "voice-call",
   name: "Voice Call",
   description: "phone calls with an agent (Twilio, Telnyx)",
-  configSchema: voiceCallConfigSchema,
+  configSchema: voiceCallConfigSchema(),
   register: async (api) => {
     const config = api.config;
     const provider = await createProvider(config, api.env);
