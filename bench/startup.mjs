@@ -8,6 +8,8 @@
 //     to "logged in to discord";
 //   - with no V8 compile cache (the first start after an install).
 //   node bench/startup.mjs [--runs 5] [--idle 10]
+//   OPENCLAW_BENCH_BASE_CLI=<another build's dist/index.js> node bench/startup.mjs   (adds that
+//     build, no secret in env, to the same interleaved runs: before/after in one table)
 //   node bench/startup.mjs --profile [--runs 3]   (where the time goes before listening)
 // Needs a build (npm run build). Prints medians over the runs.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -59,6 +61,14 @@ const variants = [
     },
     waitFor: "[discord] logged in to discord as",
   },
+  ...(process.env.OPENCLAW_BENCH_BASE_CLI
+    ? [
+        {
+          label: "base build, no secret in env",
+          args: [process.env.OPENCLAW_BENCH_BASE_CLI, "gateway", "--allow-unconfigured", "--port", "0"],
+        },
+      ]
+    : []),
   {
     label: "gateway, no compile cache",
     args: gatewayArgs,
