@@ -1,29 +1,24 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { createLogger } from "../infra/logger.js";
-import type { ModelRef, ModelRegistry, ProvidersConfig } from "../providers/index.js";
+import type { ModelRef, ModelRegistry } from "../providers/index.js";
 import { resolveDefaultAgentId, resolveKnownAgentId } from "../routing/known-agents.js";
 import { agentIdFromSessionKey, canonicalSessionKey } from "../routing/session-key.js";
-import type { SessionResetConfig } from "../sessions/reset.js";
 import { sessionTypeOf } from "../sessions/reset.js";
 import { SessionStore } from "../sessions/store.js";
-import {
-  type AgentsConfigView,
-  DEFAULT_MAX_CONCURRENT,
-  type ResolvedAgent,
-  resolveAgent,
-} from "./agent-config.js";
+import { DEFAULT_MAX_CONCURRENT, type ResolvedAgent, resolveAgent } from "./agent-config.js";
 import { type ChatCommand, type ChatCommandHost, handleChatCommand } from "./commands.js";
 import { type CompactOutcome, compactNow } from "./compact-now.js";
 import { IdempotencyCache } from "./idempotency.js";
 import { Inbox, type InboxEntry } from "./inbox.js";
-import { AgentKnowledge, type KnowledgeConfig } from "./knowledge.js";
+import { AgentKnowledge } from "./knowledge.js";
 import { resolveMemoryFlush } from "./memory-flush.js";
 import { ModelCache } from "./model-cache.js";
-import { type OutboundPort, type OutboundTarget, targetFromOrigin } from "./outbound.js";
+import { type OutboundPort, targetFromOrigin } from "./outbound.js";
 import { TurnAdmission, TurnScheduler } from "./queue.js";
 import { replayJournal } from "./replay.js";
 import type { TurnEvent, TurnOutcome } from "./runner.js";
+import type { ChatRequest, RunEvent, RunHandle, RuntimeConfig } from "./runtime-types.js";
 import { ToolCache } from "./tool-cache.js";
 import type { AgentTool } from "./tools/index.js";
 import { executeTurn } from "./turn.js";
@@ -31,52 +26,7 @@ import { BootstrapCache } from "./workspace.js";
 
 const log = createLogger("agent");
 
-export type RuntimeConfig = AgentsConfigView &
-  ProvidersConfig &
-  KnowledgeConfig & { session?: { dmScope?: string; resetTriggers?: string[] } & SessionResetConfig };
-
-export interface ChatRequest {
-  sessionKey: string;
-  text: string;
-  images?: { data: string; mimeType: string }[];
-  idempotencyKey?: string;
-  /** Where the message came from (kept on the session entry). */
-  origin?: Record<string, unknown>;
-  /** Where its reply goes in a chat app: journaled, so a replay after a crash answers the same place. */
-  replyTo?: OutboundTarget;
-  /** Per-run listener, in addition to the runtime-wide ones. */
-  onEvent?: (event: TurnEvent) => void;
-  /** Set when re-running a journaled message after a restart: its original run id. */
-  replayOf?: string;
-  /** Who sent it (a WS connection id, an HTTP client): caps the turns one client has in flight. */
-  submitter?: string;
-  /**
-   * `false`: not written to the replay journal, because the caller keeps its own record
-   * (a scheduled run is recorded as interrupted after a crash, never re-run blindly).
-   */
-  journal?: boolean;
-  /** A model for this turn only (`provider/model`), ahead of the session's and the agent's; fallbacks still apply. */
-  model?: string;
-  /** Leaves the workspace bootstrap files (AGENTS.md, …) out of the system prompt: a cheap heartbeat or job turn. */
-  lightContext?: boolean;
-}
-
-export interface RunHandle {
-  runId: string;
-  sessionKey: string;
-  /** `started` for a new run; `in_flight`/`ok` when the idempotency key was seen before. */
-  status: "started" | "in_flight" | "ok";
-  /** Resolves once the message is durably journaled: acknowledge it only then. */
-  accepted: Promise<void>;
-  done: Promise<TurnOutcome>;
-}
-
-export interface RunEvent {
-  runId: string;
-  sessionKey: string;
-  agentId: string;
-  event: TurnEvent;
-}
+export type { ChatRequest, RunEvent, RunHandle, RuntimeConfig } from "./runtime-types.js";
 
 const NO_USAGE = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 

@@ -5,13 +5,14 @@ import { WebSocketServer } from "ws";
 import { type HttpRoute, sendJson } from "../infra/http.js";
 import type { Logger } from "../infra/logger.js";
 import { addressKey, stampClientAddress } from "../infra/net-address.js";
-import { type AuthRateLimiter, isLoopbackAddress } from "../infra/rate-limit.js";
-import type { AuthMode, ResolvedAuth } from "../infra/shared-secret.js";
+import type { AuthRateLimiter } from "../infra/rate-limit.js";
+import type { ResolvedAuth } from "../infra/shared-secret.js";
 import { CloseCodes, Connection, type ConnectionHost } from "./connection.js";
 import type { GatewayContext } from "./context.js";
 import type { EventOptions } from "./events.js";
 import { createHttpHandler } from "./http.js";
 import type { GatewayMethod } from "./methods/types.js";
+import { checkBrowserOrigin } from "./origin.js";
 import { MAX_PAYLOAD, type OperatorScope, PRECONNECT_MAX_BYTES, TICK_INTERVAL_MS } from "./protocol.js";
 import { MAX_OPEN_SOCKETS, REQUEST_HEAD_TIMEOUT_MS, SocketLimiter } from "./socket-limits.js";
 
@@ -351,56 +352,4 @@ function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     socket.write(`HTTP/1.1 ${status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
   }
   socket.destroy();
-}
-
-const LOOPBACK_HOSTNAMES = ["localhost", "127.0.0.1", "[::1]"] as const;
-
-/** Whether a Host header names loopback (`localhost`, `127.0.0.1` or `[::1]`, with or without a port), without allocating. */
-function isLoopbackHost(host: string | undefined): boolean {
-  if (!host) return false;
-  for (const name of LOOPBACK_HOSTNAMES) {
-    if (!host.startsWith(name)) continue;
-    if (host.length === name.length) return true;
-    if (host.charCodeAt(name.length) !== 58 /* ":" */ || host.length === name.length + 1) return false;
-    for (let i = name.length + 1; i < host.length; i++) {
-      const c = host.charCodeAt(i);
-      if (c < 48 || c > 57) return false;
-    }
-    return true;
-  }
-  return false;
-}
-
-/**
- * The Host/Origin rule for every WebSocket and HTTP request. Browsers send `Origin`;
- * other clients (CLI, bots, webhook senders) do not. A browser may come from a page of
- * this gateway (same host), from an origin listed in `gateway.controlUi.allowedOrigins`,
- * or, on a loopback bind with auth, from a loopback page (a dev server). Without auth,
- * the Host header must be a loopback name too (that defeats DNS rebinding, where a
- * hostile site's name resolves to 127.0.0.1), `"*"` counts for nothing and other
- * loopback pages are refused: any local web page could otherwise drive the agent.
- */
-export function checkBrowserOrigin(
-  req: IncomingMessage,
-  opts: { allowedOrigins: readonly string[]; loopbackBind: boolean; authMode: AuthMode },
-): string | undefined {
-  const hostHeader = req.headers.host;
-  const origin = req.headers.origin;
-  const noAuth = opts.authMode === "none";
-  if (noAuth && !isLoopbackHost(hostHeader) && (origin || !isLoopbackAddress(req.socket.remoteAddress))) {
-    return "this gateway has no auth configured and only accepts clients addressing it as localhost";
-  }
-  if (!origin) return undefined;
-  if (opts.allowedOrigins.includes(origin)) return undefined;
-  // Gateway start refuses "*" without auth; this covers a config reload that adds it.
-  if (!noAuth && opts.allowedOrigins.includes("*")) return undefined;
-  let originUrl: URL;
-  try {
-    originUrl = new URL(origin);
-  } catch {
-    return `origin not allowed: ${origin}`;
-  }
-  if (hostHeader && originUrl.host === hostHeader) return undefined;
-  if (opts.loopbackBind && !noAuth && isLoopbackHost(originUrl.hostname)) return undefined;
-  return `origin not allowed: ${origin} (open the Control UI from the gateway's own address or add it to gateway.controlUi.allowedOrigins)`;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import type { AuthMode } from "../infra/shared-secret.js";
-import { checkBrowserOrigin } from "./server.js";
+import { checkBrowserOrigin } from "./origin.js";
 
 const request = (headers: { host?: string; origin?: string }, remoteAddress = "127.0.0.1") =>
   ({ headers, socket: { remoteAddress } }) as unknown as IncomingMessage;
