@@ -1,9 +1,10 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
-import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { useRunningGateways } from "../helpers/fake-model-gateways.js";
 
 /**
  * Kill -9 five times while 20 jobs fire every 3 s: every occurrence runs at most once,
@@ -12,12 +13,7 @@ import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../
 
 const JOBS = 20;
 const KILLS = 5;
-const running: RunningGateway[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((gw) => gw.stop("SIGKILL")));
-  for (const c of cleanups.splice(0)) await c();
-});
+const { running, cleanups } = useRunningGateways();
 
 interface Run {
   runId: string;

@@ -5,18 +5,14 @@
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { startFakeDiscord } from "../fakes/discord/index.js";
-import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
+import { runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
 import { ALICE, GENERAL, GUILD } from "../helpers/discord.js";
+import { useRunningGateways } from "../helpers/fake-model-gateways.js";
 
-const running: RunningGateway[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((gw) => gw.stop("SIGKILL")));
-  for (const c of cleanups.splice(0)) await c();
-});
+const { running, cleanups } = useRunningGateways();
 
 describe("a channel option outside the channel's range", () => {
   it("is a config problem: `config validate` names the key and the range, and the gateway does not start", async () => {

@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { startFakeDiscord } from "../fakes/discord/index.js";
-import { type RunningGateway, startGateway, testEnv } from "../helpers/cli.js";
+import { startGateway, testEnv } from "../helpers/cli.js";
 import { baseConfig, stateDirWith } from "../helpers/config.js";
 import { ALICE, GENERAL, GUILD } from "../helpers/discord.js";
+import { useRunningGateways } from "../helpers/fake-model-gateways.js";
 
-const running: RunningGateway[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((gw) => gw.stop("SIGKILL")));
-  for (const c of cleanups.splice(0)) await c();
-});
+const { running, cleanups } = useRunningGateways();
 
 describe("zero lost messages", () => {
   it("a Discord message accepted before kill -9 is answered in Discord after the restart", async () => {

@@ -1,11 +1,12 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { type FakeDiscord, startFakeDiscord } from "../fakes/discord/index.js";
 import type { FakeServer } from "../fakes/server.js";
 import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
 import { ALICE, GENERAL, GUILD } from "../helpers/discord.js";
+import { useRunningGateways } from "../helpers/fake-model-gateways.js";
 
 /**
  * Automations through the built CLI, in real seconds: the fake model answers, the fake
@@ -13,12 +14,7 @@ import { ALICE, GENERAL, GUILD } from "../helpers/discord.js";
  */
 
 const TOKEN = "cron-e2e-gateway-token";
-const running: RunningGateway[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((gw) => gw.stop("SIGKILL")));
-  for (const c of cleanups.splice(0)) await c();
-});
+const { running, cleanups } = useRunningGateways();
 
 interface World {
   discord: FakeDiscord;

@@ -33,3 +33,20 @@ export function useFakeModelGateways(): {
     clients,
   };
 }
+
+/**
+ * Gateways a test starts (push them on `running`) and fakes it opens (push their `close`
+ * on `cleanups`): after each test the gateways are killed (SIGKILL), then the fakes closed.
+ */
+export function useRunningGateways(): {
+  readonly running: RunningGateway[];
+  readonly cleanups: (() => Promise<void>)[];
+} {
+  const running: RunningGateway[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((gw) => gw.stop("SIGKILL")));
+    for (const c of cleanups.splice(0)) await c();
+  });
+  return { running, cleanups };
+}
