@@ -3,10 +3,11 @@
 // (a channel mention injected as a Socket Mode envelope → agent turn → chat.postMessage).
 //   node bench/slack.mjs [--idle 10] [--messages 200] [--channels 20] [--http 1] [--liftoff 1]
 // --http 1 measures HTTP events mode instead (no WebSocket client loaded; no burst).
-// --liftoff 1 runs both gateways with V8's --liftoff-only: without it, the Web API calls
-// through Node's fetch soon tier its WebAssembly HTTP parser (llhttp) up to optimized code,
-// and the compiler's memory (~8-13 MB) stays with the process. A gateway pays that after its
-// first few fetch calls of any kind (model calls too), so this separates Slack's own cost.
+// --liftoff 1 runs both gateways with V8's --liftoff-only (no optimized WebAssembly). Node's
+// fetch soon tiers its WebAssembly HTTP parser (llhttp) up to optimized code, and the
+// compiler's memory (~8-13 MB) stays with the process; the Slack channel does its Web API
+// calls over node:http (src/infra/node-http-fetch.ts) so it never pays that, and this flag
+// should change Slack's cost little. (The burst's model calls still go through fetch.)
 // Needs a build (npm run build). Loopback only.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { type FakeSlack, startFakeSlack } from "../../../test/fakes/slack/index.js";
 import { Inbox } from "../../../test/helpers/discord.js";
 import { onLogRecord } from "../../infra/logger.js";
@@ -18,6 +18,7 @@ interface Harness {
 
 let h: Harness | undefined;
 afterEach(async () => {
+  vi.restoreAllMocks();
   await h?.close();
   h = undefined;
 });
@@ -60,6 +61,21 @@ describe("slack channel: Socket Mode", () => {
     const open = h.fake.requests.find((r) => r.method === "apps.connections.open");
     expect(open?.token).toBe(h.fake.appToken);
     expect(h.fake.requests.find((r) => r.method === "auth.test")?.token).toBe(h.fake.botToken);
+  });
+
+  it("does its Web API calls over node:http, never through Node's global fetch", async () => {
+    // Node's fetch would compile (and soon optimize) its WebAssembly HTTP parser: ~8-13 MB
+    // of RSS for a handful of API calls. See infra/node-http-fetch.ts.
+    const globalFetch = vi.spyOn(globalThis, "fetch");
+    h = await start();
+    h.fake.sendEvent(h.fake.message({ channel: GENERAL, user: ALICE.id, text: "hi" }).event);
+    const m = await h.inbox.next();
+    await h.channel.send({ target: m.peer, text: "hello" });
+    const methods = h.fake.requests.map((r) => r.method);
+    expect(methods).toEqual(
+      expect.arrayContaining(["auth.test", "apps.connections.open", "users.info", "chat.postMessage"]),
+    );
+    expect(globalFetch).not.toHaveBeenCalled();
   });
 
   it("gives up with one sentence when Slack rejects the bot token", async () => {

@@ -6,6 +6,7 @@
  */
 import { LogLevel, type Logger as SlackLogger, WebClient, WebClientEvent } from "@slack/web-api";
 import type { Logger } from "../../infra/logger.js";
+import { createNodeHttpFetch } from "../../infra/node-http-fetch.js";
 import { connectBackoffMs, createStartGate, type StartGate } from "../kit.js";
 import type { ChannelConnection } from "../lazy-adapter.js";
 import { slackEventsRoute } from "./events-http.js";
@@ -17,8 +18,12 @@ import { createSender, describeSlackError, slackErrorCode } from "./outbound.js"
 export function connectSlack(settings: SlackSettings, hooks: SlackHooks): ChannelConnection {
   const { log } = hooks;
   const logger = sdkLogger(log);
+  // A few small API calls must not cost the process Node's fetch (its WebAssembly HTTP
+  // parser, once optimized, keeps ~8-13 MB): node:http's parser is loaded already.
+  const fetch = createNodeHttpFetch();
   const web = new WebClient(settings.botToken, {
     slackApiUrl: settings.apiUrl,
+    fetch,
     logger,
     // p-retry options: attempts in all = retries + 1; a 429 waits Retry-After before its retry.
     retryConfig: {
@@ -49,7 +54,7 @@ export function connectSlack(settings: SlackSettings, hooks: SlackHooks): Channe
       .then((message) => (message ? hooks.onMessage(message) : undefined))
       .catch((err: Error) => log.error(`handling a Slack ${event.type} event failed: ${err.message}`));
   };
-  const transport = startTransport(settings, hooks, { gate, live, handleEvent, logger });
+  const transport = startTransport(settings, hooks, { gate, live, handleEvent, logger, fetch });
   void (async () => {
     if (!(await authenticate(web, settings, hooks, gate, live))) return;
     await (await transport).start();

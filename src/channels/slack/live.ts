@@ -31,6 +31,8 @@ export interface TransportDeps {
   live: Live;
   handleEvent(event: SlackMessageEvent | undefined): void;
   logger: SlackLogger;
+  /** The Web API's HTTP: node:http, not Node's global fetch (see infra/node-http-fetch.ts). */
+  fetch: typeof fetch;
 }
 
 export function ready(hooks: SlackHooks, deps: TransportDeps, line: string): void {

@@ -32,7 +32,7 @@ export function startSocketTransport(
     clientPingTimeout: settings.pingTimeoutMs,
     autoReconnectEnabled: false,
     // One try per start: the restart loop below paces the retries.
-    clientOptions: { slackApiUrl: settings.apiUrl, retryConfig: { retries: 0 } },
+    clientOptions: { slackApiUrl: settings.apiUrl, fetch: deps.fetch, retryConfig: { retries: 0 } },
   });
   let failures = 0;
   let timer: NodeJS.Timeout | undefined;
