@@ -41,6 +41,9 @@ export type AudioOutcome =
 
 const isAudio = (a: InboundAttachment) => a.voice === true || /^audio\//i.test(a.contentType ?? "");
 
+/** "a voice note", "an audio file". */
+const withArticle = (what: string) => `${/^[aeiou]/i.test(what) ? "an" : "a"} ${what}`;
+
 const mb = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 
 /** Transcribes the message's first audio attachment, or says why it cannot. */
@@ -54,7 +57,7 @@ export async function prepareInboundAudio(msg: InboundMessage, deps: AudioDeps):
     reply,
     attachment: audio,
     ...(msg.text.trim()
-      ? { text: `${msg.text}\n\n[a ${what} came with this message; it was not transcribed]` }
+      ? { text: `${msg.text}\n\n[${withArticle(what)} came with this message; it was not transcribed]` }
       : {}),
   });
   if ((audio.durationSeconds ?? 0) > MAX_AUDIO_SECONDS) {
@@ -107,7 +110,7 @@ export async function prepareInboundAudio(msg: InboundMessage, deps: AudioDeps):
 /** OpenClaw's `[Audio]` block: caption as `User text:`, then the transcript, with where it came from. */
 function audioBlock(caption: string, transcript: string, what: string): string {
   const lines = [
-    `[Audio] The user sent a ${what}; this is its automatic transcript (speech to text, may contain errors).`,
+    `[Audio] The user sent ${withArticle(what)}; this is its automatic transcript (speech to text, may contain errors).`,
   ];
   if (caption.trim()) lines.push("User text:", caption.trim());
   lines.push("Transcript:", transcript || "(no speech recognized)");

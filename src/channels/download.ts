@@ -1,8 +1,7 @@
 /**
- * Bounded downloads of inbound attachments (audio for transcription): an HTTP URL or a
- * file signal-cli stored, read up to a byte limit and no further.
+ * Bounded downloads of inbound attachments (audio for transcription): an HTTP URL read up
+ * to a byte limit and no further. (Signal's files come over signal-cli's JSON-RPC.)
  */
-import { open } from "node:fs/promises";
 import { AttachmentTooLargeError } from "./types.js";
 
 /** GET `url` into memory; AttachmentTooLargeError once more than `maxBytes` arrive (or are announced). */
@@ -31,18 +30,4 @@ export async function fetchCapped(url: string, maxBytes: number, signal: AbortSi
     chunks.push(next.value);
   }
   return Buffer.concat(chunks);
-}
-
-/** Reads a local file, refusing it past `maxBytes` (checked on the open handle, so a swap cannot grow it). */
-export async function readFileCapped(file: string, maxBytes: number): Promise<Buffer> {
-  const handle = await open(file, "r");
-  try {
-    const { size } = await handle.stat();
-    if (size > maxBytes) throw new AttachmentTooLargeError(maxBytes);
-    const buffer = Buffer.alloc(size);
-    const { bytesRead } = await handle.read(buffer, 0, size, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }

@@ -10,6 +10,7 @@ import { startFakeAnthropic } from "../fakes/anthropic.js";
 import { type FakeDiscord, type PostedMessage, startFakeDiscord } from "../fakes/discord/index.js";
 import { startFakeOpenAI } from "../fakes/openai.js";
 import type { FakeServer } from "../fakes/server.js";
+import { type FakeSignal, startFakeSignal } from "../fakes/signal/index.js";
 import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
 import { ALICE, GENERAL, GUILD } from "../helpers/discord.js";
 
@@ -138,5 +139,70 @@ describe("a Discord voice message", () => {
     expect(discord.requests.some((r) => r.path.endsWith("/long-message.ogg"))).toBe(false);
     expect(openai.requests.length).toBe(before.transcriptions);
     expect(anthropic.requests.length).toBe(before.model);
+  });
+});
+
+describe("a Signal audio attachment", () => {
+  const BOT = "+15550000001";
+  const ALICE_NUMBER = "+15550000002";
+  let signal: FakeSignal;
+  let gw: RunningGateway;
+
+  beforeAll(async () => {
+    signal = await startFakeSignal({ account: BOT });
+    const stateDir = tempDir();
+    const config = {
+      agents: {
+        defaults: { model: { primary: "anthropic/claude-sonnet-4-5" } },
+        list: [{ id: "main", default: true }],
+      },
+      bindings: [{ agentId: "main", match: { channel: "signal" } }],
+      // A daemon reached over HTTP, as in a container: its files are not on this host.
+      channels: {
+        signal: { account: BOT, httpUrl: signal.url, dmPolicy: "allowlist", allowFrom: [ALICE_NUMBER] },
+      },
+      models: {
+        providers: { anthropic: { baseUrl: anthropic.url }, openai: { baseUrl: `${openai.url}/v1` } },
+      },
+      gateway: { mode: "local" },
+    };
+    writeFileSync(path.join(stateDir, "openclaw.json"), JSON.stringify(config, null, 2));
+    const env = testEnv({
+      OPENCLAW_STATE_DIR: stateDir,
+      OPENCLAW_GATEWAY_TOKEN: "voice-notes-signal-e2e-gateway-token",
+      ANTHROPIC_API_KEY: "sk-ant-voice-notes-e2e",
+      OPENAI_API_KEY: OPENAI_KEY,
+    });
+    gw = await startGateway(["--port", "0"], env);
+    await gw.waitForLine(/^\[signal\] connected to signal-cli as \+15550000001$/);
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+    await signal?.close();
+  });
+
+  const nextReply = () => signal.nextCall((c) => c.method === "send").then(() => signal.sent.at(-1)!);
+
+  it("is fetched from signal-cli with getAttachment, transcribed, and reaches the model as an [Audio] block", async () => {
+    anthropic.enqueue({ text: "Heard you on Signal." });
+    const reply = nextReply();
+    signal.receive({
+      from: ALICE_NUMBER,
+      name: "Alice",
+      text: "listen to this",
+      attachments: [{ contentType: "audio/ogg", filename: "voice-message.ogg", data: VOICE_MESSAGE }],
+    });
+    expect(await reply).toMatchObject({ recipient: [ALICE_NUMBER], message: "Heard you on Signal." });
+    const fetched = signal.calls.find((c) => c.method === "getAttachment")!;
+    expect(fetched.params).toMatchObject({ account: BOT, recipient: ALICE_NUMBER });
+    expect(fetched.params.id).toMatch(/\.ogg$/);
+    const seen = requestText(anthropic.requests.at(-1)!);
+    expect(seen).toContain("[Audio] The user sent an audio file; this is its automatic transcript");
+    expect(seen).toContain("User text:\\nlisten to this"); // a newline, JSON-escaped
+    // The fake names what it got: the recording's bytes, name and type, as signal-cli kept them.
+    expect(seen).toContain(
+      `fake transcript of voice-message.ogg (${VOICE_MESSAGE.length} bytes, audio/ogg) by gpt-4o-transcribe`,
+    );
   });
 });

@@ -10,7 +10,7 @@ import { type ManagedDaemon, startManagedDaemon } from "./daemon.js";
 import { type SignalEnvelope, toInbound } from "./inbound.js";
 import type { SignalSettings } from "./index.js";
 import { createSender } from "./outbound.js";
-import { createSignalRpc, readEvents } from "./rpc.js";
+import { createSignalRpc, readEvents, type SignalRpc } from "./rpc.js";
 
 export interface SignalConnection {
   /** Settles once the stream is open, failed for good, or after a first failed attempt. */
@@ -88,6 +88,7 @@ async function readLoop(ctx: ReadContext, endpoint: Promise<{ url: string; daemo
   const { settings, gate, setStatus, signal } = ctx;
   const { log } = ctx.hooks;
   const { url, daemon } = await endpoint;
+  const rpc = createSignalRpc(url);
   if (daemon) {
     const up = await daemon.ready;
     if (!up.ok) return;
@@ -109,7 +110,7 @@ async function readLoop(ctx: ReadContext, endpoint: Promise<{ url: string; daemo
         onEvent: (event) => {
           if (event.id) lastEventId = event.id;
           if (event.event !== "receive" && event.event !== "message") return;
-          handleReceive(ctx, event.data).catch((err: Error) =>
+          handleReceive(ctx, rpc, event.data).catch((err: Error) =>
             log.error(`handling a receive event failed: ${err.message}`),
           );
         },
@@ -127,7 +128,7 @@ async function readLoop(ctx: ReadContext, endpoint: Promise<{ url: string; daemo
   }
 }
 
-async function handleReceive(ctx: ReadContext, data: string): Promise<void> {
+async function handleReceive(ctx: ReadContext, rpc: SignalRpc, data: string): Promise<void> {
   const parsed = JSON.parse(data) as {
     envelope?: SignalEnvelope;
     params?: { envelope?: SignalEnvelope; result?: { envelope?: SignalEnvelope } };
@@ -135,7 +136,7 @@ async function handleReceive(ctx: ReadContext, data: string): Promise<void> {
   // The HTTP daemon sends `{ envelope, account }`; a JSON-RPC notification wraps it in params.
   const envelope = parsed.envelope ?? parsed.params?.envelope ?? parsed.params?.result?.envelope;
   if (!envelope) return;
-  const message = toInbound(envelope, ctx.settings);
+  const message = toInbound(envelope, { ...ctx.settings, rpc });
   if (message) await ctx.hooks.onMessage(message);
 }
 

@@ -1,9 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { startFakeSignal } from "../../../test/fakes/signal/index.js";
 import { AttachmentTooLargeError } from "../types.js";
-import { type SignalEnvelope, senderIdOf, toInbound } from "./inbound.js";
+import { type SignalAttachment, type SignalEnvelope, senderIdOf, toInbound } from "./inbound.js";
+import { createSignalRpc } from "./rpc.js";
 
 const ctx = { account: "+15550000001", accountId: "default", attachmentsDir: "/data/signal/attachments" };
 const base: SignalEnvelope = {
@@ -82,22 +81,43 @@ describe("signal inbound mapping", () => {
     ]);
   });
 
-  it("gives audio attachments a capped reader of the stored file (for transcription), not others", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "signal-att-"));
-    writeFileSync(path.join(dir, "note.aac"), Buffer.alloc(3000, 7));
-    const audio = (id: string) =>
-      toInbound(
-        {
-          ...base,
-          dataMessage: { message: "", attachments: [{ id, contentType: "audio/aac", size: 3000 }] },
-        },
-        { ...ctx, attachmentsDir: dir },
-      )!.attachments[0]!;
-    expect((await audio("note.aac").read!(4096, AbortSignal.timeout(5000))).length).toBe(3000);
-    await expect(audio("note.aac").read!(1024, AbortSignal.timeout(5000))).rejects.toBeInstanceOf(
-      AttachmentTooLargeError,
-    );
-    expect(audio("../../etc/passwd").read).toBeUndefined();
+  it("gives audio attachments a capped reader over signal-cli's getAttachment, not others", async () => {
+    const daemon = await startFakeSignal({ account: ctx.account });
+    const note = Buffer.alloc(3000, 7);
+    try {
+      daemon.receive({
+        from: "+15550000009",
+        attachments: [{ id: "note.aac", contentType: "audio/aac", data: note }],
+      });
+      const rpc = createSignalRpc(daemon.url);
+      const first = (attachment: SignalAttachment, more: Partial<SignalEnvelope["dataMessage"]> = {}) =>
+        toInbound(
+          { ...base, dataMessage: { message: "", attachments: [attachment], ...more } },
+          { ...ctx, rpc },
+        )!.attachments[0]!;
+      const audio = first({ id: "note.aac", contentType: "audio/aac", size: 3000 });
+      expect(await audio.read!(4096, AbortSignal.timeout(5000))).toEqual(note);
+      expect(daemon.calls.at(-1)).toMatchObject({
+        method: "getAttachment",
+        params: { account: ctx.account, id: "note.aac", recipient: "+15550000002" },
+      });
+      // The cap holds on what comes over the wire, whatever size the envelope claimed.
+      const understated = first({ id: "note.aac", contentType: "audio/aac", size: 10 });
+      await expect(understated.read!(1024, AbortSignal.timeout(5000))).rejects.toBeInstanceOf(
+        AttachmentTooLargeError,
+      );
+      // In a group, the file is asked for by the group; no content type: the extension says audio.
+      const inGroup = first({ id: "note.aac", size: 3000 }, { groupInfo: { groupId: "R3JvdXA=" } });
+      expect(inGroup.contentType).toBe("audio/aac");
+      expect((await inGroup.read!(4096, AbortSignal.timeout(5000))).length).toBe(3000);
+      expect(daemon.calls.at(-1)!.params).toMatchObject({ groupId: "R3JvdXA=" });
+      await expect(
+        first({ id: "gone.aac", contentType: "audio/aac" }).read!(4096, AbortSignal.timeout(5000)),
+      ).rejects.toThrow("Could not find attachment with ID: gone.aac");
+      expect(first({ id: "cat.jpg", contentType: "image/jpeg" }).read).toBeUndefined();
+    } finally {
+      await daemon.close();
+    }
   });
 
   it.each<[string, SignalEnvelope]>([

@@ -29,6 +29,17 @@ export class SignalHttpError extends Error {
   }
 }
 
+/** The daemon's answer was longer than the caller allowed (e.g. a file too big to fetch). */
+export class SignalAnswerTooLargeError extends SignalHttpError {
+  constructor(
+    method: string,
+    readonly maxBytes: number,
+  ) {
+    super(method, undefined, `the answer is over ${maxBytes} bytes`);
+    this.name = "SignalAnswerTooLargeError";
+  }
+}
+
 /** JSON-RPC "internal error": signal-cli's answer when Signal's servers failed the call. */
 const INTERNAL_ERROR = -32603;
 
@@ -39,8 +50,15 @@ export function isTransient(err: unknown): boolean {
   return false;
 }
 
+export interface CallOptions {
+  /** Aborts the call (besides the client's own timeout). */
+  signal?: AbortSignal;
+  /** Refuse an answer longer than this (SignalAnswerTooLargeError), having read no more. */
+  maxBytes?: number;
+}
+
 export interface SignalRpc {
-  call<T = unknown>(method: string, params: Record<string, unknown>): Promise<T>;
+  call<T = unknown>(method: string, params: Record<string, unknown>, options?: CallOptions): Promise<T>;
   /** Whether GET /api/v1/check answers 200. */
   check(signal?: AbortSignal): Promise<boolean>;
 }
@@ -48,15 +66,17 @@ export interface SignalRpc {
 export function createSignalRpc(baseUrl: string, timeoutMs = 30_000): SignalRpc {
   let nextId = 1;
   return {
-    async call<T>(method: string, params: Record<string, unknown>): Promise<T> {
+    async call<T>(method: string, params: Record<string, unknown>, options: CallOptions = {}): Promise<T> {
       const id = nextId++;
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
       let res: Response;
       try {
         res = await fetch(`${baseUrl}/api/v1/rpc`, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ jsonrpc: "2.0", method, params, id }),
-          signal: AbortSignal.timeout(timeoutMs),
+          signal,
         });
       } catch (err) {
         throw new SignalHttpError(method, undefined, `cannot reach ${baseUrl}: ${causeOf(err)}`, {
@@ -64,11 +84,11 @@ export function createSignalRpc(baseUrl: string, timeoutMs = 30_000): SignalRpc 
         });
       }
       if (!res.ok) {
+        await res.body?.cancel();
         throw new SignalHttpError(method, res.status, `HTTP ${res.status} ${res.statusText}`.trim());
       }
-      const body = (await res.json().catch(() => undefined)) as
-        | { result?: T; error?: { code: number; message: string } }
-        | undefined;
+      const text = await readCapped(res, method, options.maxBytes);
+      const body = parseJson(text) as { result?: T; error?: { code: number; message: string } } | undefined;
       if (!body) throw new SignalHttpError(method, res.status, "the answer was not JSON");
       if (body.error) throw new SignalRpcError(method, body.error.code, body.error.message);
       return body.result as T;
@@ -141,6 +161,27 @@ export async function readEvents(
       else if (field === "event") event.event = value;
       else if (field === "id") event.id = value;
     }
+  }
+}
+
+/** The body as text; past `maxBytes` the call is refused (leaving the loop cancels the stream). */
+async function readCapped(res: Response, method: string, maxBytes?: number): Promise<string> {
+  if (maxBytes === undefined || !res.body) return res.text();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Uint8Array).byteLength;
+    if (size > maxBytes) throw new SignalAnswerTooLargeError(method, maxBytes);
+    chunks.push(Buffer.from(chunk as Uint8Array));
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

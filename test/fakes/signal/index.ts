@@ -3,6 +3,9 @@
  * JSON-RPC 2.0 (POST /api/v1/rpc), Server-Sent Events (GET /api/v1/events, `event:receive`
  * with `{ envelope, account }` data and ids for Last-Event-ID) and GET /api/v1/check.
  * Tests inject incoming messages, read what the bot sent, and make calls fail.
+ * Received files are kept as signal-cli keeps them (id = random name + extension, listed
+ * in the envelope as contentType, filename, id, size, …) and served base64 by the
+ * `getAttachment` call, as signal-cli answers it.
  *
  * Only Node built-ins and no relative imports: `cli.ts` beside it runs this file as a
  * stand-in signal-cli executable (Node strips the types).
@@ -34,8 +37,27 @@ export interface IncomingMessage {
   groupName?: string;
   /** Numbers mentioned; each becomes a U+FFFC placeholder appended to the text. */
   mentions?: string[];
-  attachments?: { id: string; contentType: string; filename?: string; size: number }[];
+  attachments?: IncomingAttachment[];
 }
+
+/** A file as the sender's app sent it; with `data`, the fake stores it for getAttachment. */
+export interface IncomingAttachment {
+  /** signal-cli's id; made up (random + extension, like signal-cli's) when absent. */
+  id?: string;
+  contentType: string;
+  filename?: string | null;
+  /** Defaults to the length of `data`. */
+  size?: number;
+  data?: Buffer;
+}
+
+/** Extensions signal-cli gives stored files without a file name, by content type. */
+const EXTENSIONS: Record<string, string> = {
+  "audio/aac": ".aac",
+  "audio/ogg": ".ogg",
+  "audio/mpeg": ".mp3",
+  "image/jpeg": ".jpg",
+};
 
 /** Makes the next matching call(s) fail: an HTTP status, or a JSON-RPC error. */
 export interface Injection {
@@ -75,8 +97,27 @@ export async function startFakeSignal(
   const streams = new Set<ServerResponse>();
   const callWaiters = new Set<{ match: (c: RpcCall) => boolean; resolve(c: RpcCall): void }>();
   const clientWaiters: (() => void)[] = [];
+  const files = new Map<string, Buffer>();
   let clock = 1_700_000_000_000;
   let eventId = 0;
+  let fileCount = 0;
+
+  /** The attachment as signal-cli's JsonAttachment lists it; its bytes kept under its id. */
+  function stored(a: IncomingAttachment) {
+    const extension = a.filename ? a.filename.slice(a.filename.lastIndexOf(".")) : EXTENSIONS[a.contentType];
+    const id = a.id ?? `Att${String(++fileCount).padStart(17, "0")}${extension ?? ""}`;
+    if (a.data) files.set(id, a.data);
+    return {
+      contentType: a.contentType,
+      filename: a.filename ?? null,
+      id,
+      size: a.size ?? a.data?.length ?? 0,
+      width: null,
+      height: null,
+      caption: null,
+      uploadTimestamp: clock,
+    };
+  }
 
   const writeEvent = (res: ServerResponse, e: { id: number; data: string }) =>
     res.write(`id:${e.id}\nevent:receive\ndata:${e.data}\n\n`);
@@ -111,7 +152,7 @@ export async function startFakeSignal(
           start: i * 2,
           length: 1,
         })),
-        attachments: msg.attachments ?? [],
+        attachments: (msg.attachments ?? []).map(stored),
         ...(msg.groupId
           ? { groupInfo: { groupId: msg.groupId, groupName: msg.groupName, type: "DELIVER" } }
           : {}),
@@ -142,6 +183,15 @@ export async function startFakeSignal(
         return { result: {} };
       case "listAccounts":
         return { result: [{ number: account }] };
+      case "getAttachment": {
+        // signal-cli requires the id and one of --recipient / --group-id.
+        if (typeof p.id !== "string" || (p.recipient === undefined) === (p.groupId === undefined)) {
+          return { error: { code: -32602, message: "Invalid params: id and recipient or groupId" } };
+        }
+        const data = files.get(p.id);
+        if (!data) return { error: { code: -1, message: `Could not find attachment with ID: ${p.id}` } };
+        return { result: { data: data.toString("base64") } };
+      }
       default:
         return { error: { code: -32601, message: `Method not implemented: ${call.method}` } };
     }
