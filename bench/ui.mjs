@@ -3,7 +3,7 @@
 // so nothing is cached).
 //   node bench/ui.mjs [--runs 5]
 // Needs a build (npm run build) and Debian's chromium (CHROMIUM_PATH overrides).
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,17 +27,31 @@ for (const ext of [".js", ".css"]) {
   console.log(`ui ${ext.slice(1).padEnd(3)} ${files.length} file(s): ${kb(raw)} raw, ${kb(gz)} gzip`);
 }
 
-// Everything the UI may load: the page's file plus the chunks it imports on first use.
-const all = readdirSync(path.join(root, "dist/control-ui/assets"), { recursive: true })
-  .map(String)
-  .filter((f) => f.endsWith(".js"))
-  .map((f) => readFileSync(path.join(root, "dist/control-ui/assets", f)));
-console.log(
-  `ui js  all ${all.length} file(s), lazy chunks included: ${kb(all.reduce((n, b) => n + b.length, 0))} raw, ${kb(all.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0))} gzip`,
-);
 // What each dependency costs: its minified bytes in the bundle (esbuild's metafile of a
 // fresh build) and its gzip size alone.
-const { metafile } = await buildControlUi({ outdir: mkdtempSync(path.join(os.tmpdir(), "bench-ui-build-")) });
+const outdir = mkdtempSync(path.join(os.tmpdir(), "bench-ui-build-"));
+const { metafile } = await buildControlUi({ outdir });
+const jsOutputs = Object.entries(metafile.outputs).filter(([file]) => file.endsWith(".js"));
+const gzipOf = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
+// A language catalogue (ui/src/i18n/<lang>.ts) other than English is a chunk of its own
+// that only pages in that language fetch.
+const catalogue = (out) =>
+  Object.keys(out.inputs)
+    .find((input) => /ui\/src\/i18n\/zh-[^/]+\.ts$/.test(input))
+    ?.match(/(zh-[^/.]+)\.ts$/)?.[1];
+const shared = jsOutputs.filter(([, out]) => !catalogue(out));
+const sharedGz = shared.reduce((n, [file]) => n + gzipOf(file), 0);
+console.log(
+  `ui js  all a page in English can load (page + lazy chunks, ${shared.length} file(s)): ${kb(sharedGz)} gzip (budget 60 KB)`,
+);
+for (const [file, out] of jsOutputs.filter(([, out]) => catalogue(out))) {
+  console.log(
+    `ui js  all a page in ${catalogue(out)} can load (+ its catalogue): ${kb(sharedGz + gzipOf(file))} gzip`,
+  );
+}
+console.log(
+  `ui js  every file built (all languages): ${kb(jsOutputs.reduce((n, [file]) => n + gzipOf(file), 0))} gzip`,
+);
 const byPackage = new Map();
 for (const out of Object.values(metafile.outputs)) {
   for (const [input, { bytesInOutput }] of Object.entries(out.inputs ?? {})) {

@@ -2,6 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { connectWithToken, openPage, screenshot, TOKEN, useUiFixture } from "./harness.js";
 
 const ui = useUiFixture();
+
+/** The URLs the page has fetched so far, one per line. */
+function resources(page: { evaluate(expr: string): Promise<unknown> }): Promise<string> {
+  return page.evaluate(
+    `performance.getEntriesByType("resource").map((r) => r.name).join("\\n")`,
+  ) as Promise<string>;
+}
 const contexts: { close(): Promise<void> }[] = [];
 
 afterEach(async () => {
@@ -32,6 +39,8 @@ describe("Control UI: connect", () => {
     expect(await page.evaluate("JSON.stringify(localStorage)")).not.toContain(TOKEN);
     await screenshot(page, "connected-chat");
     expect(problems).toEqual([]);
+    // An English page never downloads another language's catalogue.
+    expect(await resources(page)).not.toMatch(/chunks\/zh-/);
     expect(gateway.gw.output().stdout + gateway.gw.output().stderr).not.toContain(TOKEN);
   });
 
@@ -68,6 +77,9 @@ describe("Control UI: connect", () => {
     contexts.push(context);
     expect(await page.textContent("#connect")).toBe("連線");
     expect(await page.getAttribute("html", "lang")).toBe("zh-Hant");
+    // The first render already showed Traditional Chinese: only its own catalogue came.
+    expect(await resources(page)).toMatch(/chunks\/zh-Hant-/);
+    expect(await resources(page)).not.toMatch(/chunks\/zh-Hans-/);
     await page.selectOption("#language", "zh-Hans");
     await page.waitForSelector("html[lang=zh-Hans]");
     expect(await page.textContent("#connect")).toBe("连接");

@@ -8,6 +8,7 @@ import {
   initialLanguage,
   LANGUAGES,
   type Lang,
+  loadLanguage,
   saveLanguage,
   translator,
 } from "./i18n/index.js";
@@ -139,7 +140,7 @@ export function App() {
 
   const changeLang = (next: Lang) => {
     saveLanguage(next);
-    setLang(next);
+    void loadLanguage(next).then(() => setLang(next));
   };
 
   const { t } = i18n;

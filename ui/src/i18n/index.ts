@@ -1,16 +1,35 @@
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { en, type MessageKey, type Messages } from "./en.js";
-import { zhHans } from "./zh-Hans.js";
-import { zhHant } from "./zh-Hant.js";
 
-/** The UI's languages: each a complete catalogue (the type checker enforces every key). */
-export const LANGUAGES: Record<string, { label: string; messages: Messages }> = {
-  en: { label: "English", messages: en },
-  "zh-Hans": { label: "简体中文", messages: zhHans },
-  "zh-Hant": { label: "繁體中文", messages: zhHant },
-};
 export type Lang = "en" | "zh-Hans" | "zh-Hant";
+
+/**
+ * The UI's languages: each a complete catalogue (the type checker enforces every key).
+ * English is in the page's bundle (it is also every missing key's fallback); the others
+ * are chunks of their own, so a page downloads only the catalogue it shows.
+ */
+export const LANGUAGES: Record<Lang, { label: string; load: () => Promise<Messages> }> = {
+  en: { label: "English", load: () => Promise.resolve(en) },
+  "zh-Hans": { label: "简体中文", load: () => import("./zh-Hans.js").then((m) => m.zhHans) },
+  "zh-Hant": { label: "繁體中文", load: () => import("./zh-Hant.js").then((m) => m.zhHant) },
+};
+
+const loaded: Partial<Record<Lang, Messages>> = { en };
+
+/**
+ * Fetches a language's catalogue once; the page awaits it before its first render and
+ * before switching, so no screen flashes English first. A catalogue that fails to load
+ * (the gateway restarted with a new build) leaves English in place.
+ */
+export async function loadLanguage(lang: Lang): Promise<void> {
+  if (loaded[lang]) return;
+  try {
+    loaded[lang] = await LANGUAGES[lang].load();
+  } catch {
+    // stays English: every key has an English text
+  }
+}
 
 const STORAGE_KEY = "openclaw.controlUi.lang";
 
@@ -26,7 +45,7 @@ export function languageFor(tag: string): Lang | undefined {
 export function initialLanguage(): Lang {
   try {
     const saved = localStorage.getItem(STORAGE_KEY);
-    if (saved && saved in LANGUAGES) return saved as Lang;
+    if (saved && Object.hasOwn(LANGUAGES, saved)) return saved as Lang;
   } catch {
     // storage disabled
   }
@@ -48,7 +67,7 @@ export function saveLanguage(lang: Lang): void {
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 export function translator(lang: Lang): Translate {
-  const messages = LANGUAGES[lang]?.messages ?? en;
+  const messages = loaded[lang] ?? en;
   return (key, vars) => {
     const text = messages[key] ?? en[key];
     return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => String(vars[name] ?? m)) : text;
