@@ -45,7 +45,7 @@ describe("Control UI: guided channel setup", () => {
       // A token copied wrong is caught before anything is saved, in one sentence.
       await page.fill("#setup-telegram-botToken", "12345:short");
       await page.click("#setup-telegram-save");
-      await page.waitForSelector("#setup-telegram-error >> text=That is not a Telegram bot token");
+      await page.waitForSelector("#setup-telegram-error >> text=Not a Telegram bot token");
       expect(await page.getAttribute("#setup-telegram-botToken", "aria-invalid")).toBe("true");
 
       await page.fill("#setup-telegram-botToken", telegram.token);

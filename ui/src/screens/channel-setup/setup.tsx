@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CopyButton } from "../../components/copy.js";
 import { type GatewayConnection, GatewayError } from "../../gateway.js";
+import { type MessageKey, useI18n } from "../../i18n/index.js";
 import { type SetupTranslate, useSetupI18n } from "../../i18n/setup/index.js";
 import { errorText } from "../../util.js";
 import { WhatsAppLogin } from "../whatsapp-login.js";
@@ -54,6 +55,7 @@ type Phase =
  */
 export function ChannelSetup({ conn, channel, report, refresh, close }: SetupProps) {
   const ts = useSetupI18n();
+  const { t } = useI18n();
   const spec = SPECS[channel];
   const [values, setValues] = useState<Record<string, string>>({});
   const [dm, setDm] = useState<DmChoice>("pairing");
@@ -215,7 +217,10 @@ export function ChannelSetup({ conn, channel, report, refresh, close }: SetupPro
             </div>
           ) : (
             <p class="muted">
-              {ts("setup.watching", { channel: name })} {ts("setup.state", { state: report.state })}
+              {ts("setup.watching", {
+                channel: name,
+                state: t(`channels.state.${report.state}` as MessageKey),
+              })}
             </p>
           )}
         </div>
@@ -247,7 +252,6 @@ function Steps({ channel, ts, appId }: { channel: SetupChannel; ts: SetupTransla
     channel === "discord" && appId && discordIdOk(appId.trim()) ? discordInviteUrl(appId.trim()) : "";
   return (
     <>
-      <h4>{ts("setup.atProvider")}</h4>
       <ol class="setup-steps">
         {SPECS[channel].steps.map((step) => (
           <li key={step.text}>
@@ -323,7 +327,6 @@ function Fields({
   if (fields.length === 0) return null;
   return (
     <>
-      <h4>{ts("setup.values")}</h4>
       {fields.filter((f) => !f.advanced).map(field)}
       {advanced.length > 0 && (
         <details class="setup-advanced">
