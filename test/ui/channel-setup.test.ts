@@ -5,6 +5,8 @@ import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram/index.js
 import { connectWithToken, openPage, screenshot, useUiFixture } from "./harness.js";
 
 const ui = useUiFixture();
+/** Shaped like a bot token, but not the fake Bot API's: it answers 401. */
+const WRONG_TOKEN = "987654321:AAWrongWrongWrongWrongWrongWrong_xyz12";
 let telegram: FakeTelegram | undefined;
 afterAll(async () => {
   await telegram?.close();
@@ -48,12 +50,20 @@ describe("Control UI: guided channel setup", () => {
       await page.waitForSelector("#setup-telegram-error >> text=Not a Telegram bot token");
       expect(await page.getAttribute("#setup-telegram-botToken", "aria-invalid")).toBe("true");
 
-      await page.fill("#setup-telegram-botToken", telegram.token);
+      // A well-formed token Telegram refuses: saved, started, and the channel's own error shown.
+      await page.fill("#setup-telegram-botToken", WRONG_TOKEN);
       await page.click("#setup-telegram .setup-advanced summary");
       await page.fill("#setup-telegram-apiRoot", telegram.apiRoot);
       expect(await page.isChecked('#setup-telegram-dm input[value="pairing"]')).toBe(true);
       expect(await page.isChecked('#setup-telegram-group input[value="allowlist"]')).toBe(true);
       await screenshot(page, "channel-setup-telegram");
+      await page.click("#setup-telegram-save");
+      await page.waitForSelector("#setup-telegram-failed >> text=Telegram did not connect");
+      await page.click("#setup-telegram-failed >> text=Change the values");
+      // The token field starts empty again; the other values stay.
+      expect(await page.inputValue("#setup-telegram-botToken")).toBe("");
+      expect(await page.inputValue("#setup-telegram-apiRoot")).toBe(telegram.apiRoot);
+      await page.fill("#setup-telegram-botToken", telegram.token);
       await page.click("#setup-telegram-save");
 
       // The live reload starts the channel; the flow watches it log in to the fake.
@@ -78,12 +88,13 @@ describe("Control UI: guided channel setup", () => {
       await page.waitForSelector("textarea");
       expect(replies.some((f) => f.includes("__OPENCLAW_REDACTED__"))).toBe(true);
       expect(await pageText(page)).not.toContain(telegram.token);
+      expect(await pageText(page)).not.toContain(WRONG_TOKEN);
       await page.click("nav a[data-nav=channels]");
       await page.waitForSelector('article[data-channel="telegram"] >> text=connected');
       expect(await pageText(page)).not.toContain(telegram.token);
       // No reply (config.get, config.patch, channels.status…) ever carried it.
       expect(replies.length).toBeGreaterThan(5);
-      expect(replies.filter((f) => f.includes(telegram!.token))).toEqual([]);
+      expect(replies.filter((f) => f.includes(telegram!.token) || f.includes(WRONG_TOKEN))).toEqual([]);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -96,8 +96,12 @@ export function ChannelSetup({ conn, channel, report, refresh, close }: SetupPro
     const patch = { channels: { [channel]: buildSection(spec, values, policy) } };
     try {
       const result = await patchConfig(conn, patch);
-      // The secret is in openclaw.json now; the page keeps no copy.
-      setValues({});
+      // The secrets are in openclaw.json now; the page keeps no copy (a retry types them again).
+      setValues((old) =>
+        Object.fromEntries(
+          Object.entries(old).filter(([key]) => !spec.fields.find((f) => f.key === key)?.secret),
+        ),
+      );
       setPhase({
         name: "watching",
         restart: result.restartRequired,
