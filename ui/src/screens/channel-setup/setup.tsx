@@ -44,7 +44,7 @@ const WATCH_POLL_MS = 1000;
 type Phase =
   | { name: "form"; error?: { key: string; text: string }; problems?: string[] }
   | { name: "saving" }
-  | { name: "watching"; restart: string[]; errorBefore?: string; sawProgress: boolean };
+  | { name: "watching"; errorBefore?: string; sawProgress: boolean };
 
 /**
  * Guided setup of one unconfigured channel: the steps at the provider, the values to
@@ -95,7 +95,8 @@ export function ChannelSetup({ conn, channel, report, refresh, close }: SetupPro
     setPhase({ name: "saving" });
     const patch = { channels: { [channel]: buildSection(spec, values, policy) } };
     try {
-      const result = await patchConfig(conn, patch);
+      // Channel keys always apply live (config/reload.ts restarts for gateway.* only).
+      await patchConfig(conn, patch);
       // The secrets are in openclaw.json now; the page keeps no copy (a retry types them again).
       setValues((old) =>
         Object.fromEntries(
@@ -104,7 +105,6 @@ export function ChannelSetup({ conn, channel, report, refresh, close }: SetupPro
       );
       setPhase({
         name: "watching",
-        restart: result.restartRequired,
         errorBefore: report.state === "error" ? report.lastError : undefined,
         sawProgress: false,
       });
@@ -195,9 +195,6 @@ export function ChannelSetup({ conn, channel, report, refresh, close }: SetupPro
       )}
       {phase.name === "watching" && (
         <div class="setup-watch" role="status">
-          {phase.restart.length > 0 && (
-            <p class="banner warn">{ts("setup.restart", { paths: phase.restart.join(", ") })}</p>
-          )}
           {channel === "whatsapp" ? (
             <>
               <p class="small">{ts("setup.whatsapp.s2")}</p>
@@ -243,7 +240,7 @@ async function patchConfig(conn: GatewayConnection, patch: Record<string, unknow
   for (let attempt = 0; ; attempt++) {
     const { hash } = await conn.request<{ hash: string }>("config.get", {});
     try {
-      return await conn.request<{ restartRequired: string[] }>("config.patch", { patch, baseHash: hash });
+      return await conn.request("config.patch", { patch, baseHash: hash });
     } catch (err) {
       if (attempt > 0 || !(err instanceof GatewayError) || err.code !== "CONFLICT") throw err;
     }
@@ -323,7 +320,6 @@ function Fields({
         ) : (
           <input type="text" autocomplete="off" {...props} />
         )}
-        {f.secret && <span class="muted small">{ts("setup.secretNote")}</span>}
       </label>
     );
   };

@@ -126,11 +126,7 @@ export function slackManifest(name: string): string {
 export const SPECS: Record<SetupChannel, SetupSpec> = {
   telegram: {
     title: "Telegram",
-    steps: [
-      { text: "setup.telegram.s1", link: "https://t.me/BotFather" },
-      { text: "setup.telegram.s2" },
-      { text: "setup.telegram.s3" },
-    ],
+    steps: [{ text: "setup.telegram.s1", link: "https://t.me/BotFather" }, { text: "setup.telegram.s2" }],
     fields: [
       {
         key: "botToken",
@@ -149,7 +145,6 @@ export const SPECS: Record<SetupChannel, SetupSpec> = {
       { text: "setup.discord.s1", link: "https://discord.com/developers/applications" },
       { text: "setup.discord.s2" },
       { text: "setup.discord.s3" },
-      { text: "setup.discord.s4" },
     ],
     fields: [
       {
