@@ -39,10 +39,19 @@ export async function buildControlUi({ outdir = OUT } = {}) {
   const js = entry && path.relative(outdir, entry);
   const css = outputs.find((f) => f.endsWith(".css"));
   if (!js || !css) throw new Error(`control UI build produced no ${js ? "CSS" : "JS"} file`);
+  // Chunks the app imports statically (code it shares with a lazy chunk): preloaded with
+  // it, so the browser does not wait for the app's file to learn it needs them.
+  const shared = (result.metafile.outputs[entry]?.imports ?? [])
+    .filter((i) => i.kind === "import-statement" && !i.external)
+    .map(
+      (i) =>
+        `<link rel="modulepreload" href="./${path.relative(outdir, i.path).split(path.sep).join("/")}" />`,
+    );
   const template = await readFile("ui/index.html", "utf8");
   const html = template
     .replace("%APP_JS%", `./${js.split(path.sep).join("/")}`)
-    .replace("%APP_CSS%", `./${css.split(path.sep).join("/")}`);
+    .replace("%APP_CSS%", `./${css.split(path.sep).join("/")}`)
+    .replace("%PRELOAD%", shared.join("\n    "));
   await mkdir(outdir, { recursive: true });
   await writeFile(path.join(outdir, "index.html"), html);
   // Precompressed copies: the gateway sends them to browsers that accept gzip.

@@ -26,10 +26,8 @@ describe("Control UI: every screen", () => {
       await page.waitForSelector(row, { state: "detached" });
 
       await page.click("nav a[data-nav=channels]");
-      // Linking WhatsApp by QR code (test/ui/whatsapp-login.test.ts) needs the channel enabled.
-      expect(await page.textContent('article[data-channel="whatsapp"] #whatsapp-note')).toContain(
-        "enable channels.whatsapp first",
-      );
+      // An unconfigured channel offers guided setup (test/ui/channel-setup.test.ts).
+      expect(await page.textContent('article[data-channel="whatsapp"] #setup-whatsapp-open')).toBe("Set up");
       await screenshot(page, "channels");
 
       await page.click("nav a[data-nav=logs]");

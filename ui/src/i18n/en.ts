@@ -153,6 +153,7 @@ export const en = {
   "channels.state.error": "error",
   "channels.bot": "Signed in as {name}",
   "channels.guilds": "Servers: {count}",
+  "channels.setUp": "Set up",
   "channels.logout": "Log out",
   "channels.confirmLogout": "Disconnect {channel} until the next restart or config change?",
   "channels.pairing.title": "Pairing requests",

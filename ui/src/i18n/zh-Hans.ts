@@ -154,6 +154,7 @@ export const zhHans: Messages = {
   "channels.state.error": "错误",
   "channels.bot": "登录身份：{name}",
   "channels.guilds": "服务器：{count}",
+  "channels.setUp": "设置",
   "channels.logout": "登出",
   "channels.confirmLogout": "断开 {channel}，直到下次重启或配置更改？",
   "channels.pairing.title": "配对请求",

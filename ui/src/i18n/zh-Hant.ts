@@ -154,6 +154,7 @@ export const zhHant: Messages = {
   "channels.state.error": "錯誤",
   "channels.bot": "登入身分：{name}",
   "channels.guilds": "伺服器：{count}",
+  "channels.setUp": "設定",
   "channels.logout": "登出",
   "channels.confirmLogout": "中斷 {channel}，直到下次重新啟動或設定變更？",
   "channels.pairing.title": "配對請求",

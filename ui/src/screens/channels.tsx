@@ -1,8 +1,17 @@
+import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
+import type { SetupProps } from "./channel-setup/setup.js";
 import { WhatsAppLogin } from "./whatsapp-login.js";
+
+/** The channels guided setup knows (its specs, in the lazily loaded chunk, say how). */
+const GUIDED = new Set(["discord", "telegram", "slack", "signal", "whatsapp"]);
+
+let setupChunk: Promise<ComponentType<SetupProps>> | undefined;
+/** Guided setup is its own chunk (steps, checks and three languages of text): loaded on first use. */
+const loadSetup = () => (setupChunk ??= import("./channel-setup/setup.js").then((m) => m.ChannelSetup));
 
 interface ChannelReport {
   channel: string;
@@ -81,13 +90,20 @@ function ChannelCard({
   onChange: () => Promise<void>;
 }) {
   const { t } = useI18n();
+  const [Setup, setSetup] = useState<ComponentType<SetupProps> | undefined>();
+  const [loadError, setLoadError] = useState("");
+  const openSetup = () =>
+    loadSetup()
+      .then((component) => setSetup(() => component))
+      .catch((err) => setLoadError(errorText(err)));
   // Red only for a failure; "waiting for the scan" or "not linked yet" are steps.
   const note = c.lastError && (
     <p class={c.state === "error" ? "banner error small" : "muted small"}>{c.lastError}</p>
   );
-  const whatsappLogin = c.channel === "whatsapp" && c.enabled;
+  // While setting WhatsApp up, its QR login shows inside the setup flow.
+  const whatsappLogin = c.channel === "whatsapp" && c.enabled && !Setup;
   return (
-    <article class="card" data-channel={c.channel}>
+    <article class={Setup ? "card setup-open" : "card"} data-channel={c.channel}>
       <h2>{c.channel}</h2>
       <p>
         <span class={`dot ${c.connected ? "ok" : c.state === "error" ? "bad" : "idle"}`} />
@@ -111,7 +127,26 @@ function ChannelCard({
       {whatsappLogin && (
         <WhatsAppLogin conn={conn} connected={c.connected} note={note} onChange={() => void onChange()} />
       )}
-      {c.channel === "whatsapp" && !c.enabled && (
+      {c.configured === false && GUIDED.has(c.channel) && !Setup && (
+        <button type="button" id={`setup-${c.channel}-open`} onClick={() => void openSetup()}>
+          {t("channels.setUp")}
+        </button>
+      )}
+      {loadError && (
+        <p class="banner error small" role="alert">
+          {loadError}
+        </p>
+      )}
+      {Setup && (
+        <Setup
+          conn={conn}
+          channel={c.channel as SetupProps["channel"]}
+          report={c}
+          refresh={onChange}
+          close={() => setSetup(undefined)}
+        />
+      )}
+      {c.channel === "whatsapp" && c.configured !== false && !c.enabled && (
         <p class="muted small" id="whatsapp-note">
           {t("whatsapp.enableFirst")}
         </p>
