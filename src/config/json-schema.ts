@@ -4,7 +4,8 @@ import { configSchema } from "./schema.js";
 
 /** The config's JSON Schema (input shape: what a user may write), from the whole zod schema. */
 export function buildConfigJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema.full(), { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const whole = configSchema.full();
+  return z.toJSONSchema(whole, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
 }
 
 export interface ConfigUiHints {
