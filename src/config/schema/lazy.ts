@@ -64,18 +64,16 @@ export class LazyObject<S extends z.ZodRawShape> {
       return z.strictObject(Object.fromEntries(keys.map((key) => [key, anything])));
     });
     this.whole = lazySchema(`${name} (whole)`, () => {
-      const shape = Object.fromEntries(keys.map((key) => [key, this.field(key)]));
+      const shape = Object.fromEntries(
+        keys.map((key) => {
+          const field = this.fieldOrLazy(key);
+          return [key, field instanceof LazyObject ? field.optional() : field];
+        }),
+      );
       const object = z.strictObject(shape) as unknown as z.ZodObject<S, z.core.$strict>;
       return description === undefined ? object : object.describe(description);
     });
     this.optionalWhole = lazySchema(`${name} (optional)`, () => this.whole().optional());
-  }
-
-  /** The schema of `key` as it sits in the whole object (optional), built on first use. */
-  field(key: string): z.ZodType {
-    const field = this.fields[key];
-    if (field === undefined) throw new Error(`${this.name} has no key ${key}`);
-    return field instanceof LazyObject ? field.optional() : field();
   }
 
   /** The field `key`: a nested lazy object as itself, else its (optional) schema, built on first use. */
