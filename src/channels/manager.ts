@@ -215,10 +215,11 @@ export class ChannelManager implements OutboundPort {
    * some other way; it fails as the config loader would, naming the key.
    */
   private parsedFactory(channel: string, def: ChannelDefinition, raw: unknown): ChannelFactory {
-    const parsed = def.section.safeParse(raw, { error: configErrorMap });
+    const schema = def.section();
+    const parsed = schema.safeParse(raw, { error: configErrorMap });
     if (!parsed.success) {
       throw new Error(
-        `invalid config: ${formatIssues(parsed.error.issues, raw, def.section, [], ["channels", channel]).join("; ")}`,
+        `invalid config: ${formatIssues(parsed.error.issues, raw, schema, [], ["channels", channel]).join("; ")}`,
       );
     }
     return (ctx) => def.create({ ...ctx, section: parsed.data as never });

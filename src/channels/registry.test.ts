@@ -4,11 +4,11 @@ import { BUILTIN_CHANNEL_NAMES, BUILTIN_CHANNELS } from "./registry.js";
 
 describe("channel registry", () => {
   it("has one entry per built-in channel section of the config schema, in order", () => {
-    const shape = channelsSchema.shape as Record<string, unknown>;
+    const shape = channelsSchema.full().shape as Record<string, unknown>;
     expect(BUILTIN_CHANNEL_NAMES).toEqual(["discord", "telegram", "whatsapp", "signal", "slack"]);
     for (const def of BUILTIN_CHANNELS) {
       // The very schema the config loader uses for channels.<name>, not a copy.
-      expect((shape[def.name] as { unwrap(): unknown }).unwrap(), def.name).toBe(def.section);
+      expect((shape[def.name] as { unwrap(): unknown }).unwrap(), def.name).toBe(def.section());
       expect(typeof def.create).toBe("function");
     }
   });
@@ -27,6 +27,6 @@ describe("channel registry", () => {
     ["slack", { mode: "relay" }, false],
   ])("%s section %j parses: %s", (name, section, ok) => {
     const def = BUILTIN_CHANNELS.find((c) => c.name === name)!;
-    expect(def.section.safeParse(section).success).toBe(ok);
+    expect(def.section().safeParse(section).success).toBe(ok);
   });
 });

@@ -5,11 +5,12 @@ import type { ChannelFactory } from "./types.js";
 export type BuiltinChannelName = keyof typeof CHANNEL_SECTIONS;
 
 /** The typed `channels.<name>` section a built-in channel's factory receives. */
-export type ChannelSection<N extends BuiltinChannelName> = z.output<(typeof CHANNEL_SECTIONS)[N]>;
+export type ChannelSection<N extends BuiltinChannelName> = z.output<ReturnType<(typeof CHANNEL_SECTIONS)[N]>>;
 
 /** One built-in chat channel: its name, its section's schema, and its adapter factory. */
 export interface ChannelDefinition<N extends BuiltinChannelName = BuiltinChannelName> {
   name: N;
+  /** The section's schema, built on first call (a channel not configured never builds it). */
   section: (typeof CHANNEL_SECTIONS)[N];
   create: ChannelFactory<ChannelSection<N>>;
 }

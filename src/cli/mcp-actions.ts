@@ -121,7 +121,7 @@ function definitionFromFlags(flags: Record<string, unknown>): McpServerConfig {
     }).filter(([, v]) => v !== undefined),
   );
   if (!candidate.command && !candidate.url) throw new Error("give --command (stdio) or --url (remote)");
-  const parsed = mcpServerSchema.safeParse(candidate);
+  const parsed = mcpServerSchema().safeParse(candidate);
   if (!parsed.success) {
     const problem = parsed.error.issues[0]!;
     throw new Error(`${problem.path.join(".") || "server"}: ${problem.message}`);

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { isSecretKey } from "../infra/redact.js";
 import { openClawKeysAt } from "./openclaw-keys.js";
+import { LazyObject } from "./schema/lazy.js";
 
 /**
  * Turns zod issues into the lines a user sees: `path: message (got …)`, with a
@@ -99,10 +100,26 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-/** Known keys of the object schema at `at`, for "did you mean" (empty when not an object). */
-function knownKeysAt(schema: z.ZodType, at: readonly Key[]): string[] {
-  let node: z.core.$ZodType | undefined = schema;
-  for (const key of at) {
+/** A zod schema, or a lazily built object (config/schema/lazy.ts) such as the config's root. */
+export type ConfigSchemaLike = z.ZodType | LazyObject<z.ZodRawShape>;
+
+/**
+ * Known keys of the object schema at `at`, for "did you mean" (empty when not an object).
+ * Through a lazy object only the sections on the path are built.
+ */
+function knownKeysAt(schema: ConfigSchemaLike, at: readonly Key[]): string[] {
+  let lazy: LazyObject<z.ZodRawShape> | undefined = schema instanceof LazyObject ? schema : undefined;
+  let node: z.core.$ZodType | undefined = lazy ? undefined : (schema as z.ZodType);
+  let depth = 0;
+  for (; lazy && depth < at.length; depth++) {
+    const key = String(at[depth]);
+    if (!lazy.keys.includes(key)) return [];
+    const field = lazy.fieldOrLazy(key);
+    lazy = field instanceof LazyObject ? field : undefined;
+    node = field instanceof LazyObject ? undefined : field;
+  }
+  if (lazy) return [...lazy.keys];
+  for (const key of at.slice(depth)) {
     node = unwrap(node);
     if (!node) return [];
     const def = node._zod.def as unknown as Record<string, unknown>;
@@ -165,7 +182,7 @@ export function suggestKey(key: string, known: readonly string[]): string | unde
 export function formatIssues(
   issues: readonly z.core.$ZodIssue[],
   input: unknown,
-  schema: z.ZodType,
+  schema: ConfigSchemaLike,
   base: readonly Key[] = [],
   /** Shown before each path: where `input` sits in the whole config (a plugin's section). */
   shownUnder: readonly Key[] = [],

@@ -2,9 +2,10 @@ import { z } from "zod";
 import { isSecretKey, isSecretMapKey } from "../infra/redact.js";
 import { configSchema } from "./schema.js";
 
-/** The config's JSON Schema (input shape: what a user may write), from the zod schema. */
+/** The config's JSON Schema (input shape: what a user may write), from the whole zod schema. */
 export function buildConfigJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const whole = configSchema.full();
+  return z.toJSONSchema(whole, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
 }
 
 export interface ConfigUiHints {

@@ -61,6 +61,11 @@ function removeAt(root: unknown, at: readonly PropertyKey[]): boolean {
   return true;
 }
 
+/** A zod schema or a lazily built object (config/schema/lazy.ts): what the config is validated with. */
+interface SafeParser<T> {
+  safeParse(input: unknown, params?: z.core.ParseContext<z.core.$ZodIssue>): z.ZodSafeParseResult<T>;
+}
+
 /** Rounds of set-aside-and-revalidate: a key inside a union shows up only once its sibling is gone. */
 const MAX_ROUNDS = 4;
 
@@ -68,11 +73,11 @@ const MAX_ROUNDS = 4;
  * Validates `input` (mutated: OpenClaw-only keys are removed from it) and returns the result
  * with the paths set aside, e.g. `tts` or `agents.defaults.sandbox`.
  */
-export function parseWithOpenClawKeys<T extends z.ZodType>(
-  schema: T,
+export function parseWithOpenClawKeys<T>(
+  schema: SafeParser<T>,
   input: Record<string, unknown>,
-  params: Parameters<T["safeParse"]>[1],
-): { result: z.ZodSafeParseResult<z.output<T>>; openClawOnly: string[] } {
+  params?: z.core.ParseContext<z.core.$ZodIssue>,
+): { result: z.ZodSafeParseResult<T>; openClawOnly: string[] } {
   const openClawOnly: string[] = [];
   let result = schema.safeParse(input, params);
   for (let round = 0; round < MAX_ROUNDS && !result.success; round++) {

@@ -10,13 +10,14 @@ import {
   stringList,
 } from "./common.js";
 import { heartbeatSchema } from "./heartbeat.js";
+import { lazySchema } from "./lazy.js";
 import { mediaSchema, webSearchSchema } from "./media.js";
 import { compactionSchema, memorySearchSchema } from "./skills.js";
 
 export const TOOL_PROFILES = ["minimal", "coding", "messaging", "full"] as const;
 
 /** Tool policy; the same shape at `tools` and at `agents.list[].tools`. */
-export const toolPolicyFields = {
+export const toolPolicyFields = lazySchema("agents.toolPolicyFields", () => ({
   profile: z
     .enum(TOOL_PROFILES)
     .optional()
@@ -26,184 +27,203 @@ export const toolPolicyFields = {
   alsoAllow: compatOnly(stringList.optional(), "tools allowed on top of the profile"),
   byProvider: compatOnly(z.record(z.string(), looseRecord).optional(), "tool policy per model provider"),
   elevated: compatOnly(looseRecord.optional(), "elevated (host) exec: { enabled, allowFrom }"),
-};
+}));
 
-const agentModelEntry = z.strictObject({
-  alias: z.string().min(1).optional().describe("short name usable in /model and model refs"),
-  params: looseRecord.optional().describe("provider parameters (temperature, maxTokens, cacheRetention…)"),
-});
+const agentModelEntry = lazySchema("agents.agentModelEntry", () =>
+  z.strictObject({
+    alias: z.string().min(1).optional().describe("short name usable in /model and model refs"),
+    params: looseRecord.optional().describe("provider parameters (temperature, maxTokens, cacheRetention…)"),
+  }),
+);
 
-const agentDefaults = z
-  .strictObject({
-    workspace: z
+const agentDefaults = lazySchema("agents.agentDefaults", () =>
+  z
+    .strictObject({
+      workspace: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("agent workspace folder (default ~/.openclaw/workspace)"),
+      model: modelSelection().optional(),
+      models: z
+        .record(modelRef(), agentModelEntry())
+        .optional()
+        .describe("model catalogue by ref; also the allowlist for /model when set"),
+      imageModel: compatOnly(modelSelection().optional(), "model used for images"),
+      pdfModel: compatOnly(modelSelection().optional(), "model used for PDFs"),
+      maxConcurrent: positiveInt
+        .optional()
+        .describe("agent runs in parallel across sessions (each session runs one at a time)"),
+      timeoutSeconds: positiveInt.optional().describe("longest an agent run may take"),
+      contextTokens: positiveInt.optional().describe("context window budget in tokens"),
+      mediaMaxMb: compatOnly(
+        z.number().positive().optional(),
+        "largest media file handed to the model, in MB",
+      ),
+      thinkingDefault: compatOnly(
+        z.enum(["off", "minimal", "low", "medium", "high", "xhigh"]).optional(),
+        "default thinking level",
+      ),
+      verboseDefault: compatOnly(
+        z.enum(["off", "on", "full"]).optional(),
+        "default verbosity of tool output in chats",
+      ),
+      elevatedDefault: compatOnly(
+        z.enum(["off", "on", "ask", "full"]).optional(),
+        "default elevated (host) exec mode",
+      ),
+      skipBootstrap: compatOnly(z.boolean().optional(), "do not create AGENTS.md, SOUL.md… in the workspace"),
+      bootstrapMaxChars: compatOnly(
+        positiveInt.optional(),
+        "longest workspace bootstrap file put in the prompt",
+      ),
+      bootstrapTotalMaxChars: compatOnly(
+        positiveInt.optional(),
+        "most characters of bootstrap files put in the prompt",
+      ),
+      userTimezone: compatOnly(z.string().optional(), "the user's time zone for the prompt"),
+      timeFormat: compatOnly(z.enum(["auto", "12", "24"]).optional(), "12 or 24 hour clock in the prompt"),
+      typingMode: compatOnly(
+        z.enum(["never", "instant", "thinking", "message"]).optional(),
+        "when the typing indicator is shown",
+      ),
+      blockStreamingDefault: compatOnly(
+        z.enum(["off", "on"]).optional(),
+        "send replies in blocks as they are written",
+      ),
+      heartbeat: heartbeatSchema().optional(),
+      compaction: compactionSchema().optional(),
+      contextPruning: compatOnly(looseRecord.optional(), "trim old tool results from the context"),
+      sandbox: compatOnly(looseRecord.optional(), "run tools in a container"),
+      subagents: compatOnly(looseRecord.optional(), "agents this agent may start"),
+      cliBackends: compatOnly(looseRecord.optional(), "CLI coding agents used as models"),
+      memorySearch: memorySearchSchema().optional(),
+    })
+    .describe("settings every agent inherits"),
+);
+
+const agentEntry = lazySchema("agents.agentEntry", () =>
+  z.strictObject({
+    id: z
       .string()
-      .min(1)
+      .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, "must be letters, digits, - or _ (at most 64)")
+      .describe("stable agent id used by bindings and session keys"),
+    default: z.boolean().optional().describe("the agent for messages no binding matches (first wins)"),
+    name: z.string().optional(),
+    workspace: z.string().min(1).optional(),
+    agentDir: compatOnly(z.string().min(1).optional(), "where this agent's auth profiles and models live"),
+    model: modelSelection()
       .optional()
-      .describe("agent workspace folder (default ~/.openclaw/workspace)"),
-    model: modelSelection.optional(),
-    models: z
-      .record(modelRef, agentModelEntry)
-      .optional()
-      .describe("model catalogue by ref; also the allowlist for /model when set"),
-    imageModel: compatOnly(modelSelection.optional(), "model used for images"),
-    pdfModel: compatOnly(modelSelection.optional(), "model used for PDFs"),
-    maxConcurrent: positiveInt
-      .optional()
-      .describe("agent runs in parallel across sessions (each session runs one at a time)"),
-    timeoutSeconds: positiveInt.optional().describe("longest an agent run may take"),
-    contextTokens: positiveInt.optional().describe("context window budget in tokens"),
-    mediaMaxMb: compatOnly(z.number().positive().optional(), "largest media file handed to the model, in MB"),
-    thinkingDefault: compatOnly(
-      z.enum(["off", "minimal", "low", "medium", "high", "xhigh"]).optional(),
-      "default thinking level",
+      .describe("string overrides the primary only; { primary, fallbacks } overrides both"),
+    params: looseRecord.optional(),
+    identity: compatOnly(
+      z
+        .strictObject({
+          name: z.string().optional(),
+          theme: z.string().optional(),
+          emoji: z.string().optional(),
+          avatar: z.string().optional(),
+        })
+        .optional(),
+      "the agent's name, emoji and avatar shown in chats",
     ),
-    verboseDefault: compatOnly(
-      z.enum(["off", "on", "full"]).optional(),
-      "default verbosity of tool output in chats",
-    ),
-    elevatedDefault: compatOnly(
-      z.enum(["off", "on", "ask", "full"]).optional(),
-      "default elevated (host) exec mode",
-    ),
-    skipBootstrap: compatOnly(z.boolean().optional(), "do not create AGENTS.md, SOUL.md… in the workspace"),
-    bootstrapMaxChars: compatOnly(
-      positiveInt.optional(),
-      "longest workspace bootstrap file put in the prompt",
-    ),
-    bootstrapTotalMaxChars: compatOnly(
-      positiveInt.optional(),
-      "most characters of bootstrap files put in the prompt",
-    ),
-    userTimezone: compatOnly(z.string().optional(), "the user's time zone for the prompt"),
-    timeFormat: compatOnly(z.enum(["auto", "12", "24"]).optional(), "12 or 24 hour clock in the prompt"),
-    typingMode: compatOnly(
-      z.enum(["never", "instant", "thinking", "message"]).optional(),
-      "when the typing indicator is shown",
-    ),
-    blockStreamingDefault: compatOnly(
-      z.enum(["off", "on"]).optional(),
-      "send replies in blocks as they are written",
-    ),
-    heartbeat: heartbeatSchema.optional(),
-    compaction: compactionSchema.optional(),
-    contextPruning: compatOnly(looseRecord.optional(), "trim old tool results from the context"),
-    sandbox: compatOnly(looseRecord.optional(), "run tools in a container"),
-    subagents: compatOnly(looseRecord.optional(), "agents this agent may start"),
-    cliBackends: compatOnly(looseRecord.optional(), "CLI coding agents used as models"),
-    memorySearch: memorySearchSchema.optional(),
-  })
-  .describe("settings every agent inherits");
-
-const agentEntry = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, "must be letters, digits, - or _ (at most 64)")
-    .describe("stable agent id used by bindings and session keys"),
-  default: z.boolean().optional().describe("the agent for messages no binding matches (first wins)"),
-  name: z.string().optional(),
-  workspace: z.string().min(1).optional(),
-  agentDir: compatOnly(z.string().min(1).optional(), "where this agent's auth profiles and models live"),
-  model: modelSelection
-    .optional()
-    .describe("string overrides the primary only; { primary, fallbacks } overrides both"),
-  params: looseRecord.optional(),
-  identity: compatOnly(
-    z
+    groupChat: z
       .strictObject({
-        name: z.string().optional(),
-        theme: z.string().optional(),
-        emoji: z.string().optional(),
-        avatar: z.string().optional(),
+        mentionPatterns: stringList.optional().describe("regexes that count as mentioning the agent"),
+        historyLimit: compatOnly(nonNegativeInt.optional(), "group messages kept as context"),
       })
       .optional(),
-    "the agent's name, emoji and avatar shown in chats",
-  ),
-  groupChat: z
-    .strictObject({
-      mentionPatterns: stringList.optional().describe("regexes that count as mentioning the agent"),
-      historyLimit: compatOnly(nonNegativeInt.optional(), "group messages kept as context"),
-    })
-    .optional(),
-  tools: z.strictObject(toolPolicyFields).optional(),
-  sandbox: compatOnly(looseRecord.optional(), "run this agent's tools in a container"),
-  subagents: compatOnly(looseRecord.optional(), "agents this agent may start"),
-  heartbeat: heartbeatSchema.optional().describe("this agent's heartbeat, over agents.defaults.heartbeat"),
-  runtime: looseRecord.optional(),
-  skills: compatOnly(stringList.optional(), "skills offered to this agent"),
-});
-
-export const agentsSchema = z
-  .strictObject({
-    defaults: agentDefaults.optional(),
-    list: z
-      .array(agentEntry)
+    tools: z.strictObject(toolPolicyFields()).optional(),
+    sandbox: compatOnly(looseRecord.optional(), "run this agent's tools in a container"),
+    subagents: compatOnly(looseRecord.optional(), "agents this agent may start"),
+    heartbeat: heartbeatSchema()
       .optional()
-      .describe("agents; without a list there is one agent, `main`")
-      .refine(
-        (list) => new Set(list?.map((a) => a.id)).size === (list?.length ?? 0),
-        "agent ids must be unique",
-      ),
-  })
-  .describe("agents: defaults and the list");
+      .describe("this agent's heartbeat, over agents.defaults.heartbeat"),
+    runtime: looseRecord.optional(),
+    skills: compatOnly(stringList.optional(), "skills offered to this agent"),
+  }),
+);
+
+export const agentsSchema = lazySchema("agents", () =>
+  z
+    .strictObject({
+      defaults: agentDefaults().optional(),
+      list: z
+        .array(agentEntry())
+        .optional()
+        .describe("agents; without a list there is one agent, `main`")
+        .refine(
+          (list) => new Set(list?.map((a) => a.id)).size === (list?.length ?? 0),
+          "agent ids must be unique",
+        ),
+    })
+    .describe("agents: defaults and the list"),
+);
 
 const PEER_KINDS = ["direct", "group", "channel", "dm"] as const;
 
-export const bindingSchema = z.strictObject({
-  type: z.enum(["route", "acp"]).optional(),
-  agentId: z.string().min(1).describe("agent that handles matching messages"),
-  comment: compatOnly(z.string().optional(), "a note for people reading the file"),
-  match: z
+export const bindingSchema = lazySchema("bindings", () =>
+  z.strictObject({
+    type: z.enum(["route", "acp"]).optional(),
+    agentId: z.string().min(1).describe("agent that handles matching messages"),
+    comment: compatOnly(z.string().optional(), "a note for people reading the file"),
+    match: z
+      .strictObject({
+        channel: z.string().min(1).describe("channel id: discord, telegram, whatsapp, signal…"),
+        accountId: z.string().optional().describe('channel account ("*" any; omitted = default account)'),
+        peer: z
+          .strictObject({
+            kind: z
+              .enum(PEER_KINDS)
+              .transform((kind) => (kind === "dm" ? "direct" : kind))
+              .describe('direct, group or channel ("dm" is read as direct)'),
+            id: z.union([z.string().min(1), z.number()]).describe("peer id"),
+          })
+          .optional(),
+        guildId: z.string().optional().describe("Discord guild id"),
+        teamId: z.string().optional().describe("Slack/Teams team id"),
+        roles: stringList.optional(),
+      })
+      .describe("what a message must match; channel is required"),
+  }),
+);
+
+const authProfile = lazySchema("agents.authProfile", () =>
+  z.strictObject({
+    provider: z.string().min(1).describe("provider id, e.g. anthropic"),
+    mode: z.enum(["api_key", "token", "oauth"]).describe("how this profile authenticates"),
+    email: compatOnly(z.string().optional(), "the account's e-mail, for display"),
+  }),
+);
+
+export const authSchema = lazySchema("auth", () =>
+  z
     .strictObject({
-      channel: z.string().min(1).describe("channel id: discord, telegram, whatsapp, signal…"),
-      accountId: z.string().optional().describe('channel account ("*" any; omitted = default account)'),
-      peer: z
+      profiles: z
+        .record(z.string(), authProfile())
+        .optional()
+        .describe("auth profile metadata by id (provider:name); secrets live in auth-profiles.json"),
+      order: z.record(z.string(), stringList).optional().describe("profile rotation order per provider"),
+      cooldowns: z
         .strictObject({
-          kind: z
-            .enum(PEER_KINDS)
-            .transform((kind) => (kind === "dm" ? "direct" : kind))
-            .describe('direct, group or channel ("dm" is read as direct)'),
-          id: z.union([z.string().min(1), z.number()]).describe("peer id"),
+          billingBackoffHours: compatOnly(
+            z.number().positive().optional(),
+            "pause after a billing error, in hours",
+          ),
+          billingBackoffHoursByProvider: compatOnly(
+            z.record(z.string(), z.number().positive()).optional(),
+            "billingBackoffHours per provider",
+          ),
+          billingMaxHours: compatOnly(z.number().positive().optional(), "longest billing pause, in hours"),
+          failureWindowHours: compatOnly(
+            z.number().positive().optional(),
+            "window in which failures count toward a cooldown, in hours",
+          ),
         })
         .optional(),
-      guildId: z.string().optional().describe("Discord guild id"),
-      teamId: z.string().optional().describe("Slack/Teams team id"),
-      roles: stringList.optional(),
     })
-    .describe("what a message must match; channel is required"),
-});
-
-const authProfile = z.strictObject({
-  provider: z.string().min(1).describe("provider id, e.g. anthropic"),
-  mode: z.enum(["api_key", "token", "oauth"]).describe("how this profile authenticates"),
-  email: compatOnly(z.string().optional(), "the account's e-mail, for display"),
-});
-
-export const authSchema = z
-  .strictObject({
-    profiles: z
-      .record(z.string(), authProfile)
-      .optional()
-      .describe("auth profile metadata by id (provider:name); secrets live in auth-profiles.json"),
-    order: z.record(z.string(), stringList).optional().describe("profile rotation order per provider"),
-    cooldowns: z
-      .strictObject({
-        billingBackoffHours: compatOnly(
-          z.number().positive().optional(),
-          "pause after a billing error, in hours",
-        ),
-        billingBackoffHoursByProvider: compatOnly(
-          z.record(z.string(), z.number().positive()).optional(),
-          "billingBackoffHours per provider",
-        ),
-        billingMaxHours: compatOnly(z.number().positive().optional(), "longest billing pause, in hours"),
-        failureWindowHours: compatOnly(
-          z.number().positive().optional(),
-          "window in which failures count toward a cooldown, in hours",
-        ),
-      })
-      .optional(),
-  })
-  .describe("model provider authentication profiles");
+    .describe("model provider authentication profiles"),
+);
 
 export const MODEL_APIS = [
   "openai-completions",
@@ -212,83 +232,91 @@ export const MODEL_APIS = [
   "google-generative-ai",
 ] as const;
 
-const providerModel = z.strictObject({
-  id: z.string().min(1),
-  name: z.string().optional(),
-  api: z.enum(MODEL_APIS).optional(),
-  reasoning: z.boolean().optional(),
-  input: z.array(z.enum(["text", "image", "audio", "video", "document"])).optional(),
-  cost: compatOnly(
-    z
-      .strictObject({
-        input: z.number().min(0).optional(),
-        output: z.number().min(0).optional(),
-        cacheRead: z.number().min(0).optional(),
-        cacheWrite: z.number().min(0).optional(),
-      })
-      .optional(),
-    "USD per million tokens, for usage reports",
-  ),
-  contextWindow: positiveInt.optional(),
-  maxTokens: positiveInt.optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  compat: compatOnly(looseRecord.optional(), "per-model API quirks"),
-});
+const providerModel = lazySchema("agents.providerModel", () =>
+  z.strictObject({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    api: z.enum(MODEL_APIS).optional(),
+    reasoning: z.boolean().optional(),
+    input: z.array(z.enum(["text", "image", "audio", "video", "document"])).optional(),
+    cost: compatOnly(
+      z
+        .strictObject({
+          input: z.number().min(0).optional(),
+          output: z.number().min(0).optional(),
+          cacheRead: z.number().min(0).optional(),
+          cacheWrite: z.number().min(0).optional(),
+        })
+        .optional(),
+      "USD per million tokens, for usage reports",
+    ),
+    contextWindow: positiveInt.optional(),
+    maxTokens: positiveInt.optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    compat: compatOnly(looseRecord.optional(), "per-model API quirks"),
+  }),
+);
 
-const provider = z.strictObject({
-  baseUrl: httpUrl.optional().describe("API base URL"),
-  apiKey: z.string().optional().describe("API key; the provider's env var (e.g. OPENAI_API_KEY) wins"),
-  api: z.enum(MODEL_APIS).optional().describe("wire API the endpoint speaks"),
-  auth: z.enum(["api-key", "oauth", "token", "none"]).optional(),
-  authHeader: compatOnly(z.boolean().optional(), "send the key as an Authorization header"),
-  headers: z.record(z.string(), z.string()).optional().describe("extra HTTP headers"),
-  models: z.array(providerModel).optional().describe("models this provider serves"),
-});
+const provider = lazySchema("agents.provider", () =>
+  z.strictObject({
+    baseUrl: httpUrl().optional().describe("API base URL"),
+    apiKey: z.string().optional().describe("API key; the provider's env var (e.g. OPENAI_API_KEY) wins"),
+    api: z.enum(MODEL_APIS).optional().describe("wire API the endpoint speaks"),
+    auth: z.enum(["api-key", "oauth", "token", "none"]).optional(),
+    authHeader: compatOnly(z.boolean().optional(), "send the key as an Authorization header"),
+    headers: z.record(z.string(), z.string()).optional().describe("extra HTTP headers"),
+    models: z.array(providerModel()).optional().describe("models this provider serves"),
+  }),
+);
 
-export const modelsSchema = z
-  .strictObject({
-    mode: z
-      .enum(["merge", "replace"])
-      .optional()
-      .describe("merge with the built-in catalogue (default) or replace it"),
-    providers: z.record(z.string(), provider).optional().describe("custom or overridden providers by id"),
-  })
-  .describe("model providers and catalogue");
+export const modelsSchema = lazySchema("models", () =>
+  z
+    .strictObject({
+      mode: z
+        .enum(["merge", "replace"])
+        .optional()
+        .describe("merge with the built-in catalogue (default) or replace it"),
+      providers: z.record(z.string(), provider()).optional().describe("custom or overridden providers by id"),
+    })
+    .describe("model providers and catalogue"),
+);
 
-export const toolsSchema = z
-  .strictObject({
-    ...toolPolicyFields,
-    exec: z
-      .looseObject({
-        timeoutSec: positiveInt.optional().describe("longest a command may run (default 1800)"),
-        backgroundMs: compatOnly(
-          nonNegativeInt.optional(),
-          "run exec commands in the background after this many ms",
-        ),
-      })
-      .optional(),
-    web: z
-      .strictObject({
-        search: webSearchSchema.optional(),
-        fetch: z
-          .looseObject({
-            enabled: compatOnly(z.boolean().optional(), "offer the web_fetch tool"),
-            maxChars: compatOnly(positiveInt.optional(), "longest page text web_fetch returns"),
-            timeoutSeconds: compatOnly(positiveInt.optional(), "how long web_fetch waits for a page"),
-            allowPrivateNetwork: z
-              .boolean()
-              .optional()
-              .describe(
-                "let web_fetch reach loopback, LAN, link-local and cloud-metadata addresses (default false: public addresses only)",
-              ),
-          })
-          .optional(),
-      })
-      .optional(),
-    media: mediaSchema.optional(),
-    agentToAgent: compatOnly(looseRecord.optional(), "let agents message each other"),
-    sessions: compatOnly(looseRecord.optional(), "which sessions the session tools may see"),
-    loopDetection: compatOnly(looseRecord.optional(), "stop tool-call loops"),
-    links: compatOnly(looseRecord.optional(), "link understanding"),
-  })
-  .describe("which tools agents may use");
+export const toolsSchema = lazySchema("tools", () =>
+  z
+    .strictObject({
+      ...toolPolicyFields(),
+      exec: z
+        .looseObject({
+          timeoutSec: positiveInt.optional().describe("longest a command may run (default 1800)"),
+          backgroundMs: compatOnly(
+            nonNegativeInt.optional(),
+            "run exec commands in the background after this many ms",
+          ),
+        })
+        .optional(),
+      web: z
+        .strictObject({
+          search: webSearchSchema().optional(),
+          fetch: z
+            .looseObject({
+              enabled: compatOnly(z.boolean().optional(), "offer the web_fetch tool"),
+              maxChars: compatOnly(positiveInt.optional(), "longest page text web_fetch returns"),
+              timeoutSeconds: compatOnly(positiveInt.optional(), "how long web_fetch waits for a page"),
+              allowPrivateNetwork: z
+                .boolean()
+                .optional()
+                .describe(
+                  "let web_fetch reach loopback, LAN, link-local and cloud-metadata addresses (default false: public addresses only)",
+                ),
+            })
+            .optional(),
+        })
+        .optional(),
+      media: mediaSchema().optional(),
+      agentToAgent: compatOnly(looseRecord.optional(), "let agents message each other"),
+      sessions: compatOnly(looseRecord.optional(), "which sessions the session tools may see"),
+      loopDetection: compatOnly(looseRecord.optional(), "stop tool-call loops"),
+      links: compatOnly(looseRecord.optional(), "link understanding"),
+    })
+    .describe("which tools agents may use"),
+);

@@ -8,6 +8,7 @@ import {
   requireWildcardForOpenDm,
   stringList,
 } from "./common.js";
+import { lazySchema } from "./lazy.js";
 
 /** Slack's hard limit for one message's `text` (chat.postMessage truncates beyond it). */
 export const SLACK_MAX_TEXT = 40_000;
@@ -16,38 +17,42 @@ export const SLACK_DEFAULT_TEXT_CHUNK = 8000;
 
 /** OpenClaw's Slack reply threading modes; `batched` is answered like `first` here. */
 export const SLACK_REPLY_TO_MODES = ["off", "first", "all", "batched"] as const;
-const slackReplyToMode = z
-  .enum(SLACK_REPLY_TO_MODES)
-  .describe(
-    "reply threading for top-level messages: off (default; reply in the channel), first/batched (the first reply starts a thread under the message), all (every reply in that thread); a message already in a thread is always answered in it",
-  );
+const slackReplyToMode = lazySchema("slack.slackReplyToMode", () =>
+  z
+    .enum(SLACK_REPLY_TO_MODES)
+    .describe(
+      "reply threading for top-level messages: off (default; reply in the channel), first/batched (the first reply starts a thread under the message), all (every reply in that thread); a message already in a thread is always answered in it",
+    ),
+);
 
-const requireMention = z.boolean().optional().describe("answer only when mentioned (default true)");
+const requireMention = lazySchema("slack.requireMention", () =>
+  z.boolean().optional().describe("answer only when mentioned (default true)"),
+);
 
-const slackRoom = z.strictObject({
-  enabled: z.boolean().optional().describe("set false to ignore this channel"),
-  allow: z.boolean().optional().describe("same as enabled (Discord's name)"),
-  requireMention,
-  users: z
-    .array(z.union([z.string(), z.number()]))
-    .optional()
-    .describe("only these Slack user ids (U…) may trigger the bot here"),
-  replyToMode: slackReplyToMode.optional(),
-  allowBots: compatOnly(z.boolean().optional(), "answer bot-authored messages in this channel"),
-  ignoreOtherMentions: compatOnly(z.boolean().optional(), "drop messages that mention someone else"),
-  skills: compatOnly(stringList.optional(), "skills offered in this channel"),
-  systemPrompt: compatOnly(z.string().optional(), "extra system prompt for this channel"),
-  tools: compatOnly(looseRecord.optional(), "tool policy for this channel"),
-  toolsBySender: compatOnly(looseRecord.optional(), "tool policy per sender in this channel"),
-  presenceEvents: compatOnly(looseRecord.optional(), "presence wakes for this channel"),
-  botLoopProtection: compatOnly(looseRecord.optional(), "bot loop budget for this channel"),
-});
+const slackRoom = lazySchema("slack.slackRoom", () =>
+  z.strictObject({
+    enabled: z.boolean().optional().describe("set false to ignore this channel"),
+    allow: z.boolean().optional().describe("same as enabled (Discord's name)"),
+    requireMention: requireMention(),
+    users: z
+      .array(z.union([z.string(), z.number()]))
+      .optional()
+      .describe("only these Slack user ids (U…) may trigger the bot here"),
+    replyToMode: slackReplyToMode().optional(),
+    allowBots: compatOnly(z.boolean().optional(), "answer bot-authored messages in this channel"),
+    ignoreOtherMentions: compatOnly(z.boolean().optional(), "drop messages that mention someone else"),
+    skills: compatOnly(stringList.optional(), "skills offered in this channel"),
+    systemPrompt: compatOnly(z.string().optional(), "extra system prompt for this channel"),
+    tools: compatOnly(looseRecord.optional(), "tool policy for this channel"),
+    toolsBySender: compatOnly(looseRecord.optional(), "tool policy per sender in this channel"),
+    presenceEvents: compatOnly(looseRecord.optional(), "presence wakes for this channel"),
+    botLoopProtection: compatOnly(looseRecord.optional(), "bot loop budget for this channel"),
+  }),
+);
 
-const signingSecret = z
-  .string()
-  .min(1)
-  .optional()
-  .describe("HTTP mode: the app's Signing Secret (Basic Information page)");
+const signingSecret = lazySchema("slack.signingSecret", () =>
+  z.string().min(1).optional().describe("HTTP mode: the app's Signing Secret (Basic Information page)"),
+);
 
 /**
  * `channels.slack`'s own keys (OpenClaw's names) over the shared chat-channel keys,
@@ -67,13 +72,13 @@ export function slackAccountShape<C extends z.ZodRawShape>(common: C) {
       .string()
       .optional()
       .describe("Socket Mode: App-Level Token (xapp-…) with connections:write; SLACK_APP_TOKEN wins"),
-    signingSecret,
+    signingSecret: signingSecret(),
     webhookPath: z
       .string()
       .startsWith("/", "must start with /, e.g. /slack/events")
       .optional()
       .describe("HTTP mode: path served on the gateway port (default /slack/events)"),
-    apiUrl: httpUrl
+    apiUrl: httpUrl()
       .optional()
       .describe("Slack Web API base URL (for proxies and tests); default https://slack.com/api/"),
     userToken: compatOnly(z.string().optional(), "user token (xoxp-…) for reads or postAs user"),
@@ -85,26 +90,26 @@ export function slackAccountShape<C extends z.ZodRawShape>(common: C) {
     dm: z
       .strictObject({
         enabled: z.boolean().optional().describe("set false to ignore every DM"),
-        policy: compatOnly(dmPolicy.optional(), "legacy name of dmPolicy"),
-        allowFrom: compatOnly(allowFrom.optional(), "legacy name of allowFrom"),
+        policy: compatOnly(dmPolicy().optional(), "legacy name of dmPolicy"),
+        allowFrom: compatOnly(allowFrom().optional(), "legacy name of allowFrom"),
         groupEnabled: z.boolean().optional().describe("answer in group DMs (MPIMs); default false"),
         groupChannels: stringList.optional().describe("only these group DMs (ids) when groupEnabled"),
-        replyToMode: slackReplyToMode.optional(),
+        replyToMode: slackReplyToMode().optional(),
       })
       .optional(),
     dms: compatOnly(looseRecord.optional(), "per-DM settings (history limits)"),
     channels: z
-      .record(z.string(), slackRoom)
+      .record(z.string(), slackRoom())
       .optional()
       .describe(
         'per channel (Slack channel id C…/G…, or "*") settings; with groupPolicy allowlist only these',
       ),
-    replyToMode: slackReplyToMode.optional(),
+    replyToMode: slackReplyToMode().optional(),
     replyToModeByChatType: z
       .strictObject({
-        direct: slackReplyToMode.optional(),
-        group: slackReplyToMode.optional(),
-        channel: slackReplyToMode.optional(),
+        direct: slackReplyToMode().optional(),
+        group: slackReplyToMode().optional(),
+        channel: slackReplyToMode().optional(),
       })
       .optional()
       .describe("replyToMode per kind of chat (over replyToMode)"),
