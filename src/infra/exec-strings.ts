@@ -148,7 +148,7 @@ function stillVisible(paths: ExecStringPaths, secrets: ExecStringSecrets, args: 
   if (withoutTrailingNuls(cmdline) !== withoutTrailingNuls(args.toString("utf8"))) {
     return "/proc/self/cmdline does not show the arguments written";
   }
-  const visible = secrets.values.some((v) => v !== "" && (environ.includes(v) || cmdline.includes(v)));
+  const visible = secrets.values.some((v) => environ.includes(v) || cmdline.includes(v));
   return visible ? "a secret value is still in /proc/self/environ or cmdline" : undefined;
 }
 
@@ -175,16 +175,22 @@ export function clearExecStrings(
     const argBytes = readArea(fd, areas.arg);
     moveToHeap(env, secrets.envNames);
     const names = new Set(secrets.envNames);
+    const kept: string[] = [];
     for (const entry of entries(envBytes)) {
       if (names.has(nameOf(entry.text))) {
         writeArea(fd, areas.env.start + entry.offset, Buffer.alloc(entry.length));
-      }
+      } else kept.push(entry.text);
     }
     const packed = packedArgs(argBytes, secrets.keepArgs);
     if (packed) writeArea(fd, areas.arg.start, packed);
+    const args = packed ?? argBytes;
     const changed = secrets.envNames.filter((n) => env[n] !== values[n]);
     if (changed.length > 0) return `${changed.length} variable(s) changed while clearing`;
-    return stillVisible(paths, secrets, packed ?? argBytes);
+    // A secret's value that a kept variable also holds (AWS_CA_BUNDLE and SSL_CERT_FILE naming
+    // one file) stays visible whichever way the secrets are hidden: it is not looked for.
+    const keptText = `${kept.join("\0")}\0${args.toString("utf8")}`;
+    const lookFor = secrets.values.filter((v) => v !== "" && !keptText.includes(v));
+    return stillVisible(paths, { ...secrets, values: lookFor }, args);
   } catch (err) {
     return `${paths.mem}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
   } finally {
