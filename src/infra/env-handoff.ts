@@ -123,7 +123,7 @@ function reexec(
     .execve;
   if (typeof execve !== "function") {
     warn(
-      `Node ${process.version} has no process.execve: the gateway's keys and token stay readable in /proc/${process.pid}/environ by commands the exec tool runs as the same user; use Node >= 22.15 to close this.`,
+      `the gateway's keys and token stay readable in /proc/${process.pid}/environ by commands the exec tool runs as the same user: they could not be cleared in place (${reason}) and Node ${process.version} has no process.execve; use Node >= 22.15 to close this.`,
     );
     return "unsupported";
   }
@@ -143,7 +143,7 @@ function reexec(
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     warn(
-      `could not restart the gateway without its secrets in /proc/${process.pid}/environ (${(err as Error).message}); they stay readable by the exec tool's commands.`,
+      `could not clear the gateway's secrets from /proc/${process.pid}/environ in place (${reason}) nor restart it without them (${(err as Error).message}); they stay readable by the exec tool's commands.`,
     );
   }
   return "failed";
