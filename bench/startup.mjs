@@ -139,4 +139,8 @@ const raw = Object.fromEntries(
   variants.map((v) => [v.label, results.get(v).map((r) => Math.round(r.startMs))]),
 );
 console.log(`raw start ms: ${JSON.stringify(raw)}`);
+const rawReady = Object.fromEntries(
+  variants.filter((v) => v.waitFor).map((v) => [v.label, results.get(v).map((r) => Math.round(r.readyMs))]),
+);
+console.log(`raw ready ms: ${JSON.stringify(rawReady)}`);
 process.exit(0);

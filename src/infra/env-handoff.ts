@@ -80,6 +80,7 @@ export function hideSecrets(warn: (line: string) => void): HideOutcome {
   );
   const argv = withoutSecretOptions(process.argv);
   if (Object.keys(secrets).length === 0 && argv.length === process.argv.length) return "not-needed";
+  const startedAt = performance.now();
   const reason =
     process.env[FORCE_REEXEC_ENV] !== undefined
       ? `${FORCE_REEXEC_ENV} is set`
@@ -91,7 +92,8 @@ export function hideSecrets(warn: (line: string) => void): HideOutcome {
           ),
         });
   if (reason === undefined) {
-    hidingNote = "secrets cleared in place from /proc/self/environ and cmdline";
+    const ms = (performance.now() - startedAt).toFixed(1);
+    hidingNote = `secrets cleared in place from /proc/self/environ and cmdline in ${ms} ms`;
     // As after a re-exec: process.argv shows what /proc/self/cmdline shows.
     process.argv.splice(0, process.argv.length, ...argv);
     return "in-place";
