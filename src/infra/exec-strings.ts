@@ -165,7 +165,7 @@ export function clearExecStrings(
   if (process.platform !== "linux") return `${process.platform} has no /proc/self/mem`;
   // A worker's process.env is a copy: unsetting there leaves libc's pointers on the bytes.
   if (!isMainThread) return "not on the main thread";
-  const values = Object.fromEntries(secrets.envNames.map((n) => [n, env[n]]));
+  const before = Object.fromEntries(secrets.envNames.map((n) => [n, env[n]]));
   let fd: number | undefined;
   try {
     const areas = readAreas(paths.stat);
@@ -184,7 +184,7 @@ export function clearExecStrings(
     const packed = packedArgs(argBytes, secrets.keepArgs);
     if (packed) writeArea(fd, areas.arg.start, packed);
     const args = packed ?? argBytes;
-    const changed = secrets.envNames.filter((n) => env[n] !== values[n]);
+    const changed = secrets.envNames.filter((n) => env[n] !== before[n]);
     if (changed.length > 0) return `${changed.length} variable(s) changed while clearing`;
     // A secret's value that a kept variable also holds (AWS_CA_BUNDLE and SSL_CERT_FILE naming
     // one file) stays visible whichever way the secrets are hidden: it is not looked for.
@@ -192,11 +192,12 @@ export function clearExecStrings(
     const lookFor = secrets.values.filter((v) => v !== "" && !keptText.includes(v));
     return stillVisible(paths, { ...secrets, values: lookFor }, args);
   } catch (err) {
+    // An errno code or our own short-read message: never file contents.
     return `${paths.mem}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
   } finally {
     if (fd !== undefined) closeSync(fd);
     // Whatever happened, process.env keeps every value it had.
-    for (const [name, value] of Object.entries(values))
+    for (const [name, value] of Object.entries(before))
       if (value !== undefined && env[name] !== value) env[name] = value;
   }
 }
