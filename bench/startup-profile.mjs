@@ -6,23 +6,25 @@
 // time by kind (our code, dependencies, Node, GC, compile), the top source files and
 // packages by self time, and the bundle evaluated at start (chunks and bytes).
 import { readFileSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import module from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { median, spawnUntilListening, stop } from "./lib.mjs";
+import { loadFake, median, spawnUntilListening, stop } from "./lib.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "dist");
 
 /** One profiled start: the probe's JSON once the gateway listens. */
-async function profiledStart(extraEnv) {
+async function profiledStart(extraEnv, config) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "bench-profile-"));
+  if (config) await writeFile(path.join(dir, "openclaw.json"), JSON.stringify(config));
   const out = path.join(dir, "probe.json");
-  const env = { ...process.env, OPENCLAW_STATE_DIR: dir, STARTUP_PROBE_OUT: out, ...extraEnv };
-  // No secret in the environment: with one, the gateway re-executes itself first (see the note printed).
+  const env = { ...process.env, OPENCLAW_STATE_DIR: dir, STARTUP_PROBE_OUT: out };
+  // Only the variant's secrets: the developer's own keys would change what starts.
   delete env.OPENCLAW_GATEWAY_TOKEN;
+  Object.assign(env, extraEnv);
   const probe = path.join(root, "bench/fixtures/startup-probe.mjs");
   const profDir = path.join(dir, "cpu");
   const args = [
@@ -127,16 +129,38 @@ function medianMaps(maps) {
 const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
 const row = (name, ms, width = 44) => `  ${name.padEnd(width)}${ms.toFixed(1).padStart(8)} ms`;
 
-export async function profileStartup({ runs }) {
+/** The Fly guide's config (Discord enabled) and its secrets, against the fake Discord. */
+async function guideVariant() {
+  const { startFakeDiscord } = await loadFake("discord/index.ts");
+  const discord = await startFakeDiscord({
+    guilds: [
+      {
+        id: "1100000000000000001",
+        name: "bench",
+        channels: [{ id: "1100000000000001000", name: "general", type: 0 }],
+      },
+    ],
+  });
+  const env = { OPENCLAW_GATEWAY_TOKEN: "bench-token-123456", DISCORD_BOT_TOKEN: discord.token };
+  const config = {
+    gateway: { mode: "local" },
+    channels: { discord: { enabled: true, apiBaseUrl: discord.apiBaseUrl, groupPolicy: "allowlist" } },
+  };
+  return { env, config, close: () => discord.close?.() };
+}
+
+export async function profileStartup({ runs, discord }) {
+  const variant = discord ? await guideVariant() : { env: {}, config: undefined, close: () => {} };
   const results = [];
-  for (let i = 0; i < runs; i++) results.push(await profiledStart({}));
+  for (let i = 0; i < runs; i++) results.push(await profiledStart(variant.env, variant.config));
+  await variant.close();
   const times = results.map((r) => selfTimes(r.profile));
   const perKind = medianMaps(times.map((t) => t.perKind));
   const perSource = medianMaps(times.map((t) => t.perSource));
   const perCause = medianMaps(times.map((t) => t.perCause));
   const listening = median(results.map((r) => r.listeningMs));
   console.log(
-    `bench/startup --profile: ${runs} runs, Node ${process.version}, no channels, no secret in env`,
+    `bench/startup --profile: ${runs} runs, Node ${process.version}, ${discord ? "the guide's config (Discord) with its secrets in env" : "no channels, no secret in env"}`,
   );
   console.log(`first line of our code → first listening socket: ${listening.toFixed(1)} ms (median)`);
   console.log("self time by kind (median):");
@@ -163,8 +187,8 @@ export async function profileStartup({ runs }) {
     .map((f) => path.relative(root, f.file));
   if (others.length) console.log(`other files loaded: ${others.join(", ")}`);
   console.log(
-    "note: with a secret in the environment (OPENCLAW_GATEWAY_TOKEN on Fly) the gateway first re-executes itself\n" +
-      "without it (infra/env-handoff.ts); that second Node start is not in this profile (see `node bench/startup.mjs`).",
+    "note: secrets in the environment are cleared in place (infra/exec-strings.ts), inside this profile; where\n" +
+      "that fails the gateway re-executes itself and the second Node start is not in it (see `node bench/startup.mjs`).",
   );
 }
 

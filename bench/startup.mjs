@@ -2,15 +2,18 @@
 // bare Node http + ws server) measured in the same run, runs interleaved so load drifts hit
 // every variant alike:
 //   - the gateway with no secret in its environment (no channels);
-//   - with OPENCLAW_GATEWAY_TOKEN set, as on Fly: the gateway first re-executes itself
-//     without its secrets (infra/env-handoff.ts), a second Node start;
+//   - with OPENCLAW_GATEWAY_TOKEN set, as on Fly: the gateway clears it from its
+//     /proc/<pid>/environ in place (infra/exec-strings.ts), and the same with the fallback
+//     forced (OPENCLAW_SECRETS_REEXEC: it re-executes itself without it, a second Node start);
 //   - with the Fly guide's config (Discord enabled, against the fake Discord): also the time
 //     to "logged in to discord";
 //   - with no V8 compile cache (the first start after an install).
 //   node bench/startup.mjs [--runs 5] [--idle 10]
 //   OPENCLAW_BENCH_BASE_CLI=<another build's dist/index.js> node bench/startup.mjs   (adds that
-//     build, no secret in env, to the same interleaved runs: before/after in one table)
-//   node bench/startup.mjs --profile [--runs 3]   (where the time goes before listening)
+//     build's no-secret, token and Discord variants to the same interleaved runs: before/after
+//     in one table)
+//   node bench/startup.mjs --profile [--runs 3] [--discord]   (where the time goes before
+//     listening; --discord: with the guide's config and its secrets, against the fake Discord)
 // Needs a build (npm run build). Prints medians over the runs.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -23,8 +26,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const profile = process.argv.indexOf("--profile");
 if (profile >= 0) {
   process.argv.splice(profile, 1);
+  const discordFlag = process.argv.indexOf("--discord");
+  if (discordFlag >= 0) process.argv.splice(discordFlag, 1);
   const { profileStartup } = await import("./startup-profile.mjs");
-  await profileStartup(parseArgs({ runs: 3 }));
+  await profileStartup({ ...parseArgs({ runs: 3 }), discord: discordFlag >= 0 });
   process.exit(0);
 }
 const { runs, idle } = parseArgs({ runs: 5, idle: 10 });
@@ -42,33 +47,36 @@ const discord = await startFakeDiscord({
   guilds: [{ id: GUILD, name: "bench", channels: [{ id: "1100000000000001000", name: "general", type: 0 }] }],
 });
 
+/** The gateway variants, for this build and (labelled `base: `) for OPENCLAW_BENCH_BASE_CLI. */
+function gatewayVariants(cli, prefix) {
+  const args = [cli, "gateway", "--allow-unconfigured", "--port", "0"];
+  return [
+    { label: `${prefix}no secret in env`, args },
+    { label: `${prefix}token in env (Fly)`, args, env: { OPENCLAW_GATEWAY_TOKEN: "bench-token-123456" } },
+    {
+      label: `${prefix}guide's config (Discord)`,
+      args,
+      env: { OPENCLAW_GATEWAY_TOKEN: "bench-token-123456", DISCORD_BOT_TOKEN: discord.token },
+      config: {
+        gateway: { mode: "local" },
+        channels: { discord: { enabled: true, apiBaseUrl: discord.apiBaseUrl, groupPolicy: "allowlist" } },
+      },
+      waitFor: "[discord] logged in to discord as",
+    },
+  ];
+}
+
 const gatewayArgs = [path.join(root, "dist/index.js"), "gateway", "--allow-unconfigured", "--port", "0"];
+const baseCli = process.env.OPENCLAW_BENCH_BASE_CLI;
 const variants = [
   { label: "floor (bare http + ws)", args: [path.join(root, "bench/fixtures/bare-server.mjs")], health: "/" },
-  { label: "gateway, no secret in env", args: gatewayArgs },
+  ...gatewayVariants(gatewayArgs[0], "gateway, "),
   {
-    label: "gateway, token in env (Fly)",
+    label: "gateway, token in env, re-exec forced",
     args: gatewayArgs,
-    env: { OPENCLAW_GATEWAY_TOKEN: "bench-token-123456" },
+    env: { OPENCLAW_GATEWAY_TOKEN: "bench-token-123456", OPENCLAW_SECRETS_REEXEC: "1" },
   },
-  {
-    label: "gateway, guide's config (Discord)",
-    args: gatewayArgs,
-    env: { OPENCLAW_GATEWAY_TOKEN: "bench-token-123456", DISCORD_BOT_TOKEN: discord.token },
-    config: {
-      gateway: { mode: "local" },
-      channels: { discord: { enabled: true, apiBaseUrl: discord.apiBaseUrl, groupPolicy: "allowlist" } },
-    },
-    waitFor: "[discord] logged in to discord as",
-  },
-  ...(process.env.OPENCLAW_BENCH_BASE_CLI
-    ? [
-        {
-          label: "base build, no secret in env",
-          args: [process.env.OPENCLAW_BENCH_BASE_CLI, "gateway", "--allow-unconfigured", "--port", "0"],
-        },
-      ]
-    : []),
+  ...(baseCli ? gatewayVariants(baseCli, "base: ") : []),
   {
     label: "gateway, no compile cache",
     args: gatewayArgs,
@@ -116,12 +124,12 @@ console.log(
   `bench/startup: ${runs} runs each (interleaved), RSS read ${idle} s after listening, Node ${process.version}`,
 );
 console.log(
-  `${"".padEnd(36)}${"start ms".padStart(9)}${"/ floor".padStart(9)}${"RSS MB".padStart(9)}${"ready ms".padStart(9)}`,
+  `${"".padEnd(40)}${"start ms".padStart(9)}${"/ floor".padStart(9)}${"RSS MB".padStart(9)}${"ready ms".padStart(9)}`,
 );
 for (const v of variants) {
   const start = med(v, "startMs");
   console.log(
-    `${v.label.padEnd(36)}${fmt(start)}${fmt(start / floorMs)}${fmt(med(v, "rssMb"))}${fmt(med(v, "readyMs"))}`,
+    `${v.label.padEnd(40)}${fmt(start)}${fmt(start / floorMs)}${fmt(med(v, "rssMb"))}${fmt(med(v, "readyMs"))}`,
   );
 }
 console.log(
@@ -131,4 +139,8 @@ const raw = Object.fromEntries(
   variants.map((v) => [v.label, results.get(v).map((r) => Math.round(r.startMs))]),
 );
 console.log(`raw start ms: ${JSON.stringify(raw)}`);
+const rawReady = Object.fromEntries(
+  variants.filter((v) => v.waitFor).map((v) => [v.label, results.get(v).map((r) => Math.round(r.readyMs))]),
+);
+console.log(`raw ready ms: ${JSON.stringify(rawReady)}`);
 process.exit(0);

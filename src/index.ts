@@ -1,6 +1,6 @@
 import module from "node:module";
 import { isGatewayRun } from "./cli/argv.js";
-import { reexecWithoutSecrets, restoreHandedOffSecrets } from "./infra/env-handoff.js";
+import { hideSecrets, restoreHandedOffSecrets } from "./infra/env-handoff.js";
 import { sqliteAvailable } from "./infra/sqlite.js";
 
 // Cache V8 bytecode of our bundle between runs (Node >= 22.1): a restart skips
@@ -18,13 +18,14 @@ if (!sqliteAvailable() && !process.execArgv.includes("--experimental-sqlite")) {
   process.exit(await runWithSqliteFlag());
 }
 
-// `openclaw gateway` restarts itself in place without its secrets in /proc/<pid>/environ
-// (infra/env-handoff.ts), first thing, so the CLI's modules load once; the restarted
-// image gets the secrets (and its real argv) back here.
-const argv = restoreHandedOffSecrets(process.env, process.argv);
+// `openclaw gateway` clears its secrets from /proc/<pid>/environ and cmdline first thing
+// (infra/env-handoff.ts), or, where it cannot, restarts itself in place without them, so
+// the CLI's modules load once; a restarted image gets the secrets (and its real argv) back
+// here. A copy of argv: clearing them takes the secret options out of process.argv.
+const argv = restoreHandedOffSecrets(process.env, [...process.argv]);
 if (isGatewayRun(argv)) {
   // The logger is not loaded yet; this is its console format for a warning.
-  reexecWithoutSecrets((line) => process.stderr.write(`[gateway] ${line}\n`));
+  hideSecrets((line) => process.stderr.write(`[gateway] ${line}\n`));
 }
 
 const { runCli } = await import("./cli/program.js");

@@ -2,24 +2,33 @@ import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "n
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { HANDOFF_ENV, reexecWithoutSecrets, restoreHandedOffSecrets } from "./env-handoff.js";
+import {
+  FORCE_REEXEC_ENV,
+  HANDOFF_ENV,
+  hideSecrets,
+  restoreHandedOffSecrets,
+  secretHidingNote,
+} from "./env-handoff.js";
 
 type WithExecve = { execve?: unknown };
 const realExecve = (process as WithExecve).execve;
 
-describe("reexecWithoutSecrets", () => {
+describe("hideSecrets, re-exec fallback", () => {
   beforeEach(() => {
     process.env.HANDOFF_TEST_TOKEN = "handoff-test-token-1";
+    // The fallback, as when clearing in place fails (exec-strings.test.ts covers that path).
+    process.env[FORCE_REEXEC_ENV] = "1";
   });
   afterEach(() => {
     delete process.env.HANDOFF_TEST_TOKEN;
+    delete process.env[FORCE_REEXEC_ENV];
     (process as WithExecve).execve = realExecve;
   });
 
   it("warns once, naming the fix, when Node has no process.execve", () => {
     (process as WithExecve).execve = undefined;
     const warn = vi.fn();
-    expect(reexecWithoutSecrets(warn)).toBe("unsupported");
+    expect(hideSecrets(warn)).toBe("unsupported");
     expect(warn).toHaveBeenCalledOnce();
     expect(warn.mock.calls[0]![0]).toMatch(/Node >= 22\.15/);
     expect(warn.mock.calls[0]![0]).not.toContain("handoff-test-token-1");
@@ -33,7 +42,7 @@ describe("reexecWithoutSecrets", () => {
       throw new Error("EPERM");
     };
     const warn = vi.fn();
-    expect(reexecWithoutSecrets(warn)).toBe("failed");
+    expect(hideSecrets(warn)).toBe("failed");
     expect(seen!.env.HANDOFF_TEST_TOKEN).toBeUndefined();
     expect(seen!.env.PATH).toBe(process.env.PATH);
     expect(seen!.mode).toBe(0o600);
@@ -46,10 +55,12 @@ describe("restoreHandedOffSecrets", () => {
   it("puts the variables back, returns the original argv and deletes the file and its folder", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "openclaw-handoff-"));
     const file = path.join(dir, "secrets.json");
-    writeFileSync(file, JSON.stringify({ env: { A_TOKEN: "tok-1" }, argv: ["node", "x", "--token", "t"] }));
+    const handoff = { env: { A_TOKEN: "tok-1" }, argv: ["node", "x", "--token", "t"], reason: "forced" };
+    writeFileSync(file, JSON.stringify(handoff));
     const env: NodeJS.ProcessEnv = { [HANDOFF_ENV]: file, PATH: "/bin" };
     expect(restoreHandedOffSecrets(env, ["node", "x"])).toEqual(["node", "x", "--token", "t"]);
     expect(env).toEqual({ PATH: "/bin", A_TOKEN: "tok-1" });
+    expect(secretHidingNote()).toBe("secrets hidden by restarting without them (not in place: forced)");
     expect(existsSync(dir)).toBe(false);
   });
 

@@ -11,7 +11,7 @@ export const EXEC_OUTPUT_CAP = 64 * 1024;
 /**
  * Runs `sh -c` in the workspace (the agent's working directory; like OpenClaw, a
  * working directory and not a sandbox). The command's environment holds none of the
- * gateway's secrets (and since the gateway re-execs itself at start, see
+ * gateway's secrets (and since the gateway clears them from its start strings, see
  * infra/env-handoff.ts, neither does its parent's /proc/<pid>/environ). The whole
  * process group is killed on timeout or abort; output beyond the cap keeps its first and last parts.
  */

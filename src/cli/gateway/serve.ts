@@ -1,5 +1,6 @@
 import { formatWsUrl } from "../../gateway/net.js";
 import type { GatewayServer } from "../../gateway/server.js";
+import { secretHidingNote } from "../../infra/env-handoff.js";
 import { closeLogging, createLogger, currentLogFile } from "../../infra/logger.js";
 import { providersWithEnvKey, starterKeyList } from "../../providers/env-api-keys.js";
 import { RESTART_EXIT_CODE } from "../gateway-control.js";
@@ -52,6 +53,8 @@ export async function serve(plan: GatewayPlan, gateway: Gateway): Promise<Refusa
   log.info(`listening on ${formatWsUrl(primary!, server.port)} (PID ${process.pid})`);
   for (const host of others) log.info(`listening on ${formatWsUrl(host, server.port)}`);
   log.info(`ready in ${Date.now() - plan.startedAt} ms; log file: ${currentLogFile()}`);
+  const hiding = secretHidingNote();
+  if (hiding) log.debug(hiding);
   logNextSteps(plan);
   gateway.start().catch((err: Error) => {
     // The parts are built after listening; a failure there ends the process like a refused start.
