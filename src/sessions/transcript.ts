@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { open, readFile, stat, truncate } from "node:fs/promises";
 import { appendWhole, isErrnoCode } from "../infra/fs.js";
 import type { Logger } from "../infra/logger.js";
+import { activeBranch, branchPointBefore, LEAF_ENTRY } from "./branch.js";
 
 /** First line of every transcript (pi-coding-agent format, as OpenClaw writes it), plus our sessionKey. */
 export interface TranscriptHeader {
@@ -110,8 +111,25 @@ export class Transcript {
     });
   }
 
+  /**
+   * The conversation as it stands: the lines of the active branch (header first), without
+   * what a rewind left behind on another branch (see `branch.ts`).
+   */
+  async read(): Promise<TranscriptLine[]> {
+    return activeBranch(await this.readAll());
+  }
+
+  /**
+   * Rewinds the conversation to just before `entryId` by appending a `leaf` marker
+   * (durably): nothing is rewritten, the earlier branch stays in the file.
+   */
+  async rewindBefore(entryId: string): Promise<TranscriptEntry> {
+    const targetId = branchPointBefore(await this.readAll(), entryId);
+    return this.append({ type: LEAF_ENTRY, targetId }, { durable: true });
+  }
+
   /** Every parseable line (header first); unparseable middle lines are skipped with a warning. */
-  read(): Promise<TranscriptLine[]> {
+  readAll(): Promise<TranscriptLine[]> {
     return this.enqueue(async () => {
       await this.repairOnce();
       const size = await stat(this.path).then(
