@@ -178,7 +178,7 @@ describe("Control UI: the chat's sessions sidebar", () => {
         );
       // Two frames: whatever the browser lays out lazily after a change has been laid out.
       const settled = () =>
-        page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))");
       const before = await reading();
 
       // A run in the main session (on top, not yet in the store) ends: the list learns of it.
