@@ -89,26 +89,32 @@ export class Transcript {
     entry: Omit<TranscriptEntry, "id" | "parentId" | "timestamp"> & { timestamp?: string },
     opts: { durable?: boolean } = {},
   ): Promise<TranscriptEntry> {
-    return this.enqueue(async () => {
-      await this.repairOnce();
-      if (this.lastId === undefined) this.lastId = (await this.readLines()).at(-1)?.id ?? null;
-      const full: TranscriptEntry = {
-        ...entry,
-        id: randomUUID().slice(0, 8),
-        parentId: this.lastId,
-        timestamp: entry.timestamp ?? new Date().toISOString(),
-      } as TranscriptEntry;
-      const line = `${JSON.stringify(full)}\n`;
-      await appendWhole(this.path, line, { sync: opts.durable });
-      this.lastId = full.id;
-      if (this.cache && this.cache.lines.length < MAX_CACHED_LINES) {
-        this.cache.lines.push(full);
-        this.cache.size += Buffer.byteLength(line);
-      } else {
-        this.cache = undefined;
-      }
-      return full;
-    });
+    return this.enqueue(() => this.appendNow(entry, opts));
+  }
+
+  /** The append itself; the caller holds the queue. */
+  private async appendNow(
+    entry: Omit<TranscriptEntry, "id" | "parentId" | "timestamp"> & { timestamp?: string },
+    opts: { durable?: boolean },
+  ): Promise<TranscriptEntry> {
+    await this.repairOnce();
+    if (this.lastId === undefined) this.lastId = (await this.readLines()).at(-1)?.id ?? null;
+    const full: TranscriptEntry = {
+      ...entry,
+      id: randomUUID().slice(0, 8),
+      parentId: this.lastId,
+      timestamp: entry.timestamp ?? new Date().toISOString(),
+    } as TranscriptEntry;
+    const line = `${JSON.stringify(full)}\n`;
+    await appendWhole(this.path, line, { sync: opts.durable });
+    this.lastId = full.id;
+    if (this.cache && this.cache.lines.length < MAX_CACHED_LINES) {
+      this.cache.lines.push(full);
+      this.cache.size += Buffer.byteLength(line);
+    } else {
+      this.cache = undefined;
+    }
+    return full;
   }
 
   /**
@@ -123,9 +129,13 @@ export class Transcript {
    * Rewinds the conversation to just before `entryId` by appending a `leaf` marker
    * (durably): nothing is rewritten, the earlier branch stays in the file.
    */
-  async rewindBefore(entryId: string): Promise<TranscriptEntry> {
-    const targetId = branchPointBefore(await this.readAll(), entryId);
-    return this.append({ type: LEAF_ENTRY, targetId }, { durable: true });
+  rewindBefore(entryId: string): Promise<TranscriptEntry> {
+    // One queued task: no other append can land between reading the branch and the marker.
+    return this.enqueue(async () => {
+      await this.repairOnce();
+      const targetId = branchPointBefore(await this.readLines(), entryId);
+      return this.appendNow({ type: LEAF_ENTRY, targetId }, { durable: true });
+    });
   }
 
   /** Every parseable line (header first); unparseable middle lines are skipped with a warning. */
