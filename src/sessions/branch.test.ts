@@ -64,7 +64,7 @@ describe("Transcript.rewindBefore", () => {
     expect(after.startsWith(before)).toBe(true);
     expect(after.slice(before.length).trim().split("\n")).toHaveLength(1);
     const texts = async (tr: Transcript) =>
-      (await tr.messages()).map((e) => (e.message?.content[0] as { text: string }).text);
+      (await tr.messages()).map((e) => (e.message!.content[0] as { text: string }).text);
     expect(await texts(t)).toEqual(["one", "ANSWER ONE"]);
     await say("user", "two again");
     expect(await texts(t)).toEqual(["one", "ANSWER ONE", "two again"]);
