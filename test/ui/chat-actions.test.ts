@@ -41,6 +41,7 @@ describe("Control UI: actions on each message", () => {
     expect(await opacity(page, `${first} >> .msg-actions`)).toBe("0");
     await page.hover(first);
     await expect.poll(() => opacity(page, `${first} >> .msg-actions`)).toBe("1");
+    await screenshot(page, "chat-message-actions-hover");
     await page.click(`${first} >> button.copy`);
     await page.locator(`${first} >> button.copy >> text=Copied`).waitFor();
     // The markdown as the model wrote it, not the rendered text.
