@@ -8,6 +8,7 @@ import type {
   ModelRef,
   Usage,
 } from "../providers/index.js";
+import { fallbackNote } from "../sessions/notes.js";
 import type { SessionEntry, SessionStore } from "../sessions/store.js";
 import type { Transcript } from "../sessions/transcript.js";
 import { compactIfNeeded, compactionPlan } from "./compaction.js";
@@ -86,7 +87,15 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     const result = await streamRound(deps.failover, request, {
       signal: input.signal,
       onDelta: (delta) => input.onEvent({ type: "delta", text: delta }),
-      onFallback: (step) => input.onEvent({ type: "fallback", ...step }),
+      onFallback: (step) => {
+        input.onEvent({ type: "fallback", ...step });
+        // Kept in the transcript (queued before the answer's lines) so the note survives a reload.
+        transcript
+          .append(fallbackNote(step))
+          .catch((err) =>
+            deps.log.warn(`run ${input.runId}: fallback not recorded: ${(err as Error).message}`),
+          );
+      },
     });
     addUsage(usage, result.usage);
     text += result.text;

@@ -297,6 +297,13 @@ export class AgentRuntime implements ChatCommandHost {
     });
   }
 
+  /** The ids of the session's runs in progress (`sessions.list` rows say a run is going). */
+  activeRunIds(sessionKey: string): string[] {
+    const ids: string[] = [];
+    for (const [id, run] of this.active) if (run.sessionKey === sessionKey) ids.push(id);
+    return ids;
+  }
+
   /** Aborts the session's running turn (or one run id); returns how many were aborted. */
   abort(sessionKey: string, runId?: string): number {
     const key = canonicalSessionKey(this.opts.config().agents?.list, sessionKey);

@@ -26,12 +26,15 @@ const FALLBACK_REASONS: Record<StreamError["kind"], string> = {
  * OpenClaw's `agent` lifecycle event for a move to a fallback model: the selected
  * (primary) and active model, why, and each failed attempt.
  */
+/** A kind read back from a transcript may be one this version does not know. */
+const reasonOf = (kind: string): string => FALLBACK_REASONS[kind as StreamError["kind"]] ?? "unclassified";
+
 export function fallbackData(step: FallbackStep): Record<string, unknown> {
   const attempts = step.attempts.map(({ model, error }) => ({
     provider: model.provider,
     model: model.model,
     error: error.message,
-    reason: FALLBACK_REASONS[error.kind],
+    reason: reasonOf(error.kind),
     ...(error.status ? { status: error.status } : {}),
   }));
   const summaries = attempts.map(
@@ -47,7 +50,7 @@ export function fallbackData(step: FallbackStep): Record<string, unknown> {
     fromProvider: step.from.provider,
     fromModel: step.from.model,
     reasonSummary: lastFailure
-      ? FALLBACK_REASONS[lastFailure.kind].replace(/_/g, " ")
+      ? reasonOf(lastFailure.kind).replace(/_/g, " ")
       : "cooling down after an earlier failure",
     attemptSummaries: summaries,
     attempts,

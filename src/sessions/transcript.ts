@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { open, readFile, stat, truncate } from "node:fs/promises";
 import { appendWhole, isErrnoCode } from "../infra/fs.js";
 import type { Logger } from "../infra/logger.js";
+import { activeBranch, branchPointBefore, LEAF_ENTRY } from "./branch.js";
 
 /** First line of every transcript (pi-coding-agent format, as OpenClaw writes it), plus our sessionKey. */
 export interface TranscriptHeader {
@@ -88,30 +89,57 @@ export class Transcript {
     entry: Omit<TranscriptEntry, "id" | "parentId" | "timestamp"> & { timestamp?: string },
     opts: { durable?: boolean } = {},
   ): Promise<TranscriptEntry> {
+    return this.enqueue(() => this.appendNow(entry, opts));
+  }
+
+  /** The append itself; the caller holds the queue. */
+  private async appendNow(
+    entry: Omit<TranscriptEntry, "id" | "parentId" | "timestamp"> & { timestamp?: string },
+    opts: { durable?: boolean },
+  ): Promise<TranscriptEntry> {
+    await this.repairOnce();
+    if (this.lastId === undefined) this.lastId = (await this.readLines()).at(-1)?.id ?? null;
+    const full: TranscriptEntry = {
+      ...entry,
+      id: randomUUID().slice(0, 8),
+      parentId: this.lastId,
+      timestamp: entry.timestamp ?? new Date().toISOString(),
+    } as TranscriptEntry;
+    const line = `${JSON.stringify(full)}\n`;
+    await appendWhole(this.path, line, { sync: opts.durable });
+    this.lastId = full.id;
+    if (this.cache && this.cache.lines.length < MAX_CACHED_LINES) {
+      this.cache.lines.push(full);
+      this.cache.size += Buffer.byteLength(line);
+    } else {
+      this.cache = undefined;
+    }
+    return full;
+  }
+
+  /**
+   * The conversation as it stands: the lines of the active branch (header first), without
+   * what a rewind left behind on another branch (see `branch.ts`).
+   */
+  async read(): Promise<TranscriptLine[]> {
+    return activeBranch(await this.readAll());
+  }
+
+  /**
+   * Rewinds the conversation to just before `entryId` by appending a `leaf` marker
+   * (durably): nothing is rewritten, the earlier branch stays in the file.
+   */
+  rewindBefore(entryId: string): Promise<TranscriptEntry> {
+    // One queued task: no other append can land between reading the branch and the marker.
     return this.enqueue(async () => {
       await this.repairOnce();
-      if (this.lastId === undefined) this.lastId = (await this.readLines()).at(-1)?.id ?? null;
-      const full: TranscriptEntry = {
-        ...entry,
-        id: randomUUID().slice(0, 8),
-        parentId: this.lastId,
-        timestamp: entry.timestamp ?? new Date().toISOString(),
-      } as TranscriptEntry;
-      const line = `${JSON.stringify(full)}\n`;
-      await appendWhole(this.path, line, { sync: opts.durable });
-      this.lastId = full.id;
-      if (this.cache && this.cache.lines.length < MAX_CACHED_LINES) {
-        this.cache.lines.push(full);
-        this.cache.size += Buffer.byteLength(line);
-      } else {
-        this.cache = undefined;
-      }
-      return full;
+      const targetId = branchPointBefore(await this.readLines(), entryId);
+      return this.appendNow({ type: LEAF_ENTRY, targetId }, { durable: true });
     });
   }
 
   /** Every parseable line (header first); unparseable middle lines are skipped with a warning. */
-  read(): Promise<TranscriptLine[]> {
+  readAll(): Promise<TranscriptLine[]> {
     return this.enqueue(async () => {
       await this.repairOnce();
       const size = await stat(this.path).then(

@@ -54,6 +54,16 @@ describe("Control UI: a run that fails over to a fallback model", () => {
       await page.waitForSelector("#chat-stop", { state: "detached" });
       expect(await page.locator(".chat-head .running").count()).toBe(0);
       await screenshot(page, "chat-fallback");
+
+      // Kept in the transcript: after a reload the answer still says what took over and why.
+      await page.reload();
+      await connectWithToken(page);
+      const reloaded = page.locator(".msg.assistant").last();
+      await reloaded.locator(".md strong >> text=fallback").waitFor();
+      expect(await reloaded.locator(".fallback").textContent()).toBe(
+        `Switched to the fallback model ${FALLBACK}: ${TEST_MODEL} failed (overloaded)`,
+      );
+      expect(await reloaded.locator(".turn-meta .model").textContent()).toBe(FALLBACK);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

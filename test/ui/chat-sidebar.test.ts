@@ -155,6 +155,31 @@ describe("Control UI: the chat's sessions sidebar", () => {
         return el.scrollTop;
       });
       const loaded = await shown();
+      // The row at the top of the view, and how far below the list's top edge it starts.
+      const reading = () =>
+        page.$eval("#session-list", (list) => {
+          const top = list.getBoundingClientRect().top;
+          const row = [...list.querySelectorAll("li[data-key]")].find(
+            (r) => r.getBoundingClientRect().bottom > top + 1,
+          );
+          return {
+            key: row?.getAttribute("data-key") ?? "",
+            offset: row ? row.getBoundingClientRect().top - top : 0,
+          };
+        });
+      const offsetOf = (key: string) =>
+        page.$eval(
+          "#session-list",
+          (list, k) => {
+            const row = list.querySelector(`li[data-key="${k}"]`);
+            return row ? row.getBoundingClientRect().top - list.getBoundingClientRect().top : Number.NaN;
+          },
+          key,
+        );
+      // Two frames: whatever the browser lays out lazily after a change has been laid out.
+      const settled = () =>
+        page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))");
+      const before = await reading();
 
       // A run in the main session (on top, not yet in the store) ends: the list learns of it.
       await page.fill("#chat-input", "hello");
@@ -162,11 +187,14 @@ describe("Control UI: the chat's sessions sidebar", () => {
       await page.waitForSelector('li[data-key="agent:main:main"] .session-more');
       // Every page still there, plus the main session now in the store.
       expect(await shown()).toBe(loaded + 1);
-      // Not thrown back to the top (the old reload did that). Which row is in view is not
-      // checked: rows laid out lazily (content-visibility: auto) take their real height as
-      // the list re-renders, and in CI the row being read sometimes drifted out of view.
-      const scrollTop = () => page.$eval("#session-list", (el) => el.scrollTop);
-      await expect.poll(scrollTop, { timeout: 5_000 }).toBeGreaterThan(top / 2);
+      // The row being read is where it was: not thrown back to the top (the old reload did
+      // that), not shifted by the rows that moved above it, nor by rows laid out lazily
+      // (content-visibility: auto) as the list re-renders.
+      expect(Math.abs((await offsetOf(before.key)) - before.offset)).toBeLessThan(1);
+      await settled();
+      expect(Math.abs((await offsetOf(before.key)) - before.offset)).toBeLessThan(1);
+      expect((await reading()).key).toBe(before.key);
+      expect(await page.$eval("#session-list", (el) => el.scrollTop)).toBeGreaterThan(top / 2);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

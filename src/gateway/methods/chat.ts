@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { CHAT_COMMANDS } from "../../agents/commands.js";
+import type { FallbackStep } from "../../providers/index.js";
 import type { AgentListEntry } from "../../routing/known-agents.js";
 import { canonicalSessionKey } from "../../routing/session-key.js";
+import { type FallbackNoteData, fallbackNoteOf } from "../../sessions/notes.js";
+import type { TranscriptEntry, TranscriptLine } from "../../sessions/transcript.js";
+import { fallbackData } from "../chat-events.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { sessionModelDefaults, sessionRow } from "./sessions.js";
@@ -54,12 +58,14 @@ async function chatHistory(gateway: GatewayContext, p: z.infer<typeof historyPar
   const defaults = sessionModelDefaults(gateway, agentId);
   const base = { sessionKey: key, defaults };
   if (!entry) return { ...base, sessionId: null, messages: [], hasMore: false, totalMessages: 0 };
-  const entries = await store.transcript(entry.sessionId).messages();
+  const { entries, fallbacks } = messagesWithNotes(await store.transcript(entry.sessionId).read());
   const kept = entries.slice(-(p.limit ?? DEFAULT_HISTORY));
   const first = entries.length - kept.length;
   const messages = kept.map((e, i) => ({
     ...e.message,
     ...(e.message?.role === "user" ? { content: userContent(e.message.content) } : {}),
+    // The failover's move, in the shape of the live lifecycle event (OpenClaw's clients ignore the field).
+    ...(fallbacks.has(e.id) ? { fallback: fallbacks.get(e.id) } : {}),
     id: e.id,
     // Epoch milliseconds, as OpenClaw sends them (our transcript keeps ISO text).
     timestamp: Date.parse(e.timestamp),
@@ -72,8 +78,30 @@ async function chatHistory(gateway: GatewayContext, p: z.infer<typeof historyPar
     messages,
     hasMore: first > 0,
     totalMessages: entries.length,
-    sessionInfo: sessionRow(key, entry),
+    sessionInfo: sessionRow(key, entry, agents.activeRunIds(key)),
   };
+}
+
+/**
+ * The message entries, and for the first assistant message after each fallback note
+ * (the answer, or the error, of the model that took over) that note as lifecycle data.
+ */
+function messagesWithNotes(lines: readonly TranscriptLine[]) {
+  const entries: TranscriptEntry[] = [];
+  const fallbacks = new Map<string, Record<string, unknown>>();
+  let note: FallbackNoteData | undefined;
+  for (const line of lines) {
+    if (line.type === "session") continue;
+    const entry = line as TranscriptEntry;
+    note = fallbackNoteOf(entry) ?? note;
+    if (entry.type !== "message") continue;
+    entries.push(entry);
+    if (note && entry.message?.role === "assistant") {
+      fallbacks.set(entry.id, fallbackData(note as unknown as FallbackStep));
+      note = undefined;
+    }
+  }
+  return { entries, fallbacks };
 }
 
 /** A user message of text only is a plain string in OpenClaw's history; with images, its blocks. */

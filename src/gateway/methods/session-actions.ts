@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-agents.js";
 import { canonicalSessionKey } from "../../routing/session-key.js";
+import { activeBranch } from "../../sessions/branch.js";
+import type { TranscriptEntry } from "../../sessions/transcript.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { attachment, images } from "./chat.js";
@@ -10,7 +12,7 @@ import { defineMethod } from "./types.js";
 
 /**
  * Session methods OpenClaw's Control UI calls beyond listing: create a session, compact
- * one now, describe one, list its branches. Each answers from our session store; what
+ * one now, describe one, rewind one to before a message, list its branches. Each answers from our session store; what
  * this gateway has no feature for says so (see docs/compatibility.md).
  */
 
@@ -127,8 +129,61 @@ export const sessionActionMethods = {
     },
   }),
   /**
-   * Our transcripts do not branch: a session has one branch, its whole transcript
-   * (OpenClaw's rewinds make more; this gateway has none).
+   * OpenClaw's rewind: the conversation goes back to just before one of the user's
+   * messages (to edit it, or to have the answer written again), and the message's text
+   * comes back for the composer. Append-only: a `leaf` marker is added to the transcript
+   * (fsynced), the rewound turns stay in the file on their own branch. Refused while a
+   * run is going (it would write on the branch being left).
+   */
+  "sessions.rewind": defineMethod({
+    scope: "operator.admin",
+    params: z.strictObject({
+      sessionKey,
+      agentId: z.string().min(1).max(64).optional(),
+      entryId: z.string().min(1).max(256),
+    }),
+    handle: async (p, { gateway }) => {
+      const key = canonicalSessionKey(agentList(gateway), p.sessionKey);
+      const owner = gateway.agents.agentFor(key).id;
+      if (p.agentId !== undefined && p.agentId !== owner) {
+        throw new GatewayRequestError(
+          ErrorCodes.INVALID_REQUEST,
+          `agentId: session ${key} belongs to agent "${owner}", not "${p.agentId}"`,
+        );
+      }
+      const store = await storeOf(gateway, key);
+      const entry = store.get(key);
+      if (!entry) throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, `session not found: ${key}`);
+      if (gateway.agents.activeRunIds(key).length > 0) {
+        throw new GatewayRequestError(
+          ErrorCodes.UNAVAILABLE,
+          "Rewind is unavailable while the agent is working: stop the run (chat.abort) or wait for it to end.",
+        );
+      }
+      const transcript = store.transcript(entry.sessionId);
+      const lines = await transcript.readAll();
+      const target = lines.find((l): l is TranscriptEntry => l.type !== "session" && l.id === p.entryId);
+      const invalid = (message: string) => new GatewayRequestError(ErrorCodes.INVALID_REQUEST, message);
+      if (!target) throw invalid(`message entry not found: ${p.entryId} (ids are in chat.history)`);
+      if (target.type !== "message" || target.message?.role !== "user") {
+        throw invalid(`entry is not a user message: ${p.entryId}`);
+      }
+      if (!activeBranch(lines).includes(target)) {
+        throw invalid(`message entry is not on the active path: ${p.entryId}`);
+      }
+      await transcript.rewindBefore(p.entryId);
+      const images = (target.message.content as { type?: string; data?: unknown; mimeType?: unknown }[])
+        .filter((b) => b?.type === "image" && typeof b.data === "string" && typeof b.mimeType === "string")
+        .map((b) => ({ mimeType: String(b.mimeType), data: String(b.data) }));
+      return {
+        editorText: messageText(target.message),
+        ...(images.length > 0 ? { editorAttachments: images } : {}),
+      };
+    },
+  }),
+  /**
+   * One branch: the active one (rewinds leave others in the file, which this gateway
+   * does not offer to switch back to).
    */
   "sessions.branches.list": defineMethod({
     scope: "operator.read",

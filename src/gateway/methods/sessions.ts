@@ -62,8 +62,12 @@ export function sessionModelDefaults(gateway: GatewayContext, agentId: string) {
   };
 }
 
-/** One `sessions.list` row: our entry plus the fields OpenClaw's UI groups and labels by. */
-export function sessionRow(key: string, entry: SessionEntry) {
+/**
+ * One `sessions.list` row: our entry plus the fields OpenClaw's UI groups and labels by,
+ * and, given the ids of the session's runs in progress, whether one is going (OpenClaw's
+ * `hasActiveRun`, `activeRunIds` and `status: "running"`), so a UI opened mid-run shows it.
+ */
+export function sessionRow(key: string, entry: SessionEntry, runIds?: readonly string[]) {
   const agentId = agentIdFromSessionKey(key) ?? "main";
   const isMain = key === mainSessionKey(agentId);
   const rest = key.split(":").slice(2);
@@ -76,6 +80,13 @@ export function sessionRow(key: string, entry: SessionEntry) {
     ...(entry.label ? { displayName: entry.label } : {}),
     ...entry,
     createdAt: entry.createdAt ?? entry.updatedAt,
+    ...(runIds
+      ? {
+          hasActiveRun: runIds.length > 0,
+          activeRunIds: [...runIds],
+          ...(runIds.length > 0 ? { status: "running" as const } : {}),
+        }
+      : {}),
   };
 }
 
@@ -111,7 +122,9 @@ export const sessionMethods = {
       } catch (err) {
         throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, (err as Error).message);
       }
-      const sessions = page.sessions.map(({ key, entry }) => sessionRow(key, entry));
+      const sessions = page.sessions.map(({ key, entry }) =>
+        sessionRow(key, entry, agents.activeRunIds(key)),
+      );
       return {
         ts: Date.now(),
         path: store.indexPath,

@@ -120,6 +120,13 @@ export const en = {
   "chat.stopKey": "Stop (Esc)",
   "chat.fallbackRetrying": "{from} failed: retrying with the fallback model {to}…",
   "chat.fallbackUsed": "Switched to the fallback model {to}: {from} failed",
+  // Per-message actions (copy, edit and resend, regenerate).
+  "chat.messageActions": "Message actions",
+  "chat.copyMarkdown": "Copy as markdown",
+  "chat.edit": "Edit",
+  "chat.regenerate": "Regenerate",
+  "chat.editConfirm":
+    "Edit this message? The messages after it leave the conversation (the transcript keeps them).",
   "sessions.shown": "{shown} of {total}",
   "sessions.running": "Running",
   "sessions.actions": "Session actions",

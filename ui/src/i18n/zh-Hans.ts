@@ -121,6 +121,12 @@ export const zhHans: Messages = {
   "chat.stopKey": "停止（Esc）",
   "chat.fallbackRetrying": "{from} 失败：正在改用备用模型 {to} 重试…",
   "chat.fallbackUsed": "已改用备用模型 {to}：{from} 失败",
+  // Per-message actions (copy, edit and resend, regenerate).
+  "chat.messageActions": "消息操作",
+  "chat.copyMarkdown": "复制为 Markdown",
+  "chat.edit": "编辑",
+  "chat.regenerate": "重新生成",
+  "chat.editConfirm": "编辑这条消息？它之后的消息将离开对话（记录中仍保留）。",
   "sessions.shown": "{shown} / {total}",
   "sessions.running": "运行中",
   "sessions.actions": "会话操作",

@@ -121,6 +121,12 @@ export const zhHant: Messages = {
   "chat.stopKey": "停止（Esc）",
   "chat.fallbackRetrying": "{from} 失敗：正在改用備用模型 {to} 重試…",
   "chat.fallbackUsed": "已改用備用模型 {to}：{from} 失敗",
+  // Per-message actions (copy, edit and resend, regenerate).
+  "chat.messageActions": "訊息操作",
+  "chat.copyMarkdown": "複製為 Markdown",
+  "chat.edit": "編輯",
+  "chat.regenerate": "重新產生",
+  "chat.editConfirm": "編輯這則訊息？其後的訊息將離開對話（記錄中仍保留）。",
   "sessions.shown": "{shown} / {total}",
   "sessions.running": "執行中",
   "sessions.actions": "工作階段操作",

@@ -9,6 +9,8 @@ export interface SessionRow {
   model?: string;
   channel?: string;
   displayName?: string;
+  /** The session's runs in progress when the page was fetched (OpenClaw's field). */
+  activeRunIds?: string[];
 }
 
 interface AgentEntry {

@@ -47,6 +47,10 @@ export interface Turn {
   /** A user message sent but not yet acknowledged, or refused (with why). */
   sending?: boolean;
   failed?: string;
+  /** A user message's transcript id (from `chat.history`), which `sessions.rewind` takes. */
+  entryId?: string;
+  /** The run a user message started (from `chat.send`'s answer; the transcript keeps it too). */
+  runId?: string;
 }
 
 /** A transcript message as `chat.history` returns it (pi-coding-agent shape plus id and timestamp). */
@@ -63,6 +67,9 @@ export interface HistoryMessage {
   toolCallId?: string;
   toolName?: string;
   isError?: boolean;
+  runId?: string;
+  /** On the answer of a model that took over: the failover's move, as the live lifecycle event had it. */
+  fallback?: AgentEvent["data"];
 }
 
 /** Image blocks carry base64 data; only raster types become an <img> (no SVG, which can hold script). */
@@ -115,7 +122,13 @@ export function historyToTurns(messages: HistoryMessage[]): Turn[] {
     const id = m.id ?? `h${i}`;
     const at = m.timestamp ? Date.parse(m.timestamp) : Number.NaN;
     if (m.role === "user") {
-      turns.push({ id, role: "user", parts: partsOf(m.content) });
+      turns.push({
+        id,
+        role: "user",
+        parts: partsOf(m.content),
+        ...(m.id ? { entryId: m.id } : {}),
+        ...(m.runId ? { runId: m.runId } : {}),
+      });
       return;
     }
     let turn = turns.at(-1);
@@ -128,6 +141,8 @@ export function historyToTurns(messages: HistoryMessage[]): Turn[] {
       for (const p of parts) if (p.kind === "tool") calledAt.set(p.tool.id, at);
       turn.parts.push(...parts);
       if (m.model) turn.model = m.provider ? `${m.provider}/${m.model}` : m.model;
+      const fallback = m.fallback && fallbackOf({ runId: "", stream: "lifecycle", data: m.fallback });
+      if (fallback) turn.fallback = fallback;
       turn.usage = addUsage(turn.usage, m.usage);
       if (m.stopReason === "aborted" || m.stopReason === "error") {
         turn.ended = m.stopReason;

@@ -1,5 +1,6 @@
 import { Markdown } from "../components/markdown.js";
 import { useI18n } from "../i18n/index.js";
+import { MessageActions, type TurnActions } from "./chat-actions.js";
 import type { Fallback, LiveRun, Part, ToolView, Turn } from "./chat-model.js";
 
 function pretty(value: unknown): string {
@@ -87,7 +88,15 @@ function TurnMeta({ turn }: { turn: Turn }) {
   );
 }
 
-export function TurnView({ turn, onRetry }: { turn: Turn; onRetry?: (turn: Turn) => void }) {
+export function TurnView({
+  turn,
+  onRetry,
+  actions,
+}: {
+  turn: Turn;
+  onRetry?: (turn: Turn) => void;
+  actions?: TurnActions;
+}) {
   const { t } = useI18n();
   return (
     <div class={`msg ${turn.role}${turn.sending ? " sending" : ""}`} data-role={turn.role}>
@@ -111,6 +120,7 @@ export function TurnView({ turn, onRetry }: { turn: Turn; onRetry?: (turn: Turn)
       )}
       {turn.fallback && <FallbackNote fallback={turn.fallback} live={false} />}
       {turn.role === "assistant" && <TurnMeta turn={turn} />}
+      {actions && !turn.sending && !turn.failed && <MessageActions turn={turn} actions={actions} />}
     </div>
   );
 }

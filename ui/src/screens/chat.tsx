@@ -1,11 +1,12 @@
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
 import { loadMarkdown } from "../components/markdown.js";
-import type { GatewayConnection } from "../gateway.js";
 import { randomId } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
 import { mainSessionKey, useAgents } from "./agents.js";
+import { entryIdOf, markdownOf, type TurnActions } from "./chat-actions.js";
+import { useActivity } from "./chat-activity.js";
 import {
   type AgentEvent,
   type ChatEvent,
@@ -24,47 +25,6 @@ import { SessionSidebar } from "./session-sidebar.js";
 const HISTORY_LIMIT = 200;
 /** Within this many pixels of the end counts as "at the latest" (new output keeps it in view). */
 const NEAR_END_PX = 80;
-
-/**
- * Which sessions have a run going (agent lifecycle start/end, for every session) and which
- * finished one while the user looked elsewhere; `ended` counts finished runs.
- */
-function useActivity(conn: GatewayConnection, current: string) {
-  const [running, setRunning] = useState<ReadonlyMap<string, string>>(new Map());
-  const [unread, setUnread] = useState<ReadonlySet<string>>(new Set());
-  const [ended, setEnded] = useState(0);
-  const currentRef = useRef(current);
-  currentRef.current = current;
-  useEffect(() => {
-    setUnread((set) => (set.has(current) ? new Set([...set].filter((k) => k !== current)) : set));
-  }, [current]);
-  useEffect(
-    () =>
-      conn.on(({ event, payload }) => {
-        if (event !== "agent") return;
-        const e = payload as AgentEvent;
-        if (e.stream !== "lifecycle") return;
-        if (e.data.phase === "start" && e.data.sessionKey) {
-          const key = e.data.sessionKey;
-          setRunning((m) => new Map(m).set(e.runId, key));
-          return;
-        }
-        // Other phases (fallback, …) happen while the run goes on.
-        if (e.data.phase !== "end" && e.data.phase !== "error") return;
-        setRunning((m) => {
-          const key = m.get(e.runId);
-          if (key && key !== currentRef.current) setUnread((set) => new Set(set).add(key));
-          const copy = new Map(m);
-          copy.delete(e.runId);
-          return copy;
-        });
-        setEnded((n) => n + 1);
-      }),
-    [conn],
-  );
-  const runningKeys = useMemo(() => new Set(running.values()), [running]);
-  return { running: runningKeys, unread, ended };
-}
 
 export function ChatScreen({ conn }: ScreenProps) {
   const { t } = useI18n();
@@ -168,7 +128,7 @@ export function ChatScreen({ conn }: ScreenProps) {
         message,
         idempotencyKey: turn.id,
       });
-      mark({ sending: false, failed: undefined });
+      mark({ sending: false, failed: undefined, runId: ack.runId });
       if (ack.status !== "ok") setPending((runs) => [...runs, ack.runId]);
     } catch (err) {
       mark({ sending: false, failed: errorText(err) });
@@ -177,7 +137,10 @@ export function ChatScreen({ conn }: ScreenProps) {
 
   const send = (e?: Event) => {
     e?.preventDefault();
-    const message = draft.trim();
+    submit(draft.trim());
+  };
+
+  const submit = (message: string) => {
     if (!message) return;
     setDraft("");
     setError("");
@@ -200,6 +163,54 @@ export function ChatScreen({ conn }: ScreenProps) {
   };
 
   const running = live !== undefined || pending.length > 0;
+
+  /**
+   * Rewinds the session to just before the user's `turn` (`sessions.rewind`: the
+   * transcript keeps what is dropped, on a branch of its own) and drops it and what
+   * followed from the view; returns the message's text.
+   */
+  const rewindTo = async (turn: Turn): Promise<string> => {
+    const entryId = await entryIdOf(conn, key, turn);
+    const res = await conn.request<{ editorText?: string }>("sessions.rewind", { sessionKey: key, entryId });
+    setTurns((list) => {
+      const at = list.findIndex((x) => x.id === turn.id);
+      return at < 0 ? list : list.slice(0, at);
+    });
+    return res.editorText ?? markdownOf(turn);
+  };
+  const edit = async (turn: Turn) => {
+    const later = turns.slice(turns.indexOf(turn) + 1).some((x) => x.role === "user");
+    if (later && !window.confirm(t("chat.editConfirm"))) return;
+    try {
+      setDraft(await rewindTo(turn));
+      setError("");
+      input.current?.focus();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  const regenerate = async (answer: Turn) => {
+    const question = turns
+      .slice(0, turns.indexOf(answer))
+      .reverse()
+      .find((x) => x.role === "user");
+    if (!question) return;
+    try {
+      submit(await rewindTo(question));
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  const canRewind = !running && (conn.hello.features?.methods?.includes("sessions.rewind") ?? false);
+  const lastAnswer = [...turns].reverse().find((x) => x.role === "assistant");
+  const actionsFor = (turn: Turn): TurnActions =>
+    !canRewind
+      ? {}
+      : turn.role === "user"
+        ? { onEdit: (x) => void edit(x) }
+        : turn === lastAnswer
+          ? { onRegenerate: (x) => void regenerate(x) }
+          : {};
   const stop = async () => {
     try {
       await conn.request("chat.abort", { sessionKey: key, ...(live ? { runId: live.runId } : {}) });
@@ -254,6 +265,7 @@ export function ChatScreen({ conn }: ScreenProps) {
         unread={activity.unread}
         refresh={activity.ended}
         onTitle={setTitle}
+        onRows={activity.seed}
       />
       <button type="button" class="scrim" aria-label={t("common.close")} onClick={() => setDrawer(false)} />
       <div class="chat-main">
@@ -276,7 +288,7 @@ export function ChatScreen({ conn }: ScreenProps) {
         <div class="messages" id="messages" ref={list} onScroll={onScroll} aria-live="polite">
           {turns.length === 0 && !live && <p class="muted empty">{t("chat.empty")}</p>}
           {turns.map((turn) => (
-            <TurnView key={turn.id} turn={turn} onRetry={retry} />
+            <TurnView key={turn.id} turn={turn} onRetry={retry} actions={actionsFor(turn)} />
           ))}
           {live && <LiveView run={live} />}
           {running && !live && (

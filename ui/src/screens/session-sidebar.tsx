@@ -1,5 +1,5 @@
 import { Component } from "preact";
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { GatewayConnection } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
@@ -119,6 +119,32 @@ export interface SidebarProps {
   refresh: number;
   /** Told the open session's title (its label or name) whenever the list knows it. */
   onTitle?(title: string | undefined): void;
+  /** Told each page of rows fetched (their `activeRunIds` say which runs are going now). */
+  onRows?(rows: readonly SessionRow[]): void;
+}
+
+/** Where the user is reading: the first row in view and how far below the list's top edge it starts. */
+interface Anchor {
+  key: string;
+  offset: number;
+}
+
+function readingAnchor(list: HTMLElement | null): Anchor | undefined {
+  if (!list) return undefined;
+  const top = list.getBoundingClientRect().top;
+  for (const row of list.querySelectorAll<HTMLElement>("li[data-key]")) {
+    const box = row.getBoundingClientRect();
+    if (box.bottom > top + 1) return { key: row.dataset.key ?? "", offset: box.top - top };
+  }
+  return undefined;
+}
+
+/** Scrolls `list` so the anchor's row is where it was (it may have moved as rows above it changed). */
+function restoreAnchor(list: HTMLElement | null, anchor: Anchor): void {
+  const row = list?.querySelector<HTMLElement>(`li[data-key="${CSS.escape(anchor.key)}"]`);
+  if (!list || !row) return;
+  const moved = row.getBoundingClientRect().top - list.getBoundingClientRect().top - anchor.offset;
+  list.scrollTop += moved;
 }
 
 type Row = SessionRow & { label?: string };
@@ -148,6 +174,9 @@ export function SessionSidebar(props: SidebarProps) {
   const [menu, setMenu] = useState<string | undefined>();
   const loading = useRef(false);
   const sentinel = useRef<HTMLLIElement>(null);
+  const listEl = useRef<HTMLUListElement>(null);
+  // Set before the first page is merged in, used once the list is laid out again.
+  const anchor = useRef<Anchor | undefined>(undefined);
   const canRename = conn.hello.features?.methods?.includes("sessions.patch") ?? false;
 
   const load = async (cursor: string | undefined) => {
@@ -156,6 +185,7 @@ export function SessionSidebar(props: SidebarProps) {
     try {
       const page = await listSessionPage(conn, agent, { limit: SIDEBAR_PAGE, cursor, search: search.trim() });
       const fresh = page.sessions as Row[];
+      props.onRows?.(fresh);
       setPages((list) => {
         if (!cursor) return [fresh];
         const seen = new Set(list.flat().map((r) => r.key));
@@ -175,13 +205,18 @@ export function SessionSidebar(props: SidebarProps) {
   /**
    * After a run ends (or a reset) the first page is fetched again and merged in: sessions
    * that moved up leave their old place, pages further down stay as they are, so a user
-   * scrolled far down keeps the rows and the place they were reading.
+   * scrolled far down keeps the rows and the place they were reading: the row at the top
+   * of the view is put back where it was once the list is laid out again (rows above it
+   * that moved up or away would otherwise shift it).
    */
   const refreshTop = async () => {
     try {
       const page = await listSessionPage(conn, agent, { limit: SIDEBAR_PAGE, search: search.trim() });
       const fresh = page.sessions as Row[];
-      setPages((list) => mergeFirstPage(list, fresh));
+      props.onRows?.(fresh);
+      anchor.current =
+        listEl.current && listEl.current.scrollTop > 0 ? readingAnchor(listEl.current) : undefined;
+      setPages((pages) => mergeFirstPage(pages, fresh));
       setTotal(page.totalCount);
       setNext((cursor) => (pages.length <= 1 ? (page.hasMore ? page.nextCursor : undefined) : cursor));
       setError("");
@@ -193,6 +228,13 @@ export function SessionSidebar(props: SidebarProps) {
   useEffect(() => {
     if (props.refresh !== firstRefresh.current) void refreshTop();
   }, [props.refresh]);
+
+  // After the DOM has the merged rows, before the browser paints them.
+  useLayoutEffect(() => {
+    const reading = anchor.current;
+    anchor.current = undefined;
+    if (reading) restoreAnchor(listEl.current, reading);
+  }, [pages]);
 
   const currentRow = rows.find((r) => r.key === current);
   const currentTitle = currentRow && (currentRow.label || currentRow.displayName);
@@ -318,7 +360,7 @@ export function SessionSidebar(props: SidebarProps) {
           {error}
         </p>
       )}
-      <ul id="session-list">
+      <ul id="session-list" ref={listEl}>
         <Chunk rows={pending} c={ctx} />
         {pages.map((page, i) => (
           <Chunk key={i} rows={page} c={ctx} />

@@ -1,0 +1,71 @@
+import { CopyButton } from "../components/copy.js";
+import type { GatewayConnection } from "../gateway.js";
+import { useI18n } from "../i18n/index.js";
+import type { HistoryMessage, Turn } from "./chat-model.js";
+
+/** Messages searched for a message sent from this page (its transcript id is not known yet). */
+const LOOKUP_LIMIT = 200;
+
+/**
+ * A turn as the markdown it was written in: the model's text as it came (what Copy
+ * gives, so a paste keeps its lists, tables and code), the user's words as typed.
+ */
+export function markdownOf(turn: Turn): string {
+  return turn.parts
+    .map((p) => (p.kind === "text" ? p.text : ""))
+    .filter(Boolean)
+    .join("\n\n");
+}
+
+/**
+ * The transcript id of a user message, which `sessions.rewind` takes: known for one from
+ * `chat.history`; for one sent from this page, found in the history by its run id (or,
+ * failing that, the latest user message with its text).
+ */
+export async function entryIdOf(conn: GatewayConnection, sessionKey: string, turn: Turn): Promise<string> {
+  if (turn.entryId) return turn.entryId;
+  const { messages } = await conn.request<{ messages: HistoryMessage[] }>("chat.history", {
+    sessionKey,
+    limit: LOOKUP_LIMIT,
+  });
+  const users = messages.filter((m) => m.role === "user" && m.id);
+  const text = markdownOf(turn);
+  const found =
+    users.find((m) => turn.runId !== undefined && m.runId === turn.runId) ??
+    [...users].reverse().find((m) => (typeof m.content === "string" ? m.content : "") === text);
+  if (!found?.id) throw new Error("this message is not in the transcript yet");
+  return found.id;
+}
+
+export interface TurnActions {
+  /** The user's message back into the composer, the conversation rewound to before it. */
+  onEdit?(turn: Turn): void;
+  /** The answer written again: rewound to before its question, the question sent again. */
+  onRegenerate?(turn: Turn): void;
+}
+
+/**
+ * What can be done with one message: copy it (as markdown), edit and resend it (the
+ * user's), have it written again (the latest answer). Shown on hover or keyboard focus
+ * where there is a pointer that hovers, always on touch screens.
+ */
+export function MessageActions({ turn, actions }: { turn: Turn; actions: TurnActions }) {
+  const { t } = useI18n();
+  const text = markdownOf(turn);
+  if (!text && !actions.onEdit && !actions.onRegenerate) return null;
+  return (
+    <div class="msg-actions" role="toolbar" aria-label={t("chat.messageActions")}>
+      {text && <CopyButton text={text} label={t("chat.copyMarkdown")} />}
+      {actions.onEdit && (
+        <button type="button" class="ghost msg-edit" onClick={() => actions.onEdit?.(turn)}>
+          {t("chat.edit")}
+        </button>
+      )}
+      {actions.onRegenerate && (
+        <button type="button" class="ghost msg-regenerate" onClick={() => actions.onRegenerate?.(turn)}>
+          {t("chat.regenerate")}
+        </button>
+      )}
+    </div>
+  );
+}
