@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
 import type { GatewayConnection } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
@@ -55,16 +55,28 @@ export function SessionsScreen({ conn }: ScreenProps) {
   const [notice, setNotice] = useState("");
   const cursor = cursors.at(-1);
 
-  const load = () =>
-    listPage(conn, agent, { cursor, search: search.trim(), status, sort })
+  // Only the answer to the latest request is shown (a slower, older one may arrive after it).
+  const latest = useRef(0);
+  const load = () => {
+    const n = ++latest.current;
+    return listPage(conn, agent, { cursor, search: search.trim(), status, sort })
       .then((p) => {
+        if (n !== latest.current) return;
+        setError("");
         setPage(p);
         // Only rows still on the page stay selected.
         setSelected((s) => new Set(p.sessions.filter((r) => s.has(r.key)).map((r) => r.key)));
       })
-      .catch((err) => setError(errorText(err)));
+      .catch((err) => n === latest.current && setError(errorText(err)));
+  };
   useEffect(() => void load(), [conn, agent, cursor, search, status, sort]);
-  useEffect(() => setCursors([undefined]), [agent, search, status, sort]);
+  /** A new query starts at its first page, in the same render (no request with the old cursor). */
+  const requery =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setCursors([undefined]);
+    };
   const first = (cursors.length - 1) * PAGE_SIZE;
 
   /** Asks (when there is a question), runs the change, reloads; says what happened or what failed. */
@@ -123,7 +135,10 @@ export function SessionsScreen({ conn }: ScreenProps) {
         <h1>{t("nav.sessions")}</h1>
         <label>
           {t("chat.agent")}
-          <select value={agent} onChange={(e) => setAgentId((e.currentTarget as HTMLSelectElement).value)}>
+          <select
+            value={agent}
+            onChange={(e) => requery(setAgentId)((e.currentTarget as HTMLSelectElement).value)}
+          >
             {agents.map((id) => (
               <option key={id} value={id}>
                 {id}
@@ -135,7 +150,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
           id="sessions-status"
           aria-label={t("sessions.status")}
           value={status}
-          onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as Status)}
+          onChange={(e) => requery(setStatus)((e.currentTarget as HTMLSelectElement).value as Status)}
         >
           <option value="active">{t("sessions.active")}</option>
           <option value="archived">{t("sessions.archived")}</option>
@@ -146,7 +161,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
           id="sessions-search"
           placeholder={t("sessions.search")}
           value={search}
-          onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)}
+          onInput={(e) => requery(setSearch)((e.currentTarget as HTMLInputElement).value)}
         />
         <button type="button" class="secondary" onClick={() => void load()}>
           {t("common.refresh")}
@@ -240,7 +255,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
                     class="sort"
                     data-sort={by}
                     onClick={() =>
-                      setSort({
+                      requery(setSort)({
                         by,
                         dir:
                           sort.by === by && sort.dir === "desc"
