@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SqliteSessionIndex } from "../../src/sessions/index-db.js";
 import { INDEX_FILE } from "../../src/sessions/store.js";
-import { connectWithToken, openPage, screenshot, useUiFixture } from "./harness.js";
+import { connectWithToken, openPage, SCREENSHOT_DIR, screenshot, useUiFixture } from "./harness.js";
 
 /** More than a page (50): sorting and selection must work on the server's order, not one page's. */
 const SESSIONS = 300;
@@ -96,7 +96,8 @@ describe("Control UI: managing sessions on the Sessions screen", () => {
         await page.$$eval("#transcript-results li:first-child mark", (m) => m.map((x) => x.textContent)),
       ).toEqual(["bicycle"]);
       expect(await page.textContent("#transcript-results li:first-child")).toContain("room-7");
-      await screenshot(page, "sessions-search");
+      // The screen as it opens (not the whole 50-row page): the picture in docs/control-ui.md.
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-search.png") });
       await page.click("#transcript-results li:first-child a");
       await page.waitForSelector(`#chat-session[data-key="${key(7)}"]`);
       expect(page.url()).toContain(`#/chat?session=${encodeURIComponent(key(7))}`);
