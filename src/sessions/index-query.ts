@@ -59,19 +59,19 @@ export function pageSql(q: PageQuery): { sql: string; args: (string | number)[] 
     args.push(at.value, at.key);
   }
   const offset = q.cursor ? 0 : (q.offset ?? 0);
-  const part = (archived: 0 | 1, limit: number) =>
+  const part = (limit: number) =>
     `SELECT key, entry, ${col} AS v FROM sessions WHERE ${["archived = ?", ...where].join(" AND ")} ${order} LIMIT ${limit}`;
   const filter = q.archived ?? "all";
   if (filter !== "all") {
     return {
-      sql: `${part(filter === "archived" ? 1 : 0, q.limit)} OFFSET ${offset}`,
+      sql: `${part(q.limit)} OFFSET ${offset}`,
       args: [filter === "archived" ? 1 : 0, ...args],
     };
   }
-  // Each side needs at most offset + limit rows of its own before the merge.
+  // One part per lifecycle (`archived = ?` bound to 0, then 1), each an index range; each side needs at most offset + limit rows of its own before the merge.
   const each = offset + q.limit;
   return {
-    sql: `SELECT * FROM (${part(0, each)}) UNION ALL SELECT * FROM (${part(1, each)}) ${order} LIMIT ${q.limit} OFFSET ${offset}`,
+    sql: `SELECT * FROM (${part(each)}) UNION ALL SELECT * FROM (${part(each)}) ${order} LIMIT ${q.limit} OFFSET ${offset}`,
     args: [0, ...args, 1, ...args],
   };
 }

@@ -148,16 +148,14 @@ describe("Control UI: managing sessions on the Sessions screen", () => {
     try {
       await connectWithToken(page);
       await page.waitForSelector("#chat-input");
-      await page.evaluate(() => {
-        location.hash = "#/sessions";
-      });
+      await page.evaluate('location.hash = "#/sessions"');
       await page.waitForSelector("#sessions-pager >> text=/^1–50 of/");
       await page.fill("#transcript-search", "bicycle");
       await page.press("#transcript-search", "Enter");
       await page.waitForSelector("#transcript-results li");
       await page.check("#sessions-table tbody tr:first-child td.pick input");
       await page.waitForSelector("#sessions-bulk");
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await page.$eval("html", (el) => el.scrollWidth)).toBeLessThanOrEqual(390);
       const small = await page.$$eval(
         "#sessions-table button, #sessions-bulk button, #transcript-results a, #sessions-table td.pick",
         (els) =>
