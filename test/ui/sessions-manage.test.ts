@@ -165,7 +165,7 @@ describe("Control UI: managing sessions on the Sessions screen", () => {
             .map((r) => `${r.width}x${r.height}`),
       );
       expect(small).toEqual([]);
-      await screenshot(page, "sessions-phone");
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-phone.png") });
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -277,7 +277,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
           </thead>
           <tbody>
             {rows.map((row) => (
-              <tr key={row.key} data-key={row.key} class={row.archived ? "archived" : ""}>
+              <tr key={row.key} data-key={row.key} class={row.archived && status === "all" ? "archived" : ""}>
                 <td class="pick">
                   <input
                     type="checkbox"
