@@ -5,7 +5,10 @@
 // their transcripts are not created: a session costs nothing until it is used), then the
 // built gateway (dist/index.js) is started against the fake model on loopback and measured:
 // spawn → listening, the first sessions.list (opens the store), its first page afterwards,
-// chat.send → final over WS, and the RSS of the process tree after the messages.
+// chat.send → final over WS, and the RSS of the process tree after the messages; and the
+// Sessions screen's queries: a page sorted by tokens, the archived list (1 in 100 archived),
+// page 20 by cursor, and sessions.search (a word in 1 message of 1,000, and a two-character
+// query, which scans the newest 20,000 messages) over one indexed message per session.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -54,10 +57,25 @@ function fill(stateDir, n) {
           totalTokens: 1500,
           model: "claude-sonnet-4-5",
           modelProvider: "anthropic",
+          ...(i % 100 === 3 ? { archivedAt: started } : {}),
         },
       });
     }
     index.put(rows);
+    index.search.addMany(
+      rows.map((r, j) => ({
+        sessionId: r.entry.sessionId,
+        messages: [
+          {
+            entryId: "m1",
+            role: "user",
+            timestamp: new Date(started).toISOString(),
+            text: `please check order ${at + j} for the ${(at + j) % 1000 === 7 ? "zanzibar" : "usual"} shipment`,
+          },
+        ],
+      })),
+      true,
+    );
   }
   // Marks the legacy layout as migrated, as a gateway that ran before would have.
   index.setMeta("legacy.transcriptsScanned", new Date().toISOString());
@@ -95,7 +113,7 @@ async function measure(n, model) {
     try {
       const client = await connectClient(`ws://127.0.0.1:${port}`, TOKEN, { id: "cli", mode: "cli" });
       let t0 = performance.now();
-      const first = await client.request("sessions.list", { limit: 50 });
+      const first = await client.request("sessions.list", { limit: 50, archived: "all" });
       const openMs = performance.now() - t0;
       if (first.totalCount !== n)
         throw new Error(`expected ${n} sessions, the gateway lists ${first.totalCount}`);
@@ -105,6 +123,37 @@ async function measure(n, model) {
         await client.request("sessions.list", { limit: 50 });
         pages.push(performance.now() - t0);
       }
+      const timed = async (method, params, times = opts.pages) => {
+        const ms = [];
+        let res;
+        for (let i = 0; i < times; i++) {
+          t0 = performance.now();
+          res = await client.request(method, params);
+          ms.push(performance.now() - t0);
+        }
+        return { ms: median(ms), res };
+      };
+      const byTokens = await timed("sessions.list", { limit: 50, sortBy: "totalTokens", sortDir: "asc" });
+      const archived = await timed("sessions.list", { limit: 50, archived: true });
+      let cursor;
+      for (let i = 0; i < 19; i++) {
+        cursor = (
+          await client.request("sessions.list", {
+            limit: 50,
+            sortBy: "createdAt",
+            ...(cursor ? { cursor } : {}),
+          })
+        ).nextCursor;
+      }
+      const deep = await timed("sessions.list", {
+        limit: 50,
+        sortBy: "createdAt",
+        ...(cursor ? { cursor } : {}),
+      });
+      const search = await timed("sessions.search", { query: "zanzibar", limit: 25 });
+      const short = await timed("sessions.search", { query: "zz", limit: 25 });
+      if (search.res.results.length !== Math.min(25, Math.ceil(n / 1000)) && n >= 1000)
+        throw new Error(`expected matches for zanzibar, got ${search.res.results.length}`);
       let seq = 0;
       for (let i = 0; i < opts.warmup; i++) await client.chat("main", "hi", `w-${seq++}`);
       const sends = [];
@@ -124,6 +173,11 @@ async function measure(n, model) {
         startMs: handle.startMs,
         openMs,
         pageMs: median(pages),
+        tokensMs: byTokens.ms,
+        archivedMs: archived.ms,
+        deepMs: deep.ms,
+        searchMs: search.ms,
+        shortMs: short.ms,
         p50: median(sends),
         p99: percentile(sends, 99),
         rss,
@@ -156,6 +210,11 @@ process.stdout.write(
       "start→listening",
       "first sessions.list (opens store)",
       "sessions.list page (50)",
+      "sorted by tokens",
+      "archived only",
+      "page 20 (cursor)",
+      "sessions.search",
+      "2-char search",
       "chat.send p50",
       "p99",
       "RSS after",
@@ -165,6 +224,11 @@ process.stdout.write(
       `${r.startMs.toFixed(0)} ms (${ratio(r.startMs, base.startMs)})`,
       `${r.openMs.toFixed(1)} ms`,
       `${r.pageMs.toFixed(2)} ms`,
+      `${r.tokensMs.toFixed(2)} ms`,
+      `${r.archivedMs.toFixed(2)} ms`,
+      `${r.deepMs.toFixed(2)} ms`,
+      `${r.searchMs.toFixed(2)} ms`,
+      `${r.shortMs.toFixed(2)} ms`,
       `${r.p50.toFixed(1)} ms (${ratio(r.p50, base.p50)})`,
       `${r.p99.toFixed(1)} ms`,
       `${r.rss.toFixed(0)} MB (+${(r.rss - base.rss).toFixed(0)})`,

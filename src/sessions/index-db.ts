@@ -1,6 +1,11 @@
 import { closeSync, openSync } from "node:fs";
 import type { DatabaseSync, StatementSync } from "../infra/sqlite.js";
 import { openDatabase, transaction } from "../infra/sqlite.js";
+import { countSql, encodeCursor, type PageQuery, pageSql } from "./index-query.js";
+import { TranscriptSearchIndex } from "./search-index.js";
+
+export type { ArchivedFilter, PageQuery, SortDir, SortKey } from "./index-query.js";
+export { SORT_KEYS } from "./index-query.js";
 
 /** One session's index row (OpenClaw's SessionEntry; unknown fields are kept as they are). */
 export interface SessionEntry {
@@ -24,18 +29,9 @@ export interface SessionEntry {
   /** `compactionCount` when the memory flush last ran: one flush per compaction cycle. */
   memoryFlushCompactionCount?: number;
   memoryFlushAt?: number;
+  /** When the session was archived (OpenClaw's field): hidden from the default list, kept on disk. */
+  archivedAt?: number;
   [field: string]: unknown;
-}
-
-export interface PageQuery {
-  /** Rows per page. */
-  limit: number;
-  /** Opaque cursor from the previous page's `nextCursor` (keyset paging: stable under inserts). */
-  cursor?: string;
-  /** Rows to skip (for UIs that jump to a page number); ignored when `cursor` is given. */
-  offset?: number;
-  /** Case-insensitive substring of the key, label/display name or channel. */
-  search?: string;
 }
 
 export interface Page {
@@ -57,6 +53,8 @@ export interface SessionIndex {
   delete(key: string): boolean;
   count(): number;
   page(q: PageQuery): Page;
+  /** Full-text search of user and assistant messages (undefined: this SQLite has no FTS5). */
+  readonly search: TranscriptSearchIndex | undefined;
   /** Small named values (migration markers). */
   meta(name: string): string | undefined;
   setMeta(name: string, value: string): void;
@@ -72,8 +70,33 @@ CREATE TABLE IF NOT EXISTS sessions (
   channel TEXT,
   entry TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS sessions_newest ON sessions(updated_at DESC, key DESC);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+/**
+ * Columns added in schema 2 (sorting and archive): filled from each row's JSON once, then
+ * written with every put. One index per order, led by `archived`, so the default list
+ * (active only) and the archived list are each one index range.
+ */
+const SCHEMA_2_COLUMNS = {
+  created_at: "INTEGER NOT NULL DEFAULT 0",
+  total_tokens: "INTEGER NOT NULL DEFAULT 0",
+  sort_name: "TEXT NOT NULL DEFAULT ''",
+  archived: "INTEGER NOT NULL DEFAULT 0",
+};
+const SCHEMA_2 = `
+UPDATE sessions SET
+  created_at = coalesce(json_extract(entry, '$.createdAt'), updated_at),
+  total_tokens = coalesce(json_extract(entry, '$.totalTokens'), 0),
+  sort_name = lower(coalesce(label, key)),
+  archived = json_extract(entry, '$.archivedAt') IS NOT NULL;
+DROP INDEX IF EXISTS sessions_newest;
+CREATE INDEX IF NOT EXISTS sessions_by_updated ON sessions(archived, updated_at, key);
+CREATE INDEX IF NOT EXISTS sessions_by_created ON sessions(archived, created_at, key);
+CREATE INDEX IF NOT EXISTS sessions_by_tokens ON sessions(archived, total_tokens, key);
+CREATE INDEX IF NOT EXISTS sessions_by_name ON sessions(archived, sort_name, key);
+CREATE INDEX IF NOT EXISTS sessions_by_session_id ON sessions(session_id);
+INSERT INTO meta (name, value) VALUES ('schema', '2') ON CONFLICT(name) DO UPDATE SET value = '2';
 `;
 
 /** Longest search string accepted: a LIKE pattern is scanned against every row. */
@@ -83,12 +106,13 @@ export const MAX_SEARCH_CHARS = 200;
 export class SqliteSessionIndex implements SessionIndex {
   private readonly db: DatabaseSync;
   private readonly stmts: Record<
-    "get" | "put" | "del" | "count" | "first" | "after" | "offset" | "meta" | "setMeta",
+    "get" | "archived" | "put" | "del" | "count" | "meta" | "setMeta",
     StatementSync
   >;
-  /** Row count kept in step with put/delete, so a page needs no COUNT(*) scan. */
-  private rows: number;
+  /** Rows per lifecycle ([active, archived]) kept in step with put/delete: a page needs no COUNT(*) scan. */
+  private readonly rows: [number, number];
   private closed = false;
+  readonly search: TranscriptSearchIndex | undefined;
 
   constructor(readonly file: string) {
     // Created owner-only before SQLite opens it: its -wal and -shm files copy these permissions.
@@ -97,28 +121,29 @@ export class SqliteSessionIndex implements SessionIndex {
     // carried by the fsynced journal and transcripts, not by this index.
     this.db = openDatabase(file, { durability: "process-crash" });
     this.db.exec(SCHEMA);
-    const cols = "key, entry";
-    const order = "ORDER BY updated_at DESC, key DESC";
+    this.migrate();
     this.stmts = {
       get: this.db.prepare("SELECT entry FROM sessions WHERE key = ?"),
+      archived: this.db.prepare("SELECT archived FROM sessions WHERE key = ?"),
       put: this.db.prepare(
-        `INSERT INTO sessions (key, session_id, updated_at, label, channel, entry) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO sessions (key, session_id, updated_at, label, channel, entry, created_at, total_tokens, sort_name, archived)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(key) DO UPDATE SET session_id = excluded.session_id, updated_at = excluded.updated_at,
-         label = excluded.label, channel = excluded.channel, entry = excluded.entry`,
+         label = excluded.label, channel = excluded.channel, entry = excluded.entry, created_at = excluded.created_at,
+         total_tokens = excluded.total_tokens, sort_name = excluded.sort_name, archived = excluded.archived`,
       ),
-      del: this.db.prepare("DELETE FROM sessions WHERE key = ?"),
-      count: this.db.prepare("SELECT count(*) AS n FROM sessions"),
-      first: this.db.prepare(`SELECT ${cols} FROM sessions ${order} LIMIT ?`),
-      after: this.db.prepare(
-        `SELECT ${cols} FROM sessions WHERE (updated_at < ? OR (updated_at = ? AND key < ?)) ${order} LIMIT ?`,
-      ),
-      offset: this.db.prepare(`SELECT ${cols} FROM sessions ${order} LIMIT ? OFFSET ?`),
+      del: this.db.prepare("DELETE FROM sessions WHERE key = ? RETURNING archived"),
+      count: this.db.prepare("SELECT archived, count(*) AS n FROM sessions GROUP BY archived"),
       meta: this.db.prepare("SELECT value FROM meta WHERE name = ?"),
       setMeta: this.db.prepare(
         "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
       ),
     };
-    this.rows = Number((this.stmts.count.get() as { n: number }).n);
+    this.rows = [0, 0];
+    for (const row of this.stmts.count.all() as { archived: number; n: number }[]) {
+      this.rows[row.archived ? 1 : 0] = Number(row.n);
+    }
+    this.search = TranscriptSearchIndex.open(this.db);
   }
 
   get(key: string): SessionEntry | undefined {
@@ -127,63 +152,65 @@ export class SqliteSessionIndex implements SessionIndex {
   }
 
   put(rows: readonly { key: string; entry: SessionEntry }[], meta: Record<string, string> = {}): void {
-    const added = transaction(this.db, () => {
+    const delta = transaction(this.db, () => {
       for (const [name, value] of Object.entries(meta)) this.stmts.setMeta.run(name, value);
-      let n = 0;
+      const d: [number, number] = [0, 0];
       for (const { key, entry } of rows) {
-        const existed = this.stmts.get.get(key) !== undefined;
+        const before = this.stmts.archived.get(key) as { archived: number } | undefined;
+        if (before) d[before.archived ? 1 : 0]--;
         const label = entry.label ?? entry.displayName;
+        const updatedAt = Math.trunc(entry.updatedAt) || 0;
+        const archived = typeof entry.archivedAt === "number" ? 1 : 0;
         this.stmts.put.run(
           key,
           entry.sessionId,
-          Math.trunc(entry.updatedAt) || 0,
+          updatedAt,
           typeof label === "string" ? label : null,
           typeof entry.channel === "string" ? entry.channel : null,
           JSON.stringify(entry),
+          Math.trunc(Number(entry.createdAt ?? updatedAt)) || 0,
+          Math.trunc(Number(entry.totalTokens ?? 0)) || 0,
+          (typeof label === "string" ? label : key).toLowerCase(),
+          archived,
         );
-        if (!existed) n++;
+        d[archived]++;
       }
-      return n;
+      return d;
     });
-    this.rows += added;
+    this.rows[0] += delta[0];
+    this.rows[1] += delta[1];
   }
 
   delete(key: string): boolean {
-    const removed = Number(this.stmts.del.run(key).changes) > 0;
-    if (removed) this.rows--;
-    return removed;
+    const row = this.stmts.del.get(key) as { archived: number } | undefined;
+    if (row) this.rows[row.archived ? 1 : 0]--;
+    return row !== undefined;
   }
 
   count(): number {
-    return this.rows;
+    return this.rows[0] + this.rows[1];
   }
 
   page(q: PageQuery): Page {
     const limit = q.limit;
     // One row more than asked tells whether another page follows.
-    let raw: { key: string; entry: string }[];
-    let totalCount = this.rows;
+    const { sql, args } = pageSql({ ...q, limit: limit + 1 });
+    const raw = this.db.prepare(sql).all(...args) as { key: string; entry: string; v: string | number }[];
+    const filter = q.archived ?? "all";
+    let totalCount = filter === "all" ? this.count() : this.rows[filter === "archived" ? 1 : 0];
     if (q.search) {
-      raw = this.searchPage(q, limit + 1);
-      totalCount = this.searchCount(q.search);
-    } else if (q.cursor) {
-      const at = decodeCursor(q.cursor);
-      raw = this.stmts.after.all(at.updatedAt, at.updatedAt, at.key, limit + 1) as typeof raw;
-    } else if (q.offset) {
-      raw = this.stmts.offset.all(limit + 1, q.offset) as typeof raw;
-    } else {
-      raw = this.stmts.first.all(limit + 1) as typeof raw;
+      const count = countSql(q);
+      totalCount = Number((this.db.prepare(count.sql).get(...count.args) as { n: number }).n);
     }
     const hasMore = raw.length > limit;
-    const sessions = raw
-      .slice(0, limit)
-      .map((r) => ({ key: r.key, entry: JSON.parse(r.entry) as SessionEntry }));
-    const last = sessions.at(-1);
+    const kept = raw.slice(0, limit);
+    const sessions = kept.map((r) => ({ key: r.key, entry: JSON.parse(r.entry) as SessionEntry }));
+    const last = kept.at(-1);
     return {
       sessions,
       totalCount,
       hasMore,
-      ...(hasMore && last ? { nextCursor: encodeCursor(last.entry.updatedAt, last.key) } : {}),
+      ...(hasMore && last ? { nextCursor: encodeCursor(q, last.v, last.key) } : {}),
     };
   }
 
@@ -202,52 +229,17 @@ export class SqliteSessionIndex implements SessionIndex {
     this.db.close();
   }
 
-  private searchWhere(): string {
-    const like = "LIKE ? ESCAPE '\\'";
-    return `(key ${like} OR label ${like} OR channel ${like})`;
+  /** Adds schema 2's columns and indexes to an index written by an older version (once). */
+  private migrate(): void {
+    const have = new Set(
+      (this.db.prepare("PRAGMA table_info(sessions)").all() as { name: string }[]).map((c) => c.name),
+    );
+    if (have.has("archived")) return;
+    transaction(this.db, () => {
+      for (const [name, type] of Object.entries(SCHEMA_2_COLUMNS)) {
+        this.db.exec(`ALTER TABLE sessions ADD COLUMN ${name} ${type}`);
+      }
+      this.db.exec(SCHEMA_2);
+    });
   }
-
-  private searchPage(q: PageQuery, limit: number): { key: string; entry: string }[] {
-    const pattern = likePattern(q.search ?? "");
-    const where = [this.searchWhere()];
-    const args: (string | number)[] = [pattern, pattern, pattern];
-    if (q.cursor) {
-      const at = decodeCursor(q.cursor);
-      where.push("(updated_at < ? OR (updated_at = ? AND key < ?))");
-      args.push(at.updatedAt, at.updatedAt, at.key);
-    }
-    const sql = `SELECT key, entry FROM sessions WHERE ${where.join(" AND ")}
-      ORDER BY updated_at DESC, key DESC LIMIT ? OFFSET ?`;
-    return this.db.prepare(sql).all(...args, limit, q.cursor ? 0 : (q.offset ?? 0)) as {
-      key: string;
-      entry: string;
-    }[];
-  }
-
-  private searchCount(search: string): number {
-    const pattern = likePattern(search);
-    const row = this.db
-      .prepare(`SELECT count(*) AS n FROM sessions WHERE ${this.searchWhere()}`)
-      .get(pattern, pattern, pattern) as { n: number };
-    return Number(row.n);
-  }
-}
-
-/** `%text%` with LIKE's wildcards in `text` taken literally (SQLite's LIKE is case-insensitive for ASCII). */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-function encodeCursor(updatedAt: number, key: string): string {
-  return Buffer.from(JSON.stringify([updatedAt, key])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { updatedAt: number; key: string } {
-  try {
-    const [updatedAt, key] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (typeof updatedAt === "number" && typeof key === "string") return { updatedAt, key };
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new Error("cursor is not one this gateway returned: pass the nextCursor of the previous page");
 }

@@ -12,6 +12,7 @@ import {
 } from "./index-db.js";
 import { importLegacyLayout } from "./legacy.js";
 import { importOpenClawAgentDb } from "./openclaw-import.js";
+import { indexedMessage, type SearchHit, type SearchQuery } from "./search-index.js";
 import { Transcript, type TranscriptHeader } from "./transcript.js";
 
 /** Transcripts kept in memory (with their parsed lines); idle ones beyond this are dropped. */
@@ -23,8 +24,18 @@ const MAX_OPEN_TRANSCRIPTS = 128;
 const MAX_CACHED_ENTRIES = 512;
 /** The store's own index file, beside the transcripts (OpenClaw never reads or moves it). */
 export const INDEX_FILE = "openclaw-lite-sessions.sqlite";
+/** Sessions the search backfill looks at per step (one index read, then their transcripts). */
+const BACKFILL_BATCH = 200;
 
-export type { Page, PageQuery, SessionEntry };
+export type { Page, PageQuery, SearchHit, SessionEntry };
+
+export interface TranscriptSearchResult {
+  hits: SearchHit[];
+  /** A query under three characters looked at the newest messages only. */
+  scanLimited: boolean;
+  /** Older transcripts are still being indexed: the answer may miss some of them. */
+  indexing: boolean;
+}
 
 /**
  * `agents/<agentId>/sessions/`: a SQLite index (sessionKey → entry, one committed row
@@ -37,6 +48,10 @@ export class SessionStore {
   /** Entries whose index write failed (disk full): kept here and retried on the next change. */
   private readonly unsaved = new Map<string, SessionEntry>();
   private readonly transcripts = new Map<string, Transcript>();
+  /** The background pass that indexes transcripts written before the search index (once per process). */
+  private backfill: Promise<void> | undefined;
+  private backfillDone = false;
+  private closed = false;
 
   private constructor(
     readonly dir: string,
@@ -109,7 +124,9 @@ export class SessionStore {
       // Most recently used last, so the oldest idle ones are dropped first.
       this.transcripts.delete(sessionId);
     } else {
-      t = new Transcript(path.join(this.dir, `${sessionId}.jsonl`), this.log);
+      t = new Transcript(path.join(this.dir, `${sessionId}.jsonl`), this.log, (entry) =>
+        this.indexAppended(sessionId, entry),
+      );
     }
     this.transcripts.set(sessionId, t);
     if (this.transcripts.size > MAX_OPEN_TRANSCRIPTS) {
@@ -125,6 +142,7 @@ export class SessionStore {
   async reset(key: string): Promise<SessionEntry> {
     const old = this.get(key);
     if (old) await this.archive(old.sessionId, "reset");
+    if (old) this.index.search?.drop(old.sessionId);
     return this.create(key, old ? pickCarriedFields(old) : {});
   }
 
@@ -136,7 +154,26 @@ export class SessionStore {
     this.cache.delete(key);
     this.unsaved.delete(key);
     await this.archive(old.sessionId, "deleted");
+    this.index.search?.drop(old.sessionId);
     return true;
+  }
+
+  /**
+   * Searches user and assistant messages (undefined: this Node's SQLite has no FTS5). The
+   * first search starts indexing transcripts written before the index, in the background.
+   */
+  searchTranscripts(q: SearchQuery): TranscriptSearchResult | undefined {
+    const search = this.index.search;
+    if (!search) return undefined;
+    this.backfill ??= this.runBackfill().catch((err) => {
+      this.log.error(`cannot index transcripts of ${this.dir} for search: ${(err as Error).message}`);
+    });
+    return { ...search.query(q), indexing: !this.backfillDone };
+  }
+
+  /** Resolves when the search backfill (if started) has finished. */
+  async searchReady(): Promise<void> {
+    await this.backfill;
   }
 
   /** Resolves once every change is on disk (each change is written when made; this retries failed ones). */
@@ -145,8 +182,39 @@ export class SessionStore {
   }
 
   close(): void {
+    this.closed = true;
     this.saveUnsaved();
     this.index.close();
+  }
+
+  private indexAppended(sessionId: string, entry: Parameters<typeof indexedMessage>[0]): void {
+    const search = this.index.search;
+    const message = search && indexedMessage(entry);
+    if (!search || !message) return;
+    try {
+      // A transcript not indexed yet gets this message with the rest when the backfill reads it.
+      if (search.isIndexed(sessionId)) search.add(sessionId, [message]);
+    } catch (err) {
+      this.log.warn(`cannot add a message of ${sessionId} to the search index: ${(err as Error).message}`);
+    }
+  }
+
+  private async runBackfill(): Promise<void> {
+    const search = this.index.search;
+    let after = "";
+    while (search && !this.closed) {
+      const { pending, last } = search.unindexedAfter(after, BACKFILL_BATCH);
+      for (const sessionId of pending) {
+        if (this.closed) return;
+        await this.transcript(sessionId).withLines((lines) => {
+          const messages = lines.flatMap((l) => indexedMessage(l) ?? []);
+          search.add(sessionId, messages, true);
+        });
+      }
+      if (last === undefined) break;
+      after = last;
+    }
+    this.backfillDone = true;
   }
 
   private remember(key: string, entry: SessionEntry): void {
@@ -183,6 +251,8 @@ export class SessionStore {
     // A new session must be in the index (committed) before anything is written to it:
     // after a crash the index is how a replayed message finds the transcript it was added to.
     this.index.put([{ key, entry }]);
+    // Nothing to read back: from here on each message is indexed as it is appended.
+    this.index.search?.add(entry.sessionId, [], true);
     this.unsaved.delete(key);
     this.remember(key, entry);
     return entry;

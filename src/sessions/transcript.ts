@@ -57,6 +57,8 @@ export class Transcript {
   constructor(
     readonly path: string,
     private readonly log: Logger,
+    /** Called with each entry once it is on disk, inside the append queue (the search index). */
+    private readonly onAppend?: (entry: TranscriptEntry) => void,
   ) {}
 
   /** Creates the file with its header if it does not exist yet. */
@@ -108,6 +110,7 @@ export class Transcript {
     const line = `${JSON.stringify(full)}\n`;
     await appendWhole(this.path, line, { sync: opts.durable });
     this.lastId = full.id;
+    this.onAppend?.(full);
     if (this.cache && this.cache.lines.length < MAX_CACHED_LINES) {
       this.cache.lines.push(full);
       this.cache.size += Buffer.byteLength(line);
@@ -150,6 +153,17 @@ export class Transcript {
       const lines = await this.readLines(true);
       this.cache = lines.length < MAX_CACHED_LINES ? { lines, size } : undefined;
       return [...lines];
+    });
+  }
+
+  /**
+   * Runs `fn` on every line inside the append queue: no append lands between the read and
+   * `fn` (the search backfill marks a transcript indexed knowing nothing was missed).
+   */
+  withLines<T>(fn: (lines: TranscriptLine[]) => T): Promise<T> {
+    return this.enqueue(async () => {
+      await this.repairOnce();
+      return fn(await this.readLines());
     });
   }
 

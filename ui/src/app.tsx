@@ -48,7 +48,8 @@ const SCREENS: { id: string; label: MessageKey; component: ComponentType<ScreenP
 
 /** Screens live in the hash (`#/logs`): it works under any base path and never reaches the server. */
 function routeFromHash(): string {
-  const id = location.hash.replace(/^#\/?/, "");
+  // A query after the screen (`#/chat?session=…`) is that screen's business.
+  const id = location.hash.replace(/^#\/?/, "").split("?")[0] ?? "";
   return SCREENS.some((s) => s.id === id) ? id : "chat";
 }
 

@@ -28,3 +28,14 @@ export function formatTime(ts: number | string | undefined, lang: string): strin
   const date = new Date(ts);
   return Number.isNaN(date.getTime()) ? String(ts) : date.toLocaleString(lang);
 }
+
+/** The chat screen opened on one session (`#/chat?session=<key>`): a link that survives a reload. */
+export function chatLink(sessionKey: string): string {
+  return `#/chat?session=${encodeURIComponent(sessionKey)}`;
+}
+
+/** The session a `chatLink` asks for, if the page was opened with one. */
+export function sessionFromHash(): string | undefined {
+  const query = location.hash.split("?")[1];
+  return (query && new URLSearchParams(query).get("session")) || undefined;
+}

@@ -3,7 +3,7 @@ import { NoModelConfiguredError } from "../../agents/model-cache.js";
 import type { ModelRef } from "../../providers/types.js";
 import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-agents.js";
 import { agentIdFromSessionKey, canonicalSessionKey, mainSessionKey } from "../../routing/session-key.js";
-import { MAX_SEARCH_CHARS, type SessionEntry } from "../../sessions/index-db.js";
+import { MAX_SEARCH_CHARS, type SessionEntry, SORT_KEYS } from "../../sessions/index-db.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { defineMethod } from "./types.js";
@@ -87,8 +87,20 @@ export function sessionRow(key: string, entry: SessionEntry, runIds?: readonly s
           ...(runIds.length > 0 ? { status: "running" as const } : {}),
         }
       : {}),
+    ...(entry.archivedAt !== undefined ? { archived: true } : {}),
   };
 }
+
+/** OpenClaw's `archived` list param: absent or false = active only, true = archived only, "all". */
+export const archivedParam = z.union([z.boolean(), z.literal("all")]).optional();
+export const archivedFilter = (v: boolean | "all" | undefined) =>
+  v === "all" ? "all" : v === true ? "archived" : "active";
+
+/** What `sessions.patch` and `sessions.patchMany` change: the label, and archive (OpenClaw's names). */
+export const sessionPatch = z.object({
+  label: z.string().max(256).nullable().optional(),
+  archived: z.boolean().optional(),
+});
 
 export const sessionMethods = {
   "sessions.list": defineMethod({
@@ -101,6 +113,9 @@ export const sessionMethods = {
         cursor: z.string().max(1024).optional(),
         offset: z.number().int().min(0).optional(),
         search: z.string().max(MAX_SEARCH_CHARS).optional(),
+        archived: archivedParam,
+        sortBy: z.enum(SORT_KEYS).optional(),
+        sortDir: z.enum(["asc", "desc"]).optional(),
       })
       .optional(),
     handle: async (p, { gateway }) => {
@@ -118,6 +133,9 @@ export const sessionMethods = {
           cursor: p?.cursor,
           offset: p?.offset,
           search: p?.search?.trim() || undefined,
+          archived: archivedFilter(p?.archived),
+          sortBy: p?.sortBy,
+          sortDir: p?.sortDir,
         });
       } catch (err) {
         throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, (err as Error).message);
@@ -210,16 +228,9 @@ export const sessionMethods = {
   }),
   "sessions.patch": defineMethod({
     scope: "operator.admin",
-    params: z.object({ key: sessionKey, label: z.string().max(256).nullable().optional() }),
+    params: sessionPatch.extend({ key: sessionKey, expectedSessionId: z.string().max(128).optional() }),
     handle: async (p, { gateway }) => {
-      const key = canonicalSessionKey(agentList(gateway), p.key);
-      const store = await gateway.agents.store(gateway.agents.agentFor(key).id);
-      const { updatedAt } = await store.ensure(key);
-      // A label is not activity: the session keeps its place in the list by last activity.
-      const entry = store.update(
-        key,
-        p.label === undefined ? { updatedAt } : { label: p.label ?? undefined, updatedAt },
-      );
+      const { key, store, entry } = await patchSession(gateway, p.key, p, p.expectedSessionId);
       return { ok: true, path: store.indexPath, key, entry };
     },
   }),
@@ -254,4 +265,43 @@ export function messageText(message: { content?: unknown }): string {
     .map((block) => (block && typeof block === "object" && "text" in block ? String(block.text) : ""))
     .filter(Boolean)
     .join("\n");
+}
+
+/**
+ * Applies a patch to one session. Neither a label nor archiving is activity: the session
+ * keeps its place in the list by last activity. An agent's main session cannot be archived
+ * (as in OpenClaw: it is where the agent's channels and heartbeat talk).
+ */
+export async function patchSession(
+  gateway: GatewayContext,
+  rawKey: string,
+  patch: z.infer<typeof sessionPatch>,
+  expectedSessionId?: string,
+) {
+  const key = canonicalSessionKey(agentList(gateway), rawKey);
+  const agentId = gateway.agents.agentFor(key).id;
+  const store = await gateway.agents.store(agentId);
+  if (patch.archived !== undefined || expectedSessionId !== undefined) {
+    const current = store.get(key);
+    if (!current)
+      throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, `no session ${key}: see sessions.list`);
+    if (expectedSessionId !== undefined && current.sessionId !== expectedSessionId) {
+      throw new GatewayRequestError(
+        ErrorCodes.INVALID_REQUEST,
+        `session ${key} was reset or replaced since it was listed: list sessions again and retry`,
+      );
+    }
+    if (patch.archived && key === mainSessionKey(agentId)) {
+      throw new GatewayRequestError(
+        ErrorCodes.INVALID_REQUEST,
+        `${key} is agent ${agentId}'s main session and cannot be archived: reset it instead`,
+      );
+    }
+  }
+  const { updatedAt, archivedAt } = await store.ensure(key);
+  const next: Partial<SessionEntry> = { updatedAt };
+  if (patch.label !== undefined) next.label = patch.label ?? undefined;
+  if (patch.archived !== undefined) next.archivedAt = patch.archived ? (archivedAt ?? Date.now()) : undefined;
+  const entry = store.update(key, next);
+  return { key, store, entry };
 }

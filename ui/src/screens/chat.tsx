@@ -3,7 +3,7 @@ import type { ScreenProps } from "../app.js";
 import { loadMarkdown } from "../components/markdown.js";
 import { randomId } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
-import { errorText } from "../util.js";
+import { errorText, sessionFromHash } from "../util.js";
 import { mainSessionKey, useAgents } from "./agents.js";
 import { entryIdOf, markdownOf, type TurnActions } from "./chat-actions.js";
 import { useActivity } from "./chat-activity.js";
@@ -29,9 +29,12 @@ const NEAR_END_PX = 80;
 export function ChatScreen({ conn }: ScreenProps) {
   const { t } = useI18n();
   const agents = useAgents(conn);
-  const [agentId, setAgentId] = useState<string | undefined>();
+  // A link from the Sessions screen (`#/chat?session=…`) opens that session, under its agent.
+  const [sessionKey, setSessionKey] = useState<string | undefined>(sessionFromHash);
+  const [agentId, setAgentId] = useState<string | undefined>(() =>
+    sessionKey?.startsWith("agent:") ? sessionKey.split(":")[1] : undefined,
+  );
   const agent = agentId ?? agents[0] ?? "main";
-  const [sessionKey, setSessionKey] = useState<string | undefined>();
   const key = sessionKey ?? mainSessionKey(agent);
   const [turns, setTurns] = useState<Turn[]>([]);
   const [live, setLive] = useState<LiveRun | undefined>();

@@ -1,59 +1,144 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
+import type { GatewayConnection } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
-import { errorText, formatTime } from "../util.js";
-import { listSessionPage, type SessionPage, useAgents } from "./agents.js";
+import { chatLink, errorText, formatTime } from "../util.js";
+import { type SessionPage, type SessionRow, useAgents } from "./agents.js";
+import { TranscriptSearch } from "./sessions-search.js";
 
 /** Rows per page: one screen of a table, whatever the store holds. */
 const PAGE_SIZE = 50;
+
+type Row = SessionRow & { createdAt?: number; label?: string; archived?: boolean };
+type RowPage = Omit<SessionPage, "sessions"> & { sessions: Row[] };
+type Status = "active" | "archived" | "all";
+/** The columns a user can sort by, each one of `sessions.list`'s `sortBy` values. */
+const SORTS = [
+  ["name", "sessions.key"],
+  ["createdAt", "sessions.created"],
+  ["updatedAt", "sessions.updated"],
+  ["totalTokens", "sessions.tokens"],
+] as const;
+type Sort = { by: (typeof SORTS)[number][0]; dir: "asc" | "desc" };
+
+function listPage(
+  conn: GatewayConnection,
+  agentId: string,
+  q: { cursor?: string; search: string; status: Status; sort: Sort },
+) {
+  return conn.request<RowPage>("sessions.list", {
+    agentId,
+    limit: PAGE_SIZE,
+    sortBy: q.sort.by,
+    sortDir: q.sort.dir,
+    ...(q.status === "active" ? {} : { archived: q.status === "all" ? "all" : true }),
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+    ...(q.search ? { search: q.search } : {}),
+  });
+}
 
 export function SessionsScreen({ conn }: ScreenProps) {
   const { t, lang } = useI18n();
   const agents = useAgents(conn);
   const [agentId, setAgentId] = useState<string | undefined>();
   const agent = agentId ?? agents[0] ?? "main";
-  const [page, setPage] = useState<SessionPage | undefined>();
+  const [page, setPage] = useState<RowPage>();
   const rows = page?.sessions;
   // Cursors of the pages before this one (keyset paging: "newer" pops, "older" pushes).
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [search, setSearch] = useState("");
+  const [status, setStatus] = useState<Status>("active");
+  const [sort, setSort] = useState<Sort>({ by: "updatedAt", dir: "desc" });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
   const [notice, setNotice] = useState("");
   const cursor = cursors.at(-1);
 
-  const load = () =>
-    listSessionPage(conn, agent, { limit: PAGE_SIZE, cursor, search: search.trim() || undefined })
-      .then(setPage)
-      .catch((err) => setError(errorText(err)));
-  useEffect(() => void load(), [conn, agent, cursor, search]);
-  useEffect(() => setCursors([undefined]), [agent, search]);
+  // Only the answer to the latest request is shown (a slower, older one may arrive after it).
+  const latest = useRef(0);
+  const load = () => {
+    const n = ++latest.current;
+    return listPage(conn, agent, { cursor, search: search.trim(), status, sort })
+      .then((p) => {
+        if (n !== latest.current) return;
+        setError("");
+        setPage(p);
+        // Only rows still on the page stay selected.
+        setSelected((s) => new Set(p.sessions.filter((r) => s.has(r.key)).map((r) => r.key)));
+      })
+      .catch((err) => n === latest.current && setError(errorText(err)));
+  };
+  useEffect(() => void load(), [conn, agent, cursor, search, status, sort]);
+  /** A new query starts at its first page, in the same render (no request with the old cursor). */
+  const requery =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setCursors([undefined]);
+    };
   const first = (cursors.length - 1) * PAGE_SIZE;
 
-  const act = async (method: "sessions.reset" | "sessions.delete", key: string) => {
-    const question =
-      method === "sessions.reset"
-        ? t("sessions.confirmReset", { key })
-        : t("sessions.confirmDelete", { key });
-    if (!window.confirm(question)) return;
+  /** Asks (when there is a question), runs the change, reloads; says what happened or what failed. */
+  const apply = async (question: string, done: string, run: () => Promise<unknown>) => {
+    if (question && !window.confirm(question)) return;
     setError("");
+    setNotice("");
+    setBusy(true);
     try {
-      await conn.request(method, { key });
-      setNotice(
-        method === "sessions.reset" ? t("sessions.wasReset", { key }) : t("sessions.wasDeleted", { key }),
-      );
-      await load();
+      await run();
+      setNotice(done);
     } catch (err) {
       setError(errorText(err));
+    } finally {
+      setBusy(false);
+      await load();
     }
   };
+  const setArchived = (keys: string[], archived: boolean) => {
+    const ids = new Map(rows?.map((r) => [r.key, r.sessionId]));
+    const done = t(archived ? "sessions.wasArchived" : "sessions.wasRestored", { count: keys.length });
+    return apply("", done, async () => {
+      const res = await conn.request<{ results: { key: string; ok: boolean; error?: string }[] }>(
+        "sessions.patchMany",
+        { targets: keys.map((key) => ({ key, expectedSessionId: ids.get(key) })), patch: { archived } },
+      );
+      const failed = res.results.find((r) => !r.ok);
+      if (failed) throw new Error(failed.error ?? failed.key);
+    });
+  };
+  const remove = (keys: string[]) =>
+    apply(
+      keys.length === 1
+        ? t("sessions.confirmDelete", { key: keys[0] ?? "" })
+        : t("sessions.confirmDeleteMany", { count: keys.length }),
+      t("sessions.wasDeletedMany", { count: keys.length }),
+      () => Promise.all(keys.map((key) => conn.request("sessions.delete", { key }))),
+    );
+  const reset = (key: string) =>
+    apply(t("sessions.confirmReset", { key }), t("sessions.wasReset", { key }), () =>
+      conn.request("sessions.reset", { key }),
+    );
+
+  const toggle = (key: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (!next.delete(key)) next.add(key);
+      return next;
+    });
+  const allOnPage = !!rows?.length && rows.every((r) => selected.has(r.key));
+  const chosen = [...selected];
 
   return (
-    <section>
+    <section class="sessions-screen">
       <div class="toolbar">
         <h1>{t("nav.sessions")}</h1>
         <label>
           {t("chat.agent")}
-          <select value={agent} onChange={(e) => setAgentId((e.currentTarget as HTMLSelectElement).value)}>
+          <select
+            value={agent}
+            onChange={(e) => requery(setAgentId)((e.currentTarget as HTMLSelectElement).value)}
+          >
             {agents.map((id) => (
               <option key={id} value={id}>
                 {id}
@@ -61,17 +146,28 @@ export function SessionsScreen({ conn }: ScreenProps) {
             ))}
           </select>
         </label>
+        <select
+          id="sessions-status"
+          aria-label={t("sessions.status")}
+          value={status}
+          onChange={(e) => requery(setStatus)((e.currentTarget as HTMLSelectElement).value as Status)}
+        >
+          <option value="active">{t("sessions.active")}</option>
+          <option value="archived">{t("sessions.archived")}</option>
+          <option value="all">{t("sessions.all")}</option>
+        </select>
         <input
           type="search"
           id="sessions-search"
           placeholder={t("sessions.search")}
           value={search}
-          onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)}
+          onInput={(e) => requery(setSearch)((e.currentTarget as HTMLInputElement).value)}
         />
         <button type="button" class="secondary" onClick={() => void load()}>
           {t("common.refresh")}
         </button>
       </div>
+      <TranscriptSearch conn={conn} agent={agent} status={status} />
       {page && page.totalCount > 0 && (
         <div class="toolbar" id="sessions-pager">
           <span class="muted">
@@ -99,6 +195,37 @@ export function SessionsScreen({ conn }: ScreenProps) {
           </button>
         </div>
       )}
+      {chosen.length > 0 && (
+        <div class="toolbar bulk-bar" id="sessions-bulk">
+          <strong>{t("sessions.selected", { count: chosen.length })}</strong>
+          {status !== "archived" && (
+            <button
+              type="button"
+              class="secondary"
+              disabled={busy}
+              onClick={() => void setArchived(chosen, true)}
+            >
+              {t("sessions.archive")}
+            </button>
+          )}
+          {status !== "active" && (
+            <button
+              type="button"
+              class="secondary"
+              disabled={busy}
+              onClick={() => void setArchived(chosen, false)}
+            >
+              {t("sessions.restore")}
+            </button>
+          )}
+          <button type="button" class="danger" disabled={busy} onClick={() => void remove(chosen)}>
+            {t("sessions.delete")}
+          </button>
+          <button type="button" class="secondary" onClick={() => setSelected(new Set())}>
+            {t("sessions.clearSelection")}
+          </button>
+        </div>
+      )}
       {notice && <p class="banner ok">{notice}</p>}
       {error && (
         <p class="banner error" role="alert">
@@ -107,31 +234,84 @@ export function SessionsScreen({ conn }: ScreenProps) {
       )}
       {rows?.length === 0 && <p class="muted">{t("sessions.none")}</p>}
       {rows && rows.length > 0 && (
-        <table id="sessions-table">
+        <table id="sessions-table" class="sessions-table">
           <thead>
             <tr>
-              <th>{t("sessions.key")}</th>
-              <th>{t("sessions.updated")}</th>
-              <th>{t("sessions.tokens")}</th>
+              <th class="pick">
+                <input
+                  type="checkbox"
+                  aria-label={t("sessions.selectPage")}
+                  checked={allOnPage}
+                  onChange={() => setSelected(allOnPage ? new Set() : new Set(rows.map((r) => r.key)))}
+                />
+              </th>
+              {SORTS.map(([by, label]) => (
+                <th
+                  key={by}
+                  aria-sort={sort.by === by ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}
+                >
+                  <button
+                    type="button"
+                    class="sort"
+                    data-sort={by}
+                    onClick={() =>
+                      requery(setSort)({
+                        by,
+                        dir:
+                          sort.by === by && sort.dir === "desc"
+                            ? "asc"
+                            : by === "name" && sort.by !== by
+                              ? "asc"
+                              : "desc",
+                      })
+                    }
+                  >
+                    {t(label)}
+                    {sort.by === by ? (sort.dir === "asc" ? " ▲" : " ▼") : ""}
+                  </button>
+                </th>
+              ))}
               <th>{t("sessions.model")}</th>
               <th />
             </tr>
           </thead>
           <tbody>
             {rows.map((row) => (
-              <tr key={row.key} data-key={row.key}>
-                <td>
-                  <code>{row.key}</code>
-                  {row.displayName && <div class="muted small">{row.displayName}</div>}
+              <tr key={row.key} data-key={row.key} class={row.archived && status === "all" ? "archived" : ""}>
+                <td class="pick">
+                  <input
+                    type="checkbox"
+                    aria-label={t("sessions.selectRow", { key: row.key })}
+                    checked={selected.has(row.key)}
+                    onChange={() => toggle(row.key)}
+                  />
                 </td>
-                <td>{formatTime(row.updatedAt, lang)}</td>
-                <td>{row.totalTokens ?? ""}</td>
-                <td>{row.model ?? ""}</td>
+                <td class="name">
+                  <a href={chatLink(row.key)}>
+                    <code>{row.key}</code>
+                  </a>
+                  {(row.label ?? row.displayName) && (
+                    <div class="muted small">{row.label ?? row.displayName}</div>
+                  )}
+                  {row.archived && <span class="badge">{t("sessions.archivedBadge")}</span>}
+                </td>
+                <td data-label={t("sessions.created")}>{formatTime(row.createdAt, lang)}</td>
+                <td data-label={t("sessions.updated")}>{formatTime(row.updatedAt, lang)}</td>
+                <td data-label={t("sessions.tokens")}>{row.totalTokens ?? ""}</td>
+                <td data-label={t("sessions.model")}>{row.model ?? ""}</td>
                 <td class="row-actions">
-                  <button type="button" class="secondary" onClick={() => void act("sessions.reset", row.key)}>
+                  <button
+                    type="button"
+                    class="secondary"
+                    disabled={busy}
+                    onClick={() => void setArchived([row.key], !row.archived)}
+                  >
+                    {t(row.archived ? "sessions.restore" : "sessions.archive")}
+                  </button>
+                  <button type="button" class="secondary" disabled={busy} onClick={() => void reset(row.key)}>
                     {t("sessions.reset")}
                   </button>
-                  <button type="button" class="danger" onClick={() => void act("sessions.delete", row.key)}>
+                  <button type="button" class="danger" disabled={busy} onClick={() => void remove([row.key])}>
                     {t("sessions.delete")}
                   </button>
                 </td>
