@@ -41,7 +41,7 @@ describe("guided channel setup: what it writes and checks", () => {
           const policy = { dm, group, allowFrom: "111, 222" };
           expect(validate(SPECS[channel], GOOD[channel], policy)).toBeUndefined();
           const section = buildSection(SPECS[channel], GOOD[channel], policy);
-          const parsed = CHANNEL_SECTIONS[channel].safeParse(section);
+          const parsed = CHANNEL_SECTIONS[channel]().safeParse(section);
           expect(parsed.error?.issues ?? []).toEqual([]);
           expect(section).toMatchObject({ enabled: true, dmPolicy: dm, groupPolicy: group });
           // The Discord application id only builds the invite link; the schema has no such key.
