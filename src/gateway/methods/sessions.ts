@@ -197,17 +197,26 @@ export const sessionMethods = {
   }),
   "sessions.patch": defineMethod({
     scope: "operator.admin",
-    params: z.object({ key: sessionKey, label: z.string().max(256).nullable().optional() }),
+    params: z.object({
+      key: sessionKey,
+      label: z.string().max(256).nullable().optional(),
+      // `provider/model` (or an alias) for this session's next turns, as /model sets it; null: the agent's own.
+      model: z.string().min(1).max(256).nullable().optional(),
+    }),
     handle: async (p, { gateway }) => {
       const key = canonicalSessionKey(agentList(gateway), p.key);
-      const store = await gateway.agents.store(gateway.agents.agentFor(key).id);
+      const agentId = gateway.agents.agentFor(key).id;
+      const store = await gateway.agents.store(agentId);
       const { updatedAt } = await store.ensure(key);
-      // A label is not activity: the session keeps its place in the list by last activity.
-      const entry = store.update(
-        key,
-        p.label === undefined ? { updatedAt } : { label: p.label ?? undefined, updatedAt },
-      );
-      return { ok: true, path: store.indexPath, key, entry };
+      const model = p.model === undefined ? {} : { modelOverride: modelOverride(gateway, p.model) };
+      // A label or a model is not activity: the session keeps its place in the list by last activity.
+      const entry = store.update(key, {
+        ...(p.label === undefined ? {} : { label: p.label ?? undefined }),
+        ...model,
+        updatedAt,
+      });
+      const resolved = firstModel(gateway, key, entry.modelOverride as string | undefined);
+      return { ok: true, path: store.indexPath, key, entry, ...(resolved ? { resolved } : {}) };
     },
   }),
   "sessions.reset": defineMethod({
@@ -231,6 +240,30 @@ export const sessionMethods = {
     },
   }),
 };
+
+/** A model choice as stored (`provider/model`); refused, with why, when no provider is configured for it. */
+function modelOverride(gateway: GatewayContext, raw: string | null): string | undefined {
+  if (raw === null) return undefined;
+  const registry = gateway.agents.registry();
+  try {
+    const ref = registry.parseRef(raw);
+    registry.resolve(ref);
+    return `${ref.provider}/${ref.model}`;
+  } catch (err) {
+    throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, `model: ${(err as Error).message}`);
+  }
+}
+
+/** The model the session's next turn starts with (OpenClaw's `resolved`); none on a fresh install. */
+function firstModel(gateway: GatewayContext, key: string, override: string | undefined) {
+  try {
+    const [first] = gateway.agents.modelChain(gateway.agents.agentFor(key), override);
+    return first ? { modelProvider: first.provider, model: first.model } : undefined;
+  } catch (err) {
+    if (err instanceof NoModelConfiguredError) return undefined;
+    throw err;
+  }
+}
 
 /** The text of a transcript message (string content, or its text blocks joined). */
 export function messageText(message: { content?: unknown }): string {
