@@ -56,6 +56,12 @@ function PartView({ part, role }: { part: Part; role: Turn["role"] }) {
       return <ToolCard tool={part.tool} />;
     case "image":
       return <img class="attachment" src={part.src} alt={t("chat.image")} loading="lazy" />;
+    case "file":
+      return (
+        <p class="file-part small">
+          {part.audio ? "🎤" : "📎"} {part.name}
+        </p>
+      );
   }
 }
 

@@ -6,6 +6,8 @@ import { randomId } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
 import { mainSessionKey, useAgents } from "./agents.js";
+import { Composer } from "./chat-composer.js";
+import { type Outgoing, toWire } from "./chat-files.js";
 import {
   type AgentEvent,
   type ChatEvent,
@@ -17,6 +19,7 @@ import {
   type Turn,
   withToolEvent,
 } from "./chat-model.js";
+import type { SessionModel } from "./chat-model-picker.js";
 import { LiveView, TurnView } from "./chat-turns.js";
 import { SessionSidebar } from "./session-sidebar.js";
 
@@ -66,6 +69,27 @@ function useActivity(conn: GatewayConnection, current: string) {
   return { running: runningKeys, unread, ended };
 }
 
+interface HistoryAnswer {
+  messages: HistoryMessage[];
+  sessionInfo?: { modelOverride?: string };
+  defaults?: { modelProvider?: string; model?: string };
+}
+
+/** The session's own model choice and the agent's default, from its history answer. */
+function sessionModelOf(res: HistoryAnswer): SessionModel {
+  const d = res.defaults;
+  return {
+    ...(res.sessionInfo?.modelOverride ? { override: res.sessionInfo.modelOverride } : {}),
+    ...(d?.model ? { default: d.modelProvider ? `${d.modelProvider}/${d.model}` : d.model } : {}),
+  };
+}
+
+/** A file in the user's bubble: an image as itself, anything else as a named chip. */
+function filePart(f: Outgoing): Turn["parts"][number] {
+  if (f.kind === "image") return { kind: "image", src: f.content };
+  return { kind: "file", name: f.name, ...(f.kind === "audio" ? { audio: true } : {}) };
+}
+
 export function ChatScreen({ conn }: ScreenProps) {
   const { t } = useI18n();
   const agents = useAgents(conn);
@@ -82,7 +106,7 @@ export function ChatScreen({ conn }: ScreenProps) {
     setLive(run);
   };
   const [pending, setPending] = useState<string[]>([]);
-  const [draft, setDraft] = useState("");
+  const [sessionModel, setSessionModel] = useState<SessionModel>({});
   const [error, setError] = useState("");
   const [drawer, setDrawer] = useState(false);
   const [title, setTitle] = useState<string | undefined>();
@@ -99,12 +123,15 @@ export function ChatScreen({ conn }: ScreenProps) {
     updateLive(undefined);
     setPending([]);
     setAtEnd(true);
+    setSessionModel({});
     conn
-      .request<{ messages: HistoryMessage[] }>("chat.history", { sessionKey: key, limit: HISTORY_LIMIT })
+      .request<HistoryAnswer>("chat.history", { sessionKey: key, limit: HISTORY_LIMIT })
       // Turns added while the history loaded (a message sent at once, a run that finished) stay after it.
-      .then(
-        (res) => keyRef.current === key && setTurns((added) => [...historyToTurns(res.messages), ...added]),
-      )
+      .then((res) => {
+        if (keyRef.current !== key) return;
+        setTurns((added) => [...historyToTurns(res.messages), ...added]);
+        setSessionModel(sessionModelOf(res));
+      })
       .catch((err) => setError(errorText(err)));
   }, [conn, key]);
 
@@ -167,6 +194,7 @@ export function ChatScreen({ conn }: ScreenProps) {
         sessionKey: key,
         message,
         idempotencyKey: turn.id,
+        ...(turn.attachments?.length ? { attachments: turn.attachments } : {}),
       });
       mark({ sending: false, failed: undefined });
       if (ack.status !== "ok") setPending((runs) => [...runs, ack.runId]);
@@ -175,18 +203,15 @@ export function ChatScreen({ conn }: ScreenProps) {
     }
   };
 
-  const send = (e?: Event) => {
-    e?.preventDefault();
-    const message = draft.trim();
-    if (!message) return;
-    setDraft("");
+  const send = (message: string, files: Outgoing[]) => {
     setError("");
     // Shown at once; the idempotency key makes a retry of the same message safe.
     const turn: Turn = {
       id: randomId(),
       role: "user",
-      parts: [{ kind: "text", text: message }],
+      parts: [...(message ? [{ kind: "text" as const, text: message }] : []), ...files.map(filePart)],
       sending: true,
+      ...(files.length ? { attachments: files.map(toWire) } : {}),
     };
     setTurns((list) => [...list, turn]);
     setAtEnd(true);
@@ -301,29 +326,15 @@ export function ChatScreen({ conn }: ScreenProps) {
             {error}
           </p>
         )}
-        <form class="composer" id="chat-form" onSubmit={send}>
-          <textarea
-            id="chat-input"
-            ref={input}
-            rows={2}
-            placeholder={t("chat.placeholder")}
-            value={draft}
-            onInput={(e) => setDraft((e.currentTarget as HTMLTextAreaElement).value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter" && !e.shiftKey && !e.isComposing) send(e);
-            }}
-          />
-          <div class="composer-actions">
-            {running && (
-              <button type="button" class="danger" id="chat-stop" onClick={stop} title={t("chat.stopKey")}>
-                {t("chat.stop")}
-              </button>
-            )}
-            <button type="submit" id="chat-send" disabled={!draft.trim()}>
-              {t("chat.send")}
-            </button>
-          </div>
-        </form>
+        <Composer
+          conn={conn}
+          sessionKey={key}
+          sessionModel={sessionModel}
+          running={running}
+          inputRef={input}
+          onSend={send}
+          onStop={stop}
+        />
       </div>
     </section>
   );
