@@ -122,7 +122,8 @@ interface Decoded {
 function decode(a: Attachment, index: number): Decoded {
   let base64 = a.content ?? a.data ?? (a.source?.type === "base64" ? a.source.data : undefined) ?? "";
   let mimeType = a.mimeType ?? a.source?.media_type;
-  const dataUrl = /^data:([^;,]+);base64,/.exec(base64);
+  // MediaRecorder's type has parameters: data:audio/webm;codecs=opus;base64,…
+  const dataUrl = /^data:([^,]*);base64,/.exec(base64);
   if (dataUrl) {
     mimeType ??= dataUrl[1];
     base64 = base64.slice(dataUrl[0].length);

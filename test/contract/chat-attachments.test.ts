@@ -113,13 +113,14 @@ describe("chat.send attachments (OpenClaw's shape)", () => {
     );
   });
 
-  it("a voice recording is transcribed by the configured provider and the model gets the transcript", async () => {
+  it("a voice recording (a data URL with codec parameters) is transcribed by the configured provider and the model gets the transcript", async () => {
     const call = await client(withVoice);
     const transcriptions = openai.requests.length;
     const { last } = await sendAndCapture(call, {
       message: "",
+      // As a browser's FileReader gives a MediaRecorder blob: a data URL whose type has parameters.
       attachments: [
-        { type: "audio", mimeType: "audio/webm;codecs=opus", fileName: "voice.webm", content: AUDIO },
+        { type: "audio", fileName: "voice.webm", content: `data:audio/webm;codecs=opus;base64,${AUDIO}` },
       ],
     });
     expect(openai.requests.length).toBe(transcriptions + 1);
