@@ -91,32 +91,24 @@ describe("Control UI: chat composer", () => {
     const { gateway } = await fixture();
     gateway.anthropic.enqueue({ text: "Got both." });
     const { page } = await openChat(gateway);
-    await page.evaluate((png) => {
-      const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
-      const file = (name: string, type: string, data: BlobPart) => {
+    // In the page (a string: the tests are type-checked without the DOM library).
+    await page.evaluate(`(() => {
+      const files = (name, type, data) => {
         const dt = new DataTransfer();
         dt.items.add(new File([data], name, { type }));
         return dt;
       };
-      const input = document.querySelector("#chat-input")!;
-      input.dispatchEvent(
-        new ClipboardEvent("paste", {
-          clipboardData: file("shot.png", "image/png", bytes),
-          bubbles: true,
-          cancelable: true,
-        }),
-      );
-      const messages = document.querySelector("#messages")!;
-      const drop = file("plan.md", "", "# Plan\n- ship it");
-      messages.dispatchEvent(
-        new DragEvent("dragover", { dataTransfer: drop, bubbles: true, cancelable: true }),
-      );
-      messages.dispatchEvent(new DragEvent("drop", { dataTransfer: drop, bubbles: true, cancelable: true }));
-      const unwanted = file("unwanted.txt", "text/plain", "not this one");
-      messages.dispatchEvent(
-        new DragEvent("drop", { dataTransfer: unwanted, bubbles: true, cancelable: true }),
-      );
-    }, PNG.toString("base64"));
+      const png = Uint8Array.from(atob("${PNG.toString("base64")}"), (c) => c.charCodeAt(0));
+      const paste = new ClipboardEvent("paste", { clipboardData: files("shot.png", "image/png", png), bubbles: true, cancelable: true });
+      document.querySelector("#chat-input").dispatchEvent(paste);
+      const messages = document.querySelector("#messages");
+      const drop = (dt) => {
+        messages.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+        messages.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+      };
+      drop(files("plan.md", "", "# Plan\\n- ship it"));
+      drop(files("unwanted.txt", "text/plain", "not this one"));
+    })()`);
     await page.waitForSelector(".attachment-chip >> text=unwanted.txt");
     expect(await page.locator(".attachment-chip").count()).toBe(3);
     await page.click('[aria-label="Remove unwanted.txt"]');
@@ -171,9 +163,7 @@ describe("Control UI: chat composer", () => {
     await connectWithToken(page);
     await page.waitForSelector("#chat-input");
     await page.click(`.session-row[data-key="${session}"] .session-open`);
-    await page.waitForFunction(
-      () => (document.querySelector("#chat-model") as HTMLSelectElement).value !== "",
-    );
+    await page.waitForFunction('document.querySelector("#chat-model").value !== ""');
     expect(await page.inputValue("#chat-model")).toBe("anthropic/claude-opus-4-6");
   });
 
