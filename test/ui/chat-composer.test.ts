@@ -9,7 +9,14 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startFakeOpenAI } from "../fakes/openai.js";
 import type { FakeServer } from "../fakes/server.js";
-import { connectWithToken, launchChromium, openPage, startUiGateway, type UiGateway } from "./harness.js";
+import {
+  connectWithToken,
+  launchChromium,
+  openPage,
+  screenshot,
+  startUiGateway,
+  type UiGateway,
+} from "./harness.js";
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -49,14 +56,17 @@ function fixture(): Promise<Fixture> {
   return started;
 }
 
-async function openChat(gateway: UiGateway): Promise<{ page: Page; problems: string[] }> {
+async function openChat(
+  gateway: UiGateway,
+  opts: Parameters<typeof openPage>[2] = {},
+): Promise<{ page: Page; problems: string[] }> {
   const { browser } = await fixture();
-  const { context, page, problems } = await openPage(browser, gateway.url);
+  const { context, page, problems } = await openPage(browser, gateway.url, opts);
   closers.push(() => context.close());
   await connectWithToken(page);
   await page.waitForSelector("#chat-input");
-  // A fresh session per test, so the model's last request is this test's.
-  await page.click("#new-session");
+  // A fresh session per test, so the model's last request is this test's (on a phone the button is in the drawer).
+  if (!opts.mobile) await page.click("#new-session");
   return { page, problems };
 }
 
@@ -75,6 +85,7 @@ describe("Control UI: chat composer", () => {
     await page.setInputFiles("#chat-file", { name: "dot.png", mimeType: "image/png", buffer: PNG });
     await page.waitForSelector(".attachment-chip.image img");
     await page.fill("#chat-input", "what is this?");
+    await screenshot(page, "chat-composer");
     await page.click("#chat-send");
     await page.waitForSelector(".msg.assistant >> text=A single dot.");
     expect(lastUserContent(gateway)).toContainEqual({
@@ -163,8 +174,7 @@ describe("Control UI: chat composer", () => {
     await connectWithToken(page);
     await page.waitForSelector("#chat-input");
     await page.click(`.session-row[data-key="${session}"] .session-open`);
-    await page.waitForFunction('document.querySelector("#chat-model").value !== ""');
-    expect(await page.inputValue("#chat-model")).toBe("anthropic/claude-opus-4-6");
+    await expect.poll(() => page.inputValue("#chat-model")).toBe("anthropic/claude-opus-4-6");
   });
 
   it("a voice message from the microphone is transcribed by the gateway and the model gets the transcript", async () => {
@@ -196,5 +206,33 @@ describe("Control UI: chat composer", () => {
       "#composer-error >> text=Voice messages cannot be transcribed on this gateway: no transcription provider is set up",
     );
     expect(await page.locator("#chat-voice-stop").count()).toBe(0);
+  });
+
+  it("on a 390×844 phone, files with long names wrap inside the composer: no sideways scroll, 44 px controls", async () => {
+    const { gateway } = await fixture();
+    const { page } = await openChat(gateway, { viewport: { width: 390, height: 844 }, mobile: true });
+    await page.setInputFiles("#chat-file", [
+      {
+        name: "a-very-long-screenshot-name-from-a-phone-camera-2026-12-02.png",
+        mimeType: "image/png",
+        buffer: PNG,
+      },
+      {
+        name: "meeting-notes-with-a-long-name.md",
+        mimeType: "text/markdown",
+        buffer: Buffer.from("# Notes"),
+      },
+    ]);
+    await page.waitForSelector(".attachment-chip >> nth=1");
+    await page.fill("#chat-input", "two files from a phone");
+    expect(await page.$eval("html", (el) => el.scrollWidth - el.clientWidth)).toBe(0);
+    expect(await page.$eval(".composer-bar", (el) => el.scrollWidth - el.clientWidth)).toBe(0);
+    const small = await page.$$eval("#chat-form button, #chat-form select, #chat-form textarea", (els) =>
+      els
+        .map((el) => ({ id: el.id || el.className, h: el.getBoundingClientRect().height }))
+        .filter((b) => b.h < 44),
+    );
+    expect(small).toEqual([]);
+    await screenshot(page, "phone-composer");
   });
 });

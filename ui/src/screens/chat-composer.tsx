@@ -28,6 +28,19 @@ function usePolicy(conn: GatewayConnection): AttachmentPolicy | undefined {
   return policy;
 }
 
+/** A microphone (an icon, not an emoji: not every system has an emoji font). */
+export const Mic = () => (
+  <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+    <path
+      d="M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5.5 11a6.5 6.5 0 0 0 13 0M12 17.5V21"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="1.8"
+      stroke-linecap="round"
+    />
+  </svg>
+);
+
 export interface ComposerProps {
   conn: GatewayConnection;
   sessionKey: string;
@@ -148,15 +161,9 @@ export function Composer(props: ComposerProps) {
         <ul class="attachments" id="attachments">
           {files.map((f) => (
             <li key={f.id} class={`attachment-chip ${f.kind}`} data-kind={f.kind}>
-              {f.kind === "image" ? (
-                <img src={f.content} alt="" />
-              ) : (
-                <span aria-hidden="true">{f.kind === "audio" ? "🎤" : "📎"}</span>
-              )}
-              <span class="chip-name">
-                {f.name}
-                <span class="muted small"> {formatSize(f.size)}</span>
-              </span>
+              {f.kind === "image" ? <img src={f.content} alt="" /> : f.kind === "audio" && <Mic />}
+              <span class="chip-name">{f.name}</span>
+              <span class="muted small chip-size">{formatSize(f.size)}</span>
               <button
                 type="button"
                 class="ghost chip-remove"
@@ -253,7 +260,7 @@ export function Composer(props: ComposerProps) {
               title={t("chat.voice")}
               onClick={record}
             >
-              🎤
+              <Mic />
             </button>
           )
         )}

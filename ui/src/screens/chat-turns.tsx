@@ -1,5 +1,6 @@
 import { Markdown } from "../components/markdown.js";
 import { useI18n } from "../i18n/index.js";
+import { Mic } from "./chat-composer.js";
 import type { Fallback, LiveRun, Part, ToolView, Turn } from "./chat-model.js";
 
 function pretty(value: unknown): string {
@@ -59,7 +60,7 @@ function PartView({ part, role }: { part: Part; role: Turn["role"] }) {
     case "file":
       return (
         <p class="file-part small">
-          {part.audio ? "🎤" : "📎"} {part.name}
+          {part.audio && <Mic />} {part.name}
         </p>
       );
   }
