@@ -108,7 +108,7 @@ export async function prepareInboundAudio(msg: InboundMessage, deps: AudioDeps):
 }
 
 /** OpenClaw's `[Audio]` block: caption as `User text:`, then the transcript, with where it came from. */
-function audioBlock(caption: string, transcript: string, what: string): string {
+export function audioBlock(caption: string, transcript: string, what: string): string {
   const lines = [
     `[Audio] The user sent ${withArticle(what)}; this is its automatic transcript (speech to text, may contain errors).`,
   ];

@@ -18,13 +18,13 @@ export const TOKEN = "ui-test-token-0123456789";
  * they must never pass by skipping. playwright gives each launch a fresh temporary
  * user-data-dir, and each test its own context (no storage carried over).
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH}: the Control UI browser tests need it (apt-get install -y chromium, as .ci/run does), or set CHROMIUM_PATH`,
     );
   }
-  return launch();
+  return launch(extraArgs);
 }
 
 export interface UiGateway {

@@ -5,6 +5,13 @@ import type { AgentListEntry } from "../../routing/known-agents.js";
 import { canonicalSessionKey } from "../../routing/session-key.js";
 import { type FallbackNoteData, fallbackNoteOf } from "../../sessions/notes.js";
 import type { TranscriptEntry, TranscriptLine } from "../../sessions/transcript.js";
+import {
+  attachment,
+  attachmentPolicy,
+  MAX_ATTACHMENTS,
+  PREPARE_TIMEOUT_MS,
+  prepareAttachments,
+} from "../chat-attachments.js";
 import { fallbackData } from "../chat-events.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
@@ -26,21 +33,6 @@ const idempotencyKey = z.string().min(1).max(256);
 /** Messages `chat.history` returns when no limit is asked for, and the most it returns. */
 const DEFAULT_HISTORY = 200;
 const MAX_HISTORY = 1000;
-
-export const attachment = z.object({
-  type: z.string().optional(),
-  mimeType: z.string().optional(),
-  content: z.string().optional(),
-  data: z.string().optional(),
-  fileName: z.string().optional(),
-});
-
-/** Images among the attachments, as base64 data the model can take. */
-export function images(attachments: z.infer<typeof attachment>[] | undefined) {
-  return (attachments ?? [])
-    .filter((a) => (a.mimeType ?? "").startsWith("image/") && (a.content ?? a.data))
-    .map((a) => ({ data: (a.content ?? a.data)!, mimeType: a.mimeType! }));
-}
 
 const historyParams = z.object({
   sessionKey,
@@ -118,16 +110,23 @@ export const chatMethods = {
       sessionKey,
       message: z.string().max(200_000),
       idempotencyKey,
-      attachments: z.array(attachment).max(16).optional(),
+      attachments: z.array(attachment).max(MAX_ATTACHMENTS).optional(),
       thinking: z.string().optional(),
       deliver: z.boolean().optional(),
       timeoutMs: z.number().int().optional(),
     }),
     handle: async (p, { gateway, connId }) => {
+      // Files first: a refused file refuses the message, before anything is recorded.
+      const prepared = await prepareAttachments(
+        gateway,
+        p.message,
+        p.attachments,
+        AbortSignal.timeout(PREPARE_TIMEOUT_MS),
+      );
       const run = gateway.agents.send({
         sessionKey: p.sessionKey,
-        text: p.message,
-        images: images(p.attachments),
+        text: prepared.text,
+        images: prepared.images,
         idempotencyKey: p.idempotencyKey,
         submitter: `ws:${connId}`,
       });
@@ -165,7 +164,9 @@ export const chatMethods = {
   "chat.metadata": defineMethod({
     scope: "operator.read",
     params: z.object({ sessionKey: sessionKey.optional(), agentId: z.string().optional() }).optional(),
-    handle: (_p, { gateway }) => ({
+    handle: async (_p, { gateway }) => ({
+      // Our addition: what the composer may attach, and whether voice messages are transcribed.
+      attachments: await attachmentPolicy(gateway),
       models: gateway.agents
         .registry()
         .list()

@@ -4,9 +4,9 @@ import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-ag
 import { canonicalSessionKey } from "../../routing/session-key.js";
 import { activeBranch } from "../../sessions/branch.js";
 import type { TranscriptEntry } from "../../sessions/transcript.js";
+import { attachment, MAX_ATTACHMENTS, PREPARE_TIMEOUT_MS, prepareAttachments } from "../chat-attachments.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
-import { attachment, images } from "./chat.js";
 import { messageText, sessionModelDefaults, sessionRow } from "./sessions.js";
 import { defineMethod } from "./types.js";
 
@@ -42,7 +42,7 @@ export const sessionActionMethods = {
       label: z.string().min(1).max(256).optional(),
       displayName: z.string().min(1).max(500).optional(),
       message: z.string().min(1).max(MAX_MESSAGE_CHARS).optional(),
-      attachments: z.array(attachment).max(16).optional(),
+      attachments: z.array(attachment).max(MAX_ATTACHMENTS).optional(),
       idempotencyKey: z.string().min(1).max(256).optional(),
       // OpenClaw's UI sends these with every new chat: only what this gateway has is taken.
       visibility: z
@@ -75,10 +75,16 @@ export const sessionActionMethods = {
       const entry = store.update(key, named);
       let runId: string | undefined;
       if (p.message) {
+        const prepared = await prepareAttachments(
+          gateway,
+          p.message,
+          p.attachments,
+          AbortSignal.timeout(PREPARE_TIMEOUT_MS),
+        );
         const run = gateway.agents.send({
           sessionKey: key,
-          text: p.message,
-          images: images(p.attachments),
+          text: prepared.text,
+          images: prepared.images,
           idempotencyKey: p.idempotencyKey,
           submitter: `ws:${connId}`,
         });

@@ -100,6 +100,8 @@ export const archivedFilter = (v: boolean | "all" | undefined) =>
 export const sessionPatch = z.object({
   label: z.string().max(256).nullable().optional(),
   archived: z.boolean().optional(),
+  // `provider/model` (or an alias) for this session's next turns, as /model sets it; null: the agent's own.
+  model: z.string().min(1).max(256).nullable().optional(),
 });
 
 export const sessionMethods = {
@@ -231,7 +233,8 @@ export const sessionMethods = {
     params: sessionPatch.extend({ key: sessionKey, expectedSessionId: z.string().max(128).optional() }),
     handle: async (p, { gateway }) => {
       const { key, store, entry } = await patchSession(gateway, p.key, p, p.expectedSessionId);
-      return { ok: true, path: store.indexPath, key, entry };
+      const resolved = firstModel(gateway, key, entry.modelOverride as string | undefined);
+      return { ok: true, path: store.indexPath, key, entry, ...(resolved ? { resolved } : {}) };
     },
   }),
   "sessions.reset": defineMethod({
@@ -255,6 +258,30 @@ export const sessionMethods = {
     },
   }),
 };
+
+/** A model choice as stored (`provider/model`); refused, with why, when no provider is configured for it. */
+function modelOverride(gateway: GatewayContext, raw: string | null): string | undefined {
+  if (raw === null) return undefined;
+  const registry = gateway.agents.registry();
+  try {
+    const ref = registry.parseRef(raw);
+    registry.resolve(ref);
+    return `${ref.provider}/${ref.model}`;
+  } catch (err) {
+    throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, `model: ${(err as Error).message}`);
+  }
+}
+
+/** The model the session's next turn starts with (OpenClaw's `resolved`); none on a fresh install. */
+function firstModel(gateway: GatewayContext, key: string, override: string | undefined) {
+  try {
+    const [first] = gateway.agents.modelChain(gateway.agents.agentFor(key), override);
+    return first ? { modelProvider: first.provider, model: first.model } : undefined;
+  } catch (err) {
+    if (err instanceof NoModelConfiguredError) return undefined;
+    throw err;
+  }
+}
 
 /** The text of a transcript message (string content, or its text blocks joined). */
 export function messageText(message: { content?: unknown }): string {
@@ -302,6 +329,8 @@ export async function patchSession(
   const next: Partial<SessionEntry> = { updatedAt };
   if (patch.label !== undefined) next.label = patch.label ?? undefined;
   if (patch.archived !== undefined) next.archivedAt = patch.archived ? (archivedAt ?? Date.now()) : undefined;
+  // A label or a model is not activity: the session keeps its place in the list by last activity.
+  if (patch.model !== undefined) next.modelOverride = modelOverride(gateway, patch.model);
   const entry = store.update(key, next);
   return { key, store, entry };
 }

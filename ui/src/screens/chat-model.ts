@@ -24,7 +24,9 @@ export type Part =
   | { kind: "text"; text: string }
   | { kind: "thinking"; text: string }
   | { kind: "tool"; tool: ToolView }
-  | { kind: "image"; src: string };
+  | { kind: "image"; src: string }
+  /** A file sent with a message (not an image): its name, as a chip. */
+  | { kind: "file"; name: string; audio?: boolean };
 
 /** The run moved off its primary model: which one failed, which one it tried next, and why. */
 export interface Fallback {
@@ -51,6 +53,8 @@ export interface Turn {
   entryId?: string;
   /** The run a user message started (from `chat.send`'s answer; the transcript keeps it too). */
   runId?: string;
+  /** The files a user message was sent with (`chat.send` attachments), kept for Retry. */
+  attachments?: unknown[];
 }
 
 /** A transcript message as `chat.history` returns it (pi-coding-agent shape plus id and timestamp). */

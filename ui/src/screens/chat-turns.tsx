@@ -1,6 +1,7 @@
 import { Markdown } from "../components/markdown.js";
 import { useI18n } from "../i18n/index.js";
 import { MessageActions, type TurnActions } from "./chat-actions.js";
+import { Mic } from "./chat-composer.js";
 import type { Fallback, LiveRun, Part, ToolView, Turn } from "./chat-model.js";
 
 function pretty(value: unknown): string {
@@ -57,6 +58,12 @@ function PartView({ part, role }: { part: Part; role: Turn["role"] }) {
       return <ToolCard tool={part.tool} />;
     case "image":
       return <img class="attachment" src={part.src} alt={t("chat.image")} loading="lazy" />;
+    case "file":
+      return (
+        <p class="file-part small">
+          {part.audio && <Mic />} {part.name}
+        </p>
+      );
   }
 }
 

@@ -7,6 +7,8 @@ import { errorText, sessionFromHash } from "../util.js";
 import { mainSessionKey, useAgents } from "./agents.js";
 import { entryIdOf, markdownOf, type TurnActions } from "./chat-actions.js";
 import { useActivity } from "./chat-activity.js";
+import { Composer } from "./chat-composer.js";
+import { type Outgoing, toWire } from "./chat-files.js";
 import {
   type AgentEvent,
   type ChatEvent,
@@ -18,6 +20,7 @@ import {
   type Turn,
   withToolEvent,
 } from "./chat-model.js";
+import type { SessionModel } from "./chat-model-picker.js";
 import { LiveView, TurnView } from "./chat-turns.js";
 import { SessionSidebar } from "./session-sidebar.js";
 
@@ -25,6 +28,27 @@ import { SessionSidebar } from "./session-sidebar.js";
 const HISTORY_LIMIT = 200;
 /** Within this many pixels of the end counts as "at the latest" (new output keeps it in view). */
 const NEAR_END_PX = 80;
+
+interface HistoryAnswer {
+  messages: HistoryMessage[];
+  sessionInfo?: { modelOverride?: string };
+  defaults?: { modelProvider?: string; model?: string };
+}
+
+/** The session's own model choice and the agent's default, from its history answer. */
+function sessionModelOf(res: HistoryAnswer): SessionModel {
+  const d = res.defaults;
+  return {
+    ...(res.sessionInfo?.modelOverride ? { override: res.sessionInfo.modelOverride } : {}),
+    ...(d?.model ? { default: d.modelProvider ? `${d.modelProvider}/${d.model}` : d.model } : {}),
+  };
+}
+
+/** A file in the user's bubble: an image as itself, anything else as a named chip. */
+function filePart(f: Outgoing): Turn["parts"][number] {
+  if (f.kind === "image") return { kind: "image", src: f.content };
+  return { kind: "file", name: f.name, ...(f.kind === "audio" ? { audio: true } : {}) };
+}
 
 export function ChatScreen({ conn }: ScreenProps) {
   const { t } = useI18n();
@@ -45,8 +69,10 @@ export function ChatScreen({ conn }: ScreenProps) {
     setLive(run);
   };
   const [pending, setPending] = useState<string[]>([]);
-  const [draft, setDraft] = useState("");
+  const [sessionModel, setSessionModel] = useState<SessionModel>({});
   const [error, setError] = useState("");
+  // Text put back in the composer by Edit (a new object each time, so the same text twice works).
+  const [prefill, setPrefill] = useState<{ text: string }>();
   const [drawer, setDrawer] = useState(false);
   const [title, setTitle] = useState<string | undefined>();
   const [atEnd, setAtEnd] = useState(true);
@@ -62,12 +88,15 @@ export function ChatScreen({ conn }: ScreenProps) {
     updateLive(undefined);
     setPending([]);
     setAtEnd(true);
+    setSessionModel({});
     conn
-      .request<{ messages: HistoryMessage[] }>("chat.history", { sessionKey: key, limit: HISTORY_LIMIT })
+      .request<HistoryAnswer>("chat.history", { sessionKey: key, limit: HISTORY_LIMIT })
       // Turns added while the history loaded (a message sent at once, a run that finished) stay after it.
-      .then(
-        (res) => keyRef.current === key && setTurns((added) => [...historyToTurns(res.messages), ...added]),
-      )
+      .then((res) => {
+        if (keyRef.current !== key) return;
+        setTurns((added) => [...historyToTurns(res.messages), ...added]);
+        setSessionModel(sessionModelOf(res));
+      })
       .catch((err) => setError(errorText(err)));
   }, [conn, key]);
 
@@ -130,6 +159,7 @@ export function ChatScreen({ conn }: ScreenProps) {
         sessionKey: key,
         message,
         idempotencyKey: turn.id,
+        ...(turn.attachments?.length ? { attachments: turn.attachments } : {}),
       });
       mark({ sending: false, failed: undefined, runId: ack.runId });
       if (ack.status !== "ok") setPending((runs) => [...runs, ack.runId]);
@@ -138,26 +168,27 @@ export function ChatScreen({ conn }: ScreenProps) {
     }
   };
 
-  const send = (e?: Event) => {
-    e?.preventDefault();
-    submit(draft.trim());
-  };
-
-  const submit = (message: string) => {
-    if (!message) return;
-    setDraft("");
+  /** Shows a user message at once and sends it; the idempotency key makes a retry safe. */
+  const post = (message: string, parts: Turn["parts"], attachments?: unknown[]) => {
     setError("");
-    // Shown at once; the idempotency key makes a retry of the same message safe.
     const turn: Turn = {
       id: randomId(),
       role: "user",
-      parts: [{ kind: "text", text: message }],
+      parts,
       sending: true,
+      ...(attachments?.length ? { attachments } : {}),
     };
     setTurns((list) => [...list, turn]);
     setAtEnd(true);
     void deliver(turn, message);
   };
+
+  const send = (message: string, files: Outgoing[]) =>
+    post(
+      message,
+      [...(message ? [{ kind: "text" as const, text: message }] : []), ...files.map(filePart)],
+      files.map(toWire),
+    );
 
   const retry = (turn: Turn) => {
     const text = turn.parts.map((p) => (p.kind === "text" ? p.text : "")).join("");
@@ -185,9 +216,8 @@ export function ChatScreen({ conn }: ScreenProps) {
     const later = turns.slice(turns.indexOf(turn) + 1).some((x) => x.role === "user");
     if (later && !window.confirm(t("chat.editConfirm"))) return;
     try {
-      setDraft(await rewindTo(turn));
+      setPrefill({ text: await rewindTo(turn) });
       setError("");
-      input.current?.focus();
     } catch (err) {
       setError(errorText(err));
     }
@@ -199,7 +229,7 @@ export function ChatScreen({ conn }: ScreenProps) {
       .find((x) => x.role === "user");
     if (!question) return;
     try {
-      submit(await rewindTo(question));
+      post(await rewindTo(question), question.parts, question.attachments);
     } catch (err) {
       setError(errorText(err));
     }
@@ -316,29 +346,16 @@ export function ChatScreen({ conn }: ScreenProps) {
             {error}
           </p>
         )}
-        <form class="composer" id="chat-form" onSubmit={send}>
-          <textarea
-            id="chat-input"
-            ref={input}
-            rows={2}
-            placeholder={t("chat.placeholder")}
-            value={draft}
-            onInput={(e) => setDraft((e.currentTarget as HTMLTextAreaElement).value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter" && !e.shiftKey && !e.isComposing) send(e);
-            }}
-          />
-          <div class="composer-actions">
-            {running && (
-              <button type="button" class="danger" id="chat-stop" onClick={stop} title={t("chat.stopKey")}>
-                {t("chat.stop")}
-              </button>
-            )}
-            <button type="submit" id="chat-send" disabled={!draft.trim()}>
-              {t("chat.send")}
-            </button>
-          </div>
-        </form>
+        <Composer
+          conn={conn}
+          sessionKey={key}
+          sessionModel={sessionModel}
+          running={running}
+          inputRef={input}
+          onSend={send}
+          onStop={stop}
+          prefill={prefill}
+        />
       </div>
     </section>
   );
