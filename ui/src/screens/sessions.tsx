@@ -112,7 +112,9 @@ export function SessionsScreen({ conn }: ScreenProps) {
       keys.length === 1
         ? t("sessions.confirmDelete", { key: keys[0] ?? "" })
         : t("sessions.confirmDeleteMany", { count: keys.length }),
-      t("sessions.wasDeletedMany", { count: keys.length }),
+      keys.length === 1
+        ? t("sessions.wasDeleted", { key: keys[0] ?? "" })
+        : t("sessions.wasDeletedMany", { count: keys.length }),
       () => Promise.all(keys.map((key) => conn.request("sessions.delete", { key }))),
     );
   const reset = (key: string) =>
