@@ -57,7 +57,7 @@ describe("openclaw mcp", () => {
     expect((await runCli(["mcp", "remove", "tools"], env)).code).toBe(0);
     const again = await runCli(["mcp", "remove", "tools"], env);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("no MCP server named tools is saved");
+    expect(again.stderr).toContain(`No MCP server named "tools" in ${path.join(stateDir, "openclaw.json")}`);
   });
 
   it("refuses a server that does not start, and reports static problems without connecting", async () => {
