@@ -193,7 +193,9 @@ describe("openclaw mcp (OpenClaw's subcommands)", () => {
       const result = await mcp(verb, "docs");
       expect(result.code).toBe(1);
       expect(result.stdout).toBe("");
-      expect(result.stderr).toMatch(/not supported yet\)?; put a bearer token in the server's headers instead/);
+      expect(result.stderr).toMatch(
+        /not supported yet\)?; put a bearer token in the server's headers instead/,
+      );
     }
     expect(readFileSync(path.join(stateDir, "openclaw.json"), "utf8")).toBe(before);
   });
