@@ -9,14 +9,16 @@ import {
   EXIT_USAGE,
   fail,
   launchOf,
+  printJson,
   type Servers,
   seconds,
+  shown,
   unknownServer,
   withConfig,
 } from "./mcp-common.js";
 
 export function mcpList(flags: { json?: boolean }): Promise<number> {
-  return withConfig(flags.json, async ({ file, servers, raw }) => {
+  return withConfig(flags.json, async ({ servers, raw }) => {
     const rows = Object.keys(servers)
       .sort()
       .map((name) => {
@@ -28,7 +30,9 @@ export function mcpList(flags: { json?: boolean }): Promise<number> {
           launch: launchOf(raw[name] ?? server),
         };
       });
-    if (flags.json) process.stdout.write(`${JSON.stringify({ path: file, servers: rows }, null, 2)}\n`);
+    // OpenClaw's `list --json`: the definitions by name (ours with secrets hidden).
+    if (flags.json)
+      printJson(Object.fromEntries(rows.map((r) => [r.name, shown(raw[r.name] ?? servers[r.name]!)])));
     else if (rows.length === 0)
       process.stdout.write("no MCP servers saved; add one with `openclaw mcp add <name> --command …`\n");
     else {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { ConfigError, loadConfig } from "../config/load.js";
 import { type McpServerConfig, mcpServerSchema, mcpTransportOf } from "../config/schema/mcp.js";
-import { redactArgs, redactText } from "../infra/redact.js";
+import { REDACTED, redactArgs, redactConfig, redactText } from "../infra/redact.js";
 import { resolvePaths } from "./config-actions.js";
 
 export const EXIT_OK = 0;
@@ -39,12 +39,20 @@ async function loadServers() {
   };
 }
 
-/** How a server is started or reached, safe to print (credential flags, URL credentials and query values masked). */
+/**
+ * How a server is started or reached, safe to print (credential flags, URL credentials and
+ * query values masked): the command line, or the URL alone as OpenClaw 2026.9.6 prints it.
+ */
 export function launchOf(server: McpServerConfig): string {
-  const transport = mcpTransportOf(server);
-  return transport === "stdio"
+  return mcpTransportOf(server) === "stdio"
     ? redactArgs([server.command ?? "", ...(server.args ?? [])]).join(" ")
-    : `${transport} ${redactText(server.url ?? "")}`;
+    : redactText(server.url ?? "");
+}
+
+/** One definition safe to print: `redactConfig` (env, headers, URL secrets) plus credential flags in args. */
+export function shown(server: McpServerConfig): McpServerConfig {
+  const redacted = redactConfig(server).value as McpServerConfig;
+  return server.args ? { ...redacted, args: redactArgs(server.args, REDACTED) } : redacted;
 }
 
 /** Runs `body` on the saved servers; an invalid config is one error line (or the JSON envelope). */

@@ -5,20 +5,22 @@ import {
 import { probeMcpServer } from "../agents/mcp/doctor.js";
 import { qualifyToolNames, serverPrefix } from "../agents/mcp/names.js";
 import { type McpServerConfig, mcpTransportOf } from "../config/schema/mcp.js";
-import { redactArgs, redactConfig } from "../infra/redact.js";
-import { EXIT_FAIL, EXIT_OK, fail, launchOf, printJson, unknownServer, withConfig } from "./mcp-common.js";
+import {
+  EXIT_FAIL,
+  EXIT_OK,
+  fail,
+  launchOf,
+  printJson,
+  shown,
+  unknownServer,
+  withConfig,
+} from "./mcp-common.js";
 
 /**
  * `openclaw mcp show|status|probe`, in OpenClaw's shapes (docs/cli/mcp/json-output.md).
  * What they print comes from the definitions as written (a `${VAR}` stays a reference),
  * with env and header values, credential flags and URL query values masked.
  */
-
-/** One definition safe to print: `redactConfig` (env, headers, URL secrets) plus credential flags in args. */
-function shown(server: McpServerConfig): McpServerConfig {
-  const redacted = redactConfig(server).value as McpServerConfig;
-  return server.args ? { ...redacted, args: redactArgs(server.args, "__OPENCLAW_REDACTED__") } : redacted;
-}
 
 export function mcpShow(name: string | undefined, flags: { json?: boolean }): Promise<number> {
   return withConfig(flags.json, async ({ file, raw }) => {

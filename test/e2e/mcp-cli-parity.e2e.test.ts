@@ -29,7 +29,63 @@ function cliOn(servers: Record<string, unknown>) {
   };
 }
 
+interface Recorded {
+  config: Record<string, unknown>;
+  exitCode: number;
+  stdout: { servers: Record<string, Record<string, unknown>>; diagnostics: object[] } & Record<
+    string,
+    unknown
+  >;
+}
+/** `openclaw mcp status|probe --json` recorded from OpenClaw 2026.9.6 (the real CLI on the same fake). */
+const recorded = (name: string): Recorded =>
+  JSON.parse(
+    readFileSync(path.join(import.meta.dirname, "../fixtures/openclaw-mcp", `${name}.json`), "utf8"),
+  );
+const openclawStatus = recorded("status");
+const openclawProbe = recorded("probe");
+
+/** Our output with this machine's paths as the recorded fixtures write them. */
+function placeholders(text: string, file: string): unknown {
+  const json = text.split(process.execPath).join("<node>").split(STDIO_SERVER).join("<stdio-server>");
+  return JSON.parse(json.split(file).join("<config>"));
+}
+
+/** Fields of OpenClaw's probe we leave out (no Codex runtime: docs/mcp.md says why). */
+function withoutCodex(report: Recorded["stdout"]) {
+  for (const server of Object.values(report.servers)) {
+    delete server.codexApprovalMode;
+    delete server.approvalHint;
+  }
+  return report;
+}
+
 describe("openclaw mcp (OpenClaw's subcommands)", () => {
+  it("status --json and probe --json equal what OpenClaw 2026.9.6 printed for the same config", async () => {
+    const config = JSON.parse(
+      JSON.stringify(openclawStatus.config)
+        .split("<node>")
+        .join(process.execPath)
+        .split("<stdio-server>")
+        .join(STDIO_SERVER),
+    );
+    const { mcp, file } = cliOn(config);
+    const status = await mcp("status", "--json");
+    expect([status.code, placeholders(status.stdout, file)]).toEqual([
+      openclawStatus.exitCode,
+      openclawStatus.stdout,
+    ]);
+    const probe = await mcp("probe", "--json");
+    const ours = placeholders(probe.stdout, file) as Recorded["stdout"];
+    const theirs = withoutCodex(structuredClone(openclawProbe.stdout));
+    expect(probe.code).toBe(openclawProbe.exitCode);
+    expect({ ...ours, generatedAt: "<time>" }).toEqual({
+      ...theirs,
+      // The error text is the SDK's or ours, not a contract.
+      diagnostics: theirs.diagnostics.map((d) => ({ ...d, message: expect.any(String) })),
+    });
+  });
+
   it("status --json: OpenClaw's row shape, defaults filled in, without connecting", async () => {
     const { mcp, file } = cliOn({
       files: { ...stdio(), toolFilter: { include: ["echo"] }, requestTimeoutMs: 20_000 },
@@ -63,7 +119,7 @@ describe("openclaw mcp (OpenClaw's subcommands)", () => {
           enabled: false,
           ok: false,
           transport: "sse",
-          launch: "sse http://127.0.0.1:9/mcp",
+          launch: "http://127.0.0.1:9/mcp",
           requestTimeoutMs: 60_000,
           connectionTimeoutMs: 30_000,
           supportsParallelToolCalls: true,
