@@ -1,7 +1,7 @@
 import { probeMcpServer } from "../agents/mcp/doctor.js";
 import type { McpServerConfig } from "../config/schema/mcp.js";
 import { mcpTransportOf } from "../config/schema/mcp.js";
-import { REDACTED, RedactedValueError, restoreRedacted } from "../infra/redact.js";
+import { REDACTED, RedactedValueError, redactArgs, restoreRedacted } from "../infra/redact.js";
 import { editConfig, resolvePaths, runningGateway } from "./config-actions.js";
 import {
   checkedServer,
@@ -31,6 +31,17 @@ function saveServer(name: string, server: Record<string, unknown> | undefined, d
   }, describe);
 }
 
+/** Arguments that equal the stored ones as `show` masks them (`--token=<marker>`) get the stored value back. */
+function withStoredArgs(candidate: Record<string, unknown>, stored: McpServerConfig | undefined) {
+  const args = candidate.args;
+  if (!Array.isArray(args) || !stored?.args) return candidate;
+  const masked = redactArgs(stored.args, REDACTED);
+  return {
+    ...candidate,
+    args: args.map((arg, i) => (arg === masked[i] && arg !== stored.args![i] ? stored.args![i] : arg)),
+  };
+}
+
 /** `set <name> <json>`: the whole definition. CLI-native `type` becomes OpenClaw's `transport`. */
 export function mcpSet(name: string, text: string): Promise<number> {
   let value: unknown;
@@ -50,7 +61,7 @@ export function mcpSet(name: string, text: string): Promise<number> {
       // A definition pasted from `mcp show` keeps its stored secrets where it shows the marker.
       server = (
         JSON.stringify(candidate).includes(REDACTED)
-          ? restoreRedacted(candidate, raw[name], ["mcp", "servers", name])
+          ? restoreRedacted(withStoredArgs(candidate, raw[name]), raw[name], ["mcp", "servers", name])
           : candidate
       ) as Record<string, unknown>;
       checkedServer(server);

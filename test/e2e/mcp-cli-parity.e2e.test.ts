@@ -212,6 +212,22 @@ describe("openclaw mcp (OpenClaw's subcommands)", () => {
       expect(bad.stderr).toContain(message);
     }
 
+    // A definition pasted back from `show` keeps the secrets `show` hid.
+    const secretServer = { ...stdio("--token=set-secret-1"), env: { API_TOKEN: "set-secret-2" } };
+    expect((await mcp("set", "sec", JSON.stringify(secretServer))).code).toBe(0);
+    const pasted = JSON.parse((await mcp("show", "sec", "--json")).stdout);
+    expect(JSON.stringify(pasted)).not.toMatch(/set-secret/);
+    const back = await mcp("set", "sec", JSON.stringify({ ...pasted, requestTimeoutMs: 5000 }));
+    expect(back.stderr).toBe("");
+    expect(savedServers(stateDir).sec).toEqual({ ...secretServer, requestTimeoutMs: 5000 });
+    const forged = await mcp(
+      "set",
+      "other",
+      JSON.stringify({ command: "x", env: { K: "__OPENCLAW_REDACTED__" } }),
+    );
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toContain("no stored secret matches it there");
+
     expect((await mcp("tools", "keep", "--include", "echo,sleep")).code).toBe(0);
     expect((await mcp("tools", "keep", "--exclude", "hang")).code).toBe(0);
     expect(savedServers(stateDir).keep.toolFilter).toEqual({ include: ["echo", "sleep"], exclude: ["hang"] });
