@@ -55,7 +55,7 @@ export function parseCliValue(text: string, forceJson?: boolean): unknown {
 }
 
 /** A client of the gateway running on this state dir, if there is one we can reach. */
-async function runningGateway(paths: Paths) {
+export async function runningGateway(paths: Paths) {
   const lock = await inspectGatewayLock(resolveLockPath(paths.stateDir, paths.file));
   if (!lock?.alive || !lock.owner) return undefined;
   try {

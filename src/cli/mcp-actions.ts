@@ -1,59 +1,24 @@
-import path from "node:path";
 import { checkMcpServer, type DoctorIssue, probeMcpServer } from "../agents/mcp/doctor.js";
-import { ConfigError, loadConfig } from "../config/load.js";
-import { type McpServerConfig, mcpServerSchema, mcpTransportOf } from "../config/schema/mcp.js";
-import { redactText } from "../infra/redact.js";
-import { editConfig, resolvePaths } from "./config-actions.js";
-
-const EXIT_OK = 0;
-const EXIT_FAIL = 1;
-const EXIT_USAGE = 2;
-
-type Servers = Record<string, McpServerConfig>;
-
-/** A failure as one line, or OpenClaw's JSON error envelope with --json. */
-function fail(message: string, json: boolean | undefined, code = EXIT_FAIL): number {
-  if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { type: "cli_error", message } })}\n`);
-  else process.stderr.write(`error: ${message}\n`);
-  return code;
-}
-
-/** The saved servers: resolved (what runs) and as written (to spot literal secrets). */
-async function loadServers() {
-  const paths = await resolvePaths();
-  const snapshot = await loadConfig(paths.file, paths.env);
-  const document = snapshot.document as { mcp?: { servers?: Servers } };
-  return {
-    file: paths.file,
-    env: paths.env,
-    baseDir: path.dirname(paths.file),
-    servers: (snapshot.config.mcp?.servers ?? {}) as Servers,
-    raw: document.mcp?.servers ?? {},
-  };
-}
-
-/** How a server is started or reached, safe to print (URL credentials and query values masked). */
-function launchOf(server: McpServerConfig): string {
-  const transport = mcpTransportOf(server);
-  const text =
-    transport === "stdio" ? [server.command, ...(server.args ?? [])].join(" ") : `${transport} ${server.url}`;
-  return redactText(text);
-}
-
-async function withConfig(
-  json: boolean | undefined,
-  body: (saved: Awaited<ReturnType<typeof loadServers>>) => Promise<number>,
-) {
-  try {
-    return await body(await loadServers());
-  } catch (err) {
-    if (err instanceof ConfigError) return fail(err.message.split("\n").join("; "), json);
-    throw err;
-  }
-}
+import { type McpServerConfig, mcpTransportOf } from "../config/schema/mcp.js";
+import { editConfig } from "./config-actions.js";
+import {
+  checkedServer,
+  csv,
+  EXIT_FAIL,
+  EXIT_OK,
+  EXIT_USAGE,
+  fail,
+  launchOf,
+  printJson,
+  type Servers,
+  seconds,
+  shown,
+  unknownServer,
+  withConfig,
+} from "./mcp-common.js";
 
 export function mcpList(flags: { json?: boolean }): Promise<number> {
-  return withConfig(flags.json, async ({ file, servers }) => {
+  return withConfig(flags.json, async ({ servers, raw }) => {
     const rows = Object.keys(servers)
       .sort()
       .map((name) => {
@@ -62,10 +27,12 @@ export function mcpList(flags: { json?: boolean }): Promise<number> {
           name,
           transport: mcpTransportOf(server),
           enabled: server.enabled !== false,
-          launch: launchOf(server),
+          launch: launchOf(raw[name] ?? server),
         };
       });
-    if (flags.json) process.stdout.write(`${JSON.stringify({ path: file, servers: rows }, null, 2)}\n`);
+    // OpenClaw's `list --json`: the definitions by name (ours with secrets hidden).
+    if (flags.json)
+      printJson(Object.fromEntries(rows.map((r) => [r.name, shown(raw[r.name] ?? servers[r.name]!)])));
     else if (rows.length === 0)
       process.stdout.write("no MCP servers saved; add one with `openclaw mcp add <name> --command …`\n");
     else {
@@ -77,15 +44,6 @@ export function mcpList(flags: { json?: boolean }): Promise<number> {
     return EXIT_OK;
   });
 }
-
-const csv = (text: unknown) =>
-  typeof text === "string"
-    ? text
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : undefined;
-const seconds = (text: unknown) => (typeof text === "string" ? Math.round(Number(text) * 1000) : undefined);
 
 function pairs(list: unknown, separator: string, what: string): Record<string, string> | undefined {
   if (!Array.isArray(list)) return undefined;
@@ -121,12 +79,7 @@ function definitionFromFlags(flags: Record<string, unknown>): McpServerConfig {
     }).filter(([, v]) => v !== undefined),
   );
   if (!candidate.command && !candidate.url) throw new Error("give --command (stdio) or --url (remote)");
-  const parsed = mcpServerSchema().safeParse(candidate);
-  if (!parsed.success) {
-    const problem = parsed.error.issues[0]!;
-    throw new Error(`${problem.path.join(".") || "server"}: ${problem.message}`);
-  }
-  return parsed.data;
+  return checkedServer(candidate);
 }
 
 export async function mcpAdd(name: string, flags: Record<string, unknown>): Promise<number> {
@@ -152,14 +105,15 @@ export async function mcpAdd(name: string, flags: Record<string, unknown>): Prom
   });
 }
 
+/** `unset` (OpenClaw's name) and `remove` (ours, kept as an alias). */
 export function mcpRemove(name: string): Promise<number> {
-  return withConfig(false, async ({ raw }) => {
-    if (!raw[name]) return fail(`no MCP server named ${name} is saved (see openclaw mcp list)`, false);
+  return withConfig(false, async ({ raw, file }) => {
+    if (!raw[name]) return fail(unknownServer(name, file), false);
     return editConfig((doc) => {
       const mcp = doc.mcp as { servers: Servers };
       const { [name]: _removed, ...servers } = mcp.servers;
       return { ...doc, mcp: { ...mcp, servers } };
-    }, `removed MCP server ${name}`);
+    }, `Removed MCP server "${name}"`);
   });
 }
 
@@ -168,8 +122,7 @@ export function mcpDoctor(
   flags: { probe?: boolean; json?: boolean },
 ): Promise<number> {
   return withConfig(flags.json, async ({ file, servers, raw, env, baseDir }) => {
-    if (name && !servers[name])
-      return fail(`no MCP server named ${name} is saved (see openclaw mcp list)`, flags.json);
+    if (name && !servers[name]) return fail(unknownServer(name, file), flags.json);
     const names = name ? [name] : Object.keys(servers).sort();
     const reports: { name: string; ok: boolean; issues: DoctorIssue[]; tools?: number }[] = [];
     for (const n of names) {

@@ -2,16 +2,21 @@ import type { Command } from "commander";
 
 /** Loaded on use, so `openclaw --help` stays instant and the MCP code loads only here. */
 const actions = () => import("./mcp-actions.js");
+const inspect = () => import("./mcp-inspect.js");
+const edits = () => import("./mcp-edit.js");
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
- * `openclaw mcp list|add|remove|doctor` (OpenClaw's names and flags; `unset` is OpenClaw's
- * name for remove). They read and write `mcp.servers` in openclaw.json, through the running
- * gateway when there is one; only `add` (unless --no-probe) and `doctor --probe` connect.
+ * `openclaw mcp …`: OpenClaw's subcommands, names and flags (`remove` is our alias of
+ * `unset`). They read and write `mcp.servers` in openclaw.json, through the running
+ * gateway when there is one; only `add` (unless --no-probe), `probe`, `configure --probe`
+ * and `doctor --probe` connect to a server.
  */
 export function registerMcpCommands(program: Command): void {
   const mcp = program.command("mcp").description("manage the MCP servers agents take tools from");
+  registerInspect(mcp);
+  registerEdits(mcp);
   mcp
     .command("list")
     .description("list saved MCP servers (sorted by name)")
@@ -56,4 +61,92 @@ export function registerMcpCommands(program: Command): void {
     .action(async (name: string | undefined, flags: { probe?: boolean; json?: boolean }) => {
       process.exitCode = await (await actions()).mcpDoctor(name, flags);
     });
+}
+
+function registerInspect(mcp: Command): void {
+  mcp
+    .command("show [name]")
+    .description("show one saved MCP server, or all of mcp.servers (secrets hidden)")
+    .option("--json", "print JSON")
+    .action(async (name: string | undefined, flags: { json?: boolean }) => {
+      process.exitCode = await (await inspect()).mcpShow(name, flags);
+    });
+  mcp
+    .command("status")
+    .description("show each saved server's transport, timeouts and filter without connecting")
+    .option("-v, --verbose", "show launch, timeout and filter details")
+    .option("--json", "print JSON")
+    .action(async (flags: { json?: boolean; verbose?: boolean }) => {
+      process.exitCode = await (await inspect()).mcpStatus(flags);
+    });
+  mcp
+    .command("probe [name]")
+    .description("connect to enabled saved servers and list their tools and capabilities")
+    .option("--json", "print JSON")
+    .action(async (name: string | undefined, flags: { json?: boolean }) => {
+      process.exitCode = await (await inspect()).mcpProbe(name, flags);
+    });
+}
+
+function registerEdits(mcp: Command): void {
+  mcp
+    .command("set <name> <value>")
+    .description('save one MCP server from a JSON object, e.g. {"command":"uvx","args":["context7-mcp"]}')
+    .action(async (name: string, value: string) => {
+      process.exitCode = await (await edits()).mcpSet(name, value);
+    });
+  mcp
+    .command("tools <name>")
+    .description("update which of a server's tools the agents get (toolFilter)")
+    .option("--include <csv>", "only these MCP tool names (exact or * globs)")
+    .option("--exclude <csv>", "hide these MCP tool names (exact or * globs)")
+    .option("--clear", "remove the server's tool filter")
+    .action(async (name: string, flags: Record<string, unknown>) => {
+      process.exitCode = await (await edits()).mcpTools(name, flags);
+    });
+  const configure = mcp
+    .command("configure <name>")
+    .description("update enablement, tool filter and timeouts without replacing the server")
+    .option("--enable", "enable this saved server")
+    .option("--disable", "disable this saved server (it stays saved)")
+    .option("--include <csv>", "only these MCP tool names (exact or * globs)")
+    .option("--exclude <csv>", "hide these MCP tool names (exact or * globs)")
+    .option("--clear-tools", "remove the server's tool filter")
+    .option("--timeout <seconds>", "per tool call timeout")
+    .option("--connect-timeout <seconds>", "start and tool listing timeout")
+    .option("--clear-timeouts", "back to the default timeouts")
+    .option("--probe", "connect with the new settings before saving");
+  // OpenClaw's flags for what we lack: accepted so the command can say what to do instead.
+  for (const flag of [
+    "--approval <mode>",
+    "--auth <mode>",
+    "--clear-auth",
+    "--oauth-scope <scope>",
+    "--oauth-redirect-url <url>",
+    "--oauth-client-metadata-url <url>",
+    "--client-cert <path>",
+    "--client-key <path>",
+    "--clear-tls",
+    "--parallel",
+    "--no-parallel",
+  ])
+    configure.option(flag, "not supported yet (the command explains what to use instead)");
+  configure.action(async (name: string, flags: Record<string, unknown>) => {
+    process.exitCode = await (await edits()).mcpConfigure(name, flags);
+  });
+  mcp
+    .command("reload")
+    .description("reconnect the running gateway's MCP servers (they re-list their tools)")
+    .action(async () => {
+      process.exitCode = await (await edits()).mcpReload();
+    });
+  for (const verb of ["login", "logout"] as const) {
+    mcp
+      .command(`${verb} <name>`)
+      .description(`MCP OAuth ${verb} (not supported yet: use a bearer token in headers)`)
+      .option("--code <code>", "authorization code (OAuth is not supported yet)")
+      .action(async () => {
+        process.exitCode = (await edits()).mcpOAuthUnsupported(verb);
+      });
+  }
 }

@@ -3,6 +3,7 @@ import {
   collectConfigSecrets,
   REDACTED,
   RedactedValueError,
+  redactArgs,
   redactConfig,
   redactText,
   registerEnvSecrets,
@@ -125,5 +126,41 @@ describe("registerEnvSecrets", () => {
       MY_TOKEN: "tok-abcdef",
     });
     expect(redactText("us-east-1 pw-123456 tok-abcdef")).toBe("us-east-1 *** ***");
+  });
+});
+
+describe("redactArgs", () => {
+  it("masks credential-named flag values, in --flag=value and --flag value forms", () => {
+    expect(
+      redactArgs([
+        "server.js",
+        "--token=abc",
+        "--api-key",
+        "def",
+        "--auth-header",
+        "Bearer x",
+        "--port",
+        "8080",
+        "--verbose",
+        "--password=${DB_PASSWORD}",
+        "https://u:pw@host/x?sig=s1",
+      ]),
+    ).toEqual([
+      "server.js",
+      "--token=***",
+      "--api-key",
+      "***",
+      "--auth-header",
+      "***",
+      "--port",
+      "8080",
+      "--verbose",
+      "--password=${DB_PASSWORD}",
+      "https://u:***@host/x?sig=***",
+    ]);
+  });
+
+  it("a flag after a credential flag is a flag, not its value", () => {
+    expect(redactArgs(["--token", "--debug"])).toEqual(["--token", "--debug"]);
   });
 });

@@ -203,3 +203,33 @@ export function restoreRedacted(edited: unknown, stored: unknown, at: PathKey[] 
     ]),
   );
 }
+
+/** A command-line flag that names a credential: `--token`, `--api-key`, `--password`, `-H`-less forms. */
+const SECRET_FLAG = /^--?[a-z0-9-_]*(token|password|passwd|secret|api[-_]?key|credentials?|auth[a-z-_]*)$/i;
+
+/**
+ * Command-line arguments safe to show (`openclaw mcp status`/`show`/`probe`): the value
+ * of a credential-named flag (`--token=abc`, `--api-key abc`) becomes `mask`, and
+ * every argument also goes through `redactText` (known secrets, URL credentials).
+ */
+export function redactArgs(args: readonly string[], mask = LOG_MASK): string[] {
+  return args.map((arg, i) => {
+    const eq = arg.indexOf("=");
+    if (
+      arg.startsWith("-") &&
+      eq > 0 &&
+      SECRET_FLAG.test(arg.slice(0, eq)) &&
+      !isEnvReference(arg.slice(eq + 1))
+    )
+      return `${arg.slice(0, eq + 1)}${mask}`;
+    const previous = args[i - 1];
+    if (
+      previous !== undefined &&
+      !previous.includes("=") &&
+      SECRET_FLAG.test(previous) &&
+      !arg.startsWith("-")
+    )
+      return isEnvReference(arg) ? arg : mask;
+    return redactText(arg, mask);
+  });
+}

@@ -38,9 +38,10 @@ describe("openclaw mcp", () => {
     });
 
     const list = await runCli(["mcp", "list", "--json"], env);
-    expect(JSON.parse(list.stdout).servers).toEqual([
-      { name: "tools", transport: "stdio", enabled: true, launch: `${process.execPath} ${STDIO_SERVER}` },
-    ]);
+    // OpenClaw's shape: the definitions by name; env values hidden.
+    expect(JSON.parse(list.stdout)).toEqual({
+      tools: { ...saved.mcp.servers.tools, env: { API_TOKEN: "__OPENCLAW_REDACTED__" } },
+    });
 
     const doctor = await runCli(["mcp", "doctor", "--probe", "--json"], env);
     expect(doctor.code).toBe(0);
@@ -57,7 +58,7 @@ describe("openclaw mcp", () => {
     expect((await runCli(["mcp", "remove", "tools"], env)).code).toBe(0);
     const again = await runCli(["mcp", "remove", "tools"], env);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("no MCP server named tools is saved");
+    expect(again.stderr).toContain(`No MCP server named "tools" in ${path.join(stateDir, "openclaw.json")}`);
   });
 
   it("refuses a server that does not start, and reports static problems without connecting", async () => {

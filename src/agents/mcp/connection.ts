@@ -6,7 +6,7 @@ import type { Logger } from "../../infra/logger.js";
 import { redactText } from "../../infra/redact.js";
 import { stdioServerEnv } from "./env.js";
 import { passesToolFilter } from "./names.js";
-import type { McpSession, McpToolInfo, TransportSpec } from "./sdk.js";
+import type { McpServerCapabilityInfo, McpSession, McpToolInfo, TransportSpec } from "./sdk.js";
 
 /** Starting a server and listing its tools: `npx -y` may download the package first. */
 export const MCP_DEFAULT_CONNECTION_TIMEOUT_MS = 30_000;
@@ -65,6 +65,9 @@ export class McpServerConnection {
   private session: McpSession | undefined;
   private state: McpServerState = "stopped";
   private discovered: McpToolInfo[] = [];
+  /** Tools the server lists that `toolFilter` hides (`openclaw mcp probe` reports the count). */
+  private hidden = 0;
+  private offered: McpServerCapabilityInfo | undefined;
   private lastError: string | undefined;
   private restarts = 0;
   private failures = 0;
@@ -93,6 +96,16 @@ export class McpServerConnection {
   /** Tools that pass the server's `toolFilter`, from the last successful listing. */
   tools(): readonly McpToolInfo[] {
     return this.discovered;
+  }
+
+  /** How many listed tools `toolFilter` hides, from the last successful listing. */
+  hiddenTools(): number {
+    return this.hidden;
+  }
+
+  /** What the server offered when it last connected (undefined before the first connection). */
+  capabilities(): McpServerCapabilityInfo | undefined {
+    return this.offered;
   }
 
   /** Starts connecting unless already connected or connecting; resolves when this attempt ends. */
@@ -136,6 +149,8 @@ export class McpServerConnection {
       this.session = live;
       live.onClosed(() => this.lost(live, startedAt));
       this.discovered = tools.filter((t) => passesToolFilter(t.name, this.config.toolFilter));
+      this.hidden = tools.length - this.discovered.length;
+      this.offered = live.capabilities;
       this.state = "ready";
       this.lastError = undefined;
       log.info(`mcp ${this.name}: connected, ${this.discovered.length} tools`);

@@ -5,6 +5,7 @@ import type { Logger } from "../../infra/logger.js";
 import { hasUrlCredentials, isCredentialEnvName } from "../../infra/secrets.js";
 import { McpServerConnection } from "./connection.js";
 import { isHijackEnvName } from "./env.js";
+import type { McpServerCapabilityInfo } from "./sdk.js";
 
 export interface DoctorIssue {
   level: "error" | "warning" | "info";
@@ -100,18 +101,35 @@ const QUIET: Logger = {
   child: () => QUIET,
 };
 
-/** Connects once, lists the tools and disconnects: what `--probe` proves. */
+export interface McpProbeSuccess {
+  ok: true;
+  /** The server's own names of the tools that pass `toolFilter`. */
+  tools: string[];
+  /** Listed tools the filter hides. */
+  hidden: number;
+  capabilities: McpServerCapabilityInfo;
+}
+
+/** Connects once, lists the tools and disconnects: what `--probe` and `openclaw mcp probe` prove. */
 export async function probeMcpServer(
   name: string,
   server: McpServerConfig,
   opts: { env: NodeJS.ProcessEnv; baseDir: string },
-): Promise<{ ok: true; tools: string[] } | { ok: false; error: string }> {
+): Promise<McpProbeSuccess | { ok: false; error: string }> {
   const connection = new McpServerConnection(name, server, { ...opts, log: QUIET, onToolsChanged: () => {} });
   try {
     await connection.start();
     const status = connection.status();
-    if (status.state !== "ready") return { ok: false, error: status.error ?? "could not connect" };
-    return { ok: true, tools: connection.tools().map((t) => t.name) };
+    const capabilities = connection.capabilities();
+    if (status.state !== "ready" || !capabilities)
+      return { ok: false, error: status.error ?? "could not connect" };
+    const tools = connection.tools();
+    return {
+      ok: true,
+      tools: tools.map((t) => t.name),
+      hidden: connection.hiddenTools(),
+      capabilities,
+    };
   } finally {
     await connection.stop();
   }

@@ -107,6 +107,18 @@ export class McpManager {
       );
   }
 
+  /**
+   * `openclaw mcp reload`: ends every connection, then connects the enabled servers
+   * again from `config`, so each one re-lists its tools (a server updated in place).
+   * Resolves once they are connected or have failed; returns how many were started.
+   */
+  async reload(config: McpConfigView): Promise<number> {
+    await this.stop();
+    this.sync(config);
+    await this.ready();
+    return this.connections.size;
+  }
+
   /** Stops every server and its processes (gateway shutdown). */
   async stop(): Promise<void> {
     const all = [...this.connections.values()];

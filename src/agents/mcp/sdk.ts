@@ -12,6 +12,13 @@ import { StdioTransport } from "./stdio.js";
 
 export type McpToolInfo = Pick<Tool, "name" | "description" | "inputSchema">;
 
+/** What a server said it offers at connect (`openclaw mcp probe` reports it). */
+export interface McpServerCapabilityInfo {
+  resources: boolean;
+  prompts: boolean;
+  listChanged: { tools: boolean; resources: boolean; prompts: boolean };
+}
+
 export type TransportSpec =
   | {
       kind: "stdio";
@@ -26,6 +33,7 @@ export type TransportSpec =
 /** A connected MCP client session. */
 export interface McpSession {
   readonly pid: number | undefined;
+  readonly capabilities: McpServerCapabilityInfo;
   listTools(timeoutMs: number, signal: AbortSignal): Promise<McpToolInfo[]>;
   callTool(
     name: string,
@@ -72,8 +80,18 @@ export async function openSession(
   } finally {
     opts.signal.removeEventListener("abort", abort);
   }
+  const offered = client.getServerCapabilities() ?? {};
   return {
     pid: transport instanceof StdioTransport ? transport.pid : undefined,
+    capabilities: {
+      resources: offered.resources !== undefined,
+      prompts: offered.prompts !== undefined,
+      listChanged: {
+        tools: offered.tools?.listChanged === true,
+        resources: offered.resources?.listChanged === true,
+        prompts: offered.prompts?.listChanged === true,
+      },
+    },
     async listTools(timeoutMs, signal) {
       const tools: McpToolInfo[] = [];
       let cursor: string | undefined;

@@ -14,4 +14,17 @@ export const mcpMethods = {
       servers: gateway.mcp.status(gateway.config().config),
     }),
   }),
+  /**
+   * `mcp.reload` (our own; `openclaw mcp reload`): reconnects every enabled server from the
+   * current config, so tools a server changed without telling us are listed again.
+   */
+  "mcp.reload": defineMethod({
+    scope: "operator.admin",
+    params: z.strictObject({}).optional(),
+    handle: async (_params, { gateway }: GatewayMethodCall) => {
+      const config = gateway.config().config;
+      const restarted = await gateway.mcp.reload(config);
+      return { restarted, servers: gateway.mcp.status(config) };
+    },
+  }),
 };

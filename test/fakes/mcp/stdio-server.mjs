@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * A real stdio MCP server (the official SDK's StdioServerTransport) for tests:
- *   node stdio-server.mjs [--marker=<id>] [--many=<n>] [--grandchild]
+ *   node stdio-server.mjs [--marker=<id>] [--many=<n>] [--resources] [--grandchild]
  * `--marker` only tags the process so a test can find it in the process table;
  * `--grandchild` starts a long sleep child, as `npx` starts node, to check that stopping
  * the server ends its whole process group.
@@ -20,6 +20,7 @@ if (process.argv.includes("--grandchild")) {
 
 const server = createFakeMcpServer({
   many: Number(flag("many") ?? 0),
+  resources: process.argv.includes("--resources"),
   // Half a JSON-RPC response for this request, then a line that is not JSON at all.
   onGarbage: (id) =>
     process.stdout.write(

@@ -8,7 +8,8 @@ import { z } from "zod";
 const textResult = (text) => ({ content: [{ type: "text", text }] });
 
 /**
- * @param {{ name?: string, many?: number, onGarbage?: (requestId: string | number) => void }} opts
+ * @param {{ name?: string, many?: number, resources?: boolean, onGarbage?: (requestId: string | number) => void }} opts
+ *   `resources`: also offer one resource (the server then advertises the resources capability).
  *   `onGarbage`: how the `invalid_json` tool breaks the stream (stdio writes a bad line).
  */
 export function createFakeMcpServer(opts = {}) {
@@ -58,6 +59,11 @@ export function createFakeMcpServer(opts = {}) {
       { description: `Extra tool number ${i} for catalog ${i % 2 ? "weather" : "calendar"} lookups` },
       async () => textResult(`extra ${i}`),
     );
+  }
+  if (opts.resources) {
+    server.registerResource("readme", "fake://readme", { description: "A fixed text" }, async (uri) => ({
+      contents: [{ uri: uri.href, text: "fake readme" }],
+    }));
   }
   return server;
 }
