@@ -1,14 +1,20 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mp4AudioTrack, sniffAudio } from "../../test/fakes/audio-format.js";
 import { startFakeGemini } from "../../test/fakes/gemini.js";
 import { startFakeOpenAI } from "../../test/fakes/openai.js";
 import type { FakeServer } from "../../test/fakes/server.js";
+import { parseAdts } from "../agents/media/adts-to-m4a.js";
 import { createLogger } from "../infra/logger.js";
 import { type AudioConfigView, MAX_AUDIO_SECONDS, prepareInboundAudio } from "./audio.js";
 import { AttachmentTooLargeError, type InboundAttachment, type InboundMessage } from "./types.js";
 
 const FIXTURE = readFileSync(path.resolve(import.meta.dirname, "../../test/fixtures/audio/voice-note.wav"));
+/** A Signal voice note as the phone apps record it: raw AAC-LC in ADTS frames (see test/fixtures/audio/README.md). */
+const AAC_NOTE = readFileSync(
+  path.resolve(import.meta.dirname, "../../test/fixtures/audio/signal-voice-note.aac"),
+);
 const log = createLogger("audio-test");
 let openai: FakeServer;
 let gemini: FakeServer;
@@ -181,5 +187,83 @@ describe("voice notes", () => {
       log,
     });
     expect(out).toEqual({ kind: "none" });
+  });
+});
+
+describe("Signal voice notes (raw AAC)", () => {
+  const signalNote = (): InboundAttachment => ({
+    url: "signal:attachment/note.aac",
+    name: "note.aac",
+    contentType: "audio/aac",
+    size: AAC_NOTE.length,
+    read: async () => AAC_NOTE,
+  });
+  const signalMessage = (attachment: InboundAttachment): InboundMessage => ({
+    ...message(attachment),
+    channel: "signal",
+    peer: { kind: "direct", id: "+15550000002" },
+    sender: { id: "+15550000002", name: "Alice", isBot: false },
+  });
+
+  it("the fake refuses raw AAC as api.openai.com does, whatever the file is called", async () => {
+    expect(sniffAudio(AAC_NOTE)).toBe("adts");
+    const form = new FormData();
+    form.set("model", "gpt-4o-transcribe");
+    form.set("file", new Blob([AAC_NOTE], { type: "audio/mp4" }), "note.m4a");
+    const res = await fetch(`${openai.url}/v1/audio/transcriptions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${keys.openai}` },
+      body: form,
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+      "Invalid file format. Supported formats:",
+    );
+  });
+
+  it("reach OpenAI rewrapped as M4A (same AAC frames, no re-encoding), and the transcript reaches the agent", async () => {
+    const out = await prepareInboundAudio(signalMessage(signalNote()), {
+      config: config(),
+      keyOf: withKeys("openai"),
+      log,
+    });
+    const form = openai.requests.at(-1)!.body.form as {
+      file: { name: string; contentType: string; size: number; data: Buffer };
+    };
+    expect(form.file).toMatchObject({ name: "note.m4a", contentType: "audio/mp4" });
+    const mp4 = mp4AudioTrack(form.file.data);
+    expect(mp4).toMatchObject({ brand: expect.any(String), codec: "mp4a" });
+    // The mdat holds exactly the note's AAC frames, ADTS headers removed: a remux.
+    const frames = Buffer.concat(parseAdts(AAC_NOTE).frames);
+    expect(mp4!.mediaBytes).toBe(frames.length);
+    expect(form.file.data.includes(frames)).toBe(true);
+    expect(out.kind === "transcribed" && out.text).toContain(
+      `Transcript:\nfake transcript of note.m4a (${form.file.size} bytes, audio/mp4) by gpt-4o-transcribe`,
+    );
+  });
+
+  it("go to Gemini as they are (it takes audio/aac)", async () => {
+    const out = await prepareInboundAudio(signalMessage(signalNote()), {
+      config: config(),
+      keyOf: withKeys("google"),
+      log,
+    });
+    expect(out.kind === "transcribed" && out.text).toContain(
+      `fake transcript of audio/aac audio (${AAC_NOTE.length} bytes) by gemini-2.5-flash`,
+    );
+  });
+
+  it("a damaged AAC file is refused with a sentence saying so, before any upload", async () => {
+    const before = openai.requests.length;
+    const cut = AAC_NOTE.subarray(0, AAC_NOTE.length - 5);
+    const out = await prepareInboundAudio(
+      signalMessage({ ...signalNote(), size: cut.length, read: async () => cut }),
+      { config: config(), keyOf: withKeys("openai"), log },
+    );
+    expect(out).toMatchObject({
+      kind: "refused",
+      reply: expect.stringContaining("(openai: the AAC file is cut off or damaged at byte"),
+    });
+    expect(openai.requests.length).toBe(before);
   });
 });

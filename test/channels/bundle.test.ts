@@ -129,6 +129,19 @@ describe("chat channel libraries in the bundle", () => {
     expect(lazyInputs).toContain("src/agents/media/transcribe.ts");
   });
 
+  it("loads the AAC-to-M4A rewrapping and its muxer (Mediabunny) only when a raw AAC note goes to OpenAI", () => {
+    const isMuxer = (i: string) =>
+      i.includes("node_modules/mediabunny/") || i === "src/agents/media/adts-to-m4a.ts";
+    const chunkOf = (file: string) =>
+      Object.keys(outputs).find((f) => Object.keys(outputs[f]?.inputs ?? {}).includes(file))!;
+    // Not even transcription (itself lazy) loads it statically: a WAV or Ogg note never does.
+    expect(staticallyImported(outputs, chunkOf("src/agents/media/transcribe.ts")).filter(isMuxer)).toEqual(
+      [],
+    );
+    const muxerChunks = Object.entries(outputs).filter(([, o]) => Object.keys(o.inputs).some(isMuxer));
+    expect(muxerChunks.length).toBeGreaterThan(0);
+  });
+
   it("loads the MCP SDK only when a server is configured: none of it is statically reachable from the gateway", () => {
     const entry = Object.keys(outputs).find((f) => f.endsWith("/index.js"))!;
     const isSdk = (i: string) =>

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
+import { mp4AudioTrack } from "../fakes/audio-format.js";
 import { type FakeDiscord, type PostedMessage, startFakeDiscord } from "../fakes/discord/index.js";
 import { startFakeOpenAI } from "../fakes/openai.js";
 import type { FakeServer } from "../fakes/server.js";
@@ -16,6 +17,8 @@ import { ALICE, GENERAL, GUILD } from "../helpers/discord.js";
 
 /** 8 s of Ogg Opus, the container and codec Discord records voice messages in. */
 const VOICE_MESSAGE = readFileSync(path.resolve(import.meta.dirname, "../fixtures/audio/voice-message.ogg"));
+/** A voice note as Signal's phone apps record it: raw AAC in ADTS frames (test/fixtures/audio/README.md). */
+const AAC_NOTE = readFileSync(path.resolve(import.meta.dirname, "../fixtures/audio/signal-voice-note.aac"));
 const OPENAI_KEY = "sk-e2e-voice-notes-key-000222";
 /** Discord's message flag for a voice message recorded in the app. */
 const IS_VOICE_MESSAGE = 1 << 13;
@@ -204,5 +207,25 @@ describe("a Signal audio attachment", () => {
     expect(seen).toContain(
       `fake transcript of voice-message.ogg (${VOICE_MESSAGE.length} bytes, audio/ogg) by gpt-4o-transcribe`,
     );
+  });
+
+  it("a voice note in raw AAC reaches OpenAI as M4A (which it accepts) and its transcript reaches the model", async () => {
+    anthropic.enqueue({ text: "Heard your AAC note." });
+    const reply = nextReply();
+    signal.receive({
+      from: ALICE_NUMBER,
+      name: "Alice",
+      text: "",
+      attachments: [{ contentType: "audio/aac", filename: "voice-note.aac", data: AAC_NOTE }],
+    });
+    expect(await reply).toMatchObject({ recipient: [ALICE_NUMBER], message: "Heard your AAC note." });
+    const upload = openai.requests.filter((r) => r.path === "/v1/audio/transcriptions").at(-1)!;
+    const file = (upload.body.form as { file: { name: string; contentType: string; data: Buffer } }).file;
+    expect(file.contentType).toBe("audio/mp4");
+    expect(file.name).toMatch(/\.m4a$/);
+    expect(mp4AudioTrack(file.data)).toMatchObject({ codec: "mp4a" });
+    const seen = requestText(anthropic.requests.at(-1)!);
+    expect(seen).toContain("[Audio] The user sent an audio file; this is its automatic transcript");
+    expect(seen).toContain(`(${file.data.length} bytes, audio/mp4) by gpt-4o-transcribe`);
   });
 });

@@ -1,3 +1,4 @@
+import { OPENAI_AUDIO_FORMATS, sniffAudio } from "./audio-format.js";
 import { parseMultipart } from "./multipart.js";
 import {
   type Dialect,
@@ -24,7 +25,10 @@ const TRANSCRIPTIONS = "/v1/audio/transcriptions";
 export const fakeTranscript = (f: { name: string; size: number; contentType: string }, model: string) =>
   `fake transcript of ${f.name} (${f.size} bytes, ${f.contentType}) by ${model}`;
 
-/** `POST /v1/audio/transcriptions`: multipart with `file` and `model`, as api.openai.com checks them. */
+/**
+ * `POST /v1/audio/transcriptions`: multipart with `file` and `model`, as api.openai.com
+ * checks them, and the file's format judged from its bytes (test/fakes/audio-format.ts).
+ */
 async function transcription(req: RecordedRequest) {
   const bad = (message: string, param: string) => ({
     status: 400,
@@ -50,6 +54,14 @@ async function transcription(req: RecordedRequest) {
   const file = parts.find((p) => "file" in p && p.field === "file");
   if (!file || !("file" in file)) return bad("you must provide a file", "file");
   if (!fields.model) return bad("you must provide a model parameter", "model");
+  // As api.openai.com: the bytes decide, so raw AAC (ADTS) is refused whatever its name.
+  const format = sniffAudio(file.file.data);
+  if (format === "adts" || format === "unknown") {
+    return bad(
+      `Invalid file format. Supported formats: [${OPENAI_AUDIO_FORMATS.map((f) => `'${f}'`).join(", ")}]`,
+      "file",
+    );
+  }
   (req.body as Record<string, unknown>).form = { ...fields, file: file.file };
   return {
     status: 200,

@@ -126,13 +126,33 @@ export async function transcribe(
 
 /** The SDKs' errors carry a status; their messages may quote a response body, so only the status is kept. */
 function reasonOf(err: unknown): string {
+  // Our own sentence about the file (no body, no key): shown as is.
+  if ((err as Error).name === "AdtsError") return (err as Error).message;
   const status = (err as { status?: number; code?: number }).status ?? (err as { code?: unknown }).code;
   if (typeof status === "number") return `HTTP ${status}`;
   if ((err as Error).name === "TimeoutError" || (err as Error).name === "AbortError") return "timed out";
   return (err as Error).name || "failed";
 }
 
-async function viaOpenAI(t: Transcriber, audio: AudioInput, signal: AbortSignal): Promise<string> {
+/**
+ * OpenAI's endpoint takes flac, m4a, mp3, mp4, mpeg, mpga, oga, ogg, wav and webm, and
+ * checks the bytes, not the name: raw AAC (ADTS, Signal's voice notes) is refused even
+ * when called .m4a. Such a file is rewrapped as M4A first (no re-encoding); the
+ * rewrapping code and its muxer load only when one arrives.
+ */
+async function forOpenAI(audio: AudioInput): Promise<AudioInput> {
+  const { looksLikeAdts, adtsToM4a } = await import("./adts-to-m4a.js");
+  if (!looksLikeAdts(audio.data)) return audio;
+  const base = audio.name.replace(/\.[^./]*$/, "") || "audio";
+  return { data: await adtsToM4a(audio.data), mimeType: "audio/mp4", name: `${base}.m4a` };
+}
+
+/** Cheap check before loading anything: ADTS sync bits, or an ID3 tag that may precede them. */
+const mayBeAdts = (data: Buffer) =>
+  (data[0] === 0xff && ((data[1] ?? 0) & 0xf6) === 0xf0) || data.subarray(0, 3).toString("latin1") === "ID3";
+
+async function viaOpenAI(t: Transcriber, input: AudioInput, signal: AbortSignal): Promise<string> {
+  const audio = mayBeAdts(input.data) ? await forOpenAI(input) : input;
   const { default: OpenAI, toFile } = await import("openai");
   // One attempt per provider: the next provider is the retry.
   const client = new OpenAI({ apiKey: t.apiKey, baseURL: t.baseUrl, maxRetries: 0, logLevel: "off" });

@@ -1,5 +1,5 @@
 /**
- * The web_search providers (Brave Search API, SearXNG's JSON API), the short result
+ * The web_search providers (Brave Search API in web-search-brave.ts, SearXNG's JSON API), the short result
  * cache and OpenClaw's normalized result shape. Loaded on the first search only
  * (web-search.ts imports it dynamically): an install without search never loads it.
  */
@@ -7,6 +7,18 @@ import { randomBytes } from "node:crypto";
 import type { WebSearchSettings } from "../../config/schema/media.js";
 import { type ToolResult, text } from "./types.js";
 import type { ResolvedSearchProvider, WebSearchParams } from "./web-search.js";
+import { searchBrave } from "./web-search-brave.js";
+import {
+  canonicalUrl,
+  clip,
+  compact,
+  getJson,
+  isoPublished,
+  SearchFailure,
+  type SearchResult,
+} from "./web-search-http.js";
+
+export { WEB_SEARCH_MAX_RESPONSE_BYTES } from "./web-search-http.js";
 
 /** OpenClaw's default result count. */
 const DEFAULT_COUNT = 5;
@@ -16,24 +28,14 @@ const DEFAULT_TIMEOUT_SECONDS = 30;
 const DEFAULT_CACHE_TTL_MINUTES = 15;
 /** Distinct searches kept; an agent rarely repeats more than a handful, 100 bounds memory at ~1 MB. */
 export const WEB_SEARCH_CACHE_MAX_ENTRIES = 100;
-/** A search answer is a few KB (Brave: ~3 KB per result); past 1 MB something is wrong, stop reading. */
-export const WEB_SEARCH_MAX_RESPONSE_BYTES = 1024 * 1024;
-/** Longest title/snippet kept per result: enough for a search snippet, not a page dump. */
-const MAX_FIELD_CHARS = 1000;
-
-export interface SearchResult {
-  title: string;
-  url: string;
-  snippet?: string;
-  published?: string;
-  siteName?: string;
-}
 
 type Success = {
   kind: "results";
   provider: string;
   query: string;
   count: number;
+  /** Brave's LLM Context mode only: results carry `snippets` (page text) instead of `snippet`. */
+  mode?: "llm-context";
   tookMs?: number;
   results: SearchResult[];
 };
@@ -46,9 +48,6 @@ export function clearWebSearchCache(): void {
   cache.clear();
 }
 
-/** A provider failure the model may read: status and advice, never a body, URL query or key. */
-class SearchFailure extends Error {}
-
 export async function runWebSearch(
   resolved: ResolvedSearchProvider,
   settings: WebSearchSettings,
@@ -58,8 +57,10 @@ export async function runWebSearch(
   if ("problem" in resolved) return render(failure(resolved.provider, resolved.problem));
   const count = params.count ?? settings.maxResults ?? DEFAULT_COUNT;
   const ttlMs = (settings.cacheTtlMinutes ?? DEFAULT_CACHE_TTL_MINUTES) * 60_000;
-  // The base URL is part of the key: two servers (or proxies) never share answers.
-  const key = JSON.stringify([resolved.provider, resolved.baseUrl, { ...params, count }]);
+  // The base URL and Brave's mode are part of the key: two servers (or proxies), or a
+  // web answer and an LLM Context answer to the same query, never share an entry.
+  const mode = resolved.provider === "brave" ? resolved.mode : undefined;
+  const key = JSON.stringify([resolved.provider, mode, resolved.baseUrl, { ...params, count }]);
   const hit = ttlMs > 0 ? cache.get(key) : undefined;
   if (hit && Date.now() - hit.at < ttlMs) return render(hit.output, true);
   const timeout = AbortSignal.timeout((settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000);
@@ -78,6 +79,7 @@ export async function runWebSearch(
   const output: Success = {
     kind: "results",
     provider: resolved.provider,
+    ...(mode === "llm-context" ? { mode } : {}),
     query: params.query,
     count: results.length,
     tookMs: Date.now() - started,
@@ -123,6 +125,7 @@ function render(output: Success | Failure, cached = false): ToolResult {
     title: wrap(r.title),
     url: r.url,
     ...(r.snippet ? { snippet: wrap(r.snippet) } : {}),
+    ...(r.snippets ? { snippets: r.snippets.map(wrap) } : {}),
     ...(r.published ? { published: r.published } : {}),
     ...(r.siteName ? { siteName: wrap(r.siteName) } : {}),
   }));
@@ -141,136 +144,6 @@ const ENVELOPE_LINE = /<<<(END_)?EXTERNAL_UNTRUSTED_CONTENT[^>]*>>>/g;
 function wrapExternal(s: string, id: string): string {
   const body = s.replace(ENVELOPE_LINE, "");
   return `<<<EXTERNAL_UNTRUSTED_CONTENT id="${id}">>>\nSource: Web Search\n---\n${body}\n<<<END_EXTERNAL_UNTRUSTED_CONTENT id="${id}">>>`;
-}
-
-/** GET a JSON document with the body read up to the size limit; redirects are refused (the key must not follow one). */
-async function getJson(
-  url: URL,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-  name: string,
-): Promise<unknown> {
-  const res = await fetch(url, {
-    headers: { accept: "application/json", ...headers },
-    signal,
-    redirect: "error",
-  });
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new SearchFailure(statusAdvice(name, res.status));
-  }
-  const reader = res.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const next = await reader?.read();
-    if (!next || next.done) break;
-    size += next.value.length;
-    if (size > WEB_SEARCH_MAX_RESPONSE_BYTES) {
-      await reader?.cancel();
-      throw new SearchFailure(
-        `${name} sent more than ${WEB_SEARCH_MAX_RESPONSE_BYTES} bytes; answer refused`,
-      );
-    }
-    chunks.push(next.value);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
-  } catch {
-    throw new SearchFailure(`${name} did not answer with JSON (is this the right base URL?)`);
-  }
-}
-
-function statusAdvice(name: string, status: number): string {
-  if (status === 401 || status === 403) {
-    return name === "Brave"
-      ? `Brave rejected the API key (HTTP ${status}): check BRAVE_API_KEY or plugins.entries.brave.config.webSearch.apiKey`
-      : `${name} refused the search (HTTP ${status}): enable the json format in its settings.yml (search.formats)`;
-  }
-  if (status === 429) return `${name} rate limit reached (HTTP 429): try again later`;
-  return `${name} answered HTTP ${status}`;
-}
-
-const clip = (s: unknown): string | undefined =>
-  typeof s === "string" && s.trim() ? stripTags(s).slice(0, MAX_FIELD_CHARS).trim() : undefined;
-
-/** Brave marks query words with <strong>; entities as in HTML. */
-function stripTags(s: string): string {
-  return s
-    .replace(/<[^>]+>/g, "")
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
-}
-
-/** http(s) URLs only, canonicalized; anything else is dropped. */
-function canonicalUrl(raw: unknown): string | undefined {
-  if (typeof raw !== "string") return undefined;
-  try {
-    const url = new URL(raw);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** ISO-date shaped only (Brave's `age` is "2 days ago": not a publication date). */
-const isoPublished = (s: unknown) =>
-  typeof s === "string" && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) ? s : undefined;
-
-const BRAVE_FRESHNESS = { day: "pd", week: "pw", month: "pm", year: "py" } as const;
-
-async function searchBrave(
-  p: Extract<ResolvedSearchProvider, { provider: "brave" }>,
-  params: WebSearchParams,
-  count: number,
-  signal: AbortSignal,
-): Promise<SearchResult[]> {
-  if (p.mode !== "web") {
-    throw new SearchFailure(
-      `plugins.entries.brave.config.webSearch.mode "${p.mode}" is not supported here; remove it or set "web"`,
-    );
-  }
-  const url = new URL(`${p.baseUrl.replace(/\/+$/, "")}/res/v1/web/search`);
-  const q = url.searchParams;
-  q.set("q", params.query);
-  q.set("count", String(count));
-  if (params.country) q.set("country", params.country.toUpperCase());
-  const lang = params.search_lang ?? params.language;
-  if (lang) q.set("search_lang", lang.toLowerCase());
-  if (params.ui_lang) q.set("ui_lang", params.ui_lang);
-  const freshness = braveFreshness(params);
-  if (freshness) q.set("freshness", freshness);
-  const body = (await getJson(url, { "x-subscription-token": p.apiKey }, signal, "Brave")) as {
-    web?: { results?: Record<string, unknown>[] };
-  };
-  return (body.web?.results ?? []).slice(0, count).flatMap((r) => {
-    const link = canonicalUrl(r.url);
-    if (!link) return [];
-    const profile = r.profile as { name?: unknown } | undefined;
-    return [
-      compact({
-        title: clip(r.title) ?? link,
-        url: link,
-        snippet: clip(r.description),
-        published: isoPublished(r.page_age),
-        siteName: clip(profile?.name),
-      }),
-    ];
-  });
-}
-
-function braveFreshness(params: WebSearchParams): string | undefined {
-  if (params.date_before && !params.date_after) {
-    throw new SearchFailure("date_before needs date_after too (Brave takes a range with both ends)");
-  }
-  if (params.date_after) {
-    const end = params.date_before ?? new Date().toISOString().slice(0, 10);
-    return `${params.date_after}to${end}`;
-  }
-  return params.freshness ? BRAVE_FRESHNESS[params.freshness] : undefined;
 }
 
 async function searchSearxng(
@@ -318,15 +191,4 @@ async function searxngOnce(
       ];
     })
     .slice(0, count);
-}
-
-/** Drops undefined fields so the JSON the model reads stays short. */
-function compact(r: {
-  title: string;
-  url: string;
-  snippet?: string;
-  published?: string;
-  siteName?: string;
-}): SearchResult {
-  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as unknown as SearchResult;
 }

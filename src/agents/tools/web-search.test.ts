@@ -189,6 +189,127 @@ describe("Brave Search API", () => {
   });
 });
 
+describe("Brave LLM Context mode", () => {
+  const contextTools = (settings = {}) =>
+    toolsFor(
+      { provider: "brave", ...settings },
+      { brave: { apiKey: brave.key, baseUrl: brave.url, mode: "llm-context" } },
+    );
+
+  it("asks /res/v1/llm/context and returns grounded source entries, each chunk wrapped as untrusted", async () => {
+    const r = await search(contextTools(), {
+      query: "rust borrow checker",
+      count: 2,
+      country: "gb",
+      search_lang: "EN",
+      freshness: "month",
+    });
+    expect(r.isError).toBe(false);
+    const req = brave.requests.at(-1)!;
+    expect(req.path).toBe("/res/v1/llm/context");
+    expect(req.headers["x-subscription-token"]).toBe(brave.key);
+    expect(Object.fromEntries(req.query)).toEqual({
+      q: "rust borrow checker",
+      country: "GB",
+      search_lang: "en",
+      freshness: "pm",
+      maximum_number_of_urls: "2",
+    });
+    expect(r.json).toMatchObject({
+      kind: "results",
+      provider: "brave",
+      mode: "llm-context",
+      count: 2,
+      externalContent: { untrusted: true, source: "web_search", wrapped: true, provider: "brave" },
+    });
+    const [first, second] = r.json.results;
+    expect(first.url).toBe("https://docs.example.org/rust%20borrow%20checker/1");
+    // Only the ISO member of Brave's `age` is a publication date; no age, no date.
+    expect(first.published).toBe("2026-11-30");
+    expect(second.published).toBeUndefined();
+    expect(first.snippet).toBeUndefined();
+    expect(first.snippets).toHaveLength(2);
+    const unwrap = (s: string) =>
+      /^<<<EXTERNAL_UNTRUSTED_CONTENT id="[a-f0-9]{16}">>>\nSource: Web Search\n---\n([\s\S]*)\n<<<END_EXTERNAL_UNTRUSTED_CONTENT id="[a-f0-9]{16}">>>$/.exec(
+        s,
+      )?.[1];
+    expect(unwrap(first.siteName)).toBe("docs.example.org");
+    // Page text is kept as written (no tag stripping: code and tables survive).
+    expect(unwrap(first.snippets[0])).toBe(
+      "rust borrow checker is explained on page 1. Vec<String> stays as written.",
+    );
+    expect(JSON.parse(unwrap(first.snippets[1])!)).toEqual({
+      table: [
+        ["year", "value"],
+        ["2026", "1"],
+      ],
+    });
+    expect(r.text).not.toContain(brave.key);
+  });
+
+  it("applies OpenClaw's rules: no ui_lang, date_before needs date_after, no future date_after", async () => {
+    const before = brave.requests.length;
+    const refused = async (args: Record<string, unknown>, words: string) => {
+      const r = await search(contextTools(), { query: "rules", ...args });
+      expect(r).toMatchObject({ isError: true, json: { kind: "error", provider: "brave" } });
+      expect(r.json.message).toContain(words);
+    };
+    await refused({ ui_lang: "en-US" }, "ui_lang is not supported by Brave's llm-context mode");
+    await refused({ date_before: "2026-06-30" }, "date_before needs date_after");
+    await refused({ date_after: "2999-01-01" }, "date_after cannot be in the future");
+    await refused({ date_after: "2026-06-30", date_before: "2026-01-01" }, "not be later than date_before");
+    // Refused before any request: Brave is not billed for a query that cannot work.
+    expect(brave.requests.length).toBe(before);
+    const ranged = await search(contextTools(), {
+      query: "rules",
+      date_after: "2026-01-01",
+      date_before: "2026-06-30",
+    });
+    expect(ranged.isError).toBe(false);
+    expect(brave.requests.at(-1)!.query.get("freshness")).toBe("2026-01-01to2026-06-30");
+    // date_after alone runs to today, as Brave needs both ends.
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-12-02T10:00:00Z") });
+    await search(contextTools(), { query: "rules", date_after: "2026-11-01" });
+    expect(brave.requests.at(-1)!.query.get("freshness")).toBe("2026-11-01to2026-12-02");
+  });
+
+  it("keys the cache by mode: a web answer is never served for an LLM Context search", async () => {
+    const before = brave.requests.length;
+    const web = await search(braveTools(), { query: "same words" });
+    const ctxAnswer = await search(contextTools(), { query: "same words" });
+    expect(web.json.mode).toBeUndefined();
+    expect(ctxAnswer.json).toMatchObject({ mode: "llm-context" });
+    expect(ctxAnswer.json.cached).toBeUndefined();
+    expect((await search(contextTools(), { query: "same words" })).json.cached).toBe(true);
+    expect(brave.requests.slice(before).map((r) => r.path)).toEqual([
+      "/res/v1/web/search",
+      "/res/v1/llm/context",
+    ]);
+  });
+
+  it("has the web mode's limits: rejected key, oversized answer, timeout; an unknown mode is named", async () => {
+    const wrongKey = toolsFor(
+      { provider: "brave" },
+      { brave: { apiKey: "BSA-wrong-key-987654", baseUrl: brave.url, mode: "llm-context" } },
+    );
+    const rejected = await search(wrongKey, { query: "x" });
+    expect(rejected.json.message).toContain("HTTP 401");
+    expect(rejected.text).not.toContain("BSA-wrong-key-987654");
+    brave.hugeNext(WEB_SEARCH_MAX_RESPONSE_BYTES + 10);
+    expect((await search(contextTools(), { query: "huge" })).json.message).toContain(
+      `more than ${WEB_SEARCH_MAX_RESPONSE_BYTES} bytes`,
+    );
+    brave.hangNext();
+    const slow = await search(contextTools({ timeoutSeconds: 1 }), { query: "slow" });
+    expect(slow.json.message).toContain("did not answer in time");
+    const odd = toolsFor(
+      { provider: "brave" },
+      { brave: { apiKey: brave.key, baseUrl: brave.url, mode: "news" } },
+    );
+    expect((await search(odd, { query: "x" })).json.message).toContain('"web" or "llm-context"');
+  });
+});
+
 describe("SearXNG", () => {
   const searxTools = (extra = {}) =>
     toolsFor({ provider: "searxng" }, { searxng: { baseUrl: searx.url, ...extra } });

@@ -127,7 +127,12 @@ export const webSearchParams = z.strictObject({
   country: z.string().length(2).optional().describe('2-letter ISO country code ("US", "DE")'),
   language: z.string().min(2).max(8).optional().describe('ISO 639-1 language code ("en", "de")'),
   search_lang: z.string().min(2).max(10).optional().describe("Search-language code (Brave only)"),
-  ui_lang: z.string().min(2).max(10).optional().describe('UI language with region, "en-US" (Brave only)'),
+  ui_lang: z
+    .string()
+    .min(2)
+    .max(10)
+    .optional()
+    .describe('UI language with region, "en-US" (Brave web mode only)'),
   freshness: z
     .enum(["day", "week", "month", "year"])
     .optional()

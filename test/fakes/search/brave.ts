@@ -2,10 +2,15 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
- * A fake Brave Search API on 127.0.0.1: `GET /res/v1/web/search` with the
- * `X-Subscription-Token` header, answering in Brave's own JSON (`type: "search"`,
- * `web.results[]` with `title`, `url`, `description` holding <strong> marks, `page_age`,
- * `profile`, `meta_url`), and Brave's error body for a wrong key or a rate limit.
+ * A fake Brave Search API on 127.0.0.1, both endpoints with the `X-Subscription-Token`
+ * header, answering in Brave's own JSON:
+ * - `GET /res/v1/web/search`: `type: "search"`, `web.results[]` with `title`, `url`,
+ *   `description` holding <strong> marks, `page_age`, `profile`, `meta_url`;
+ * - `GET /res/v1/llm/context` (LLM Context API): `grounding.generic[]` with `url`, `title`
+ *   and extracted `snippets` (plain text, or a table serialized as JSON), and `sources`
+ *   keyed by URL with `title`, `hostname` and `age` ([long date, ISO date, relative]),
+ *   at most `maximum_number_of_urls` pages (default 20, 1-50);
+ * and Brave's error body for a wrong key, a rate limit or an invalid parameter (422).
  */
 export interface FakeSearchRequest {
   path: string;
@@ -55,7 +60,8 @@ export async function startFakeBrave(key = "BSA-fake-brave-key-0123456789"): Pro
     };
     const scripted = next;
     next = undefined;
-    if (url.pathname !== "/res/v1/web/search")
+    const context = url.pathname === "/res/v1/llm/context";
+    if (url.pathname !== "/res/v1/web/search" && !context)
       return json(404, { type: "ErrorResponse", error: { code: "NOT_FOUND", status: 404 } });
     if (
       req.headers["x-subscription-token"] !== key ||
@@ -91,6 +97,11 @@ export async function startFakeBrave(key = "BSA-fake-brave-key-0123456789"): Pro
       return;
     }
     const q = url.searchParams.get("q") ?? "";
+    if (context) {
+      const invalid = contextParamProblem(url.searchParams);
+      if (invalid) return json(422, validationError(invalid));
+      return json(200, llmContextAnswer(q, Number(url.searchParams.get("maximum_number_of_urls") ?? 20)));
+    }
     const count = Number(url.searchParams.get("count") ?? 20);
     json(200, {
       type: "search",
@@ -135,5 +146,58 @@ export async function startFakeBrave(key = "BSA-fake-brave-key-0123456789"): Pro
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** Brave's validation: `q` 1-400 chars, page cap 1-50, freshness pd/pw/pm/py or a dated range. */
+function contextParamProblem(query: URLSearchParams): string | undefined {
+  const q = query.get("q") ?? "";
+  if (q.length < 1 || q.length > 400) return "q";
+  const urls = query.get("maximum_number_of_urls");
+  if (urls !== null && !(Number.isInteger(Number(urls)) && Number(urls) >= 1 && Number(urls) <= 50))
+    return "maximum_number_of_urls";
+  const freshness = query.get("freshness");
+  if (freshness !== null && !/^(pd|pw|pm|py|\d{4}-\d{2}-\d{2}to\d{4}-\d{2}-\d{2})$/.test(freshness))
+    return "freshness";
+  return undefined;
+}
+
+const validationError = (field: string) => ({
+  type: "ErrorResponse",
+  error: {
+    id: "fake",
+    status: 422,
+    code: "VALIDATION",
+    detail: "Unable to validate request parameter(s)",
+    meta: { errors: [{ type: "value_error", loc: ["query", field], msg: `invalid ${field}` }] },
+  },
+});
+
+export function llmContextAnswer(query: string, maxUrls: number) {
+  const pages = Array.from({ length: Math.min(maxUrls, 20) }, (_, i) => ({
+    url: `https://docs.example.org/${encodeURIComponent(query)}/${i + 1}`,
+    title: `${query} — page ${i + 1}`,
+    snippets: [
+      `${query} is explained on page ${i + 1}. Vec<String> stays as written.`,
+      JSON.stringify({
+        table: [
+          ["year", "value"],
+          ["2026", String(i + 1)],
+        ],
+      }),
+    ],
+  }));
+  return {
+    grounding: { generic: pages, map: [] },
+    sources: Object.fromEntries(
+      pages.map((p, i) => [
+        p.url,
+        {
+          title: p.title,
+          hostname: "docs.example.org",
+          age: i === 0 ? ["Monday, November 30, 2026", "2026-11-30", "2 days ago"] : null,
+        },
+      ]),
+    ),
   };
 }
