@@ -19,6 +19,20 @@ export interface GatewayClients {
   versions(): { presence: number; health: number };
   /** A fresh `health` snapshot: bumps its version and sends the `health` event (as OpenClaw does on every refresh). */
   publishHealth(snapshot: unknown): void;
+  /**
+   * OpenClaw's `sessions.changed` after a session was patched, archived, reset or deleted,
+   * to the connections that called `sessions.subscribe` (an open sidebar redraws at once).
+   */
+  publishSessionsChanged(payload: SessionsChangedPayload): void;
+}
+
+/** What `sessions.changed` carries (OpenClaw's names); `session` is the row as `sessions.list` shows it. */
+export interface SessionsChangedPayload {
+  reason: string;
+  sessionKey?: string;
+  sessionId?: string;
+  agentId?: string;
+  session?: unknown;
 }
 
 /**

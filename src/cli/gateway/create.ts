@@ -110,6 +110,11 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
       versions.health++;
       server?.broadcast("health", snapshot, "operator.read", { stateVersion: versions.snapshot() });
     },
+    publishSessionsChanged(payload) {
+      server?.broadcast("sessions.changed", { ...payload, ts: Date.now() }, "operator.read", {
+        audience: { kind: "sessions" },
+      });
+    },
   };
   /** OpenClaw's `presence` event: the whole list, on every connect and disconnect. */
   const presenceChanged = () => {

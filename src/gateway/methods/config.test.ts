@@ -89,6 +89,7 @@ beforeEach(async () => {
       presence: () => [],
       versions: () => ({ presence: 1, health: 1 }),
       publishHealth: () => {},
+      publishSessionsChanged: () => {},
     },
     logFile: () => undefined,
     configReloader: reloader,

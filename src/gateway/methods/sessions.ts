@@ -243,7 +243,9 @@ export const sessionMethods = {
     handle: async (p, { gateway }) => {
       const agents = gateway.agents;
       const key = canonicalSessionKey(agentList(gateway), p.key);
-      const entry = await (await agents.store(agents.agentFor(key).id)).reset(key);
+      const agentId = agents.agentFor(key).id;
+      const entry = await (await agents.store(agentId)).reset(key);
+      gateway.clients.publishSessionsChanged({ sessionKey: key, agentId, reason: "reset" });
       return { ok: true, key, sessionId: entry.sessionId };
     },
   }),
@@ -253,7 +255,15 @@ export const sessionMethods = {
     handle: async (p, { gateway }) => {
       const agents = gateway.agents;
       const key = canonicalSessionKey(agentList(gateway), p.key);
-      const deleted = await (await agents.store(agents.agentFor(key).id)).delete(key);
+      const agentId = agents.agentFor(key).id;
+      const store = await agents.store(agentId);
+      const sessionId = store.get(key)?.sessionId;
+      const deleted = await store.delete(key);
+      if (deleted) {
+        // OpenClaw sends the removed row's change, then a keyless one (lists without that row refresh too).
+        gateway.clients.publishSessionsChanged({ sessionKey: key, sessionId, agentId, reason: "delete" });
+        gateway.clients.publishSessionsChanged({ reason: "delete" });
+      }
       return { ok: true, key, deleted };
     },
   }),
@@ -332,5 +342,12 @@ export async function patchSession(
   // A label or a model is not activity: the session keeps its place in the list by last activity.
   if (patch.model !== undefined) next.modelOverride = modelOverride(gateway, patch.model);
   const entry = store.update(key, next);
+  // Every patch (one, or each target of a patchMany) is a change an open sidebar shows at once.
+  gateway.clients.publishSessionsChanged({
+    sessionKey: key,
+    agentId,
+    reason: "patch",
+    session: sessionRow(key, entry, gateway.agents.activeRunIds(key)),
+  });
   return { key, store, entry };
 }

@@ -7,7 +7,8 @@ import type { AgentEvent } from "./chat-model.js";
 const MAX_ENDED_RUNS = 256;
 /**
  * Which sessions have a run going (agent lifecycle start/end, for every session) and which
- * finished one while the user looked elsewhere; `ended` counts finished runs.
+ * finished one while the user looked elsewhere; `ended` counts finished runs and
+ * `sessions.changed` events (a session patched, reset or deleted elsewhere).
  */
 export function useActivity(conn: GatewayConnection, current: string) {
   const [running, setRunning] = useState<ReadonlyMap<string, string>>(new Map());
@@ -23,6 +24,9 @@ export function useActivity(conn: GatewayConnection, current: string) {
   useEffect(
     () =>
       conn.on(({ event, payload }) => {
+        // Another tab or client archived, renamed, pinned, reset or deleted a session: the list is fetched again.
+        const reason = event === "sessions.changed" && (payload as { reason?: string }).reason;
+        if (reason && reason !== "run-start" && reason !== "run-end") setEnded((n) => n + 1);
         if (event !== "agent") return;
         const e = payload as AgentEvent;
         if (e.stream !== "lifecycle") return;
@@ -48,6 +52,10 @@ export function useActivity(conn: GatewayConnection, current: string) {
       }),
     [conn],
   );
+  useEffect(() => {
+    if (conn.hello.features?.methods?.includes("sessions.subscribe"))
+      conn.request("sessions.subscribe", {}).catch(() => {});
+  }, [conn]);
   const runningKeys = useMemo(() => new Set(running.values()), [running]);
   /** Runs a `sessions.list` page says are going (a page opened mid-run has heard no start). */
   const seed = (rows: readonly SessionRow[]) =>
