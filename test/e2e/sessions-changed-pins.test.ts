@@ -24,7 +24,7 @@ describe("sessions.changed on patch, patchMany, reset and delete", () => {
   });
 
   it("tells a subscribed connection at once, in OpenClaw's shape, and nobody else", async () => {
-    gateway = await startInProcessGateway({ token: TOKEN });
+    gateway = await startInProcessGateway({ token: TOKEN, config: {} });
     const url = gateway.url.replace(/^http/, "ws");
     const { client } = await GatewayClient.connect({ url, token: TOKEN });
     const { client: watcher } = await GatewayClient.connect({ url, token: TOKEN });
