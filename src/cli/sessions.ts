@@ -25,6 +25,8 @@ interface ListFlags extends ClientFlags {
   cursor?: string;
   offset?: string;
   search?: string;
+  /** Commander's tri-state: `--archived` true, `--no-archived` false, neither undefined. */
+  archived?: boolean;
 }
 
 interface ListAnswer {
@@ -39,6 +41,8 @@ interface ListAnswer {
     label?: string;
     displayName?: string;
     channel?: string;
+    archived?: boolean;
+    archivedAt?: number;
   }[];
 }
 
@@ -57,6 +61,9 @@ export function registerSessionsCommands(program: Command): void {
     .option("--cursor <cursor>", "continue after a previous page (its nextCursor)")
     .option("--offset <n>", "skip this many rows")
     .option("--search <text>", "only sessions whose key, label or channel contains this")
+    // OpenClaw's `sessions` lists every stored session, archived ones too: so do we, and mark them.
+    .option("--archived", "only archived sessions")
+    .option("--no-archived", "hide archived sessions (the Control UI's default list)")
     .option("--json", "print raw JSON")
     .action(async (flags: ListFlags) => {
       try {
@@ -66,6 +73,7 @@ export function registerSessionsCommands(program: Command): void {
           ...(flags.cursor ? { cursor: flags.cursor } : {}),
           ...(flags.offset ? { offset: positiveInt(flags.offset, "--offset", 0) } : {}),
           ...(flags.search ? { search: flags.search } : {}),
+          archived: flags.archived === undefined ? ("all" as const) : flags.archived,
         };
         const answer = await listSessions(params);
         process.stdout.write(flags.json ? `${JSON.stringify(answer, null, 2)}\n` : formatList(answer));
@@ -131,7 +139,15 @@ function agentDirs(agentsDir: string): string[] {
 }
 
 /** A `sessions.list` page request. */
-type ListParams = { agentId?: string; limit: number; cursor?: string; offset?: number; search?: string };
+type ListParams = {
+  agentId?: string;
+  limit: number;
+  cursor?: string;
+  offset?: number;
+  search?: string;
+  /** `sessions.list`'s param: true only archived, false only active, "all" both. */
+  archived: boolean | "all";
+};
 
 /** The RPC when a gateway runs (it owns the store then), else the same page read from the state dir. */
 async function listSessions(params: ListParams): Promise<ListAnswer> {
@@ -148,13 +164,21 @@ async function listOffline(params: ListParams): Promise<ListAnswer> {
     stderrLog,
   );
   try {
-    const page = store.page(params);
+    const { archived, ...rest } = params;
+    const page = store.page({
+      ...rest,
+      archived: archived === "all" ? "all" : archived ? "archived" : "active",
+    });
     return {
       agentId,
       totalCount: page.totalCount,
       hasMore: page.hasMore,
       ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-      sessions: page.sessions.map(({ key, entry }) => ({ key, ...entry })),
+      sessions: page.sessions.map(({ key, entry }) => ({
+        key,
+        ...entry,
+        ...(entry.archivedAt !== undefined ? { archived: true } : {}),
+      })),
     };
   } finally {
     store.close();
@@ -167,7 +191,8 @@ function formatList(a: ListAnswer): string {
     const when = new Date(s.updatedAt).toISOString().replace("T", " ").slice(0, 16);
     const tokens = s.totalTokens === undefined ? "" : `${s.totalTokens} tok`;
     const label = s.label ?? s.displayName ?? s.channel ?? "";
-    return `${when}  ${tokens.padStart(10)}  ${s.key}${label ? `  (${label})` : ""}`;
+    const archived = s.archived || s.archivedAt !== undefined ? "  [archived]" : "";
+    return `${when}  ${tokens.padStart(10)}  ${s.key}${label ? `  (${label})` : ""}${archived}`;
   });
   const more = a.hasMore ? `\nmore: openclaw sessions --cursor ${a.nextCursor}` : "";
   return `${rows.join("\n")}\n${a.sessions.length} of ${a.totalCount} session(s)${more}\n`;

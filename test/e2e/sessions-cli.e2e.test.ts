@@ -1,4 +1,4 @@
-import { cpSync, readFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,5 +49,31 @@ describe("openclaw sessions (no gateway running: read from the state dir)", () =
     );
     expect(Object.keys(written).sort()).toEqual(["agent:main:fixture-two", "agent:main:main"]);
     expect(written["agent:main:main"].totalTokens).toBeGreaterThan(0);
+  });
+});
+
+describe("openclaw sessions and archived sessions (OpenClaw lists them all)", () => {
+  it("lists archived sessions by default, marked; --archived and --no-archived filter", async () => {
+    const stateDir = tempDir();
+    cpSync(FIXTURE, stateDir, { recursive: true });
+    const index = path.join(stateDir, "agents/main/sessions/sessions.json");
+    const rows = JSON.parse(readFileSync(index, "utf8"));
+    rows["agent:main:fixture-two"].archivedAt = 1_767_225_600_000;
+    writeFileSync(index, JSON.stringify(rows));
+    const env = testEnv({ OPENCLAW_STATE_DIR: stateDir, OPENCLAW_GATEWAY_PORT: String(await closedPort()) });
+    const keys = async (...flags: string[]) => {
+      const run = await runCli(["sessions", ...flags, "--json"], env);
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { sessions: { key: string; archived?: boolean }[] }).sessions;
+    };
+
+    const all = await keys();
+    expect(all.map((s) => s.key).sort()).toEqual(["agent:main:fixture-two", "agent:main:main"]);
+    expect(all.find((s) => s.key === "agent:main:fixture-two")?.archived).toBe(true);
+    expect((await keys("--archived")).map((s) => s.key)).toEqual(["agent:main:fixture-two"]);
+    expect((await keys("--no-archived")).map((s) => s.key)).toEqual(["agent:main:main"]);
+    const text = await runCli(["sessions"], env);
+    expect(text.stdout).toMatch(/agent:main:fixture-two.*\[archived\]/);
+    expect(text.stdout).not.toMatch(/agent:main:main .*\[archived\]/);
   });
 });
