@@ -48,9 +48,14 @@ export function isErrnoCode(err: unknown, code: string): boolean {
 /**
  * Appends `data` to a file as one unit: if the write fails part-way (a full disk),
  * the file is cut back to its previous length, so no half line is left for the next
- * append to run into. `sync` fsyncs (data only) before resolving.
+ * append to run into. `sync` fsyncs (data only) before resolving. Resolves to the byte
+ * range the data now holds in the file (the search index records how far it has read).
  */
-export async function appendWhole(file: string, data: string, opts: { sync?: boolean } = {}): Promise<void> {
+export async function appendWhole(
+  file: string,
+  data: string,
+  opts: { sync?: boolean } = {},
+): Promise<{ start: number; end: number }> {
   const handle = await open(file, "a", 0o600);
   try {
     const { size } = await handle.stat();
@@ -59,6 +64,7 @@ export async function appendWhole(file: string, data: string, opts: { sync?: boo
       // full disk and report success) and throws ENOSPC when no more fits.
       await handle.appendFile(data);
       if (opts.sync) await handle.datasync();
+      return { start: size, end: size + Buffer.byteLength(data) };
     } catch (err) {
       await handle.truncate(size).catch(() => undefined);
       throw err;

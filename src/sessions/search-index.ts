@@ -34,7 +34,31 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
   text, content='search_messages', content_rowid='id', tokenize='trigram'
 );
 CREATE TABLE IF NOT EXISTS search_state (session_id TEXT PRIMARY KEY);
+CREATE INDEX IF NOT EXISTS search_messages_entry ON search_messages(session_id, entry_id);
 `;
+
+/**
+ * How far each transcript is indexed (added after the first release of the index): the
+ * byte offset up to which every line is in, and whether the file may be ahead of that.
+ */
+const STATE_COLUMNS = {
+  indexed_bytes: "INTEGER NOT NULL DEFAULT 0",
+  dirty: "INTEGER NOT NULL DEFAULT 0",
+};
+
+/**
+ * `search_state.dirty`: CLEAN, the index holds the file up to `indexed_bytes`; WRITING, a
+ * process is (or was, until it died) appending, so lines past `indexed_bytes` may be
+ * missing; REBUILD, a rewind moved the conversation to another branch, so the session's
+ * rows are read again from its active branch only (as OpenClaw rebuilds its projection).
+ */
+export const DIRTY = { CLEAN: 0, WRITING: 1, REBUILD: 2 } as const;
+
+export interface IndexState {
+  sessionId: string;
+  bytes: number;
+  dirty: number;
+}
 
 export interface IndexedMessage {
   entryId: string;
@@ -60,15 +84,44 @@ export interface SearchQuery {
 
 export class TranscriptSearchIndex {
   private readonly stmts: Record<
-    "indexed" | "mark" | "insert" | "fts" | "rows" | "unmark" | "dropRows",
+    | "indexed"
+    | "insert"
+    | "fts"
+    | "rows"
+    | "unmark"
+    | "dropRows"
+    | "state"
+    | "setState"
+    | "writing"
+    | "advance"
+    | "has",
     StatementSync
   >;
 
   private constructor(private readonly db: DatabaseSync) {
     db.exec(SCHEMA);
+    const have = new Set(
+      (db.prepare("PRAGMA table_info(search_state)").all() as { name: string }[]).map((c) => c.name),
+    );
+    for (const [name, type] of Object.entries(STATE_COLUMNS))
+      if (!have.has(name)) db.exec(`ALTER TABLE search_state ADD COLUMN ${name} ${type}`);
+    db.exec("CREATE INDEX IF NOT EXISTS search_state_dirty ON search_state(dirty, session_id)");
     this.stmts = {
+      state: db.prepare(
+        "SELECT session_id AS sessionId, indexed_bytes AS bytes, dirty FROM search_state WHERE session_id = ?",
+      ),
+      setState: db.prepare(
+        `INSERT INTO search_state (session_id, indexed_bytes, dirty) VALUES (?, ?, ?)
+         ON CONFLICT(session_id) DO UPDATE SET indexed_bytes = excluded.indexed_bytes, dirty = excluded.dirty`,
+      ),
+      writing: db.prepare(
+        `UPDATE search_state SET dirty = max(dirty, ${DIRTY.WRITING}) WHERE session_id = ?`,
+      ),
+      advance: db.prepare(
+        "UPDATE search_state SET indexed_bytes = ? WHERE session_id = ? AND indexed_bytes = ?",
+      ),
+      has: db.prepare("SELECT 1 AS y FROM search_messages WHERE session_id = ? AND entry_id = ? LIMIT 1"),
       indexed: db.prepare("SELECT 1 AS y FROM search_state WHERE session_id = ?"),
-      mark: db.prepare("INSERT OR IGNORE INTO search_state (session_id) VALUES (?)"),
       insert: db.prepare(
         "INSERT INTO search_messages (session_id, entry_id, role, ts, text) VALUES (?, ?, ?, ?, ?) RETURNING id",
       ),
@@ -89,26 +142,68 @@ export class TranscriptSearchIndex {
     return this.stmts.indexed.get(sessionId) !== undefined;
   }
 
-  /** Adds messages; with `complete`, also records that the whole transcript is now in. */
-  add(sessionId: string, messages: readonly IndexedMessage[], complete = false): void {
-    this.addMany([{ sessionId, messages }], complete);
+  /** Adds messages; with `complete`, also records that the whole transcript (`bytes` long) is now in. */
+  add(sessionId: string, messages: readonly IndexedMessage[], complete = false, bytes = 0): void {
+    this.addMany([{ sessionId, messages, bytes }], complete);
+  }
+
+  /** How far the session's transcript is indexed (undefined: not indexed at all yet). */
+  state(sessionId: string): IndexState | undefined {
+    return this.stmts.state.get(sessionId) as IndexState | undefined;
+  }
+
+  /** Before an append: the file may now get ahead of the index (kept until caught up after a crash). */
+  markWriting(sessionId: string): void {
+    this.stmts.writing.run(sessionId);
+  }
+
+  /** After an append was indexed: `indexed_bytes` moves from `start` to `end` (only if nothing is missing before). */
+  advance(sessionId: string, start: number, end: number): void {
+    this.stmts.advance.run(end, sessionId, start);
+  }
+
+  /** A rewind: the session's rows are read again from its active branch before the next search. */
+  markRebuild(sessionId: string): void {
+    this.stmts.setState.run(sessionId, this.state(sessionId)?.bytes ?? 0, DIRTY.REBUILD);
+  }
+
+  /**
+   * Catches a transcript up: `messages` read past `indexed_bytes` are added (those already
+   * in, by entry id, are skipped), or with `replace` they are the whole active branch and
+   * replace the session's rows; then the state says `bytes` are in, with `dirty`.
+   */
+  catchUp(
+    sessionId: string,
+    messages: readonly IndexedMessage[],
+    at: { bytes: number; dirty: number; replace: boolean },
+  ): void {
+    transaction(this.db, () => {
+      if (at.replace) this.dropRows(sessionId);
+      const fresh = at.replace ? messages : messages.filter((m) => !this.stmts.has.get(sessionId, m.entryId));
+      this.insertRows(sessionId, fresh);
+      this.stmts.setState.run(sessionId, at.bytes, at.dirty);
+    });
+  }
+
+  /** Up to `batch` sessions with `dirty` = the given value, after `afterId` (id order: resumable). */
+  dirtyAfter(dirty: number, afterId: string, batch: number): IndexState[] {
+    return this.db
+      .prepare(
+        `SELECT session_id AS sessionId, indexed_bytes AS bytes, dirty FROM search_state
+         WHERE dirty = ? AND session_id > ? ORDER BY session_id LIMIT ?`,
+      )
+      .all(dirty, afterId, batch) as unknown as IndexState[];
   }
 
   /** `add` for many sessions in one transaction (an import, a bench fill). */
   addMany(
-    sessions: readonly { sessionId: string; messages: readonly IndexedMessage[] }[],
+    sessions: readonly { sessionId: string; messages: readonly IndexedMessage[]; bytes?: number }[],
     complete = false,
   ): void {
     transaction(this.db, () => {
-      for (const { sessionId, messages } of sessions) {
-        for (const m of messages) {
-          const text = m.text.slice(0, MAX_INDEXED_CHARS);
-          const { id } = this.stmts.insert.get(sessionId, m.entryId, m.role, m.timestamp, text) as {
-            id: number;
-          };
-          this.stmts.fts.run(id, text);
-        }
-        if (complete) this.stmts.mark.run(sessionId);
+      for (const { sessionId, messages, bytes } of sessions) {
+        this.insertRows(sessionId, messages);
+        if (complete) this.stmts.setState.run(sessionId, bytes ?? 0, DIRTY.CLEAN);
       }
     });
   }
@@ -116,12 +211,26 @@ export class TranscriptSearchIndex {
   /** Removes a session's messages (its transcript was deleted or reset). */
   drop(sessionId: string): void {
     transaction(this.db, () => {
-      const del = this.db.prepare("INSERT INTO search_fts (search_fts, rowid, text) VALUES ('delete', ?, ?)");
-      for (const row of this.stmts.rows.all(sessionId) as { id: number; text: string }[])
-        del.run(row.id, row.text);
-      this.stmts.dropRows.run(sessionId);
+      this.dropRows(sessionId);
       this.stmts.unmark.run(sessionId);
     });
+  }
+
+  private insertRows(sessionId: string, messages: readonly IndexedMessage[]): void {
+    for (const m of messages) {
+      const text = m.text.slice(0, MAX_INDEXED_CHARS);
+      const { id } = this.stmts.insert.get(sessionId, m.entryId, m.role, m.timestamp, text) as {
+        id: number;
+      };
+      this.stmts.fts.run(id, text);
+    }
+  }
+
+  private dropRows(sessionId: string): void {
+    const del = this.db.prepare("INSERT INTO search_fts (search_fts, rowid, text) VALUES ('delete', ?, ?)");
+    for (const row of this.stmts.rows.all(sessionId) as { id: number; text: string }[])
+      del.run(row.id, row.text);
+    this.stmts.dropRows.run(sessionId);
   }
 
   /**

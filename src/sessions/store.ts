@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, rename } from "node:fs/promises";
+import { mkdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
 import { isErrnoCode } from "../infra/fs.js";
 import type { Logger } from "../infra/logger.js";
+import { activeBranch } from "./branch.js";
 import {
   type Page,
   type PageQuery,
@@ -12,6 +13,7 @@ import {
 } from "./index-db.js";
 import { importLegacyLayout } from "./legacy.js";
 import { importOpenClawAgentDb } from "./openclaw-import.js";
+import { SearchCatchUp } from "./search-catchup.js";
 import { indexedMessage, type SearchHit, type SearchQuery } from "./search-index.js";
 import { Transcript, type TranscriptHeader } from "./transcript.js";
 
@@ -51,6 +53,10 @@ export class SessionStore {
   /** The background pass that indexes transcripts written before the search index (once per process). */
   private backfill: Promise<void> | undefined;
   private backfillDone = false;
+  /** Catches the index up after a crash or a rewind (undefined: this SQLite has no FTS5). */
+  private readonly catchUp: SearchCatchUp | undefined;
+  /** Catch-up work was left after the last step (the next search, or the background pass, goes on). */
+  private catchingUp = false;
   private closed = false;
 
   private constructor(
@@ -58,7 +64,9 @@ export class SessionStore {
     private readonly index: SessionIndex,
     private readonly log: Logger,
     private readonly cwd?: string,
-  ) {}
+  ) {
+    this.catchUp = index.search && new SearchCatchUp(index.search, (id) => this.transcript(id), log);
+  }
 
   static async open(dir: string, log: Logger, opts: { cwd?: string } = {}): Promise<SessionStore> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -124,9 +132,7 @@ export class SessionStore {
       // Most recently used last, so the oldest idle ones are dropped first.
       this.transcripts.delete(sessionId);
     } else {
-      t = new Transcript(path.join(this.dir, `${sessionId}.jsonl`), this.log, (entry) =>
-        this.indexAppended(sessionId, entry),
-      );
+      t = new Transcript(path.join(this.dir, `${sessionId}.jsonl`), this.log, this.catchUp?.hooks(sessionId));
     }
     this.transcripts.set(sessionId, t);
     if (this.transcripts.size > MAX_OPEN_TRANSCRIPTS) {
@@ -168,7 +174,20 @@ export class SessionStore {
     this.backfill ??= this.runBackfill().catch((err) => {
       this.log.error(`cannot index transcripts of ${this.dir} for search: ${(err as Error).message}`);
     });
-    return { ...search.query(q), indexing: !this.backfillDone };
+    return { ...search.query(q), indexing: !this.backfillDone || this.catchingUp };
+  }
+
+  /**
+   * One bounded step of catching the search index up (messages a crash kept out of it,
+   * sessions a rewind moved to another branch): the gateway takes one before each search.
+   */
+  async catchUpSearch(): Promise<void> {
+    if (!this.catchUp) return;
+    try {
+      this.catchingUp = await this.catchUp.step();
+    } catch (err) {
+      this.log.warn(`cannot catch up the search index of ${this.dir}: ${(err as Error).message}`);
+    }
   }
 
   /** Resolves when the search backfill (if started) has finished. */
@@ -187,28 +206,25 @@ export class SessionStore {
     this.index.close();
   }
 
-  private indexAppended(sessionId: string, entry: Parameters<typeof indexedMessage>[0]): void {
-    const search = this.index.search;
-    const message = search && indexedMessage(entry);
-    if (!search || !message) return;
-    try {
-      // A transcript not indexed yet gets this message with the rest when the backfill reads it.
-      if (search.isIndexed(sessionId)) search.add(sessionId, [message]);
-    } catch (err) {
-      this.log.warn(`cannot add a message of ${sessionId} to the search index: ${(err as Error).message}`);
-    }
-  }
-
   private async runBackfill(): Promise<void> {
     const search = this.index.search;
+    // First what a crash or a rewind left behind (bounded steps, the transcripts' tails only).
+    while (this.catchUp && !this.closed && (await this.catchUp.step()));
+    this.catchingUp = false;
     let after = "";
     while (search && !this.closed) {
       const { pending, last } = search.unindexedAfter(after, BACKFILL_BATCH);
       for (const sessionId of pending) {
         if (this.closed) return;
-        await this.transcript(sessionId).withLines((lines) => {
-          const messages = lines.flatMap((l) => indexedMessage(l) ?? []);
-          search.add(sessionId, messages, true);
+        await this.transcript(sessionId).withReader(async (read) => {
+          const { lines, size } = await read.all();
+          // The active branch only: what a rewind left behind is not found (see search-catchup.ts).
+          search.add(
+            sessionId,
+            activeBranch(lines).flatMap((l) => indexedMessage(l) ?? []),
+            true,
+            size,
+          );
         });
       }
       if (last === undefined) break;
@@ -247,12 +263,14 @@ export class SessionStore {
       sessionKey: key,
       ...(this.cwd ? { cwd: this.cwd } : {}),
     };
-    await this.transcript(entry.sessionId).init(header);
+    const transcript = this.transcript(entry.sessionId);
+    await transcript.init(header);
     // A new session must be in the index (committed) before anything is written to it:
     // after a crash the index is how a replayed message finds the transcript it was added to.
     this.index.put([{ key, entry }]);
     // Nothing to read back: from here on each message is indexed as it is appended.
-    this.index.search?.add(entry.sessionId, [], true);
+    const { size } = await stat(transcript.path);
+    this.index.search?.add(entry.sessionId, [], true, size);
     this.unsaved.delete(key);
     this.remember(key, entry);
     return entry;

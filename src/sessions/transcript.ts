@@ -35,6 +35,39 @@ export interface TranscriptEntry {
 
 export type TranscriptLine = TranscriptHeader | TranscriptEntry;
 
+/**
+ * What the session store's search index is told about appends: `before` runs inside the
+ * append queue before the line is written (it records that the file may be ahead of the
+ * index, so a crash between the write and `after` is caught up later), `after` once the
+ * line is on disk, with the byte range it holds.
+ */
+export interface AppendHooks {
+  before?(read: TranscriptReader): void | Promise<void>;
+  after?(entry: TranscriptEntry, at: { start: number; end: number }): void;
+}
+
+/** Reads of a transcript from inside its append queue. */
+export interface TranscriptReader {
+  /** Every line, and the file's size in bytes. */
+  all(): Promise<{ lines: TranscriptLine[]; size: number }>;
+  /** The complete lines from byte `offset` on and the offset past them (undefined lines: the file is shorter). */
+  tail(offset: number): Promise<{ lines: TranscriptLine[] | undefined; end: number }>;
+}
+
+/** Every parseable line of `text` (an unreadable one is skipped, as a torn or hand-edited line). */
+function parseLines(text: string, onBad?: (line: number) => void): TranscriptLine[] {
+  const lines: TranscriptLine[] = [];
+  for (const [i, raw] of text.split("\n").entries()) {
+    if (!raw) continue;
+    try {
+      lines.push(JSON.parse(raw));
+    } catch {
+      onBad?.(i + 1);
+    }
+  }
+  return lines;
+}
+
 /** Longer transcripts are read from disk each time rather than held in memory. */
 const MAX_CACHED_LINES = 2000;
 
@@ -57,8 +90,8 @@ export class Transcript {
   constructor(
     readonly path: string,
     private readonly log: Logger,
-    /** Called with each entry once it is on disk, inside the append queue (the search index). */
-    private readonly onAppend?: (entry: TranscriptEntry) => void,
+    /** The search index's view of each append (see AppendHooks). */
+    private readonly hooks: AppendHooks = {},
   ) {}
 
   /** Creates the file with its header if it does not exist yet. */
@@ -108,9 +141,10 @@ export class Transcript {
       timestamp: entry.timestamp ?? new Date().toISOString(),
     } as TranscriptEntry;
     const line = `${JSON.stringify(full)}\n`;
-    await appendWhole(this.path, line, { sync: opts.durable });
+    await this.hooks.before?.(this.reader);
+    const at = await appendWhole(this.path, line, { sync: opts.durable });
     this.lastId = full.id;
-    this.onAppend?.(full);
+    this.hooks.after?.(full, at);
     if (this.cache && this.cache.lines.length < MAX_CACHED_LINES) {
       this.cache.lines.push(full);
       this.cache.size += Buffer.byteLength(line);
@@ -167,6 +201,46 @@ export class Transcript {
     });
   }
 
+  /**
+   * Runs `fn` inside the append queue with readers of the file as it is (the search index
+   * catching up: no append lands between its read and its write).
+   */
+  withReader<T>(fn: (read: TranscriptReader) => Promise<T>): Promise<T> {
+    return this.enqueue(async () => {
+      await this.repairOnce();
+      return fn(this.reader);
+    });
+  }
+
+  /** Unqueued reads, for code already inside the queue (`withReader`, `AppendHooks.before`). */
+  private readonly reader: TranscriptReader = {
+    all: async () => {
+      const size = await stat(this.path).then(
+        (s) => s.size,
+        () => 0,
+      );
+      return { lines: await this.readLines(), size };
+    },
+    tail: async (offset) => {
+      const handle = await open(this.path, "r").catch((err) => {
+        if (isErrnoCode(err, "ENOENT")) return undefined;
+        throw err;
+      });
+      if (!handle) return { lines: undefined, end: 0 };
+      try {
+        const { size } = await handle.stat();
+        if (size < offset) return { lines: undefined, end: size };
+        const bytes = Buffer.alloc(size - offset);
+        await handle.read(bytes, 0, bytes.length, offset);
+        // Complete lines only: a torn last line is not there yet.
+        const whole = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
+        return { lines: parseLines(whole.toString("utf8")), end: offset + whole.length };
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+
   /** No append or read in progress (safe to drop this object). */
   get idle(): boolean {
     return this.pending === 0;
@@ -185,16 +259,10 @@ export class Transcript {
       if (isErrnoCode(err, "ENOENT")) return [];
       throw err;
     }
-    const lines: TranscriptLine[] = [];
-    for (const [i, raw] of text.split("\n").entries()) {
-      if (!raw) continue;
-      try {
-        lines.push(JSON.parse(raw));
-      } catch {
-        if (warn) this.log.warn(`skipping unreadable line ${i + 1} of ${this.path}`);
-      }
-    }
-    return lines;
+    return parseLines(
+      text,
+      warn ? (n) => this.log.warn(`skipping unreadable line ${n} of ${this.path}`) : undefined,
+    );
   }
 
   /** Cuts a torn final line (no trailing newline) left by a crash mid-append. */

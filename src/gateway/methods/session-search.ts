@@ -41,6 +41,8 @@ export const sessionSearchMethods = {
           : resolveKnownAgentId(agentList(gateway), p.scope.agentId);
       const store = await gateway.agents.store(agentId);
       const limit = Math.min(p.limit ?? DEFAULT_RESULTS, MAX_RESULTS);
+      // Messages a crash kept out of the index, and rewound branches, first (a bounded step).
+      await store.catchUpSearch();
       const archived = p.scope?.archived;
       const found = store.searchTranscripts({
         text: p.query,
