@@ -31,6 +31,11 @@ export interface SessionEntry {
   memoryFlushAt?: number;
   /** When the session was archived (OpenClaw's field): hidden from the default list, kept on disk. */
   archivedAt?: number;
+  /** When the session was pinned (OpenClaw's field): pinned sessions lead the default list. */
+  pinnedAt?: number;
+  /** When the user last read it, and when they marked it unread (OpenClaw's fields; see sessionRow). */
+  lastReadAt?: number;
+  markedUnreadAt?: number;
   [field: string]: unknown;
 }
 
@@ -99,6 +104,14 @@ CREATE INDEX IF NOT EXISTS sessions_by_session_id ON sessions(session_id);
 INSERT INTO meta (name, value) VALUES ('schema', '2') ON CONFLICT(name) DO UPDATE SET value = '2';
 `;
 
+/** Schema 3: pins (0 = not pinned), and the index the default order (pinned first) reads. */
+const SCHEMA_3 = `
+ALTER TABLE sessions ADD COLUMN pinned_at INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET pinned_at = coalesce(json_extract(entry, '$.pinnedAt'), 0);
+CREATE INDEX IF NOT EXISTS sessions_by_pin ON sessions(archived, pinned_at, updated_at, key);
+INSERT INTO meta (name, value) VALUES ('schema', '3') ON CONFLICT(name) DO UPDATE SET value = '3';
+`;
+
 /** Longest search string accepted: a LIKE pattern is scanned against every row. */
 export const MAX_SEARCH_CHARS = 200;
 
@@ -126,11 +139,12 @@ export class SqliteSessionIndex implements SessionIndex {
       get: this.db.prepare("SELECT entry FROM sessions WHERE key = ?"),
       archived: this.db.prepare("SELECT archived FROM sessions WHERE key = ?"),
       put: this.db.prepare(
-        `INSERT INTO sessions (key, session_id, updated_at, label, channel, entry, created_at, total_tokens, sort_name, archived)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO sessions (key, session_id, updated_at, label, channel, entry, created_at, total_tokens, sort_name, archived, pinned_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(key) DO UPDATE SET session_id = excluded.session_id, updated_at = excluded.updated_at,
          label = excluded.label, channel = excluded.channel, entry = excluded.entry, created_at = excluded.created_at,
-         total_tokens = excluded.total_tokens, sort_name = excluded.sort_name, archived = excluded.archived`,
+         total_tokens = excluded.total_tokens, sort_name = excluded.sort_name, archived = excluded.archived,
+         pinned_at = excluded.pinned_at`,
       ),
       del: this.db.prepare("DELETE FROM sessions WHERE key = ? RETURNING archived"),
       count: this.db.prepare("SELECT archived, count(*) AS n FROM sessions GROUP BY archived"),
@@ -172,6 +186,7 @@ export class SqliteSessionIndex implements SessionIndex {
           Math.trunc(Number(entry.totalTokens ?? 0)) || 0,
           (typeof label === "string" ? label : key).toLowerCase(),
           archived,
+          archived ? 0 : Math.trunc(Number(entry.pinnedAt ?? 0)) || 0,
         );
         d[archived]++;
       }
@@ -195,7 +210,12 @@ export class SqliteSessionIndex implements SessionIndex {
     const limit = q.limit;
     // One row more than asked tells whether another page follows.
     const { sql, args } = pageSql({ ...q, limit: limit + 1 });
-    const raw = this.db.prepare(sql).all(...args) as { key: string; entry: string; v: string | number }[];
+    const raw = this.db.prepare(sql).all(...args) as {
+      key: string;
+      entry: string;
+      v: string | number;
+      p: number;
+    }[];
     const filter = q.archived ?? "all";
     let totalCount = filter === "all" ? this.count() : this.rows[filter === "archived" ? 1 : 0];
     if (q.search) {
@@ -210,7 +230,7 @@ export class SqliteSessionIndex implements SessionIndex {
       sessions,
       totalCount,
       hasMore,
-      ...(hasMore && last ? { nextCursor: encodeCursor(q, last.v, last.key) } : {}),
+      ...(hasMore && last ? { nextCursor: encodeCursor(q, last.v, last.key, last.p) } : {}),
     };
   }
 
@@ -229,17 +249,19 @@ export class SqliteSessionIndex implements SessionIndex {
     this.db.close();
   }
 
-  /** Adds schema 2's columns and indexes to an index written by an older version (once). */
+  /** Adds schema 2's and 3's columns and indexes to an index written by an older version (once). */
   private migrate(): void {
     const have = new Set(
       (this.db.prepare("PRAGMA table_info(sessions)").all() as { name: string }[]).map((c) => c.name),
     );
-    if (have.has("archived")) return;
-    transaction(this.db, () => {
-      for (const [name, type] of Object.entries(SCHEMA_2_COLUMNS)) {
-        this.db.exec(`ALTER TABLE sessions ADD COLUMN ${name} ${type}`);
-      }
-      this.db.exec(SCHEMA_2);
-    });
+    if (!have.has("archived")) {
+      transaction(this.db, () => {
+        for (const [name, type] of Object.entries(SCHEMA_2_COLUMNS)) {
+          this.db.exec(`ALTER TABLE sessions ADD COLUMN ${name} ${type}`);
+        }
+        this.db.exec(SCHEMA_2);
+      });
+    }
+    if (!have.has("pinned_at")) transaction(this.db, () => this.db.exec(SCHEMA_3));
   }
 }

@@ -44,7 +44,9 @@ export function pageSql(q: PageQuery): { sql: string; args: (string | number)[] 
   const dir = q.sortDir ?? "desc";
   const col = COLUMN[sortBy];
   const cmp = dir === "desc" ? "<" : ">";
-  const order = `ORDER BY v ${dir}, key ${dir}`;
+  // Pinned sessions first in the default order (OpenClaw pins only under its updatedAt sort).
+  const pins = pinsFirst(q);
+  const order = pins ? "ORDER BY p DESC, v DESC, key DESC" : `ORDER BY v ${dir}, key ${dir}`;
   const where: string[] = [];
   const args: (string | number)[] = [];
   if (q.search) {
@@ -55,12 +57,17 @@ export function pageSql(q: PageQuery): { sql: string; args: (string | number)[] 
   if (q.cursor) {
     const at = decodeCursor(q.cursor, sortBy, dir);
     // A row value comparison is what lets SQLite start the index range at the cursor.
-    where.push(`(${col}, key) ${cmp} (?, ?)`);
-    args.push(at.value, at.key);
+    if (pins) {
+      where.push(`(pinned_at, ${col}, key) < (?, ?, ?)`);
+      args.push(at.pinned, at.value, at.key);
+    } else {
+      where.push(`(${col}, key) ${cmp} (?, ?)`);
+      args.push(at.value, at.key);
+    }
   }
   const offset = q.cursor ? 0 : (q.offset ?? 0);
   const part = (limit: number) =>
-    `SELECT key, entry, ${col} AS v FROM sessions WHERE ${["archived = ?", ...where].join(" AND ")} ${order} LIMIT ${limit}`;
+    `SELECT key, entry, ${col} AS v, pinned_at AS p FROM sessions WHERE ${["archived = ?", ...where].join(" AND ")} ${order} LIMIT ${limit}`;
   const filter = q.archived ?? "all";
   if (filter !== "all") {
     return {
@@ -94,28 +101,33 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export function encodeCursor(q: PageQuery, value: string | number, key: string): string {
+/** Whether pinned sessions lead the page: the default order, last activity newest first. */
+export function pinsFirst(q: Pick<PageQuery, "sortBy" | "sortDir">): boolean {
+  return (q.sortBy ?? "updatedAt") === "updatedAt" && (q.sortDir ?? "desc") === "desc";
+}
+
+export function encodeCursor(q: PageQuery, value: string | number, key: string, pinned = 0): string {
   const sort = `${q.sortBy ?? "updatedAt"}:${q.sortDir ?? "desc"}`;
-  return Buffer.from(JSON.stringify([value, key, sort])).toString("base64url");
+  return Buffer.from(JSON.stringify([value, key, sort, pinned])).toString("base64url");
 }
 
 function decodeCursor(
   cursor: string,
   sortBy: SortKey,
   dir: SortDir,
-): { value: string | number; key: string } {
+): { value: string | number; key: string; pinned: number } {
   let parsed: unknown[] = [];
   try {
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
   } catch {
     // Falls through to the error below.
   }
-  const [value, key, sort = "updatedAt:desc"] = Array.isArray(parsed) ? parsed : [];
+  const [value, key, sort = "updatedAt:desc", pinned = 0] = Array.isArray(parsed) ? parsed : [];
   if ((typeof value === "number" || typeof value === "string") && typeof key === "string") {
     if (sort !== `${sortBy}:${dir}`) {
       throw new Error(`cursor belongs to another order (${String(sort)}): start again without a cursor`);
     }
-    return { value, key };
+    return { value, key, pinned: typeof pinned === "number" ? pinned : 0 };
   }
   throw new Error("cursor is not one this gateway returned: pass the nextCursor of the previous page");
 }

@@ -114,7 +114,7 @@ describe("SqliteSessionIndex sorting and archive", () => {
       "sc",
       1,
       "alpha",
-      JSON.stringify({ sessionId: "sc", updatedAt: 1, createdAt: 2, label: "alpha" }),
+      JSON.stringify({ sessionId: "sc", updatedAt: 1, createdAt: 2, label: "alpha", pinnedAt: 7 }),
     );
     db.close();
     const index = new SqliteSessionIndex(file);
@@ -124,6 +124,8 @@ describe("SqliteSessionIndex sorting and archive", () => {
       "agent:main:a",
     ]);
     expect(keys({ archived: "archived" })).toEqual(["agent:main:b"]);
+    // c's pin (in its JSON) leads the default order.
+    expect(keys({ archived: "active" })).toEqual(["agent:main:c", "agent:main:a"]);
     expect(keys({ sortBy: "totalTokens" })[0]).toBe("agent:main:a");
     // b has no createdAt: its last activity (2) stands in, tied with c and before it by key.
     expect(keys({ sortBy: "createdAt", sortDir: "asc" })).toEqual([
@@ -134,5 +136,30 @@ describe("SqliteSessionIndex sorting and archive", () => {
     index.close();
     // Opening again does not migrate twice.
     expect(new SqliteSessionIndex(file).page({ limit: 10 }).totalCount).toBe(3);
+  });
+
+  it("puts pinned sessions first (newest pin first) in the default order, pages through them by cursor, and only there", () => {
+    const index = filled(40);
+    const pin = (i: number, at: number) => {
+      const key = `agent:main:k${String(i).padStart(6, "0")}`;
+      index.put([{ key, entry: { ...index.get(key)!, pinnedAt: at } }]);
+      return key;
+    };
+    // 5 is the oldest activity but the newest pin; 4 is archived: an archived session's pin does not count.
+    const pinned = [pin(5, 300), pin(30, 200), pin(21, 100)];
+    pin(4, 400);
+    for (const archived of ["active", "all"] as const) {
+      const { keys } = all(index, { archived }, 2);
+      expect(keys.slice(0, 3)).toEqual(pinned);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.length).toBe(archived === "active" ? 30 : 40);
+      // The rest by last activity, newest first.
+      const rest = keys.slice(3).map((k) => Number(k.slice(-6)));
+      expect(rest).toEqual([...rest].sort((a, b) => b - a));
+    }
+    // Ascending or by another column: pins make no difference (OpenClaw pins under updatedAt only).
+    expect(all(index, { archived: "active", sortDir: "asc" }).keys[0]).toBe("agent:main:k000001");
+    expect(all(index, { archived: "active", sortBy: "createdAt" }).keys.slice(0, 3)).not.toEqual(pinned);
+    index.close();
   });
 });

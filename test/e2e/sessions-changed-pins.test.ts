@@ -80,4 +80,49 @@ describe("sessions.changed on patch, patchMany, reset and delete", () => {
       await Promise.all([client.close(), watcher.close(), other.close()]);
     }
   });
+
+  it("pins (first in the list, refused when archived, dropped by archiving) and unread marks kept on the gateway", async () => {
+    gateway = await startInProcessGateway({ token: TOKEN, config: {} });
+    const url = gateway.url.replace(/^http/, "ws");
+    const { client } = await GatewayClient.connect({ url, token: TOKEN });
+    type Row = { key: string; pinned: boolean; unread: boolean; pinnedAt?: number; markedUnreadAt?: number };
+    const rows = async () => ((await client.request("sessions.list", {})) as { sessions: Row[] }).sessions;
+    const row = async (key: string) => (await rows()).find((r) => r.key === key)!;
+    try {
+      for (const name of ["a", "b", "c"])
+        await client.request("sessions.create", { key: `agent:main:dashboard:${name}` });
+      const a = "agent:main:dashboard:a";
+      const b = "agent:main:dashboard:b";
+      expect((await rows())[0]?.key).toBe("agent:main:dashboard:c");
+      await client.request("sessions.patch", { key: a, pinned: true });
+      expect((await rows()).map((r) => [r.key, r.pinned]).slice(0, 2)).toEqual([
+        [a, true],
+        ["agent:main:dashboard:c", false],
+      ]);
+      // Archiving unpins; an archived session cannot be pinned.
+      await client.request("sessions.patch", { key: a, archived: true });
+      await expect(client.request("sessions.patch", { key: a, pinned: true })).rejects.toThrow(/restore it/);
+      await client.request("sessions.patch", { key: a, archived: false });
+      expect((await row(a)).pinned).toBe(false);
+
+      // Fresh sessions are read; marked unread, then read (a stale acknowledgement keeps the mark).
+      expect((await row(b)).unread).toBe(false);
+      await client.request("sessions.patch", { key: b, unread: true });
+      const marked = await row(b);
+      expect(marked.unread).toBe(true);
+      await client.request("sessions.patch", { key: b, unread: false, expectedMarkedUnreadAt: 1 });
+      expect((await row(b)).unread).toBe(true);
+      await client.request("sessions.patch", {
+        key: b,
+        unread: false,
+        expectedMarkedUnreadAt: marked.markedUnreadAt,
+      });
+      expect((await row(b)).unread).toBe(false);
+      await expect(
+        client.request("sessions.patch", { key: b, label: "x", expectedMarkedUnreadAt: null }),
+      ).rejects.toThrow(/unread: false only/);
+    } finally {
+      await client.close();
+    }
+  });
 });

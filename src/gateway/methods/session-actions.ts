@@ -72,7 +72,9 @@ export const sessionActionMethods = {
         ...(p.label ? { label: p.label } : {}),
         ...(p.displayName ? { displayName: p.displayName } : {}),
       };
-      const entry = store.update(key, named);
+      // Whoever creates (or adopts) a session has it open: read as of now (see session-marks.ts).
+      const now = Date.now();
+      const entry = store.update(key, { ...named, updatedAt: now, lastReadAt: now });
       let runId: string | undefined;
       if (p.message) {
         const prepared = await prepareAttachments(

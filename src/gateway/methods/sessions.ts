@@ -6,6 +6,7 @@ import { agentIdFromSessionKey, canonicalSessionKey, mainSessionKey } from "../.
 import { MAX_SEARCH_CHARS, type SessionEntry, SORT_KEYS } from "../../sessions/index-db.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { isUnread, pinAndUnread } from "./session-marks.js";
 import { defineMethod } from "./types.js";
 
 /**
@@ -88,6 +89,8 @@ export function sessionRow(key: string, entry: SessionEntry, runIds?: readonly s
         }
       : {}),
     ...(entry.archivedAt !== undefined ? { archived: true } : {}),
+    pinned: entry.pinnedAt !== undefined,
+    unread: isUnread(entry),
   };
 }
 
@@ -96,10 +99,15 @@ export const archivedParam = z.union([z.boolean(), z.literal("all")]).optional()
 export const archivedFilter = (v: boolean | "all" | undefined) =>
   v === "all" ? "all" : v === true ? "archived" : "active";
 
-/** What `sessions.patch` and `sessions.patchMany` change: the label, and archive (OpenClaw's names). */
+/** What `sessions.patch` and `sessions.patchMany` change: label, archive, pin, unread (OpenClaw's names). */
 export const sessionPatch = z.object({
   label: z.string().max(256).nullable().optional(),
   archived: z.boolean().optional(),
+  pinned: z.boolean().optional(),
+  // false: read now (OpenClaw's UI sends it on opening a session); true: marked unread by hand.
+  unread: z.boolean().optional(),
+  // With `unread: false` only: applied only if the unread mark is still this one (null: none).
+  expectedMarkedUnreadAt: z.number().min(0).nullable().optional(),
   // `provider/model` (or an alias) for this session's next turns, as /model sets it; null: the agent's own.
   model: z.string().min(1).max(256).nullable().optional(),
 });
@@ -335,10 +343,12 @@ export async function patchSession(
       );
     }
   }
-  const { updatedAt, archivedAt } = await store.ensure(key);
+  const current = await store.ensure(key);
+  const { updatedAt, archivedAt } = current;
   const next: Partial<SessionEntry> = { updatedAt };
   if (patch.label !== undefined) next.label = patch.label ?? undefined;
   if (patch.archived !== undefined) next.archivedAt = patch.archived ? (archivedAt ?? Date.now()) : undefined;
+  Object.assign(next, pinAndUnread(key, current, next, patch));
   // A label or a model is not activity: the session keeps its place in the list by last activity.
   if (patch.model !== undefined) next.modelOverride = modelOverride(gateway, patch.model);
   const entry = store.update(key, next);
