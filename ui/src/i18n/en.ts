@@ -144,6 +144,11 @@ export const en = {
   "sessions.actions": "Session actions",
   "sessions.rename": "Rename",
   "sessions.renamePrompt": "Label for this session (empty: none)",
+  // h22p: pins and unread marks
+  "sessions.pin": "Pin",
+  "sessions.unpin": "Unpin",
+  "sessions.pinned": "Pinned",
+  "sessions.markUnread": "Mark as unread",
   "sessions.loadMore": "Load more",
   "sessions.justNow": "now",
 

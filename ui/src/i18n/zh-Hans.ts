@@ -144,6 +144,11 @@ export const zhHans: Messages = {
   "sessions.actions": "会话操作",
   "sessions.rename": "重命名",
   "sessions.renamePrompt": "此会话的标签（留空则不设）",
+  // h22p: pins and unread marks
+  "sessions.pin": "置顶",
+  "sessions.unpin": "取消置顶",
+  "sessions.pinned": "已置顶",
+  "sessions.markUnread": "标为未读",
   "sessions.loadMore": "加载更多",
   "sessions.justNow": "刚刚",
 

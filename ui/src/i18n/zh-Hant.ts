@@ -144,6 +144,11 @@ export const zhHant: Messages = {
   "sessions.actions": "工作階段操作",
   "sessions.rename": "重新命名",
   "sessions.renamePrompt": "此工作階段的標籤（留空則不設）",
+  // h22p: pins and unread marks
+  "sessions.pin": "釘選",
+  "sessions.unpin": "取消釘選",
+  "sessions.pinned": "已釘選",
+  "sessions.markUnread": "標為未讀",
   "sessions.loadMore": "載入更多",
   "sessions.justNow": "剛剛",
 

@@ -11,6 +11,10 @@ export interface SessionRow {
   displayName?: string;
   /** The session's runs in progress when the page was fetched (OpenClaw's field). */
   activeRunIds?: string[];
+  /** Pinned (listed first) and unread, as the gateway keeps them (OpenClaw's fields). */
+  pinned?: boolean;
+  unread?: boolean;
+  markedUnreadAt?: number;
 }
 
 interface AgentEntry {

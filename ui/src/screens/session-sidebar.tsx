@@ -44,6 +44,7 @@ interface RowContext {
       menu(key: string): void;
       rename(row: Row): void;
       act(method: "sessions.reset" | "sessions.delete", key: string): void;
+      mark(key: string, patch: { pinned?: boolean; unread?: boolean }): void;
     };
   };
 }
@@ -53,13 +54,18 @@ function rowView(row: Row, c: RowContext) {
     <li
       key={row.key}
       data-key={row.key}
-      class={`session-row${row.key === c.current ? " active" : ""}${c.unread.has(row.key) ? " unread" : ""}`}
+      class={`session-row${row.key === c.current ? " active" : ""}${(c.unread.has(row.key) || row.unread) && row.key !== c.current ? " unread" : ""}`}
     >
       <button type="button" class="session-open" onClick={() => c.on.current.select(row.key)} title={row.key}>
         <span class={`chan chan-${channelOf(row)}`} aria-hidden="true">
           {channelOf(row).slice(0, 1).toUpperCase()}
         </span>
         <span class="session-title">{titleOf(row)}</span>
+        {row.pinned && (
+          <span class="pin" role="img" aria-label={c.t("sessions.pinned")}>
+            📌
+          </span>
+        )}
         {c.running.has(row.key) && <span class="running" title={c.t("sessions.running")} />}
         <span class="muted small">
           {row.sessionId ? ago(row.updatedAt, c.now, c.lang, c.t("sessions.justNow")) : ""}
@@ -79,9 +85,27 @@ function rowView(row: Row, c: RowContext) {
       {c.menu === row.key && (
         <div class="session-menu">
           {c.canRename && (
-            <button type="button" class="secondary" onClick={() => c.on.current.rename(row)}>
-              {c.t("sessions.rename")}
-            </button>
+            <>
+              <button type="button" class="secondary" onClick={() => c.on.current.rename(row)}>
+                {c.t("sessions.rename")}
+              </button>
+              <button
+                type="button"
+                class="secondary"
+                onClick={() => c.on.current.mark(row.key, { pinned: !row.pinned })}
+              >
+                {c.t(row.pinned ? "sessions.unpin" : "sessions.pin")}
+              </button>
+              {row.key !== c.current && (
+                <button
+                  type="button"
+                  class="secondary"
+                  onClick={() => c.on.current.mark(row.key, { unread: true })}
+                >
+                  {c.t("sessions.markUnread")}
+                </button>
+              )}
+            </>
           )}
           <button type="button" class="secondary" onClick={() => c.on.current.act("sessions.reset", row.key)}>
             {c.t("sessions.reset")}
@@ -293,6 +317,30 @@ export function SessionSidebar(props: SidebarProps) {
     }
   };
 
+  /** Pin, unpin or mark unread; the list is fetched again (pins lead it). */
+  const mark = async (key: string, patch: { pinned?: boolean; unread?: boolean }) => {
+    try {
+      await conn.request("sessions.patch", { key, ...patch });
+      setMenu(undefined);
+      await refreshTop();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  // The open session is read: the gateway keeps that (a reload, another browser agree).
+  useEffect(() => {
+    if (!canRename || !currentRow?.unread) return;
+    const { key, markedUnreadAt } = currentRow;
+    setPages((list) =>
+      list.map((p) =>
+        p.includes(currentRow) ? p.map((r) => (r === currentRow ? { ...r, unread: false } : r)) : p,
+      ),
+    );
+    conn
+      .request("sessions.patch", { key, unread: false, expectedMarkedUnreadAt: markedUnreadAt ?? null })
+      .catch((err) => setError(errorText(err)));
+  }, [currentRow]);
+
   // Handlers behind a ref: the row context changes only with what the rows show.
   const on = useRef<RowContext["on"]["current"]>({} as RowContext["on"]["current"]);
   on.current = {
@@ -300,6 +348,7 @@ export function SessionSidebar(props: SidebarProps) {
     menu: (key) => setMenu(menu === key ? undefined : key),
     rename: (row) => void rename(row),
     act: (method, key) => void act(method, key),
+    mark: (key, patch) => void mark(key, patch),
   };
   const ctx = useMemo<RowContext>(
     () => ({

@@ -296,6 +296,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
                     <div class="muted small">{row.label ?? row.displayName}</div>
                   )}
                   {row.archived && <span class="badge">{t("sessions.archivedBadge")}</span>}
+                  {row.pinned && <span class="badge">{t("sessions.pinned")}</span>}
                 </td>
                 <td data-label={t("sessions.created")}>{formatTime(row.createdAt, lang)}</td>
                 <td data-label={t("sessions.updated")}>{formatTime(row.updatedAt, lang)}</td>
