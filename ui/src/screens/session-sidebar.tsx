@@ -275,6 +275,19 @@ export function SessionSidebar(props: SidebarProps) {
     return () => observer.disconnect();
   }, [next, rows.length]);
 
+  const drop = (key: string) =>
+    setPages((list) => list.map((p) => (p.some((r) => r.key === key) ? p.filter((r) => r.key !== key) : p)));
+  // Deleted or archived elsewhere: gone at once, on whatever page (the first page is fetched again too).
+  useEffect(
+    () =>
+      conn.on(({ event, payload }) => {
+        const p = payload as { reason?: string; sessionKey?: string; session?: { archived?: boolean } };
+        if (event === "sessions.changed" && p.sessionKey && (p.reason === "delete" || p.session?.archived))
+          drop(p.sessionKey);
+      }),
+    [conn],
+  );
+
   const act = async (method: "sessions.reset" | "sessions.delete", key: string) => {
     const question =
       method === "sessions.reset"
@@ -286,9 +299,7 @@ export function SessionSidebar(props: SidebarProps) {
       setMenu(undefined);
       if (method === "sessions.delete" && key === current) props.onSelect(mainSessionKey(agent));
       if (method === "sessions.delete") {
-        setPages((list) =>
-          list.map((p) => (p.some((r) => r.key === key) ? p.filter((r) => r.key !== key) : p)),
-        );
+        drop(key);
         setTotal((n) => (n === undefined ? n : n - 1));
       } else await refreshTop();
     } catch (err) {
@@ -327,18 +338,16 @@ export function SessionSidebar(props: SidebarProps) {
       setError(errorText(err));
     }
   };
-  // The open session is read: the gateway keeps that (a reload, another browser agree).
+  // The open session is read: kept on the gateway (a reload, another browser agree); its sessions.changed refreshes the row.
   useEffect(() => {
-    if (!canRename || !currentRow?.unread) return;
-    const { key, markedUnreadAt } = currentRow;
-    setPages((list) =>
-      list.map((p) =>
-        p.includes(currentRow) ? p.map((r) => (r === currentRow ? { ...r, unread: false } : r)) : p,
-      ),
-    );
-    conn
-      .request("sessions.patch", { key, unread: false, expectedMarkedUnreadAt: markedUnreadAt ?? null })
-      .catch((err) => setError(errorText(err)));
+    if (canRename && currentRow?.unread)
+      conn
+        .request("sessions.patch", {
+          key: current,
+          unread: false,
+          expectedMarkedUnreadAt: currentRow.markedUnreadAt ?? null,
+        })
+        .catch((err) => setError(errorText(err)));
   }, [currentRow]);
 
   // Handlers behind a ref: the row context changes only with what the rows show.
