@@ -63,7 +63,7 @@ function rowView(row: Row, c: RowContext) {
         <span class="session-title">{titleOf(row)}</span>
         {row.pinned && (
           <span class="pin" role="img" aria-label={c.t("sessions.pinned")}>
-            📌
+            ★
           </span>
         )}
         {c.running.has(row.key) && <span class="running" title={c.t("sessions.running")} />}
