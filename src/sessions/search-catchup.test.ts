@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
@@ -84,31 +84,26 @@ describe("search index catch-up", () => {
     }
   }, 30_000);
 
-  it("reads no transcript that was indexed cleanly: a clean session's file is never opened again", async () => {
+  it("reads only the tail an earlier process may have left unindexed, never the whole transcript again", async () => {
     const dir = tempDir();
     const first = await SessionStore.open(dir, log);
     const { sessionId } = await first.ensure("agent:main:clean");
     await first.transcript(sessionId).appendMessage({ role: "user", content: text("heron sighting") });
     first.close();
-    // Marked WRITING by the first process (it appended), but fully indexed: the tail is empty.
-    const db = openDatabase(path.join(dir, INDEX_FILE));
-    const state = db
-      .prepare("SELECT indexed_bytes AS b, dirty FROM search_state WHERE session_id = ?")
-      .get(sessionId) as {
-      b: number;
-      dirty: number;
-    };
-    db.close();
-    expect(state.dirty).toBe(1);
+    // The first process appended (marked WRITING) and indexed everything: its tail is empty.
+    const file = path.join(dir, `${sessionId}.jsonl`);
+    // Same length, other words: a catch-up that read the whole file again would index these.
+    writeFileSync(file, readFileSync(file, "utf8").replace("heron sighting", "egret sighting"));
     const store = await SessionStore.open(dir, log);
     try {
       await store.catchUpSearch();
-      const again = openDatabase(path.join(dir, INDEX_FILE));
-      expect(again.prepare("SELECT dirty FROM search_state WHERE session_id = ?").get(sessionId)).toEqual({
+      const db = openDatabase(path.join(dir, INDEX_FILE));
+      expect(db.prepare("SELECT dirty FROM search_state WHERE session_id = ?").get(sessionId)).toEqual({
         dirty: 0,
       });
-      again.close();
+      db.close();
       expect(store.searchTranscripts({ text: "heron", limit: 10 })!.hits).toHaveLength(1);
+      expect(store.searchTranscripts({ text: "egret", limit: 10 })!.hits).toHaveLength(0);
     } finally {
       store.close();
     }
