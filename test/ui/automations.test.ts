@@ -101,6 +101,7 @@ describe("Control UI: Automations", () => {
       expect(await page.textContent("nav a[data-nav=automations]")).toBe("自动化");
       expect(await page.textContent("#automations-table thead")).toContain("下次运行");
       await page.selectOption("#language", "zh-Hant");
+      await page.waitForSelector("html[lang=zh-Hant]"); // its catalogue is fetched first
       expect(await page.textContent("nav a[data-nav=automations]")).toBe("自動化");
       expect(problems).toEqual([]);
     } finally {
