@@ -197,7 +197,7 @@ export function App() {
               value={lang}
               onChange={(e) => changeLang((e.currentTarget as HTMLSelectElement).value as Lang)}
             >
-              {Object.entries(LANGUAGES).map(([code, { label }]) => (
+              {Object.entries(LANGUAGES).map(([code, label]) => (
                 <option key={code} value={code}>
                   {label}
                 </option>
