@@ -249,7 +249,9 @@ describe("openclaw mcp (OpenClaw's subcommands)", () => {
     expect(savedServers(stateDir).keep).toEqual({ ...stdio(), toolFilter: { include: ["echo"] } });
     const oauth = await mcp("configure", "keep", "--auth", "oauth");
     expect(oauth.code).toBe(1);
-    expect(oauth.stderr).toContain('keep.auth: auth: "oauth" is for remote servers (set url), not stdio ones');
+    expect(oauth.stderr).toContain(
+      'keep.auth: auth: "oauth" is for remote servers (set url), not stdio ones',
+    );
     const remote = await mcp("configure", "docs", "--auth", "oauth", "--oauth-scope", "docs.read");
     expect(remote.code).toBe(0);
     expect(savedServers(stateDir).docs).toMatchObject({ auth: "oauth", oauth: { scope: "docs.read" } });

@@ -90,7 +90,12 @@ describe("MCP OAuth end to end", () => {
     expect(JSON.parse(status.stdout).servers[0]).toMatchObject({
       name: "docs",
       auth: "oauth",
-      authStatus: { hasTokens: true, hasClientInformation: true, hasCodeVerifier: false, state: "authorized" },
+      authStatus: {
+        hasTokens: true,
+        hasClientInformation: true,
+        hasCodeVerifier: false,
+        state: "authorized",
+      },
     });
     expect(readFileSync(path.join(stateDir, "openclaw.json"), "utf8")).not.toMatch(/access_token|refresh/);
 
@@ -126,7 +131,9 @@ describe("MCP OAuth end to end", () => {
     expect(lastToolResult(5)).toContain("run openclaw mcp login docs");
 
     // No token in anything printed or logged.
-    const printed = [before.stdout, done.stdout, status.stdout, gw.output().stdout, gw.output().stderr].join("\n");
+    const printed = [before.stdout, done.stdout, status.stdout, gw.output().stdout, gw.output().stderr].join(
+      "\n",
+    );
     for (const secret of fake.issued) expect(printed).not.toContain(secret);
   });
 

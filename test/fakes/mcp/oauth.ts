@@ -90,8 +90,7 @@ export async function startFakeOAuthMcp(): Promise<FakeOAuthMcp> {
     const q = url.searchParams;
     const client = clients.get(q.get("client_id") ?? "");
     const redirectUri = q.get("redirect_uri") ?? "";
-    if (!client || !client.redirect_uris.includes(redirectUri))
-      return json(res, 400, { error: "invalid_request" });
+    if (!client?.redirect_uris.includes(redirectUri)) return json(res, 400, { error: "invalid_request" });
     if (q.get("response_type") !== "code" || q.get("code_challenge_method") !== "S256")
       return json(res, 400, { error: "invalid_request" });
     const code = token();
