@@ -157,3 +157,23 @@ describe("MCP OAuth", () => {
     expect((await store.status()).state).toBe("requires-authorization");
   });
 });
+
+describe("MCP OAuth login", () => {
+  it("registers again when oauth.redirectUrl changed since the last registration", async () => {
+    const stateDir = tempDir();
+    const first: McpServerConfig = {
+      url: fake.url,
+      auth: "oauth",
+      oauth: { redirectUrl: `http://127.0.0.1:${await freePort()}/a` },
+    };
+    await signIn("moved", first, stateDir);
+    const clients = fake.clients.size;
+    const moved = { ...first, oauth: { redirectUrl: `http://127.0.0.1:${await freePort()}/b` } };
+    await signIn("moved", moved, stateDir);
+    expect(fake.clients.size).toBe(clients + 1);
+    const { clientInformation } = await McpOAuthStore.for(stateDir, "moved", fake.url).read();
+    expect((clientInformation as { redirect_uris: string[] }).redirect_uris).toEqual([
+      moved.oauth.redirectUrl,
+    ]);
+  });
+});

@@ -98,8 +98,14 @@ export class McpOAuthProvider implements OAuthClientProvider {
   async clientInformation(): Promise<OAuthClientInformationMixed | undefined> {
     const record = await this.store.read();
     // The gateway never registers a client: without one there is nothing to refresh with.
-    if (!record.clientInformation && this.opts.mode === "runtime") this.authorizationRequired();
-    return record.clientInformation;
+    const info = record.clientInformation;
+    if (!info && this.opts.mode === "runtime") this.authorizationRequired();
+    // A login after oauth.redirectUrl changed: that registration would be refused, register again.
+    const registered = (info as { redirect_uris?: unknown } | undefined)?.redirect_uris;
+    if (this.opts.mode === "login" && Array.isArray(registered) && !registered.includes(this.redirectUrl)) {
+      return undefined;
+    }
+    return info;
   }
 
   async saveClientInformation(clientInformation: OAuthClientInformationMixed): Promise<void> {
