@@ -160,4 +160,39 @@ describe("MCP OAuth end to end", () => {
     expect(again.stderr).toContain("no sign-in is in progress");
     expect(again.code).toBe(1);
   });
+
+  it("add --auth oauth saves without probing and says to log in; doctor names what is missing", async () => {
+    const stateDir = stateDirWith({ gateway: { mode: "local" } });
+    const env = testEnv({ OPENCLAW_STATE_DIR: stateDir });
+    const before = fake.bearers.length;
+    const add = await runCli(
+      [
+        "mcp",
+        "add",
+        "secured",
+        "--url",
+        fake.url,
+        "--auth",
+        "oauth",
+        "--oauth-scope",
+        "tools.read",
+        "--header",
+        "Authorization: Bearer static-0000",
+      ],
+      env,
+    );
+    expect(add.stdout).toContain("Run openclaw mcp login secured to authorize this MCP server.");
+    expect(add.code).toBe(0);
+    expect(fake.bearers.length).toBe(before);
+    const saved = JSON.parse(readFileSync(path.join(stateDir, "openclaw.json"), "utf8")).mcp.servers.secured;
+    expect(saved).toMatchObject({ url: fake.url, auth: "oauth", oauth: { scope: "tools.read" } });
+    const doctor = JSON.parse((await runCli(["mcp", "doctor", "secured", "--json"], env)).stdout);
+    expect(doctor.servers[0]).toMatchObject({ auth: "oauth", authStatus: { state: "unauthenticated" } });
+    expect(doctor.servers[0].issues.map((i: { message: string }) => i.message)).toEqual(
+      expect.arrayContaining([
+        "OAuth credentials are not authorized; run openclaw mcp login secured",
+        "OAuth is enabled and the static Authorization header is ignored",
+      ]),
+    );
+  });
 });

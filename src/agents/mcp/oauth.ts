@@ -41,7 +41,7 @@ export function oauthStoreFor(
  *
  * "runtime" (the gateway, probes): uses and refreshes stored tokens, but never starts a
  * new sign-in; where the SDK would, it throws `McpAuthorizationRequiredError` (a clear
- * tool error) and marks the record, so status says `requires-authorization`.
+ * tool error). A refused refresh token marks the record `requires-authorization`.
  * "login" (`openclaw mcp login`): ignores the stored tokens until new ones are saved
  * (they stay usable by the gateway meanwhile), registers the client, keeps the PKCE
  * verifier and `state`, and hands the authorization URL to `onAuthorizationUrl`.
@@ -84,8 +84,12 @@ export class McpOAuthProvider implements OAuthClientProvider {
     };
   }
 
+  /**
+   * Where the SDK would start a sign-in. Nothing is marked here: a refresh that failed
+   * for a passing reason (a 5xx) ends here too, and the next call tries again; a refused
+   * refresh token is marked in `invalidateCredentials("tokens")`.
+   */
   private authorizationRequired(): never {
-    void this.store.update((r) => ({ ...r, requiresAuthorization: true })).catch(() => {});
     throw new McpAuthorizationRequiredError(this.opts.name);
   }
 
