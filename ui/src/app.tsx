@@ -163,7 +163,13 @@ export function App() {
           {phase.name === "ready" && (
             <nav>
               {SCREENS.map((s) => (
-                <a key={s.id} href={`#/${s.id}`} class={s.id === route ? "active" : ""} data-nav={s.id}>
+                <a
+                  key={s.id}
+                  href={`#/${s.id}`}
+                  class={s.id === route ? "active" : ""}
+                  aria-current={s.id === route ? "page" : undefined}
+                  data-nav={s.id}
+                >
                   {t(s.label)}
                 </a>
               ))}
