@@ -5,6 +5,9 @@ import { connectWithToken, openPage, screenshot, useUiFixture } from "./harness.
 
 const ui = useUiFixture();
 
+/** The browser's, for functions that run in the page (the tests compile without the DOM library). */
+declare const getComputedStyle: (el: unknown, pseudo: string) => { getPropertyValue(name: string): string };
+
 const SCREENS = [
   "chat",
   "sessions",
@@ -97,8 +100,8 @@ describe("Control UI: look", () => {
         const name = en[`nav.${id}` as keyof typeof en];
         const link = page.getByRole("link", { name, exact: true });
         expect(await link.getAttribute("data-nav"), `link named ${name}`).toBe(id);
-        const icon = await link.evaluate(
-          (a) => getComputedStyle(a as never, "::before").getPropertyValue("mask-image") as string,
+        const icon = await link.evaluate((a) =>
+          getComputedStyle(a, "::before").getPropertyValue("mask-image"),
         );
         expect(icon, `icon of ${id}`).toMatch(/^url\("data:image\/svg\+xml/);
       }
