@@ -114,6 +114,8 @@ describe("Control UI: look", () => {
       // On a phone the screens hide behind the menu button, named as such.
       await page.setViewportSize({ width: 390, height: 844 });
       await page.getByRole("button", { name: en["app.menu"], exact: true }).click();
+      await page.waitForSelector("nav a[data-nav=sessions]", { state: "visible" });
+      await screenshot(page, "look-phone-menu");
       await page.getByRole("link", { name: en["nav.sessions"], exact: true }).click();
       await page.waitForSelector('nav a[data-nav=sessions][aria-current="page"]', { state: "attached" });
       expect(await page.evaluate("location.hash")).toBe("#/sessions");
