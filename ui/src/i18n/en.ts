@@ -282,6 +282,10 @@ export const en = {
   "health.configPath": "Config file",
   "health.stateDir": "State directory",
   "health.logFile": "Log file",
+
+  // Look: waiting and empty states (shell.css).
+  "app.loading": "Loading…",
+  "sessions.startChat": "Start a chat",
 };
 
 export type MessageKey = keyof typeof en;

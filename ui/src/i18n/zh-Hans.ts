@@ -277,4 +277,8 @@ export const zhHans: Messages = {
   "health.configPath": "配置文件",
   "health.stateDir": "状态目录",
   "health.logFile": "日志文件",
+
+  // Look: waiting and empty states (shell.css).
+  "app.loading": "正在加载…",
+  "sessions.startChat": "开始聊天",
 };

@@ -277,4 +277,8 @@ export const zhHant: Messages = {
   "health.configPath": "設定檔",
   "health.stateDir": "狀態目錄",
   "health.logFile": "記錄檔",
+
+  // Look: waiting and empty states (shell.css).
+  "app.loading": "正在載入…",
+  "sessions.startChat": "開始聊天",
 };

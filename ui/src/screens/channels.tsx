@@ -67,7 +67,17 @@ export function ChannelsScreen({ conn }: ScreenProps) {
           {error}
         </p>
       )}
-      {channels?.length === 0 && <p class="muted">{t("channels.none")}</p>}
+      {!channels && !error && (
+        <p class="loading" role="status">
+          {t("app.loading")}
+        </p>
+      )}
+      {channels?.length === 0 && (
+        <div class="empty-state">
+          <p>{t("channels.none")}</p>
+          <a href="#/config">{t("nav.config")}</a>
+        </div>
+      )}
       <div class="cards">
         {channels?.map((c) => (
           <ChannelCard key={c.channel} channel={c} conn={conn} onLogout={logout} onChange={load} />
