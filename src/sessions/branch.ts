@@ -193,5 +193,7 @@ export function forkPrefix<T extends TreeLine>(
 ): (T & { parentId: string | null })[] {
   const path = activeBranch(lines).filter((l) => l.id && l.type !== "session" && l.type !== LEAF_ENTRY);
   const at = path.findIndex((l) => l.id === entryId);
-  return path.slice(0, Math.max(at, 0)).map((l, i) => ({ ...l, parentId: i > 0 ? (path[i - 1]!.id ?? null) : null }));
+  return path
+    .slice(0, Math.max(at, 0))
+    .map((l, i) => ({ ...l, parentId: i > 0 ? (path[i - 1]!.id ?? null) : null }));
 }
