@@ -82,6 +82,16 @@ describe("listBranches", () => {
     ]);
   });
 
+  it("an alternative that branched again is offered once, by its newest end", () => {
+    const again = [...edited, say("a2x", "q2", "assistant", "ANSWER TWO X"), leaf("L3", "a2x", "a2c")];
+    expect(listBranches(again, textOf).map((r) => [r.leafEntryId, r.divergesAt, r.siblingIndex])).toEqual([
+      ["a2c", undefined, undefined],
+      ["a2x", "q2c", 0],
+      ["a2b", "q2c", 1],
+      ["a2", undefined, undefined],
+    ]);
+  });
+
   it("only a branch's end is a switch target; switching is a marker that makes it the conversation again", () => {
     expect(isBranchTip(edited, "a2")).toBe(true);
     expect(isBranchTip(edited, "q2")).toBe(false);

@@ -71,7 +71,11 @@ export interface BranchSummary {
    * branch it is an alternative to (null: the active branch stops where they part).
    */
   divergesAt?: string | null;
-  /** Ours: its place among the alternatives at that point, oldest first (0-based). */
+  /**
+   * Ours: its place among the alternatives at that point, oldest first (0-based); the
+   * active branch's place is the one no row takes. Both are on the newest end of each
+   * alternative only.
+   */
   siblingIndex?: number;
 }
 
@@ -110,6 +114,7 @@ export function listBranches(
       (a, b) =>
         Number(b.id === activeTip) - Number(a.id === activeTip) || order.get(b.id)! - order.get(a.id)!,
     );
+  const placed = new Set<string>();
   return tips.map((tip) => {
     const path = pathTo(tip.id, byId, parentOf);
     const headed = path.findLast(
@@ -130,9 +135,12 @@ export function listBranches(
     const ownFirst = path[first]!.id;
     const sharedAt = shared === null ? -1 : active.findIndex((l) => l.id === shared);
     const alternative = active.slice(sharedAt + 1).find((l) => l.type === "message");
-    row.divergesAt = alternative?.id ?? null;
-    row.siblingIndex = (children.get(shared) ?? []).indexOf(ownFirst);
-    return row;
+    const siblingIndex = (children.get(shared) ?? []).indexOf(ownFirst);
+    const place = `${alternative?.id ?? ""}:${siblingIndex}`;
+    // An alternative that branched again is offered once: by its newest end (listed first).
+    if (placed.has(place)) return row;
+    placed.add(place);
+    return { ...row, divergesAt: alternative?.id ?? null, siblingIndex };
   });
 }
 

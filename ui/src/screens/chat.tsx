@@ -5,7 +5,7 @@ import { randomId } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText, sessionFromHash } from "../util.js";
 import { mainSessionKey, useAgents } from "./agents.js";
-import { entryIdOf, markdownOf, type TurnActions } from "./chat-actions.js";
+import { type Branch, BranchNav, entryIdOf, markdownOf, type TurnActions } from "./chat-actions.js";
 import { useActivity } from "./chat-activity.js";
 import { Composer } from "./chat-composer.js";
 import { type Outgoing, toWire } from "./chat-files.js";
@@ -76,11 +76,16 @@ export function ChatScreen({ conn }: ScreenProps) {
   const [drawer, setDrawer] = useState(false);
   const [title, setTitle] = useState<string | undefined>();
   const [atEnd, setAtEnd] = useState(true);
+  const [branches, setBranches] = useState<Branch[]>([]);
+  // Bumped to read the conversation again (a branch switched to; a run after a rewind ended).
+  const [reload, setReload] = useState(0);
+  const rewound = useRef(false);
   const keyRef = useRef(key);
   keyRef.current = key;
   const list = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const activity = useActivity(conn, key);
+  const has = (method: string) => conn.hello.features?.methods?.includes(method) ?? false;
   useEffect(() => void loadMarkdown(), []);
 
   useEffect(() => {
@@ -98,7 +103,12 @@ export function ChatScreen({ conn }: ScreenProps) {
         setSessionModel(sessionModelOf(res));
       })
       .catch((err) => setError(errorText(err)));
-  }, [conn, key]);
+    setBranches([]);
+    if (has("sessions.branches.list"))
+      conn
+        .request<{ branches: Branch[] }>("sessions.branches.list", { sessionKey: key })
+        .then((res) => keyRef.current === key && setBranches(res.branches), setError);
+  }, [conn, key, reload]);
 
   useEffect(
     () =>
@@ -132,6 +142,9 @@ export function ChatScreen({ conn }: ScreenProps) {
     }
     setTurns((list) => [...list, finishedTurn(run, e)]);
     updateLive(undefined);
+    // The new version's messages get their ids (and the "‹ 1/2 ›" its place) from the history.
+    if (rewound.current) setReload((n) => n + 1);
+    rewound.current = false;
     setPending((runs) => runs.filter((id) => id !== e.runId));
   }
 
@@ -206,6 +219,7 @@ export function ChatScreen({ conn }: ScreenProps) {
   const rewindTo = async (turn: Turn): Promise<string> => {
     const entryId = await entryIdOf(conn, key, turn);
     const res = await conn.request<{ editorText?: string }>("sessions.rewind", { sessionKey: key, entryId });
+    rewound.current = true;
     setTurns((list) => {
       const at = list.findIndex((x) => x.id === turn.id);
       return at < 0 ? list : list.slice(0, at);
@@ -234,13 +248,35 @@ export function ChatScreen({ conn }: ScreenProps) {
       setError(errorText(err));
     }
   };
-  const canRewind = !running && (conn.hello.features?.methods?.includes("sessions.rewind") ?? false);
+  /** A new session from before the user's `turn` (`sessions.fork`), opened with the message in its composer. */
+  const fork = async (turn: Turn) => {
+    try {
+      const entryId = await entryIdOf(conn, key, turn);
+      const res = await conn.request<{ sessionKey: string; editorText?: string }>("sessions.fork", {
+        sessionKey: key,
+        entryId,
+      });
+      open(res.sessionKey);
+      setPrefill({ text: res.editorText ?? markdownOf(turn) });
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  const switchTo = (leafEntryId: string) =>
+    conn
+      .request("sessions.branches.switch", { sessionKey: key, leafEntryId })
+      .then(() => setReload((n) => n + 1), setError);
+  const nav = (at: string | null | undefined) => {
+    const alts = branches.filter((b) => !b.active && b.divergesAt === at);
+    return alts.length > 0 && !running ? <BranchNav alts={alts} go={switchTo} /> : undefined;
+  };
+  const canRewind = !running && has("sessions.rewind");
   const lastAnswer = [...turns].reverse().find((x) => x.role === "assistant");
   const actionsFor = (turn: Turn): TurnActions =>
     !canRewind
       ? {}
       : turn.role === "user"
-        ? { onEdit: (x) => void edit(x) }
+        ? { onEdit: (x) => void edit(x), ...(has("sessions.fork") ? { onFork: (x) => void fork(x) } : {}) }
         : turn === lastAnswer
           ? { onRegenerate: (x) => void regenerate(x) }
           : {};
@@ -321,8 +357,15 @@ export function ChatScreen({ conn }: ScreenProps) {
         <div class="messages" id="messages" ref={list} onScroll={onScroll} aria-live="polite">
           {turns.length === 0 && !live && <p class="muted empty">{t("chat.empty")}</p>}
           {turns.map((turn) => (
-            <TurnView key={turn.id} turn={turn} onRetry={retry} actions={actionsFor(turn)} />
+            <TurnView
+              key={turn.id}
+              turn={turn}
+              onRetry={retry}
+              actions={actionsFor(turn)}
+              branch={turn.entryId && nav(turn.entryId)}
+            />
           ))}
+          {nav(null)}
           {live && <LiveView run={live} />}
           {running && !live && (
             <div class="msg assistant waiting" role="status" aria-label={t("chat.waiting")} />
