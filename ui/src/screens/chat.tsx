@@ -105,9 +105,10 @@ export function ChatScreen({ conn }: ScreenProps) {
       .catch((err) => setError(errorText(err)));
     setBranches([]);
     if (has("sessions.branches.list"))
-      conn
-        .request<{ branches: Branch[] }>("sessions.branches.list", { sessionKey: key })
-        .then((res) => keyRef.current === key && setBranches(res.branches), setError);
+      conn.request<{ branches: Branch[] }>("sessions.branches.list", { sessionKey: key }).then(
+        (res) => keyRef.current === key && setBranches(res.branches),
+        (err) => setError(errorText(err)),
+      );
   }, [conn, key, reload]);
 
   useEffect(
@@ -263,9 +264,10 @@ export function ChatScreen({ conn }: ScreenProps) {
     }
   };
   const switchTo = (leafEntryId: string) =>
-    conn
-      .request("sessions.branches.switch", { sessionKey: key, leafEntryId })
-      .then(() => setReload((n) => n + 1), setError);
+    conn.request("sessions.branches.switch", { sessionKey: key, leafEntryId }).then(
+      () => setReload((n) => n + 1),
+      (err) => setError(errorText(err)),
+    );
   const nav = (at: string | null | undefined) => {
     const alts = branches.filter((b) => !b.active && b.divergesAt === at);
     return alts.length > 0 && !running ? <BranchNav alts={alts} go={switchTo} /> : undefined;
