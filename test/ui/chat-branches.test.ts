@@ -30,10 +30,15 @@ describe("Control UI: versions of the conversation, and Fork from here", () => {
     await page.hover(".msg.user >> nth=1");
     await page.click(".msg.user >> nth=1 >> .msg-edit");
     await expect.poll(() => page.inputValue("#chat-input")).toBe("question two");
+    // Not sent yet: the version left behind is one arrow away, under the last message.
+    const end = page.locator(".messages > .branch-nav");
+    await end.waitFor();
+    expect((await end.textContent())?.replace(/\s/g, "")).toBe("‹2/2›");
     await sendChat(page, "question two, edited");
     await page.locator(".msg.assistant .md >> text=Answer to the edit").waitFor();
     const nav = page.locator(".msg.user >> nth=1 >> .branch-nav");
     await nav.waitFor();
+    expect(await end.count()).toBe(0);
     expect((await nav.textContent())?.replace(/\s/g, "")).toBe("‹2/2›");
     expect(await nav.locator("button >> nth=1").isDisabled()).toBe(true);
     await screenshot(page, "chat-branches");

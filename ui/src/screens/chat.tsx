@@ -88,6 +88,14 @@ export function ChatScreen({ conn }: ScreenProps) {
   const has = (method: string) => conn.hello.features?.methods?.includes(method) ?? false;
   useEffect(() => void loadMarkdown(), []);
 
+  /** The conversation's other versions, for "‹ 1/2 ›" (a gateway without branches has none). */
+  const loadBranches = () =>
+    has("sessions.branches.list") &&
+    conn.request<{ branches: Branch[] }>("sessions.branches.list", { sessionKey: key }).then(
+      (res) => keyRef.current === key && setBranches(res.branches),
+      (err) => setError(errorText(err)),
+    );
+
   useEffect(() => {
     setTurns([]);
     updateLive(undefined);
@@ -104,11 +112,7 @@ export function ChatScreen({ conn }: ScreenProps) {
       })
       .catch((err) => setError(errorText(err)));
     setBranches([]);
-    if (has("sessions.branches.list"))
-      conn.request<{ branches: Branch[] }>("sessions.branches.list", { sessionKey: key }).then(
-        (res) => keyRef.current === key && setBranches(res.branches),
-        (err) => setError(errorText(err)),
-      );
+    loadBranches();
   }, [conn, key, reload]);
 
   useEffect(
@@ -232,6 +236,7 @@ export function ChatScreen({ conn }: ScreenProps) {
     if (later && !window.confirm(t("chat.editConfirm"))) return;
     try {
       setPrefill({ text: await rewindTo(turn) });
+      loadBranches();
       setError("");
     } catch (err) {
       setError(errorText(err));
