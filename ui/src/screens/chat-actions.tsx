@@ -1,3 +1,4 @@
+import { useRef, useState } from "preact/hooks";
 import { CopyButton } from "../components/copy.js";
 import type { GatewayConnection } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
@@ -119,4 +120,35 @@ export function BranchNav({ alts, go }: { alts: Branch[]; go(leafEntryId: string
       {arrow(1, t("chat.nextVersion"), "›")}
     </span>
   );
+}
+
+/**
+ * The conversation's other versions (`sessions.branches.list`; a gateway without it has
+ * none): `load` reads them for `key`, `nav(messageId)` is the switcher for the message
+ * where some part (null: after the last message), and a switch calls `switched`.
+ */
+export function useVersions(
+  conn: GatewayConnection,
+  key: string,
+  switched: () => void,
+  fail: (err: unknown) => void,
+) {
+  const [branches, setBranches] = useState<Branch[]>([]);
+  const keyRef = useRef(key);
+  keyRef.current = key;
+  const go = (leafEntryId: string) =>
+    conn.request("sessions.branches.switch", { sessionKey: key, leafEntryId }).then(switched, fail);
+  return {
+    load() {
+      setBranches([]);
+      if (!conn.hello.features?.methods?.includes("sessions.branches.list")) return;
+      conn
+        .request<{ branches: Branch[] }>("sessions.branches.list", { sessionKey: key })
+        .then((res) => keyRef.current === key && setBranches(res.branches), fail);
+    },
+    nav(at: string | null) {
+      const alts = branches.filter((b) => !b.active && b.divergesAt === at);
+      return alts.length > 0 ? <BranchNav alts={alts} go={go} /> : undefined;
+    },
+  };
 }

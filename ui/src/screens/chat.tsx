@@ -5,7 +5,7 @@ import { randomId } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText, sessionFromHash } from "../util.js";
 import { mainSessionKey, useAgents } from "./agents.js";
-import { type Branch, BranchNav, entryIdOf, markdownOf, type TurnActions } from "./chat-actions.js";
+import { entryIdOf, markdownOf, type TurnActions, useVersions } from "./chat-actions.js";
 import { useActivity } from "./chat-activity.js";
 import { Composer } from "./chat-composer.js";
 import { type Outgoing, toWire } from "./chat-files.js";
@@ -76,7 +76,6 @@ export function ChatScreen({ conn }: ScreenProps) {
   const [drawer, setDrawer] = useState(false);
   const [title, setTitle] = useState<string | undefined>();
   const [atEnd, setAtEnd] = useState(true);
-  const [branches, setBranches] = useState<Branch[]>([]);
   // Bumped to read the conversation again (a branch switched to; a run after a rewind ended).
   const [reload, setReload] = useState(0);
   const rewound = useRef(false);
@@ -86,15 +85,13 @@ export function ChatScreen({ conn }: ScreenProps) {
   const input = useRef<HTMLTextAreaElement>(null);
   const activity = useActivity(conn, key);
   const has = (method: string) => conn.hello.features?.methods?.includes(method) ?? false;
+  const versions = useVersions(
+    conn,
+    key,
+    () => setReload((n) => n + 1),
+    (err) => setError(errorText(err)),
+  );
   useEffect(() => void loadMarkdown(), []);
-
-  /** The conversation's other versions, for "‹ 1/2 ›" (a gateway without branches has none). */
-  const loadBranches = () =>
-    has("sessions.branches.list") &&
-    conn.request<{ branches: Branch[] }>("sessions.branches.list", { sessionKey: key }).then(
-      (res) => keyRef.current === key && setBranches(res.branches),
-      (err) => setError(errorText(err)),
-    );
 
   useEffect(() => {
     setTurns([]);
@@ -111,8 +108,7 @@ export function ChatScreen({ conn }: ScreenProps) {
         setSessionModel(sessionModelOf(res));
       })
       .catch((err) => setError(errorText(err)));
-    setBranches([]);
-    loadBranches();
+    versions.load();
   }, [conn, key, reload]);
 
   useEffect(
@@ -236,7 +232,7 @@ export function ChatScreen({ conn }: ScreenProps) {
     if (later && !window.confirm(t("chat.editConfirm"))) return;
     try {
       setPrefill({ text: await rewindTo(turn) });
-      loadBranches();
+      versions.load();
       setError("");
     } catch (err) {
       setError(errorText(err));
@@ -267,15 +263,6 @@ export function ChatScreen({ conn }: ScreenProps) {
     } catch (err) {
       setError(errorText(err));
     }
-  };
-  const switchTo = (leafEntryId: string) =>
-    conn.request("sessions.branches.switch", { sessionKey: key, leafEntryId }).then(
-      () => setReload((n) => n + 1),
-      (err) => setError(errorText(err)),
-    );
-  const nav = (at: string | null | undefined) => {
-    const alts = branches.filter((b) => !b.active && b.divergesAt === at);
-    return alts.length > 0 && !running ? <BranchNav alts={alts} go={switchTo} /> : undefined;
   };
   const canRewind = !running && has("sessions.rewind");
   const lastAnswer = [...turns].reverse().find((x) => x.role === "assistant");
@@ -369,10 +356,10 @@ export function ChatScreen({ conn }: ScreenProps) {
               turn={turn}
               onRetry={retry}
               actions={actionsFor(turn)}
-              branch={turn.entryId && nav(turn.entryId)}
+              branch={turn.entryId && !running && versions.nav(turn.entryId)}
             />
           ))}
-          {nav(null)}
+          {!running && versions.nav(null)}
           {live && <LiveView run={live} />}
           {running && !live && (
             <div class="msg assistant waiting" role="status" aria-label={t("chat.waiting")} />
