@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, rename } from "node:fs/promises";
 import path from "node:path";
-import { isErrnoCode } from "../infra/fs.js";
+import { isErrnoCode, writeFileAtomic } from "../infra/fs.js";
 import type { Logger } from "../infra/logger.js";
 import {
   type Page,
@@ -13,7 +13,7 @@ import {
 import { importLegacyLayout } from "./legacy.js";
 import { importOpenClawAgentDb } from "./openclaw-import.js";
 import { indexedMessage, type SearchHit, type SearchQuery } from "./search-index.js";
-import { Transcript, type TranscriptHeader } from "./transcript.js";
+import { Transcript, type TranscriptEntry, type TranscriptHeader } from "./transcript.js";
 
 /** Transcripts kept in memory (with their parsed lines); idle ones beyond this are dropped. */
 const MAX_OPEN_TRANSCRIPTS = 128;
@@ -138,6 +138,30 @@ export class SessionStore {
     return t;
   }
 
+  /**
+   * A new session under `key` whose transcript starts with `entries` (a fork). Crash-safe:
+   * the whole file is written to a temp file, fsynced and renamed into place before the
+   * index names it, so a crash leaves either no session or a complete one.
+   */
+  async createWith(
+    key: string,
+    entries: readonly TranscriptEntry[],
+    init: Partial<SessionEntry>,
+  ): Promise<SessionEntry> {
+    if (this.get(key)) throw new Error(`session ${key} exists already`);
+    const { entry, header } = this.newEntry(key, init);
+    const text = [header, ...entries].map((l) => `${JSON.stringify(l)}\n`).join("");
+    await writeFileAtomic(path.join(this.dir, `${entry.sessionId}.jsonl`), text);
+    this.index.put([{ key, entry }]);
+    this.index.search?.add(
+      entry.sessionId,
+      entries.flatMap((e) => indexedMessage(e) ?? []),
+      true,
+    );
+    this.remember(key, entry);
+    return entry;
+  }
+
   /** Starts a fresh session under `key`; the old transcript is kept as `<id>.jsonl.reset.<time>`. */
   async reset(key: string): Promise<SessionEntry> {
     const old = this.get(key);
@@ -238,16 +262,24 @@ export class SessionStore {
     }
   }
 
-  private async create(key: string, init: Partial<SessionEntry>): Promise<SessionEntry> {
+  private newEntry(key: string, init: Partial<SessionEntry>) {
     const now = Date.now();
     const entry: SessionEntry = { ...init, sessionId: randomUUID(), createdAt: now, updatedAt: now };
-    const header: Omit<TranscriptHeader, "type" | "version"> = {
+    const header = {
+      type: "session",
+      version: 3,
       id: entry.sessionId,
       timestamp: new Date(now).toISOString(),
       sessionKey: key,
       ...(this.cwd ? { cwd: this.cwd } : {}),
-    };
-    await this.transcript(entry.sessionId).init(header);
+    } satisfies TranscriptHeader;
+    return { entry, header };
+  }
+
+  private async create(key: string, init: Partial<SessionEntry>): Promise<SessionEntry> {
+    const { entry, header } = this.newEntry(key, init);
+    const { type: _type, version: _version, ...fields } = header;
+    await this.transcript(entry.sessionId).init(fields);
     // A new session must be in the index (committed) before anything is written to it:
     // after a crash the index is how a replayed message finds the transcript it was added to.
     this.index.put([{ key, entry }]);

@@ -139,6 +139,9 @@ export const en = {
   "chat.regenerate": "Regenerate",
   "chat.editConfirm":
     "Edit this message? The messages after it leave the conversation (the transcript keeps them).",
+  "chat.fork": "Fork from here",
+  "chat.prevVersion": "Previous version",
+  "chat.nextVersion": "Next version",
   "sessions.shown": "{shown} of {total}",
   "sessions.running": "Running",
   "sessions.actions": "Session actions",
