@@ -33,20 +33,20 @@ const outdir = mkdtempSync(path.join(os.tmpdir(), "bench-ui-build-"));
 const { metafile } = await buildControlUi({ outdir });
 const jsOutputs = Object.entries(metafile.outputs).filter(([file]) => file.endsWith(".js"));
 const gzipOf = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
-// A language catalogue (ui/src/i18n/<lang>.ts) other than English is a chunk of its own
-// that only pages in that language fetch.
+// Language catalogues (ui/src/i18n/<lang>.ts, ui/src/i18n/setup/<lang>.ts) are chunks of
+// their own: a page fetches only those of the language it shows.
 const catalogue = (out) =>
   Object.keys(out.inputs)
-    .find((input) => /ui\/src\/i18n\/zh-[^/]+\.ts$/.test(input))
-    ?.match(/(zh-[^/.]+)\.ts$/)?.[1];
+    .map((input) => input.match(/ui\/src\/i18n\/(?:setup\/)?(en|zh-Hans|zh-Hant)\.ts$/)?.[1])
+    .find(Boolean);
 const shared = jsOutputs.filter(([, out]) => !catalogue(out));
 const sharedGz = shared.reduce((n, [file]) => n + gzipOf(file), 0);
-console.log(
-  `ui js  all a page in English can load (page + lazy chunks, ${shared.length} file(s)): ${kb(sharedGz)} gzip (budget 60 KB)`,
-);
-for (const [file, out] of jsOutputs.filter(([, out]) => catalogue(out))) {
+const langs = [...new Set(jsOutputs.map(([, out]) => catalogue(out)).filter(Boolean))];
+for (const lang of langs) {
+  const own = jsOutputs.filter(([, out]) => catalogue(out) === lang);
+  const total = sharedGz + own.reduce((n, [file]) => n + gzipOf(file), 0);
   console.log(
-    `ui js  all a page in ${catalogue(out)} can load (+ its catalogue): ${kb(sharedGz + gzipOf(file))} gzip`,
+    `ui js  all a page in ${lang.padEnd(7)} can load (page, lazy chunks, ${own.length} catalogue(s)): ${kb(total)} gzip (budget 60 KB)`,
   );
 }
 console.log(

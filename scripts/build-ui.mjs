@@ -35,7 +35,9 @@ export async function buildControlUi({ outdir = OUT } = {}) {
     logLevel: "warning",
   });
   const outputs = Object.keys(result.metafile.outputs).map((file) => path.relative(outdir, file));
-  const entry = Object.entries(result.metafile.outputs).find(([, out]) => out.entryPoint)?.[0];
+  const entry = Object.entries(result.metafile.outputs).find(
+    ([, out]) => out.entryPoint === "ui/src/main.tsx",
+  )?.[0];
   const js = entry && path.relative(outdir, entry);
   const css = outputs.find((f) => f.endsWith(".css"));
   if (!js || !css) throw new Error(`control UI build produced no ${js ? "CSS" : "JS"} file`);

@@ -1,5 +1,6 @@
 import module from "node:module";
 import { isGatewayRun } from "./cli/argv.js";
+import { resolveChunksByUrl } from "./infra/chunk-resolve.js";
 import { hideSecrets, restoreHandedOffSecrets } from "./infra/env-handoff.js";
 import { sqliteAvailable } from "./infra/sqlite.js";
 
@@ -9,6 +10,9 @@ import { sqliteAvailable } from "./infra/sqlite.js";
 // import on the way to the CLI costs a round of module loading at every start.)
 // The cache lives in the OS temp dir (override with NODE_COMPILE_CACHE).
 module.enableCompileCache?.();
+// The bundle's chunks find one another without Node's on-disk checks (infra/chunk-resolve.ts).
+// Only in the bundle (dist/index.js); a TypeScript loader running src/ resolves on its own.
+if (import.meta.url.endsWith(".js")) resolveChunksByUrl(new URL("./", import.meta.url).href);
 
 // Node 22.12 has node:sqlite (the state store's engine, infra/sqlite.ts) only behind a flag;
 // from 22.13 it is there without one. On 22.12 the CLI runs in a child Node started with the

@@ -2,6 +2,7 @@ import { checkMcpServer, type DoctorIssue, probeMcpServer } from "../agents/mcp/
 import { type McpServerConfig, mcpTransportOf } from "../config/schema/mcp.js";
 import { editConfig } from "./config-actions.js";
 import {
+  applyOAuthFlags,
   checkedServer,
   csv,
   EXIT_FAIL,
@@ -16,6 +17,7 @@ import {
   unknownServer,
   withConfig,
 } from "./mcp-common.js";
+import { oauthIssues, oauthStatusFor } from "./mcp-oauth.js";
 
 export function mcpList(flags: { json?: boolean }): Promise<number> {
   return withConfig(flags.json, async ({ servers, raw }) => {
@@ -79,6 +81,7 @@ function definitionFromFlags(flags: Record<string, unknown>): McpServerConfig {
     }).filter(([, v]) => v !== undefined),
   );
   if (!candidate.command && !candidate.url) throw new Error("give --command (stdio) or --url (remote)");
+  applyOAuthFlags(candidate, flags);
   return checkedServer(candidate);
 }
 
@@ -90,18 +93,23 @@ export async function mcpAdd(name: string, flags: Record<string, unknown>): Prom
   } catch (err) {
     return fail((err as Error).message, json, EXIT_USAGE);
   }
-  return withConfig(json, async ({ servers, env, baseDir }) => {
+  return withConfig(json, async ({ servers, env, baseDir, stateDir }) => {
     if (servers[name]) return fail(`an MCP server named ${name} is saved already; remove it first`, json);
-    if (flags.probe !== false && server.enabled !== false) {
-      const probe = await probeMcpServer(name, server, { env, baseDir });
+    // An OAuth server cannot connect before `openclaw mcp login`: it is saved unprobed (as in OpenClaw).
+    if (flags.probe !== false && server.enabled !== false && server.auth !== "oauth") {
+      const probe = await probeMcpServer(name, server, { env, baseDir, stateDir });
       if (!probe.ok)
         return fail(`${name} did not connect: ${probe.error} (fix it, or save anyway with --no-probe)`, json);
       if (!json) process.stdout.write(`${name}: connected, ${probe.tools.length} tools\n`);
     }
-    return editConfig((doc) => {
+    const code = await editConfig((doc) => {
       const mcp = (doc.mcp ?? {}) as { servers?: Servers };
       return { ...doc, mcp: { ...mcp, servers: { ...mcp.servers, [name]: server } } };
     }, `added MCP server ${name}`);
+    if (code === EXIT_OK && server.auth === "oauth" && !json)
+      process.stdout.write(`Run openclaw mcp login ${name} to authorize this MCP server.
+`);
+    return code;
   });
 }
 
@@ -121,21 +129,30 @@ export function mcpDoctor(
   name: string | undefined,
   flags: { probe?: boolean; json?: boolean },
 ): Promise<number> {
-  return withConfig(flags.json, async ({ file, servers, raw, env, baseDir }) => {
+  return withConfig(flags.json, async ({ file, servers, raw, env, baseDir, stateDir }) => {
     if (name && !servers[name]) return fail(unknownServer(name, file), flags.json);
     const names = name ? [name] : Object.keys(servers).sort();
     const reports: { name: string; ok: boolean; issues: DoctorIssue[]; tools?: number }[] = [];
     for (const n of names) {
       const server = servers[n]!;
       const issues = checkMcpServer(n, server, raw[n], { env, baseDir });
+      issues.push(...(await oauthIssues(n, server, stateDir)));
       let tools: number | undefined;
       if (flags.probe && server.enabled !== false && !issues.some((i) => i.level === "error")) {
-        const probe = await probeMcpServer(n, server, { env, baseDir });
+        const probe = await probeMcpServer(n, server, { env, baseDir, stateDir });
         if (probe.ok) tools = probe.tools.length;
         else issues.push({ level: "error", message: `probe failed: ${probe.error}` });
       }
       const ok = server.enabled === false || !issues.some((i) => i.level === "error");
-      reports.push({ name: n, ok, issues, ...(tools !== undefined ? { tools } : {}) });
+      const authStatus = await oauthStatusFor(n, server, stateDir);
+      reports.push({
+        name: n,
+        ok,
+        issues,
+        ...(server.auth ? { auth: server.auth } : {}),
+        ...(authStatus ? { authStatus } : {}),
+        ...(tools !== undefined ? { tools } : {}),
+      });
     }
     const ok = reports.every((r) => r.ok);
     if (flags.json)

@@ -33,6 +33,7 @@ async function loadServers() {
   return {
     file: paths.file,
     env: paths.env,
+    stateDir: paths.stateDir,
     baseDir: path.dirname(paths.file),
     servers: (snapshot.config.mcp?.servers ?? {}) as Servers,
     raw: document.mcp?.servers ?? {},
@@ -86,4 +87,29 @@ export function checkedServer(candidate: unknown): McpServerConfig {
     throw new Error(`${problem.path.join(".") || "server"}: ${problem.message}`);
   }
   return parsed.data;
+}
+
+/**
+ * OpenClaw's OAuth flags of `add` and `configure` (--auth oauth, --oauth-scope,
+ * --oauth-redirect-url, --oauth-client-metadata-url, --clear-auth) applied to `next`;
+ * `configure` merges into the saved `oauth`, `add` starts from none.
+ */
+export function applyOAuthFlags(next: Record<string, unknown>, flags: Record<string, unknown>): void {
+  if (flags.auth !== undefined && flags.auth !== "oauth")
+    throw new Error('Invalid --auth value. Use "oauth".');
+  if (flags.clearAuth === true) {
+    delete next.auth;
+    delete next.oauth;
+  }
+  if (flags.auth === "oauth") next.auth = "oauth";
+  const oauth = Object.fromEntries(
+    Object.entries({
+      scope: flags.oauthScope,
+      redirectUrl: flags.oauthRedirectUrl,
+      clientMetadataUrl: flags.oauthClientMetadataUrl,
+    })
+      .filter(([, v]) => typeof v === "string" && v.trim() !== "")
+      .map(([k, v]) => [k, (v as string).trim()]),
+  );
+  if (Object.keys(oauth).length) next.oauth = { ...(next.oauth as object | undefined), ...oauth };
 }

@@ -4,10 +4,11 @@ import { mcpTransportOf } from "../config/schema/mcp.js";
 import { REDACTED, RedactedValueError, redactArgs, restoreRedacted } from "../infra/redact.js";
 import { editConfig, resolvePaths, runningGateway } from "./config-actions.js";
 import {
+  applyOAuthFlags,
   checkedServer,
   csv,
-  EXIT_FAIL,
   EXIT_OK,
+  EXIT_USAGE,
   fail,
   type Servers,
   seconds,
@@ -105,11 +106,6 @@ export function mcpTools(name: string, flags: Record<string, unknown>): Promise<
 /** OpenClaw `configure` flags for features we do not have, and what to do instead. */
 const UNSUPPORTED_CONFIGURE: Record<string, string> = {
   approval: "Codex tool approval modes do not apply here (agent tools follow tools.allow / tools.deny)",
-  auth: "MCP OAuth is not supported yet; send a bearer token with openclaw mcp set <name> and headers",
-  clearAuth: "MCP OAuth is not supported yet, so there is nothing to clear",
-  oauthScope: "MCP OAuth is not supported yet",
-  oauthRedirectUrl: "MCP OAuth is not supported yet",
-  oauthClientMetadataUrl: "MCP OAuth is not supported yet",
   clientCert: "mTLS client certificates are not supported yet",
   clientKey: "mTLS client certificates are not supported yet",
   clearTls: "TLS settings are not supported (verification is always on)",
@@ -125,7 +121,7 @@ export function mcpConfigure(name: string, flags: Record<string, unknown>): Prom
   }
   if (flags.enable === true && flags.disable === true)
     return Promise.resolve(fail("Give --enable or --disable, not both.", false));
-  return withConfig(false, async ({ raw, file, env, baseDir }) => {
+  return withConfig(false, async ({ raw, file, env, baseDir, stateDir }) => {
     if (!raw[name]) return fail(unknownServer(name, file), false);
     const next: Record<string, unknown> = withFilter(raw[name]!, nextFilter(raw[name]!.toolFilter, flags));
     if (flags.enable === true) delete next.enabled;
@@ -136,6 +132,11 @@ export function mcpConfigure(name: string, flags: Record<string, unknown>): Prom
     }
     if (flags.timeout !== undefined) next.requestTimeoutMs = seconds(flags.timeout);
     if (flags.connectTimeout !== undefined) next.connectionTimeoutMs = seconds(flags.connectTimeout);
+    try {
+      applyOAuthFlags(next, flags);
+    } catch (err) {
+      return fail((err as Error).message, false, EXIT_USAGE);
+    }
     if (JSON.stringify(next) === JSON.stringify(raw[name]) && flags.probe !== true)
       return fail("Nothing to change; see openclaw mcp configure --help for the flags.", false);
     let server: McpServerConfig;
@@ -148,7 +149,7 @@ export function mcpConfigure(name: string, flags: Record<string, unknown>): Prom
       );
     }
     if (flags.probe === true && server.enabled !== false) {
-      const probe = await probeMcpServer(name, server, { env, baseDir });
+      const probe = await probeMcpServer(name, server, { env, baseDir, stateDir });
       if (!probe.ok) return fail(`${name} did not connect: ${probe.error}; nothing was saved.`, false);
       process.stdout.write(`${name}: connected, ${probe.tools.length} tools\n`);
     }
@@ -175,17 +176,4 @@ export async function mcpReload(): Promise<number> {
   } finally {
     await client.close();
   }
-}
-
-const OAUTH_INSTEAD =
-  'put a bearer token in the server\'s headers instead, e.g. openclaw mcp set <name> \'{"url":"https://…","headers":{"Authorization":"Bearer ${MCP_TOKEN}"}}\' with MCP_TOKEN in <state>/.env';
-
-/** `login` / `logout`: MCP OAuth is not built yet; say so and what works instead. */
-export function mcpOAuthUnsupported(verb: "login" | "logout"): number {
-  const what =
-    verb === "login"
-      ? "MCP OAuth sign-in is not supported yet"
-      : "there are no stored MCP OAuth credentials to clear (MCP OAuth is not supported yet)";
-  process.stderr.write(`error: ${what}; ${OAUTH_INSTEAD}.\n`);
-  return EXIT_FAIL;
 }

@@ -15,6 +15,7 @@ import {
   unknownServer,
   withConfig,
 } from "./mcp-common.js";
+import { oauthStatusFor } from "./mcp-oauth.js";
 
 /**
  * `openclaw mcp show|status|probe`, in OpenClaw's shapes (docs/cli/mcp/json-output.md).
@@ -41,9 +42,10 @@ export function mcpShow(name: string | undefined, flags: { json?: boolean }): Pr
   });
 }
 
-/** One `status --json` row: what the definition says, without connecting. */
-function statusRow(name: string, server: McpServerConfig) {
+/** One `status --json` row: what the definition says, and which OAuth credentials are stored. */
+async function statusRow(name: string, server: McpServerConfig, stateDir: string) {
   const enabled = server.enabled !== false;
+  const authStatus = await oauthStatusFor(name, server, stateDir);
   return {
     name,
     configured: true,
@@ -51,6 +53,8 @@ function statusRow(name: string, server: McpServerConfig) {
     ok: enabled,
     transport: mcpTransportOf(server),
     launch: launchOf(server),
+    ...(server.auth ? { auth: server.auth } : {}),
+    ...(authStatus ? { authStatus } : {}),
     requestTimeoutMs: server.requestTimeoutMs ?? MCP_DEFAULT_REQUEST_TIMEOUT_MS,
     connectionTimeoutMs: server.connectionTimeoutMs ?? MCP_DEFAULT_CONNECTION_TIMEOUT_MS,
     supportsParallelToolCalls: server.supportsParallelToolCalls === true,
@@ -60,10 +64,15 @@ function statusRow(name: string, server: McpServerConfig) {
 }
 
 export function mcpStatus(flags: { json?: boolean; verbose?: boolean }): Promise<number> {
-  return withConfig(flags.json, async ({ file, raw }) => {
-    const rows = Object.keys(raw)
-      .sort()
-      .map((name) => statusRow(name, raw[name]!));
+  return withConfig(flags.json, async ({ file, raw, servers, stateDir }) => {
+    // The credential file is keyed by the resolved URL (a `${VAR}` in it is substituted).
+    const rows = await Promise.all(
+      Object.keys(raw)
+        .sort()
+        .map((name) =>
+          statusRow(name, { ...raw[name]!, url: servers[name]?.url ?? raw[name]!.url }, stateDir),
+        ),
+    );
     if (flags.json) {
       printJson({ path: file, servers: rows });
       return EXIT_OK;
@@ -74,12 +83,25 @@ export function mcpStatus(flags: { json?: boolean; verbose?: boolean }): Promise
     }
     process.stdout.write(`MCP server status (${file}):\n`);
     for (const row of rows) {
+      const oauth = row.authStatus
+        ? [
+            row.authStatus.state === "requires-authorization"
+              ? "authorization-required"
+              : row.authStatus.state,
+          ]
+        : [];
       const summary = row.enabled
-        ? [row.transport, ...(row.toolFilter ? ["tool-filtered"] : [])]
+        ? [
+            row.transport,
+            ...(row.auth ? [row.auth] : []),
+            ...oauth,
+            ...(row.toolFilter ? ["tool-filtered"] : []),
+          ]
         : ["disabled"];
       process.stdout.write(`- ${row.name}: ${summary.join(" ")}\n`);
       if (!flags.verbose) continue;
       process.stdout.write(`  launch: ${row.launch}\n`);
+      if (row.authStatus) process.stdout.write(`  oauth: ${row.authStatus.state}\n`);
       process.stdout.write(
         `  timeouts: connect=${row.connectionTimeoutMs}ms request=${row.requestTimeoutMs}ms\n`,
       );
@@ -98,7 +120,7 @@ interface ProbeDiagnostic {
 }
 
 export function mcpProbe(name: string | undefined, flags: { json?: boolean }): Promise<number> {
-  return withConfig(flags.json, async ({ file, servers, raw, env, baseDir }) => {
+  return withConfig(flags.json, async ({ file, servers, raw, env, baseDir, stateDir }) => {
     if (name !== undefined && !servers[name]) return fail(unknownServer(name, file), flags.json);
     if (name !== undefined && servers[name]!.enabled === false) {
       return fail(
@@ -109,7 +131,10 @@ export function mcpProbe(name: string | undefined, flags: { json?: boolean }): P
     const names = (name !== undefined ? [name] : Object.keys(servers).sort()).filter(
       (n) => servers[n]!.enabled !== false,
     );
-    const results = await Promise.all(names.map((n) => probeMcpServer(n, servers[n]!, { env, baseDir })));
+    const results = await Promise.all(
+      names.map((n) => probeMcpServer(n, servers[n]!, { env, baseDir, stateDir })),
+    );
+    const authStatuses = await Promise.all(names.map((n) => oauthStatusFor(n, servers[n]!, stateDir)));
     const report: Record<string, unknown> = {};
     const diagnostics: ProbeDiagnostic[] = [];
     const toolsByServer = new Map<string, string[]>();
@@ -118,6 +143,8 @@ export function mcpProbe(name: string | undefined, flags: { json?: boolean }): P
       const launch = launchOf(raw[n] ?? servers[n]!);
       if (!result.ok) {
         const diagnostic = { serverName: n, safeServerName: serverPrefix(n), launchSummary: launch };
+        if (servers[n]!.auth === "oauth")
+          Object.assign(diagnostic, { auth: "oauth", authStatus: authStatuses[i] });
         diagnostics.push({ ...diagnostic, message: result.error });
         return;
       }
@@ -126,6 +153,7 @@ export function mcpProbe(name: string | undefined, flags: { json?: boolean }): P
       report[n] = {
         launch,
         tools: result.tools.length,
+        ...(servers[n]!.auth ? { auth: servers[n]!.auth, authStatus: authStatuses[i] } : {}),
         requestTimeoutMs: servers[n]!.requestTimeoutMs ?? MCP_DEFAULT_REQUEST_TIMEOUT_MS,
         ...(servers[n]!.toolFilter ? { filteredTools: result.hidden } : {}),
         ...(caps.resources ? { resources: true } : {}),

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 const actions = () => import("./mcp-actions.js");
 const inspect = () => import("./mcp-inspect.js");
 const edits = () => import("./mcp-edit.js");
+const oauth = () => import("./mcp-oauth.js");
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -24,9 +25,11 @@ export function registerMcpCommands(program: Command): void {
     .action(async (flags: { json?: boolean }) => {
       process.exitCode = await (await actions()).mcpList(flags);
     });
-  mcp
-    .command("add <name>")
-    .description("save an MCP server: stdio (--command, --arg, --cwd, --env) or remote (--url, --header)")
+  oauthOptions(
+    mcp
+      .command("add <name>")
+      .description("save an MCP server: stdio (--command, --arg, --cwd, --env) or remote (--url, --header)"),
+  )
     .option("--command <command>", "stdio: executable to start")
     .option("--arg <arg>", "stdio: one argument (repeat for more)", collect)
     .option("--cwd <dir>", "stdio: working directory")
@@ -116,14 +119,10 @@ function registerEdits(mcp: Command): void {
     .option("--connect-timeout <seconds>", "start and tool listing timeout")
     .option("--clear-timeouts", "back to the default timeouts")
     .option("--probe", "connect with the new settings before saving");
+  oauthOptions(configure).option("--clear-auth", "remove auth and oauth (back to static headers)");
   // OpenClaw's flags for what we lack: accepted so the command can say what to do instead.
   for (const flag of [
     "--approval <mode>",
-    "--auth <mode>",
-    "--clear-auth",
-    "--oauth-scope <scope>",
-    "--oauth-redirect-url <url>",
-    "--oauth-client-metadata-url <url>",
     "--client-cert <path>",
     "--client-key <path>",
     "--clear-tls",
@@ -140,13 +139,35 @@ function registerEdits(mcp: Command): void {
     .action(async () => {
       process.exitCode = await (await edits()).mcpReload();
     });
-  for (const verb of ["login", "logout"] as const) {
-    mcp
-      .command(`${verb} <name>`)
-      .description(`MCP OAuth ${verb} (not supported yet: use a bearer token in headers)`)
-      .option("--code <code>", "authorization code (OAuth is not supported yet)")
-      .action(async () => {
-        process.exitCode = (await edits()).mcpOAuthUnsupported(verb);
-      });
-  }
+  mcp
+    .command("login <name>")
+    .description("authorize an OAuth MCP server (prints the URL, waits for the browser's return)")
+    .option(
+      "--code <code>",
+      "finish a sign-in with the code or the redirected URL (browser on another machine)",
+    )
+    .action(async (name: string, flags: { code?: string }) => {
+      process.exitCode = await (await oauth()).mcpLogin(name, flags);
+    });
+  mcp
+    .command("logout <name>")
+    .description("clear stored OAuth credentials for an MCP server (the definition stays)")
+    .action(async (name: string) => {
+      process.exitCode = await (await oauth()).mcpLogout(name);
+    });
+}
+
+/** OpenClaw's OAuth flags of `add` and `configure`. */
+function oauthOptions(command: Command): Command {
+  return command
+    .option("--auth <mode>", 'remote: "oauth" to sign in with openclaw mcp login')
+    .option("--oauth-scope <scope>", "remote: OAuth scopes to ask for (space-separated)")
+    .option(
+      "--oauth-redirect-url <url>",
+      "remote: OAuth redirect (default http://127.0.0.1:8989/oauth/callback)",
+    )
+    .option(
+      "--oauth-client-metadata-url <url>",
+      "remote: HTTPS client metadata document used as the client id",
+    );
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
-import { isErrnoCode } from "../infra/fs.js";
+import { isErrnoCode, writeFileAtomic } from "../infra/fs.js";
 import type { Logger } from "../infra/logger.js";
 import { activeBranch } from "./branch.js";
 import {
@@ -15,7 +15,7 @@ import { importLegacyLayout } from "./legacy.js";
 import { importOpenClawAgentDb } from "./openclaw-import.js";
 import { SearchCatchUp } from "./search-catchup.js";
 import { indexedMessage, type SearchHit, type SearchQuery } from "./search-index.js";
-import { Transcript, type TranscriptHeader } from "./transcript.js";
+import { Transcript, type TranscriptEntry, type TranscriptHeader } from "./transcript.js";
 
 /** Transcripts kept in memory (with their parsed lines); idle ones beyond this are dropped. */
 const MAX_OPEN_TRANSCRIPTS = 128;
@@ -144,6 +144,32 @@ export class SessionStore {
     return t;
   }
 
+  /**
+   * A new session under `key` whose transcript starts with `entries` (a fork). Crash-safe:
+   * the whole file is written to a temp file, fsynced and renamed into place before the
+   * index names it, so a crash leaves either no session or a complete one.
+   */
+  async createWith(
+    key: string,
+    entries: readonly TranscriptEntry[],
+    init: Partial<SessionEntry>,
+  ): Promise<SessionEntry> {
+    if (this.get(key)) throw new Error(`session ${key} exists already`);
+    const { entry, header } = this.newEntry(key, init);
+    const text = [header, ...entries].map((l) => `${JSON.stringify(l)}\n`).join("");
+    await writeFileAtomic(path.join(this.dir, `${entry.sessionId}.jsonl`), text);
+    this.index.put([{ key, entry }]);
+    // Its active branch only, and how many bytes are in (see search-catchup.ts).
+    this.index.search?.add(
+      entry.sessionId,
+      activeBranch(entries).flatMap((e) => indexedMessage(e) ?? []),
+      true,
+      Buffer.byteLength(text),
+    );
+    this.remember(key, entry);
+    return entry;
+  }
+
   /** Starts a fresh session under `key`; the old transcript is kept as `<id>.jsonl.reset.<time>`. */
   async reset(key: string): Promise<SessionEntry> {
     const old = this.get(key);
@@ -254,17 +280,25 @@ export class SessionStore {
     }
   }
 
-  private async create(key: string, init: Partial<SessionEntry>): Promise<SessionEntry> {
+  private newEntry(key: string, init: Partial<SessionEntry>) {
     const now = Date.now();
     const entry: SessionEntry = { ...init, sessionId: randomUUID(), createdAt: now, updatedAt: now };
-    const header: Omit<TranscriptHeader, "type" | "version"> = {
+    const header = {
+      type: "session",
+      version: 3,
       id: entry.sessionId,
       timestamp: new Date(now).toISOString(),
       sessionKey: key,
       ...(this.cwd ? { cwd: this.cwd } : {}),
-    };
+    } satisfies TranscriptHeader;
+    return { entry, header };
+  }
+
+  private async create(key: string, init: Partial<SessionEntry>): Promise<SessionEntry> {
+    const { entry, header } = this.newEntry(key, init);
+    const { type: _type, version: _version, ...fields } = header;
     const transcript = this.transcript(entry.sessionId);
-    await transcript.init(header);
+    await transcript.init(fields);
     // A new session must be in the index (committed) before anything is written to it:
     // after a crash the index is how a replayed message finds the transcript it was added to.
     this.index.put([{ key, entry }]);

@@ -175,6 +175,19 @@ export class Transcript {
     });
   }
 
+  /**
+   * Appends a `leaf` marker (durably) whose target `choose` picks from the current lines,
+   * in one queued step: no append lands between the check and the marker. `choose` throws
+   * to refuse (a branch switch to what is not a branch's end).
+   */
+  moveLeaf(choose: (lines: TranscriptLine[]) => string | null): Promise<TranscriptEntry> {
+    return this.enqueue(async () => {
+      await this.repairOnce();
+      const targetId = choose(await this.readLines());
+      return this.appendNow({ type: LEAF_ENTRY, targetId }, { durable: true });
+    });
+  }
+
   /** Every parseable line (header first); unparseable middle lines are skipped with a warning. */
   readAll(): Promise<TranscriptLine[]> {
     return this.enqueue(async () => {

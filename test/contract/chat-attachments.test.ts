@@ -18,7 +18,10 @@ const TOKEN = "attachments-token-0123456789";
 const PNG =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 /** 2 KB of "recording": the fake cannot hear, it names what it received. */
-const AUDIO = Buffer.alloc(2048, 7).toString("base64");
+// 2 KiB that start as a WebM file does (EBML magic): the fake OpenAI, like the real one, sniffs the bytes.
+const AUDIO = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(2044, 7)]).toString(
+  "base64",
+);
 
 let anthropic: FakeServer;
 let openai: FakeServer;

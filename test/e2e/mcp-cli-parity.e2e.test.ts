@@ -249,7 +249,15 @@ describe("openclaw mcp (OpenClaw's subcommands)", () => {
     expect(savedServers(stateDir).keep).toEqual({ ...stdio(), toolFilter: { include: ["echo"] } });
     const oauth = await mcp("configure", "keep", "--auth", "oauth");
     expect(oauth.code).toBe(1);
-    expect(oauth.stderr).toContain("--auth is not supported: MCP OAuth is not supported yet");
+    expect(oauth.stderr).toContain(
+      'keep.auth: auth: "oauth" is for remote servers (set url), not stdio ones',
+    );
+    const remote = await mcp("configure", "docs", "--auth", "oauth", "--oauth-scope", "docs.read");
+    expect(remote.code).toBe(0);
+    expect(savedServers(stateDir).docs).toMatchObject({ auth: "oauth", oauth: { scope: "docs.read" } });
+    expect((await mcp("configure", "docs", "--clear-auth")).code).toBe(0);
+    expect(savedServers(stateDir).docs.auth).toBeUndefined();
+    expect(savedServers(stateDir).docs.oauth).toBeUndefined();
 
     expect((await mcp("unset", "docs")).code).toBe(0);
     expect(savedServers(stateDir).docs).toBeUndefined();
@@ -258,17 +266,14 @@ describe("openclaw mcp (OpenClaw's subcommands)", () => {
     expect(again.stderr).toContain('No MCP server named "docs"');
   });
 
-  it("login and logout refuse with what to do instead (never a silent success)", async () => {
+  it("login refuses a server without auth: oauth; logout of nothing stored says so", async () => {
     const { mcp, stateDir } = cliOn({ docs: { url: "http://127.0.0.1:9/mcp" } });
     const before = readFileSync(path.join(stateDir, "openclaw.json"), "utf8");
-    for (const verb of ["login", "logout"]) {
-      const result = await mcp(verb, "docs");
-      expect(result.code).toBe(1);
-      expect(result.stdout).toBe("");
-      expect(result.stderr).toMatch(
-        /not supported yet\)?; put a bearer token in the server's headers instead/,
-      );
-    }
+    const login = await mcp("login", "docs");
+    expect([login.code, login.stdout]).toEqual([1, ""]);
+    expect(login.stderr).toBe('error: MCP server "docs" is not configured with auth: "oauth".\n');
+    const logout = await mcp("logout", "docs");
+    expect([logout.code, logout.stdout]).toEqual([0, 'No MCP OAuth credentials were stored for "docs".\n']);
     expect(readFileSync(path.join(stateDir, "openclaw.json"), "utf8")).toBe(before);
   });
 

@@ -98,9 +98,11 @@ describe("Control UI: Automations", () => {
       await page.waitForSelector(row("Weekday report"), { state: "detached" });
 
       await page.selectOption("#language", "zh-Hans");
+      await page.waitForSelector("html[lang=zh-Hans]"); // its catalogue is fetched first
       expect(await page.textContent("nav a[data-nav=automations]")).toBe("自动化");
       expect(await page.textContent("#automations-table thead")).toContain("下次运行");
       await page.selectOption("#language", "zh-Hant");
+      await page.waitForSelector("html[lang=zh-Hant]"); // its catalogue is fetched first
       expect(await page.textContent("nav a[data-nav=automations]")).toBe("自動化");
       expect(problems).toEqual([]);
     } finally {

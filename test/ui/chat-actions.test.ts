@@ -9,7 +9,7 @@ const bubbles = (page: import("playwright-core").Page) =>
   page.$$eval(".msg:not(.streaming)", (els) =>
     els.map((el) => {
       const copy = el.cloneNode(true) as typeof el;
-      for (const junk of copy.querySelectorAll(".msg-actions, .turn-meta")) junk.remove();
+      for (const junk of copy.querySelectorAll(".msg-actions, .turn-meta, .branch-nav")) junk.remove();
       return copy.textContent?.trim() ?? "";
     }),
   );
@@ -102,11 +102,11 @@ describe("Control UI: actions on each message", () => {
     const heights = await page.$$eval(".msg-actions button", (els) =>
       els.map((el) => el.getBoundingClientRect().height),
     );
-    // Each user message: Copy and Edit; the answers: Copy, and Regenerate on the latest
-    // (the fixture's gateway keeps the earlier tests' turns in this session).
+    // Each user message: Copy, Edit and Fork from here; the answers: Copy, and Regenerate on
+    // the latest (the fixture's gateway keeps the earlier tests' turns in this session).
     const users = await page.locator(".msg.user").count();
     const answers = await page.locator(".msg.assistant").count();
-    expect(heights.length).toBe(users * 2 + answers + 1);
+    expect(heights.length).toBe(users * 3 + answers + 1);
     for (const h of heights) expect(h).toBeGreaterThanOrEqual(44);
     expect(await page.$eval("html", (el) => el.scrollWidth - el.clientWidth)).toBe(0);
     await screenshot(page, "chat-message-actions-phone");

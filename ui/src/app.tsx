@@ -24,9 +24,6 @@ import { SessionsScreen } from "./screens/sessions.js";
 import { SkillsScreen } from "./screens/skills.js";
 import { initialTheme, saveTheme, THEMES, type Theme } from "./theme.js";
 
-/** The theme button shows the current choice and moves to the next on a click. */
-const THEME_ICONS: Record<Theme, string> = { system: "◐", light: "☀", dark: "☾" };
-
 declare const __UI_VERSION__: string | undefined;
 const VERSION = typeof __UI_VERSION__ === "string" ? __UI_VERSION__ : "dev";
 
@@ -155,20 +152,24 @@ export function App() {
           {phase.name === "ready" && (
             <button
               type="button"
-              class="ghost menu-toggle"
+              class="ghost icon-btn menu-toggle"
               id="menu-toggle"
               aria-label={t("app.menu")}
               aria-expanded={menu}
               onClick={() => setMenu(!menu)}
-            >
-              ☰
-            </button>
+            />
           )}
           <span class="brand">{t("app.title")}</span>
           {phase.name === "ready" && (
             <nav>
               {SCREENS.map((s) => (
-                <a key={s.id} href={`#/${s.id}`} class={s.id === route ? "active" : ""} data-nav={s.id}>
+                <a
+                  key={s.id}
+                  href={`#/${s.id}`}
+                  class={s.id === route ? "active" : ""}
+                  aria-current={s.id === route ? "page" : undefined}
+                  data-nav={s.id}
+                >
                   {t(s.label)}
                 </a>
               ))}
@@ -177,7 +178,7 @@ export function App() {
           <span class="spacer" />
           <button
             type="button"
-            class="ghost"
+            class="ghost icon-btn"
             id="theme"
             data-choice={theme}
             title={t("app.theme")}
@@ -187,9 +188,7 @@ export function App() {
               saveTheme(next);
               setTheme(next);
             }}
-          >
-            {THEME_ICONS[theme]}
-          </button>
+          />
           <label class="lang">
             <span class="sr-only">{t("app.language")}</span>
             <select
@@ -197,7 +196,7 @@ export function App() {
               value={lang}
               onChange={(e) => changeLang((e.currentTarget as HTMLSelectElement).value as Lang)}
             >
-              {Object.entries(LANGUAGES).map(([code, { label }]) => (
+              {Object.entries(LANGUAGES).map(([code, label]) => (
                 <option key={code} value={code}>
                   {label}
                 </option>
@@ -212,7 +211,11 @@ export function App() {
         </header>
         <main>
           {phase.name === "login" && <ConnectScreen initialError={phase.error} onConnect={login} />}
-          {phase.name === "connecting" && <p class="muted">{t("app.connecting")}</p>}
+          {phase.name === "connecting" && (
+            <p class="loading" role="status">
+              {t("app.connecting")}
+            </p>
+          )}
           {phase.name === "reconnecting" && (
             <p class="banner warn" role="status">
               {t("app.reconnecting", { reason: phase.reason })}

@@ -8,6 +8,9 @@ import { stdioServerEnv } from "./env.js";
 import { passesToolFilter } from "./names.js";
 import type { McpServerCapabilityInfo, McpSession, McpToolInfo, TransportSpec } from "./sdk.js";
 
+/** Loaded only for a server with `auth: "oauth"`. */
+const loadOAuth = () => import("./oauth.js");
+
 /** Starting a server and listing its tools: `npx -y` may download the package first. */
 export const MCP_DEFAULT_CONNECTION_TIMEOUT_MS = 30_000;
 /** One tool call (the SDK's own default): a hung server costs one tool error after this. */
@@ -39,7 +42,12 @@ export function transportSpec(
 ): TransportSpec {
   const transport = mcpTransportOf(server);
   if (transport !== "stdio") {
-    return { kind: transport, url: server.url ?? "", headers: { ...server.headers } };
+    const headers = { ...server.headers };
+    // OpenClaw: with auth "oauth" a static Authorization header is ignored (the SDK's would lose to it).
+    if (server.auth === "oauth") {
+      for (const key of Object.keys(headers)) if (key.toLowerCase() === "authorization") delete headers[key];
+    }
+    return { kind: transport, url: server.url ?? "", headers };
   }
   const { env, dropped } = stdioServerEnv(opts.env, server.env);
   if (dropped.length) {
@@ -76,6 +84,8 @@ export class McpServerConnection {
   private generation = 0;
   /** Aborts the connection attempt in progress (stop during start-up). */
   private connecting: AbortController | undefined;
+  /** `auth: "oauth"` without usable credentials: no retry loop, only after `openclaw mcp login`. */
+  private needsLogin = false;
 
   constructor(
     readonly name: string,
@@ -83,6 +93,8 @@ export class McpServerConnection {
     private readonly deps: {
       env: NodeJS.ProcessEnv;
       baseDir: string;
+      /** Where `auth: "oauth"` credentials live (<state>/credentials/mcp-oauth). */
+      stateDir?: string | undefined;
       log: Logger;
       /** The tool list changed (connected, reconnected with other tools). */
       onToolsChanged(): void;
@@ -135,7 +147,7 @@ export class McpServerConnection {
         name: this.name,
         onStderr: (line) => log.debug(`mcp ${this.name} stderr: ${line}`),
       });
-      session = await sdk.openSession(spec, {
+      session = await sdk.openSession(await this.withOAuth(spec), {
         timeoutMs: this.connectionTimeoutMs,
         signal: controller.signal,
         onError: (err) => log.debug(`mcp ${this.name}: ${err.message}`),
@@ -153,6 +165,7 @@ export class McpServerConnection {
       this.offered = live.capabilities;
       this.state = "ready";
       this.lastError = undefined;
+      this.needsLogin = false;
       log.info(`mcp ${this.name}: connected, ${this.discovered.length} tools`);
       this.deps.onToolsChanged();
     } catch (err) {
@@ -161,8 +174,43 @@ export class McpServerConnection {
       // Shown in mcp.status and the log: a URL's query or userinfo may hold a token.
       this.lastError = redactText((err as Error).message);
       log.warn(`mcp ${this.name}: could not start: ${this.lastError}`);
-      this.scheduleRestart();
+      if ((err as Error).name === "McpAuthorizationRequiredError") {
+        this.needsLogin = true;
+        this.state = "stopped";
+      } else this.scheduleRestart();
     }
+  }
+
+  /**
+   * `auth: "oauth"`: the SDK's provider over the stored credentials. Without tokens it
+   * fails here, before any request: the gateway never starts a sign-in on its own.
+   */
+  private async withOAuth(spec: TransportSpec): Promise<TransportSpec> {
+    if (spec.kind === "stdio" || this.config.auth !== "oauth") return spec;
+    const { McpAuthorizationRequiredError, McpOAuthProvider, oauthStoreFor } = await loadOAuth();
+    const store = this.deps.stateDir ? oauthStoreFor(this.name, this.config, this.deps.stateDir) : undefined;
+    const record = await store?.read();
+    if (!store || !record?.tokens) throw new McpAuthorizationRequiredError(this.name);
+    if (record.requiresAuthorization) {
+      throw new McpAuthorizationRequiredError(this.name, "needs OAuth authorization again");
+    }
+    const authProvider = new McpOAuthProvider(store, {
+      name: this.name,
+      oauth: this.config.oauth,
+      mode: "runtime",
+    });
+    return { ...spec, authProvider };
+  }
+
+  /**
+   * A server that waited for `openclaw mcp login` connects once credentials are stored
+   * (checked before each turn: one small file read, no network).
+   */
+  async retryIfSignedIn(): Promise<void> {
+    if (!this.needsLogin || this.attempt || !this.deps.stateDir) return;
+    const { oauthStoreFor } = await loadOAuth();
+    const record = await oauthStoreFor(this.name, this.config, this.deps.stateDir)?.read();
+    if (record?.tokens && !record.requiresAuthorization) await this.start();
   }
 
   /** The session ended without being asked to: restart after the backoff. */
@@ -190,14 +238,29 @@ export class McpServerConnection {
   /** Calls one tool; throws an Error whose message the model reads as the tool error. */
   async call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
     if (this.state === "starting" && this.attempt) await this.attempt;
+    if (!this.session && this.needsLogin) await this.retryIfSignedIn();
     const session = this.session;
     if (!session) {
+      if (this.needsLogin && this.lastError) throw new Error(this.lastError);
       throw new Error(`MCP server ${this.name} is not connected (${this.lastError ?? this.state})`);
     }
-    return session.callTool(tool, args, {
-      timeoutMs: this.config.requestTimeoutMs ?? MCP_DEFAULT_REQUEST_TIMEOUT_MS,
-      signal,
-    });
+    try {
+      return await session.callTool(tool, args, {
+        timeoutMs: this.config.requestTimeoutMs ?? MCP_DEFAULT_REQUEST_TIMEOUT_MS,
+        signal,
+      });
+    } catch (err) {
+      throw await this.authFailure(err);
+    }
+  }
+
+  /** A 401 the SDK could not cure (no refresh token, refused) as the one-line fix. */
+  private async authFailure(err: unknown): Promise<unknown> {
+    if (this.config.auth !== "oauth" || !(err instanceof Error)) return err;
+    if (err.name === "McpAuthorizationRequiredError") return err;
+    if (!(await import("./sdk.js")).isUnauthorized(err)) return err;
+    const { McpAuthorizationRequiredError } = await loadOAuth();
+    return new McpAuthorizationRequiredError(this.name, "refused the stored OAuth credentials");
   }
 
   status(): McpServerStatus {

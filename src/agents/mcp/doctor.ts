@@ -114,7 +114,7 @@ export interface McpProbeSuccess {
 export async function probeMcpServer(
   name: string,
   server: McpServerConfig,
-  opts: { env: NodeJS.ProcessEnv; baseDir: string },
+  opts: { env: NodeJS.ProcessEnv; baseDir: string; stateDir?: string },
 ): Promise<McpProbeSuccess | { ok: false; error: string }> {
   const connection = new McpServerConnection(name, server, { ...opts, log: QUIET, onToolsChanged: () => {} });
   try {

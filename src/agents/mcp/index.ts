@@ -32,6 +32,8 @@ export class McpManager {
       env: NodeJS.ProcessEnv;
       /** Relative `cwd`s resolve against this (the config file's folder). */
       baseDir: () => string;
+      /** Where `auth: "oauth"` servers' credentials are (`openclaw mcp login` stores them there). */
+      stateDir?: string;
       log?: Logger;
     },
   ) {
@@ -56,6 +58,7 @@ export class McpManager {
       const connection = new McpServerConnection(name, server, {
         env: this.opts.env,
         baseDir: this.opts.baseDir(),
+        stateDir: this.opts.stateDir,
         log: this.log,
         onToolsChanged: () => {
           this.stale = true;
@@ -74,7 +77,9 @@ export class McpManager {
   async ready(): Promise<void> {
     if (this.connections.size === 0) return;
     await Promise.all(
-      [...this.connections.values()].map((c) => (c.status().state === "starting" ? c.start() : undefined)),
+      [...this.connections.values()].map((c) =>
+        c.status().state === "starting" ? c.start() : c.retryIfSignedIn(),
+      ),
     );
   }
 

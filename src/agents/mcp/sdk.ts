@@ -2,9 +2,13 @@
  * Everything that touches `@modelcontextprotocol/sdk`, behind one dynamic import
  * (connection.ts): a gateway with no MCP server configured never loads the SDK.
  */
+import { type OAuthClientProvider, UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { VERSION } from "../../version.js";
@@ -28,7 +32,13 @@ export type TransportSpec =
       env: Record<string, string>;
       onStderr(line: string): void;
     }
-  | { kind: "sse" | "streamable-http"; url: string; headers: Record<string, string> };
+  | {
+      kind: "sse" | "streamable-http";
+      url: string;
+      headers: Record<string, string>;
+      /** `auth: "oauth"`: the SDK sends and refreshes the stored tokens through this. */
+      authProvider?: OAuthClientProvider | undefined;
+    };
 
 /** A connected MCP client session. */
 export interface McpSession {
@@ -50,10 +60,13 @@ const MAX_TOOL_PAGES = 50;
 
 function createTransport(spec: TransportSpec): Transport {
   if (spec.kind === "stdio") return new StdioTransport(spec);
-  const requestInit = { headers: spec.headers };
+  const options = {
+    requestInit: { headers: spec.headers },
+    ...(spec.authProvider ? { authProvider: spec.authProvider } : {}),
+  };
   return spec.kind === "sse"
-    ? new SSEClientTransport(new URL(spec.url), { requestInit })
-    : new StreamableHTTPClientTransport(new URL(spec.url), { requestInit });
+    ? new SSEClientTransport(new URL(spec.url), options)
+    : new StreamableHTTPClientTransport(new URL(spec.url), options);
 }
 
 export async function openSession(
@@ -118,4 +131,9 @@ export async function openSession(
       closedListener = listener;
     },
   };
+}
+
+/** The server refused the credentials and the SDK's OAuth client could not cure it (a 401 it gave up on). */
+export function isUnauthorized(err: unknown): boolean {
+  return err instanceof UnauthorizedError || (err instanceof StreamableHTTPError && err.code === 401);
 }

@@ -128,7 +128,7 @@ export async function buildParts(host: PartsHost): Promise<RunningParts> {
 /** Agents, channels and plugins, each reading the live config and reaching the others through late-bound calls. */
 function createRunningParts(host: PartsHost, agentTools: readonly AgentTool[]) {
   const { stateDir, env, current, readiness } = host;
-  const mcp = new McpManager({ env, baseDir: () => path.dirname(host.configPath) });
+  const mcp = new McpManager({ env, stateDir, baseDir: () => path.dirname(host.configPath) });
   const joinTools = stableConcat();
   const agents: AgentRuntime = new AgentRuntime({
     stateDir,

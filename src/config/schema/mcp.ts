@@ -11,6 +11,34 @@ const envName = lazySchema("mcp.envName", () =>
 export const MCP_TRANSPORTS = ["stdio", "sse", "streamable-http"] as const;
 export type McpTransport = (typeof MCP_TRANSPORTS)[number];
 
+/** `mcp.servers.<name>.oauth`: OpenClaw's MCP OAuth keys. */
+const mcpOAuthSchema = lazySchema("mcp.oauth", () =>
+  z.strictObject({
+    scope: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("scopes to ask for, space-separated (default: what the server advertises)"),
+    redirectUrl: z
+      .url({ protocol: /^https?$/, error: "an http:// or https:// URL" })
+      .optional()
+      .describe(
+        "where the browser returns after sign-in (default http://127.0.0.1:8989/oauth/callback); a loopback http URL is listened on by openclaw mcp login",
+      ),
+    clientMetadataUrl: z
+      .url({ protocol: /^https$/, error: "an https:// URL" })
+      .optional()
+      .describe(
+        "an HTTPS client metadata document used as the client id where the authorization server supports it (else the client registers itself)",
+      ),
+    identity: compatOnly(
+      z.enum(["shared", "per-requester"]).optional(),
+      "per-requester: every sender signs in with their own account",
+    ),
+    authProfileId: compatOnly(z.string().optional(), "take the access token from an OpenClaw auth profile"),
+  }),
+);
+
 export const mcpServerSchema = lazySchema("mcp.server", () =>
   z
     .looseObject({
@@ -63,8 +91,13 @@ export const mcpServerSchema = lazySchema("mcp.server", () =>
           "true: reach this server's tools through tool_search / tool_describe / tool_call instead of listing each one (saves prompt tokens for servers with many tools)",
         ),
       supportsParallelToolCalls: compatOnly(z.boolean().optional(), "calls run one at a time"),
-      auth: compatOnly(z.literal("oauth").optional(), "MCP OAuth sign-in (use static headers)"),
-      oauth: compatOnly(looseRecord.optional(), "MCP OAuth settings"),
+      auth: z
+        .literal("oauth")
+        .optional()
+        .describe(
+          'remote: "oauth" signs in with MCP OAuth (openclaw mcp login <name>); a static Authorization header is then ignored',
+        ),
+      oauth: mcpOAuthSchema().optional().describe('remote: MCP OAuth settings, used with auth: "oauth"'),
       sslVerify: compatOnly(z.boolean().optional(), "TLS verification is always on"),
       clientCert: compatOnly(z.string().optional(), "mTLS client certificate"),
       clientKey: compatOnly(z.string().optional(), "mTLS client key"),
@@ -78,6 +111,13 @@ export const mcpServerSchema = lazySchema("mcp.server", () =>
           code: "custom",
           path: ["command"],
           message: "a stdio server needs a command (or set url for a remote server, or enabled: false)",
+        });
+      }
+      if (transport === "stdio" && server.auth === "oauth") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["auth"],
+          message: 'auth: "oauth" is for remote servers (set url), not stdio ones',
         });
       }
       if (transport !== "stdio" && !server.url) {

@@ -11,6 +11,7 @@ import { mcpMethods } from "./mcp.js";
 import { modelMethods } from "./models.js";
 import { sendMethods } from "./send.js";
 import { sessionActionMethods } from "./session-actions.js";
+import { sessionBranchMethods } from "./session-branches.js";
 import { sessionSearchMethods } from "./session-search.js";
 import { sessionMethods } from "./sessions.js";
 import type { GatewayMethod } from "./types.js";
@@ -29,6 +30,7 @@ export function createMethodTable(): Map<string, GatewayMethod> {
       ...modelMethods,
       ...sessionMethods,
       ...sessionActionMethods,
+      ...sessionBranchMethods,
       ...sessionSearchMethods,
       ...channelMethods,
       ...cronMethods,

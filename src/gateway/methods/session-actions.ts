@@ -2,17 +2,16 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-agents.js";
 import { canonicalSessionKey } from "../../routing/session-key.js";
-import { activeBranch } from "../../sessions/branch.js";
-import type { TranscriptEntry } from "../../sessions/transcript.js";
 import { attachment, MAX_ATTACHMENTS, PREPARE_TIMEOUT_MS, prepareAttachments } from "../chat-attachments.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
-import { messageText, sessionModelDefaults, sessionRow } from "./sessions.js";
+import { editorFields, userMessageOnPath } from "./session-branches.js";
+import { sessionModelDefaults, sessionRow } from "./sessions.js";
 import { defineMethod } from "./types.js";
 
 /**
  * Session methods OpenClaw's Control UI calls beyond listing: create a session, compact
- * one now, describe one, rewind one to before a message, list its branches. Each answers from our session store; what
+ * one now, describe one, rewind one to before a message (branches: session-branches.ts). Each answers from our session store; what
  * this gateway has no feature for says so (see docs/compatibility.md).
  */
 
@@ -22,8 +21,6 @@ const agentList = (gateway: GatewayContext): readonly AgentListEntry[] | undefin
 const sessionKey = z.string().min(1).max(512);
 /** Longest first message `sessions.create` takes: the same bound as a chat message. */
 const MAX_MESSAGE_CHARS = 100_000;
-/** Characters of a branch's first user message shown as its headline. */
-const HEADLINE_CHARS = 120;
 
 async function storeOf(gateway: GatewayContext, key: string) {
   return gateway.agents.store(gateway.agents.agentFor(key).id);
@@ -169,53 +166,9 @@ export const sessionActionMethods = {
         );
       }
       const transcript = store.transcript(entry.sessionId);
-      const lines = await transcript.readAll();
-      const target = lines.find((l): l is TranscriptEntry => l.type !== "session" && l.id === p.entryId);
-      const invalid = (message: string) => new GatewayRequestError(ErrorCodes.INVALID_REQUEST, message);
-      if (!target) throw invalid(`message entry not found: ${p.entryId} (ids are in chat.history)`);
-      if (target.type !== "message" || target.message?.role !== "user") {
-        throw invalid(`entry is not a user message: ${p.entryId}`);
-      }
-      if (!activeBranch(lines).includes(target)) {
-        throw invalid(`message entry is not on the active path: ${p.entryId}`);
-      }
+      const target = userMessageOnPath(await transcript.readAll(), p.entryId);
       await transcript.rewindBefore(p.entryId);
-      const images = (target.message.content as { type?: string; data?: unknown; mimeType?: unknown }[])
-        .filter((b) => b?.type === "image" && typeof b.data === "string" && typeof b.mimeType === "string")
-        .map((b) => ({ mimeType: String(b.mimeType), data: String(b.data) }));
-      return {
-        editorText: messageText(target.message),
-        ...(images.length > 0 ? { editorAttachments: images } : {}),
-      };
-    },
-  }),
-  /**
-   * One branch: the active one (rewinds leave others in the file, which this gateway
-   * does not offer to switch back to).
-   */
-  "sessions.branches.list": defineMethod({
-    scope: "operator.read",
-    params: z.object({ sessionKey }).passthrough(),
-    handle: async (p, { gateway }) => {
-      const key = canonicalSessionKey(agentList(gateway), p.sessionKey);
-      const store = await storeOf(gateway, key);
-      const entry = store.get(key);
-      if (!entry) return { branches: [] };
-      const messages = await store.transcript(entry.sessionId).messages();
-      const last = messages.at(-1);
-      if (!last) return { branches: [] };
-      const firstUser = messages.find((m) => m.message?.role === "user")?.message;
-      return {
-        branches: [
-          {
-            leafEntryId: last.id,
-            headline: firstUser ? messageText(firstUser).slice(0, HEADLINE_CHARS) : "",
-            messageCount: messages.length,
-            updatedAt: last.timestamp,
-            active: true,
-          },
-        ],
-      };
+      return editorFields(target);
     },
   }),
 };

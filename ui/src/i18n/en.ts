@@ -139,6 +139,9 @@ export const en = {
   "chat.regenerate": "Regenerate",
   "chat.editConfirm":
     "Edit this message? The messages after it leave the conversation (the transcript keeps them).",
+  "chat.fork": "Fork from here",
+  "chat.prevVersion": "Previous version",
+  "chat.nextVersion": "Next version",
   "sessions.shown": "{shown} of {total}",
   "sessions.running": "Running",
   "sessions.actions": "Session actions",
@@ -287,6 +290,10 @@ export const en = {
   "health.configPath": "Config file",
   "health.stateDir": "State directory",
   "health.logFile": "Log file",
+
+  // Look: waiting and empty states (shell.css).
+  "app.loading": "Loading…",
+  "sessions.startChat": "Start a chat",
 };
 
 export type MessageKey = keyof typeof en;

@@ -1,34 +1,63 @@
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
-import { en, type MessageKey, type Messages } from "./en.js";
+import type { MessageKey, Messages } from "./en.js";
 
 export type Lang = "en" | "zh-Hans" | "zh-Hant";
 
+/** `{name}` placeholders filled from `vars`; one missing stays as written. */
+function fill(text: string, vars?: Record<string, string | number>): string {
+  return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => String(vars[name] ?? m)) : text;
+}
+
+/** Every catalogue set, the app's and those lazy chunks add (channel setup); see loadLanguage. */
+const catalogues: Catalogues<Record<string, string>>[] = [];
+
 /**
- * The UI's languages: each a complete catalogue (the type checker enforces every key).
- * English is in the page's bundle (it is also every missing key's fallback); the others
- * are chunks of their own, so a page downloads only the catalogue it shows.
+ * One set of strings in each language (a complete catalogue per language: the type
+ * checker enforces every key), each language a chunk of its own, so a page downloads
+ * only the strings of the language it shows, English included.
  */
-export const LANGUAGES: Record<Lang, { label: string; load: () => Promise<Messages> }> = {
-  en: { label: "English", load: () => Promise.resolve(en) },
-  "zh-Hans": { label: "简体中文", load: () => import("./zh-Hans.js").then((m) => m.zhHans) },
-  "zh-Hant": { label: "繁體中文", load: () => import("./zh-Hant.js").then((m) => m.zhHant) },
+export class Catalogues<M extends Record<string, string>> {
+  private readonly got = new Map<Lang, M>();
+  constructor(private readonly loaders: Record<Lang, () => Promise<M>>) {
+    catalogues.push(this as unknown as Catalogues<Record<string, string>>);
+  }
+  async load(lang: Lang): Promise<void> {
+    if (this.got.has(lang)) return;
+    try {
+      this.got.set(lang, await this.loaders[lang]());
+    } catch {
+      // A chunk that fails (the gateway was updated under an open page): English instead.
+      if (lang !== "en") await this.load("en");
+    }
+  }
+  /** The translate function for `lang`, once loaded (else English's; a key not loaded shows as itself). */
+  translate(lang: Lang): (key: keyof M & string, vars?: Record<string, string | number>) => string {
+    const messages = this.got.get(lang) ?? this.got.get("en");
+    return (key, vars) => fill(messages?.[key] ?? key, vars);
+  }
+}
+
+const app = new Catalogues<Messages>({
+  en: () => import("./en.js").then((m) => m.en),
+  "zh-Hans": () => import("./zh-Hans.js").then((m) => m.zhHans),
+  "zh-Hant": () => import("./zh-Hant.js").then((m) => m.zhHant),
+});
+
+/** The languages the UI offers, by their own names. */
+export const LANGUAGES: Record<Lang, string> = {
+  en: "English",
+  "zh-Hans": "简体中文",
+  "zh-Hant": "繁體中文",
 };
 
-const loaded: Partial<Record<Lang, Messages>> = { en };
-
 /**
- * Fetches a language's catalogue once; the page awaits it before its first render and
- * before switching, so no screen flashes English first. A catalogue that fails to load
- * (the gateway restarted with a new build) leaves English in place.
+ * Fetches `lang`'s strings in every catalogue set loaded so far; the page awaits it
+ * before its first render, before switching language and when a chunk with its own
+ * strings arrives, so no screen flashes another language first.
  */
 export async function loadLanguage(lang: Lang): Promise<void> {
-  if (loaded[lang]) return;
-  try {
-    loaded[lang] = await LANGUAGES[lang].load();
-  } catch {
-    // stays English: every key has an English text
-  }
+  await Promise.all(catalogues.map((c) => c.load(lang)));
 }
 
 const STORAGE_KEY = "openclaw.controlUi.lang";
@@ -67,13 +96,8 @@ export function saveLanguage(lang: Lang): void {
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 export function translator(lang: Lang): Translate {
-  const messages = loaded[lang] ?? en;
-  return (key, vars) => {
-    const text = messages[key] ?? en[key];
-    return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => String(vars[name] ?? m)) : text;
-  };
+  return app.translate(lang);
 }
-
 export const I18nContext = createContext<{ lang: Lang; t: Translate }>({ lang: "en", t: translator("en") });
 
 export function useI18n() {

@@ -139,6 +139,9 @@ export const zhHans: Messages = {
   "chat.edit": "编辑",
   "chat.regenerate": "重新生成",
   "chat.editConfirm": "编辑这条消息？它之后的消息将离开对话（记录中仍保留）。",
+  "chat.fork": "从这里分叉",
+  "chat.prevVersion": "上一个版本",
+  "chat.nextVersion": "下一个版本",
   "sessions.shown": "{shown} / {total}",
   "sessions.running": "运行中",
   "sessions.actions": "会话操作",
@@ -282,4 +285,8 @@ export const zhHans: Messages = {
   "health.configPath": "配置文件",
   "health.stateDir": "状态目录",
   "health.logFile": "日志文件",
+
+  // Look: waiting and empty states (shell.css).
+  "app.loading": "正在加载…",
+  "sessions.startChat": "开始聊天",
 };

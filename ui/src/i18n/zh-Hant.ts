@@ -139,6 +139,9 @@ export const zhHant: Messages = {
   "chat.edit": "編輯",
   "chat.regenerate": "重新產生",
   "chat.editConfirm": "編輯這則訊息？其後的訊息將離開對話（記錄中仍保留）。",
+  "chat.fork": "從這裡分岔",
+  "chat.prevVersion": "上一個版本",
+  "chat.nextVersion": "下一個版本",
   "sessions.shown": "{shown} / {total}",
   "sessions.running": "執行中",
   "sessions.actions": "工作階段操作",
@@ -282,4 +285,8 @@ export const zhHant: Messages = {
   "health.configPath": "設定檔",
   "health.stateDir": "狀態目錄",
   "health.logFile": "記錄檔",
+
+  // Look: waiting and empty states (shell.css).
+  "app.loading": "正在載入…",
+  "sessions.startChat": "開始聊天",
 };

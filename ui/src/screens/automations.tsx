@@ -111,7 +111,19 @@ export function AutomationsScreen({ conn }: ScreenProps) {
           }}
         />
       )}
-      {jobs?.length === 0 && <p class="muted">{t("auto.none")}</p>}
+      {!jobs && !error && (
+        <p class="loading" role="status">
+          {t("app.loading")}
+        </p>
+      )}
+      {jobs?.length === 0 && (
+        <div class="empty-state">
+          <p>{t("auto.none")}</p>
+          <button type="button" class="secondary" onClick={() => setEditing("new")}>
+            {t("auto.new")}
+          </button>
+        </div>
+      )}
       {jobs && jobs.length > 0 && (
         <table id="automations-table">
           <thead>

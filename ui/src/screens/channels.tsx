@@ -1,7 +1,7 @@
 import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
-import { type MessageKey, useI18n } from "../i18n/index.js";
+import { loadLanguage, type MessageKey, useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
 import type { SetupProps } from "./channel-setup/setup.js";
 import { WhatsAppLogin } from "./whatsapp-login.js";
@@ -67,7 +67,17 @@ export function ChannelsScreen({ conn }: ScreenProps) {
           {error}
         </p>
       )}
-      {channels?.length === 0 && <p class="muted">{t("channels.none")}</p>}
+      {!channels && !error && (
+        <p class="loading" role="status">
+          {t("app.loading")}
+        </p>
+      )}
+      {channels?.length === 0 && (
+        <div class="empty-state">
+          <p>{t("channels.none")}</p>
+          <a href="#/config">{t("nav.config")}</a>
+        </div>
+      )}
       <div class="cards">
         {channels?.map((c) => (
           <ChannelCard key={c.channel} channel={c} conn={conn} onLogout={logout} onChange={load} />
@@ -89,12 +99,15 @@ function ChannelCard({
   onLogout: (channel: string) => Promise<void>;
   onChange: () => Promise<void>;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [Setup, setSetup] = useState<ComponentType<SetupProps> | undefined>();
   const [loadError, setLoadError] = useState("");
   const openSetup = () =>
     loadSetup()
-      .then((component) => setSetup(() => component))
+      .then(async (component) => {
+        await loadLanguage(lang); // the flow's own strings, in the page's language
+        setSetup(() => component);
+      })
       .catch((err) => setLoadError(errorText(err)));
   // Red only for a failure; "waiting for the scan" or "not linked yet" are steps.
   const note = c.lastError && (

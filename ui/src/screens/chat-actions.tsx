@@ -1,3 +1,4 @@
+import { useRef, useState } from "preact/hooks";
 import { CopyButton } from "../components/copy.js";
 import type { GatewayConnection } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
@@ -42,6 +43,8 @@ export interface TurnActions {
   onEdit?(turn: Turn): void;
   /** The answer written again: rewound to before its question, the question sent again. */
   onRegenerate?(turn: Turn): void;
+  /** A new session with the conversation before the user's message, the message in its composer. */
+  onFork?(turn: Turn): void;
 }
 
 /**
@@ -52,7 +55,7 @@ export interface TurnActions {
 export function MessageActions({ turn, actions }: { turn: Turn; actions: TurnActions }) {
   const { t } = useI18n();
   const text = markdownOf(turn);
-  if (!text && !actions.onEdit && !actions.onRegenerate) return null;
+  if (!text && !actions.onEdit && !actions.onRegenerate && !actions.onFork) return null;
   return (
     <div class="msg-actions" role="toolbar" aria-label={t("chat.messageActions")}>
       {text && <CopyButton text={text} label={t("chat.copyMarkdown")} />}
@@ -66,6 +69,86 @@ export function MessageActions({ turn, actions }: { turn: Turn; actions: TurnAct
           {t("chat.regenerate")}
         </button>
       )}
+      {actions.onFork && (
+        <button type="button" class="ghost msg-fork" onClick={() => actions.onFork?.(turn)}>
+          {t("chat.fork")}
+        </button>
+      )}
     </div>
   );
+}
+
+/** A row of `sessions.branches.list` (OpenClaw's shape, plus where it parts from the active branch). */
+export interface Branch {
+  leafEntryId: string;
+  active: boolean;
+  divergesAt?: string | null;
+  siblingIndex?: number;
+}
+
+/**
+ * "‹ 2/3 ›" where the conversation has other versions (left by Edit or Regenerate): the
+ * other branches parting at this message, in the order they were written, the active
+ * one at the place none of them takes; the arrows switch to the one before or after.
+ */
+export function BranchNav({ alts, go }: { alts: Branch[]; go(leafEntryId: string): void }) {
+  const { t } = useI18n();
+  let own = 0;
+  while (alts.some((b) => b.siblingIndex === own)) own++;
+  const near = (d: number) =>
+    alts
+      .filter((b) => ((b.siblingIndex ?? 0) - own) * d > 0)
+      .sort((a, b) => ((a.siblingIndex ?? 0) - (b.siblingIndex ?? 0)) * d)[0]?.leafEntryId;
+  const arrow = (d: number, label: string, glyph: string) => {
+    const leaf = near(d);
+    return (
+      <button
+        type="button"
+        class="ghost"
+        aria-label={label}
+        disabled={!leaf}
+        onClick={() => leaf && go(leaf)}
+      >
+        {glyph}
+      </button>
+    );
+  };
+  return (
+    <span class="branch-nav">
+      {arrow(-1, t("chat.prevVersion"), "‹")}
+      {alts.filter((b) => (b.siblingIndex ?? 0) < own).length + 1}/{alts.length + 1}
+      {arrow(1, t("chat.nextVersion"), "›")}
+    </span>
+  );
+}
+
+/**
+ * The conversation's other versions (`sessions.branches.list`; a gateway without it has
+ * none): `load` reads them for `key`, `nav(messageId)` is the switcher for the message
+ * where some part (null: after the last message), and a switch calls `switched`.
+ */
+export function useVersions(
+  conn: GatewayConnection,
+  key: string,
+  switched: () => void,
+  fail: (err: unknown) => void,
+) {
+  const [branches, setBranches] = useState<Branch[]>([]);
+  const keyRef = useRef(key);
+  keyRef.current = key;
+  const go = (leafEntryId: string) =>
+    conn.request("sessions.branches.switch", { sessionKey: key, leafEntryId }).then(switched, fail);
+  return {
+    load() {
+      setBranches([]);
+      if (!conn.hello.features?.methods?.includes("sessions.branches.list")) return;
+      conn
+        .request<{ branches: Branch[] }>("sessions.branches.list", { sessionKey: key })
+        .then((res) => keyRef.current === key && setBranches(res.branches), fail);
+    },
+    nav(at: string | null) {
+      const alts = branches.filter((b) => !b.active && b.divergesAt === at);
+      return alts.length > 0 ? <BranchNav alts={alts} go={go} /> : undefined;
+    },
+  };
 }

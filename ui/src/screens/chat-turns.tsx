@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { Markdown } from "../components/markdown.js";
 import { useI18n } from "../i18n/index.js";
 import { MessageActions, type TurnActions } from "./chat-actions.js";
@@ -99,10 +100,13 @@ export function TurnView({
   turn,
   onRetry,
   actions,
+  branch,
 }: {
   turn: Turn;
   onRetry?: (turn: Turn) => void;
   actions?: TurnActions;
+  /** The "‹ 1/2 ›" switcher when other versions of the conversation part here. */
+  branch?: ComponentChildren;
 }) {
   const { t } = useI18n();
   return (
@@ -127,6 +131,7 @@ export function TurnView({
       )}
       {turn.fallback && <FallbackNote fallback={turn.fallback} live={false} />}
       {turn.role === "assistant" && <TurnMeta turn={turn} />}
+      {branch}
       {actions && !turn.sending && !turn.failed && <MessageActions turn={turn} actions={actions} />}
     </div>
   );

@@ -5,7 +5,7 @@ import { randomId } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText, sessionFromHash } from "../util.js";
 import { mainSessionKey, useAgents } from "./agents.js";
-import { entryIdOf, markdownOf, type TurnActions } from "./chat-actions.js";
+import { entryIdOf, markdownOf, type TurnActions, useVersions } from "./chat-actions.js";
 import { useActivity } from "./chat-activity.js";
 import { Composer } from "./chat-composer.js";
 import { type Outgoing, toWire } from "./chat-files.js";
@@ -76,11 +76,21 @@ export function ChatScreen({ conn }: ScreenProps) {
   const [drawer, setDrawer] = useState(false);
   const [title, setTitle] = useState<string | undefined>();
   const [atEnd, setAtEnd] = useState(true);
+  // Bumped to read the conversation again (a branch switched to; a run after a rewind ended).
+  const [reload, setReload] = useState(0);
+  const rewound = useRef(false);
   const keyRef = useRef(key);
   keyRef.current = key;
   const list = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const activity = useActivity(conn, key);
+  const has = (method: string) => conn.hello.features?.methods?.includes(method) ?? false;
+  const versions = useVersions(
+    conn,
+    key,
+    () => setReload((n) => n + 1),
+    (err) => setError(errorText(err)),
+  );
   useEffect(() => void loadMarkdown(), []);
 
   useEffect(() => {
@@ -98,7 +108,8 @@ export function ChatScreen({ conn }: ScreenProps) {
         setSessionModel(sessionModelOf(res));
       })
       .catch((err) => setError(errorText(err)));
-  }, [conn, key]);
+    versions.load();
+  }, [conn, key, reload]);
 
   useEffect(
     () =>
@@ -132,6 +143,9 @@ export function ChatScreen({ conn }: ScreenProps) {
     }
     setTurns((list) => [...list, finishedTurn(run, e)]);
     updateLive(undefined);
+    // The new version's messages get their ids (and the "‹ 1/2 ›" its place) from the history.
+    if (rewound.current) setReload((n) => n + 1);
+    rewound.current = false;
     setPending((runs) => runs.filter((id) => id !== e.runId));
   }
 
@@ -206,6 +220,7 @@ export function ChatScreen({ conn }: ScreenProps) {
   const rewindTo = async (turn: Turn): Promise<string> => {
     const entryId = await entryIdOf(conn, key, turn);
     const res = await conn.request<{ editorText?: string }>("sessions.rewind", { sessionKey: key, entryId });
+    rewound.current = true;
     setTurns((list) => {
       const at = list.findIndex((x) => x.id === turn.id);
       return at < 0 ? list : list.slice(0, at);
@@ -217,6 +232,7 @@ export function ChatScreen({ conn }: ScreenProps) {
     if (later && !window.confirm(t("chat.editConfirm"))) return;
     try {
       setPrefill({ text: await rewindTo(turn) });
+      versions.load();
       setError("");
     } catch (err) {
       setError(errorText(err));
@@ -234,13 +250,27 @@ export function ChatScreen({ conn }: ScreenProps) {
       setError(errorText(err));
     }
   };
-  const canRewind = !running && (conn.hello.features?.methods?.includes("sessions.rewind") ?? false);
+  /** A new session from before the user's `turn` (`sessions.fork`), opened with the message in its composer. */
+  const fork = async (turn: Turn) => {
+    try {
+      const entryId = await entryIdOf(conn, key, turn);
+      const res = await conn.request<{ sessionKey: string; editorText?: string }>("sessions.fork", {
+        sessionKey: key,
+        entryId,
+      });
+      open(res.sessionKey);
+      setPrefill({ text: res.editorText ?? markdownOf(turn) });
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  const canRewind = !running && has("sessions.rewind");
   const lastAnswer = [...turns].reverse().find((x) => x.role === "assistant");
   const actionsFor = (turn: Turn): TurnActions =>
     !canRewind
       ? {}
       : turn.role === "user"
-        ? { onEdit: (x) => void edit(x) }
+        ? { onEdit: (x) => void edit(x), ...(has("sessions.fork") ? { onFork: (x) => void fork(x) } : {}) }
         : turn === lastAnswer
           ? { onRegenerate: (x) => void regenerate(x) }
           : {};
@@ -321,8 +351,15 @@ export function ChatScreen({ conn }: ScreenProps) {
         <div class="messages" id="messages" ref={list} onScroll={onScroll} aria-live="polite">
           {turns.length === 0 && !live && <p class="muted empty">{t("chat.empty")}</p>}
           {turns.map((turn) => (
-            <TurnView key={turn.id} turn={turn} onRetry={retry} actions={actionsFor(turn)} />
+            <TurnView
+              key={turn.id}
+              turn={turn}
+              onRetry={retry}
+              actions={actionsFor(turn)}
+              branch={turn.entryId && !running && versions.nav(turn.entryId)}
+            />
           ))}
+          {!running && versions.nav(null)}
           {live && <LiveView run={live} />}
           {running && !live && (
             <div class="msg assistant waiting" role="status" aria-label={t("chat.waiting")} />

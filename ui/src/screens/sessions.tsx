@@ -234,7 +234,17 @@ export function SessionsScreen({ conn }: ScreenProps) {
           {error}
         </p>
       )}
-      {rows?.length === 0 && <p class="muted">{t("sessions.none")}</p>}
+      {!page && !error && (
+        <p class="loading" role="status">
+          {t("app.loading")}
+        </p>
+      )}
+      {rows?.length === 0 && (
+        <div class="empty-state">
+          <p>{t("sessions.none")}</p>
+          <a href="#/chat">{t("sessions.startChat")}</a>
+        </div>
+      )}
       {rows && rows.length > 0 && (
         <table id="sessions-table" class="sessions-table">
           <thead>

@@ -1,22 +1,17 @@
-import { useI18n } from "../index.js";
-import { type SetupKey, type SetupMessages, setupEn } from "./en.js";
-import { setupZhHans } from "./zh-Hans.js";
-import { setupZhHant } from "./zh-Hant.js";
+import { Catalogues, useI18n } from "../index.js";
+import type { SetupKey, SetupMessages } from "./en.js";
 
-const CATALOGUES: Record<string, SetupMessages> = {
-  en: setupEn,
-  "zh-Hans": setupZhHans,
-  "zh-Hant": setupZhHant,
-};
+/** The setup flow's strings: a chunk per language, loaded with the flow (see loadLanguage). */
+const setup = new Catalogues<SetupMessages>({
+  en: () => import("./en.js").then((m) => m.setupEn),
+  "zh-Hans": () => import("./zh-Hans.js").then((m) => m.setupZhHans),
+  "zh-Hant": () => import("./zh-Hant.js").then((m) => m.setupZhHant),
+});
 
 export type SetupTranslate = (key: SetupKey, vars?: Record<string, string | number>) => string;
 
-/** The setup catalogue in the app's current language (the same `{name}` placeholders). */
+/** The setup strings in the app's current language (the same `{name}` placeholders). */
 export function useSetupI18n(): SetupTranslate {
   const { lang } = useI18n();
-  const messages = CATALOGUES[lang] ?? setupEn;
-  return (key, vars) => {
-    const text = messages[key] ?? setupEn[key];
-    return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => String(vars[name] ?? m)) : text;
-  };
+  return setup.translate(lang);
 }
