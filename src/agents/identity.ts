@@ -22,7 +22,8 @@ const MAX_IDENTITY_FILE_BYTES = 64 * 1024;
 /** Raster types only: an SVG can carry script. */
 const RASTER_DATA_URL = /^data:image\/(png|jpeg|gif|webp);base64,[a-z0-9+/]+=*$/i;
 /** Lines the IDENTITY.md template leaves as prompts, not values. */
-const PLACEHOLDER = /^(not set yet|pick something you like|workspace-relative path, http\(s\) url, or data uri)$/i;
+const PLACEHOLDER =
+  /^(not set yet|pick something you like|workspace-relative path, http\(s\) url, or data uri)$/i;
 
 export interface IdentityFields {
   name?: string | undefined;

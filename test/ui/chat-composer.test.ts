@@ -70,6 +70,8 @@ async function openChat(
   return { page, problems };
 }
 
+type ImageBlock = { type: string; source: { media_type: string; data: string } };
+
 /** The last user message the fake Anthropic received, as its content blocks. */
 function lastUserContent(gateway: UiGateway): { type: string; text?: string; source?: { data: string } }[] {
   const messages = gateway.anthropic.requests.at(-1)!.body.messages as { role: string; content: unknown }[];
@@ -186,8 +188,8 @@ describe("Control UI: chat composer", () => {
     const image = gateway.anthropic.requests
       .slice(before)
       .flatMap((r) => (r.body.messages as { role: string; content: unknown }[]) ?? [])
-      .flatMap((m) => (Array.isArray(m.content) ? (m.content as { type: string }[]) : []))
-      .find((b) => b.type === "image") as { source: { media_type: string; data: string } };
+      .flatMap((m) => (Array.isArray(m.content) ? (m.content as ImageBlock[]) : []))
+      .find((b) => b.type === "image")!;
     expect(image.source.media_type).toBe("image/jpeg");
     const jpeg = Buffer.from(image.source.data, "base64");
     expect(jpeg.length).toBeLessThan(5 * 1024 * 1024);

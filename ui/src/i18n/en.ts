@@ -282,6 +282,10 @@ export const en = {
   "health.configPath": "Config file",
   "health.stateDir": "State directory",
   "health.logFile": "Log file",
+  // Messages: tables (h22t).
+  "chat.copyTable": "Copy table",
+  "chat.expandTable": "Expand table",
+  "chat.table": "Table",
 };
 
 export type MessageKey = keyof typeof en;

@@ -277,4 +277,8 @@ export const zhHans: Messages = {
   "health.configPath": "配置文件",
   "health.stateDir": "状态目录",
   "health.logFile": "日志文件",
+  // Messages: tables (h22t).
+  "chat.copyTable": "复制表格",
+  "chat.expandTable": "展开表格",
+  "chat.table": "表格",
 };

@@ -277,4 +277,8 @@ export const zhHant: Messages = {
   "health.configPath": "設定檔",
   "health.stateDir": "狀態目錄",
   "health.logFile": "記錄檔",
+  // Messages: tables (h22t).
+  "chat.copyTable": "複製表格",
+  "chat.expandTable": "展開表格",
+  "chat.table": "表格",
 };

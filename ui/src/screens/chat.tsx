@@ -9,6 +9,7 @@ import { entryIdOf, markdownOf, type TurnActions } from "./chat-actions.js";
 import { useActivity } from "./chat-activity.js";
 import { Composer } from "./chat-composer.js";
 import { type Outgoing, toWire } from "./chat-files.js";
+import { useIdentity, useMinuteTick } from "./chat-meta.js";
 import {
   type AgentEvent,
   type ChatEvent,
@@ -81,6 +82,8 @@ export function ChatScreen({ conn }: ScreenProps) {
   const list = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const activity = useActivity(conn, key);
+  const identity = useIdentity(conn, agent);
+  useMinuteTick();
   useEffect(() => void loadMarkdown(), []);
 
   useEffect(() => {
@@ -175,6 +178,7 @@ export function ChatScreen({ conn }: ScreenProps) {
       id: randomId(),
       role: "user",
       parts,
+      at: Date.now(),
       sending: true,
       ...(attachments?.length ? { attachments } : {}),
     };
@@ -321,9 +325,15 @@ export function ChatScreen({ conn }: ScreenProps) {
         <div class="messages" id="messages" ref={list} onScroll={onScroll} aria-live="polite">
           {turns.length === 0 && !live && <p class="muted empty">{t("chat.empty")}</p>}
           {turns.map((turn) => (
-            <TurnView key={turn.id} turn={turn} onRetry={retry} actions={actionsFor(turn)} />
+            <TurnView
+              key={turn.id}
+              turn={turn}
+              identity={identity}
+              onRetry={retry}
+              actions={actionsFor(turn)}
+            />
           ))}
-          {live && <LiveView run={live} />}
+          {live && <LiveView run={live} identity={identity} />}
           {running && !live && (
             <div class="msg assistant waiting" role="status" aria-label={t("chat.waiting")} />
           )}
