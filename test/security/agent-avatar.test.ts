@@ -30,11 +30,10 @@ describe("security: agent avatars", () => {
       svg,
     ];
     for (const avatar of attempts) {
-      for (const identity of [
-        resolveAssistantIdentity("main", { avatar }, ws),
-        (writeFileSync(path.join(ws, "IDENTITY.md"), `Name: Bo\nAvatar: ${avatar}\n`),
-        resolveAssistantIdentity("main", {}, ws)),
-      ]) {
+      const fromConfig = resolveAssistantIdentity("main", { avatar }, ws);
+      writeFileSync(path.join(ws, "IDENTITY.md"), `Name: Bo\nAvatar: ${avatar}\n`);
+      const fromFile = resolveAssistantIdentity("main", {}, ws);
+      for (const identity of [fromConfig, fromFile]) {
         const answer = JSON.stringify(identity);
         expect(answer).not.toContain(Buffer.from(SECRET).toString("base64").slice(0, 16));
         expect(answer).not.toContain(SECRET);
