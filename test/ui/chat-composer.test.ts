@@ -184,12 +184,9 @@ describe("Control UI: chat composer", () => {
     await page.fill("#chat-input", "a photo");
     await page.click("#chat-send");
     await page.waitForSelector(".msg.assistant");
-    // The model's request with the photo (a large image may first trigger a memory flush request).
-    const image = gateway.anthropic.requests
-      .slice(before)
-      .flatMap((r) => (r.body.messages as { role: string; content: unknown }[]) ?? [])
-      .flatMap((m) => (Array.isArray(m.content) ? (m.content as ImageBlock[]) : []))
-      .find((b) => b.type === "image")!;
+    // One request: the photo counts as an image's tokens, not its base64 (no compaction, no memory flush).
+    expect(gateway.anthropic.requests.length - before).toBe(1);
+    const image = lastUserContent(gateway).find((b) => b.type === "image") as unknown as ImageBlock;
     expect(image.source.media_type).toBe("image/jpeg");
     const jpeg = Buffer.from(image.source.data, "base64");
     expect(jpeg.length).toBeLessThan(5 * 1024 * 1024);
