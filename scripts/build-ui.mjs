@@ -31,6 +31,8 @@ export async function buildControlUi({ outdir = OUT } = {}) {
     tsconfig: "ui/tsconfig.json",
     metafile: true,
     legalComments: "none",
+    // Chinese strings as UTF-8, not \uXXXX escapes: a third of the bytes, and they gzip better.
+    charset: "utf8",
     define: { __UI_VERSION__: JSON.stringify(pkg.version) },
     logLevel: "warning",
   });
