@@ -7,6 +7,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { minify } from "terser";
 
 const OUT = "dist/control-ui";
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
@@ -31,6 +32,8 @@ export async function buildControlUi({ outdir = OUT } = {}) {
     tsconfig: "ui/tsconfig.json",
     metafile: true,
     legalComments: "none",
+    // Chinese strings as UTF-8, not \uXXXX escapes: a third of the bytes, and they gzip better.
+    charset: "utf8",
     define: { __UI_VERSION__: JSON.stringify(pkg.version) },
     logLevel: "warning",
   });
@@ -56,6 +59,19 @@ export async function buildControlUi({ outdir = OUT } = {}) {
     .replace("%PRELOAD%", shared.join("\n    "));
   await mkdir(outdir, { recursive: true });
   await writeFile(path.join(outdir, "index.html"), html);
+  // A second pass with terser: its compressor finds what esbuild's single pass leaves
+  // (about 2 KB gzip of the UI's 60 KB budget). Names between chunks are their export
+  // names, which terser keeps; the file names stay esbuild's content hashes.
+  for (const asset of outputs.filter((f) => f.endsWith(".js"))) {
+    const file = path.join(outdir, asset);
+    const { code } = await minify(await readFile(file, "utf8"), {
+      module: true,
+      compress: { passes: 2 },
+      format: { comments: false },
+    });
+    if (code === undefined) throw new Error(`terser produced nothing for ${asset}`);
+    await writeFile(file, code);
+  }
   // Precompressed copies: the gateway sends them to browsers that accept gzip.
   for (const asset of outputs.filter((f) => f.endsWith(".js") || f.endsWith(".css"))) {
     const file = path.join(outdir, asset);

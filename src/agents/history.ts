@@ -3,6 +3,24 @@ import type { TranscriptEntry } from "../sessions/transcript.js";
 
 /** Roughly 4 characters a token: enough to keep a request inside the context window. */
 const CHARS_PER_TOKEN = 4;
+/**
+ * What an image costs a model, whatever its bytes: providers scale it to about 1.15
+ * megapixels, ~1,600 tokens (Anthropic's w×h/750). Its base64 counted as text would make
+ * one phone photo look like 300,000 tokens and start a compaction.
+ */
+const IMAGE_TOKENS = 1600;
+
+/** A message's estimated tokens: its JSON at CHARS_PER_TOKEN, images at IMAGE_TOKENS each. */
+function messageTokens(m: Message): number {
+  let images = 0;
+  const json = JSON.stringify(m, (_key, value: unknown) => {
+    const block = value as { type?: unknown; data?: unknown } | null;
+    if (block?.type !== "image" || typeof block.data !== "string") return value;
+    images++;
+    return { ...block, data: "" };
+  });
+  return Math.ceil(json.length / CHARS_PER_TOKEN) + images * IMAGE_TOKENS;
+}
 
 /** The conversation a model sees, rebuilt from the transcript's message entries. */
 export function transcriptToMessages(entries: readonly TranscriptEntry[]): Message[] {
@@ -38,7 +56,7 @@ export function fitToBudget(messages: Message[], budgetTokens: number): Message[
   let total = 0;
   let start = messages.length;
   for (let i = messages.length - 1; i >= 0; i--) {
-    total += Math.ceil(JSON.stringify(messages[i]).length / CHARS_PER_TOKEN);
+    total += messageTokens(messages[i]!);
     if (total > budgetTokens && i < messages.length - 1) break;
     start = i;
   }
@@ -78,7 +96,7 @@ export interface CompactionLine {
 }
 
 export const estimateTokens = (messages: readonly Message[]): number =>
-  messages.reduce((n, m) => n + Math.ceil(JSON.stringify(m).length / CHARS_PER_TOKEN), 0);
+  messages.reduce((n, m) => n + messageTokens(m), 0);
 
 /**
  * The conversation after the latest compaction: its summary (as an opening user

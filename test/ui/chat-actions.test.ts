@@ -4,12 +4,12 @@ import { connectWithToken, openPage, screenshot, sendChat, useChatPages, useUiFi
 const ui = useUiFixture();
 const chat = useChatPages(ui);
 
-/** Each bubble's text without its action buttons, in order. */
+/** Each bubble's text without its action buttons, name and time, in order. */
 const bubbles = (page: import("playwright-core").Page) =>
   page.$$eval(".msg:not(.streaming)", (els) =>
     els.map((el) => {
       const copy = el.cloneNode(true) as typeof el;
-      for (const junk of copy.querySelectorAll(".msg-actions, .turn-meta, .branch-nav")) junk.remove();
+      for (const junk of copy.querySelectorAll(".msg-actions, .turn-meta, .branch-nav, .msg-head")) junk.remove();
       return copy.textContent?.trim() ?? "";
     }),
   );

@@ -1,7 +1,7 @@
 /**
  * The chat composer in Chromium against a built gateway: a picked, pasted or dropped
  * image reaches the (fake) model as image content; a file over the gateway's limit is
- * refused before sending; the model picker changes the model of the next turn; a voice
+ * refused before sending; a photo over it is scaled down in the browser first; the model picker changes the model of the next turn; a voice
  * message recorded from Chromium's fake microphone is transcribed (fake OpenAI) and the
  * model gets the transcript; without a transcription provider the page says so.
  */
@@ -69,6 +69,8 @@ async function openChat(
   if (!opts.mobile) await page.click("#new-session");
   return { page, problems };
 }
+
+type ImageBlock = { type: string; source: { media_type: string; data: string } };
 
 /** The last user message the fake Anthropic received, as its content blocks. */
 function lastUserContent(gateway: UiGateway): { type: string; text?: string; source?: { data: string } }[] {
@@ -150,6 +152,49 @@ describe("Control UI: chat composer", () => {
     expect(await page.locator(".attachment-chip").count()).toBe(0);
     expect(await page.isDisabled("#chat-send")).toBe(true);
     expect(gateway.anthropic.requests.length).toBe(before);
+  });
+
+  it("a 4000×3000 photo over the limit is scaled down in the browser and reaches the model as a JPEG under it", async () => {
+    const { gateway } = await fixture();
+    const { page } = await openChat(gateway);
+    // Noise does not compress: a 4000×3000 PNG of it is ~36 MB, seven times the 5 MB a message carries.
+    await page.evaluate(`(async () => {
+      const canvas = new OffscreenCanvas(4000, 3000);
+      const ctx = canvas.getContext("2d");
+      const img = ctx.createImageData(4000, 3000);
+      const words = new Uint32Array(img.data.buffer);
+      let x = 2463534242;
+      for (let i = 0; i < words.length; i++) {
+        x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+        words[i] = (x | 0xff000000) >>> 0;
+      }
+      ctx.putImageData(img, 0, 0);
+      const png = await canvas.convertToBlob({ type: "image/png" });
+      window.__pngSize = png.size;
+      const dt = new DataTransfer();
+      dt.items.add(new File([png], "camera.png", { type: "image/png" }));
+      const input = document.querySelector("#chat-file");
+      input.files = dt.files;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    })()`);
+    expect(await page.evaluate("window.__pngSize")).toBeGreaterThan(5 * 1024 * 1024);
+    await page.waitForSelector(".attachment-chip.image >> text=camera.jpg");
+    expect(await page.locator("#composer-error").count()).toBe(0);
+    const before = gateway.anthropic.requests.length;
+    await page.fill("#chat-input", "a photo");
+    await page.click("#chat-send");
+    await page.waitForSelector(".msg.assistant");
+    // One request: the photo counts as an image's tokens, not its base64 (no compaction, no memory flush).
+    expect(gateway.anthropic.requests.length - before).toBe(1);
+    const image = lastUserContent(gateway).find((b) => b.type === "image") as unknown as ImageBlock;
+    expect(image.source.media_type).toBe("image/jpeg");
+    const jpeg = Buffer.from(image.source.data, "base64");
+    expect(jpeg.length).toBeLessThan(5 * 1024 * 1024);
+    // The JPEG's frame header (SOF0): the long side at most 2048 px, the 4:3 shape kept.
+    const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+    const [width, height] = [jpeg.readUInt16BE(sof + 7), jpeg.readUInt16BE(sof + 5)];
+    expect(width).toBeLessThanOrEqual(2048);
+    expect(width * 3).toBe(height * 4);
   });
 
   it("the model picker shows the session's model, and a change is the model of the next answer", async () => {

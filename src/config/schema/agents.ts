@@ -116,17 +116,20 @@ const agentEntry = lazySchema("agents.agentEntry", () =>
       .optional()
       .describe("string overrides the primary only; { primary, fallbacks } overrides both"),
     params: looseRecord.optional(),
-    identity: compatOnly(
-      z
-        .strictObject({
-          name: z.string().optional(),
-          theme: z.string().optional(),
-          emoji: z.string().optional(),
-          avatar: z.string().optional(),
-        })
-        .optional(),
-      "the agent's name, emoji and avatar shown in chats",
-    ),
+    identity: z
+      .strictObject({
+        name: z.string().optional().describe("the name the Control UI shows on the agent's messages"),
+        theme: compatOnly(z.string().optional(), "the agent's persona theme"),
+        emoji: z.string().optional().describe("shown as the avatar when no avatar image is set"),
+        avatar: z
+          .string()
+          .optional()
+          .describe(
+            "a data:image/(png|jpeg|gif|webp);base64 URI (at most 2 MB) or an emoji; workspace paths and URLs are not served",
+          ),
+      })
+      .optional()
+      .describe("how the agent appears in chats (else IDENTITY.md in its workspace)"),
     groupChat: z
       .strictObject({
         mentionPatterns: stringList.optional().describe("regexes that count as mentioning the agent"),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { resolveAgent } from "../../agents/agent-config.js";
+import { resolveAssistantIdentity } from "../../agents/identity.js";
 import { twoStage } from "../../infra/rpc.js";
 import { knownAgentIds, resolveKnownAgentId } from "../../routing/known-agents.js";
 import { requestedSessionKey } from "../../routing/session-key.js";
@@ -14,9 +15,6 @@ import { defineMethod } from "./types.js";
  */
 
 const agentList = (gateway: GatewayContext) => gateway.config().config.agents?.list;
-
-/** OpenClaw's default name for an agent with no configured one (its IDENTITY.md default). */
-const DEFAULT_AGENT_NAME = "Assistant";
 
 function agentRow(gateway: GatewayContext, id: string) {
   const agent = resolveAgent(gateway.config().config, id, gateway.stateDir);
@@ -49,15 +47,9 @@ export const agentMethods = {
         p?.agentId === undefined
           ? gateway.agents.defaultAgentId()
           : resolveKnownAgentId(agentList(gateway), p.agentId);
-      const configured = agentList(gateway)?.find((a) => a.id === agentId)?.name;
-      const name = configured ?? DEFAULT_AGENT_NAME;
-      return {
-        agentId,
-        name,
-        nameSource: configured ? "config" : "default",
-        // OpenClaw's fallback avatar: the name's first letter.
-        avatar: name.slice(0, 1).toUpperCase(),
-      };
+      const entry = agentList(gateway)?.find((a) => a.id === agentId);
+      const { workspace } = resolveAgent(gateway.config().config, agentId, gateway.stateDir);
+      return resolveAssistantIdentity(agentId, { ...entry?.identity, entryName: entry?.name }, workspace);
     },
   }),
   agent: defineMethod({

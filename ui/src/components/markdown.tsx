@@ -8,7 +8,8 @@
  */
 import type { Lexer, Token, Tokens } from "marked";
 import type { ComponentChildren, VNode } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { useI18n } from "../i18n/index.js";
 import { CopyButton } from "./copy.js";
 
 /** Link targets a click may follow: the web and mail. Anything else (javascript:, data:) stays text. */
@@ -104,6 +105,87 @@ function align(a: Tokens.TableCell["align"]): string | undefined {
   return a ? `text-align:${a}` : undefined;
 }
 
+/** A cell as plain text (no markdown marks), on one line: what a spreadsheet cell should get. */
+function plain(tokens: Token[] | undefined): string {
+  return (tokens ?? [])
+    .map((tk) =>
+      "tokens" in tk && tk.tokens ? plain(tk.tokens) : "text" in tk ? decode(String(tk.text)) : " ",
+    )
+    .join("")
+    .replace(/\s+/g, " ");
+}
+
+/** The table as tab-separated lines: pasted into a spreadsheet, each cell lands in its own. */
+function tsv(table: Tokens.Table): string {
+  return [table.header, ...table.rows].map((row) => row.map((c) => plain(c.tokens)).join("\t")).join("\n");
+}
+
+function TableView({ table }: { table: Tokens.Table }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          {table.header.map((cell, i) => (
+            <th key={i} style={align(cell.align)}>
+              {inline(cell.tokens)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {table.rows.map((row, r) => (
+          <tr key={r}>
+            {row.map((cell, i) => (
+              <td key={i} style={align(cell.align)}>
+                {inline(cell.tokens)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * A table with Copy (as TSV) and Expand: a modal <dialog> over the whole page for wide
+ * tables. The browser's modal dialog moves focus into it, closes on Esc and gives focus
+ * back to Expand.
+ */
+function TableBlock({ table }: { table: Tokens.Table }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    if (open) dialog.current?.showModal();
+  }, [open]);
+  return (
+    <div class="md-table">
+      <div class="table-bar">
+        <CopyButton text={tsv(table)} label={t("chat.copyTable")} />
+        <button type="button" class="ghost" onClick={() => setOpen(true)}>
+          {t("chat.expandTable")}
+        </button>
+      </div>
+      <div class="table-wrap">
+        <TableView table={table} />
+      </div>
+      {open && (
+        <dialog class="table-dialog" ref={dialog} aria-label={t("chat.table")} onClose={() => setOpen(false)}>
+          <div class="table-bar">
+            <button type="button" class="ghost" onClick={() => dialog.current?.close()}>
+              {t("common.close")}
+            </button>
+          </div>
+          <div class="table-wrap md">
+            <TableView table={table} />
+          </div>
+        </dialog>
+      )}
+    </div>
+  );
+}
+
 function block(token: Token, key: number): VNode | string | null {
   switch (token.type) {
     case "space":
@@ -140,35 +222,8 @@ function block(token: Token, key: number): VNode | string | null {
         <ul key={key}>{items}</ul>
       );
     }
-    case "table": {
-      const table = token as Tokens.Table;
-      return (
-        <div key={key} class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                {table.header.map((cell, i) => (
-                  <th key={i} style={align(cell.align)}>
-                    {inline(cell.tokens)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {table.rows.map((row, r) => (
-                <tr key={r}>
-                  {row.map((cell, i) => (
-                    <td key={i} style={align(cell.align)}>
-                      {inline(cell.tokens)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      );
-    }
+    case "table":
+      return <TableBlock key={key} table={token as Tokens.Table} />;
     case "text": {
       // A tight list item's text: inline content without a paragraph around it.
       const text = token as Tokens.Text;

@@ -294,6 +294,10 @@ export const en = {
   // Look: waiting and empty states (shell.css).
   "app.loading": "Loading…",
   "sessions.startChat": "Start a chat",
+  // Messages: tables (h22t).
+  "chat.copyTable": "Copy table",
+  "chat.expandTable": "Expand table",
+  "chat.table": "Table",
 };
 
 export type MessageKey = keyof typeof en;

@@ -289,4 +289,8 @@ export const zhHans: Messages = {
   // Look: waiting and empty states (shell.css).
   "app.loading": "正在加载…",
   "sessions.startChat": "开始聊天",
+  // Messages: tables (h22t).
+  "chat.copyTable": "复制表格",
+  "chat.expandTable": "展开表格",
+  "chat.table": "表格",
 };

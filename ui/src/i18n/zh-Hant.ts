@@ -289,4 +289,8 @@ export const zhHant: Messages = {
   // Look: waiting and empty states (shell.css).
   "app.loading": "正在載入…",
   "sessions.startChat": "開始聊天",
+  // Messages: tables (h22t).
+  "chat.copyTable": "複製表格",
+  "chat.expandTable": "展開表格",
+  "chat.table": "表格",
 };

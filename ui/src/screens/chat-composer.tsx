@@ -12,6 +12,7 @@ import {
   type Outgoing,
   readDataUrl,
   refusal,
+  shrinkImage,
 } from "./chat-files.js";
 import { ModelPicker, type SessionModel } from "./chat-model-picker.js";
 import { recordingBlocker, useRecorder } from "./chat-voice.js";
@@ -79,8 +80,14 @@ export function Composer(props: ComposerProps) {
   const add = async (blobs: { blob: Blob; name: string; durationMs?: number }[]) => {
     if (!policy) return;
     setProblem("");
-    for (const { blob, name, durationMs } of blobs) {
-      const kind = kindOf(policy, blob.type, name);
+    for (const picked of blobs) {
+      const { durationMs } = picked;
+      const kind = kindOf(policy, picked.blob.type, picked.name);
+      // A phone's photo (3–12 MB) is scaled down before the limits are checked, not refused.
+      const { blob, name } =
+        kind === "image" && policy.imageTypes.includes("image/jpeg")
+          ? await shrinkImage(picked.blob, picked.name, policy.maxBytes)
+          : picked;
       const why = refusal(policy, filesRef.current, { name, size: blob.size, kind });
       if (why) {
         setProblem(t(why.key, why.vars));

@@ -103,3 +103,69 @@ export function toWire(f: Outgoing): WireAttachment {
     ...(f.durationMs !== undefined ? { durationMs: f.durationMs } : {}),
   };
 }
+
+/** A photo's longest side after downscaling: what vision models read (larger ones are scaled down by them anyway). */
+const PHOTO_MAX_SIDE = 2048;
+/**
+ * Steps tried in turn until the photo fits: long side and JPEG quality. The first is
+ * hardly distinguishable from the original at chat size; the last still reads text.
+ */
+const SHRINK_STEPS: readonly [side: number, quality: number][] = [
+  [PHOTO_MAX_SIDE, 0.85],
+  [1600, 0.8],
+  [1280, 0.72],
+];
+/** A photo over this share of a message's budget is re-encoded even when small enough in pixels: four phone photos fit one message. */
+const PHOTO_SHARE = 4;
+
+/**
+ * A photo re-encoded smaller when it is larger than needed (over PHOTO_MAX_SIDE pixels
+ * or over its share of `budget`), as JPEG with the camera's orientation applied (a
+ * phone's photo stands upright). The original when it is already small, animated
+ * (GIF), or the browser cannot decode it; the gateway's limits are checked after.
+ */
+export async function shrinkImage(
+  blob: Blob,
+  name: string,
+  budget: number,
+): Promise<{ blob: Blob; name: string }> {
+  if (blob.type === "image/gif" || typeof createImageBitmap !== "function") return { blob, name };
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(blob, { imageOrientation: "from-image" });
+  } catch {
+    return { blob, name };
+  }
+  const share = budget / PHOTO_SHARE;
+  const long = Math.max(bitmap.width, bitmap.height);
+  let best = blob;
+  try {
+    if (long <= PHOTO_MAX_SIDE && blob.size <= share) return { blob, name };
+    for (const [side, quality] of SHRINK_STEPS) {
+      const out = await encodeJpeg(bitmap, Math.min(1, side / long), quality);
+      if (out.size < best.size) best = out;
+      if (best.size <= share) break;
+    }
+  } finally {
+    bitmap.close();
+  }
+  return best === blob ? { blob, name } : { blob: best, name: name.replace(/(\.[^.]*)?$/, ".jpg") };
+}
+
+function encodeJpeg(bitmap: ImageBitmap, scale: number, quality: number): Promise<Blob> {
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  const ctx = canvas.getContext("2d")!;
+  // JPEG has no transparency: a screenshot's clear pixels become white, not black.
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  return new Promise((resolve, reject) =>
+    canvas.toBlob(
+      (b) => (b ? resolve(b) : reject(new Error("could not encode the photo"))),
+      "image/jpeg",
+      quality,
+    ),
+  );
+}

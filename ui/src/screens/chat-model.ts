@@ -39,6 +39,8 @@ export interface Turn {
   id: string;
   role: "user" | "assistant";
   parts: Part[];
+  /** When it was written (ms): the transcript's timestamp, or when the UI saw it. */
+  at?: number;
   model?: string;
   /** Answered (or failed) on a fallback model: shown under the answer. */
   fallback?: Fallback;
@@ -62,7 +64,8 @@ export interface HistoryMessage {
   role: "user" | "assistant" | "toolResult";
   content: string | Record<string, unknown>[];
   id?: string;
-  timestamp?: string;
+  /** Epoch ms (OpenClaw's shape); ISO text from older gateways. */
+  timestamp?: number | string;
   provider?: string;
   model?: string;
   usage?: Partial<Usage>;
@@ -124,12 +127,13 @@ export function historyToTurns(messages: HistoryMessage[]): Turn[] {
   const calledAt = new Map<string, number>();
   messages.forEach((m, i) => {
     const id = m.id ?? `h${i}`;
-    const at = m.timestamp ? Date.parse(m.timestamp) : Number.NaN;
+    const at = typeof m.timestamp === "string" ? Date.parse(m.timestamp) : (m.timestamp ?? Number.NaN);
     if (m.role === "user") {
       turns.push({
         id,
         role: "user",
         parts: partsOf(m.content),
+        ...(at >= 0 ? { at } : {}),
         ...(m.id ? { entryId: m.id } : {}),
         ...(m.runId ? { runId: m.runId } : {}),
       });
@@ -137,7 +141,7 @@ export function historyToTurns(messages: HistoryMessage[]): Turn[] {
     }
     let turn = turns.at(-1);
     if (turn?.role !== "assistant") {
-      turn = { id, role: "assistant", parts: [] };
+      turn = { id, role: "assistant", parts: [], ...(at >= 0 ? { at } : {}) };
       turns.push(turn);
     }
     if (m.role === "assistant") {
@@ -262,6 +266,7 @@ export function finishedTurn(run: LiveRun | undefined, e: ChatEvent): Turn {
     id: e.runId,
     role: "assistant",
     parts,
+    at: Date.now(),
     model: modelName(e.model),
     ...(run?.fallback ? { fallback: run.fallback } : {}),
     usage: addUsage(undefined, e.usage),

@@ -3,6 +3,7 @@ import { Markdown } from "../components/markdown.js";
 import { useI18n } from "../i18n/index.js";
 import { MessageActions, type TurnActions } from "./chat-actions.js";
 import { Mic } from "./chat-composer.js";
+import { Avatar, type Identity, Stamp } from "./chat-meta.js";
 import type { Fallback, LiveRun, Part, ToolView, Turn } from "./chat-model.js";
 
 function pretty(value: unknown): string {
@@ -96,13 +97,27 @@ function TurnMeta({ turn }: { turn: Turn }) {
   );
 }
 
+/** Above a message: the assistant's avatar and name, and when it was written. */
+function MsgHead({ identity, at }: { identity?: Identity | undefined; at?: number | undefined }) {
+  if (!identity && at === undefined) return null;
+  return (
+    <div class="msg-head">
+      {identity && <Avatar identity={identity} />}
+      {identity && <span class="who">{identity.name}</span>}
+      {at !== undefined && <Stamp at={at} />}
+    </div>
+  );
+}
+
 export function TurnView({
   turn,
+  identity,
   onRetry,
   actions,
   branch,
 }: {
   turn: Turn;
+  identity?: Identity | undefined;
   onRetry?: (turn: Turn) => void;
   actions?: TurnActions;
   /** The "‹ 1/2 ›" switcher when other versions of the conversation part here. */
@@ -111,6 +126,7 @@ export function TurnView({
   const { t } = useI18n();
   return (
     <div class={`msg ${turn.role}${turn.sending ? " sending" : ""}`} data-role={turn.role}>
+      <MsgHead identity={turn.role === "assistant" ? identity : undefined} at={turn.at} />
       {turn.parts.map((part, i) => (
         <PartView key={i} part={part} role={turn.role} />
       ))}
@@ -137,9 +153,10 @@ export function TurnView({
   );
 }
 
-export function LiveView({ run }: { run: LiveRun }) {
+export function LiveView({ run, identity }: { run: LiveRun; identity?: Identity | undefined }) {
   return (
     <div class="msg assistant streaming" id="streaming" data-run-id={run.runId}>
+      <MsgHead identity={identity} />
       {run.fallback && <FallbackNote fallback={run.fallback} live={true} />}
       {run.tools.map((tool) => (
         <ToolCard key={tool.id} tool={tool} />

@@ -9,6 +9,7 @@ import { entryIdOf, markdownOf, type TurnActions, useVersions } from "./chat-act
 import { useActivity } from "./chat-activity.js";
 import { Composer } from "./chat-composer.js";
 import { type Outgoing, toWire } from "./chat-files.js";
+import { useIdentity, useMinuteTick } from "./chat-meta.js";
 import {
   type AgentEvent,
   type ChatEvent,
@@ -91,6 +92,8 @@ export function ChatScreen({ conn }: ScreenProps) {
     () => setReload((n) => n + 1),
     (err) => setError(errorText(err)),
   );
+  const identity = useIdentity(conn, agent);
+  useMinuteTick();
   useEffect(() => void loadMarkdown(), []);
 
   useEffect(() => {
@@ -189,6 +192,7 @@ export function ChatScreen({ conn }: ScreenProps) {
       id: randomId(),
       role: "user",
       parts,
+      at: Date.now(),
       sending: true,
       ...(attachments?.length ? { attachments } : {}),
     };
@@ -354,13 +358,14 @@ export function ChatScreen({ conn }: ScreenProps) {
             <TurnView
               key={turn.id}
               turn={turn}
+              identity={identity}
               onRetry={retry}
               actions={actionsFor(turn)}
               branch={turn.entryId && !running && versions.nav(turn.entryId)}
             />
           ))}
           {!running && versions.nav(null)}
-          {live && <LiveView run={live} />}
+          {live && <LiveView run={live} identity={identity} />}
           {running && !live && (
             <div class="msg assistant waiting" role="status" aria-label={t("chat.waiting")} />
           )}
