@@ -9,7 +9,8 @@ const bubbles = (page: import("playwright-core").Page) =>
   page.$$eval(".msg:not(.streaming)", (els) =>
     els.map((el) => {
       const copy = el.cloneNode(true) as typeof el;
-      for (const junk of copy.querySelectorAll(".msg-actions, .turn-meta, .branch-nav, .msg-head")) junk.remove();
+      for (const junk of copy.querySelectorAll(".msg-actions, .turn-meta, .branch-nav, .msg-head"))
+        junk.remove();
       return copy.textContent?.trim() ?? "";
     }),
   );
