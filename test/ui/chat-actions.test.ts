@@ -1,19 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { connectWithToken, openPage, screenshot, sendChat, useChatPages, useUiFixture } from "./harness.js";
+import {
+  bubbles,
+  connectWithToken,
+  openPage,
+  screenshot,
+  sendChat,
+  useChatPages,
+  useUiFixture,
+} from "./harness.js";
 
 const ui = useUiFixture();
 const chat = useChatPages(ui);
 
 /** Each bubble's text without its action buttons, name and time, in order. */
-const bubbles = (page: import("playwright-core").Page) =>
-  page.$$eval(".msg:not(.streaming)", (els) =>
-    els.map((el) => {
-      const copy = el.cloneNode(true) as typeof el;
-      for (const junk of copy.querySelectorAll(".msg-actions, .turn-meta, .branch-nav, .msg-head"))
-        junk.remove();
-      return copy.textContent?.trim() ?? "";
-    }),
-  );
 const opacity = (page: import("playwright-core").Page, selector: string) =>
   page.$eval(selector, (el) => {
     // The test's lib has no DOM types; the browser has the function.

@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { connectWithToken, openPage, screenshot, sendChat, useChatPages, useUiFixture } from "./harness.js";
+import {
+  bubbles,
+  connectWithToken,
+  openPage,
+  screenshot,
+  sendChat,
+  useChatPages,
+  useUiFixture,
+} from "./harness.js";
 
 const ui = useUiFixture();
 const chat = useChatPages(ui);
 
 /** Each bubble's text without its buttons, in order. */
-const bubbles = (page: import("playwright-core").Page) =>
-  page.$$eval(".msg:not(.streaming)", (els) =>
-    els.map((el) => {
-      const copy = el.cloneNode(true) as typeof el;
-      for (const junk of copy.querySelectorAll(".msg-actions, .turn-meta, .branch-nav")) junk.remove();
-      return copy.textContent?.trim() ?? "";
-    }),
-  );
 
 describe("Control UI: versions of the conversation, and Fork from here", () => {
   it("an edit leaves '‹ 2/2 ›' on the message; the arrows switch versions (by keyboard too); Fork opens a new session", async () => {

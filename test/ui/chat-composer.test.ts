@@ -183,7 +183,8 @@ describe("Control UI: chat composer", () => {
     const before = gateway.anthropic.requests.length;
     await page.fill("#chat-input", "a photo");
     await page.click("#chat-send");
-    await page.waitForSelector(".msg.assistant");
+    // The answer itself, not the "waiting" bubble shown before the model is asked.
+    await page.waitForSelector(".msg.assistant:not(.waiting)");
     // One request: the photo counts as an image's tokens, not its base64 (no compaction, no memory flush).
     expect(gateway.anthropic.requests.length - before).toBe(1);
     const image = lastUserContent(gateway).find((b) => b.type === "image") as unknown as ImageBlock;

@@ -177,3 +177,18 @@ export async function sendChat(page: Page, text: string): Promise<void> {
   await page.fill("#chat-input", text);
   await page.click("#chat-send");
 }
+
+/**
+ * The text of each finished message bubble, without its chrome (actions, meta line, version
+ * arrows, the name and time header): what the user wrote or the model answered.
+ */
+export function bubbles(page: Page): Promise<string[]> {
+  return page.$$eval(".msg:not(.streaming)", (els) =>
+    els.map((el) => {
+      const copy = el.cloneNode(true) as typeof el;
+      for (const junk of copy.querySelectorAll(".msg-actions, .turn-meta, .branch-nav, .msg-head"))
+        junk.remove();
+      return copy.textContent?.trim() ?? "";
+    }),
+  );
+}
