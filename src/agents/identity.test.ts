@@ -37,11 +37,11 @@ describe("assistant identity", () => {
     });
   });
 
-  it("never hands out a file path, a remote URL, an SVG or an oversized image as the avatar", () => {
+  it("never hands out a missing or outside file, a remote URL, an SVG or an oversized image as the avatar", () => {
     const ws = tempDir();
     const cases: [string, string][] = [
-      ["avatars/me.png", "local_file_not_served"],
-      ["../../etc/passwd", "local_file_not_served"],
+      ["avatars/me.png", "missing"],
+      ["../../etc/passwd", "outside_workspace"],
       ["https://example.com/a.png", "unsupported_uri"],
       ["data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=", "unsupported_uri"],
       [`data:image/png;base64,${"A".repeat(MAX_AVATAR_DATA_URL_CHARS)}`, "too_large"],

@@ -3,10 +3,12 @@
  * name, an emoji and an avatar, from `agents.list[].identity`, else the workspace's
  * IDENTITY.md (`Name:`, `Emoji:`, `Avatar:` lines), else the defaults. Avatars are
  * only ever handed out as raster `data:` URIs (inline, same origin, capped) or short
- * text (an emoji, a letter): a workspace path or a remote URL is not served, so the
- * chat falls back to the emoji or the name's first letter and says why.
+ * text (an emoji, a letter). A path is read only when it resolves inside the workspace
+ * (symlinks out refused), is small, and its bytes are PNG, JPEG, GIF or WebP: it is then
+ * inlined as a data URI. A remote URL is not fetched. Otherwise the chat falls back to
+ * the emoji or the name's first letter and the answer says why.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, realpathSync } from "node:fs";
 import path from "node:path";
 
 /** OpenClaw's defaults for an agent that says nothing about itself. */
@@ -19,6 +21,11 @@ const MAX_EMOJI_CHARS = 16;
 export const MAX_AVATAR_DATA_URL_CHARS = Math.ceil((2 * 1024 * 1024) / 3) * 4 + 32;
 /** IDENTITY.md is a few lines; a larger file is not read (it would be read on every chat open). */
 const MAX_IDENTITY_FILE_BYTES = 64 * 1024;
+/**
+ * An avatar file is inlined in every identity answer (OpenClaw serves up to 2 MB through
+ * a route instead): 256 KB is a 512 px photo, more than a chat's 28 px circle needs.
+ */
+export const MAX_AVATAR_FILE_BYTES = 256 * 1024;
 /** Raster types only: an SVG can carry script. */
 const RASTER_DATA_URL = /^data:image\/(png|jpeg|gif|webp);base64,[a-z0-9+/]+=*$/i;
 /** Lines the IDENTITY.md template leaves as prompts, not values. */
@@ -38,9 +45,16 @@ export interface AssistantIdentity {
   /** A raster data URI, or short text (emoji or initial) to show in a circle. */
   avatar: string;
   emoji?: string;
-  avatarStatus: "data" | "none";
-  /** Why a configured avatar is not shown (its kind, never its content). */
-  avatarReason?: "unsupported_uri" | "local_file_not_served" | "too_large";
+  /** `local`: read from a workspace file (OpenClaw's kind), handed out as a data URI. */
+  avatarStatus: "data" | "local" | "none";
+  /** Why a configured avatar is not shown (OpenClaw's reasons; its kind, never its content). */
+  avatarReason?:
+    | "unsupported_uri"
+    | "outside_workspace"
+    | "missing"
+    | "too_large"
+    | "unsupported_image"
+    | "unreadable";
 }
 
 /** `Name: Samantha` / `- **Emoji:** 🦥` lines of a human-written IDENTITY.md. */
@@ -77,7 +91,7 @@ const emojiOf = (v: string | undefined) => {
 
 type AvatarChoice = Pick<AssistantIdentity, "avatarStatus" | "avatarReason"> & { avatar?: string };
 
-function avatarOf(source: string | undefined): AvatarChoice {
+function avatarOf(source: string | undefined, workspace: string): AvatarChoice {
   const v = source?.trim();
   if (!v) return { avatarStatus: "none" };
   if (RASTER_DATA_URL.test(v)) {
@@ -86,9 +100,63 @@ function avatarOf(source: string | undefined): AvatarChoice {
       : { avatarStatus: "none", avatarReason: "too_large" };
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(v)) return { avatarStatus: "none", avatarReason: "unsupported_uri" };
-  if (/[/\\.]/.test(v)) return { avatarStatus: "none", avatarReason: "local_file_not_served" };
+  if (/[/\\.]/.test(v)) return avatarFile(workspace, v);
   // Short text (an emoji or a letter or two) is shown as itself.
   return v.length <= 4 && !/\s/.test(v) ? { avatar: v, avatarStatus: "none" } : { avatarStatus: "none" };
+}
+
+const inside = (root: string, p: string) => p === root || p.startsWith(root + path.sep);
+const none = (avatarReason: NonNullable<AssistantIdentity["avatarReason"]>): AvatarChoice => ({
+  avatarStatus: "none",
+  avatarReason,
+});
+
+/** The image type its first bytes say; never SVG or anything else that is not a raster. */
+function rasterType(b: Buffer): string | undefined {
+  if (b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return "image/png";
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "image/jpeg";
+  if (/^GIF8[79]a/.test(b.toString("latin1", 0, 6))) return "image/gif";
+  if (b.toString("latin1", 0, 4) === "RIFF" && b.toString("latin1", 8, 12) === "WEBP") return "image/webp";
+  return undefined;
+}
+
+/** A workspace file as a data URI: inside the workspace after symlinks, a regular file, small, a raster image. */
+function avatarFile(workspace: string, source: string): AvatarChoice {
+  let root: string;
+  let real: string;
+  try {
+    root = realpathSync(workspace);
+    if (!inside(root, path.resolve(root, source))) return none("outside_workspace");
+    real = realpathSync(path.resolve(root, source));
+  } catch {
+    return none("missing");
+  }
+  if (!inside(root, real)) return none("outside_workspace");
+  let fd: number;
+  try {
+    // O_NOFOLLOW: a link swapped in after realpath is not followed.
+    fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return none("unreadable");
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return none("missing");
+    if (stat.size > MAX_AVATAR_FILE_BYTES) return none("too_large");
+    const buf = Buffer.alloc(stat.size);
+    const read = readSync(fd, buf, 0, stat.size, 0);
+    const type = rasterType(buf.subarray(0, read));
+    if (!type) return none("unsupported_image");
+    return {
+      avatar: `data:${type};base64,${buf.subarray(0, read).toString("base64")}`,
+      avatarStatus: "local",
+    };
+  } catch {
+    return none("unreadable");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The identity of `agentId`: its config entry's `identity` (and `name`), then its workspace's IDENTITY.md. */
@@ -102,7 +170,7 @@ export function resolveAssistantIdentity(
   const fromFile = trimmed(file.name, MAX_NAME_CHARS);
   const name = fromAgent ?? fromFile ?? DEFAULT_ASSISTANT_NAME;
   const emoji = emojiOf(configured.emoji) ?? emojiOf(file.emoji);
-  const chosen = avatarOf(configured.avatar ?? file.avatar);
+  const chosen = avatarOf(configured.avatar ?? file.avatar, workspace);
   return {
     agentId,
     name,

@@ -3,9 +3,11 @@
  * (`{ type, mimeType, fileName, content: base64 | data URL }`): images go to the model as
  * image content, audio is transcribed into the message (OpenClaw's `[Audio]` block, as
  * for a voice note from a chat app), text files are added to the message. Anything else
- * is refused with a sentence naming the file and what is accepted.
+ * (a PDF, a video, an archive) is kept in the agent's workspace under `media/inbound/`
+ * and the message says where (OpenClaw's `[media attached: …]` note), for its tools.
  */
 import { z } from "zod";
+import type { StoredInbound } from "../agents/media/inbound.js";
 import { audioBlock, MIN_AUDIO_BYTES } from "../channels/audio.js";
 import type { GatewayContext } from "./context.js";
 import { ErrorCodes, GatewayRequestError, MAX_PAYLOAD } from "./protocol.js";
@@ -56,6 +58,8 @@ const TEXT_TYPES = new Set([
   "application/javascript",
   "application/typescript",
 ]);
+/** A plain `type/subtype`: a stored file's type is repeated to the model only in this shape. */
+const MIME_TYPE = /^[a-z0-9][a-z0-9.+-]{0,63}\/[a-z0-9][a-z0-9.+-]{0,63}$/;
 /** What a browser leaves without a type (common for .md, .ts, .log on some systems): by extension. */
 const TEXT_EXTENSIONS =
   /\.(txt|md|markdown|csv|tsv|json|jsonl|ya?ml|toml|xml|html?|css|js|mjs|ts|tsx|py|rb|go|rs|java|c|h|cpp|sh|log|ini|conf|sql)$/i;
@@ -74,7 +78,15 @@ const BY_EXTENSION: Record<string, string> = {
   wav: "audio/wav",
 };
 
-export type AttachmentKind = "image" | "audio" | "text";
+/** `file`: anything else, kept in the workspace for the agent's tools. */
+export type AttachmentKind = "image" | "audio" | "text" | "file";
+
+const MIB = 1024 * 1024;
+/** One file's cap: `agents.defaults.mediaMaxMb` (OpenClaw's per-attachment ceiling), never above what a message carries. */
+export function maxFileBytes(gateway: GatewayContext): number {
+  const mb = gateway.config().config.agents?.defaults?.mediaMaxMb;
+  return mb ? Math.min(Math.floor(mb * MIB), MAX_ATTACHMENT_BYTES) : MAX_ATTACHMENT_BYTES;
+}
 
 /** The limits and what is accepted, for clients (`chat.metadata.attachments`). */
 export async function attachmentPolicy(gateway: GatewayContext) {
@@ -82,6 +94,7 @@ export async function attachmentPolicy(gateway: GatewayContext) {
   return {
     maxCount: MAX_ATTACHMENTS,
     maxBytes: MAX_ATTACHMENT_BYTES,
+    maxFileBytes: maxFileBytes(gateway),
     maxTextBytes: MAX_TEXT_FILE_BYTES,
     imageTypes: [...IMAGE_TYPES],
     audio: { transcription, ...(transcription ? {} : { reason: noTranscriptionReason(gateway) }) },
@@ -136,21 +149,21 @@ function decode(a: Attachment, index: number): Decoded {
   const extension = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
   const type = (mimeType || (extension ? BY_EXTENSION[extension] : undefined) || "").toLowerCase();
   const bare = type.split(";")[0]!.trim();
-  const kind: AttachmentKind | undefined = IMAGE_TYPES.has(bare)
+  const kind: AttachmentKind = IMAGE_TYPES.has(bare)
     ? "image"
     : bare.startsWith("audio/") || (a.type === "audio" && bare === "")
       ? "audio"
       : bare.startsWith("text/") || TEXT_TYPES.has(bare) || (bare === "" && TEXT_EXTENSIONS.test(name))
         ? "text"
-        : undefined;
-  if (!kind) {
-    throw refuse(
-      `attachment ${name}: ${bare || "files without a type"} cannot be sent here; send PNG, JPEG, GIF or WebP images, audio, or text files`,
-    );
-  }
+        : "file";
   return {
     name,
-    mimeType: bare || (kind === "text" ? "text/plain" : "audio/webm"),
+    mimeType:
+      kind === "file"
+        ? MIME_TYPE.test(bare)
+          ? bare
+          : "application/octet-stream"
+        : bare || (kind === "text" ? "text/plain" : "audio/webm"),
     kind,
     base64,
     data: Buffer.from(base64, "base64"),
@@ -166,11 +179,14 @@ export interface PreparedMessage {
 
 /**
  * The message the agent gets: text files appended as `<file>` blocks, audio replaced by
- * its transcript, images as image content. Throws a request error naming the file and
- * the limit; transcription failures say which providers failed (never a key).
+ * its transcript, images as image content, other files stored in the workspace of
+ * `sessionKey`'s agent and named in a `[media attached: …]` note. Throws a request error
+ * naming the file and the limit; transcription failures say which providers failed
+ * (never a key). Files are stored last, once everything else is accepted.
  */
 export async function prepareAttachments(
   gateway: GatewayContext,
+  sessionKey: string,
   message: string,
   attachments: readonly Attachment[] | undefined,
   signal: AbortSignal,
@@ -183,15 +199,41 @@ export async function prepareAttachments(
       `attachments: ${mb(total)} in all, over the ${mb(MAX_ATTACHMENT_BYTES)} one message can carry; send fewer or smaller files`,
     );
   }
+  const perFile = maxFileBytes(gateway);
+  const tooBig = files.find((f) => f.data.length > perFile);
+  if (tooBig) {
+    throw refuse(
+      `attachment ${tooBig.name}: ${mb(tooBig.data.length)} is over the ${mb(perFile)} agents.defaults.mediaMaxMb`,
+    );
+  }
   const images: PreparedMessage["images"] = [];
   const texts: string[] = [];
   let text = message;
   for (const f of files) {
     if (f.kind === "image") images.push({ data: f.base64, mimeType: f.mimeType });
     else if (f.kind === "text") texts.push(textBlock(f));
-    else text = await transcribeAttachment(gateway, text, f, signal);
+    else if (f.kind === "audio") text = await transcribeAttachment(gateway, text, f, signal);
   }
+  const others = files.filter((f) => f.kind === "file");
+  if (others.length) texts.push(await storeFiles(gateway.agents.agentFor(sessionKey).workspace, others));
   return { text: [text, ...texts].filter((t) => t.trim()).join("\n\n"), images };
+}
+
+async function storeFiles(workspace: string, files: Decoded[]): Promise<string> {
+  const { storeInboundMedia, mediaAttachedNote } = await import("../agents/media/inbound.js");
+  const stored: StoredInbound[] = [];
+  for (const f of files) {
+    try {
+      stored.push(await storeInboundMedia(workspace, f));
+    } catch (err) {
+      throw new GatewayRequestError(
+        ErrorCodes.UNAVAILABLE,
+        `attachment ${f.name}: could not be kept in the agent's workspace (${(err as Error).message})`,
+        { retryable: true },
+      );
+    }
+  }
+  return mediaAttachedNote(stored);
 }
 
 /** A text file as a block the model reads as a file (its name escaped so it cannot close the tag). */

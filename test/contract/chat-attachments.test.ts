@@ -1,9 +1,11 @@
 /**
  * `chat.send` with OpenClaw's attachment shape: an image reaches the model as image
  * content, a text file as a `<file>` block, a voice recording as its transcript (the
- * fake OpenAI transcribes); files the gateway cannot use are refused with a sentence
- * naming them. And `sessions.patch { model }` picks the model of the next turn.
+ * fake OpenAI transcribes), any other file (a PDF) kept in the agent's workspace and
+ * named in a `[media attached: …]` note; bad files are refused with a sentence naming them. And `sessions.patch { model }` picks the model of the next turn.
  */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ATTACHMENT_BYTES } from "../../src/gateway/chat-attachments.js";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
@@ -27,13 +29,14 @@ let anthropic: FakeServer;
 let openai: FakeServer;
 let withVoice: InProcessGateway;
 let withoutVoice: InProcessGateway;
+let small: InProcessGateway;
 const sockets: RawSocket[] = [];
 
 beforeAll(async () => {
   [anthropic, openai] = await Promise.all([startFakeAnthropic(), startFakeOpenAI()]);
   anthropic.setDefault({ text: "seen" });
   const anthropicOnly = { anthropic: { baseUrl: anthropic.url, apiKey: "sk-ant-attachments" } };
-  [withVoice, withoutVoice] = await Promise.all([
+  [withVoice, withoutVoice, small] = await Promise.all([
     startInProcessGateway({
       token: TOKEN,
       config: baseConfig(anthropic.url, {
@@ -49,12 +52,19 @@ beforeAll(async () => {
       token: TOKEN,
       config: baseConfig(anthropic.url, { models: { providers: anthropicOnly } }),
     }),
+    startInProcessGateway({
+      token: TOKEN,
+      config: baseConfig(anthropic.url, {
+        models: { providers: anthropicOnly },
+        agents: { defaults: { mediaMaxMb: 1 } },
+      }),
+    }),
   ]);
 });
 
 afterAll(async () => {
   for (const s of sockets) s.ws.close();
-  await Promise.all([withVoice?.close(), withoutVoice?.close()]);
+  await Promise.all([withVoice?.close(), withoutVoice?.close(), small?.close()]);
   await Promise.all([anthropic?.close(), openai?.close()]);
 });
 
@@ -140,6 +150,60 @@ describe("chat.send attachments (OpenClaw's shape)", () => {
     expect(text).toContain("fake transcript of voice.webm (2048 bytes, audio/webm)");
   });
 
+  it("a PDF and a file without a type are kept in the agent's workspace and the model is told where, in OpenClaw's note", async () => {
+    const call = await client(withVoice);
+    const pdf = Buffer.from("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\n%%EOF\n", "latin1");
+    const blob = Buffer.from([0, 1, 2, 254, 255]);
+    const { last } = await sendAndCapture(call, {
+      message: "what is in these?",
+      attachments: [
+        {
+          type: "file",
+          fileName: "report.pdf",
+          mimeType: "application/pdf",
+          content: pdf.toString("base64"),
+        },
+        { fileName: "data", content: `data:;base64,${blob.toString("base64")}` },
+      ],
+    });
+    const text = (last.content as { type: string; text?: string }[]).map((b) => b.text ?? "").join("\n");
+    expect(text).toContain("what is in these?\n\n[media attached: 2 files]\n");
+    const lines = [
+      ...text.matchAll(
+        /\[media attached (\d)\/2: (media\/inbound\/[0-9a-f-]{36}\.(\w+)) \(([^)]+)\) "([^"]+)"\]/g,
+      ),
+    ];
+    expect(lines.map((m) => [m[1], m[3], m[4], m[5]])).toEqual([
+      ["1", "pdf", "application/pdf", "report.pdf"],
+      ["2", "bin", "application/octet-stream", "data"],
+    ]);
+    const workspace = path.join(withVoice.stateDir, "workspace");
+    expect(readFileSync(path.join(workspace, lines[0]![2]!))).toEqual(pdf);
+    expect(readFileSync(path.join(workspace, lines[1]![2]!))).toEqual(blob);
+  });
+
+  it("agents.defaults.mediaMaxMb caps one file, with a sentence naming the key; nothing is stored", async () => {
+    const call = await client(small);
+    const before = anthropic.requests.length;
+    const res = await call("chat.send", {
+      sessionKey: "agent:main:small",
+      message: "hi",
+      idempotencyKey: `k${nextId++}`,
+      attachments: [
+        {
+          fileName: "big.zip",
+          mimeType: "application/zip",
+          content: Buffer.alloc(2 * 1024 * 1024).toString("base64"),
+        },
+      ],
+    });
+    expect(res.error?.message).toBe("attachment big.zip: 2 MB is over the 1 MB agents.defaults.mediaMaxMb");
+    expect(anthropic.requests.length).toBe(before);
+    expect(existsSync(path.join(path.join(small.stateDir, "workspace"), "media"))).toBe(false);
+    const meta = (await call("chat.metadata", {})).payload as { attachments: { maxFileBytes: number } };
+    expect(meta.attachments.maxFileBytes).toBe(1024 * 1024);
+  });
+
   it("chat.metadata says what may be attached and whether voice is transcribed", async () => {
     const on = (await (await client(withVoice))("chat.metadata", {})).payload as Record<string, never>;
     const off = (await (await client(withoutVoice))("chat.metadata", {})).payload as Record<string, never>;
@@ -164,9 +228,6 @@ describe("chat.send attachments (OpenClaw's shape)", () => {
     };
     expect(await refused([{ fileName: "voice.webm", mimeType: "audio/webm", content: AUDIO }])).toMatch(
       /voice\.webm: no transcription provider is set up: set OPENAI_API_KEY or GEMINI_API_KEY/,
-    );
-    expect(await refused([{ fileName: "paper.pdf", mimeType: "application/pdf", content: PNG }])).toMatch(
-      /paper\.pdf: application\/pdf cannot be sent here; send PNG, JPEG, GIF or WebP images, audio, or text files/,
     );
     expect(await refused([{ fileName: "x.png", mimeType: "image/png", content: "not base64!" }])).toMatch(
       /x\.png: content is not valid base64/,

@@ -1,10 +1,12 @@
 /**
  * The chat composer in Chromium against a built gateway: a picked, pasted or dropped
  * image reaches the (fake) model as image content; a file over the gateway's limit is
- * refused before sending; a photo over it is scaled down in the browser first; the model picker changes the model of the next turn; a voice
+ * refused before sending; a PDF is kept in the agent's workspace and named to the model; a photo over it is scaled down in the browser first; the model picker changes the model of the next turn; a voice
  * message recorded from Chromium's fake microphone is transcribed (fake OpenAI) and the
  * model gets the transcript; without a transcription provider the page says so.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startFakeOpenAI } from "../fakes/openai.js";
@@ -147,11 +149,28 @@ describe("Control UI: chat composer", () => {
     await page.waitForSelector(
       "#composer-error >> text=huge.png (6.0 MB) is over the limit: 5.0 MB per message.",
     );
-    await page.setInputFiles("#chat-file", { name: "paper.pdf", mimeType: "application/pdf", buffer: PNG });
-    await page.waitForSelector("#composer-error >> text=paper.pdf cannot be sent");
     expect(await page.locator(".attachment-chip").count()).toBe(0);
     expect(await page.isDisabled("#chat-send")).toBe(true);
     expect(gateway.anthropic.requests.length).toBe(before);
+  });
+
+  it("a picked PDF is shown as a file chip, sent, kept in the workspace, and the model is told where", async () => {
+    const { gateway } = await fixture();
+    gateway.anthropic.enqueue({ text: "Read it." });
+    const { page, problems } = await openChat(gateway);
+    const pdf = Buffer.from("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n");
+    await page.setInputFiles("#chat-file", { name: "paper.pdf", mimeType: "application/pdf", buffer: pdf });
+    await page.waitForSelector(".attachment-chip.file >> text=paper.pdf");
+    await page.click("#chat-send");
+    await page.waitForSelector(".msg.assistant >> text=Read it.");
+    const text = lastUserContent(gateway)
+      .map((b) => b.text ?? "")
+      .join("\n");
+    const note =
+      /\[media attached: (media\/inbound\/[0-9a-f-]{36}\.pdf) \(application\/pdf\) "paper\.pdf"\]/.exec(text);
+    expect(note, text).not.toBeNull();
+    expect(readFileSync(path.join(gateway.stateDir, "workspace", note![1]!))).toEqual(pdf);
+    expect(problems).toEqual([]);
   });
 
   it("a 4000×3000 photo over the limit is scaled down in the browser and reaches the model as a JPEG under it", async () => {

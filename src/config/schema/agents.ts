@@ -56,10 +56,13 @@ const agentDefaults = lazySchema("agents.agentDefaults", () =>
         .describe("agent runs in parallel across sessions (each session runs one at a time)"),
       timeoutSeconds: positiveInt.optional().describe("longest an agent run may take"),
       contextTokens: positiveInt.optional().describe("context window budget in tokens"),
-      mediaMaxMb: compatOnly(
-        z.number().positive().optional(),
-        "largest media file handed to the model, in MB",
-      ),
+      mediaMaxMb: z
+        .number()
+        .positive()
+        .optional()
+        .describe(
+          "largest file one chat message may attach, in MB (capped by the 5 MB a message carries; default that cap)",
+        ),
       thinkingDefault: compatOnly(
         z.enum(["off", "minimal", "low", "medium", "high", "xhigh"]).optional(),
         "default thinking level",

@@ -119,6 +119,7 @@ export const chatMethods = {
       // Files first: a refused file refuses the message, before anything is recorded.
       const prepared = await prepareAttachments(
         gateway,
+        p.sessionKey,
         p.message,
         p.attachments,
         AbortSignal.timeout(PREPARE_TIMEOUT_MS),

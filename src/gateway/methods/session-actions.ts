@@ -76,6 +76,7 @@ export const sessionActionMethods = {
       if (p.message) {
         const prepared = await prepareAttachments(
           gateway,
+          key,
           p.message,
           p.attachments,
           AbortSignal.timeout(PREPARE_TIMEOUT_MS),

@@ -91,9 +91,8 @@ export const en = {
   "chat.empty": "No messages in this session yet.",
   "chat.placeholder": "Message (Enter to send, Shift+Enter for a new line)",
   // Composer: files, voice, model (h22c)
-  "chat.attach": "Attach images, audio or text files (up to {max} per message)",
+  "chat.attach": "Attach files (up to {max} per message)",
   "chat.fileRemove": "Remove {name}",
-  "chat.fileUnsupported": "{name} cannot be sent: images (PNG, JPEG, GIF, WebP), audio and text files only.",
   "chat.fileTooMany": "At most {max} files per message.",
   "chat.fileTooLarge": "{name} ({size}) is over the limit: {max} per message.",
   "chat.voice": "Record a voice message",

@@ -92,9 +92,8 @@ export const zhHans: Messages = {
   "chat.empty": "此会话还没有消息。",
   "chat.placeholder": "输入消息（Enter 发送，Shift+Enter 换行）",
   // Composer: files, voice, model (h22c)
-  "chat.attach": "添加图片、音频或文本文件（每条消息最多 {max}）",
+  "chat.attach": "添加文件（每条消息最多 {max}）",
   "chat.fileRemove": "移除 {name}",
-  "chat.fileUnsupported": "无法发送 {name}：仅支持图片（PNG、JPEG、GIF、WebP）、音频和文本文件。",
   "chat.fileTooMany": "每条消息最多 {max} 个文件。",
   "chat.fileTooLarge": "{name}（{size}）超出限制：每条消息最多 {max}。",
   "chat.voice": "录制语音消息",

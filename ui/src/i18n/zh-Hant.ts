@@ -92,9 +92,8 @@ export const zhHant: Messages = {
   "chat.empty": "此工作階段還沒有訊息。",
   "chat.placeholder": "輸入訊息（Enter 傳送，Shift+Enter 換行）",
   // Composer: files, voice, model (h22c)
-  "chat.attach": "附加圖片、音訊或文字檔（每則訊息最多 {max}）",
+  "chat.attach": "附加檔案（每則訊息最多 {max}）",
   "chat.fileRemove": "移除 {name}",
-  "chat.fileUnsupported": "無法傳送 {name}：僅支援圖片（PNG、JPEG、GIF、WebP）、音訊和文字檔。",
   "chat.fileTooMany": "每則訊息最多 {max} 個檔案。",
   "chat.fileTooLarge": "{name}（{size}）超出限制：每則訊息最多 {max}。",
   "chat.voice": "錄製語音訊息",

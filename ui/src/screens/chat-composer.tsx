@@ -5,7 +5,6 @@ import { randomId } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
 import {
-  ACCEPT,
   type AttachmentPolicy,
   formatSize,
   kindOf,
@@ -96,8 +95,8 @@ export function Composer(props: ComposerProps) {
       const f: Outgoing = {
         id: randomId(),
         name,
-        kind: kind!,
-        mimeType: blob.type || "text/plain",
+        kind,
+        mimeType: blob.type || (kind === "text" ? "text/plain" : ""),
         size: blob.size,
         content: await readDataUrl(blob),
         ...(durationMs !== undefined ? { durationMs } : {}),
@@ -238,7 +237,6 @@ export function Composer(props: ComposerProps) {
               class="offscreen"
               tabIndex={-1}
               multiple
-              accept={ACCEPT}
               onChange={(e) => {
                 const input = e.currentTarget as HTMLInputElement;
                 addFiles(input.files);

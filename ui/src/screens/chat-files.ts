@@ -8,12 +8,15 @@
 export interface AttachmentPolicy {
   maxCount: number;
   maxBytes: number;
+  /** One file's cap (`agents.defaults.mediaMaxMb`, at most maxBytes). */
+  maxFileBytes: number;
   maxTextBytes: number;
   imageTypes: string[];
   audio: { transcription: boolean; reason?: string };
 }
 
-export type FileKind = "image" | "audio" | "text";
+/** `file`: anything else (PDF, video, archive), kept by the gateway in the agent's workspace. */
+export type FileKind = "image" | "audio" | "text" | "file";
 
 /** A file in the composer: shown as a preview until sent. */
 export interface Outgoing {
@@ -42,16 +45,11 @@ const TEXT_TYPES = /^(text\/|application\/(json|xml|x-yaml|yaml|toml|x-sh|javasc
 const TEXT_NAMES =
   /\.(txt|md|markdown|csv|tsv|json|jsonl|ya?ml|toml|xml|html?|css|js|mjs|ts|tsx|py|rb|go|rs|java|c|h|cpp|sh|log|ini|conf|sql)$/i;
 
-/** What the file input offers (the gateway still checks). */
-export const ACCEPT =
-  "image/png,image/jpeg,image/gif,image/webp,audio/*,text/*,.md,.json,.jsonl,.yaml,.yml,.csv,.log,.ts,.py";
-
-export function kindOf(policy: AttachmentPolicy, type: string, name: string): FileKind | undefined {
+export function kindOf(policy: AttachmentPolicy, type: string, name: string): FileKind {
   const bare = type.split(";")[0]!.trim().toLowerCase();
   if (policy.imageTypes.includes(bare)) return "image";
   if (bare.startsWith("audio/")) return "audio";
-  if (TEXT_TYPES.test(bare) || (!bare && TEXT_NAMES.test(name))) return "text";
-  return undefined;
+  return TEXT_TYPES.test(bare) || (!bare && TEXT_NAMES.test(name)) ? "text" : "file";
 }
 
 /** 1.2 MB, 340 KB: how sizes and limits are shown. */
@@ -72,26 +70,21 @@ export function readDataUrl(blob: Blob): Promise<string> {
 export function refusal(
   policy: AttachmentPolicy,
   have: readonly Outgoing[],
-  file: { name: string; size: number; kind: FileKind | undefined },
+  file: { name: string; size: number; kind: FileKind },
 ): { key: RefusalKey; vars: Record<string, string | number> } | undefined {
   const name = file.name;
-  if (!file.kind) return { key: "chat.fileUnsupported", vars: { name } };
   if (have.length >= policy.maxCount) return { key: "chat.fileTooMany", vars: { max: policy.maxCount } };
   if (file.kind === "audio" && !policy.audio.transcription) {
     return { key: "chat.voiceNoProvider", vars: { reason: policy.audio.reason ?? "" } };
   }
   const total = have.reduce((n, f) => n + f.size, 0) + file.size;
-  const max = file.kind === "text" ? policy.maxTextBytes : policy.maxBytes;
+  const max = file.kind === "text" ? policy.maxTextBytes : policy.maxFileBytes;
   if (file.size > max || total > policy.maxBytes) {
     return { key: "chat.fileTooLarge", vars: { name, size: formatSize(file.size), max: formatSize(max) } };
   }
   return undefined;
 }
-export type RefusalKey =
-  | "chat.fileUnsupported"
-  | "chat.fileTooMany"
-  | "chat.voiceNoProvider"
-  | "chat.fileTooLarge";
+export type RefusalKey = "chat.fileTooMany" | "chat.voiceNoProvider" | "chat.fileTooLarge";
 
 export function toWire(f: Outgoing): WireAttachment {
   return {
