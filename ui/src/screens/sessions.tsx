@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
+import { Stamp } from "../components/time.js";
 import type { GatewayConnection } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
-import { chatLink, errorText, formatTime } from "../util.js";
+import { chatLink, errorText } from "../util.js";
 import { type SessionPage, type SessionRow, useAgents } from "./agents.js";
 import { TranscriptSearch } from "./sessions-search.js";
 
@@ -37,8 +38,13 @@ function listPage(
   });
 }
 
+/** A session key that wraps after its colons (`agent:main:` / `telegram:…`), not mid-word. */
+function withBreaks(key: string) {
+  return key.split(":").map((part, i) => (i === 0 ? part : [":", <wbr key={i} />, part]));
+}
+
 export function SessionsScreen({ conn }: ScreenProps) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const agents = useAgents(conn);
   const [agentId, setAgentId] = useState<string | undefined>();
   const agent = agentId ?? agents[0] ?? "main";
@@ -300,7 +306,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
                 </td>
                 <td class="name">
                   <a href={chatLink(row.key)}>
-                    <code>{row.key}</code>
+                    <code>{withBreaks(row.key)}</code>
                   </a>
                   {(row.label ?? row.displayName) && (
                     <div class="muted small">{row.label ?? row.displayName}</div>
@@ -308,8 +314,12 @@ export function SessionsScreen({ conn }: ScreenProps) {
                   {row.archived && <span class="badge">{t("sessions.archivedBadge")}</span>}
                   {row.pinned && <span class="badge">{t("sessions.pinned")}</span>}
                 </td>
-                <td data-label={t("sessions.created")}>{formatTime(row.createdAt, lang)}</td>
-                <td data-label={t("sessions.updated")}>{formatTime(row.updatedAt, lang)}</td>
+                <td data-label={t("sessions.created")}>
+                  {row.createdAt !== undefined && <Stamp at={row.createdAt} />}
+                </td>
+                <td data-label={t("sessions.updated")}>
+                  {row.updatedAt !== undefined && <Stamp at={row.updatedAt} />}
+                </td>
                 <td data-label={t("sessions.tokens")}>{row.totalTokens ?? ""}</td>
                 <td data-label={t("sessions.model")}>{row.model ?? ""}</td>
                 <td class="row-actions">
