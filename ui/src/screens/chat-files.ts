@@ -4,6 +4,8 @@
  * the `chat.send` attachment shape OpenClaw's clients use.
  */
 
+import type { Turn } from "./chat-model.js";
+
 /** What the gateway says it accepts (`chat.metadata.attachments`). */
 export interface AttachmentPolicy {
   maxCount: number;
@@ -161,4 +163,10 @@ function encodeJpeg(bitmap: ImageBitmap, scale: number, quality: number): Promis
       quality,
     ),
   );
+}
+
+/** A file in the user's bubble: an image as itself, anything else as a named chip. */
+export function filePart(f: Outgoing): Turn["parts"][number] {
+  if (f.kind === "image") return { kind: "image", src: f.content };
+  return { kind: "file", name: f.name, ...(f.kind === "audio" ? { audio: true } : {}) };
 }

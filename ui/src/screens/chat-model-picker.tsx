@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { GatewayConnection } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
+import type { HistoryMessage } from "./chat-model.js";
 
 /** A `models.list` row (OpenClaw's shape): the id with its provider beside it. */
 interface ModelRow {
@@ -88,4 +89,19 @@ export function ModelPicker(props: {
       ))}
     </select>
   );
+}
+
+export interface HistoryAnswer {
+  messages: HistoryMessage[];
+  sessionInfo?: { modelOverride?: string };
+  defaults?: { modelProvider?: string; model?: string };
+}
+
+/** The session's own model choice and the agent's default, from its history answer. */
+export function sessionModelOf(res: HistoryAnswer): SessionModel {
+  const d = res.defaults;
+  return {
+    ...(res.sessionInfo?.modelOverride ? { override: res.sessionInfo.modelOverride } : {}),
+    ...(d?.model ? { default: d.modelProvider ? `${d.modelProvider}/${d.model}` : d.model } : {}),
+  };
 }

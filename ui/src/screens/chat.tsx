@@ -8,20 +8,19 @@ import { mainSessionKey, useAgents } from "./agents.js";
 import { entryIdOf, markdownOf, type TurnActions, useVersions } from "./chat-actions.js";
 import { useActivity } from "./chat-activity.js";
 import { Composer } from "./chat-composer.js";
-import { type Outgoing, toWire } from "./chat-files.js";
+import { filePart, type Outgoing, toWire } from "./chat-files.js";
 import { useIdentity, useMinuteTick } from "./chat-meta.js";
 import {
   type AgentEvent,
   type ChatEvent,
   fallbackOf,
   finishedTurn,
-  type HistoryMessage,
   historyToTurns,
   type LiveRun,
   type Turn,
   withToolEvent,
 } from "./chat-model.js";
-import type { SessionModel } from "./chat-model-picker.js";
+import { type HistoryAnswer, type SessionModel, sessionModelOf } from "./chat-model-picker.js";
 import { LiveView, TurnView } from "./chat-turns.js";
 import { SessionSidebar } from "./session-sidebar.js";
 
@@ -29,27 +28,6 @@ import { SessionSidebar } from "./session-sidebar.js";
 const HISTORY_LIMIT = 200;
 /** Within this many pixels of the end counts as "at the latest" (new output keeps it in view). */
 const NEAR_END_PX = 80;
-
-interface HistoryAnswer {
-  messages: HistoryMessage[];
-  sessionInfo?: { modelOverride?: string };
-  defaults?: { modelProvider?: string; model?: string };
-}
-
-/** The session's own model choice and the agent's default, from its history answer. */
-function sessionModelOf(res: HistoryAnswer): SessionModel {
-  const d = res.defaults;
-  return {
-    ...(res.sessionInfo?.modelOverride ? { override: res.sessionInfo.modelOverride } : {}),
-    ...(d?.model ? { default: d.modelProvider ? `${d.modelProvider}/${d.model}` : d.model } : {}),
-  };
-}
-
-/** A file in the user's bubble: an image as itself, anything else as a named chip. */
-function filePart(f: Outgoing): Turn["parts"][number] {
-  if (f.kind === "image") return { kind: "image", src: f.content };
-  return { kind: "file", name: f.name, ...(f.kind === "audio" ? { audio: true } : {}) };
-}
 
 export function ChatScreen({ conn }: ScreenProps) {
   const { t } = useI18n();
