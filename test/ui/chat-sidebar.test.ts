@@ -1,9 +1,5 @@
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SqliteSessionIndex } from "../../src/sessions/index-db.js";
-import { INDEX_FILE } from "../../src/sessions/store.js";
-import { connectWithToken, openPage, screenshot, useUiFixture } from "./harness.js";
+import { connectWithToken, openPage, openSessionIndex, screenshot, useUiFixture } from "./harness.js";
 
 /** A gateway that has served a busy household for a while: far more sessions than one page. */
 const SESSIONS = 5000;
@@ -17,9 +13,7 @@ let seeded = false;
 function seed(stateDir: string): void {
   if (seeded) return;
   seeded = true;
-  const dir = path.join(stateDir, "agents/main/sessions");
-  mkdirSync(dir, { recursive: true });
-  const index = new SqliteSessionIndex(path.join(dir, INDEX_FILE));
+  const index = openSessionIndex(stateDir);
   index.put(
     Array.from({ length: SESSIONS }, (_, i) => {
       const channel = CHANNELS[i % CHANNELS.length] ?? "discord";

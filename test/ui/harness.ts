@@ -3,6 +3,8 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach } from "vitest";
 import { CHROMIUM_PATH, launchChromium as launch } from "../../bench/chromium.mjs";
+import { SqliteSessionIndex } from "../../src/sessions/index-db.js";
+import { INDEX_FILE } from "../../src/sessions/store.js";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
 import { type RunningGateway, startGateway, tempDir, testEnv } from "../helpers/cli.js";
@@ -191,4 +193,11 @@ export function bubbles(page: Page): Promise<string[]> {
       return copy.textContent?.trim() ?? "";
     }),
   );
+}
+
+/** The default agent's session index in a gateway's state dir, for seeding rows before a test opens it. */
+export function openSessionIndex(stateDir: string): SqliteSessionIndex {
+  const dir = path.join(stateDir, "agents/main/sessions");
+  mkdirSync(dir, { recursive: true });
+  return new SqliteSessionIndex(path.join(dir, INDEX_FILE));
 }

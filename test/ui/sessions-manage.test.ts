@@ -1,9 +1,13 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SqliteSessionIndex } from "../../src/sessions/index-db.js";
-import { INDEX_FILE } from "../../src/sessions/store.js";
-import { connectWithToken, openPage, SCREENSHOT_DIR, screenshot, useUiFixture } from "./harness.js";
+import {
+  connectWithToken,
+  openPage,
+  openSessionIndex,
+  SCREENSHOT_DIR,
+  screenshot,
+  useUiFixture,
+} from "./harness.js";
 
 /** More than a page (50): sorting and selection must work on the server's order, not one page's. */
 const SESSIONS = 300;
@@ -20,9 +24,7 @@ function seed(stateDir: string): void {
   // One gateway serves the file's tests: seeded once, before its store is opened.
   if (seeded) return;
   seeded = true;
-  const dir = path.join(stateDir, "agents/main/sessions");
-  mkdirSync(dir, { recursive: true });
-  const index = new SqliteSessionIndex(path.join(dir, INDEX_FILE));
+  const index = openSessionIndex(stateDir);
   index.put(
     Array.from({ length: SESSIONS }, (_, i) => ({
       key: key(i),

@@ -1,9 +1,5 @@
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SqliteSessionIndex } from "../../src/sessions/index-db.js";
-import { INDEX_FILE } from "../../src/sessions/store.js";
-import { connectWithToken, openPage, useUiFixture } from "./harness.js";
+import { connectWithToken, openPage, openSessionIndex, useUiFixture } from "./harness.js";
 
 /** More sessions than one page (50) holds, so the screen must page. */
 const SESSIONS = 120;
@@ -14,9 +10,7 @@ describe("Control UI: Sessions screen with many sessions", () => {
   it("pages through them newest first and searches by key or label", async () => {
     const { browser, gateway } = await ui();
     // Filled before anything opens the store: rows as a long-running gateway leaves them.
-    const dir = path.join(gateway.stateDir, "agents/main/sessions");
-    mkdirSync(dir, { recursive: true });
-    const index = new SqliteSessionIndex(path.join(dir, INDEX_FILE));
+    const index = openSessionIndex(gateway.stateDir);
     index.put(
       Array.from({ length: SESSIONS }, (_, i) => ({
         key: `agent:main:discord:channel:${1000 + i}`,

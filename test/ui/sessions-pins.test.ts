@@ -1,10 +1,6 @@
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
-import { SqliteSessionIndex } from "../../src/sessions/index-db.js";
-import { INDEX_FILE } from "../../src/sessions/store.js";
-import { connectWithToken, openPage, screenshot, TOKEN, useUiFixture } from "./harness.js";
+import { connectWithToken, openPage, openSessionIndex, screenshot, TOKEN, useUiFixture } from "./harness.js";
 
 const ui = useUiFixture();
 const key = (name: string) => `agent:main:telegram:direct:${name}`;
@@ -12,9 +8,7 @@ const row = (name: string) => `li[data-key="${key(name)}"]`;
 
 /** Three sessions written before the gateway opens them: `bob` had a message after it was created (unread). */
 function seed(stateDir: string): void {
-  const dir = path.join(stateDir, "agents/main/sessions");
-  mkdirSync(dir, { recursive: true });
-  const index = new SqliteSessionIndex(path.join(dir, INDEX_FILE));
+  const index = openSessionIndex(stateDir);
   const at = 1_700_000_000_000;
   index.put([
     { key: key("ann"), entry: { sessionId: "s-ann", createdAt: at, updatedAt: at, label: "Ann" } },
