@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import { formatPath } from "./issues.js";
 import { OPENCLAW_KEYS_VERSION } from "./openclaw-keys.generated.js";
 import { isOpenClawKey } from "./openclaw-keys.js";
+import { formatPath } from "./value-text.js";
 
 /**
  * Keys OpenClaw's own schema knows that ours does not implement: a config written for
