@@ -1,5 +1,5 @@
 import path from "node:path";
-import { reportedOpenClawOnly, reportOpenClawOnly } from "../../config/openclaw-compat.js";
+import { reportedOpenClawOnly, reportOpenClawOnly } from "../../config/openclaw-only.js";
 import {
   BIND_MODES,
   type BindMode,
