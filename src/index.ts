@@ -1,5 +1,5 @@
 import module from "node:module";
-import { isGatewayRun } from "./cli/argv.js";
+import { isGatewayRun, plainGatewayRun } from "./cli/argv.js";
 import { resolveChunksByUrl } from "./infra/chunk-resolve.js";
 import { hideSecrets, restoreHandedOffSecrets } from "./infra/env-handoff.js";
 import { sqliteAvailable } from "./infra/sqlite.js";
@@ -32,5 +32,13 @@ if (isGatewayRun(argv)) {
   hideSecrets((line) => process.stderr.write(`[gateway] ${line}\n`));
 }
 
-const { runCli } = await import("./cli/program.js");
-await runCli(argv);
+// The common gateway start (`gateway [run]` with plain flags) skips commander (#23); anything
+// else (help, errors, other commands) goes through it.
+const gatewayRun = plainGatewayRun(argv);
+if (gatewayRun) {
+  const { runGatewayCommand } = await import("./cli/gateway/index.js");
+  await runGatewayCommand(gatewayRun);
+} else {
+  const { runCli } = await import("./cli/program.js");
+  await runCli(argv);
+}

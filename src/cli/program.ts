@@ -3,8 +3,8 @@ import { VERSION } from "../version.js";
 import { isGatewayRun } from "./argv.js";
 import { addGlobalOptions } from "./global-options.js";
 
-/** The root command and `openclaw gateway` (with its hidden `run` alias), nothing else. */
-function rootProgram(): { program: Command; gateway: Command } {
+/** The root command and `openclaw gateway` (with its hidden `run` alias), nothing else (exported for src/cli/argv.test.ts). */
+export function rootProgram(): { program: Command; gateway: Command } {
   const program = new Command("openclaw")
     .description("A self-hosted personal AI assistant gateway (OpenClaw-compatible)")
     .version(VERSION, "-V, --version")
@@ -41,9 +41,8 @@ function withRunOptions(cmd: Command): Command {
     .option("--force", "stop a running gateway on this state dir and take over")
     .option("--verbose", "log debug lines to the console")
     .action(async (opts) => {
-      const { runGateway } = await import("./gateway/index.js");
-      const code = await runGateway(opts);
-      if (code !== 0) process.exitCode = code;
+      const { runGatewayCommand } = await import("./gateway/index.js");
+      await runGatewayCommand(opts);
     });
 }
 

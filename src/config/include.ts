@@ -1,8 +1,8 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import JSON5 from "json5";
-import { formatPath } from "./issues.js";
 import { configSizeProblem } from "./limits.js";
+import { formatPath } from "./value-text.js";
 
 /** OpenClaw's limit on nested `$include`s. */
 export const MAX_INCLUDE_DEPTH = 10;

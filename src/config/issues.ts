@@ -2,6 +2,9 @@ import type { z } from "zod";
 import { isSecretKey } from "../infra/redact.js";
 import { openClawKeysAt } from "./openclaw-keys.js";
 import { LazyObject } from "./schema/lazy.js";
+import { describeValue, formatPath as formatPathOf } from "./value-text.js";
+
+export { describeValue, formatPath } from "./value-text.js";
 
 /**
  * Turns zod issues into the lines a user sees: `path: message (got …)`, with a
@@ -9,32 +12,6 @@ import { LazyObject } from "./schema/lazy.js";
  */
 
 type Key = PropertyKey;
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** `agents.list[0].id`, `channels.discord.guilds["123"].channels.general`: pasteable into `config set`. */
-export function formatPath(at: readonly Key[]): string {
-  return formatPathOf(at);
-}
-
-function formatPathOf(at: readonly Key[]): string {
-  if (at.length === 0) return "(root)";
-  return at
-    .map((key, i) => {
-      if (typeof key === "number") return `[${key}]`;
-      const name = String(key);
-      if (!IDENTIFIER.test(name)) return `[${JSON.stringify(name)}]`;
-      return i === 0 ? name : `.${name}`;
-    })
-    .join("");
-}
-
-/** Short JSON of a value for "(got …)"; never the whole of a big object. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 /** A secret's value never appears in an error line, only its length. */
 function describeGot(at: readonly Key[], got: unknown): string {

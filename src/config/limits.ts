@@ -1,4 +1,4 @@
-import { formatPath } from "./issues.js";
+import { formatPath } from "./value-text.js";
 
 /**
  * Size limits for openclaw.json (and each `$include`d file). A real config is a few

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/cli.js";
 import { MAX_CONFIG_BYTES, MAX_CONFIG_VALUE_BYTES } from "./limits.js";
-import { ConfigError, loadConfig, loadDotEnv, parseConfigText } from "./load.js";
+import { ConfigError, loadConfig, loadDotEnv, parseConfigText, writeMinimalConfig } from "./load.js";
 
 const problemsOf = (text: string, env: NodeJS.ProcessEnv = {}) => {
   try {
@@ -16,6 +16,13 @@ const problemsOf = (text: string, env: NodeJS.ProcessEnv = {}) => {
 };
 
 describe("loading openclaw.json", () => {
+  it("writeMinimalConfig returns the snapshot validating the written file gives (#23: no zod on a fresh start)", async () => {
+    const file = path.join(tempDir(), "openclaw.json");
+    const written = await writeMinimalConfig(file);
+    expect(written).toEqual(await loadConfig(file, {}));
+    expect(written.config.gateway?.mode).toBe("local");
+  });
+
   it("accepts JSON5 with comments and trailing commas", () => {
     const config = parseConfigText("x", `{ // the gateway\n gateway: { mode: "local", port: 3000, }, }`);
     expect(config.gateway).toEqual({ mode: "local", port: 3000 });

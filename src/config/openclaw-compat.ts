@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import { formatPath } from "./issues.js";
 import { OPENCLAW_KEYS_VERSION } from "./openclaw-keys.generated.js";
 import { isOpenClawKey } from "./openclaw-keys.js";
+import { formatPath } from "./value-text.js";
 
 /**
  * Keys OpenClaw's own schema knows that ours does not implement: a config written for
@@ -12,29 +12,9 @@ import { isOpenClawKey } from "./openclaw-keys.js";
  * reads it, and reported once; a key neither program knows stays an error with did-you-mean.
  */
 
-/** Appended to the name of each such key wherever it is reported (log, `config validate`, `doctor`). */
-export const OPENCLAW_ONLY_NOTE = "accepted for OpenClaw compatibility, not supported yet";
-
+// In ./openclaw-only.ts, without OpenClaw's key table: the gateway reports before it listens (#23).
+export { OPENCLAW_ONLY_NOTE, reportedOpenClawOnly, reportOpenClawOnly } from "./openclaw-only.js";
 export { isOpenClawKey, OPENCLAW_KEYS_VERSION };
-
-/**
- * Reports each OpenClaw-only key once per process (start, then only keys a reload adds):
- * one line naming the key, never its value.
- */
-/** Keys already reported by this process: a config reload names only the new ones. */
-export const reportedOpenClawOnly = new Set<string>();
-
-export function reportOpenClawOnly(
-  keys: readonly string[],
-  reported: Set<string>,
-  warn: (msg: string) => void,
-): void {
-  for (const key of keys) {
-    if (reported.has(key)) continue;
-    reported.add(key);
-    warn(`config key ${key}: ${OPENCLAW_ONLY_NOTE}`);
-  }
-}
 
 /** Unknown-key paths in `issues`, union branches included (an object form of a string-or-object key). */
 function unknownKeyPaths(issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[]): PropertyKey[][] {

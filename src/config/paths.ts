@@ -4,6 +4,10 @@ import path from "node:path";
 
 export const DEFAULT_GATEWAY_PORT = 18789;
 
+/** `gateway.bind` and `--bind`: here, not in ./schema.ts, so checking `--bind` loads no zod (#23). */
+export const BIND_MODES = ["loopback", "lan", "tailnet", "auto", "custom"] as const;
+export type BindMode = (typeof BIND_MODES)[number];
+
 type Env = NodeJS.ProcessEnv;
 
 function expandHome(p: string, env: Env): string {

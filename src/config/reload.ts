@@ -2,14 +2,8 @@ import { type FSWatcher, watch } from "node:fs";
 import path from "node:path";
 import type { Logger } from "../infra/logger.js";
 import { isPlainObject } from "./include.js";
-import { formatPath } from "./issues.js";
-import {
-  ConfigError,
-  type ConfigSnapshot,
-  hashConfigText,
-  readConfigFile,
-  snapshotFromText,
-} from "./load.js";
+import { ConfigError, type ConfigSnapshot, hashConfigText, readConfigFile } from "./read.js";
+import { formatPath } from "./value-text.js";
 
 /** Settle time after the last file event: editors and atomic renames fire several. */
 export const RELOAD_DEBOUNCE_MS = 200;
@@ -123,6 +117,8 @@ export function createConfigReloader(opts: ConfigReloaderOptions): ConfigReloade
         log.warn(`config file ${file} was removed; keeping the last good config`);
         return;
       }
+      // Validation (zod) loads on the first reload, not with the gateway (#23).
+      const { snapshotFromText } = await import("./load.js");
       next = snapshotFromText(file, text, opts.env);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;

@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { LOG_THRESHOLDS } from "../infra/logger.js";
 import { OPERATOR_SCOPES, type OperatorScope } from "../infra/rpc.js";
+import { BIND_MODES, type BindMode } from "./paths.js";
 import { agentsSchema, authSchema, bindingSchema, modelsSchema, toolsSchema } from "./schema/agents.js";
 import { channelsSchema } from "./schema/channels.js";
 import { commandsSchema } from "./schema/commands.js";
@@ -29,12 +30,10 @@ import { skillsSchema } from "./schema/skills.js";
 /** OpenClaw's levels: trace logs as debug, fatal as error, silent turns the output off. */
 const logLevel = lazySchema("config.logLevel", () => z.enum(LOG_THRESHOLDS));
 
-export const BIND_MODES = ["loopback", "lan", "tailnet", "auto", "custom"] as const;
 const bindMode = lazySchema("config.bindMode", () => z.enum(BIND_MODES));
-export type BindMode = (typeof BIND_MODES)[number];
 
 /** Scopes are RPC vocabulary (infra/rpc.ts); the schema names them for `gateway.auth.scopes`. */
-export { OPERATOR_SCOPES, type OperatorScope };
+export { BIND_MODES, type BindMode, OPERATOR_SCOPES, type OperatorScope };
 
 const gatewayAuth = lazySchema("gateway.auth", () =>
   z.strictObject({

@@ -16,12 +16,12 @@ import {
   EventSubscriptions,
   inAudience,
 } from "./events.js";
+import { connectParamsSchema, describeZodError, requestFrameSchema } from "./frames.js";
 import { helloPayload } from "./hello.js";
 import type { GatewayMethod } from "./methods/types.js";
 import {
+  CloseCodes,
   type ConnectParams,
-  connectParamsSchema,
-  describeZodError,
   ErrorCodes,
   type ErrorShape,
   GatewayRequestError,
@@ -34,16 +34,9 @@ import {
   PRECONNECT_MAX_PAYLOAD,
   PROTOCOL_VERSION,
   type RequestFrame,
-  requestFrameSchema,
 } from "./protocol.js";
 
-/** WebSocket close codes we use. */
-export const CloseCodes = {
-  POLICY: 1008, // bad handshake, auth failure, slow consumer
-  PROTOCOL: 1002, // protocol version mismatch
-  TOO_BIG: 1009,
-  RESTART: 1012, // gateway shutting down / restarting
-} as const;
+export { CloseCodes };
 
 export interface ConnectionHost {
   readonly methods: ReadonlyMap<string, GatewayMethod>;

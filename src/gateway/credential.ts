@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { MIN_SECRET_LENGTH, SECRET_GENERATOR_HINT, weakSecretReason } from "../config/schema/common.js";
-import { OPERATOR_SCOPES, type OperatorScope } from "../config/schema.js";
+import { MIN_SECRET_LENGTH, SECRET_GENERATOR_HINT, weakSecretReason } from "../config/secret-strength.js";
+import { OPERATOR_SCOPES, type OperatorScope } from "../infra/rpc.js";
 import type { ResolvedAuth } from "../infra/shared-secret.js";
 
 /**

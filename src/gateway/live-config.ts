@@ -1,5 +1,5 @@
 import type { ConfigSnapshot } from "../config/load.js";
-import { reportedOpenClawOnly, reportOpenClawOnly } from "../config/openclaw-compat.js";
+import { reportedOpenClawOnly, reportOpenClawOnly } from "../config/openclaw-only.js";
 import { resolveLogDir, resolveUserPath } from "../config/paths.js";
 import type { ReloadPlan } from "../config/reload.js";
 import { configureLogging, envLogThreshold, type Logger, registerSecret } from "../infra/logger.js";

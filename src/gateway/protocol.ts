@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { ErrorShape } from "../infra/rpc.js";
 
 /**
@@ -59,15 +58,16 @@ export const GATEWAY_EVENTS = [
  */
 export const GATEWAY_CAPABILITIES = ["published-model-catalog"] as const;
 
-const nonEmpty = z.string().min(1).max(256);
+/** WebSocket close codes the gateway uses. */
+export const CloseCodes = {
+  POLICY: 1008, // bad handshake, auth failure, slow consumer
+  PROTOCOL: 1002, // protocol version mismatch
+  TOO_BIG: 1009,
+  RESTART: 1012, // gateway shutting down / restarting
+} as const;
 
-export const requestFrameSchema = z.strictObject({
-  type: z.literal("req"),
-  id: nonEmpty,
-  method: nonEmpty,
-  params: z.unknown().optional(),
-});
-export type RequestFrame = z.infer<typeof requestFrameSchema>;
+// The frames' zod schemas are in ./frames.ts, loaded with the first WebSocket (#23).
+export type { ConnectParams, RequestFrame } from "./frames.js";
 
 export interface ResponseFrame {
   type: "res";
@@ -112,39 +112,6 @@ export {
   type OperatorScope,
 } from "../infra/rpc.js";
 
-export const connectParamsSchema = z.object({
-  minProtocol: z.number().int().min(1),
-  maxProtocol: z.number().int().min(1),
-  client: z.object({
-    id: z.enum(CLIENT_IDS),
-    displayName: z.string().max(256).optional(),
-    version: z.string().max(64),
-    platform: z.string().max(64),
-    deviceFamily: z.string().max(64).optional(),
-    modelIdentifier: z.string().max(128).optional(),
-    mode: z.enum(CLIENT_MODES),
-    instanceId: z.string().max(256).optional(),
-  }),
-  caps: z.array(z.string().max(128)).max(64).optional(),
-  commands: z.array(z.string().max(128)).max(256).optional(),
-  permissions: z.record(z.string(), z.boolean()).optional(),
-  pathEnv: z.string().max(8192).optional(),
-  role: z.string().max(32).optional(),
-  scopes: z.array(z.string().max(64)).max(32).optional(),
-  device: z.unknown().optional(),
-  auth: z
-    .object({
-      token: z.string().max(4096).optional(),
-      deviceToken: z.string().max(4096).optional(),
-      password: z.string().max(4096).optional(),
-    })
-    .optional(),
-  locale: z.string().max(64).optional(),
-  userAgent: z.string().max(512).optional(),
-  transports: z.array(z.string()).optional(),
-});
-export type ConnectParams = z.infer<typeof connectParamsSchema>;
-
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACKET = 0x5b;
@@ -184,12 +151,4 @@ function closingQuote(bytes: Uint8Array, open: number): number {
     // An even run of backslashes escapes itself, not the quote.
     if ((at - 1 - before) % 2 === 0) return at;
   }
-}
-
-/** Short, human list of what a schema rejected ("client.id: Invalid option…; …"). */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}`)
-    .join("; ");
 }

@@ -7,13 +7,19 @@ import type { Logger } from "../infra/logger.js";
 import { addressKey, stampClientAddress } from "../infra/net-address.js";
 import type { AuthRateLimiter } from "../infra/rate-limit.js";
 import type { ResolvedAuth } from "../infra/shared-secret.js";
-import { CloseCodes, Connection, type ConnectionHost } from "./connection.js";
+import type { Connection, ConnectionHost } from "./connection.js";
 import type { GatewayContext } from "./context.js";
 import type { EventOptions } from "./events.js";
 import { createHttpHandler } from "./http.js";
 import type { GatewayMethod } from "./methods/types.js";
 import { checkBrowserOrigin } from "./origin.js";
-import { MAX_PAYLOAD, type OperatorScope, PRECONNECT_MAX_BYTES, TICK_INTERVAL_MS } from "./protocol.js";
+import {
+  CloseCodes,
+  MAX_PAYLOAD,
+  type OperatorScope,
+  PRECONNECT_MAX_BYTES,
+  TICK_INTERVAL_MS,
+} from "./protocol.js";
 import { MAX_OPEN_SOCKETS, REQUEST_HEAD_TIMEOUT_MS, SocketLimiter } from "./socket-limits.js";
 
 /** WebSockets that have not finished `connect` yet, per address (`addressKey`): caps handshake floods. */
@@ -28,6 +34,14 @@ const HARD_MAX_CONNECTIONS = MAX_OPEN_SOCKETS + 256;
 const REQUEST_TIMEOUT_MS = 30_000;
 /** How often Node checks those two deadlines (its default, 30 s, let a slowloris keep a socket 45 s). */
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+type ConnectionClass = typeof import("./connection.js").Connection;
+let connectionLoad: Promise<typeof import("./connection.js")> | undefined;
+/** ./connection.ts, imported once, on the first WebSocket upgrade. */
+const connectionModule = () => {
+  connectionLoad ??= import("./connection.js");
+  return connectionLoad;
+};
 
 export interface GatewayServerOptions {
   hosts: string[];
@@ -151,15 +165,22 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     if (opts.accepting) {
       // Waiting holds the handshake slot and the socket limiter's place, like a slow handshake.
       log.debug(`WebSocket from ${address} waits for the gateway to finish starting`);
-      void opts.accepting.then(() => {
-        if (!socket.destroyed) upgrade(req, socket, head, address, release);
-      });
-      return;
     }
-    upgrade(req, socket, head, address, release);
+    // The connection code (and the frames' zod schemas) loads with the first WebSocket, not
+    // before listening (#23); later upgrades find it loaded.
+    Promise.all([opts.accepting, connectionModule()]).then(
+      ([, { Connection }]) => {
+        if (!socket.destroyed) upgrade(Connection, req, socket, head, address, release);
+      },
+      (err: unknown) => {
+        log.error(`WebSocket from ${address} dropped: ${(err as Error).stack}`);
+        socket.destroy();
+      },
+    );
   };
 
   const upgrade = (
+    Connection: ConnectionClass,
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,

@@ -48,6 +48,9 @@ describe("HTTP on the gateway port", () => {
   });
 
   it("GET /readyz is 200 once started; HEAD works; POST is 405", async () => {
+    // The gateway listens before its parts are built (#23); a WebSocket hello comes once they are.
+    const { client } = await GatewayClient.connect({ url, token: TOKEN });
+    client.close();
     const res = await fetch(`${http}/readyz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ready: true, failing: [] });

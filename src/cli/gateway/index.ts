@@ -38,6 +38,12 @@ export async function runGateway(
   return failed ? refuse(failed.refusal) : 0;
 }
 
+/** `openclaw gateway [run]` as a command: a refused start sets the exit code. */
+export async function runGatewayCommand(opts: GatewayRunOptions): Promise<void> {
+  const code = await runGateway(opts);
+  if (code !== 0) process.exitCode = code;
+}
+
 /** Explains a refusal on stderr, one sentence per line, and returns the exit code. */
 function refuse(lines: readonly string[]): number {
   for (const line of lines) log.error(line);

@@ -1,13 +1,8 @@
 import path from "node:path";
+import { reportedOpenClawOnly, reportOpenClawOnly } from "../../config/openclaw-only.js";
 import {
-  ConfigError,
-  type ConfigSnapshot,
-  loadConfig,
-  loadDotEnv,
-  writeMinimalConfig,
-} from "../../config/load.js";
-import { reportedOpenClawOnly, reportOpenClawOnly } from "../../config/openclaw-compat.js";
-import {
+  BIND_MODES,
+  type BindMode,
   resolveConfigPath,
   resolveGatewayPort,
   resolveLockPath,
@@ -15,7 +10,13 @@ import {
   resolveStateDir,
   resolveUserPath,
 } from "../../config/paths.js";
-import { BIND_MODES, type BindMode } from "../../config/schema.js";
+import {
+  ConfigError,
+  type ConfigSnapshot,
+  loadConfig,
+  loadDotEnv,
+  writeMinimalConfig,
+} from "../../config/read.js";
 import { resolveGatewayAuth } from "../../gateway/auth.js";
 import { checkStartSecret } from "../../gateway/credential.js";
 import { acquireGatewayLock, GatewayLockError } from "../../gateway/lock.js";
@@ -139,11 +140,10 @@ async function loadStartConfig(
   try {
     snapshot = await loadConfig(configPath, env);
     if (!snapshot.exists && opts.allowUnconfigured) {
-      await writeMinimalConfig(configPath);
+      snapshot = await writeMinimalConfig(configPath);
       log.info(
         `wrote a minimal config to ${configPath} (gateway.mode=local); edit it with \`openclaw config set\``,
       );
-      snapshot = await loadConfig(configPath, env);
     }
   } catch (err) {
     if (err instanceof ConfigError) {
