@@ -16,6 +16,7 @@ import {
   stringList,
   weakSecretReason,
 } from "./schema/common.js";
+import { cronSchema, MAX_CRON_CONCURRENT_RUNS } from "./schema/cron.js";
 import { lazySchema, lazyStrictObject } from "./schema/lazy.js";
 import { mcpSchema } from "./schema/mcp.js";
 import { skillsSchema } from "./schema/skills.js";
@@ -33,7 +34,7 @@ const logLevel = lazySchema("config.logLevel", () => z.enum(LOG_THRESHOLDS));
 const bindMode = lazySchema("config.bindMode", () => z.enum(BIND_MODES));
 
 /** Scopes are RPC vocabulary (infra/rpc.ts); the schema names them for `gateway.auth.scopes`. */
-export { BIND_MODES, type BindMode, OPERATOR_SCOPES, type OperatorScope };
+export { BIND_MODES, type BindMode, MAX_CRON_CONCURRENT_RUNS, OPERATOR_SCOPES, type OperatorScope };
 
 const gatewayAuth = lazySchema("gateway.auth", () =>
   z.strictObject({
@@ -175,85 +176,6 @@ const logging = lazySchema("logging.object", () =>
       redactSensitive: compatOnly(z.enum(["off", "tools"]).optional(), "hide secrets in tool output"),
     })
     .describe("where and how much the gateway logs (applied live)"),
-);
-
-/** Most scheduled runs at once: each holds one of the agents' turn slots while it runs. */
-export const MAX_CRON_CONCURRENT_RUNS = 16;
-
-const cron = lazySchema("cron.object", () =>
-  z
-    .looseObject({
-      enabled: z
-        .boolean()
-        .optional()
-        .describe("run scheduled jobs (default true); false keeps them stored, idle"),
-      maxConcurrentRuns: z
-        .number()
-        .int()
-        .min(1)
-        .max(MAX_CRON_CONCURRENT_RUNS)
-        .optional()
-        .describe("scheduled runs at once (default 1); more wait their turn, chat keeps the other slots"),
-      sessionRetention: z
-        .union([
-          z
-            .string()
-            .regex(
-              /^\d+(?:\.\d+)?\s*(ms|s|m|h|d|w)$/i,
-              'write a duration like "24h" or "7d", or false to keep them',
-            )
-            .refine((v) => Number.parseFloat(v) > 0, 'the retention must be longer than 0, e.g. "24h"'),
-          z.literal(false),
-        ])
-        .optional()
-        .describe(
-          'how long an isolated run session (cron:<jobId>) is kept after its last run (default "24h"); false keeps them',
-        ),
-      failureAlert: z
-        .strictObject({
-          enabled: z
-            .boolean()
-            .optional()
-            .describe("send failure alerts (default true once this block is set)"),
-          after: z
-            .number()
-            .int()
-            .min(1)
-            .optional()
-            .describe("consecutive failed runs before an alert (default 3)"),
-          cooldownMs: z
-            .number()
-            .int()
-            .min(0)
-            .optional()
-            .describe("least time between two alerts for one job, in ms (default 3600000, an hour)"),
-          channel: z
-            .string()
-            .min(1)
-            .optional()
-            .describe("channel the alert goes to (default: the job's delivery channel)"),
-          to: z
-            .string()
-            .min(1)
-            .optional()
-            .describe("recipient on that channel (default: the job's delivery recipient)"),
-          accountId: z.string().min(1).optional().describe("channel account to send from"),
-          mode: z.enum(["announce", "none"]).optional().describe("announce (default) or none (record only)"),
-          includeSkipped: z
-            .boolean()
-            .optional()
-            .describe("skipped runs in a row count toward `after` too (default false: only errors)"),
-        })
-        .optional()
-        .describe("tell someone when a job keeps failing; a job's own failureAlert (or false) overrides it"),
-      runLog: compatOnly(
-        looseRecord.optional(),
-        "OpenClaw's JSONL run log limits (ours: SQLite, 200 runs per job)",
-      ),
-    })
-    .describe(
-      "scheduled jobs (automations): `openclaw cron`, `cron.*` methods; jobs live in <state>/cron/cron.sqlite",
-    ),
 );
 
 const meta = lazySchema("meta.object", () =>
@@ -414,7 +336,7 @@ export const configSchema = lazyStrictObject("config", {
   mcp: section("mcp", () => mcpSchema().optional()),
   plugins: section("plugins", () => plugins().optional()),
   hooks: loose("hooks", "inbound webhooks: { enabled, token, path, mappings }"),
-  cron: section("cron", () => cron().optional()),
+  cron: section("cron", () => cronSchema().optional()),
   gateway: section("gateway", () => gateway().superRefine(refuseWeakSecretOffLoopback).optional()),
   logging: section("logging", () => logging().optional()),
   ui: loose("ui", "Control UI appearance"),
