@@ -12,6 +12,8 @@ import { afterEach, describe, expect, it } from "vitest";
 const MODULE = new URL("./exec-strings.ts", import.meta.url).href;
 const TOKEN = "child-token-4e8a2c6b";
 const OPTION_SECRET = "option-secret-9d1f3b";
+/** The child imports the .ts module itself: Node 22.12–22.17 strip types only when asked. */
+const NODE_FLAGS = process.features.typescript ? [] : ["--experimental-strip-types", "--no-warnings"];
 
 /** The child: clears CHILD_TOKEN and `--secret <value>`, reports, then waits for stdin to end. */
 const CHILD = `
@@ -43,7 +45,16 @@ afterEach(() => {
 async function runChild(
   env: Record<string, string>,
 ): Promise<{ report: Report; environ: string[]; cmdline: string[] }> {
-  const args = ["--input-type=module", "-e", CHILD, "--", "--secret", OPTION_SECRET, "--keep-me"];
+  const args = [
+    ...NODE_FLAGS,
+    "--input-type=module",
+    "-e",
+    CHILD,
+    "--",
+    "--secret",
+    OPTION_SECRET,
+    "--keep-me",
+  ];
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH, ...env },
     stdio: ["pipe", "pipe", "inherit"],
@@ -69,7 +80,15 @@ describe.runIf(process.platform === "linux")("clearExecStrings", () => {
     expect(environ.some((e) => e.startsWith("CHILD_TOKEN"))).toBe(false);
     // The kept arguments, packed in order; the rest of the area is zeros.
     const shown = cmdline.filter((a) => a !== "");
-    expect(shown).toEqual([process.execPath, "--input-type=module", "-e", CHILD, "--", "--keep-me"]);
+    expect(shown).toEqual([
+      process.execPath,
+      ...NODE_FLAGS,
+      "--input-type=module",
+      "-e",
+      CHILD,
+      "--",
+      "--keep-me",
+    ]);
     expect(cmdline.join(" ")).not.toContain(OPTION_SECRET);
   });
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/cli.js";
 import { createLogger } from "../infra/logger.js";
+import { hasFts5, openDatabase } from "../infra/sqlite.js";
 import { SqliteSessionIndex } from "./index-db.js";
 import { SHORT_QUERY_SCAN } from "./search-index.js";
 import { INDEX_FILE, SessionStore } from "./store.js";
@@ -10,7 +11,18 @@ import { INDEX_FILE, SessionStore } from "./store.js";
 const log = createLogger("test");
 const text = (t: string) => [{ type: "text", text: t }];
 
-describe("transcript search", () => {
+/** SQLite's FTS5 is compiled into Node from 22.16: older Nodes we support get a clear refusal instead. */
+const FTS5 = hasFts5(openDatabase(":memory:"));
+
+describe("transcript search and FTS5", () => {
+  it("the session index has a search exactly when this Node's SQLite has FTS5 (else the method refuses)", () => {
+    const index = new SqliteSessionIndex(path.join(tempDir(), INDEX_FILE));
+    expect(index.search !== undefined).toBe(FTS5);
+    index.close();
+  });
+});
+
+describe.runIf(FTS5)("transcript search", () => {
   it("finds a message as soon as it is appended, newest first, user and assistant text only", async () => {
     const store = await SessionStore.open(tempDir(), log);
     const a = await store.ensure("agent:main:a");
