@@ -187,16 +187,24 @@ describe("a Signal audio attachment", () => {
 
   const nextReply = () => signal.nextCall((c) => c.method === "send").then(() => signal.sent.at(-1)!);
 
-  it("is fetched from signal-cli with getAttachment, transcribed, and reaches the model as an [Audio] block", async () => {
-    anthropic.enqueue({ text: "Heard you on Signal." });
+  /** Alice sends `text` with one audio attachment; the model's `answer` comes back to her on Signal. */
+  async function aliceSends(
+    text: string,
+    attachment: { contentType: string; filename: string; data: Buffer },
+    answer: string,
+  ): Promise<void> {
+    anthropic.enqueue({ text: answer });
     const reply = nextReply();
-    signal.receive({
-      from: ALICE_NUMBER,
-      name: "Alice",
-      text: "listen to this",
-      attachments: [{ contentType: "audio/ogg", filename: "voice-message.ogg", data: VOICE_MESSAGE }],
-    });
-    expect(await reply).toMatchObject({ recipient: [ALICE_NUMBER], message: "Heard you on Signal." });
+    signal.receive({ from: ALICE_NUMBER, name: "Alice", text, attachments: [attachment] });
+    expect(await reply).toMatchObject({ recipient: [ALICE_NUMBER], message: answer });
+  }
+
+  it("is fetched from signal-cli with getAttachment, transcribed, and reaches the model as an [Audio] block", async () => {
+    await aliceSends(
+      "listen to this",
+      { contentType: "audio/ogg", filename: "voice-message.ogg", data: VOICE_MESSAGE },
+      "Heard you on Signal.",
+    );
     const fetched = signal.calls.find((c) => c.method === "getAttachment")!;
     expect(fetched.params).toMatchObject({ account: BOT, recipient: ALICE_NUMBER });
     expect(fetched.params.id).toMatch(/\.ogg$/);
@@ -210,15 +218,11 @@ describe("a Signal audio attachment", () => {
   });
 
   it("a voice note in raw AAC reaches OpenAI as M4A (which it accepts) and its transcript reaches the model", async () => {
-    anthropic.enqueue({ text: "Heard your AAC note." });
-    const reply = nextReply();
-    signal.receive({
-      from: ALICE_NUMBER,
-      name: "Alice",
-      text: "",
-      attachments: [{ contentType: "audio/aac", filename: "voice-note.aac", data: AAC_NOTE }],
-    });
-    expect(await reply).toMatchObject({ recipient: [ALICE_NUMBER], message: "Heard your AAC note." });
+    await aliceSends(
+      "",
+      { contentType: "audio/aac", filename: "voice-note.aac", data: AAC_NOTE },
+      "Heard your AAC note.",
+    );
     const upload = openai.requests.filter((r) => r.path === "/v1/audio/transcriptions").at(-1)!;
     const file = (upload.body.form as { file: { name: string; contentType: string; data: Buffer } }).file;
     expect(file.contentType).toBe("audio/mp4");
