@@ -3,7 +3,7 @@
 // CSS; asset names carry a content hash (served as immutable) and index.html refers to
 // them by relative URL, so the UI works under any base path. No inline script or style:
 // the gateway's CSP allows only 'self'.
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -60,6 +60,72 @@ const markedLexerPlugin = {
     }));
   },
 };
+/** The catalogues whose keys are compacted: English names every key; the others follow. */
+const CATALOGUE = /ui[\\/]src[\\/]i18n[\\/](?:setup[\\/])?(?:en|zh-Hans|zh-Hant)\.ts$/;
+const ENGLISH_CATALOGUES = ["ui/src/i18n/en.ts", "ui/src/i18n/setup/en.ts"];
+/** A key passed straight to a translate function (`t("…")`, `c.t("…")`, the setup flow's `ts("…")`). */
+const TRANSLATED = /((?:^|[^\w$])(?:t|ts)\(\s*)"([\w.-]+)"(?=\s*[,)])/g;
+const ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$";
+
+/**
+ * Short ids for message keys ("chat.expandTable" → "aB") in the built UI: each key is written
+ * in the app's code and again in every language's catalogue, about 1 KB gzip of the page's
+ * JS. Derived at build time; the sources keep the keys, so tsc still checks every `t("…")`
+ * against the English catalogue. Only a key whose every quoted use in ui/src is a direct
+ * argument of a translate call gets an id: one that is also an RPC method name
+ * ("sessions.reset"), sits in a table, or may be built from a template (`theme.${…}`) keeps
+ * its name everywhere, so nothing can look a key up under the other name.
+ * `sources` maps each ui/src file (catalogues excluded) to its text.
+ */
+export function messageKeyIds(englishCatalogues, sources) {
+  const keys = englishCatalogues.flatMap((text) => [...text.matchAll(/^\s*"([\w.-]+)":/gm)].map((m) => m[1]));
+  const translated = new Set();
+  const kept = new Set();
+  for (const text of sources) {
+    for (const m of text.matchAll(TRANSLATED)) translated.add(m[2]);
+    const rest = text.replace(TRANSLATED, "$1");
+    for (const key of keys) if (['"', "'", "`"].some((q) => rest.includes(`${q}${key}${q}`))) kept.add(key);
+    // `theme.${theme}` or "theme." + name: any key under that prefix may be asked for by name.
+    for (const m of text.matchAll(/["'`]([\w.-]*\.)(?:["'`]|\$\{)/g))
+      for (const key of keys) if (key.startsWith(m[1])) kept.add(key);
+  }
+  const ids = new Map();
+  for (const key of keys.filter((k) => translated.has(k) && !kept.has(k))) {
+    const i = ids.size;
+    const n = ID_CHARS.length;
+    ids.set(key, i < n ? ID_CHARS[i] : ID_CHARS[Math.floor(i / n) - 1] + ID_CHARS[i % n]);
+  }
+  return ids;
+}
+
+/** A ui/src file with the keys `ids` names replaced by their ids (catalogue entries, translate calls). */
+export function withMessageIds(text, ids, isCatalogue) {
+  if (isCatalogue)
+    return text.replace(/^(\s*)"([\w.-]+)":/gm, (m, indent, key) =>
+      ids.has(key) ? `${indent}${ids.get(key)}:` : m,
+    );
+  return text.replace(TRANSLATED, (m, call, key) => (ids.has(key) ? `${call}"${ids.get(key)}"` : m));
+}
+
+/** esbuild plugin: ui/src with message keys as short ids (see messageKeyIds). */
+async function messageIdsPlugin() {
+  const files = (await readdir("ui/src", { recursive: true }))
+    .filter((f) => /\.tsx?$/.test(f))
+    .map((f) => path.join("ui/src", f));
+  const sources = await Promise.all(files.filter((f) => !CATALOGUE.test(f)).map((f) => readFile(f, "utf8")));
+  const english = await Promise.all(ENGLISH_CATALOGUES.map((f) => readFile(f, "utf8")));
+  const ids = messageKeyIds(english, sources);
+  return {
+    name: "message-ids",
+    setup(b) {
+      b.onLoad({ filter: /[\\/]ui[\\/]src[\\/].*\.tsx?$/ }, async (args) => ({
+        contents: withMessageIds(await readFile(args.path, "utf8"), ids, CATALOGUE.test(args.path)),
+        loader: args.path.endsWith("x") ? "tsx" : "ts",
+      }));
+    },
+  };
+}
+
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 
 export async function buildControlUi({ outdir = OUT } = {}) {
@@ -86,7 +152,7 @@ export async function buildControlUi({ outdir = OUT } = {}) {
     charset: "utf8",
     define: { __UI_VERSION__: JSON.stringify(pkg.version) },
     logLevel: "warning",
-    plugins: [markedLexerPlugin],
+    plugins: [markedLexerPlugin, await messageIdsPlugin()],
   });
   const outputs = Object.keys(result.metafile.outputs).map((file) => path.relative(outdir, file));
   const entry = Object.entries(result.metafile.outputs).find(
