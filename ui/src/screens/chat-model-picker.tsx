@@ -120,11 +120,12 @@ function FastSwitch(props: Parameters<typeof ModelPicker>[0] & { facts: FastFact
   const fallback = props.facts?.effectiveFastMode;
   const mode = fast ?? fallback;
   const on = !!mode;
-  const idle = props.facts?.supportsFastMode === false && fast === undefined;
+  const useless = props.facts?.supportsFastMode === false;
+  const idle = useless && fast === undefined;
   const toggle = () => {
     if (idle) return;
     const before = fast;
-    const next = props.facts?.supportsFastMode === false || !on === !!fallback ? undefined : !on;
+    const next = useless || !on === !!fallback ? undefined : !on;
     setFast(next);
     const saved = props.conn.request("sessions.patch", { key: props.sessionKey, fastMode: next ?? null });
     props.onSaving(saved.catch(() => undefined));
@@ -145,7 +146,6 @@ function FastSwitch(props: Parameters<typeof ModelPicker>[0] & { facts: FastFact
       aria-checked={on}
       aria-disabled={idle}
       title={tip}
-      aria-label={tip}
       onClick={toggle}
     >
       {t("chat.fast")}
