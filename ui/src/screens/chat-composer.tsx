@@ -56,7 +56,7 @@ export interface ComposerProps {
 /**
  * The message box with its files (picked, pasted or dropped; previews with remove;
  * the gateway's limits checked before sending), a voice recorder and the session's
- * model. Sending waits for a model change still being saved.
+ * model and Fast mode. Sending waits for such a change still being saved.
  */
 export function Composer(props: ComposerProps) {
   const { t } = useI18n();
@@ -281,7 +281,8 @@ export function Composer(props: ComposerProps) {
           sessionKey={props.sessionKey}
           current={props.sessionModel}
           onSaving={(saved) => {
-            modelSaved.current = saved;
+            // A model and a Fast-mode change may both be saving: the next message waits for each.
+            modelSaved.current = Promise.all([modelSaved.current, saved]);
           }}
           onError={setProblem}
         />
