@@ -139,6 +139,10 @@ describe("Control UI: Sessions screen rows", () => {
       await chat.waitForSelector("#chat-input");
       await sendChat(chat, "take your time");
       await chat.waitForSelector("#streaming >> text=partial");
+      // Esc in the sidebar's row menu closes the menu only (the chat's Esc stops a run).
+      await chat.click(`li[data-key="${MAIN}"] .session-more`);
+      await chat.keyboard.press("Escape");
+      await chat.waitForSelector(`li[data-key="${MAIN}"] .session-menu`, { state: "detached" });
       await page.click("text=Refresh");
       await page.waitForSelector(`tr[data-key="${MAIN}"] td.state.live >> text=Live`);
       expect(await page.textContent("#sessions-facts")).toMatch(/^3 · 1 Live · /);

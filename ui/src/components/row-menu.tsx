@@ -39,8 +39,10 @@ export function RowMenu(props: RowMenuProps) {
     const items = [...(wrap.current?.querySelectorAll<HTMLElement>("[role=menuitem]") ?? [])];
     const at = items.indexOf(document.activeElement as HTMLElement);
     const step = e.key === "ArrowDown" ? 1 : e.key === "ArrowUp" ? items.length - 1 : 0;
+    if (!props.open) return;
     if (e.key === "Escape") {
-      e.preventDefault();
+      // Only the menu closes: the chat's own Esc (stop the run) does not see it.
+      e.stopPropagation();
       props.onClose();
       button.current?.focus();
     } else if (step) {
@@ -59,6 +61,7 @@ export function RowMenu(props: RowMenuProps) {
         aria-haspopup="menu"
         aria-expanded={props.open}
         onClick={props.onToggle}
+        onKeyDown={onKeyDown}
       >
         ⋯
       </button>
