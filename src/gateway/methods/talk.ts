@@ -141,7 +141,7 @@ export const talkMethods = {
   "talk.client.create": defineMethod({
     scope: "operator.write",
     // OpenClaw's params; model, voice and instructions come from config only (no caller overrides).
-    params: z.object({
+    params: z.strictObject({
       sessionKey: sessionKey.optional(),
       provider: z.literal("openai").optional(),
       transport: z.literal("webrtc").optional(),
