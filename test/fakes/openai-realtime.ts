@@ -66,7 +66,7 @@ export async function startFakeRealtime(): Promise<FakeRealtime> {
 
   const answer = async (offer: string): Promise<string> => {
     const { RTCPeerConnection } = await import("werift");
-    const pc = new RTCPeerConnection({ iceAdditionalHostAddresses: ["127.0.0.1"] });
+    const pc = new RTCPeerConnection({ iceServers: [], iceAdditionalHostAddresses: ["127.0.0.1"] });
     closers.push(() => void pc.close());
     const received: Record<string, unknown>[] = [];
     const waiters: {
