@@ -105,7 +105,7 @@ export const en = {
   "chat.talk.listening": "Listening…",
   "chat.talk.asking": "Asking the agent…",
   "chat.talkNoProvider":
-    'Talk is not set up on this gateway: set talk.realtime.provider to "openai" and an OpenAI key (talk.realtime.providers.openai.apiKey or OPENAI_API_KEY).',
+    'Talk is not set up: set talk.realtime.provider to "openai" and talk.realtime.providers.openai.apiKey (or OPENAI_API_KEY).',
   "chat.talkFailed": "Talk stopped: {reason}",
   "chat.model": "Model for this session",
   "chat.modelDefault": "Default ({model})",

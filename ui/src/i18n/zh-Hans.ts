@@ -106,7 +106,7 @@ export const zhHans: Messages = {
   "chat.talk.listening": "正在聆听…",
   "chat.talk.asking": "正在询问智能体…",
   "chat.talkNoProvider":
-    '此网关未设置对话模式：请将 talk.realtime.provider 设为 "openai"，并提供 OpenAI 密钥（talk.realtime.providers.openai.apiKey 或 OPENAI_API_KEY）。',
+    '未设置对话模式：请将 talk.realtime.provider 设为 "openai"，并设置 talk.realtime.providers.openai.apiKey（或 OPENAI_API_KEY）。',
   "chat.talkFailed": "对话已停止：{reason}",
   "chat.model": "此会话的模型",
   "chat.modelDefault": "默认（{model}）",

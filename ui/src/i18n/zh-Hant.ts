@@ -106,7 +106,7 @@ export const zhHant: Messages = {
   "chat.talk.listening": "正在聆聽…",
   "chat.talk.asking": "正在詢問智慧體…",
   "chat.talkNoProvider":
-    '此閘道未設定對話模式：請將 talk.realtime.provider 設為 "openai"，並提供 OpenAI 金鑰（talk.realtime.providers.openai.apiKey 或 OPENAI_API_KEY）。',
+    '未設定對話模式：請將 talk.realtime.provider 設為 "openai"，並設定 talk.realtime.providers.openai.apiKey（或 OPENAI_API_KEY）。',
   "chat.talkFailed": "對話已停止：{reason}",
   "chat.model": "此工作階段的模型",
   "chat.modelDefault": "預設（{model}）",

@@ -141,15 +141,15 @@ export function Composer(props: ComposerProps) {
     endTalk.current = () => undefined; // a Stop while connecting ends the call once it exists
     import("./chat-talk.js")
       .then((m) =>
-        m.startTalk({
-          conn: props.conn,
-          sessionKey: props.sessionKey,
-          onState: (s) => endTalk.current && setTalk(s),
-          onEnd: (error) => {
+        m.startTalk(
+          props.conn,
+          props.sessionKey,
+          (s) => endTalk.current && setTalk(s),
+          (error) => {
             stopTalk();
-            if (error) setProblem(t("chat.talkFailed", { reason: error }));
+            setProblem(t("chat.talkFailed", { reason: error }));
           },
-        }),
+        ),
       )
       .then((stop) => {
         if (endTalk.current) endTalk.current = stop;
@@ -157,9 +157,8 @@ export function Composer(props: ComposerProps) {
       })
       .catch((err) => {
         stopTalk();
-        const code = (err as GatewayError).details?.code;
         setProblem(
-          code === "TALK_NOT_CONFIGURED"
+          (err as GatewayError).details?.code === "TALK_NOT_CONFIGURED"
             ? t("chat.talkNoProvider")
             : t("chat.talkFailed", { reason: errorText(err) }),
         );
