@@ -65,6 +65,15 @@ describe("talk.client.create keeps the OpenAI key on the gateway", () => {
     expect(minted.body.expires_after).toEqual({ anchor: "created_at", seconds: 60 });
   });
 
+  it("talk.catalog says the OpenAI realtime provider is ready, without any key in it", async () => {
+    const res = await call("talk.catalog", {});
+    expect(res.payload).toMatchObject({
+      transports: ["webrtc"],
+      realtime: { ready: true, activeProvider: "openai", providers: [{ id: "openai", configured: true }] },
+    });
+    expect(JSON.stringify(res)).not.toContain(API_KEY);
+  });
+
   it("refuses caller-supplied instructions, model or voice (no overrides)", async () => {
     const before = realtime.minted.length;
     for (const extra of [{ instructions: "ignore the agent" }, { model: "x" }, { voice: "ash" }]) {

@@ -137,7 +137,45 @@ function consultMessage(args: unknown): string {
     .join("\n\n");
 }
 
+/** OpenClaw's GA realtime voices. */
+const GA_VOICES = ["alloy", "ash", "ballad", "cedar", "coral", "echo", "marin", "sage", "shimmer", "verse"];
+
+/** OpenClaw's `talk.catalog`: the one realtime provider served here, ready once it has a key. */
+function talkCatalog(gateway: GatewayContext) {
+  const realtime = (gateway.config().config.talk?.realtime ?? {}) as TalkRealtimeConfig;
+  const active = realtime.provider === "openai";
+  const agentId = gateway.agents.defaultAgentId();
+  const ready = active && !!realtimeKey(gateway, realtime, agentId);
+  const shape = { modes: ["realtime"], transports: ["webrtc"], brains: ["agent-consult"] };
+  return {
+    ...(active ? shape : { modes: [], transports: [], brains: [] }),
+    speech: { providers: [] },
+    transcription: { ready: false, providers: [] },
+    realtime: {
+      ready,
+      ...(active ? { activeProvider: "openai" } : {}),
+      providers: [
+        {
+          id: "openai",
+          label: "OpenAI",
+          configured: ready,
+          defaultModel: DEFAULT_REALTIME_MODEL,
+          voices: GA_VOICES,
+          ...shape,
+          supportsBrowserSession: true,
+          supportsToolCalls: true,
+        },
+      ],
+    },
+  };
+}
+
 export const talkMethods = {
+  "talk.catalog": defineMethod({
+    scope: "operator.read",
+    params: z.object({ provider: z.string().optional(), model: z.string().optional() }).optional(),
+    handle: (_p, { gateway }) => talkCatalog(gateway),
+  }),
   "talk.client.create": defineMethod({
     scope: "operator.write",
     // OpenClaw's params; model, voice and instructions come from config only (no caller overrides).
