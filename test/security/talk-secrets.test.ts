@@ -84,6 +84,35 @@ describe("talk.client.create keeps the OpenAI key on the gateway", () => {
     expect(realtime.minted.length).toBe(before);
   });
 
+  it("toolCall runs the agent only for a live Talk session of that chat, and only the consult tool", async () => {
+    const before = target.anthropic.requests.length;
+    const created = await call("talk.client.create", { sessionKey: "main" });
+    const { voiceSessionId } = created.payload as { voiceSessionId: string };
+    const attempts = [
+      {
+        sessionKey: "main",
+        voiceSessionId: "never-created",
+        callId: "c1",
+        name: "openclaw_agent_consult",
+        args: { question: "hi" },
+      },
+      {
+        sessionKey: "other",
+        voiceSessionId,
+        callId: "c2",
+        name: "openclaw_agent_consult",
+        args: { question: "hi" },
+      },
+      { sessionKey: "main", voiceSessionId, callId: "c3", name: "exec", args: { command: "id" } },
+    ];
+    for (const params of attempts) {
+      const res = await call("talk.client.toolCall", params);
+      expect(res.ok).toBe(false);
+      expect(res.error!.code).toBe("INVALID_REQUEST");
+    }
+    expect(target.anthropic.requests.length).toBe(before);
+  });
+
   it("a refused key is reported by status, never quoted; the logs never hold the key", async () => {
     realtime.failMint(401);
     try {
