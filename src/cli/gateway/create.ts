@@ -14,6 +14,7 @@ import type { GatewayMethod } from "../../gateway/methods/types.js";
 import type { BindResolution } from "../../gateway/net.js";
 import { healthRoutes, Readiness } from "../../gateway/readiness.js";
 import { type GatewayServer, startGatewayServer } from "../../gateway/server.js";
+import { talkConnectOrigins } from "../../gateway/talk/realtime.js";
 import type { HttpRoute } from "../../infra/http.js";
 import { createLogger, currentLogFile } from "../../infra/logger.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../infra/rate-limit.js";
@@ -198,7 +199,13 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
   routes.ui =
     controlUi?.enabled === false
       ? []
-      : [controlUiRoute({ basePath: controlUi?.basePath ?? "/", root: uiRoot })];
+      : [
+          controlUiRoute({
+            basePath: controlUi?.basePath ?? "/",
+            root: uiRoot,
+            connectOrigins: () => talkConnectOrigins(current.snapshot.config),
+          }),
+        ];
 
   const build = async (): Promise<RunningParts> => {
     const { buildParts } = await import("./parts.js");
