@@ -56,13 +56,14 @@ describe("MCP OAuth sign-in from the Control UI", () => {
     });
     fixture.clients.push(client);
 
-    const before = await client.request<Status>("mcp.status", {});
+    const before = (await client.request("mcp.status", {})) as Status;
     expect(before.servers[0]).toMatchObject({ name: "docs", auth: "needs-sign-in" });
 
-    const started = await client.request<{ status: string; authorizationUrl: string; expiresAt: number }>(
-      "mcp.authLogin",
-      { serverName: "docs", origin },
-    );
+    const started = (await client.request("mcp.authLogin", { serverName: "docs", origin })) as {
+      status: string;
+      authorizationUrl: string;
+      expiresAt: number;
+    };
     expect(started.status).toBe("redirect");
     expect(started.expiresAt).toBeGreaterThan(Date.now());
     const authorizationUrl = new URL(started.authorizationUrl);
@@ -80,7 +81,7 @@ describe("MCP OAuth sign-in from the Control UI", () => {
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
     expect(statSync(path.join(dir, files[0]!)).mode & 0o777).toBe(0o600);
-    const after = await client.request<Status>("mcp.status", {});
+    const after = (await client.request("mcp.status", {})) as Status;
     expect(after.servers[0]).toMatchObject({ name: "docs", auth: "signed-in" });
 
     fixture.anthropic.enqueue(
@@ -94,7 +95,7 @@ describe("MCP OAuth sign-in from the Control UI", () => {
 
     expect(await client.request("mcp.authLogout", { serverName: "docs" })).toEqual({ removed: true });
     expect(readdirSync(dir)).toEqual([]);
-    const out = await client.request<Status>("mcp.status", {});
+    const out = (await client.request("mcp.status", {})) as Status;
     expect(out.servers[0]).toMatchObject({ name: "docs", auth: "needs-sign-in" });
 
     for (const secret of fake.issued) {
