@@ -45,7 +45,12 @@ describe("Control UI: MCP OAuth sign-in", () => {
     "Sign in opens the provider, the row says signed in, Sign out undoes it (%s)",
     async (locale, needs, signIn, signedIn, signOut) => {
       const { browser, gateway } = await started();
-      const { context, page, problems } = await openPage(browser, `${gateway.url}#/config`, { locale });
+      // zh-TW on a phone: the row wraps, no sideways scroll.
+      const phone = locale === "zh-TW" ? { viewport: { width: 390, height: 844 }, mobile: true } : {};
+      const { context, page, problems } = await openPage(browser, `${gateway.url}#/config`, {
+        locale,
+        ...phone,
+      });
       try {
         await connectWithToken(page);
         const auth = '#mcp-table tr[data-server="docs"] .mcp-auth';
@@ -70,6 +75,10 @@ describe("Control UI: MCP OAuth sign-in", () => {
         expect(readdirSync(dir)).toHaveLength(1);
 
         expect(await page.textContent(`${auth} button`)).toBe(signOut);
+        if (locale === "zh-TW") {
+          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+          expect((await page.locator(`${auth} button`).boundingBox())!.height).toBeGreaterThanOrEqual(44);
+        }
         await page.click(`${auth} button`);
         await page.waitForSelector(`${auth}[data-auth="needs-sign-in"]`);
         expect(readdirSync(dir)).toEqual([]);
@@ -78,7 +87,7 @@ describe("Control UI: MCP OAuth sign-in", () => {
         await context.close();
       }
     },
-    // The first one also starts the fake, the gateway and Chromium.
-    60_000,
+    // The first one also starts the fake, the gateway and Chromium (slow on a loaded machine).
+    90_000,
   );
 });
