@@ -66,7 +66,7 @@ describe("Control UI: MCP OAuth sign-in", () => {
         expect(new URL(provider.url()).pathname).toBe("/oauth/mcp/callback");
         expect(await provider.textContent("h1")).toBe("Signed in");
         // noopener: the provider's page cannot reach back into the Control UI.
-        expect(await provider.evaluate(() => window.opener)).toBeNull();
+        expect(await provider.evaluate("window.opener")).toBeNull();
 
         await page.waitForSelector(`${auth}[data-auth="signed-in"]`);
         expect(await page.textContent(`${auth} span`)).toBe(signedIn);
@@ -76,7 +76,7 @@ describe("Control UI: MCP OAuth sign-in", () => {
 
         expect(await page.textContent(`${auth} button`)).toBe(signOut);
         if (locale === "zh-TW") {
-          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+          expect(await page.$eval("html", (el) => el.scrollWidth - el.clientWidth)).toBe(0);
           expect((await page.locator(`${auth} button`).boundingBox())!.height).toBeGreaterThanOrEqual(44);
         }
         await page.click(`${auth} button`);
