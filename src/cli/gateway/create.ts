@@ -162,6 +162,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     },
   });
   const controlUi = parts.snapshot.config.gateway?.controlUi;
+  let avatar: Promise<HttpRoute> | undefined;
   routes.base = [
     ...healthRoutes(context),
     startupRoute(context),
@@ -177,6 +178,17 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
               rateLimiter,
             }),
           ),
+          <HttpRoute>{
+            // OpenClaw's avatar route (large avatar files); its module loads with the first request.
+            path: `${(controlUi?.basePath ?? "/").replace(/\/+$/, "")}/avatar/*`,
+            methods: ["GET", "HEAD"],
+            handle: async (req, res, url) => {
+              avatar ??= import("../../gateway/avatar-route.js").then((m) =>
+                m.avatarRoute({ gateway: context, auth: () => current.auth, rateLimiter }),
+              );
+              return (await avatar).handle(req, res, url);
+            },
+          },
         ]),
     mcpOAuthCallbackRoute({
       basePath: controlUi?.basePath ?? "/",
