@@ -292,6 +292,12 @@ export const en = {
   "mcp.state.restarting": "Restarting",
   "mcp.state.stopped": "Stopped",
   "mcp.state.disabled": "Disabled",
+  "mcp.auth.signed-in": "Signed in",
+  "mcp.auth.needs-sign-in": "Needs sign-in",
+  "mcp.auth.expired": "Sign-in expired",
+  "mcp.signIn": "Sign in",
+  "mcp.signOut": "Sign out",
+  "mcp.signInLink": "Open the sign-in page",
 
   "logs.level": "Level",
   "logs.follow": "Follow",

@@ -287,6 +287,12 @@ export const zhHans: Messages = {
   "mcp.state.restarting": "正在重启",
   "mcp.state.stopped": "已停止",
   "mcp.state.disabled": "已禁用",
+  "mcp.auth.signed-in": "已登录",
+  "mcp.auth.needs-sign-in": "需要登录",
+  "mcp.auth.expired": "登录已过期",
+  "mcp.signIn": "登录",
+  "mcp.signOut": "退出登录",
+  "mcp.signInLink": "打开登录页面",
 
   "logs.level": "级别",
   "logs.follow": "自动滚动",

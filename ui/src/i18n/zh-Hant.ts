@@ -287,6 +287,12 @@ export const zhHant: Messages = {
   "mcp.state.restarting": "正在重新啟動",
   "mcp.state.stopped": "已停止",
   "mcp.state.disabled": "已停用",
+  "mcp.auth.signed-in": "已登入",
+  "mcp.auth.needs-sign-in": "需要登入",
+  "mcp.auth.expired": "登入已過期",
+  "mcp.signIn": "登入",
+  "mcp.signOut": "登出",
+  "mcp.signInLink": "開啟登入頁面",
 
   "logs.level": "層級",
   "logs.follow": "自動捲動",
