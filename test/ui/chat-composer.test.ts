@@ -224,9 +224,10 @@ describe("Control UI: chat composer", () => {
     await page.waitForSelector('#chat-model option[value="anthropic/claude-opus-4-6"]', {
       state: "attached",
     });
-    expect(await page.locator("#chat-model option").first().textContent()).toBe(
-      "Default (anthropic/claude-sonnet-4-5)",
-    );
+    // The default's name comes with the history, which may answer after the catalog.
+    await expect
+      .poll(() => page.locator("#chat-model option").first().textContent())
+      .toBe("Default (anthropic/claude-sonnet-4-5)");
     await page.selectOption("#chat-model", "anthropic/claude-opus-4-6");
     await page.fill("#chat-input", "which model are you?");
     await page.click("#chat-send");
