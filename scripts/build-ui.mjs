@@ -3,13 +3,129 @@
 // CSS; asset names carry a content hash (served as immutable) and index.html refers to
 // them by relative URL, so the UI works under any base path. No inline script or style:
 // the gateway's CSP allows only 'self'.
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { minify } from "terser";
 
 const OUT = "dist/control-ui";
+const MARKED_ESM = /[\\/]node_modules[\\/]marked[\\/]lib[\\/]marked\.esm\.js$/;
+
+/**
+ * marked's one ESM file, cut to its Lexer (the UI renders tokens itself; see
+ * ui/src/components/markdown.tsx). The file ends by building a default `Marked` and hanging
+ * Parser, Renderer, Hooks and the rest on the `marked` function: top-level side effects
+ * that keep all of them in the bundle. Dropping that tail and exporting only the Lexer
+ * lets esbuild shake the rest away: 15.2 → 11.9 KB gzip. The cut is found from the file's
+ * own export list, so a new marked that changes shape fails the build here, loudly,
+ * rather than shipping a lexer that is not marked's (package.json pins marked exactly).
+ */
+export function markedLexerOnly(source) {
+  const fail = (what) => {
+    throw new Error(
+      `build-ui: marked's lib/marked.esm.js is not shaped as expected (${what}); markedLexerOnly in scripts/build-ui.mjs must be updated for this marked version`,
+    );
+  };
+  const exportList = source.match(/export\{([^}]*)\};?\s*(?:\/\/# sourceMappingURL=\S*\s*)?$/);
+  if (!exportList) fail("no export list at its end");
+  const locals = new Map(
+    exportList[1].split(",").map((entry) => {
+      const [local, name] = entry.trim().split(/\s+as\s+/);
+      return [name ?? local, local];
+    }),
+  );
+  const lexer = locals.get("Lexer");
+  const marked = locals.get("Marked");
+  if (!lexer || !marked) fail("no Lexer or no Marked in its exports");
+  const name = (local) => local.replace(/\$/g, "\\$");
+  // The tail starts where the default instance is made: `var <v>=new <Marked>;`.
+  const tails = [...source.matchAll(new RegExp(`var [\\w$]+=new ${name(marked)};`, "g"))];
+  if (tails.length !== 1) fail(`${tails.length} statements make the default Marked, not 1`);
+  const cut = tails[0].index;
+  // Only the glue of the default instance lies after the cut (1.1 KB in marked 18.2.1).
+  if (source.length - cut > 2048) fail(`${source.length - cut} bytes after the default Marked`);
+  if (!new RegExp(`(?:var |[,;])${name(lexer)}=class[ {]`).test(source.slice(0, cut)))
+    fail(`its Lexer (${lexer}) is not a class defined before the default Marked`);
+  return `${source.slice(0, cut)}\nexport{${lexer} as Lexer};\n`;
+}
+
+/** esbuild plugin: `import("marked")` gets only marked's Lexer (see markedLexerOnly). */
+const markedLexerPlugin = {
+  name: "marked-lexer-only",
+  setup(b) {
+    b.onLoad({ filter: MARKED_ESM }, async (args) => ({
+      contents: markedLexerOnly(await readFile(args.path, "utf8")),
+      loader: "js",
+    }));
+  },
+};
+/** The catalogues whose keys are compacted: English names every key; the others follow. */
+const CATALOGUE = /ui[\\/]src[\\/]i18n[\\/](?:setup[\\/])?(?:en|zh-Hans|zh-Hant)\.ts$/;
+const ENGLISH_CATALOGUES = ["ui/src/i18n/en.ts", "ui/src/i18n/setup/en.ts"];
+/** A key passed straight to a translate function (`t("…")`, `c.t("…")`, the setup flow's `ts("…")`). */
+const TRANSLATED = /((?:^|[^\w$])(?:t|ts)\(\s*)"([\w.-]+)"(?=\s*[,)])/g;
+const ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$";
+
+/**
+ * Short ids for message keys ("chat.expandTable" → "aB") in the built UI: each key is written
+ * in the app's code and again in every language's catalogue, about 1 KB gzip of the page's
+ * JS. Derived at build time; the sources keep the keys, so tsc still checks every `t("…")`
+ * against the English catalogue. Only a key whose every quoted use in ui/src is a direct
+ * argument of a translate call gets an id: one that is also an RPC method name
+ * ("sessions.reset"), sits in a table, or may be built from a template (`theme.${…}`) keeps
+ * its name everywhere, so nothing can look a key up under the other name.
+ * `sources` maps each ui/src file (catalogues excluded) to its text.
+ */
+export function messageKeyIds(englishCatalogues, sources) {
+  const keys = englishCatalogues.flatMap((text) => [...text.matchAll(/^\s*"([\w.-]+)":/gm)].map((m) => m[1]));
+  const translated = new Set();
+  const kept = new Set();
+  for (const text of sources) {
+    for (const m of text.matchAll(TRANSLATED)) translated.add(m[2]);
+    const rest = text.replace(TRANSLATED, "$1");
+    for (const key of keys) if (['"', "'", "`"].some((q) => rest.includes(`${q}${key}${q}`))) kept.add(key);
+    // `theme.${theme}` or "theme." + name: any key under that prefix may be asked for by name.
+    for (const m of text.matchAll(/["'`]([\w.-]*\.)(?:["'`]|\$\{)/g))
+      for (const key of keys) if (key.startsWith(m[1])) kept.add(key);
+  }
+  const ids = new Map();
+  for (const key of keys.filter((k) => translated.has(k) && !kept.has(k))) {
+    const i = ids.size;
+    const n = ID_CHARS.length;
+    ids.set(key, i < n ? ID_CHARS[i] : ID_CHARS[Math.floor(i / n) - 1] + ID_CHARS[i % n]);
+  }
+  return ids;
+}
+
+/** A ui/src file with the keys `ids` names replaced by their ids (catalogue entries, translate calls). */
+export function withMessageIds(text, ids, isCatalogue) {
+  if (isCatalogue)
+    return text.replace(/^(\s*)"([\w.-]+)":/gm, (m, indent, key) =>
+      ids.has(key) ? `${indent}${ids.get(key)}:` : m,
+    );
+  return text.replace(TRANSLATED, (m, call, key) => (ids.has(key) ? `${call}"${ids.get(key)}"` : m));
+}
+
+/** esbuild plugin: ui/src with message keys as short ids (see messageKeyIds). */
+async function messageIdsPlugin() {
+  const files = (await readdir("ui/src", { recursive: true }))
+    .filter((f) => /\.tsx?$/.test(f))
+    .map((f) => path.join("ui/src", f));
+  const sources = await Promise.all(files.filter((f) => !CATALOGUE.test(f)).map((f) => readFile(f, "utf8")));
+  const english = await Promise.all(ENGLISH_CATALOGUES.map((f) => readFile(f, "utf8")));
+  const ids = messageKeyIds(english, sources);
+  return {
+    name: "message-ids",
+    setup(b) {
+      b.onLoad({ filter: /[\\/]ui[\\/]src[\\/].*\.tsx?$/ }, async (args) => ({
+        contents: withMessageIds(await readFile(args.path, "utf8"), ids, CATALOGUE.test(args.path)),
+        loader: args.path.endsWith("x") ? "tsx" : "ts",
+      }));
+    },
+  };
+}
+
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 
 export async function buildControlUi({ outdir = OUT } = {}) {
@@ -36,6 +152,7 @@ export async function buildControlUi({ outdir = OUT } = {}) {
     charset: "utf8",
     define: { __UI_VERSION__: JSON.stringify(pkg.version) },
     logLevel: "warning",
+    plugins: [markedLexerPlugin, await messageIdsPlugin()],
   });
   const outputs = Object.keys(result.metafile.outputs).map((file) => path.relative(outdir, file));
   const entry = Object.entries(result.metafile.outputs).find(

@@ -2,12 +2,15 @@
  * The assistant's identity as chats show it (OpenClaw's `agent.identity.get`): a
  * name, an emoji and an avatar, from `agents.list[].identity`, else the workspace's
  * IDENTITY.md (`Name:`, `Emoji:`, `Avatar:` lines), else the defaults. Avatars are
- * only ever handed out as raster `data:` URIs (inline, same origin, capped) or short
- * text (an emoji, a letter). A path is read only when it resolves inside the workspace
- * (symlinks out refused), is small, and its bytes are PNG, JPEG, GIF or WebP: it is then
- * inlined as a data URI. A remote URL is not fetched. Otherwise the chat falls back to
- * the emoji or the name's first letter and the answer says why.
+ * only ever handed out as raster `data:` URIs (inline, same origin, capped), a
+ * same-origin URL the gateway serves (larger workspace files), or short text (an
+ * emoji, a letter). A path is read only when it resolves inside the workspace
+ * (symlinks out refused), is at most 2 MB (OpenClaw's limit), and its bytes are PNG,
+ * JPEG, GIF or WebP. A remote URL is not fetched and not passed on: the Control UI's
+ * CSP loads images from its own origin only. Otherwise the chat falls back to the
+ * emoji or the name's first letter and the answer says why.
  */
+import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, realpathSync } from "node:fs";
 import path from "node:path";
 
@@ -22,10 +25,12 @@ export const MAX_AVATAR_DATA_URL_CHARS = Math.ceil((2 * 1024 * 1024) / 3) * 4 + 
 /** IDENTITY.md is a few lines; a larger file is not read (it would be read on every chat open). */
 const MAX_IDENTITY_FILE_BYTES = 64 * 1024;
 /**
- * An avatar file is inlined in every identity answer (OpenClaw serves up to 2 MB through
- * a route instead): 256 KB is a 512 px photo, more than a chat's 28 px circle needs.
+ * Up to this size an avatar file is inlined in the identity answer (every chat open
+ * carries it): 256 KB is a 512 px photo, more than a chat's 28 px circle needs.
  */
-export const MAX_AVATAR_FILE_BYTES = 256 * 1024;
+export const MAX_INLINE_AVATAR_BYTES = 256 * 1024;
+/** Larger files, up to OpenClaw's 2 MB, are served by the gateway's avatar route. */
+export const MAX_AVATAR_FILE_BYTES = 2 * 1024 * 1024;
 /** Raster types only: an SVG can carry script. */
 const RASTER_DATA_URL = /^data:image\/(png|jpeg|gif|webp);base64,[a-z0-9+/]+=*$/i;
 /** Lines the IDENTITY.md template leaves as prompts, not values. */
@@ -42,10 +47,10 @@ export interface AssistantIdentity {
   agentId: string;
   name: string;
   nameSource: "agent" | "workspace" | "default";
-  /** A raster data URI, or short text (emoji or initial) to show in a circle. */
+  /** A raster data URI, a same-origin path (`/avatar/<id>?…`), or short text (emoji or initial). */
   avatar: string;
   emoji?: string;
-  /** `local`: read from a workspace file (OpenClaw's kind), handed out as a data URI. */
+  /** `local`: read from a workspace file (OpenClaw's kind), handed out as a data URI or a route URL. */
   avatarStatus: "data" | "local" | "none";
   /** Why a configured avatar is not shown (OpenClaw's reasons; its kind, never its content). */
   avatarReason?:
@@ -91,7 +96,10 @@ const emojiOf = (v: string | undefined) => {
 
 type AvatarChoice = Pick<AssistantIdentity, "avatarStatus" | "avatarReason"> & { avatar?: string };
 
-function avatarOf(source: string | undefined, workspace: string): AvatarChoice {
+/** The URL the gateway serves a large avatar file at (`revision` changes with the file). */
+export type AvatarUrl = (revision: string) => string;
+
+function avatarOf(source: string | undefined, workspace: string, routeUrl?: AvatarUrl): AvatarChoice {
   const v = source?.trim();
   if (!v) return { avatarStatus: "none" };
   if (RASTER_DATA_URL.test(v)) {
@@ -100,7 +108,7 @@ function avatarOf(source: string | undefined, workspace: string): AvatarChoice {
       : { avatarStatus: "none", avatarReason: "too_large" };
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(v)) return { avatarStatus: "none", avatarReason: "unsupported_uri" };
-  if (/[/\\.]/.test(v)) return avatarFile(workspace, v);
+  if (/[/\\.]/.test(v)) return avatarFile(workspace, v, routeUrl);
   // Short text (an emoji or a letter or two) is shown as itself.
   return v.length <= 4 && !/\s/.test(v) ? { avatar: v, avatarStatus: "none" } : { avatarStatus: "none" };
 }
@@ -121,42 +129,78 @@ function rasterType(b: Buffer): string | undefined {
   return undefined;
 }
 
-/** A workspace file as a data URI: inside the workspace after symlinks, a regular file, small, a raster image. */
-function avatarFile(workspace: string, source: string): AvatarChoice {
+/** An avatar file as read: its sniffed type, a revision that changes with the file, and its bytes. */
+export interface AvatarFile {
+  type: string;
+  revision: string;
+  size: number;
+  bytes: Buffer;
+}
+
+/**
+ * Reads a workspace avatar file: inside the workspace after symlinks, a regular file of at
+ * most `maxBytes`, a raster image by its bytes. `whole: false` reads only the first bytes
+ * (enough to sniff the type), for a file the route will serve.
+ */
+export function readAvatarFile(
+  workspace: string,
+  source: string,
+  opts: { maxBytes: number; whole: boolean },
+): AvatarFile | NonNullable<AssistantIdentity["avatarReason"]> {
   let root: string;
   let real: string;
   try {
     root = realpathSync(workspace);
-    if (!inside(root, path.resolve(root, source))) return none("outside_workspace");
+    if (!inside(root, path.resolve(root, source))) return "outside_workspace";
     real = realpathSync(path.resolve(root, source));
   } catch {
-    return none("missing");
+    return "missing";
   }
-  if (!inside(root, real)) return none("outside_workspace");
+  if (!inside(root, real)) return "outside_workspace";
   let fd: number;
   try {
     // O_NOFOLLOW: a link swapped in after realpath is not followed.
     fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch {
-    return none("unreadable");
+    return "unreadable";
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) return none("missing");
-    if (stat.size > MAX_AVATAR_FILE_BYTES) return none("too_large");
-    const buf = Buffer.alloc(stat.size);
-    const read = readSync(fd, buf, 0, stat.size, 0);
-    const type = rasterType(buf.subarray(0, read));
-    if (!type) return none("unsupported_image");
-    return {
-      avatar: `data:${type};base64,${buf.subarray(0, read).toString("base64")}`,
-      avatarStatus: "local",
-    };
+    if (!stat.isFile()) return "missing";
+    if (stat.size > opts.maxBytes) return "too_large";
+    const buf = Buffer.alloc(opts.whole ? stat.size : Math.min(stat.size, 16));
+    const bytes = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+    const type = rasterType(bytes);
+    if (!type) return "unsupported_image";
+    const revision = createHash("sha256")
+      .update(`${real}\0${stat.ino}\0${stat.size}\0${stat.mtimeMs}`)
+      .digest("base64url")
+      .slice(0, 16);
+    return { type, revision, size: stat.size, bytes };
   } catch {
-    return none("unreadable");
+    return "unreadable";
   } finally {
     closeSync(fd);
   }
+}
+
+/** A workspace file as a data URI when small, else as the route's URL (when there is a route). */
+function avatarFile(workspace: string, source: string, routeUrl: AvatarUrl | undefined): AvatarChoice {
+  const found = readAvatarFile(workspace, source, {
+    maxBytes: routeUrl ? MAX_AVATAR_FILE_BYTES : MAX_INLINE_AVATAR_BYTES,
+    whole: false,
+  });
+  if (typeof found === "string") return none(found);
+  if (found.size > MAX_INLINE_AVATAR_BYTES)
+    return { avatar: routeUrl!(found.revision), avatarStatus: "local" };
+  const whole = readAvatarFile(workspace, source, { maxBytes: MAX_INLINE_AVATAR_BYTES, whole: true });
+  if (typeof whole === "string") return none(whole);
+  return { avatar: `data:${whole.type};base64,${whole.bytes.toString("base64")}`, avatarStatus: "local" };
+}
+
+/** The avatar an agent's identity names: its config entry's, else its IDENTITY.md's. */
+export function avatarSourceOf(configured: IdentityFields, workspace: string): string | undefined {
+  return (configured.avatar ?? readWorkspaceIdentity(workspace).avatar)?.trim() || undefined;
 }
 
 /** The identity of `agentId`: its config entry's `identity` (and `name`), then its workspace's IDENTITY.md. */
@@ -164,13 +208,15 @@ export function resolveAssistantIdentity(
   agentId: string,
   configured: IdentityFields & { entryName?: string | undefined },
   workspace: string,
+  /** Where the gateway serves files over the inline size; without it they are `too_large`. */
+  routeUrl?: AvatarUrl,
 ): AssistantIdentity {
   const file = readWorkspaceIdentity(workspace);
   const fromAgent = trimmed(configured.name ?? configured.entryName, MAX_NAME_CHARS);
   const fromFile = trimmed(file.name, MAX_NAME_CHARS);
   const name = fromAgent ?? fromFile ?? DEFAULT_ASSISTANT_NAME;
   const emoji = emojiOf(configured.emoji) ?? emojiOf(file.emoji);
-  const chosen = avatarOf(configured.avatar ?? file.avatar, workspace);
+  const chosen = avatarOf(configured.avatar ?? file.avatar, workspace, routeUrl);
   return {
     agentId,
     name,

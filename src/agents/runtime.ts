@@ -40,6 +40,8 @@ export class AgentRuntime implements ChatCommandHost {
   private readonly admission = new TurnAdmission();
   private readonly stores = new Map<string, Promise<SessionStore>>();
   private readonly active = new Map<string, { sessionKey: string; controller: AbortController }>();
+  /** Messages of the turns queued or running, by run id (the media sweep keeps the files they name). */
+  private readonly unfinished = new Map<string, string>();
   private readonly idempotency = new IdempotencyCache();
   private readonly listeners = new Set<(e: RunEvent) => void>();
   private readonly models: ModelCache;
@@ -249,7 +251,15 @@ export class AgentRuntime implements ChatCommandHost {
         if (journaled) this.inbox?.done(id);
       }
     });
+    this.unfinished.set(id, req.text);
+    const finished = () => this.unfinished.delete(id);
+    void done.then(finished, finished);
     return { runId: id, sessionKey, status: "started", accepted, done };
+  }
+
+  /** The messages of turns queued or running (replays included). */
+  unfinishedTexts(): Iterable<string> {
+    return this.unfinished.values();
   }
 
   /** Sends a turn's answer (or why there is none) to the chat the message came from, if any. */

@@ -332,6 +332,22 @@ export const configSchema = lazyStrictObject("config", {
   session: section("session", () => session().optional()),
   messages: section("messages", () => messages().optional()),
   tools: section("tools", () => toolsSchema().optional()),
+  attachments: section("attachments", () =>
+    z
+      .strictObject({
+        ttlHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(168)
+          .optional()
+          .describe(
+            "hours a file sent in chat and kept for tools (workspace media/inbound/) lives, by its last change; swept at start and hourly (default 168)",
+          ),
+      })
+      .optional()
+      .describe("retention of media the gateway stores for tools"),
+  ),
   skills: section("skills", () => skillsSchema().optional()),
   mcp: section("mcp", () => mcpSchema().optional()),
   plugins: section("plugins", () => plugins().optional()),

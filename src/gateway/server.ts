@@ -220,7 +220,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
         // (or a DNS-rebound name) may drive the OpenAI endpoint, a plugin route or a webhook.
         const refusal = browserRefusal(req);
         if (refusal) {
-          log.warn(`refused HTTP ${req.method} ${req.url} from ${address}: ${refusal}`);
+          // The path only: a query can hold a capability (a signed avatar URL's `sig`).
+          log.warn(`refused HTTP ${req.method} ${req.url?.split("?")[0]} from ${address}: ${refusal}`);
           sendJson(res, 403, { error: { type: "forbidden", message: refusal } }, { connection: "close" });
           return;
         }

@@ -160,6 +160,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     },
   });
   const controlUi = parts.snapshot.config.gateway?.controlUi;
+  let avatar: Promise<HttpRoute> | undefined;
   routes.base = [
     ...healthRoutes(context),
     startupRoute(context),
@@ -175,6 +176,17 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
               rateLimiter,
             }),
           ),
+          <HttpRoute>{
+            // OpenClaw's avatar route (large avatar files); its module loads with the first request.
+            path: `${(controlUi?.basePath ?? "/").replace(/\/+$/, "")}/avatar/*`,
+            methods: ["GET", "HEAD"],
+            handle: async (req, res, url) => {
+              avatar ??= import("../../gateway/avatar-route.js").then((m) =>
+                m.avatarRoute({ gateway: context, auth: () => current.auth, rateLimiter }),
+              );
+              return (await avatar).handle(req, res, url);
+            },
+          },
         ]),
     {
       path: "/v1/chat/completions",

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { McpManager } from "../../agents/mcp/index.js";
+import { startInboundSweep } from "../../agents/media/retention.js";
 import { targetFromOrigin } from "../../agents/outbound.js";
 import { AgentRuntime, type RuntimeConfig } from "../../agents/runtime.js";
 import type { AgentTool } from "../../agents/tools/index.js";
@@ -86,6 +87,7 @@ export async function buildParts(host: PartsHost): Promise<RunningParts> {
   const cron = createCron(host, agents, channels);
   agents.onRunEvent(createChatEventBridge(host.broadcast));
   let stopHealth: (() => void) | undefined;
+  let inboundSweep: { stop(): void } | undefined;
   // Messages accepted before a crash are replayed once the channels are up.
   const unanswered = await agents.openJournal(path.join(host.stateDir, "agents", "inbox.jsonl"));
   return {
@@ -115,9 +117,20 @@ export async function buildParts(host: PartsHost): Promise<RunningParts> {
         clientCount: () => context.clientCount(),
         log: createLogger("health"),
       });
+      // Files kept for tools expire (attachments.ttlHours): swept now, after listening, then hourly.
+      inboundSweep = startInboundSweep({
+        workspaces: () =>
+          knownAgentIds(current.snapshot.config.agents?.list).map(
+            (id) => agents.agentFor(mainSessionKey(id)).workspace,
+          ),
+        ttlHours: () => current.snapshot.config.attachments?.ttlHours,
+        unfinishedTexts: () => agents.unfinishedTexts(),
+        log: createLogger("media"),
+      });
     },
     async stop() {
       stopHealth?.();
+      inboundSweep?.stop();
       cron.service.stop();
       cron.heartbeat.stop();
       await Promise.all([channels.stopAll(), plugins.stopAll(), mcp.stop()]);

@@ -4,6 +4,7 @@ import { resolveAssistantIdentity } from "../../agents/identity.js";
 import { twoStage } from "../../infra/rpc.js";
 import { knownAgentIds, resolveKnownAgentId } from "../../routing/known-agents.js";
 import { requestedSessionKey } from "../../routing/session-key.js";
+import { signedAvatarUrl } from "../avatar-route.js";
 import type { GatewayContext } from "../context.js";
 import { defineMethod } from "./types.js";
 
@@ -49,7 +50,13 @@ export const agentMethods = {
           : resolveKnownAgentId(agentList(gateway), p.agentId);
       const entry = agentList(gateway)?.find((a) => a.id === agentId);
       const { workspace } = resolveAgent(gateway.config().config, agentId, gateway.stateDir);
-      return resolveAssistantIdentity(agentId, { ...entry?.identity, entryName: entry?.name }, workspace);
+      // A file over the inline size is served by the avatar route, through a signed URL.
+      return resolveAssistantIdentity(
+        agentId,
+        { ...entry?.identity, entryName: entry?.name },
+        workspace,
+        (revision) => signedAvatarUrl(gateway, agentId, revision),
+      );
     },
   }),
   agent: defineMethod({

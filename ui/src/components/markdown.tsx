@@ -4,7 +4,8 @@
  * string is ever parsed into the page (no innerHTML, so no sanitiser is needed): raw
  * HTML in a message is shown as text, links and images keep only safe URL schemes.
  * marked is most of this code's weight, so it loads on first use (its own chunk), not
- * with the page: the connect screen paints without it.
+ * with the page: the connect screen paints without it. The build ships only marked's
+ * Lexer (scripts/build-ui.mjs cuts the rest): its other exports are not there at run time.
  */
 import type { Lexer, Token, Tokens } from "marked";
 import type { ComponentChildren, VNode } from "preact";

@@ -31,7 +31,7 @@ export class Catalogues<M extends Record<string, string>> {
       if (lang !== "en") await this.load("en");
     }
   }
-  /** The translate function for `lang`, once loaded (else English's; a key not loaded shows as itself). */
+  /** The translate function for `lang`, once loaded (else English's; a key not loaded shows as itself, or as its short id in a build: see scripts/build-ui.mjs). */
   translate(lang: Lang): (key: keyof M & string, vars?: Record<string, string | number>) => string {
     const messages = this.got.get(lang) ?? this.got.get("en");
     return (key, vars) => fill(messages?.[key] ?? key, vars);

@@ -9,12 +9,12 @@ export { Stamp } from "../components/time.js";
 
 export interface Identity {
   name: string;
-  /** A raster data URI, or short text (an emoji, a letter). */
+  /** A raster data URI, the gateway's signed avatar path (`/avatar/<id>?…`), or short text (an emoji, a letter). */
   avatar: string;
 }
 
-/** Only these become an <img>; anything else the gateway sends is shown as text. */
-const IMAGE_AVATAR = /^data:image\/(png|jpeg|gif|webp);base64,/i;
+/** Only these become an <img> (a data URI, or a path on this origin); anything else is shown as text. */
+const IMAGE_AVATAR = /^(data:image\/(png|jpeg|gif|webp);base64,|\/[^/\\])/i;
 /** Text avatars longer than this are not an emoji or initials: the name's first letter instead. */
 const MAX_TEXT_AVATAR = 4;
 

@@ -1,0 +1,14 @@
+import type { Metafile } from "esbuild";
+
+/** Builds the Control UI into `outdir` (default dist/control-ui); paths of its JS and CSS entry files. */
+export function buildControlUi(options?: { outdir?: string }): Promise<{
+  js: string;
+  css: string;
+  metafile: Metafile;
+}>;
+/** marked's lib/marked.esm.js cut to its Lexer; throws if the file is not shaped as expected. */
+export function markedLexerOnly(source: string): string;
+/** Message key → short id, for keys used only as a translate call's argument. */
+export function messageKeyIds(englishCatalogues: string[], sources: string[]): Map<string, string>;
+/** A ui/src file with the keys `ids` names written as their ids. */
+export function withMessageIds(text: string, ids: Map<string, string>, isCatalogue: boolean): string;

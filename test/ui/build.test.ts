@@ -1,0 +1,127 @@
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { Lexer } from "marked";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildControlUi, markedLexerOnly, messageKeyIds, withMessageIds } from "../../scripts/build-ui.mjs";
+
+const MARKED = readFileSync("node_modules/marked/lib/marked.esm.js", "utf8");
+
+/** GitHub-flavoured markdown the chat renders: tables, task lists, strikethrough, autolinks. */
+const GFM = [
+  "| city | temp |\n|:-----|-----:|\n| Oslo | 3 |\n| Rome | 14 |",
+  "- [x] done\n- [ ] to do\n  1. nested *em* and **strong**",
+  "~~gone~~ and ~kept~ and `code ~~not~~`",
+  "see https://example.com/docs, www.example.org and mail a@b.io or <https://x.y/z>",
+  '# Title\n\n> quote\n\n```ts\nconst x = 1;\n```\n\n---\n\n[link](https://a.b "t") ![img](data:image/png;base64,AA==)',
+  "line one  \nline two\\\n<b>raw</b> &amp; &#39; [ref]\n\n[ref]: https://r.ef",
+];
+
+describe("Control UI build", () => {
+  let outdir: string;
+  let built: Awaited<ReturnType<typeof buildControlUi>>;
+  beforeAll(async () => {
+    outdir = mkdtempSync(path.join(os.tmpdir(), "build-ui-test-"));
+    built = await buildControlUi({ outdir });
+  }, 120_000);
+  const jsOutputs = () => Object.keys(built.metafile.outputs).filter((f) => f.endsWith(".js"));
+
+  it("ships only marked's Lexer, and it lexes GitHub markdown exactly as marked does", async () => {
+    const chunk = jsOutputs().find((f) =>
+      Object.keys(built.metafile.outputs[f]?.inputs ?? {}).some((i) =>
+        i.endsWith("marked/lib/marked.esm.js"),
+      ),
+    );
+    expect(chunk).toBeDefined();
+    // The path in the metafile is relative to the working directory, the file terser rewrote.
+    const code = readFileSync(chunk as string, "utf8");
+    expect(code).not.toContain("An error occurred"); // the Marked class's error page
+    const lean = (await import(pathToFileURL(path.resolve(chunk as string)).href)) as {
+      Lexer: typeof Lexer;
+    };
+    expect(Object.keys(lean)).toEqual(["Lexer"]);
+    for (const text of GFM)
+      expect(lean.Lexer.lex(text, { gfm: true })).toEqual(Lexer.lex(text, { gfm: true }));
+    const types = (text: string) => JSON.stringify(lean.Lexer.lex(text, { gfm: true }));
+    expect(types(GFM[0] as string)).toContain('"type":"table"');
+    expect(types(GFM[1] as string)).toContain('"task":true');
+    expect(types(GFM[2] as string)).toContain('"type":"del"');
+    expect(types(GFM[3] as string)).toContain('"href":"http://www.example.org"');
+  });
+
+  it("fails loudly when marked's file is not shaped as the cut expects", () => {
+    expect(markedLexerOnly(MARKED)).toMatch(/export\{\w+ as Lexer\};\n$/);
+    const broken = [
+      MARKED.replace(/export\{[^}]*\};/, ""),
+      MARKED.replace(/ as Lexer,/, " as Lexer2,"),
+      // Two default instances: which one would the cut start at?
+      MARKED.replace(/(var \w+=new \w+;)(?=function \w+\(\w+,\w+\)\{return \w+\.parse\()/, "$1$1"),
+      MARKED.replace(/var (\w+)=class (\w+)\{tokens;/, "var $1=function $2(){};({tokens:0,"),
+    ];
+    for (const source of broken) {
+      expect(source).not.toBe(MARKED);
+      expect(() => markedLexerOnly(source)).toThrow(/markedLexerOnly in scripts\/build-ui\.mjs/);
+    }
+  });
+
+  it("gives short ids only to keys used nowhere but as a translate call's argument", () => {
+    const english =
+      'export const en = {\n  "a.one": "One",\n  "a.two": "Two",\n  "rpc.call": "Call",\n  "theme.dark": "Dark",\n  "err.x": "X",\n  "a.unused": "x",\n};\n';
+    const app = [
+      'const x = t("a.one"); c.t("a.two", { n: 1 }); ts(\n  "a.one")',
+      'conn.request("rpc.call"); t("rpc.call"); t("theme.dark"); t(`theme.${name}`)',
+      't("err.x"); t(("err." + code) as MessageKey)',
+    ];
+    const ids = messageKeyIds([english], app);
+    expect([...ids]).toEqual([
+      ["a.one", "a"],
+      ["a.two", "b"],
+    ]);
+    expect(withMessageIds(app[0] as string, ids, false)).toBe(
+      'const x = t("a"); c.t("b", { n: 1 }); ts(\n  "a")',
+    );
+    expect(withMessageIds(app[1] as string, ids, false)).toBe(app[1]);
+    expect(withMessageIds(english, ids, true)).toContain('  a: "One",\n  b: "Two",\n  "rpc.call": "Call",');
+  });
+
+  it("the built catalogues hold every key, each under its id or its name, and the code agrees", async () => {
+    const read = (dir: string) =>
+      readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((f) => /\.tsx?$/.test(f))
+        .map((f) => path.join(dir, f));
+    const catalogue = /i18n\/(setup\/)?(en|zh-Hans|zh-Hant)\.ts$/;
+    const files = read("ui/src");
+    const english = ["ui/src/i18n/en.ts", "ui/src/i18n/setup/en.ts"].map((f) => readFileSync(f, "utf8"));
+    const ids = messageKeyIds(
+      english,
+      files.filter((f) => !catalogue.test(f)).map((f) => readFileSync(f, "utf8")),
+    );
+    expect(ids.size).toBeGreaterThan(200);
+    const code = jsOutputs().map((f) => readFileSync(f, "utf8"));
+    for (const [key, id] of ids) {
+      expect(code.some((c) => c.includes(`"${key}"`))).toBe(false);
+      expect(code.some((c) => c.includes(`"${id}"`))).toBe(true);
+    }
+    for (const [i, text] of english.entries()) {
+      const keys = [...text.matchAll(/^\s*"([\w.-]+)":/gm)].map((m) => m[1] as string);
+      const expected = keys.map((k) => ids.get(k) ?? k).sort();
+      const chunks = jsOutputs().filter((f) =>
+        Object.keys(built.metafile.outputs[f]?.inputs ?? {}).some((input) =>
+          i === 0
+            ? /i18n\/(en|zh-Hans|zh-Hant)\.ts$/.test(input)
+            : /i18n\/setup\/(en|zh-Hans|zh-Hant)\.ts$/.test(input),
+        ),
+      );
+      expect(chunks).toHaveLength(3);
+      for (const chunk of chunks) {
+        const mod = (await import(pathToFileURL(path.resolve(chunk)).href)) as Record<string, object>;
+        const [messages] = Object.values(mod);
+        expect(Object.keys(messages ?? {}).sort()).toEqual(expected);
+      }
+    }
+    // Those that keep their names: RPC method names, and keys built from a template.
+    expect(ids.has("sessions.reset")).toBe(false);
+    expect(ids.has("theme.dark")).toBe(false);
+  });
+});
