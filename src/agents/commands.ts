@@ -1,4 +1,10 @@
-import type { ModelRef, ModelRegistry } from "../providers/index.js";
+import {
+  type FastMode,
+  fastModePlan,
+  type ModelRef,
+  type ModelRegistry,
+  parseFastMode,
+} from "../providers/index.js";
 import type { SessionStore } from "../sessions/store.js";
 import type { ResolvedAgent } from "./agent-config.js";
 
@@ -33,6 +39,12 @@ export const CHAT_COMMANDS = [
     args: "<provider/model>",
     description: "use another model in this session (/model alone shows the current chain)",
   },
+  {
+    name: "fast",
+    aliases: [],
+    args: "[on|off|auto|status|default]",
+    description: "Fast mode for this session (default: back to the model's own setting)",
+  },
   { name: "status", aliases: [], args: "", description: "session, model and token usage" },
   { name: "stop", aliases: [], args: "", description: "stop the reply in progress" },
   { name: "help", aliases: [], args: "", description: "this list" },
@@ -48,7 +60,7 @@ export function handleChatCommand(
   text: string,
   ctx: { host: ChatCommandHost; sessionKey: string; agent: ResolvedAgent },
 ): ChatCommand | undefined {
-  const m = /^\/(new|reset|model|status|stop|help)\b\s*(.*)$/is.exec(text.trim());
+  const m = /^\/(new|reset|model|fast|status|stop|help)\b\s*(.*)$/is.exec(text.trim());
   if (!m) return undefined;
   const [, name, rawArg] = m;
   const arg = rawArg?.trim() ?? "";
@@ -91,6 +103,8 @@ export function handleChatCommand(
           return `This session now uses ${ref.provider}/${ref.model}.`;
         },
       };
+    case "fast":
+      return { immediate: false, run: () => fastCommand(arg.toLowerCase(), ctx) };
     case "status":
       return {
         immediate: false,
@@ -108,3 +122,47 @@ export function handleChatCommand(
   }
   return undefined;
 }
+
+const FAST_CLEAR = new Set(["default", "inherit", "clear", "reset", "unpin"]);
+const FAST_SET: Record<string, [FastMode, string]> = {
+  on: [true, "Fast mode enabled."],
+  off: [false, "Fast mode disabled."],
+  auto: ["auto", "Fast mode set to auto."],
+};
+
+/** `/fast [on|off|auto|status|default]` (OpenClaw's words and replies). */
+async function fastCommand(
+  arg: string,
+  { host, sessionKey, agent }: { host: ChatCommandHost; sessionKey: string; agent: ResolvedAgent },
+): Promise<string> {
+  const store = await host.store(agent.id);
+  const entry = await store.ensure(sessionKey);
+  const model = firstModel(host, agent, entry.modelOverride as string | undefined);
+  const noEffect =
+    model && !fastModePlan(model) ? ` It has no effect on ${model.ref.provider}/${model.ref.model}.` : "";
+  const set = FAST_SET[arg];
+  if (set) {
+    store.update(sessionKey, { fastMode: set[0] });
+    return `${set[1]}${noEffect}`;
+  }
+  if (FAST_CLEAR.has(arg)) {
+    store.update(sessionKey, { fastMode: undefined });
+    return `Fast mode follows the model's default (${word(model?.params?.fastMode)}).${noEffect}`;
+  }
+  if (arg && arg !== "status") return `Unknown Fast mode "${arg}": use on, off, auto, status or default.`;
+  const own = parseFastMode(entry.fastMode);
+  const source = own !== undefined ? "this session" : "the model's default";
+  return `Fast mode: ${word(own ?? model?.params?.fastMode)} (${source}).${noEffect}`;
+}
+
+/** The model the session's next turn starts with; undefined when none is configured (yet). */
+function firstModel(host: ChatCommandHost, agent: ResolvedAgent, override: string | undefined) {
+  try {
+    const [first] = host.modelChain(agent, override);
+    return first ? host.registry().resolve(first) : undefined;
+  } catch {
+    return undefined; // the next turn reports the model problem; /fast still stores the choice
+  }
+}
+
+const word = (mode: FastMode | undefined) => (mode === "auto" ? "auto" : mode ? "on" : "off");

@@ -4,6 +4,7 @@ import type {
   AssistantMessage,
   Failover,
   FallbackStep,
+  FastMode,
   Message,
   ModelRef,
   Usage,
@@ -50,6 +51,8 @@ export interface TurnDeps {
   store: SessionStore;
   failover: Failover;
   models: ModelRef[];
+  /** The session's or turn's Fast mode (each model's own default when undefined), and when the turn began. */
+  fast?: { mode: FastMode | undefined; turnStartedAtMs: number };
   systemPrompt: string;
   tools: AgentTool[];
   /** The tools' JSON Schemas, when the caller already built them. */
@@ -79,6 +82,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     systemPrompt: deps.systemPrompt,
     messages,
     tools: deps.toolDefs ?? toolDefinitions(deps.tools),
+    ...(deps.fast?.mode !== undefined ? { fastMode: deps.fast.mode } : {}),
+    turnStartedAtMs: deps.fast?.turnStartedAtMs ?? Date.now(),
   };
   const context: ToolContext = { ...deps.toolContext, sessionKey: input.sessionKey, signal: input.signal };
   const usage = emptyUsage();

@@ -1,4 +1,4 @@
-import type { ProvidersConfig } from "../providers/index.js";
+import type { FastMode, ProvidersConfig } from "../providers/index.js";
 import type { SessionResetConfig } from "../sessions/reset.js";
 import type { AgentsConfigView } from "./agent-config.js";
 import type { KnowledgeConfig } from "./knowledge.js";
@@ -33,6 +33,8 @@ export interface ChatRequest {
   journal?: boolean;
   /** A model for this turn only (`provider/model`), ahead of the session's and the agent's; fallbacks still apply. */
   model?: string;
+  /** Fast mode for this turn only (`chat.send { fastMode }`), ahead of the session's. */
+  fastMode?: FastMode;
   /** Leaves the workspace bootstrap files (AGENTS.md, …) out of the system prompt: a cheap heartbeat or job turn. */
   lightContext?: boolean;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from "../infra/logger.js";
-import type { ModelRef } from "../providers/index.js";
+import { type ModelRef, parseFastMode } from "../providers/index.js";
 import { isStale, resolveResetPolicy, type SessionResetConfig, sessionTypeOf } from "../sessions/reset.js";
 import type { SessionStore } from "../sessions/store.js";
 import type { ResolvedAgent } from "./agent-config.js";
@@ -49,6 +49,7 @@ export async function executeTurn(deps: ExecuteDeps, input: ExecuteInput): Promi
   const { runId, agent, req, emit } = input;
   const sessionKey = req.sessionKey;
   let chain: ModelRef[];
+  const turnStartedAtMs = Date.now();
   try {
     // A per-turn model (heartbeat `model`, a job's `--model`) comes before the session's /model choice.
     const override = req.model ?? (store.get(sessionKey)?.modelOverride as string | undefined);
@@ -71,6 +72,7 @@ export async function executeTurn(deps: ExecuteDeps, input: ExecuteInput): Promi
       store,
       failover: models.failover(agent.id),
       models: chain,
+      fast: { mode: req.fastMode ?? parseFastMode(store.get(sessionKey)?.fastMode), turnStartedAtMs },
       systemPrompt: buildSystemPrompt(
         agent,
         tools.map((t) => t.name),

@@ -20,6 +20,7 @@ import { cronSchema, MAX_CRON_CONCURRENT_RUNS } from "./schema/cron.js";
 import { lazySchema, lazyStrictObject } from "./schema/lazy.js";
 import { mcpSchema } from "./schema/mcp.js";
 import { skillsSchema } from "./schema/skills.js";
+import { talkSchema } from "./schema/talk.js";
 
 /**
  * The `openclaw.json` schema: the single source of truth for config types,
@@ -357,7 +358,7 @@ export const configSchema = lazyStrictObject("config", {
   logging: section("logging", () => logging().optional()),
   ui: loose("ui", "Control UI appearance"),
   secrets: loose("secrets", "secret providers for SecretRefs"),
-  talk: loose("talk", "Talk mode"),
+  talk: section("talk", () => talkSchema().optional()),
   browser: loose("browser", "browser tool"),
   web: loose("web", "WhatsApp Web transport settings"),
   update: loose("update", "self-update channel"),

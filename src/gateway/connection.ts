@@ -83,6 +83,8 @@ export class Connection {
     private readonly socket: WebSocket,
     readonly remoteAddress: string,
     private readonly host: ConnectionHost,
+    /** The upgrade request's `Origin` (a browser's page), already checked by the server. */
+    readonly origin?: string,
   ) {
     socket.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     socket.on("close", () => this.onSocketClose());

@@ -24,6 +24,8 @@ export interface GatewayClients {
    * to the connections that called `sessions.subscribe` (an open sidebar redraws at once).
    */
   publishSessionsChanged(payload: SessionsChangedPayload): void;
+  /** The `Origin` header a connection's WebSocket came with (a browser page; the gateway checked it). */
+  browserOrigin(connId: string): string | undefined;
 }
 
 /** What `sessions.changed` carries (OpenClaw's names); `session` is the row as `sessions.list` shows it. */

@@ -16,17 +16,23 @@ const CONTENT_TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-/** Scripts only from our origin, WebSocket back to the same host, nothing inline. */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join("; ");
+/**
+ * Scripts only from our origin, WebSocket back to the same host, nothing inline. Talk adds
+ * the realtime API's origin (its SDP exchange) to connect-src, and only when it is set up;
+ * its remote audio is a MediaStream, which media-src does not govern.
+ */
+export function controlUiCsp(connectOrigins: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    ["connect-src 'self' ws: wss:", ...connectOrigins].join(" "),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+}
 
 const FALLBACK_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>OpenClaw gateway</title>
@@ -54,7 +60,12 @@ export function defaultControlUiRoot(): string {
  * Serves the Control UI's static files under `basePath`, falling back to
  * `index.html` for client-side routes, and to a plain page when no UI was built.
  */
-export function controlUiRoute(opts: { basePath: string; root: string }): HttpRoute {
+export function controlUiRoute(opts: {
+  basePath: string;
+  root: string;
+  /** Extra connect-src origins, read per response (a reloaded config applies at once). */
+  connectOrigins?: () => readonly string[];
+}): HttpRoute {
   const base = opts.basePath.replace(/\/+$/, "");
   const root = path.resolve(opts.root);
   return {
@@ -100,7 +111,7 @@ export function controlUiRoute(opts: { basePath: string; root: string }): HttpRo
         "content-type": type,
         "content-length": body.length,
         ...(gzipped ? { "content-encoding": "gzip", vary: "accept-encoding" } : {}),
-        "content-security-policy": CSP,
+        "content-security-policy": controlUiCsp(opts.connectOrigins?.()),
         // Hashed asset names can be cached; the HTML must always be fresh.
         "cache-control": type.startsWith("text/html") ? "no-cache" : "public, max-age=31536000, immutable",
       });

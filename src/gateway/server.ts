@@ -188,7 +188,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     release: () => void,
   ) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, address, host);
+      const conn = new Connection(ws, address, host, req.headers.origin);
       handshaking.set(conn, release);
       preconnectMeters.set(
         conn,

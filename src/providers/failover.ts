@@ -3,9 +3,11 @@ import { loadAdapter as loadBuiltinAdapter } from "./adapters/index.js";
 import type { AuthProfileStore } from "./auth-profiles.js";
 import { Cooldowns } from "./cooldown.js";
 import { MissingApiKeyError, ModelConfigError } from "./errors.js";
+import { fastForCall } from "./fast-mode.js";
 import type { Credential, ModelRegistry } from "./registry.js";
 import type {
   AnsweredBy,
+  FastMode,
   ModelApi,
   ModelRef,
   ProviderAdapter,
@@ -31,8 +33,15 @@ export interface FailoverOptions {
 }
 
 /** A request for the first model that can answer it: primary first, then fallbacks. */
-export interface FailoverRequest extends Omit<StreamRequest, "model" | "apiKey"> {
+export interface FailoverRequest extends Omit<StreamRequest, "model" | "apiKey" | "fast"> {
   models: ModelRef[];
+  /**
+   * The session's (or this turn's) Fast mode; each model's `params.fastMode` when unset.
+   * Resolved per attempt: `"auto"` is on only for calls started before the model's cutoff
+   * after `turnStartedAtMs` (retries, fallbacks and tool rounds later run without).
+   */
+  fastMode?: FastMode;
+  turnStartedAtMs?: number;
 }
 
 /** One failed attempt, as a fallback step reports it (the message is already free of keys). */
@@ -86,6 +95,7 @@ export function createFailover(opts: FailoverOptions): Failover {
   const health = new AttemptHealth(opts.now ?? Date.now, opts.profiles);
   const runner: AttemptRunner = {
     loadAdapter: opts.loadAdapter ?? loadBuiltinAdapter,
+    now: opts.now ?? Date.now,
     idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     health,
   };
@@ -207,6 +217,7 @@ function planAttempts(
 
 interface AttemptRunner {
   loadAdapter: (api: ModelApi) => Promise<ProviderAdapter>;
+  now: () => number;
   idleTimeoutMs: number;
   health: AttemptHealth;
 }
@@ -216,7 +227,7 @@ interface AttemptRunner {
  * attempt; after it, events pass through and a failure ends the stream as an error event.
  */
 async function* runAttempt(
-  { loadAdapter, idleTimeoutMs, health }: AttemptRunner,
+  { loadAdapter, now, idleTimeoutMs, health }: AttemptRunner,
   a: Attempt,
   request: FailoverRequest,
   signal: AbortSignal | undefined,
@@ -236,10 +247,20 @@ async function* runAttempt(
       : { ...error, message: error.message.split(a.credential.key).join("***") };
   let committed = false;
   try {
-    const { models: _models, ...rest } = request;
+    const { models: _models, fastMode, turnStartedAtMs, ...rest } = request;
+    const { params } = a.model;
+    const fast = fastForCall(
+      fastMode ?? params?.fastMode,
+      turnStartedAtMs ?? now(),
+      now(),
+      params?.fastAutoOnSeconds,
+    );
     const adapter = await loadAdapter(a.model.api);
     const events = adapter
-      .stream({ ...rest, model: a.model, apiKey: a.credential.key }, { signal: controller.signal })
+      .stream(
+        { ...rest, model: a.model, apiKey: a.credential.key, ...(fast !== undefined ? { fast } : {}) },
+        { signal: controller.signal },
+      )
       [Symbol.asyncIterator]();
     while (true) {
       // The clock runs only while we wait on the provider, not while the caller is busy.

@@ -14,5 +14,11 @@ export {
   type FailoverStreamOptions,
   type FallbackStep,
 } from "./failover.js";
+export {
+  ANTHROPIC_FAST_MODE_BETA,
+  DEFAULT_FAST_AUTO_ON_SECONDS,
+  fastModePlan,
+  parseFastMode,
+} from "./fast-mode.js";
 export { createModelRegistry, type ModelRegistry, type ProvidersConfig } from "./registry.js";
 export type * from "./types.js";

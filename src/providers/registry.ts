@@ -2,6 +2,7 @@ import { configEnvVars, definedOnly } from "../config/load.js";
 import { BUILTIN_PROVIDERS, DEFAULT_MODEL_LIMITS, type ModelEntry } from "./catalog.js";
 import { envKeysFor, findEnvApiKey } from "./env-api-keys.js";
 import { MissingApiKeyError, ModelConfigError } from "./errors.js";
+import { modelParamsOf } from "./fast-mode.js";
 import { MODEL_APIS, type ModelApi, type ModelRef, type ResolvedModel } from "./types.js";
 
 /** `models.providers.<id>` (OpenClaw's custom-provider block). */
@@ -22,7 +23,7 @@ export interface ProvidersConfig {
   agents?: {
     defaults?: {
       model?: string | { primary?: string; fallbacks?: string[] };
-      models?: Record<string, { alias?: string }>;
+      models?: Record<string, { alias?: string; params?: Record<string, unknown> }>;
     };
   };
   auth?: {
@@ -81,9 +82,16 @@ export function createModelRegistry(
   const agentId = opts.agentId ?? "main";
   const providers = buildProviders(config.models?.providers ?? {});
   const aliases = buildAliases(config);
+  const modelEntries = config.agents?.defaults?.models ?? {};
 
   const parseRef = (raw: string): ModelRef => parseModelRef(raw, aliases);
-  const resolve = (ref: ModelRef): ResolvedModel => resolveModel(providers, ref);
+  const resolve = (ref: ModelRef): ResolvedModel => {
+    const entry =
+      modelEntries[`${ref.provider}/${ref.model}`] ??
+      (ref.provider === DEFAULT_PROVIDER ? modelEntries[ref.model] : undefined);
+    const params = modelParamsOf(entry?.params);
+    return { ...resolveModel(providers, ref), ...(params ? { params } : {}) };
+  };
   const credentials = (providerId: string, profiles?: ProfileSecrets): Credential[] =>
     findCredentials({ providers, config, env }, providerId, profiles);
 

@@ -135,6 +135,18 @@ export type StreamEvent =
     }
   | { type: "error"; error: StreamError; usage: Usage; partial: AssistantMessage; answeredBy?: AnsweredBy };
 
+/** Fast mode (fast-mode.ts): `true` on, `false` off, `"auto"` on for calls started before the cutoff. */
+export type FastMode = boolean | "auto";
+
+/** The per-model params this layer acts on (`agents.defaults.models["p/m"].params`). */
+export interface ModelParams {
+  fastMode?: FastMode;
+  /** The Fast-mode auto cutoff in seconds (default 60). */
+  fastAutoOnSeconds?: number;
+  /** An explicit service tier: sent as written, and Fast mode then leaves the tier alone. */
+  serviceTier?: string;
+}
+
 /** A model as an adapter needs it: where to send, and what it accepts. */
 export interface ResolvedModel {
   ref: ModelRef;
@@ -145,6 +157,8 @@ export interface ResolvedModel {
   contextWindow: number;
   maxTokens: number;
   input: ("text" | "image")[];
+  /** `agents.defaults.models["<provider>/<model>"].params` this layer acts on (fast-mode.ts). */
+  params?: ModelParams;
 }
 
 export interface StreamRequest {
@@ -155,6 +169,8 @@ export interface StreamRequest {
   tools?: ToolDefinition[];
   maxTokens?: number;
   temperature?: number;
+  /** Fast mode for this call (resolved by the failover); undefined: nobody chose, no field is sent. */
+  fast?: boolean;
 }
 
 export interface StreamOptions {

@@ -34,6 +34,7 @@ const CARRIED = [
   "model",
   "modelProvider",
   "modelOverride",
+  "fastMode",
 ] as const;
 
 interface NodeRow {

@@ -144,6 +144,9 @@ describe("Control UI: look", () => {
         await page.waitForSelector(".msg.assistant table");
         checked.push(...(await contrast(page)));
         await show(page, "sessions", "#sessions-table");
+        // With a row's menu open: its items (Delete is a danger button) are checked too.
+        await page.click("#sessions-table tbody tr:first-child .session-more");
+        await page.waitForSelector("#sessions-table .session-menu");
         checked.push(...(await contrast(page)));
         await show(page, "channels", 'article[data-channel="whatsapp"]');
         checked.push(...(await contrast(page)));

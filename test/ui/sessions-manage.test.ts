@@ -58,7 +58,9 @@ describe("Control UI: managing sessions on the Sessions screen", () => {
     try {
       await connectWithToken(page);
       await page.click("nav a[data-nav=sessions]");
-      await page.waitForSelector("#sessions-pager >> text=1–50 of 300");
+      await page.waitForSelector("#sessions-pager >> text=1–50 of 300 rows");
+      // Seeded rows were never read: the header counts this page's unread ones, none running.
+      expect(await page.textContent("#sessions-facts")).toBe("300 · 0 Live · 50 Unread");
       /** Waits until the table's first rows are these (a sort or filter re-renders it). */
       const rowsStart = (...expected: string[]) =>
         expect
@@ -78,7 +80,7 @@ describe("Control UI: managing sessions on the Sessions screen", () => {
       expect(await page.getAttribute("th[aria-sort=ascending] button", "data-sort")).toBe("totalTokens");
       await page.click("button[data-sort=createdAt]");
       await rowsStart(key(0));
-      await page.click("#sessions-pager >> text=Older");
+      await page.click("#sessions-pager >> text=Next");
       await page.waitForSelector("#sessions-pager >> text=51–100 of 300");
       await rowsStart(key(50));
       await page.click("button[data-sort=name]");
@@ -117,7 +119,9 @@ describe("Control UI: managing sessions on the Sessions screen", () => {
       await rowsStart(key(299), key(298), key(297));
       expect(await page.textContent(`tr[data-key="${key(299)}"]`)).toContain("archived");
       await screenshot(page, "sessions-archived");
-      await page.click(`tr[data-key="${key(298)}"] .row-actions >> text=Restore`);
+      // One row's actions are behind its "⋯": Restore there.
+      await page.click(`tr[data-key="${key(298)}"] .session-more`);
+      await page.click(`tr[data-key="${key(298)}"] .session-menu >> text=Restore`);
       await page.waitForSelector("#sessions-pager >> text=1–2 of 2");
 
       // Bulk delete the two still archived, after one confirmation.

@@ -43,6 +43,7 @@ describe("Control UI: pins, unread marks and live updates in the sidebar", () =>
       await page.click(`${row("ann")} .session-more`);
       const box = await page.locator(`${row("ann")} .session-menu >> text=Pin`).boundingBox();
       expect(box?.height).toBeGreaterThanOrEqual(44);
+      await screenshot(page, "chat-sidebar-menu");
       await page.click(`${row("ann")} .session-menu >> text=Pin`);
       await expect.poll(async () => (await order())[1]).toBe(key("ann"));
       expect(await page.getAttribute(`${row("ann")} .pin`, "aria-label")).toBe("Pinned");

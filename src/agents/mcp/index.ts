@@ -4,6 +4,7 @@ import { createLogger, type Logger } from "../../infra/logger.js";
 import type { AgentTool } from "../tools/types.js";
 import { McpServerConnection, type McpServerStatus } from "./connection.js";
 import { qualifyToolNames } from "./names.js";
+import { McpBrowserSignIns } from "./oauth-browser.js";
 import { agentToolsFor } from "./tools.js";
 
 export type { McpServerStatus } from "./connection.js";
@@ -26,6 +27,8 @@ export class McpManager {
   private cachedTools: readonly AgentTool[] = NO_TOOLS;
   private stale = false;
   private readonly log: Logger;
+  /** Sign-ins started from the Control UI (mcp.authLogin) and waiting for the browser. */
+  readonly signIns: McpBrowserSignIns | undefined;
 
   constructor(
     private readonly opts: {
@@ -38,6 +41,7 @@ export class McpManager {
     },
   ) {
     this.log = opts.log ?? createLogger("mcp");
+    this.signIns = opts.stateDir ? new McpBrowserSignIns(opts.stateDir) : undefined;
   }
 
   /** Brings the running servers in line with `config.mcp.servers`. */
@@ -54,20 +58,36 @@ export class McpManager {
       this.stale = true;
     }
     for (const [name, server] of wanted) {
-      if (this.connections.has(name)) continue;
-      const connection = new McpServerConnection(name, server, {
-        env: this.opts.env,
-        baseDir: this.opts.baseDir(),
-        stateDir: this.opts.stateDir,
-        log: this.log,
-        onToolsChanged: () => {
-          this.stale = true;
-        },
-      });
-      this.connections.set(name, connection);
-      this.stale = true;
-      void connection.start();
+      if (!this.connections.has(name)) void this.open(name, server);
     }
+  }
+
+  private open(name: string, server: McpServerConfig): Promise<void> {
+    const connection = new McpServerConnection(name, server, {
+      env: this.opts.env,
+      baseDir: this.opts.baseDir(),
+      stateDir: this.opts.stateDir,
+      log: this.log,
+      onToolsChanged: () => {
+        this.stale = true;
+      },
+    });
+    this.connections.set(name, connection);
+    this.stale = true;
+    return connection.start();
+  }
+
+  /**
+   * A server's OAuth credentials were saved or removed (Control UI sign-in or sign-out):
+   * its connection starts again with them, so its state and tools follow at once.
+   * Resolves when that attempt has connected or failed.
+   */
+  async credentialsChanged(name: string): Promise<void> {
+    const connection = this.connections.get(name);
+    if (!connection) return;
+    this.connections.delete(name);
+    await connection.stop();
+    if (!this.connections.has(name)) await this.open(name, connection.config);
   }
 
   /**

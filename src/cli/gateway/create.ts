@@ -10,10 +10,12 @@ import { CREDENTIAL_CHANGED_REASON, liveSecretProblems } from "../../gateway/cre
 import { StateVersions } from "../../gateway/events.js";
 import { selfPresence } from "../../gateway/hello.js";
 import { gatewayConfigApplier } from "../../gateway/live-config.js";
+import { mcpOAuthCallbackRoute } from "../../gateway/mcp-oauth.js";
 import type { GatewayMethod } from "../../gateway/methods/types.js";
 import type { BindResolution } from "../../gateway/net.js";
 import { healthRoutes, Readiness } from "../../gateway/readiness.js";
 import { type GatewayServer, startGatewayServer } from "../../gateway/server.js";
+import { talkConnectOrigins } from "../../gateway/talk/realtime.js";
 import type { HttpRoute } from "../../infra/http.js";
 import { createLogger, currentLogFile } from "../../infra/logger.js";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../infra/rate-limit.js";
@@ -115,6 +117,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
         audience: { kind: "sessions" },
       });
     },
+    browserOrigin: (connId) => server?.connection(connId)?.origin,
   };
   /** OpenClaw's `presence` event: the whole list, on every connect and disconnect. */
   const presenceChanged = () => {
@@ -188,6 +191,12 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
             },
           },
         ]),
+    mcpOAuthCallbackRoute({
+      basePath: controlUi?.basePath ?? "/",
+      signIns: async () => (await warm.promise).mcp.signIns,
+      servers: () => current.snapshot.config.mcp?.servers ?? {},
+      signedIn: (name) => void running?.mcp.credentialsChanged(name),
+    }),
     {
       path: "/v1/chat/completions",
       methods: ["POST"],
@@ -198,7 +207,13 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
   routes.ui =
     controlUi?.enabled === false
       ? []
-      : [controlUiRoute({ basePath: controlUi?.basePath ?? "/", root: uiRoot })];
+      : [
+          controlUiRoute({
+            basePath: controlUi?.basePath ?? "/",
+            root: uiRoot,
+            connectOrigins: () => talkConnectOrigins(current.snapshot.config),
+          }),
+        ];
 
   const build = async (): Promise<RunningParts> => {
     const { buildParts } = await import("./parts.js");

@@ -29,10 +29,36 @@ export const toolPolicyFields = lazySchema("agents.toolPolicyFields", () => ({
   elevated: compatOnly(looseRecord.optional(), "elevated (host) exec: { enabled, allowFrom }"),
 }));
 
+const fastModeValue = z.union([z.boolean(), z.literal("auto")]);
+const serviceTier = z.enum(["auto", "standard_only", "default", "flex", "priority"]);
+const serviceTierHelp =
+  "explicit service tier, sent as written; Fast mode then leaves the tier alone (anthropic: auto, standard_only; openai: auto, default, flex, priority)";
+
+/** Per-model params: the Fast-mode and service-tier keys act; OpenClaw's other params load and are ignored. */
+const modelParams = lazySchema("agents.modelParams", () =>
+  z
+    .looseObject({
+      fastMode: fastModeValue
+        .optional()
+        .describe('Fast mode for this model unless a session chooses (/fast): true, false or "auto"'),
+      fast_mode: fastModeValue.optional().describe("fastMode, OpenClaw's other spelling"),
+      fastAutoOnSeconds: positiveInt
+        .optional()
+        .describe(
+          'with "auto": model calls started this long after the turn began run without Fast mode (default 60)',
+        ),
+      serviceTier: serviceTier.optional().describe(serviceTierHelp),
+      service_tier: serviceTier.optional().describe("serviceTier, OpenClaw's other spelling"),
+    })
+    .describe(
+      "provider parameters: the Fast-mode and service-tier keys act; others (temperature, cacheRetention…) are accepted for OpenClaw compatibility, no effect yet",
+    ),
+);
+
 const agentModelEntry = lazySchema("agents.agentModelEntry", () =>
   z.strictObject({
     alias: z.string().min(1).optional().describe("short name usable in /model and model refs"),
-    params: looseRecord.optional().describe("provider parameters (temperature, maxTokens, cacheRetention…)"),
+    params: modelParams().optional(),
   }),
 );
 

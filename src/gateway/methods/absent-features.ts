@@ -37,19 +37,6 @@ export const absentFeatureMethods = {
     params: anyParams,
     handle: () => ({ questions: [] }),
   }),
-  /** No voice (talk) providers: every list is empty and nothing is ready. */
-  "talk.catalog": defineMethod({
-    scope: "operator.read",
-    params: anyParams,
-    handle: () => ({
-      modes: [],
-      transports: [],
-      brains: [],
-      speech: { providers: [] },
-      transcription: { ready: false, providers: [] },
-      realtime: { ready: false, providers: [] },
-    }),
-  }),
   /** No background task registry (sub-agents, long tasks): a session has no tasks. */
   "tasks.list": defineMethod({ scope: "operator.read", params: anyParams, handle: () => ({ tasks: [] }) }),
   /** No progress cards: a run reports through `chat` and `agent` events only. */

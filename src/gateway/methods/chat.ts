@@ -15,7 +15,7 @@ import {
 import { fallbackData } from "../chat-events.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
-import { sessionModelDefaults, sessionRow } from "./sessions.js";
+import { fastModeParam, sessionModelDefaults, sessionRow } from "./sessions.js";
 import { defineMethod } from "./types.js";
 
 /**
@@ -112,6 +112,8 @@ export const chatMethods = {
       idempotencyKey,
       attachments: z.array(attachment).max(MAX_ATTACHMENTS).optional(),
       thinking: z.string().optional(),
+      // This turn only, ahead of the session's choice (OpenClaw's one-turn `fastMode`).
+      fastMode: fastModeParam.optional(),
       deliver: z.boolean().optional(),
       timeoutMs: z.number().int().optional(),
     }),
@@ -130,6 +132,7 @@ export const chatMethods = {
         images: prepared.images,
         idempotencyKey: p.idempotencyKey,
         submitter: `ws:${connId}`,
+        ...(p.fastMode !== undefined ? { fastMode: p.fastMode } : {}),
       });
       // Acknowledge only what is on disk: a crash after this answer never loses the message.
       try {

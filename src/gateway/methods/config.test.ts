@@ -90,6 +90,7 @@ beforeEach(async () => {
       versions: () => ({ presence: 1, health: 1 }),
       publishHealth: () => {},
       publishSessionsChanged: () => {},
+      browserOrigin: () => undefined,
     },
     logFile: () => undefined,
     configReloader: reloader,

@@ -14,6 +14,7 @@ import { sessionActionMethods } from "./session-actions.js";
 import { sessionBranchMethods } from "./session-branches.js";
 import { sessionSearchMethods } from "./session-search.js";
 import { sessionMethods } from "./sessions.js";
+import { talkMethods } from "./talk.js";
 import type { GatewayMethod } from "./types.js";
 
 export type { GatewayMethod, GatewayMethodCall } from "./types.js";
@@ -38,6 +39,7 @@ export function createMethodTable(): Map<string, GatewayMethod> {
       ...knowledgeMethods,
       ...mcpMethods,
       ...sendMethods,
+      ...talkMethods,
       ...absentFeatureMethods,
     }),
   );

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fastModePlan } from "../../providers/index.js";
 import type { Credential } from "../../providers/registry.js";
 import { defineMethod } from "./types.js";
 
@@ -41,6 +42,9 @@ export const modelMethods = {
           contextWindow: m.contextWindow,
           input: m.input,
           reasoning: false,
+          // OpenClaw's fields: whether Fast mode changes this model's requests, and its own default.
+          supportsFastMode: fastModePlan(m) !== undefined,
+          ...(m.params?.fastMode !== undefined ? { effectiveFastMode: m.params.fastMode } : {}),
           tags: [...(ref === chain[0] ? ["default"] : []), "configured"],
           available: hasKey,
           inDefaultChain: chain.includes(ref),

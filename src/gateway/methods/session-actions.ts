@@ -6,7 +6,7 @@ import { attachment, MAX_ATTACHMENTS, PREPARE_TIMEOUT_MS, prepareAttachments } f
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { editorFields, userMessageOnPath } from "./session-branches.js";
-import { sessionModelDefaults, sessionRow } from "./sessions.js";
+import { fastModeParam, sessionModelDefaults, sessionRow } from "./sessions.js";
 import { defineMethod } from "./types.js";
 
 /**
@@ -41,6 +41,8 @@ export const sessionActionMethods = {
       message: z.string().min(1).max(MAX_MESSAGE_CHARS).optional(),
       attachments: z.array(attachment).max(MAX_ATTACHMENTS).optional(),
       idempotencyKey: z.string().min(1).max(256).optional(),
+      // Stored before the first turn starts (OpenClaw's `sessions.create.fastMode`).
+      fastMode: fastModeParam.optional(),
       // OpenClaw's UI sends these with every new chat: only what this gateway has is taken.
       visibility: z
         .literal("normal", {
@@ -68,6 +70,7 @@ export const sessionActionMethods = {
       const named = {
         ...(p.label ? { label: p.label } : {}),
         ...(p.displayName ? { displayName: p.displayName } : {}),
+        ...(p.fastMode !== undefined ? { fastMode: p.fastMode } : {}),
       };
       // Whoever creates (or adopts) a session has it open: read as of now (see session-marks.ts).
       const now = Date.now();

@@ -20,7 +20,13 @@ import { defineMethod } from "./types.js";
 const sessionKey = z.string().min(1).max(512);
 const agentId = z.string().min(1).max(64).optional();
 /** Session fields a fork inherits: how the conversation was being had (model, thinking). */
-const INHERITED = ["modelOverride", "providerOverride", "modelOverrideSource", "thinkingLevel"] as const;
+const INHERITED = [
+  "modelOverride",
+  "providerOverride",
+  "modelOverrideSource",
+  "thinkingLevel",
+  "fastMode",
+] as const;
 
 const invalid = (message: string) => new GatewayRequestError(ErrorCodes.INVALID_REQUEST, message);
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NoModelConfiguredError } from "../../agents/model-cache.js";
+import { fastModePlan } from "../../providers/index.js";
 import type { ModelRef } from "../../providers/types.js";
 import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-agents.js";
 import { agentIdFromSessionKey, canonicalSessionKey, mainSessionKey } from "../../routing/session-key.js";
@@ -53,14 +54,29 @@ export function sessionModelDefaults(gateway: GatewayContext, agentId: string) {
         .list()
         .find((m) => m.ref.provider === first.provider && m.ref.model === first.model)
     : undefined;
+  const fast = first ? fastDefaults(gateway, first) : {};
   return {
     modelProvider: first?.provider ?? null,
     model: first?.model ?? null,
     contextTokens: agent.contextTokens ?? model?.contextWindow ?? null,
+    ...fast,
     ...THINKING,
     // Model changes apply to the session (our `/model`), not to the agent's config.
     modelSelectionTarget: "session",
   };
+}
+
+/** Whether Fast mode does anything for a model, and its own default (OpenClaw's model fields). */
+function fastDefaults(gateway: GatewayContext, ref: ModelRef) {
+  try {
+    const model = gateway.agents.registry().resolve(ref);
+    return {
+      supportsFastMode: fastModePlan(model) !== undefined,
+      ...(model.params?.fastMode !== undefined ? { effectiveFastMode: model.params.fastMode } : {}),
+    };
+  } catch {
+    return {}; // an unknown provider: the turn will say so; the UI leaves its controls as they are
+  }
 }
 
 /**
@@ -99,6 +115,11 @@ export const archivedParam = z.union([z.boolean(), z.literal("all")]).optional()
 export const archivedFilter = (v: boolean | "all" | undefined) =>
   v === "all" ? "all" : v === true ? "archived" : "active";
 
+/** OpenClaw's Fast-mode values (`sessions.patch`, `sessions.create`, `chat.send`). */
+export const fastModeParam = z.union([z.boolean(), z.literal("auto")], {
+  error: 'use true, false or "auto" (null clears this session\'s choice)',
+});
+
 /** What `sessions.patch` and `sessions.patchMany` change: label, archive, pin, unread (OpenClaw's names). */
 export const sessionPatch = z.object({
   label: z.string().max(256).nullable().optional(),
@@ -110,6 +131,8 @@ export const sessionPatch = z.object({
   expectedMarkedUnreadAt: z.number().min(0).nullable().optional(),
   // `provider/model` (or an alias) for this session's next turns, as /model sets it; null: the agent's own.
   model: z.string().min(1).max(256).nullable().optional(),
+  // This session's Fast mode, as /fast sets it; null: back to the model's default.
+  fastMode: fastModeParam.nullable().optional(),
 });
 
 export const sessionMethods = {
@@ -351,6 +374,7 @@ export async function patchSession(
   Object.assign(next, pinAndUnread(key, current, next, patch));
   // A label or a model is not activity: the session keeps its place in the list by last activity.
   if (patch.model !== undefined) next.modelOverride = modelOverride(gateway, patch.model);
+  if (patch.fastMode !== undefined) next.fastMode = patch.fastMode ?? undefined;
   const entry = store.update(key, next);
   // Every patch (one, or each target of a patchMany) is a change an open sidebar shows at once.
   gateway.clients.publishSessionsChanged({

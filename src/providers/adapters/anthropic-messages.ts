@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam, RawMessageStreamEvent, Tool } from "@anthropic-ai/sdk/resources/messages";
+import { anthropicFastFields } from "../fast-mode.js";
 import type { Message, ProviderAdapter, StopReason, StreamEvent, StreamRequest } from "../types.js";
 import { cachedClient, finish, MessageBuilder, textOf, toStreamError } from "./shared.js";
 
@@ -25,7 +26,14 @@ export const adapter: ProviderAdapter = {
             logLevel: "off",
           }),
       );
-      const events = await client.messages.create(toParams(request), { signal });
+      const fast = anthropicFastFields(request.model, request.apiKey, request.fast);
+      const events = await client.messages.create(
+        { ...toParams(request), ...fast.body } as ReturnType<typeof toParams>,
+        {
+          signal,
+          ...(fast.betas.length ? { headers: { "anthropic-beta": betaHeader(request, fast.betas) } } : {}),
+        },
+      );
       yield { type: "start" };
       const tools = new Map<number, { id: string; name: string; json: string }>();
       for await (const event of events) {
@@ -39,6 +47,15 @@ export const adapter: ProviderAdapter = {
     }
   },
 };
+
+/** Our betas added to any the provider's configured headers already ask for. */
+function betaHeader(request: StreamRequest, betas: string[]): string {
+  const configured = Object.entries(request.model.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === "anthropic-beta",
+  )?.[1];
+  const all = [...(configured?.split(",").map((b) => b.trim()) ?? []), ...betas];
+  return [...new Set(all.filter(Boolean))].join(",");
+}
 
 function* mapEvent(
   event: RawMessageStreamEvent,

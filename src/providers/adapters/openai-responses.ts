@@ -3,6 +3,7 @@ import type {
   ResponseInputItem,
   ResponseStreamEvent,
 } from "openai/resources/responses/responses";
+import { openaiFastFields } from "../fast-mode.js";
 import type {
   Message,
   ProviderAdapter,
@@ -117,6 +118,7 @@ function toParams(request: StreamRequest): ResponseCreateParamsStreaming {
       : {}),
     ...(request.maxTokens !== undefined ? { max_output_tokens: request.maxTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...openaiFastFields(request.model, request.fast),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { GatewayConnection } from "../gateway.js";
+import type { GatewayConnection, GatewayError } from "../gateway.js";
 import { randomId } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
@@ -14,6 +14,7 @@ import {
   shrinkImage,
 } from "./chat-files.js";
 import { ModelPicker, type SessionModel } from "./chat-model-picker.js";
+import type { TalkState } from "./chat-talk.js";
 import { recordingBlocker, useRecorder } from "./chat-voice.js";
 
 /** What the composer may attach, once per connection; none until the gateway says (an older one takes images only). */
@@ -56,7 +57,7 @@ export interface ComposerProps {
 /**
  * The message box with its files (picked, pasted or dropped; previews with remove;
  * the gateway's limits checked before sending), a voice recorder and the session's
- * model. Sending waits for a model change still being saved.
+ * model and Fast mode. Sending waits for such a change still being saved.
  */
 export function Composer(props: ComposerProps) {
   const { t } = useI18n();
@@ -122,6 +123,46 @@ export function Composer(props: ComposerProps) {
     }
     setProblem("");
     voice.start().catch((err) => setProblem(errorText(err)));
+  };
+
+  // Talk mode: the WebRTC code is its own chunk, fetched on the first click.
+  const [talk, setTalk] = useState<TalkState | undefined>();
+  const endTalk = useRef<(() => void) | undefined>(undefined);
+  const stopTalk = () => {
+    endTalk.current?.();
+    endTalk.current = undefined;
+    setTalk(undefined);
+  };
+  useEffect(() => stopTalk, [props.sessionKey]);
+  const startTalk = () => {
+    if (recordingBlocker() === "insecure") return setProblem(t("chat.voiceInsecure"));
+    setProblem("");
+    setTalk("connecting");
+    endTalk.current = () => undefined; // a Stop while connecting ends the call once it exists
+    import("./chat-talk.js")
+      .then((m) =>
+        m.startTalk(
+          props.conn,
+          props.sessionKey,
+          (s) => endTalk.current && setTalk(s),
+          (error) => {
+            stopTalk();
+            setProblem(t("chat.talkFailed", { reason: error }));
+          },
+        ),
+      )
+      .then((stop) => {
+        if (endTalk.current) endTalk.current = stop;
+        else stop();
+      })
+      .catch((err) => {
+        stopTalk();
+        setProblem(
+          (err as GatewayError).details?.code === "TALK_NOT_CONFIGURED"
+            ? t("chat.talkNoProvider")
+            : t("chat.talkFailed", { reason: errorText(err) }),
+        );
+      });
   };
 
   // Files dropped anywhere on the conversation, not only on the box.
@@ -276,12 +317,38 @@ export function Composer(props: ComposerProps) {
             </button>
           )
         )}
+        {talk ? (
+          <button
+            type="button"
+            class="danger talk-live"
+            id="chat-talk-stop"
+            data-state={talk}
+            aria-label={t("chat.talkStop")}
+            title={t("chat.talkStop")}
+            onClick={stopTalk}
+          >
+            <span role="status">{t(`chat.talk.${talk}`)}</span>
+          </button>
+        ) : (
+          typeof RTCPeerConnection !== "undefined" &&
+          recordingBlocker() !== "unsupported" && (
+            <button
+              type="button"
+              class="ghost icon talk-icon"
+              id="chat-talk"
+              aria-label={t("chat.talk")}
+              title={t("chat.talk")}
+              onClick={startTalk}
+            />
+          )
+        )}
         <ModelPicker
           conn={props.conn}
           sessionKey={props.sessionKey}
           current={props.sessionModel}
           onSaving={(saved) => {
-            modelSaved.current = saved;
+            // A model and a Fast-mode change may both be saving: the next message waits for each.
+            modelSaved.current = Promise.all([modelSaved.current, saved]);
           }}
           onError={setProblem}
         />

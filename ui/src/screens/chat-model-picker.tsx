@@ -5,17 +5,27 @@ import { errorText } from "../util.js";
 import type { HistoryMessage } from "./chat-model.js";
 
 /** A `models.list` row (OpenClaw's shape): the id with its provider beside it. */
-interface ModelRow {
+interface ModelRow extends FastFacts {
   id: string;
   provider: string;
   ref?: string;
   available?: boolean;
 }
 
-/** The session's model: its own choice (`modelOverride`, `provider/model`) and the agent's default. */
+type FastMode = boolean | "auto";
+
+/** OpenClaw's model fields: whether Fast mode changes its requests (unknown: assume so), and its own default. */
+interface FastFacts {
+  supportsFastMode?: boolean;
+  effectiveFastMode?: FastMode;
+}
+
+/** The session's model: its own choice (`modelOverride`, `provider/model`) and the agent's default; its Fast mode likewise. */
 export interface SessionModel {
   override?: string;
   default?: string;
+  fast?: FastMode;
+  defaultFast?: FastFacts;
 }
 
 const refOf = (m: ModelRow) => m.ref ?? `${m.provider}/${m.id}`;
@@ -65,36 +75,88 @@ export function ModelPicker(props: {
   };
 
   return (
-    <select
-      id="chat-model"
-      class="model-picker"
-      aria-label={t("chat.model")}
-      title={t("chat.model")}
-      value={value}
-      onChange={(e) => pick((e.currentTarget as HTMLSelectElement).value)}
+    <>
+      <select
+        id="chat-model"
+        class="model-picker"
+        aria-label={t("chat.model")}
+        title={t("chat.model")}
+        value={value}
+        onChange={(e) => pick((e.currentTarget as HTMLSelectElement).value)}
+      >
+        <option value="">{t("chat.modelDefault", { model: props.current.default ?? "—" })}</option>
+        {!listed && <option value={value}>{value}</option>}
+        {providers.map((provider) => (
+          <optgroup key={provider} label={provider}>
+            {models
+              .filter((m) => m.provider === provider)
+              .map((m) => (
+                // A model without a usable key cannot answer: shown, not offered (as in OpenClaw's picker).
+                <option key={refOf(m)} value={refOf(m)} disabled={m.available === false}>
+                  {m.id}
+                </option>
+              ))}
+          </optgroup>
+        ))}
+      </select>
+      <FastSwitch
+        {...props}
+        facts={value ? models.find((m) => refOf(m) === value) : props.current.defaultFast}
+      />
+    </>
+  );
+}
+
+/**
+ * The session's Fast mode as one switch (`sessions.patch { fastMode }`): it shows the
+ * session's choice, else the model's own default. Turning it back to the model's default
+ * clears the choice (null). Where Fast mode does nothing it is disabled, with why as its
+ * tooltip, unless a saved choice is there to clear (as in OpenClaw's Control UI).
+ */
+function FastSwitch(props: Parameters<typeof ModelPicker>[0] & { facts: FastFacts | undefined }) {
+  const { t } = useI18n();
+  const [fast, setFast] = useState(props.current.fast);
+  useEffect(() => setFast(props.current.fast), [props.sessionKey, props.current.fast]);
+  const fallback = props.facts?.effectiveFastMode;
+  const mode = fast ?? fallback;
+  const on = !!mode;
+  const useless = props.facts?.supportsFastMode === false;
+  const idle = useless && fast === undefined;
+  const toggle = () => {
+    if (idle) return;
+    const before = fast;
+    const next = useless || !on === !!fallback ? undefined : !on;
+    setFast(next);
+    const saved = props.conn.request("sessions.patch", { key: props.sessionKey, fastMode: next ?? null });
+    props.onSaving(saved.catch(() => undefined));
+    saved.catch((err) => {
+      setFast(before);
+      props.onError(errorText(err));
+    });
+  };
+  const tip = t(
+    idle ? "chat.fastNone" : mode === "auto" ? "chat.fastAuto" : on ? "chat.fastOn" : "chat.fastOff",
+  );
+  return (
+    <button
+      type="button"
+      class="fast-switch"
+      id="chat-fast"
+      role="switch"
+      aria-checked={on}
+      aria-disabled={idle}
+      title={tip}
+      onClick={toggle}
     >
-      <option value="">{t("chat.modelDefault", { model: props.current.default ?? "—" })}</option>
-      {!listed && <option value={value}>{value}</option>}
-      {providers.map((provider) => (
-        <optgroup key={provider} label={provider}>
-          {models
-            .filter((m) => m.provider === provider)
-            .map((m) => (
-              // A model without a usable key cannot answer: shown, not offered (as in OpenClaw's picker).
-              <option key={refOf(m)} value={refOf(m)} disabled={m.available === false}>
-                {m.id}
-              </option>
-            ))}
-        </optgroup>
-      ))}
-    </select>
+      {t("chat.fast")}
+    </button>
   );
 }
 
 export interface HistoryAnswer {
   messages: HistoryMessage[];
-  sessionInfo?: { modelOverride?: string };
-  defaults?: { modelProvider?: string; model?: string };
+  sessionInfo?: { modelOverride?: string; fastMode?: FastMode };
+  defaults?: { modelProvider?: string; model?: string } & FastFacts;
 }
 
 /** The session's own model choice and the agent's default, from its history answer. */
@@ -103,5 +165,7 @@ export function sessionModelOf(res: HistoryAnswer): SessionModel {
   return {
     ...(res.sessionInfo?.modelOverride ? { override: res.sessionInfo.modelOverride } : {}),
     ...(d?.model ? { default: d.modelProvider ? `${d.modelProvider}/${d.model}` : d.model } : {}),
+    fast: res.sessionInfo?.fastMode,
+    defaultFast: d,
   };
 }

@@ -1,5 +1,6 @@
 /** One row of the chat's sessions sidebar: its channel badge, title, time, marks and row menu. */
 import { Component } from "preact";
+import { RowMenu } from "../components/row-menu.js";
 import type { Translate } from "../i18n/index.js";
 import type { SessionRow } from "./agents.js";
 
@@ -38,7 +39,8 @@ export interface RowContext {
   on: {
     current: {
       select(key: string): void;
-      menu(key: string): void;
+      /** Opens the row's menu (closes it when open); undefined closes any. */
+      menu(key: string | undefined): void;
       rename(row: Row): void;
       act(method: "sessions.reset" | "sessions.delete", key: string): void;
       mark(key: string, patch: { pinned?: boolean; unread?: boolean }): void;
@@ -69,48 +71,37 @@ function rowView(row: Row, c: RowContext) {
         </span>
       </button>
       {row.sessionId && (
-        <button
-          type="button"
-          class="ghost session-more"
-          aria-label={c.t("sessions.actions")}
-          aria-expanded={c.menu === row.key}
-          onClick={() => c.on.current.menu(row.key)}
-        >
-          ⋯
-        </button>
-      )}
-      {c.menu === row.key && (
-        <div class="session-menu">
-          {c.canRename && (
-            <>
-              <button type="button" class="secondary" onClick={() => c.on.current.rename(row)}>
-                {c.t("sessions.rename")}
-              </button>
-              <button
-                type="button"
-                class="secondary"
-                onClick={() => c.on.current.mark(row.key, { pinned: !row.pinned })}
-              >
-                {c.t(row.pinned ? "sessions.unpin" : "sessions.pin")}
-              </button>
-              {row.key !== c.current && (
-                <button
-                  type="button"
-                  class="secondary"
-                  onClick={() => c.on.current.mark(row.key, { unread: true })}
-                >
-                  {c.t("sessions.markUnread")}
-                </button>
-              )}
-            </>
-          )}
-          <button type="button" class="secondary" onClick={() => c.on.current.act("sessions.reset", row.key)}>
-            {c.t("sessions.reset")}
-          </button>
-          <button type="button" class="danger" onClick={() => c.on.current.act("sessions.delete", row.key)}>
-            {c.t("sessions.delete")}
-          </button>
-        </div>
+        <RowMenu
+          label={c.t("sessions.actions")}
+          open={c.menu === row.key}
+          onToggle={() => c.on.current.menu(row.key)}
+          onClose={() => c.on.current.menu(undefined)}
+          items={() => [
+            ...(c.canRename
+              ? [
+                  { label: c.t("sessions.rename"), run: () => c.on.current.rename(row) },
+                  {
+                    label: c.t(row.pinned ? "sessions.unpin" : "sessions.pin"),
+                    run: () => c.on.current.mark(row.key, { pinned: !row.pinned }),
+                  },
+                  ...(row.key !== c.current
+                    ? [
+                        {
+                          label: c.t("sessions.markUnread"),
+                          run: () => c.on.current.mark(row.key, { unread: true }),
+                        },
+                      ]
+                    : []),
+                ]
+              : []),
+            { label: c.t("sessions.reset"), run: () => c.on.current.act("sessions.reset", row.key) },
+            {
+              label: c.t("sessions.delete"),
+              danger: true,
+              run: () => c.on.current.act("sessions.delete", row.key),
+            },
+          ]}
+        />
       )}
     </li>
   );

@@ -1,16 +1,24 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
+import { RowMenu } from "../components/row-menu.js";
 import { Stamp } from "../components/time.js";
 import type { GatewayConnection } from "../gateway.js";
-import { useI18n } from "../i18n/index.js";
+import { type MessageKey, useI18n } from "../i18n/index.js";
 import { chatLink, errorText } from "../util.js";
 import { type SessionPage, type SessionRow, useAgents } from "./agents.js";
 import { TranscriptSearch } from "./sessions-search.js";
 
-/** Rows per page: one screen of a table, whatever the store holds. */
-const PAGE_SIZE = 50;
+/** Rows per page the user can choose (OpenClaw's "Rows per page"); 50 first, whatever the store holds. */
+const PAGE_SIZES = [25, 50, 100, 200];
 
-type Row = SessionRow & { createdAt?: number; label?: string; archived?: boolean };
+type Row = SessionRow & {
+  createdAt?: number;
+  label?: string;
+  archived?: boolean;
+  kind?: string;
+  isMain?: boolean;
+  hasActiveRun?: boolean;
+};
 type RowPage = Omit<SessionPage, "sessions"> & { sessions: Row[] };
 type Status = "active" | "archived" | "all";
 /** The columns a user can sort by, each one of `sessions.list`'s `sortBy` values. */
@@ -25,11 +33,11 @@ type Sort = { by: (typeof SORTS)[number][0]; dir: "asc" | "desc" };
 function listPage(
   conn: GatewayConnection,
   agentId: string,
-  q: { cursor?: string; search: string; status: Status; sort: Sort },
+  q: { cursor?: string; search: string; status: Status; sort: Sort; size: number },
 ) {
   return conn.request<RowPage>("sessions.list", {
     agentId,
-    limit: PAGE_SIZE,
+    limit: q.size,
     sortBy: q.sort.by,
     sortDir: q.sort.dir,
     ...(q.status === "active" ? {} : { archived: q.status === "all" ? "all" : true }),
@@ -37,6 +45,11 @@ function listPage(
     ...(q.search ? { search: q.search } : {}),
   });
 }
+
+/** OpenClaw's kinds: the gateway's `kind` (direct, group), and cron for a scheduled job's session. */
+const kindOf = (row: Row) =>
+  `sessions.kind.${row.key.split(":")[2] === "cron" ? "cron" : (row.kind ?? "direct")}` as MessageKey;
+const isLive = (row: Row) => row.hasActiveRun ?? !!row.activeRunIds?.length;
 
 /** A session key that wraps after its colons (`agent:main:` / `telegram:…`), not mid-word. */
 function withBreaks(key: string) {
@@ -55,6 +68,8 @@ export function SessionsScreen({ conn }: ScreenProps) {
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState<Status>("active");
   const [sort, setSort] = useState<Sort>({ by: "updatedAt", dir: "desc" });
+  const [size, setSize] = useState(50);
+  const [menu, setMenu] = useState<string>();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
@@ -65,7 +80,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
   const latest = useRef(0);
   const load = () => {
     const n = ++latest.current;
-    return listPage(conn, agent, { cursor, search: search.trim(), status, sort })
+    return listPage(conn, agent, { cursor, search: search.trim(), status, sort, size })
       .then((p) => {
         if (n !== latest.current) return;
         setError("");
@@ -75,7 +90,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
       })
       .catch((err) => n === latest.current && setError(errorText(err)));
   };
-  useEffect(() => void load(), [conn, agent, cursor, search, status, sort]);
+  useEffect(() => void load(), [conn, agent, cursor, search, status, sort, size]);
   /** A new query starts at its first page, in the same render (no request with the old cursor). */
   const requery =
     <T,>(set: (v: T) => void) =>
@@ -83,10 +98,11 @@ export function SessionsScreen({ conn }: ScreenProps) {
       set(v);
       setCursors([undefined]);
     };
-  const first = (cursors.length - 1) * PAGE_SIZE;
+  const first = (cursors.length - 1) * size;
 
   /** Asks (when there is a question), runs the change, reloads; says what happened or what failed. */
   const apply = async (question: string, done: string, run: () => Promise<unknown>) => {
+    setMenu(undefined);
     if (question && !window.confirm(question)) return;
     setError("");
     setNotice("");
@@ -137,10 +153,43 @@ export function SessionsScreen({ conn }: ScreenProps) {
   const allOnPage = !!rows?.length && rows.every((r) => selected.has(r.key));
   const chosen = [...selected];
 
+  const sortHead = ([by, label]: (typeof SORTS)[number]) => (
+    <th key={by} aria-sort={sort.by === by ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}>
+      <button
+        type="button"
+        class="sort"
+        data-sort={by}
+        onClick={() =>
+          requery(setSort)({
+            by,
+            dir:
+              sort.by === by && sort.dir === "desc"
+                ? "asc"
+                : by === "name" && sort.by !== by
+                  ? "asc"
+                  : "desc",
+          })
+        }
+      >
+        {t(label)}
+        {sort.by === by ? (sort.dir === "asc" ? " ▲" : " ▼") : ""}
+      </button>
+    </th>
+  );
+
   return (
     <section class="sessions-screen">
       <div class="toolbar">
         <h1>{t("nav.sessions")}</h1>
+        {page && rows && (
+          <span class="muted" id="sessions-facts">
+            {t("sessions.facts", {
+              total: page.totalCount,
+              live: rows.filter(isLive).length,
+              unread: rows.filter((r) => r.unread && !r.archived).length,
+            })}
+          </span>
+        )}
         <label>
           {t("chat.agent")}
           <select
@@ -176,33 +225,6 @@ export function SessionsScreen({ conn }: ScreenProps) {
         </button>
       </div>
       <TranscriptSearch conn={conn} agent={agent} status={status} />
-      {page && page.totalCount > 0 && (
-        <div class="toolbar" id="sessions-pager">
-          <span class="muted">
-            {t("sessions.range", {
-              from: String(first + 1),
-              to: String(first + page.sessions.length),
-              total: String(page.totalCount),
-            })}
-          </span>
-          <button
-            type="button"
-            class="secondary"
-            disabled={cursors.length === 1}
-            onClick={() => setCursors(cursors.slice(0, -1))}
-          >
-            {t("sessions.newer")}
-          </button>
-          <button
-            type="button"
-            class="secondary"
-            disabled={!page.hasMore}
-            onClick={() => setCursors([...cursors, page.nextCursor])}
-          >
-            {t("sessions.older")}
-          </button>
-        </div>
-      )}
       {chosen.length > 0 && (
         <div class="toolbar bulk-bar" id="sessions-bulk">
           <strong>{t("sessions.selected", { count: chosen.length })}</strong>
@@ -263,33 +285,10 @@ export function SessionsScreen({ conn }: ScreenProps) {
                   onChange={() => setSelected(allOnPage ? new Set() : new Set(rows.map((r) => r.key)))}
                 />
               </th>
-              {SORTS.map(([by, label]) => (
-                <th
-                  key={by}
-                  aria-sort={sort.by === by ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}
-                >
-                  <button
-                    type="button"
-                    class="sort"
-                    data-sort={by}
-                    onClick={() =>
-                      requery(setSort)({
-                        by,
-                        dir:
-                          sort.by === by && sort.dir === "desc"
-                            ? "asc"
-                            : by === "name" && sort.by !== by
-                              ? "asc"
-                              : "desc",
-                      })
-                    }
-                  >
-                    {t(label)}
-                    {sort.by === by ? (sort.dir === "asc" ? " ▲" : " ▼") : ""}
-                  </button>
-                </th>
-              ))}
-              <th>{t("sessions.model")}</th>
+              {sortHead(SORTS[0])}
+              <th>{t("sessions.kind")}</th>
+              <th>{t("sessions.state")}</th>
+              {SORTS.slice(1).map(sortHead)}
               <th />
             </tr>
           </thead>
@@ -305,43 +304,97 @@ export function SessionsScreen({ conn }: ScreenProps) {
                   />
                 </td>
                 <td class="name">
+                  {row.unread && !row.archived && (
+                    <span class="unread-dot" role="img" aria-label={t("sessions.unread")} />
+                  )}
                   <a href={chatLink(row.key)}>
                     <code>{withBreaks(row.key)}</code>
                   </a>
-                  {(row.label ?? row.displayName) && (
-                    <div class="muted small">{row.label ?? row.displayName}</div>
+                  {/* The label and the model share the line under the key (the model gets no column). */}
+                  {(row.label ?? row.displayName ?? row.model) && (
+                    <div class="muted small">
+                      {[row.label ?? row.displayName, row.model].filter(Boolean).join(" · ")}
+                    </div>
                   )}
                   {row.archived && <span class="badge">{t("sessions.archivedBadge")}</span>}
                   {row.pinned && <span class="badge">{t("sessions.pinned")}</span>}
                 </td>
-                <td data-label={t("sessions.created")}>
+                <td class="col kind">{t(kindOf(row))}</td>
+                <td class={`col state${isLive(row) ? " live" : ""}`}>
+                  {t(isLive(row) ? "sessions.live" : "sessions.idle")}
+                </td>
+                <td class="col" data-label={t("sessions.created")}>
                   {row.createdAt !== undefined && <Stamp at={row.createdAt} />}
                 </td>
-                <td data-label={t("sessions.updated")}>
+                <td class="col" data-label={t("sessions.updated")}>
                   {row.updatedAt !== undefined && <Stamp at={row.updatedAt} />}
                 </td>
-                <td data-label={t("sessions.tokens")}>{row.totalTokens ?? ""}</td>
-                <td data-label={t("sessions.model")}>{row.model ?? ""}</td>
-                <td class="row-actions">
-                  <button
-                    type="button"
-                    class="secondary"
-                    disabled={busy}
-                    onClick={() => void setArchived([row.key], !row.archived)}
-                  >
-                    {t(row.archived ? "sessions.restore" : "sessions.archive")}
-                  </button>
-                  <button type="button" class="secondary" disabled={busy} onClick={() => void reset(row.key)}>
-                    {t("sessions.reset")}
-                  </button>
-                  <button type="button" class="danger" disabled={busy} onClick={() => void remove([row.key])}>
-                    {t("sessions.delete")}
-                  </button>
+                <td class="col" data-label={t("sessions.tokens")}>
+                  {row.totalTokens ?? ""}
+                </td>
+                <td class="more">
+                  <RowMenu
+                    label={t("sessions.actions")}
+                    open={menu === row.key}
+                    onToggle={() => setMenu(menu === row.key ? undefined : row.key)}
+                    onClose={() => setMenu(undefined)}
+                    items={() => [
+                      ...(row.isMain
+                        ? []
+                        : [
+                            {
+                              label: t(row.archived ? "sessions.restore" : "sessions.archive"),
+                              run: () => void setArchived([row.key], !row.archived),
+                            },
+                          ]),
+                      { label: t("sessions.reset"), run: () => void reset(row.key) },
+                      { label: t("sessions.delete"), danger: true, run: () => void remove([row.key]) },
+                    ]}
+                  />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {page && page.totalCount > 0 && (
+        <div class="toolbar pager" id="sessions-pager">
+          <span class="muted">
+            {t("sessions.range", {
+              from: first + 1,
+              to: first + page.sessions.length,
+              total: page.totalCount,
+            })}
+          </span>
+          <select
+            id="sessions-size"
+            aria-label={t("sessions.pageSize")}
+            value={size}
+            onChange={(e) => requery(setSize)(Number((e.currentTarget as HTMLSelectElement).value))}
+          >
+            {PAGE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {t("sessions.perPage", { count: n })}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            class="secondary"
+            disabled={cursors.length === 1}
+            onClick={() => setCursors(cursors.slice(0, -1))}
+          >
+            {t("sessions.previous")}
+          </button>
+          <button
+            type="button"
+            class="secondary"
+            disabled={!page.hasMore}
+            onClick={() => setCursors([...cursors, page.nextCursor])}
+          >
+            {t("sessions.next")}
+          </button>
+        </div>
       )}
     </section>
   );

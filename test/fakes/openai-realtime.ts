@@ -1,0 +1,196 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * OpenAI Realtime's two HTTP endpoints on 127.0.0.1, as browser Talk uses them:
+ * `POST /v1/realtime/client_secrets` (server side: a Platform key in, an ephemeral `ek_`
+ * secret out) and `POST /v1/realtime/calls` (the browser's SDP offer with that secret,
+ * CORS as api.openai.com answers it). The SDP answer comes from a real WebRTC peer
+ * (werift, pure TypeScript) that accepts the browser's "oai-events" data channel, so a
+ * test can speak the realtime event protocol to the page.
+ */
+
+export interface MintRequest {
+  authorization: string;
+  body: { expires_after?: unknown; session?: Record<string, unknown> };
+  value: string;
+}
+
+/** The fake model's side of one call: the events the browser sent, and a way to send it events. */
+export interface RealtimePeer {
+  received: Record<string, unknown>[];
+  /** Resolves with the first event received (past or future) that `match` accepts. */
+  nextEvent(match: (event: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  send(event: unknown): void;
+  /** Resolves once the browser opened the data channel. */
+  opened: Promise<void>;
+}
+
+export interface FakeRealtime {
+  /** The API base, `http://127.0.0.1:<port>/v1` (what `models.providers.openai.baseUrl` is set to). */
+  url: string;
+  minted: MintRequest[];
+  offers: { authorization: string; contentType: string }[];
+  /** Resolves with the next call's peer (past or future). */
+  nextPeer(): Promise<RealtimePeer>;
+  /** Answer every mint request with this HTTP error instead (e.g. 401 for a rejected key). */
+  failMint(status: number | undefined): void;
+  close(): Promise<void>;
+}
+
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-headers": "authorization, content-type",
+  "access-control-allow-methods": "POST, OPTIONS",
+};
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json", ...CORS });
+  res.end(JSON.stringify(body));
+}
+
+export async function startFakeRealtime(): Promise<FakeRealtime> {
+  const minted: MintRequest[] = [];
+  const offers: FakeRealtime["offers"] = [];
+  const peers: RealtimePeer[] = [];
+  const peerWaiters: ((peer: RealtimePeer) => void)[] = [];
+  const closers: (() => void)[] = [];
+  let mintFailure: number | undefined;
+
+  const answer = async (offer: string): Promise<string> => {
+    const { RTCPeerConnection } = await import("werift");
+    const pc = new RTCPeerConnection({ iceServers: [], iceAdditionalHostAddresses: ["127.0.0.1"] });
+    closers.push(() => void pc.close());
+    const received: Record<string, unknown>[] = [];
+    const waiters: {
+      match: (e: Record<string, unknown>) => boolean;
+      resolve: (e: Record<string, unknown>) => void;
+    }[] = [];
+    let channel: { send(data: string): void } | undefined;
+    let markOpen!: () => void;
+    const peer: RealtimePeer = {
+      received,
+      opened: new Promise((resolve) => {
+        markOpen = resolve;
+      }),
+      nextEvent(match) {
+        const seen = received.find(match);
+        return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ match, resolve }));
+      },
+      send(event) {
+        channel?.send(JSON.stringify(event));
+      },
+    };
+    pc.onDataChannel.subscribe((dc) => {
+      if (dc.label !== "oai-events") return;
+      channel = dc;
+      const ready = () => markOpen();
+      if (dc.readyState === "open") ready();
+      dc.stateChanged.subscribe((state) => state === "open" && ready());
+      dc.onMessage.subscribe((data) => {
+        const event = JSON.parse(data.toString()) as Record<string, unknown>;
+        received.push(event);
+        for (const w of waiters.filter((w) => w.match(event))) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(event);
+        }
+      });
+    });
+    await pc.setRemoteDescription({ type: "offer", sdp: offer });
+    await pc.setLocalDescription(await pc.createAnswer());
+    // A non-trickle answer: wait until every local candidate is in it.
+    if (pc.iceGatheringState !== "complete") {
+      await new Promise<void>((resolve) =>
+        pc.iceGatheringStateChange.subscribe((s) => s === "complete" && resolve()),
+      );
+    }
+    const waiter = peerWaiters.shift();
+    if (waiter) waiter(peer);
+    else peers.push(peer);
+    return pc.localDescription!.sdp;
+  };
+
+  const server = createServer(async (req, res) => {
+    const path = (req.url ?? "").split("?")[0];
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, CORS);
+      return res.end();
+    }
+    const authorization = String(req.headers.authorization ?? "");
+    const body = await readBody(req);
+    if (req.method === "POST" && path === "/v1/realtime/client_secrets") {
+      if (mintFailure) {
+        // As api.openai.com does for a bad key: its message quotes part of the key.
+        const hint = authorization.slice(7, 14);
+        return json(res, mintFailure, {
+          error: {
+            message: `Incorrect API key provided: ${hint}***`,
+            type: "invalid_request_error",
+            code: "invalid_api_key",
+          },
+        });
+      }
+      if (!authorization.startsWith("Bearer sk-")) {
+        return json(res, 401, {
+          error: { message: "Missing bearer authentication", code: "invalid_api_key" },
+        });
+      }
+      const parsed = JSON.parse(body) as MintRequest["body"];
+      if (parsed.session?.type !== "realtime") {
+        return json(res, 400, { error: { message: "session.type must be realtime", code: "invalid_value" } });
+      }
+      const value = `ek_fake_${randomBytes(12).toString("hex")}`;
+      minted.push({ authorization, body: parsed, value });
+      return json(res, 200, {
+        value,
+        expires_at: Math.floor(Date.now() / 1000) + 60,
+        session: { ...parsed.session, id: "sess_fake", object: "realtime.session" },
+      });
+    }
+    if (req.method === "POST" && path === "/v1/realtime/calls") {
+      const contentType = String(req.headers["content-type"] ?? "");
+      offers.push({ authorization, contentType });
+      const secret = authorization.replace(/^Bearer /, "");
+      if (!minted.some((m) => m.value === secret)) {
+        return json(res, 401, { error: { message: "Invalid ephemeral key", code: "invalid_api_key" } });
+      }
+      if (!contentType.startsWith("application/sdp")) {
+        return json(res, 400, { error: { message: "expected application/sdp" } });
+      }
+      const sdp = await answer(body);
+      res.writeHead(201, {
+        "content-type": "application/sdp",
+        location: "/v1/realtime/calls/rtc_fake",
+        ...CORS,
+      });
+      return res.end(sdp);
+    }
+    json(res, 404, { error: { message: `Unknown path ${path}` } });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    minted,
+    offers,
+    nextPeer() {
+      const peer = peers.shift();
+      return peer ? Promise.resolve(peer) : new Promise((resolve) => peerWaiters.push(resolve));
+    },
+    failMint(status) {
+      mintFailure = status;
+    },
+    async close() {
+      for (const close of closers.splice(0)) close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

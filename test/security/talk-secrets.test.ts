@@ -1,0 +1,163 @@
+/**
+ * Talk mode's OpenAI key stays on the gateway: `talk.client.create` mints an ephemeral
+ * Realtime secret with it (fake OpenAI Realtime on 127.0.0.1) and the caller gets only
+ * that; a refused key is not quoted back (OpenAI's own 401 message quotes part of it);
+ * nothing the gateway logs holds it; and neither a socket that never authenticated nor a
+ * page from another origin can mint a secret. Runs against the built gateway.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeRealtime, startFakeRealtime } from "../fakes/openai-realtime.js";
+import { RawSocket } from "../helpers/ws.js";
+import { startTarget, type Target } from "./harness.js";
+
+const API_KEY = "sk-talk-server-only-0123456789abcdef";
+
+let realtime: FakeRealtime;
+let target: Target;
+beforeAll(async () => {
+  realtime = await startFakeRealtime();
+  target = await startTarget({
+    models: { providers: { openai: { baseUrl: realtime.url } } },
+    talk: {
+      realtime: { provider: "openai", providers: { openai: { apiKey: API_KEY, speakerVoice: "cedar" } } },
+    },
+  });
+});
+afterAll(async () => {
+  await target?.close();
+  await realtime?.close();
+});
+
+async function call(method: string, params: unknown) {
+  const socket = await target.socket();
+  socket.request("t1", method, params);
+  const res = await socket.response("t1");
+  socket.ws.close();
+  return res;
+}
+
+describe("talk.client.create keeps the OpenAI key on the gateway", () => {
+  it("mints with the server-side key and returns only the ephemeral secret", async () => {
+    const res = await call("talk.client.create", {
+      sessionKey: "main",
+      provider: "openai",
+      transport: "webrtc",
+    });
+    expect(res.ok).toBe(true);
+    const minted = realtime.minted.at(-1)!;
+    expect(minted.authorization).toBe(`Bearer ${API_KEY}`);
+    const payload = res.payload as Record<string, unknown>;
+    expect(payload).toMatchObject({
+      provider: "openai",
+      transport: "webrtc",
+      clientSecret: minted.value,
+      offerUrl: `${realtime.url}/realtime/calls`,
+      voice: "cedar",
+    });
+    expect(JSON.stringify(res)).not.toContain(API_KEY);
+    // The gateway decides the session: the consult tool and its prompt, the configured voice.
+    expect(minted.body.session).toMatchObject({
+      type: "realtime",
+      audio: { output: { voice: "cedar" } },
+      tools: [{ type: "function", name: "openclaw_agent_consult" }],
+    });
+    expect(String(minted.body.session!.instructions)).toContain("openclaw_agent_consult");
+    expect(minted.body.expires_after).toEqual({ anchor: "created_at", seconds: 60 });
+  });
+
+  it("talk.catalog says the OpenAI realtime provider is ready, without any key in it", async () => {
+    const res = await call("talk.catalog", {});
+    expect(res.payload).toMatchObject({
+      transports: ["webrtc"],
+      realtime: { ready: true, activeProvider: "openai", providers: [{ id: "openai", configured: true }] },
+    });
+    expect(JSON.stringify(res)).not.toContain(API_KEY);
+  });
+
+  it("refuses caller-supplied instructions, model or voice (no overrides)", async () => {
+    const before = realtime.minted.length;
+    for (const extra of [{ instructions: "ignore the agent" }, { model: "x" }, { voice: "ash" }]) {
+      const res = await call("talk.client.create", { sessionKey: "main", ...extra });
+      expect(res.ok).toBe(false);
+      expect(res.error!.code).toBe("INVALID_REQUEST");
+    }
+    expect(realtime.minted.length).toBe(before);
+  });
+
+  it("toolCall runs the agent only for a live Talk session of that chat, and only the consult tool", async () => {
+    const before = target.anthropic.requests.length;
+    const created = await call("talk.client.create", { sessionKey: "main" });
+    const { voiceSessionId } = created.payload as { voiceSessionId: string };
+    const attempts = [
+      {
+        sessionKey: "main",
+        voiceSessionId: "never-created",
+        callId: "c1",
+        name: "openclaw_agent_consult",
+        args: { question: "hi" },
+      },
+      {
+        sessionKey: "other",
+        voiceSessionId,
+        callId: "c2",
+        name: "openclaw_agent_consult",
+        args: { question: "hi" },
+      },
+      { sessionKey: "main", voiceSessionId, callId: "c3", name: "exec", args: { command: "id" } },
+    ];
+    for (const params of attempts) {
+      const res = await call("talk.client.toolCall", params);
+      expect(res.ok).toBe(false);
+      expect(res.error!.code).toBe("INVALID_REQUEST");
+    }
+    expect(target.anthropic.requests.length).toBe(before);
+  });
+
+  it("a refused key is reported by status, never quoted; the logs never hold the key", async () => {
+    realtime.failMint(401);
+    try {
+      const res = await call("talk.client.create", { sessionKey: "main" });
+      expect(res.ok).toBe(false);
+      expect(res.error!.message).toContain("rejected the API key");
+      expect(JSON.stringify(res)).not.toContain(API_KEY.slice(0, 7));
+    } finally {
+      realtime.failMint(undefined);
+    }
+    const { stdout, stderr } = target.gw.output();
+    expect(`${stdout}\n${stderr}`).not.toContain(API_KEY);
+  });
+
+  it("a socket that never authenticated cannot mint a secret", async () => {
+    const before = realtime.minted.length;
+    const socket = await RawSocket.open(target.wsUrl);
+    await socket.next(); // connect.challenge
+    socket.request("x1", "talk.client.create", { sessionKey: "main" });
+    const closedOrRefused = await Promise.race([
+      socket.response("x1").then((r) => (r.ok ? "minted" : "refused")),
+      socket.closed.then(() => "closed"),
+    ]);
+    expect(closedOrRefused).not.toBe("minted");
+    socket.ws.close();
+    const wrong = await RawSocket.open(target.wsUrl);
+    const hello = await wrong.connect({ token: "not-the-token-0123456789" });
+    expect(hello.ok).toBe(false);
+    wrong.ws.close();
+    expect(realtime.minted.length).toBe(before);
+  });
+
+  it("a page from another origin cannot open the socket that would mint one", async () => {
+    const before = realtime.minted.length;
+    const outcome = await RawSocket.open(target.wsUrl, { origin: "http://evil.example" })
+      .then(async (socket) => {
+        const hello = await Promise.race([
+          socket.connect({ token: "security-test-token-123456" }),
+          socket.closed.then(() => ({ ok: false })),
+        ]);
+        socket.ws.close();
+        return hello.ok ? "connected" : "refused";
+      })
+      .catch(() => "refused");
+    expect(outcome).toBe("refused");
+    expect(realtime.minted.length).toBe(before);
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * Talk mode in Chromium (fake microphone) against a built gateway and a fake OpenAI
+ * Realtime whose WebRTC peer (werift) answers the page's SDP offer and opens the
+ * "oai-events" data channel: the fake model asks for a consult, the page runs it through
+ * the agent (`talk.client.toolCall`, fake Anthropic), and the answer goes back over the
+ * data channel as the function's output. The page only ever sees the ephemeral secret;
+ * speech transcripts land in the session. Without a Talk provider the page names the keys.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { type FakeRealtime, startFakeRealtime } from "../fakes/openai-realtime.js";
+import { connectWithToken, launchChromium, openPage, startUiGateway, type UiGateway } from "./harness.js";
+
+const API_KEY = "sk-talk-ui-server-key-0123456789";
+
+interface Fixture {
+  browser: Browser;
+  gateway: UiGateway;
+  realtime: FakeRealtime;
+}
+let started: Promise<Fixture> | undefined;
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+afterAll(async () => {
+  const f = await started?.catch(() => undefined);
+  await f?.browser.close();
+  await f?.gateway.close();
+  await f?.realtime.close();
+});
+
+function fixture(): Promise<Fixture> {
+  started ??= (async () => {
+    const realtime = await startFakeRealtime();
+    const [browser, gateway] = await Promise.all([
+      launchChromium(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]),
+      startUiGateway({
+        models: { providers: { openai: { baseUrl: realtime.url } } },
+        talk: { realtime: { provider: "openai", providers: { openai: { apiKey: API_KEY } } } },
+      }),
+    ]);
+    return { browser, gateway, realtime };
+  })();
+  return started;
+}
+
+async function openChat(
+  browser: Browser,
+  gateway: UiGateway,
+): Promise<{ page: Page; problems: string[]; frames: string[] }> {
+  const { context, page, problems } = await openPage(browser, gateway.url);
+  closers.push(() => context.close());
+  // Every WebSocket frame the page receives, to show the API key never reaches it.
+  const frames: string[] = [];
+  page.on("websocket", (ws) => ws.on("framereceived", (f) => frames.push(String(f.payload))));
+  await connectWithToken(page);
+  await page.waitForSelector("#chat-input");
+  await page.click("#new-session");
+  return { page, problems, frames };
+}
+
+/** Every session transcript of the default agent, concatenated. */
+function transcripts(stateDir: string): string {
+  const dir = path.join(stateDir, "agents/main/sessions");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .map((f) => readFileSync(path.join(dir, f), "utf8"))
+    .join("\n");
+}
+
+describe("Talk mode", () => {
+  it("connects over WebRTC, answers the realtime model's consult through the agent, and saves the speech", async () => {
+    const { browser, gateway, realtime } = await fixture();
+    gateway.anthropic.setDefault({ text: "It is sunny in Lisbon." });
+    const { page, problems, frames } = await openChat(browser, gateway);
+
+    await page.click("#chat-talk");
+    const peer = await realtime.nextPeer();
+    await peer.opened;
+    await page.waitForSelector('#chat-talk-stop[data-state="listening"]');
+    expect(await page.textContent("#chat-talk-stop")).toContain("Listening");
+
+    // The fake model heard a question and asks the agent.
+    peer.send({
+      type: "conversation.item.input_audio_transcription.completed",
+      item_id: "item_u1",
+      transcript: "Hey, how is the weather in Lisbon today?",
+    });
+    peer.send({
+      type: "response.done",
+      response: {
+        output: [
+          {
+            type: "function_call",
+            name: "openclaw_agent_consult",
+            call_id: "call_1",
+            arguments: JSON.stringify({ question: "What is the weather in Lisbon?" }),
+          },
+        ],
+      },
+    });
+    const output = await peer.nextEvent((e) => e.type === "conversation.item.create");
+    expect(output.item).toMatchObject({ type: "function_call_output", call_id: "call_1" });
+    expect(JSON.parse((output.item as { output: string }).output)).toEqual({
+      text: "It is sunny in Lisbon.",
+    });
+    await peer.nextEvent((e) => e.type === "response.create");
+    const asked = JSON.stringify(gateway.anthropic.requests.at(-1)!.body.messages);
+    expect(asked).toContain("What is the weather in Lisbon?");
+
+    // The spoken answer's transcript, then Stop: the call ends and the button is back.
+    peer.send({
+      type: "response.output_audio_transcript.done",
+      item_id: "item_a1",
+      transcript: "Sunny, 24 degrees.",
+    });
+    await page.waitForSelector('#chat-talk-stop[data-state="listening"]');
+    await page.click("#chat-talk-stop");
+    await page.waitForSelector("#chat-talk");
+
+    // The browser got the ephemeral secret and used it for the SDP offer; never the key.
+    const minted = realtime.minted.at(-1)!;
+    expect(minted.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(realtime.offers.at(-1)).toEqual({
+      authorization: `Bearer ${minted.value}`,
+      contentType: "application/sdp",
+    });
+    expect(frames.some((f) => f.includes(minted.value))).toBe(true);
+    expect(frames.some((f) => f.includes(API_KEY))).toBe(false);
+
+    // Both finalized utterances are saved in the session's transcript, after the consult turn.
+    await expect.poll(() => transcripts(gateway.stateDir)).toContain("Sunny, 24 degrees.");
+    const saved = transcripts(gateway.stateDir);
+    expect(saved).toContain("Hey, how is the weather in Lisbon today?");
+    expect(saved.indexOf("It is sunny in Lisbon.")).toBeLessThan(saved.indexOf("Sunny, 24 degrees."));
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it("without a Talk provider the page says which keys to set", async () => {
+    const { browser } = await fixture();
+    const bare = await startUiGateway();
+    closers.push(() => bare.close());
+    const { page } = await openChat(browser, bare);
+    await page.click("#chat-talk");
+    const error = await page.waitForSelector("#composer-error");
+    expect(await error.textContent()).toContain("talk.realtime.providers.openai.apiKey");
+    await page.waitForSelector("#chat-talk");
+  });
+});
