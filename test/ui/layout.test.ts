@@ -100,7 +100,7 @@ describe("Control UI: layout", () => {
       // System → light → dark: the choice wins over the system's and survives a reload.
       await page.click("#theme");
       expect(await page.getAttribute("#theme", "data-choice")).toBe("light");
-      expect(await background()).toBe("rgb(247, 247, 248)");
+      expect(await background()).toBe("rgb(245, 241, 234)");
       await page.click("#theme");
       expect(await page.getAttribute("html", "data-theme")).toBe("dark");
       await page.emulateMedia({ colorScheme: "light" });

@@ -35,8 +35,9 @@ export function CopyButton({ text, label }: { text: string; label?: string }) {
   return (
     <button
       type="button"
-      class="ghost copy"
+      class={`ghost copy ${state}`}
       aria-label={label ?? t("common.copy")}
+      title={label ?? t("common.copy")}
       onClick={() =>
         copyText(text).then(
           () => setState("copied"),

@@ -164,7 +164,12 @@ function TableBlock({ table }: { table: Tokens.Table }) {
     <div class="md-table">
       <div class="table-bar">
         <CopyButton text={tsv(table)} label={t("chat.copyTable")} />
-        <button type="button" class="ghost" onClick={() => setOpen(true)}>
+        <button
+          type="button"
+          class="ghost table-expand"
+          title={t("chat.expandTable")}
+          onClick={() => setOpen(true)}
+        >
           {t("chat.expandTable")}
         </button>
       </div>
@@ -174,7 +179,12 @@ function TableBlock({ table }: { table: Tokens.Table }) {
       {open && (
         <dialog class="table-dialog" ref={dialog} aria-label={t("chat.table")} onClose={() => setOpen(false)}>
           <div class="table-bar">
-            <button type="button" class="ghost" onClick={() => dialog.current?.close()}>
+            <button
+              type="button"
+              class="ghost table-close"
+              title={t("common.close")}
+              onClick={() => dialog.current?.close()}
+            >
               {t("common.close")}
             </button>
           </div>

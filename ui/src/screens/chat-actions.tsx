@@ -60,17 +60,32 @@ export function MessageActions({ turn, actions }: { turn: Turn; actions: TurnAct
     <div class="msg-actions" role="toolbar" aria-label={t("chat.messageActions")}>
       {text && <CopyButton text={text} label={t("chat.copyMarkdown")} />}
       {actions.onEdit && (
-        <button type="button" class="ghost msg-edit" onClick={() => actions.onEdit?.(turn)}>
+        <button
+          type="button"
+          class="ghost msg-edit"
+          title={t("chat.edit")}
+          onClick={() => actions.onEdit?.(turn)}
+        >
           {t("chat.edit")}
         </button>
       )}
       {actions.onRegenerate && (
-        <button type="button" class="ghost msg-regenerate" onClick={() => actions.onRegenerate?.(turn)}>
+        <button
+          type="button"
+          class="ghost msg-regenerate"
+          title={t("chat.regenerate")}
+          onClick={() => actions.onRegenerate?.(turn)}
+        >
           {t("chat.regenerate")}
         </button>
       )}
       {actions.onFork && (
-        <button type="button" class="ghost msg-fork" onClick={() => actions.onFork?.(turn)}>
+        <button
+          type="button"
+          class="ghost msg-fork"
+          title={t("chat.fork")}
+          onClick={() => actions.onFork?.(turn)}
+        >
           {t("chat.fork")}
         </button>
       )}

@@ -364,7 +364,7 @@ export function Composer(props: ComposerProps) {
               {t("chat.stop")}
             </button>
           )}
-          <button type="submit" id="chat-send" disabled={!canSend || voice.recording}>
+          <button type="submit" id="chat-send" title={t("chat.send")} disabled={!canSend || voice.recording}>
             {t("chat.send")}
           </button>
         </span>

@@ -319,6 +319,7 @@ export function ChatScreen({ conn }: ScreenProps) {
             type="button"
             class="ghost drawer-toggle"
             id="drawer-toggle"
+            title={t("nav.sessions")}
             aria-expanded={drawer}
             onClick={() => setDrawer(!drawer)}
           >
