@@ -19,9 +19,12 @@ describe("Control UI: every screen", () => {
       const row = 'tr[data-key="agent:main:main"]';
       await page.waitForSelector(row);
       await screenshot(page, "sessions");
-      await page.click(`${row} >> text=Reset`);
+      // A row's actions are behind its "⋯" menu.
+      await page.click(`${row} .session-more`);
+      await page.click(`${row} .session-menu >> text=Reset`);
       await page.waitForSelector(".banner.ok >> text=Session agent:main:main was reset.");
-      await page.click(`${row} >> text=Delete`);
+      await page.click(`${row} .session-more`);
+      await page.click(`${row} .session-menu >> text=Delete`);
       await page.waitForSelector(".banner.ok >> text=Session agent:main:main was deleted.");
       await page.waitForSelector(row, { state: "detached" });
 
