@@ -61,6 +61,16 @@ async function returnTo(authorizationUrl: string): Promise<string> {
   return (await fetch(authorizationUrl, { redirect: "manual" })).headers.get("location") ?? "";
 }
 
+/** A sign-in started on McpBrowserSignIns itself (no gateway), with the provider's approved return URL. */
+async function directSignIn() {
+  const stateDir = tempDir();
+  const server: McpServerConfig = { url: fake.url, auth: "oauth" };
+  const signIns = new McpBrowserSignIns(stateDir);
+  const started = await signIns.start("docs", server, `${origin}/oauth/mcp/callback`);
+  if (started.status !== "redirect") throw new Error("expected a redirect");
+  return { stateDir, server, signIns, back: new URL(await returnTo(started.authorizationUrl)) };
+}
+
 const store = () => McpOAuthStore.for(target.stateDir, "docs", fake.url);
 const signedOut = async () => {
   await (await uiClient()).request("mcp.authLogout", { serverName: "docs" });
@@ -100,12 +110,7 @@ describe("MCP OAuth sign-in from the Control UI: security", () => {
   });
 
   it("a state past its 10 minutes is refused and nothing is stored", async () => {
-    const stateDir = tempDir();
-    const server: McpServerConfig = { url: fake.url, auth: "oauth" };
-    const signIns = new McpBrowserSignIns(stateDir);
-    const started = await signIns.start("docs", server, `${origin}/oauth/mcp/callback`);
-    if (started.status !== "redirect") throw new Error("expected a redirect");
-    const back = new URL(await returnTo(started.authorizationUrl));
+    const { stateDir, server, signIns, back } = await directSignIn();
     const now = Date.now();
     vi.spyOn(Date, "now").mockReturnValue(now + MCP_OAUTH_SIGN_IN_TTL_MS + 1);
     expect(await signIns.complete(back, () => server)).toEqual({ ok: false, reason: "unknown-state" });
@@ -116,12 +121,7 @@ describe("MCP OAuth sign-in from the Control UI: security", () => {
   });
 
   it("a state for a server whose URL changed since is not exchanged", async () => {
-    const stateDir = tempDir();
-    const server: McpServerConfig = { url: fake.url, auth: "oauth" };
-    const signIns = new McpBrowserSignIns(stateDir);
-    const started = await signIns.start("docs", server, `${origin}/oauth/mcp/callback`);
-    if (started.status !== "redirect") throw new Error("expected a redirect");
-    const back = new URL(await returnTo(started.authorizationUrl));
+    const { server, signIns, back } = await directSignIn();
     const moved = { ...server, url: "https://elsewhere.example/mcp" };
     expect(await signIns.complete(back, () => moved)).toMatchObject({ ok: false, reason: "changed" });
   });
