@@ -7,17 +7,18 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterEach, describe, expect, it } from "vitest";
 import { startFakeOpenAI } from "../fakes/openai.js";
 import type { FakeServer } from "../fakes/server.js";
 import {
   connectWithToken,
-  launchChromium,
+  FAKE_MICROPHONE,
   openPage,
   screenshot,
   startUiGateway,
   type UiGateway,
+  useUiFixture,
 } from "./harness.js";
 
 /** A 1×1 PNG. */
@@ -26,37 +27,18 @@ const PNG = Buffer.from(
   "base64",
 );
 
-interface Fixture {
-  browser: Browser;
-  gateway: UiGateway;
-  openai: FakeServer;
-}
-let started: Promise<Fixture> | undefined;
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
-afterAll(async () => {
-  const f = await started?.catch(() => undefined);
-  await f?.browser.close();
-  await f?.gateway.close();
-  await f?.openai.close();
-});
 
 /** Chromium with a fake microphone (granted without a prompt); a gateway that transcribes with the fake OpenAI. */
-function fixture(): Promise<Fixture> {
-  started ??= (async () => {
-    const openai = await startFakeOpenAI();
-    const [browser, gateway] = await Promise.all([
-      launchChromium(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]),
-      startUiGateway({
-        models: { providers: { openai: { baseUrl: `${openai.url}/v1`, apiKey: "sk-ui-transcription" } } },
-      }),
-    ]);
-    return { browser, gateway, openai };
-  })();
-  return started;
-}
+const fixture = useUiFixture(
+  (openai: FakeServer) => ({
+    models: { providers: { openai: { baseUrl: `${openai.url}/v1`, apiKey: "sk-ui-transcription" } } },
+  }),
+  { chromiumArgs: FAKE_MICROPHONE, fake: startFakeOpenAI },
+);
 
 async function openChat(
   gateway: UiGateway,
@@ -244,7 +226,7 @@ describe("Control UI: chat composer", () => {
   });
 
   it("a voice message from the microphone is transcribed by the gateway and the model gets the transcript", async () => {
-    const { gateway, openai } = await fixture();
+    const { gateway, fake: openai } = await fixture();
     gateway.anthropic.enqueue({ text: "I heard you." });
     const { page } = await openChat(gateway);
     const transcriptions = openai.requests.length;

@@ -9,43 +9,31 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { type FakeRealtime, startFakeRealtime } from "../fakes/openai-realtime.js";
-import { connectWithToken, launchChromium, openPage, startUiGateway, type UiGateway } from "./harness.js";
+import {
+  connectWithToken,
+  FAKE_MICROPHONE,
+  openPage,
+  startUiGateway,
+  type UiGateway,
+  useUiFixture,
+} from "./harness.js";
 
 const API_KEY = "sk-talk-ui-server-key-0123456789";
 
-interface Fixture {
-  browser: Browser;
-  gateway: UiGateway;
-  realtime: FakeRealtime;
-}
-let started: Promise<Fixture> | undefined;
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
-afterAll(async () => {
-  const f = await started?.catch(() => undefined);
-  await f?.browser.close();
-  await f?.gateway.close();
-  await f?.realtime.close();
-});
 
-function fixture(): Promise<Fixture> {
-  started ??= (async () => {
-    const realtime = await startFakeRealtime();
-    const [browser, gateway] = await Promise.all([
-      launchChromium(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]),
-      startUiGateway({
-        models: { providers: { openai: { baseUrl: realtime.url } } },
-        talk: { realtime: { provider: "openai", providers: { openai: { apiKey: API_KEY } } } },
-      }),
-    ]);
-    return { browser, gateway, realtime };
-  })();
-  return started;
-}
+const fixture = useUiFixture(
+  (realtime: FakeRealtime) => ({
+    models: { providers: { openai: { baseUrl: realtime.url } } },
+    talk: { realtime: { provider: "openai", providers: { openai: { apiKey: API_KEY } } } },
+  }),
+  { chromiumArgs: FAKE_MICROPHONE, fake: startFakeRealtime },
+);
 
 async function openChat(
   browser: Browser,
@@ -73,7 +61,7 @@ function transcripts(stateDir: string): string {
 
 describe("Talk mode", () => {
   it("connects over WebRTC, answers the realtime model's consult through the agent, and saves the speech", async () => {
-    const { browser, gateway, realtime } = await fixture();
+    const { browser, gateway, fake: realtime } = await fixture();
     gateway.anthropic.setDefault({ text: "It is sunny in Lisbon." });
     const { page, problems, frames } = await openChat(browser, gateway);
 

@@ -20,6 +20,9 @@ export const TOKEN = "ui-test-token-0123456789";
  * they must never pass by skipping. playwright gives each launch a fresh temporary
  * user-data-dir, and each test its own context (no storage carried over).
  */
+/** Chromium flags for a fake microphone (a tone) granted without a prompt. */
+export const FAKE_MICROPHONE = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"];
+
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
@@ -85,23 +88,35 @@ export async function startUiGateway(extraConfig: Record<string, unknown> = {}):
 /**
  * One browser and one gateway per test file, started by the first test that asks.
  * Started inside the tests (not in beforeAll), so a missing Chromium fails every
- * test by name instead of leaving them counted as skipped.
+ * test by name instead of leaving them counted as skipped. `opts.fake` starts a fake
+ * server first (its URL may go into the gateway's config: pass the config as a function
+ * of it); `opts.chromiumArgs` go to Chromium.
  */
-export function useUiFixture(extraConfig: Record<string, unknown> = {}) {
-  let started: Promise<{ browser: Browser; gateway: UiGateway }> | undefined;
+export function useUiFixture<F extends { close(): Promise<void> } | undefined = undefined>(
+  extraConfig: Record<string, unknown> | ((fake: F) => Record<string, unknown>) = {},
+  opts: { chromiumArgs?: string[]; fake?: () => Promise<F> } = {},
+) {
+  let started: Promise<{ browser: Browser; gateway: UiGateway; fake: F }> | undefined;
   afterAll(async () => {
     const fixture = await started?.catch(() => undefined);
     await fixture?.browser.close();
     await fixture?.gateway.close();
+    await fixture?.fake?.close();
   });
   return () =>
     (started ??= (async () => {
-      const [browser, gateway] = await Promise.allSettled([launchChromium(), startUiGateway(extraConfig)]);
+      const fake = (await opts.fake?.()) as F;
+      const config = typeof extraConfig === "function" ? extraConfig(fake) : extraConfig;
+      const [browser, gateway] = await Promise.allSettled([
+        launchChromium(opts.chromiumArgs),
+        startUiGateway(config),
+      ]);
       if (browser.status === "fulfilled" && gateway.status === "fulfilled") {
-        return { browser: browser.value, gateway: gateway.value };
+        return { browser: browser.value, gateway: gateway.value, fake };
       }
       if (browser.status === "fulfilled") await browser.value.close();
       if (gateway.status === "fulfilled") await gateway.value.close();
+      await fake?.close();
       throw browser.status === "rejected" ? browser.reason : (gateway as PromiseRejectedResult).reason;
     })());
 }
