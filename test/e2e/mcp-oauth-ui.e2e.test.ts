@@ -2,8 +2,8 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
-import type { EventFrame } from "../../src/gateway/protocol.js";
 import { type FakeOAuthMcp, startFakeOAuthMcp } from "../fakes/mcp/oauth.js";
+import { chatTurn } from "../helpers/chat-turn.js";
 import { startGateway, testEnv } from "../helpers/cli.js";
 import { baseConfig, stateDirWith } from "../helpers/config.js";
 import { useFakeModelGateways } from "../helpers/fake-model-gateways.js";
@@ -25,16 +25,7 @@ afterAll(() => fake.close());
 
 type Status = { servers: { name: string; state: string; auth?: string }[] };
 
-async function chat(client: GatewayClient, message: string): Promise<string> {
-  const ended = new Promise<string>((resolve) =>
-    client.onEvent((frame: EventFrame) => {
-      const state = (frame.payload as { state?: string } | undefined)?.state ?? "";
-      if (frame.event === "chat" && ["final", "error", "aborted"].includes(state)) resolve(state);
-    }),
-  );
-  await client.request("chat.send", { sessionKey: "main", message, idempotencyKey: `k-${message}` });
-  return ended;
-}
+const chat = (client: GatewayClient, message: string) => chatTurn(client, message);
 
 describe("MCP OAuth sign-in from the Control UI", () => {
   it("authLogin → provider → gateway callback → tokens stored (0600) → tool call; authLogout → signed out", async () => {

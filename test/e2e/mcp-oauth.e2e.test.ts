@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
-import type { EventFrame } from "../../src/gateway/protocol.js";
 import { type FakeOAuthMcp, startFakeOAuthMcp } from "../fakes/mcp/oauth.js";
+import { chatTurn } from "../helpers/chat-turn.js";
 import { CLI_PATH, freePort, runCli, startGateway, testEnv } from "../helpers/cli.js";
 import { baseConfig, stateDirWith } from "../helpers/config.js";
 import { useFakeModelGateways } from "../helpers/fake-model-gateways.js";
@@ -55,16 +55,7 @@ async function redirectedTo(authorizationUrl: string): Promise<string> {
   return res.headers.get("location") ?? "";
 }
 
-async function chat(client: GatewayClient, message: string): Promise<string> {
-  const ended = new Promise<string>((resolve) =>
-    client.onEvent((frame: EventFrame) => {
-      const state = (frame.payload as { state?: string } | undefined)?.state ?? "";
-      if (frame.event === "chat" && ["final", "error", "aborted"].includes(state)) resolve(state);
-    }),
-  );
-  await client.request("chat.send", { sessionKey: "main", message, idempotencyKey: `k-${message}` });
-  return ended;
-}
+const chat = (client: GatewayClient, message: string) => chatTurn(client, message);
 
 const lastToolResult = (i: number) =>
   JSON.stringify((fixture.anthropic.requests[i]!.body.messages as unknown[]).at(-1));

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
 import type { EventFrame } from "../../src/gateway/protocol.js";
 import { STDIO_SERVER } from "../fakes/mcp/http.js";
+import { chatTurn } from "../helpers/chat-turn.js";
 import { startGateway, testEnv } from "../helpers/cli.js";
 import { baseConfig, stateDirWith, writeConfigFile } from "../helpers/config.js";
 import { useFakeModelGateways } from "../helpers/fake-model-gateways.js";
@@ -34,17 +35,7 @@ async function start(mcp: Record<string, unknown>) {
   return { gw, client, stateDir };
 }
 
-/** Sends a message; resolves with the run's final chat state once it ends. */
-async function chat(client: GatewayClient, message: string): Promise<string> {
-  const ended = new Promise<string>((resolve) =>
-    client.onEvent((frame: EventFrame) => {
-      const state = (frame.payload as { state?: string } | undefined)?.state ?? "";
-      if (frame.event === "chat" && ["final", "error", "aborted"].includes(state)) resolve(state);
-    }),
-  );
-  await client.request("chat.send", { sessionKey: "main", message, idempotencyKey: `k-${message}` });
-  return ended;
-}
+const chat = (client: GatewayClient, message: string) => chatTurn(client, message);
 
 const toolNames = (i: number) =>
   ((fixture.anthropic.requests[i]!.body as { tools?: { name: string }[] }).tools ?? []).map((t) => t.name);

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
-import type { EventFrame } from "../../src/gateway/protocol.js";
+import { chatTurn } from "../helpers/chat-turn.js";
 import { runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
 import { useFakeModelGateways } from "../helpers/fake-model-gateways.js";
 
@@ -50,24 +50,8 @@ async function start(env: NodeJS.ProcessEnv) {
 
 let seq = 0;
 /** Sends a message and waits for its run to end. */
-async function turn(client: GatewayClient, message: string, sessionKey = "main") {
-  let runId: string | undefined;
-  const ended = new Set<string>();
-  let resolve!: () => void;
-  const done = new Promise<void>((r) => (resolve = r));
-  client.onEvent((frame: EventFrame) => {
-    const p = frame.payload as { runId?: string; state?: string };
-    if (frame.event !== "chat" || !p.runId || !["final", "error", "aborted"].includes(p.state ?? "")) return;
-    ended.add(p.runId);
-    if (p.runId === runId) resolve();
-  });
-  const ack = (await client.request("chat.send", { sessionKey, message, idempotencyKey: `k${++seq}` })) as {
-    runId: string;
-  };
-  runId = ack.runId;
-  if (ended.has(runId)) resolve();
-  await done;
-}
+const turn = (client: GatewayClient, message: string, sessionKey = "main") =>
+  chatTurn(client, message, { sessionKey, idempotencyKey: `k${++seq}` });
 
 const systemOf = (i: number) => JSON.stringify(fixture.anthropic.requests[i]!.body.system);
 const messagesOf = (i: number) => JSON.stringify(fixture.anthropic.requests[i]!.body.messages);

@@ -3,9 +3,9 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "no
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
-import type { EventFrame } from "../../src/gateway/protocol.js";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
 import type { FakeServer } from "../fakes/server.js";
+import { chatTurn } from "../helpers/chat-turn.js";
 import { type RunningGateway, runCli, startGateway, tempDir, testEnv } from "../helpers/cli.js";
 
 /**
@@ -51,23 +51,8 @@ function hashes(dir: string): Record<string, string> {
   return out;
 }
 
-async function chat(client: GatewayClient, sessionKey: string, message: string): Promise<void> {
-  let runId: string | undefined;
-  let done!: () => void;
-  const ended = new Promise<void>((r) => (done = r));
-  const seen = new Set<string>();
-  client.onEvent((frame: EventFrame) => {
-    const p = frame.payload as { runId: string; state: string };
-    if (frame.event !== "chat" || !["final", "error", "aborted"].includes(p.state)) return;
-    seen.add(p.runId);
-    if (p.runId === runId) done();
-  });
-  ({ runId } = (await client.request("chat.send", { sessionKey, message, idempotencyKey: message })) as {
-    runId: string;
-  });
-  if (seen.has(runId)) done();
-  await ended;
-}
+const chat = (client: GatewayClient, sessionKey: string, message: string) =>
+  chatTurn(client, message, { sessionKey, idempotencyKey: message });
 
 type HistoryMessage = { role: string; content: string | { type: string; text?: string }[] };
 // A user message of text only is a plain string (OpenClaw's history shape); a reply has blocks.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
-import type { EventFrame } from "../../src/gateway/protocol.js";
+import { chatTurn } from "../helpers/chat-turn.js";
 import { type RunningGateway, startGateway, testEnv } from "../helpers/cli.js";
 import { baseConfig, stateDirWith } from "../helpers/config.js";
 import { useFakeModelGateways } from "../helpers/fake-model-gateways.js";
@@ -37,14 +37,7 @@ async function runExecThroughModel(gw: RunningGateway, token: string): Promise<s
     { toolCalls: [{ id: "t1", name: "exec", args: { command: dumpCommand(gw.pid) } }] },
     { text: "done" },
   );
-  const finished = new Promise<void>((resolve) =>
-    client.onEvent((frame: EventFrame) => {
-      const state = (frame.payload as { state?: string } | undefined)?.state;
-      if (frame.event === "chat" && ["final", "error", "aborted"].includes(state ?? "")) resolve();
-    }),
-  );
-  await client.request("chat.send", { sessionKey: "main", message: "dump env", idempotencyKey: "k1" });
-  await finished;
+  await chatTurn(client, "dump env", { idempotencyKey: "k1" });
   // The second model request carries the tool's output back to the model.
   expect(fixture.anthropic.requests).toHaveLength(2);
   return JSON.stringify(fixture.anthropic.requests[1]!.body.messages);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
-import type { EventFrame } from "../../src/gateway/protocol.js";
 import { STDIO_SERVER } from "../fakes/mcp/http.js";
+import { chatTurn } from "../helpers/chat-turn.js";
 import { startGateway, testEnv } from "../helpers/cli.js";
 import { baseConfig, stateDirWith } from "../helpers/config.js";
 import { useFakeModelGateways } from "../helpers/fake-model-gateways.js";
@@ -64,15 +64,8 @@ async function start() {
 /** The model (scripted like a prompt-injected one) calls `name`; returns the tool result it got back. */
 async function toolThroughModel(client: GatewayClient, name: string, args: Record<string, unknown>) {
   fixture.anthropic.enqueue({ toolCalls: [{ id: "t1", name, args }] }, { text: "done" });
-  const ended = new Promise<void>((resolve) =>
-    client.onEvent((frame: EventFrame) => {
-      const state = (frame.payload as { state?: string } | undefined)?.state ?? "";
-      if (frame.event === "chat" && ["final", "error", "aborted"].includes(state)) resolve();
-    }),
-  );
   const before = fixture.anthropic.requests.length;
-  await client.request("chat.send", { sessionKey: "main", message: `run ${name}`, idempotencyKey: name });
-  await ended;
+  await chatTurn(client, `run ${name}`, { idempotencyKey: name });
   return JSON.stringify((fixture.anthropic.requests[before + 1]!.body.messages as unknown[]).at(-1));
 }
 
