@@ -103,6 +103,13 @@ describe("Control UI: the dense desktop and the phone's one bar", () => {
     await page.waitForSelector(".sessions-side", { state: "hidden" });
     expect(await page.getAttribute("#side-toggle", "aria-expanded")).toBe("false");
     expect((await box(page, ".chat-main")).width).toBeGreaterThan(wide + 200);
+    // Folded on a desktop, the window narrowed to a phone's: its drawer still opens.
+    await page.setViewportSize(PHONE);
+    await page.click("#drawer-toggle");
+    await page.waitForSelector("#session-list", { state: "visible" });
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#session-list", { state: "hidden" });
+    await page.setViewportSize(DESKTOP);
     await page.click("#side-toggle");
     await page.waitForSelector(".sessions-side", { state: "visible" });
 
