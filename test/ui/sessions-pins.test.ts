@@ -39,10 +39,11 @@ describe("Control UI: pins, unread marks and live updates in the sidebar", () =>
       expect(await page.$(`${row("ann")}.unread`)).toBeNull();
       expect((await order()).slice(1)).toEqual([key("cat"), key("bob"), key("ann")]);
 
-      // Pinned from the row's menu: first in the list, with its mark; the menu's buttons are touch-sized.
+      // Pinned from the row's menu: first in the list, with its mark; the menu's buttons are a
+      // desktop's 32 px with a mouse (a finger gets 44 px: look-dense.test.ts).
       await page.click(`${row("ann")} .session-more`);
       const box = await page.locator(`${row("ann")} .session-menu >> text=Pin`).boundingBox();
-      expect(box?.height).toBeGreaterThanOrEqual(44);
+      expect(box?.height).toBeGreaterThanOrEqual(32);
       await screenshot(page, "chat-sidebar-menu");
       await page.click(`${row("ann")} .session-menu >> text=Pin`);
       await expect.poll(async () => (await order())[1]).toBe(key("ann"));

@@ -53,6 +53,8 @@ export function ChatScreen({ conn }: ScreenProps) {
   // Text put back in the composer by Edit (a new object each time, so the same text twice works).
   const [prefill, setPrefill] = useState<{ text: string }>();
   const [drawer, setDrawer] = useState(false);
+  // A desktop's sessions sidebar folded away for a full-width chat (a phone's is a drawer).
+  const [folded, setFolded] = useState(false);
   const [title, setTitle] = useState<string | undefined>();
   const [atEnd, setAtEnd] = useState(true);
   // Bumped to read the conversation again (a branch switched to; a run after a rewind ended).
@@ -294,7 +296,7 @@ export function ChatScreen({ conn }: ScreenProps) {
   }, []);
 
   return (
-    <section class={`chat${drawer ? " drawer-open" : ""}`}>
+    <section class={`chat${drawer ? " drawer-open" : ""}${folded ? " folded" : ""}`}>
       <SessionSidebar
         conn={conn}
         agent={agent}
@@ -314,7 +316,14 @@ export function ChatScreen({ conn }: ScreenProps) {
       />
       <button type="button" class="scrim" aria-label={t("common.close")} onClick={() => setDrawer(false)} />
       <div class="chat-main">
+        {/* A breadcrumb (agent / session) and, at its end, the sessions list's toggle. */}
         <div class="chat-head">
+          <span class="crumb muted">{agent}</span>
+          <span class="chat-title" id="chat-session" data-key={key} title={key}>
+            {title ? <strong>{title}</strong> : key}
+            {title && <span class="muted small"> {key}</span>}
+          </span>
+          {activity.running.has(key) && <span class="running" title={t("sessions.running")} />}
           <button
             type="button"
             class="ghost drawer-toggle"
@@ -325,11 +334,16 @@ export function ChatScreen({ conn }: ScreenProps) {
           >
             {t("nav.sessions")}
           </button>
-          <span class="chat-title" id="chat-session" data-key={key} title={key}>
-            {title ? <strong>{title}</strong> : key}
-            {title && <span class="muted small"> {key}</span>}
-          </span>
-          {activity.running.has(key) && <span class="running" title={t("sessions.running")} />}
+          <button
+            type="button"
+            class="ghost"
+            id="side-toggle"
+            title={t("nav.sessions")}
+            aria-expanded={!folded}
+            onClick={() => setFolded(!folded)}
+          >
+            {t("nav.sessions")}
+          </button>
         </div>
         <div class="messages" id="messages" ref={list} onScroll={onScroll} aria-live="polite">
           {turns.length === 0 && !live && <p class="muted empty">{t("chat.empty")}</p>}
