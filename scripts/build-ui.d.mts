@@ -1,7 +1,7 @@
 import type { Metafile } from "esbuild";
 
 /** Builds the Control UI into `outdir` (default dist/control-ui); paths of its JS and CSS entry files. */
-export function buildControlUi(options?: { outdir?: string }): Promise<{
+export function buildControlUi(options?: { outdir?: string; sourcemap?: boolean }): Promise<{
   js: string;
   css: string;
   metafile: Metafile;

@@ -128,7 +128,11 @@ async function messageIdsPlugin() {
 
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 
-export async function buildControlUi({ outdir = OUT } = {}) {
+/**
+ * `sourcemap: true` also writes each JS file's map (esbuild's, carried through terser), for
+ * bench/ui-attribution.mjs; the served build has none.
+ */
+export async function buildControlUi({ outdir = OUT, sourcemap = false } = {}) {
   // Old hashed assets would otherwise pile up (and be served) after a rebuild.
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
@@ -147,6 +151,7 @@ export async function buildControlUi({ outdir = OUT } = {}) {
     jsxImportSource: "preact",
     tsconfig: "ui/tsconfig.json",
     metafile: true,
+    sourcemap: sourcemap ? "external" : false,
     legalComments: "none",
     // Chinese strings as UTF-8, not \uXXXX escapes: a third of the bytes, and they gzip better.
     charset: "utf8",
@@ -181,13 +186,15 @@ export async function buildControlUi({ outdir = OUT } = {}) {
   // names, which terser keeps; the file names stay esbuild's content hashes.
   for (const asset of outputs.filter((f) => f.endsWith(".js"))) {
     const file = path.join(outdir, asset);
-    const { code } = await minify(await readFile(file, "utf8"), {
+    const { code, map } = await minify(await readFile(file, "utf8"), {
       module: true,
       compress: { passes: 2 },
       format: { comments: false },
+      ...(sourcemap && { sourceMap: { content: await readFile(`${file}.map`, "utf8") } }),
     });
     if (code === undefined) throw new Error(`terser produced nothing for ${asset}`);
     await writeFile(file, code);
+    if (sourcemap && typeof map === "string") await writeFile(`${file}.map`, map);
   }
   // Precompressed copies: the gateway sends them to browsers that accept gzip.
   for (const asset of outputs.filter((f) => f.endsWith(".js") || f.endsWith(".css"))) {
