@@ -12,3 +12,5 @@ export function markedLexerOnly(source: string): string;
 export function messageKeyIds(englishCatalogues: string[], sources: string[]): Map<string, string>;
 /** A ui/src file with the keys `ids` names written as their ids. */
 export function withMessageIds(text: string, ids: Map<string, string>, isCatalogue: boolean): string;
+/** A lazy chunk's file name, its hash now also covering the page entry's name it imports. */
+export function nameWithEntry(chunk: string, entry: string): string;

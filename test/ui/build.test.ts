@@ -1,10 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Lexer } from "marked";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildControlUi, markedLexerOnly, messageKeyIds, withMessageIds } from "../../scripts/build-ui.mjs";
+import {
+  buildControlUi,
+  markedLexerOnly,
+  messageKeyIds,
+  nameWithEntry,
+  withMessageIds,
+} from "../../scripts/build-ui.mjs";
 
 const MARKED = readFileSync("node_modules/marked/lib/marked.esm.js", "utf8");
 
@@ -48,6 +54,38 @@ describe("Control UI build", () => {
     expect(types(GFM[1] as string)).toContain('"task":true');
     expect(types(GFM[2] as string)).toContain('"type":"del"');
     expect(types(GFM[3] as string)).toContain('"href":"http://www.example.org"');
+  });
+
+  it("the page is one file: what it shares with lazy chunks is in it, and they import it", () => {
+    const outputs = built.metafile.outputs;
+    const entry = path.relative(process.cwd(), built.js);
+    expect(outputs[entry]?.imports.filter((i) => i.kind === "import-statement")).toEqual([]);
+    // Preact is in the page's file and nowhere else.
+    const withPreact = jsOutputs().filter((f) =>
+      Object.keys(outputs[f]?.inputs ?? {}).some((i) => i.includes("node_modules/preact/")),
+    );
+    expect(withPreact).toEqual([entry]);
+    const html = readFileSync(path.join(outdir, "index.html"), "utf8");
+    expect([...html.matchAll(/\.js"/g)]).toHaveLength(1);
+    const importers = jsOutputs().filter((f) => outputs[f]?.imports.some((i) => i.path === entry));
+    expect(importers.length).toBeGreaterThan(0); // the channel setup's chunk
+    for (const f of importers) {
+      const code = readFileSync(f, "utf8");
+      expect(code).toContain(`from"../${path.basename(entry)}"`);
+      expect(code).not.toMatch(/chunk-\w+\.js/);
+    }
+    for (const f of jsOutputs()) expect(existsSync(f)).toBe(true);
+  });
+
+  it("a lazy chunk that imports the page's file is renamed with it (assets are immutable)", () => {
+    const a = nameWithEntry("dist/assets/chunks/setup-AAAA1111.js", "dist/assets/app-BBBB2222.js");
+    const b = nameWithEntry("dist/assets/chunks/setup-AAAA1111.js", "dist/assets/app-CCCC3333.js");
+    expect(a).toMatch(/^dist\/assets\/chunks\/setup-[0-9A-F]{8}\.js$/);
+    expect(b).not.toBe(a);
+    expect(nameWithEntry("dist/assets/chunks/setup-DDDD4444.js", "dist/assets/app-BBBB2222.js")).not.toBe(a);
+    expect(() => nameWithEntry("dist/assets/chunks/setup.js", "dist/assets/app-BBBB2222.js")).toThrow(
+      /no content hash/,
+    );
   });
 
   it("fails loudly when marked's file is not shaped as the cut expects", () => {
