@@ -14,3 +14,5 @@ export function messageKeyIds(englishCatalogues: string[], sources: string[]): M
 export function withMessageIds(text: string, ids: Map<string, string>, isCatalogue: boolean): string;
 /** A lazy chunk's file name, its hash now also covering the page entry's name it imports. */
 export function nameWithEntry(chunk: string, entry: string): string;
+/** marked's Lexer source without its pedantic and breaks modes; throws if not shaped as expected. */
+export function markedWithoutPedantic(source: string): string;

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { rename as fsRename, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import * as acorn from "acorn";
 import { build } from "esbuild";
 import { minify } from "terser";
 
@@ -53,12 +54,85 @@ export function markedLexerOnly(source) {
   return `${source.slice(0, cut)}\nexport{${lexer} as Lexer};\n`;
 }
 
+/**
+ * marked's Lexer without its `pedantic` and `breaks` modes: the UI lexes with `{ gfm: true }`
+ * only (ui/src/components/markdown.tsx). Their rule tables (`block.pedantic`, `inline.pedantic`,
+ * `inline.breaks`) are regexes built at load time, kept by the calls that build them even when
+ * nothing reads them; they go, with the declarations only they used, and the options read
+ * `false`, so the Tokenizer's pedantic branches fold away too: 0.45 KB gzip. Found with a
+ * parser (acorn) by shape, not by marked's minified names: the build stops, naming this
+ * function, if marked is shaped otherwise.
+ */
+export function markedWithoutPedantic(source) {
+  const fail = (what) => {
+    throw new Error(
+      `build-ui: marked's rule tables are not shaped as expected (${what}); markedWithoutPedantic in scripts/build-ui.mjs must be updated for this marked version`,
+    );
+  };
+  const parse = (text) => acorn.parse(text, { ecmaVersion: "latest", sourceType: "module" });
+  const declarators = (ast) =>
+    ast.body.flatMap((s) => (s.type === "VariableDeclaration" ? s.declarations : []));
+  const keys = (node) =>
+    node?.type === "ObjectExpression" ? node.properties.map((p) => p.key?.name).join() : "";
+  const tables = declarators(parse(source)).filter((d) =>
+    ["normal,gfm,pedantic", "normal,gfm,breaks,pedantic"].includes(keys(d.init)),
+  );
+  if (tables.length !== 2) fail(`${tables.length} rule tables with normal, gfm and pedantic, not 2`);
+  const cut = tables.flatMap((t) =>
+    t.init.properties.filter((p) => p.key.name === "pedantic" || p.key.name === "breaks"),
+  );
+  // A property's text with the comma before it: the last ones in their objects.
+  let text = source;
+  const candidates = new Set();
+  for (const p of cut.sort((a, b) => b.start - a.start)) {
+    if (p.value.type !== "Identifier") fail(`${p.key.name} is not a declared table`);
+    candidates.add(p.value.name);
+    const from = text.lastIndexOf(",", p.start);
+    text = text.slice(0, from) + text.slice(p.end);
+  }
+  // Round by round, a candidate nothing refers to any more goes, and what it used becomes
+  // a candidate. Counting every other use of a name (a local one that shadows it too) only
+  // keeps more.
+  for (;;) {
+    const ast = parse(text);
+    const uses = new Map();
+    for (const name of identifiers(ast)) uses.set(name, (uses.get(name) ?? 0) + 1);
+    const unused = declarators(ast).filter((d) => candidates.has(d.id.name) && !uses.get(d.id.name));
+    if (unused.length === 0) break;
+    for (const d of unused.sort((x, y) => y.start - x.start)) {
+      candidates.delete(d.id.name);
+      for (const name of identifiers(d.init)) candidates.add(name);
+      text = `${text.slice(0, d.start)}${d.id.name}=void 0${text.slice(d.end)}`;
+    }
+  }
+  for (const option of ["pedantic", "breaks"]) {
+    const reads = text.split(`this.options.${option}`).length - 1;
+    if (reads === 0) fail(`the Lexer reads no this.options.${option}`);
+    text = text.replaceAll(`this.options.${option}`, "!1");
+  }
+  return text;
+}
+
+/** The names a syntax tree uses (not a declaration's own name, an object key or a `.name`). */
+function identifiers(node, out = []) {
+  if (!node || typeof node.type !== "string") return out;
+  if (node.type === "Identifier") out.push(node.name);
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "id" && node.type === "VariableDeclarator") continue;
+    if (k === "key" && !node.computed && node.type === "Property") continue;
+    if (k === "property" && !node.computed && node.type === "MemberExpression") continue;
+    for (const child of Array.isArray(v) ? v : [v])
+      if (child && typeof child === "object") identifiers(child, out);
+  }
+  return out;
+}
+
 /** esbuild plugin: `import("marked")` gets only marked's Lexer (see markedLexerOnly). */
 const markedLexerPlugin = {
   name: "marked-lexer-only",
   setup(b) {
     b.onLoad({ filter: MARKED_ESM }, async (args) => ({
-      contents: markedLexerOnly(await readFile(args.path, "utf8")),
+      contents: markedWithoutPedantic(markedLexerOnly(await readFile(args.path, "utf8"))),
       loader: "js",
     }));
   },

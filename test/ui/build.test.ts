@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   buildControlUi,
   markedLexerOnly,
+  markedWithoutPedantic,
   messageKeyIds,
   nameWithEntry,
   withMessageIds,
@@ -22,6 +23,11 @@ const GFM = [
   "see https://example.com/docs, www.example.org and mail a@b.io or <https://x.y/z>",
   '# Title\n\n> quote\n\n```ts\nconst x = 1;\n```\n\n---\n\n[link](https://a.b "t") ![img](data:image/png;base64,AA==)',
   "line one  \nline two\\\n<b>raw</b> &amp; &#39; [ref]\n\n[ref]: https://r.ef",
+  // Where marked's pedantic mode (cut from the build) branches: lists, headings, links, emphasis.
+  "1. one\n   - two\n\t- tab\n\n     indented\n2) other\n* star\n\n+ plus\n    code",
+  "#no space\n## closed ##\nSetext\n===\npara\n---\n    indented code\n\n~~~\nfence\n~~~",
+  '[a](<b c> "t") [d](e \'f\') [g]( h ) <a href="x">y</a> ![i](j (k)) [[l]](m) [n][]\n\n[n]: /o',
+  "*a **b** c* __d__ _e_f_ **g*h** ***i*** snake_case_name 2*3*4 `a``b` ``c`d``",
 ];
 
 describe("Control UI build", () => {
@@ -54,6 +60,31 @@ describe("Control UI build", () => {
     expect(types(GFM[1] as string)).toContain('"task":true');
     expect(types(GFM[2] as string)).toContain('"type":"del"');
     expect(types(GFM[3] as string)).toContain('"href":"http://www.example.org"');
+    // pedantic and breaks are cut: the options are read as false (the UI never sets them).
+    expect(code).not.toMatch(/\.(pedantic|breaks)\b/);
+    for (const text of GFM)
+      expect(lean.Lexer.lex(text, { gfm: true, pedantic: true, breaks: true })).toEqual(
+        Lexer.lex(text, { gfm: true }),
+      );
+    const ui = readdirSync("ui/src", { recursive: true, encoding: "utf8" })
+      .filter((f) => /\.tsx?$/.test(f))
+      .map((f) => readFileSync(path.join("ui/src", f), "utf8"));
+    expect(ui.filter((text) => /\b(pedantic|breaks)\s*:/.test(text))).toEqual([]);
+  });
+
+  it("fails loudly when marked's rule tables are not shaped as the pedantic cut expects", () => {
+    const lexer = markedLexerOnly(MARKED);
+    expect(lexer).toMatch(/[,{](pedantic|breaks):[A-Za-z_$]/);
+    expect(markedWithoutPedantic(lexer)).not.toMatch(/[,{](pedantic|breaks):[A-Za-z_$]/);
+    const broken = [
+      lexer.replace(/,pedantic:(\w+)\}/, ",pedantry:$1}"),
+      lexer.replace(/,breaks:\w+/, ",breaks:void 0"),
+      lexer.replaceAll("this.options.breaks", "this.options.br"),
+    ];
+    for (const source of broken) {
+      expect(source).not.toBe(lexer);
+      expect(() => markedWithoutPedantic(source)).toThrow(/markedWithoutPedantic in scripts\/build-ui\.mjs/);
+    }
   });
 
   it("the page is one file: what it shares with lazy chunks is in it, and they import it", () => {
