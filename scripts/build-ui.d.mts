@@ -16,3 +16,5 @@ export function withMessageIds(text: string, ids: Map<string, string>, isCatalog
 export function nameWithEntry(chunk: string, entry: string): string;
 /** marked's Lexer source without its pedantic and breaks modes; throws if not shaped as expected. */
 export function markedWithoutPedantic(source: string): string;
+/** marked's Lexer source reading no extensions and no hooks; throws if it reads neither. */
+export function markedWithoutExtensions(source: string): string;

@@ -127,12 +127,31 @@ function identifiers(node, out = []) {
   return out;
 }
 
+/**
+ * marked's Lexer without extensions and hooks (`marked.use()`), which the UI never adds: the
+ * Lexer reads `this.options.extensions` and `this.options.hooks` as absent, so the code that
+ * runs extension tokenizers and the emphasis-mask hook folds away.
+ */
+export function markedWithoutExtensions(source) {
+  let text = source;
+  for (const option of ["extensions", "hooks"]) {
+    if (!text.includes(`this.options.${option}?.`))
+      throw new Error(
+        `build-ui: marked's Lexer reads no this.options.${option}?.; markedWithoutExtensions in scripts/build-ui.mjs must be updated for this marked version`,
+      );
+    text = text.replaceAll(`this.options.${option}`, "(void 0)");
+  }
+  return text;
+}
+
 /** esbuild plugin: `import("marked")` gets only marked's Lexer (see markedLexerOnly). */
 const markedLexerPlugin = {
   name: "marked-lexer-only",
   setup(b) {
     b.onLoad({ filter: MARKED_ESM }, async (args) => ({
-      contents: markedWithoutPedantic(markedLexerOnly(await readFile(args.path, "utf8"))),
+      contents: markedWithoutExtensions(
+        markedWithoutPedantic(markedLexerOnly(await readFile(args.path, "utf8"))),
+      ),
       loader: "js",
     }));
   },

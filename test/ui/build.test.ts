@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   buildControlUi,
   markedLexerOnly,
+  markedWithoutExtensions,
   markedWithoutPedantic,
   messageKeyIds,
   nameWithEntry,
@@ -70,6 +71,12 @@ describe("Control UI build", () => {
       .filter((f) => /\.tsx?$/.test(f))
       .map((f) => readFileSync(path.join("ui/src", f), "utf8"));
     expect(ui.filter((text) => /\b(pedantic|breaks)\s*:/.test(text))).toEqual([]);
+    // Extensions and hooks (marked.use()) are cut too: none in the UI, none read.
+    expect(code).not.toMatch(/\.(extensions|hooks)\b/);
+    expect(ui.filter((text) => /\b(extensions|hooks|walkTokens)\s*:|\.use\(/.test(text))).toEqual([]);
+    expect(() =>
+      markedWithoutExtensions(markedLexerOnly(MARKED).replaceAll("options.hooks", "options.h")),
+    ).toThrow(/markedWithoutExtensions in scripts\/build-ui\.mjs/);
   });
 
   it("fails loudly when marked's rule tables are not shaped as the pedantic cut expects", () => {
