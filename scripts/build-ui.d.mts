@@ -18,3 +18,5 @@ export function nameWithEntry(chunk: string, entry: string): string;
 export function markedWithoutPedantic(source: string): string;
 /** marked's Lexer source reading no extensions and no hooks; throws if it reads neither. */
 export function markedWithoutExtensions(source: string): string;
+/** marked's Lexer source tree-shaken, without the shared rules nothing left reads. */
+export function markedWithoutUnusedRules(source: string): Promise<string>;

@@ -8,7 +8,7 @@ import { rename as fsRename, mkdir, readdir, readFile, rm, writeFile } from "nod
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import * as acorn from "acorn";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { minify } from "terser";
 
 const OUT = "dist/control-ui";
@@ -59,7 +59,7 @@ export function markedLexerOnly(source) {
  * only (ui/src/components/markdown.tsx). Their rule tables (`block.pedantic`, `inline.pedantic`,
  * `inline.breaks`) are regexes built at load time, kept by the calls that build them even when
  * nothing reads them; they go, with the declarations only they used, and the options read
- * `false`, so the Tokenizer's pedantic branches fold away too: 0.45 KB gzip. Found with a
+ * `false`, so the Tokenizer's pedantic branches fold away too: 0.68 KB gzip. Found with a
  * parser (acorn) by shape, not by marked's minified names: the build stops, naming this
  * function, if marked is shaped otherwise.
  */
@@ -144,13 +144,53 @@ export function markedWithoutExtensions(source) {
   return text;
 }
 
+/**
+ * marked's Lexer source, tree-shaken (and its constant branches folded), without the entries
+ * of its shared rule table (`other`, the one with `codeRemoveIndent`) that nothing left reads:
+ * the Renderer's escaping and the pedantic regexes, 0.16 KB gzip. A rule is kept if its name
+ * appears anywhere outside the table.
+ */
+export async function markedWithoutUnusedRules(source) {
+  const { code } = await transform(source, {
+    treeShaking: true,
+    minifySyntax: true,
+    format: "esm",
+    charset: "utf8",
+  });
+  const ast = acorn.parse(code, { ecmaVersion: "latest", sourceType: "module" });
+  const tables = [];
+  const walk = (node) => {
+    if (!node || typeof node.type !== "string") return;
+    if (node.type === "ObjectExpression" && node.properties.some((p) => p.key?.name === "codeRemoveIndent"))
+      tables.push(node);
+    for (const v of Object.values(node))
+      for (const child of Array.isArray(v) ? v : [v]) if (child && typeof child === "object") walk(child);
+  };
+  walk(ast);
+  const table = tables[0];
+  if (tables.length !== 1 || !table)
+    throw new Error(
+      `build-ui: ${tables.length} rule tables with codeRemoveIndent in marked, not 1; markedWithoutUnusedRules in scripts/build-ui.mjs must be updated for this marked version`,
+    );
+  const outside = code.slice(0, table.start) + code.slice(table.end);
+  const unused = table.properties.filter(
+    (p) => p.type === "Property" && !p.computed && !new RegExp(`\\b${p.key.name}\\b`).test(outside),
+  );
+  let text = code;
+  for (const p of unused.sort((a, b) => b.start - a.start)) {
+    const end = text[p.end] === "," ? p.end + 1 : p.end;
+    text = text.slice(0, p.start) + text.slice(end);
+  }
+  return text;
+}
+
 /** esbuild plugin: `import("marked")` gets only marked's Lexer (see markedLexerOnly). */
 const markedLexerPlugin = {
   name: "marked-lexer-only",
   setup(b) {
     b.onLoad({ filter: MARKED_ESM }, async (args) => ({
-      contents: markedWithoutExtensions(
-        markedWithoutPedantic(markedLexerOnly(await readFile(args.path, "utf8"))),
+      contents: await markedWithoutUnusedRules(
+        markedWithoutExtensions(markedWithoutPedantic(markedLexerOnly(await readFile(args.path, "utf8")))),
       ),
       loader: "js",
     }));

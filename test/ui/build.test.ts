@@ -9,6 +9,7 @@ import {
   markedLexerOnly,
   markedWithoutExtensions,
   markedWithoutPedantic,
+  markedWithoutUnusedRules,
   messageKeyIds,
   nameWithEntry,
   withMessageIds,
@@ -77,6 +78,19 @@ describe("Control UI build", () => {
     expect(() =>
       markedWithoutExtensions(markedLexerOnly(MARKED).replaceAll("options.hooks", "options.h")),
     ).toThrow(/markedWithoutExtensions in scripts\/build-ui\.mjs/);
+  });
+
+  it("drops the shared rules nothing left reads, and fails loudly without that table", async () => {
+    const lexer = markedWithoutExtensions(markedWithoutPedantic(markedLexerOnly(MARKED)));
+    for (const rule of ["pedanticHrefTitle", "escapeTest", "codeRemoveIndent"])
+      expect(lexer).toContain(`${rule}:`);
+    const lean = await markedWithoutUnusedRules(lexer);
+    expect(lean).not.toContain("pedanticHrefTitle:"); // its reader folded away with pedantic
+    expect(lean).not.toContain("escapeTest:"); // the Renderer's, shaken out with it
+    expect(lean).toContain("codeRemoveIndent:");
+    await expect(markedWithoutUnusedRules(lexer.replace("codeRemoveIndent:", "codeRemove:"))).rejects.toThrow(
+      /markedWithoutUnusedRules in scripts\/build-ui\.mjs/,
+    );
   });
 
   it("fails loudly when marked's rule tables are not shaped as the pedantic cut expects", () => {
