@@ -20,3 +20,5 @@ export function markedWithoutPedantic(source: string): string;
 export function markedWithoutExtensions(source: string): string;
 /** marked's Lexer source tree-shaken, without the shared rules nothing left reads. */
 export function markedWithoutUnusedRules(source: string): Promise<string>;
+/** Renames a built file and every import of it; importers (not `entry`) are renamed in turn. */
+export function rename(metafile: Metafile, from: string, to: string, entry: string): Promise<void>;

@@ -354,7 +354,7 @@ async function mergeSharedChunks(metafile, entry, sourcemap) {
       ...out.imports.filter((i) => !shared.has(i.path)),
       { path: entry, kind: "import-statement" },
     ];
-    await rename(metafile, file, nameWithEntry(file, entry));
+    await rename(metafile, file, nameWithEntry(file, entry), entry);
   }
 }
 
@@ -373,8 +373,14 @@ export function nameWithEntry(chunk, entry) {
   return renamed;
 }
 
-/** Renames a built JS file (and its map) and every import of it in the other files. */
-async function rename(metafile, from, to) {
+/**
+ * Renames a built JS file (and its map) and every import of it in the other files. A file
+ * that imports it now reads differently, so it is renamed too (but the entry, which
+ * index.html names).
+ */
+export async function rename(metafile, from, to, entry, renamed = new Set()) {
+  renamed.add(to);
+  const importers = [];
   for (const [file, out] of Object.entries(metafile.outputs)) {
     if (!out.imports.some((i) => i.path === from)) continue;
     const code = await readFile(file, "utf8");
@@ -382,6 +388,7 @@ async function rename(metafile, from, to) {
     if (!code.includes(old)) throw new Error(`build-ui: ${file} does not import ${old} as its metafile says`);
     await writeFile(file, code.replaceAll(old, JSON.stringify(specifier(file, to))));
     for (const i of out.imports) if (i.path === from) i.path = to;
+    if (file !== entry && !renamed.has(file)) importers.push(file);
   }
   await fsRename(from, to);
   metafile.outputs[to] = metafile.outputs[from];
@@ -391,6 +398,8 @@ async function rename(metafile, from, to) {
     metafile.outputs[`${to}.map`] = metafile.outputs[`${from}.map`];
     delete metafile.outputs[`${from}.map`];
   }
+  for (const file of importers)
+    if (metafile.outputs[file]) await rename(metafile, file, nameWithEntry(file, entry), entry, renamed);
 }
 
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -12,6 +12,7 @@ import {
   markedWithoutUnusedRules,
   messageKeyIds,
   nameWithEntry,
+  rename,
   withMessageIds,
 } from "../../scripts/build-ui.mjs";
 
@@ -138,6 +139,33 @@ describe("Control UI build", () => {
     expect(() => nameWithEntry("dist/assets/chunks/setup.js", "dist/assets/app-BBBB2222.js")).toThrow(
       /no content hash/,
     );
+  });
+
+  it("renaming a chunk renames the chunks that import it, but not the page's file", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "build-ui-rename-"));
+    const app = path.join(dir, "app-AAAA1111.js");
+    const a = path.join(dir, "chunks/a-BBBB2222.js");
+    const b = path.join(dir, "chunks/b-CCCC3333.js");
+    mkdirSync(path.dirname(a));
+    writeFileSync(app, 'import("./chunks/a-BBBB2222.js");import("./chunks/b-CCCC3333.js");');
+    writeFileSync(a, 'import"../app-AAAA1111.js";import("./b-CCCC3333.js");');
+    writeFileSync(b, 'import"../app-AAAA1111.js";');
+    const out = (imports: string[]) => ({
+      bytes: 0,
+      inputs: {},
+      exports: [],
+      imports: imports.map((p) => ({ path: p, kind: "dynamic-import" as const })),
+    });
+    const metafile = { inputs: {}, outputs: { [app]: out([a, b]), [a]: out([b]), [b]: out([]) } };
+    const b2 = nameWithEntry(b, app);
+    await rename(metafile, b, b2, app);
+    const a2 = nameWithEntry(a, app);
+    expect(Object.keys(metafile.outputs).sort()).toEqual([app, a2, b2].sort());
+    expect(readFileSync(a2, "utf8")).toContain(`import("./${path.basename(b2)}")`);
+    expect(readFileSync(app, "utf8")).toBe(
+      `import("./chunks/${path.basename(a2)}");import("./chunks/${path.basename(b2)}");`,
+    );
+    expect(existsSync(a) || existsSync(b)).toBe(false);
   });
 
   it("fails loudly when marked's file is not shaped as the cut expects", () => {
