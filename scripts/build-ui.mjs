@@ -3,63 +3,25 @@
 // CSS; asset names carry a content hash (served as immutable) and index.html refers to
 // them by relative URL, so the UI works under any base path. No inline script or style:
 // the gateway's CSP allows only 'self'.
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { rename as fsRename, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { minify } from "terser";
+import { markedLexerPlugin } from "./build-ui-marked.mjs";
+
+export {
+  markedLexerOnly,
+  markedWithoutExtensions,
+  markedWithoutPedantic,
+  markedWithoutUnusedRules,
+} from "./build-ui-marked.mjs";
 
 const OUT = "dist/control-ui";
-const MARKED_ESM = /[\\/]node_modules[\\/]marked[\\/]lib[\\/]marked\.esm\.js$/;
+/** The browsers the Control UI supports (docs/control-ui.md). */
+const TARGET = ["chrome111", "firefox115", "safari16.4"];
 
-/**
- * marked's one ESM file, cut to its Lexer (the UI renders tokens itself; see
- * ui/src/components/markdown.tsx). The file ends by building a default `Marked` and hanging
- * Parser, Renderer, Hooks and the rest on the `marked` function: top-level side effects
- * that keep all of them in the bundle. Dropping that tail and exporting only the Lexer
- * lets esbuild shake the rest away: 15.2 → 11.9 KB gzip. The cut is found from the file's
- * own export list, so a new marked that changes shape fails the build here, loudly,
- * rather than shipping a lexer that is not marked's (package.json pins marked exactly).
- */
-export function markedLexerOnly(source) {
-  const fail = (what) => {
-    throw new Error(
-      `build-ui: marked's lib/marked.esm.js is not shaped as expected (${what}); markedLexerOnly in scripts/build-ui.mjs must be updated for this marked version`,
-    );
-  };
-  const exportList = source.match(/export\{([^}]*)\};?\s*(?:\/\/# sourceMappingURL=\S*\s*)?$/);
-  if (!exportList) fail("no export list at its end");
-  const locals = new Map(
-    exportList[1].split(",").map((entry) => {
-      const [local, name] = entry.trim().split(/\s+as\s+/);
-      return [name ?? local, local];
-    }),
-  );
-  const lexer = locals.get("Lexer");
-  const marked = locals.get("Marked");
-  if (!lexer || !marked) fail("no Lexer or no Marked in its exports");
-  const name = (local) => local.replace(/\$/g, "\\$");
-  // The tail starts where the default instance is made: `var <v>=new <Marked>;`.
-  const tails = [...source.matchAll(new RegExp(`var [\\w$]+=new ${name(marked)};`, "g"))];
-  if (tails.length !== 1) fail(`${tails.length} statements make the default Marked, not 1`);
-  const cut = tails[0].index;
-  // Only the glue of the default instance lies after the cut (1.1 KB in marked 18.2.1).
-  if (source.length - cut > 2048) fail(`${source.length - cut} bytes after the default Marked`);
-  if (!new RegExp(`(?:var |[,;])${name(lexer)}=class[ {]`).test(source.slice(0, cut)))
-    fail(`its Lexer (${lexer}) is not a class defined before the default Marked`);
-  return `${source.slice(0, cut)}\nexport{${lexer} as Lexer};\n`;
-}
-
-/** esbuild plugin: `import("marked")` gets only marked's Lexer (see markedLexerOnly). */
-const markedLexerPlugin = {
-  name: "marked-lexer-only",
-  setup(b) {
-    b.onLoad({ filter: MARKED_ESM }, async (args) => ({
-      contents: markedLexerOnly(await readFile(args.path, "utf8")),
-      loader: "js",
-    }));
-  },
-};
 /** The catalogues whose keys are compacted: English names every key; the others follow. */
 const CATALOGUE = /ui[\\/]src[\\/]i18n[\\/](?:setup[\\/])?(?:en|zh-Hans|zh-Hant)\.ts$/;
 const ENGLISH_CATALOGUES = ["ui/src/i18n/en.ts", "ui/src/i18n/setup/en.ts"];
@@ -126,9 +88,153 @@ async function messageIdsPlugin() {
   };
 }
 
+/** A relative module specifier from the file `from` to the file `to` ("./x.js", "../x.js"). */
+const specifier = (from, to) => {
+  const rel = path.relative(path.dirname(from), to).split(path.sep).join("/");
+  return rel.startsWith(".") ? rel : `./${rel}`;
+};
+
+/**
+ * The chunks the page's entry imports statically (what it shares with lazy chunks: Preact,
+ * the gateway client, i18n…) are merged into the entry's file, and the lazy chunks import
+ * those names from the entry instead. esbuild's code splitting has no option for this; it
+ * puts code shared by the entry and a lazy chunk in a chunk of its own, which every page
+ * loads anyway. One file gzips as one stream (what the shared chunk and the app have in
+ * common compresses once) and the import/export lists between them go: 0.8 KB gzip. The
+ * lazy chunks still load on first use; they import from the entry, already evaluated.
+ * A second esbuild pass does the merge (scope-aware renaming): a virtual entry re-exports
+ * the shared chunks under their export names and imports the app after them, the order
+ * the browser evaluated them in. Updates the metafile to the files as they now are.
+ */
+async function mergeSharedChunks(metafile, entry, sourcemap) {
+  const outputs = metafile.outputs;
+  const shared = new Set();
+  const visit = (file) => {
+    for (const i of outputs[file]?.imports ?? [])
+      if (i.kind === "import-statement" && !i.external && !shared.has(i.path)) {
+        shared.add(i.path);
+        visit(i.path);
+      }
+  };
+  visit(entry);
+  if (shared.size === 0) return;
+  const merged = new Set([entry, ...shared]);
+  const entryDir = path.dirname(path.resolve(entry));
+  const result = await build({
+    stdin: {
+      contents: `${[...shared].map((c) => `export * from ${JSON.stringify(specifier(entry, c))};`).join("\n")}\nimport ${JSON.stringify(specifier(entry, entry))};\n`,
+      resolveDir: entryDir,
+      loader: "js",
+    },
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: TARGET,
+    minify: true,
+    charset: "utf8",
+    legalComments: "none",
+    sourcemap: sourcemap ? "external" : false,
+    outfile: path.resolve(entry),
+    write: false,
+    logLevel: "warning",
+    plugins: [
+      {
+        name: "lazy-chunks-stay",
+        setup(b) {
+          // A dynamic import (a lazy chunk, a catalogue) stays one, its path now from the entry's folder.
+          b.onResolve({ filter: /.*/ }, (args) => {
+            if (args.kind !== "dynamic-import") return undefined;
+            const target = path.resolve(args.resolveDir, args.path);
+            return { path: specifier(path.resolve(entry), target), external: true };
+          });
+        },
+      },
+    ],
+  });
+  for (const out of result.outputFiles) await writeFile(out.path, out.contents);
+  const entryOut = outputs[entry];
+  for (const chunk of shared) {
+    Object.assign(entryOut.inputs, outputs[chunk].inputs);
+    entryOut.imports.push(...outputs[chunk].imports);
+    entryOut.bytes += outputs[chunk].bytes;
+    await rm(chunk);
+    await rm(`${chunk}.map`, { force: true });
+    delete outputs[chunk];
+    delete outputs[`${chunk}.map`];
+  }
+  entryOut.imports = entryOut.imports.filter((i) => !merged.has(i.path));
+  // Lazy chunks imported the shared chunks: they import the entry now.
+  for (const [file, out] of Object.entries(outputs)) {
+    if (file === entry || !file.endsWith(".js")) continue;
+    const uses = out.imports.filter((i) => shared.has(i.path));
+    if (uses.length === 0) continue;
+    let code = await readFile(file, "utf8");
+    for (const i of uses) {
+      const from = JSON.stringify(specifier(file, i.path));
+      if (!code.includes(from))
+        throw new Error(`build-ui: ${file} does not import ${from} as its metafile says`);
+      code = code.replaceAll(from, JSON.stringify(specifier(file, entry)));
+    }
+    await writeFile(file, code);
+    out.imports = [
+      ...out.imports.filter((i) => !shared.has(i.path)),
+      { path: entry, kind: "import-statement" },
+    ];
+    await rename(metafile, file, nameWithEntry(file, entry), entry);
+  }
+}
+
+/**
+ * A lazy chunk that imports the entry must change its name when the entry's does: assets are
+ * served as immutable, and a cached chunk still naming an old entry would load that one (or
+ * fail on its 404). esbuild named it for what it imported before the merge (the shared
+ * chunk's name, which need not change with the entry's), so its hash now covers the entry's too.
+ */
+export function nameWithEntry(chunk, entry) {
+  const hash = createHash("sha256")
+    .update(`${path.basename(chunk)}\0${path.basename(entry)}`)
+    .digest("hex");
+  const renamed = chunk.replace(/-[A-Z0-9]+\.js$/, `-${hash.slice(0, 8).toUpperCase()}.js`);
+  if (renamed === chunk) throw new Error(`build-ui: ${chunk} has no content hash in its name`);
+  return renamed;
+}
+
+/**
+ * Renames a built JS file (and its map) and every import of it in the other files. A file
+ * that imports it now reads differently, so it is renamed too (but the entry, which
+ * index.html names).
+ */
+export async function rename(metafile, from, to, entry, renamed = new Set()) {
+  renamed.add(to);
+  const importers = [];
+  for (const [file, out] of Object.entries(metafile.outputs)) {
+    if (!out.imports.some((i) => i.path === from)) continue;
+    const code = await readFile(file, "utf8");
+    const old = JSON.stringify(specifier(file, from));
+    if (!code.includes(old)) throw new Error(`build-ui: ${file} does not import ${old} as its metafile says`);
+    await writeFile(file, code.replaceAll(old, JSON.stringify(specifier(file, to))));
+    for (const i of out.imports) if (i.path === from) i.path = to;
+    if (file !== entry && !renamed.has(file)) importers.push(file);
+  }
+  await fsRename(from, to);
+  metafile.outputs[to] = metafile.outputs[from];
+  delete metafile.outputs[from];
+  if (metafile.outputs[`${from}.map`]) {
+    await fsRename(`${from}.map`, `${to}.map`);
+    metafile.outputs[`${to}.map`] = metafile.outputs[`${from}.map`];
+    delete metafile.outputs[`${from}.map`];
+  }
+  for (const file of importers)
+    if (metafile.outputs[file]) await rename(metafile, file, nameWithEntry(file, entry), entry, renamed);
+}
+
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 
-export async function buildControlUi({ outdir = OUT } = {}) {
+/**
+ * `sourcemap: true` also writes each JS file's map (esbuild's, carried through terser), for
+ * bench/ui-attribution.mjs; the served build has none.
+ */
+export async function buildControlUi({ outdir = OUT, sourcemap = false } = {}) {
   // Old hashed assets would otherwise pile up (and be served) after a rebuild.
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
@@ -141,12 +247,14 @@ export async function buildControlUi({ outdir = OUT } = {}) {
     bundle: true,
     format: "esm",
     platform: "browser",
-    target: ["chrome111", "firefox115", "safari16.4"],
+    target: TARGET,
     minify: true,
     jsx: "automatic",
     jsxImportSource: "preact",
     tsconfig: "ui/tsconfig.json",
     metafile: true,
+    // Linked: the merge pass below reads it through the file's sourceMappingURL comment.
+    sourcemap: sourcemap ? "linked" : false,
     legalComments: "none",
     // Chinese strings as UTF-8, not \uXXXX escapes: a third of the bytes, and they gzip better.
     charset: "utf8",
@@ -154,26 +262,18 @@ export async function buildControlUi({ outdir = OUT } = {}) {
     logLevel: "warning",
     plugins: [markedLexerPlugin, await messageIdsPlugin()],
   });
-  const outputs = Object.keys(result.metafile.outputs).map((file) => path.relative(outdir, file));
   const entry = Object.entries(result.metafile.outputs).find(
     ([, out]) => out.entryPoint === "ui/src/main.tsx",
   )?.[0];
+  if (entry) await mergeSharedChunks(result.metafile, entry, sourcemap);
+  const outputs = Object.keys(result.metafile.outputs).map((file) => path.relative(outdir, file));
   const js = entry && path.relative(outdir, entry);
   const css = outputs.find((f) => f.endsWith(".css"));
   if (!js || !css) throw new Error(`control UI build produced no ${js ? "CSS" : "JS"} file`);
-  // Chunks the app imports statically (code it shares with a lazy chunk): preloaded with
-  // it, so the browser does not wait for the app's file to learn it needs them.
-  const shared = (result.metafile.outputs[entry]?.imports ?? [])
-    .filter((i) => i.kind === "import-statement" && !i.external)
-    .map(
-      (i) =>
-        `<link rel="modulepreload" href="./${path.relative(outdir, i.path).split(path.sep).join("/")}" />`,
-    );
   const template = await readFile("ui/index.html", "utf8");
   const html = template
     .replace("%APP_JS%", `./${js.split(path.sep).join("/")}`)
-    .replace("%APP_CSS%", `./${css.split(path.sep).join("/")}`)
-    .replace("%PRELOAD%", shared.join("\n    "));
+    .replace("%APP_CSS%", `./${css.split(path.sep).join("/")}`);
   await mkdir(outdir, { recursive: true });
   await writeFile(path.join(outdir, "index.html"), html);
   // A second pass with terser: its compressor finds what esbuild's single pass leaves
@@ -181,13 +281,15 @@ export async function buildControlUi({ outdir = OUT } = {}) {
   // names, which terser keeps; the file names stay esbuild's content hashes.
   for (const asset of outputs.filter((f) => f.endsWith(".js"))) {
     const file = path.join(outdir, asset);
-    const { code } = await minify(await readFile(file, "utf8"), {
+    const { code, map } = await minify(await readFile(file, "utf8"), {
       module: true,
       compress: { passes: 2 },
       format: { comments: false },
+      ...(sourcemap && { sourceMap: { content: await readFile(`${file}.map`, "utf8") } }),
     });
     if (code === undefined) throw new Error(`terser produced nothing for ${asset}`);
     await writeFile(file, code);
+    if (sourcemap && typeof map === "string") await writeFile(`${file}.map`, map);
   }
   // Precompressed copies: the gateway sends them to browsers that accept gzip.
   for (const asset of outputs.filter((f) => f.endsWith(".js") || f.endsWith(".css"))) {

@@ -1,10 +1,20 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Lexer } from "marked";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildControlUi, markedLexerOnly, messageKeyIds, withMessageIds } from "../../scripts/build-ui.mjs";
+import {
+  buildControlUi,
+  markedLexerOnly,
+  markedWithoutExtensions,
+  markedWithoutPedantic,
+  markedWithoutUnusedRules,
+  messageKeyIds,
+  nameWithEntry,
+  rename,
+  withMessageIds,
+} from "../../scripts/build-ui.mjs";
 
 const MARKED = readFileSync("node_modules/marked/lib/marked.esm.js", "utf8");
 
@@ -16,6 +26,11 @@ const GFM = [
   "see https://example.com/docs, www.example.org and mail a@b.io or <https://x.y/z>",
   '# Title\n\n> quote\n\n```ts\nconst x = 1;\n```\n\n---\n\n[link](https://a.b "t") ![img](data:image/png;base64,AA==)',
   "line one  \nline two\\\n<b>raw</b> &amp; &#39; [ref]\n\n[ref]: https://r.ef",
+  // Where marked's pedantic mode (cut from the build) branches: lists, headings, links, emphasis.
+  "1. one\n   - two\n\t- tab\n\n     indented\n2) other\n* star\n\n+ plus\n    code",
+  "#no space\n## closed ##\nSetext\n===\npara\n---\n    indented code\n\n~~~\nfence\n~~~",
+  '[a](<b c> "t") [d](e \'f\') [g]( h ) <a href="x">y</a> ![i](j (k)) [[l]](m) [n][]\n\n[n]: /o',
+  "*a **b** c* __d__ _e_f_ **g*h** ***i*** snake_case_name 2*3*4 `a``b` ``c`d``",
 ];
 
 describe("Control UI build", () => {
@@ -48,6 +63,109 @@ describe("Control UI build", () => {
     expect(types(GFM[1] as string)).toContain('"task":true');
     expect(types(GFM[2] as string)).toContain('"type":"del"');
     expect(types(GFM[3] as string)).toContain('"href":"http://www.example.org"');
+    // pedantic and breaks are cut: the options are read as false (the UI never sets them).
+    expect(code).not.toMatch(/\.(pedantic|breaks)\b/);
+    for (const text of GFM)
+      expect(lean.Lexer.lex(text, { gfm: true, pedantic: true, breaks: true })).toEqual(
+        Lexer.lex(text, { gfm: true }),
+      );
+    const ui = readdirSync("ui/src", { recursive: true, encoding: "utf8" })
+      .filter((f) => /\.tsx?$/.test(f))
+      .map((f) => readFileSync(path.join("ui/src", f), "utf8"));
+    expect(ui.filter((text) => /\b(pedantic|breaks)\s*:/.test(text))).toEqual([]);
+    // Extensions and hooks (marked.use()) are cut too: none in the UI, none read.
+    expect(code).not.toMatch(/\.(extensions|hooks)\b/);
+    expect(ui.filter((text) => /\b(extensions|hooks|walkTokens)\s*:|\.use\(/.test(text))).toEqual([]);
+    expect(() =>
+      markedWithoutExtensions(markedLexerOnly(MARKED).replaceAll("options.hooks", "options.h")),
+    ).toThrow(/markedWithoutExtensions in scripts\/build-ui\.mjs/);
+  });
+
+  it("drops the shared rules nothing left reads, and fails loudly without that table", async () => {
+    const lexer = markedWithoutExtensions(markedWithoutPedantic(markedLexerOnly(MARKED)));
+    for (const rule of ["pedanticHrefTitle", "escapeTest", "codeRemoveIndent"])
+      expect(lexer).toContain(`${rule}:`);
+    const lean = await markedWithoutUnusedRules(lexer);
+    expect(lean).not.toContain("pedanticHrefTitle:"); // its reader folded away with pedantic
+    expect(lean).not.toContain("escapeTest:"); // the Renderer's, shaken out with it
+    expect(lean).toContain("codeRemoveIndent:");
+    await expect(markedWithoutUnusedRules(lexer.replace("codeRemoveIndent:", "codeRemove:"))).rejects.toThrow(
+      /markedWithoutUnusedRules in scripts\/build-ui\.mjs/,
+    );
+  });
+
+  it("fails loudly when marked's rule tables are not shaped as the pedantic cut expects", () => {
+    const lexer = markedLexerOnly(MARKED);
+    expect(lexer).toMatch(/[,{](pedantic|breaks):[A-Za-z_$]/);
+    expect(markedWithoutPedantic(lexer)).not.toMatch(/[,{](pedantic|breaks):[A-Za-z_$]/);
+    const broken = [
+      lexer.replace(/,pedantic:(\w+)\}/, ",pedantry:$1}"),
+      lexer.replace(/,breaks:\w+/, ",breaks:void 0"),
+      lexer.replaceAll("this.options.breaks", "this.options.br"),
+    ];
+    for (const source of broken) {
+      expect(source).not.toBe(lexer);
+      expect(() => markedWithoutPedantic(source)).toThrow(/markedWithoutPedantic in scripts\/build-ui\.mjs/);
+    }
+  });
+
+  it("the page is one file: what it shares with lazy chunks is in it, and they import it", () => {
+    const outputs = built.metafile.outputs;
+    const entry = path.relative(process.cwd(), built.js);
+    expect(outputs[entry]?.imports.filter((i) => i.kind === "import-statement")).toEqual([]);
+    // Preact is in the page's file and nowhere else.
+    const withPreact = jsOutputs().filter((f) =>
+      Object.keys(outputs[f]?.inputs ?? {}).some((i) => i.includes("node_modules/preact/")),
+    );
+    expect(withPreact).toEqual([entry]);
+    const html = readFileSync(path.join(outdir, "index.html"), "utf8");
+    expect([...html.matchAll(/\.js"/g)]).toHaveLength(1);
+    const importers = jsOutputs().filter((f) => outputs[f]?.imports.some((i) => i.path === entry));
+    expect(importers.length).toBeGreaterThan(0); // the channel setup's chunk
+    for (const f of importers) {
+      const code = readFileSync(f, "utf8");
+      expect(code).toContain(`from"../${path.basename(entry)}"`);
+      expect(code).not.toMatch(/chunk-\w+\.js/);
+    }
+    for (const f of jsOutputs()) expect(existsSync(f)).toBe(true);
+  });
+
+  it("a lazy chunk that imports the page's file is renamed with it (assets are immutable)", () => {
+    const a = nameWithEntry("dist/assets/chunks/setup-AAAA1111.js", "dist/assets/app-BBBB2222.js");
+    const b = nameWithEntry("dist/assets/chunks/setup-AAAA1111.js", "dist/assets/app-CCCC3333.js");
+    expect(a).toMatch(/^dist\/assets\/chunks\/setup-[0-9A-F]{8}\.js$/);
+    expect(b).not.toBe(a);
+    expect(nameWithEntry("dist/assets/chunks/setup-DDDD4444.js", "dist/assets/app-BBBB2222.js")).not.toBe(a);
+    expect(() => nameWithEntry("dist/assets/chunks/setup.js", "dist/assets/app-BBBB2222.js")).toThrow(
+      /no content hash/,
+    );
+  });
+
+  it("renaming a chunk renames the chunks that import it, but not the page's file", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "build-ui-rename-"));
+    const app = path.join(dir, "app-AAAA1111.js");
+    const a = path.join(dir, "chunks/a-BBBB2222.js");
+    const b = path.join(dir, "chunks/b-CCCC3333.js");
+    mkdirSync(path.dirname(a));
+    writeFileSync(app, 'import("./chunks/a-BBBB2222.js");import("./chunks/b-CCCC3333.js");');
+    writeFileSync(a, 'import"../app-AAAA1111.js";import("./b-CCCC3333.js");');
+    writeFileSync(b, 'import"../app-AAAA1111.js";');
+    const out = (imports: string[]) => ({
+      bytes: 0,
+      inputs: {},
+      exports: [],
+      imports: imports.map((p) => ({ path: p, kind: "dynamic-import" as const })),
+    });
+    const metafile = { inputs: {}, outputs: { [app]: out([a, b]), [a]: out([b]), [b]: out([]) } };
+    const b2 = nameWithEntry(b, app);
+    await rename(metafile, b, b2, app);
+    const a2 = nameWithEntry(a, app);
+    expect(Object.keys(metafile.outputs).sort()).toEqual([app, a2, b2].sort());
+    expect(readFileSync(a2, "utf8")).toContain(`import("./${path.basename(b2)}")`);
+    expect(readFileSync(app, "utf8")).toBe(
+      `import("./chunks/${path.basename(a2)}");import("./chunks/${path.basename(b2)}");`,
+    );
+    expect(existsSync(a) || existsSync(b)).toBe(false);
   });
 
   it("fails loudly when marked's file is not shaped as the cut expects", () => {
