@@ -101,7 +101,7 @@ describe("Control UI: custom session groups", () => {
         // Renamed from the section header's menu: every member follows, on the gateway.
         await page.evaluate('location.hash = "#/sessions"');
         await page.click(`${head(group)} .session-more`);
-        await page.click(`${head(group)} [role=menuitem] >> text=Rename group`);
+        await page.click(`${head(group)} [role=menuitem] >> text=Rename`);
         await page.fill("#group-field", `${group} 2`);
         await page.keyboard.press("Enter");
         await page.waitForSelector(`${head(`${group} 2`)} >> text=1`);
@@ -110,7 +110,7 @@ describe("Control UI: custom session groups", () => {
         // Deleted after a confirmation: the session is kept, ungrouped.
         page.once("dialog", (dialog) => void dialog.accept());
         await page.click(`${head(`${group} 2`)} .session-more`);
-        await page.click(`${head(`${group} 2`)} [role=menuitem] >> text=Delete group`);
+        await page.click(`${head(`${group} 2`)} [role=menuitem] >> text=Delete`);
         await page.waitForSelector(head(`${group} 2`), { state: "detached" });
         expect(await category("ann")).toBeUndefined();
         await page.waitForSelector(`#sessions-table tr[data-key="${key("ann")}"]`);

@@ -332,8 +332,6 @@ export const en = {
   "groups.channel": "Channel",
   "groups.none": "None",
   "groups.new": "New group",
-  "groups.rename": "Rename group",
-  "groups.delete": "Delete group",
   "groups.confirmDelete": "Delete group {name}? Its sessions are kept, ungrouped.",
   "groups.move": "Move to group…",
   "groups.ungrouped": "Ungrouped",

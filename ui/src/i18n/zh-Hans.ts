@@ -327,8 +327,6 @@ export const zhHans: Messages = {
   "groups.channel": "渠道",
   "groups.none": "不分组",
   "groups.new": "新建分组",
-  "groups.rename": "重命名分组",
-  "groups.delete": "删除分组",
   "groups.confirmDelete": "删除分组 {name}？其中的会话会保留，变为未分组。",
   "groups.move": "移动到分组…",
   "groups.ungrouped": "未分组",

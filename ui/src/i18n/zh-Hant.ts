@@ -327,8 +327,6 @@ export const zhHant: Messages = {
   "groups.channel": "頻道",
   "groups.none": "不分組",
   "groups.new": "新增分組",
-  "groups.rename": "重新命名分組",
-  "groups.delete": "刪除分組",
   "groups.confirmDelete": "刪除分組 {name}？其中的工作階段會保留，變為未分組。",
   "groups.move": "移至分組…",
   "groups.ungrouped": "未分組",

@@ -20,8 +20,8 @@ const BYS: Record<string, [MessageKey, (r: Grouped) => string | undefined]> = {
   agent: ["chat.agent", (r) => r.key.split(":")[1]],
   none: ["groups.none", () => undefined],
 };
-const BY_KEY = "openclaw-lite.sessions.groupBy";
-const FOLDED_KEY = "openclaw-lite.sidebar.foldedGroups";
+const BY_KEY = "openclaw.controlUi.groupBy";
+const FOLDED_KEY = "openclaw.controlUi.foldedGroups";
 
 /** A remembered choice (undefined when storage is off or holds none). */
 const stored = (key: string) => {
@@ -101,7 +101,7 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
   };
 
   const groupOf = BYS[by]?.[1] ?? ((r: Grouped) => r.category);
-  /** The rows in sections with a header and a count (none under "None"), each row drawn by `draw`. */
+  /** The rows in sections with a header and a count (none under "None" or without groups), each drawn by `draw`. */
   const sections = <R extends Grouped>(rows: R[], draw: (row: R) => ComponentChildren) => {
     if (by === "none") return rows.map(draw);
     const parts = new Map<string, R[]>(by === "custom" ? names.map((n) => [n, []]) : []);
@@ -109,8 +109,9 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
       const name = groupOf(r) ?? "";
       parts.set(name, [...(parts.get(name) ?? []), r]);
     }
-    // Ungrouped last.
+    // Ungrouped last; no header at all while there is no group.
     const rest = parts.get("");
+    if (rest && parts.size === 1) return rows.map(draw);
     parts.delete("");
     if (rest) parts.set("", rest);
     return [...parts].flatMap(([name, members]) => [
@@ -126,10 +127,9 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
                 onToggle={() => setMenu(menu === name ? undefined : name)}
                 onClose={() => setMenu(undefined)}
                 items={() => [
-                  { label: t("groups.rename"), run: () => open({ name, value: name }) },
-                  { label: t("groups.new"), run: () => open({ value: "" }) },
+                  { label: t("sessions.rename"), run: () => open({ name, value: name }) },
                   {
-                    label: t("groups.delete"),
+                    label: t("sessions.delete"),
                     danger: true,
                     run: () =>
                       window.confirm(t("groups.confirmDelete", { name })) &&
@@ -184,7 +184,7 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
           onKeyDown={(e) => e.key === "Escape" && setForm(undefined)}
         >
           <label for="group-field">
-            {form.key ? `${t("groups.move")} ${form.key}` : form.name ? t("groups.rename") : t("groups.new")}
+            {form.key ? `${t("groups.move")} ${form.key}` : t(form.name ? "sessions.rename" : "groups.new")}
           </label>
           {form.key ? (
             <select ref={field} id="group-field">
