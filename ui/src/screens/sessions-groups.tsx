@@ -23,6 +23,18 @@ const BYS: Record<string, [MessageKey, (r: Grouped) => string | undefined]> = {
 const BY_KEY = "openclaw.controlUi.groupBy";
 const FOLDED_KEY = "openclaw.controlUi.foldedGroups";
 
+/** Rows by group: the catalog's names first (empty until filled), others as met, ungrouped ("") last. */
+function split<R extends Grouped>(rows: R[], of: (r: R) => string | undefined, names: string[]) {
+  const parts = new Map<string, R[]>(names.map((n) => [n, []]));
+  for (const r of rows) {
+    const name = of(r) ?? "";
+    parts.set(name, [...(parts.get(name) ?? []), r]);
+  }
+  const rest = parts.get("");
+  parts.delete("");
+  return [[...parts], rest] as const;
+}
+
 /** A remembered choice (undefined when storage is off or holds none). */
 const stored = (key: string) => {
   try {
@@ -104,17 +116,10 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
   /** The rows in sections with a header and a count (none under "None" or without groups), each drawn by `draw`. */
   const sections = <R extends Grouped>(rows: R[], draw: (row: R) => ComponentChildren) => {
     if (by === "none") return rows.map(draw);
-    const parts = new Map<string, R[]>(by === "custom" ? names.map((n) => [n, []]) : []);
-    for (const r of rows) {
-      const name = groupOf(r) ?? "";
-      parts.set(name, [...(parts.get(name) ?? []), r]);
-    }
-    // Ungrouped last; no header at all while there is no group.
-    const rest = parts.get("");
-    if (rest && parts.size === 1) return rows.map(draw);
-    parts.delete("");
-    if (rest) parts.set("", rest);
-    return [...parts].flatMap(([name, members]) => [
+    const [parts, rest] = split(rows, groupOf, by === "custom" ? names : []);
+    // No header at all while there is no group; ungrouped last.
+    if (!parts.length) return rows.map(draw);
+    return [...parts, ...(rest ? [["", rest] as const] : [])].flatMap(([name, members]) => [
       <tr key={`group:${name}`} class="group-row" data-group={name}>
         <th colSpan={8}>
           <div class="group-head">
@@ -233,14 +238,9 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
   );
   const [groups, rest] = useMemo(() => {
     const cat = (r: Grouped) => (r.key in moved ? moved[r.key] : r.category);
-    const groups = new Map<string, Row[]>(names.map((n) => [n, []]));
-    for (const r of pages.flat()) {
-      const g = cat(r);
-      if (g) groups.set(g, [...(groups.get(g) ?? []), r]);
-    }
     // A page with no grouped row keeps its identity (it is not rendered again).
     return [
-      [...groups].filter(([, rows]) => rows.length),
+      split(pages.flat(), cat, names)[0].filter(([, rows]) => rows.length),
       pages.map((p) => (p.some(cat) ? p.filter((r) => !cat(r)) : p)),
     ] as const;
   }, [pages, moved, names]);
