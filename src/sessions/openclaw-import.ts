@@ -35,6 +35,7 @@ const CARRIED = [
   "modelProvider",
   "modelOverride",
   "fastMode",
+  "category",
 ] as const;
 
 interface NodeRow {

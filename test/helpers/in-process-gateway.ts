@@ -9,6 +9,7 @@ import type { ChannelManager } from "../../src/channels/manager.js";
 import type { ChannelFactory } from "../../src/channels/types.js";
 import { createGateway } from "../../src/cli/gateway/create.js";
 import { loadConfig } from "../../src/config/load.js";
+import type { OperatorScope } from "../../src/infra/rpc.js";
 import { tempDir } from "./cli.js";
 
 /** What `npm run build` puts beside the CLI; the browser tests run after the build. */
@@ -26,8 +27,12 @@ export async function startInProcessGateway(opts: {
   token: string;
   config: Record<string, unknown>;
   factories?: Record<string, ChannelFactory<never>>;
+  /** Start over an existing state directory (a restart); default a new one. */
+  stateDir?: string;
+  /** What the token grants (`gateway.auth.scopes`); default every operator scope. */
+  scopes?: OperatorScope[];
 }): Promise<InProcessGateway> {
-  const stateDir = tempDir("openclaw-inproc-");
+  const stateDir = opts.stateDir ?? tempDir("openclaw-inproc-");
   const configPath = path.join(stateDir, "openclaw.json");
   writeFileSync(configPath, JSON.stringify({ gateway: { mode: "local" }, ...opts.config }, null, 2));
   const gateway = await createGateway({
@@ -35,7 +40,7 @@ export async function startInProcessGateway(opts: {
     configPath,
     env: {},
     snapshot: await loadConfig(configPath, {}),
-    auth: { mode: "token", token: opts.token },
+    auth: { mode: "token", token: opts.token, ...(opts.scopes ? { scopes: opts.scopes } : {}) },
     cli: { token: opts.token },
     bind: "loopback",
     beyondLoopback: false,

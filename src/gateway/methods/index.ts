@@ -12,6 +12,7 @@ import { modelMethods } from "./models.js";
 import { sendMethods } from "./send.js";
 import { sessionActionMethods } from "./session-actions.js";
 import { sessionBranchMethods } from "./session-branches.js";
+import { sessionGroupMethods } from "./session-groups.js";
 import { sessionSearchMethods } from "./session-search.js";
 import { sessionMethods } from "./sessions.js";
 import { talkMethods } from "./talk.js";
@@ -32,6 +33,7 @@ export function createMethodTable(): Map<string, GatewayMethod> {
       ...sessionMethods,
       ...sessionActionMethods,
       ...sessionBranchMethods,
+      ...sessionGroupMethods,
       ...sessionSearchMethods,
       ...channelMethods,
       ...cronMethods,

@@ -5,6 +5,7 @@ import { canonicalSessionKey } from "../../routing/session-key.js";
 import { attachment, MAX_ATTACHMENTS, PREPARE_TIMEOUT_MS, prepareAttachments } from "../chat-attachments.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { categoryParam, registerCategory } from "./group-catalog.js";
 import { editorFields, userMessageOnPath } from "./session-branches.js";
 import { fastModeParam, sessionModelDefaults, sessionRow } from "./sessions.js";
 import { defineMethod } from "./types.js";
@@ -43,6 +44,8 @@ export const sessionActionMethods = {
       idempotencyKey: z.string().min(1).max(256).optional(),
       // Stored before the first turn starts (OpenClaw's `sessions.create.fastMode`).
       fastMode: fastModeParam.optional(),
+      // Its custom group, registered in the group catalog when first used (OpenClaw's `category`).
+      category: categoryParam,
       // OpenClaw's UI sends these with every new chat: only what this gateway has is taken.
       visibility: z
         .literal("normal", {
@@ -71,6 +74,7 @@ export const sessionActionMethods = {
         ...(p.label ? { label: p.label } : {}),
         ...(p.displayName ? { displayName: p.displayName } : {}),
         ...(p.fastMode !== undefined ? { fastMode: p.fastMode } : {}),
+        ...(p.category ? { category: await registerCategory(gateway, p.category) } : {}),
       };
       // Whoever creates (or adopts) a session has it open: read as of now (see session-marks.ts).
       const now = Date.now();

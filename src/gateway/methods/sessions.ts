@@ -7,6 +7,7 @@ import { agentIdFromSessionKey, canonicalSessionKey, mainSessionKey } from "../.
 import { MAX_SEARCH_CHARS, type SessionEntry, SORT_KEYS } from "../../sessions/index-db.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { categoryParam, registerCategory } from "./group-catalog.js";
 import { isUnread, pinAndUnread } from "./session-marks.js";
 import { defineMethod } from "./types.js";
 
@@ -133,6 +134,8 @@ export const sessionPatch = z.object({
   model: z.string().min(1).max(256).nullable().optional(),
   // This session's Fast mode, as /fast sets it; null: back to the model's default.
   fastMode: fastModeParam.nullable().optional(),
+  // Its custom group (session-groups.ts); a new name joins the group catalog.
+  category: categoryParam,
 });
 
 export const sessionMethods = {
@@ -375,6 +378,7 @@ export async function patchSession(
   // A label or a model is not activity: the session keeps its place in the list by last activity.
   if (patch.model !== undefined) next.modelOverride = modelOverride(gateway, patch.model);
   if (patch.fastMode !== undefined) next.fastMode = patch.fastMode ?? undefined;
+  if (patch.category !== undefined) next.category = await registerCategory(gateway, patch.category);
   const entry = store.update(key, next);
   // Every patch (one, or each target of a patchMany) is a change an open sidebar shows at once.
   gateway.clients.publishSessionsChanged({

@@ -326,6 +326,15 @@ export const en = {
   "chat.copyTable": "Copy table",
   "chat.expandTable": "Expand table",
   "chat.table": "Table",
+  // Sessions: custom groups (sessions-groups.tsx).
+  "groups.by": "Group by",
+  "groups.custom": "Custom groups",
+  "groups.channel": "Channel",
+  "groups.none": "None",
+  "groups.new": "New group",
+  "groups.confirmDelete": "Delete group {name}? Its sessions are kept, ungrouped.",
+  "groups.move": "Move to group…",
+  "groups.ungrouped": "Ungrouped",
 };
 
 export type MessageKey = keyof typeof en;

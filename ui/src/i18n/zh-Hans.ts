@@ -321,4 +321,13 @@ export const zhHans: Messages = {
   "chat.copyTable": "复制表格",
   "chat.expandTable": "展开表格",
   "chat.table": "表格",
+  // Sessions: custom groups (sessions-groups.tsx).
+  "groups.by": "分组方式",
+  "groups.custom": "自定义分组",
+  "groups.channel": "渠道",
+  "groups.none": "不分组",
+  "groups.new": "新建分组",
+  "groups.confirmDelete": "删除分组 {name}？其中的会话会保留，变为未分组。",
+  "groups.move": "移动到分组…",
+  "groups.ungrouped": "未分组",
 };

@@ -321,4 +321,13 @@ export const zhHant: Messages = {
   "chat.copyTable": "複製表格",
   "chat.expandTable": "展開表格",
   "chat.table": "表格",
+  // Sessions: custom groups (sessions-groups.tsx).
+  "groups.by": "分組方式",
+  "groups.custom": "自訂分組",
+  "groups.channel": "頻道",
+  "groups.none": "不分組",
+  "groups.new": "新增分組",
+  "groups.confirmDelete": "刪除分組 {name}？其中的工作階段會保留，變為未分組。",
+  "groups.move": "移至分組…",
+  "groups.ungrouped": "未分組",
 };

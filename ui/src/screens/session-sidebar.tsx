@@ -4,6 +4,7 @@ import { useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
 import { listSessionPage, mainSessionKey, type SessionRow } from "./agents.js";
 import { Chunk, type Row, type RowContext, titleOf } from "./session-row.js";
+import { GroupedPages } from "./sessions-groups.js";
 
 /** Rows fetched at a time: a screenful or two; the next page loads when the list's end scrolls into view. */
 export const SIDEBAR_PAGE = 100;
@@ -297,9 +298,7 @@ export function SessionSidebar(props: SidebarProps) {
       )}
       <ul id="session-list" ref={listEl}>
         <Chunk rows={pending} c={ctx} />
-        {pages.map((page, i) => (
-          <Chunk key={i} rows={page} c={ctx} />
-        ))}
+        <GroupedPages pages={pages} c={ctx} conn={conn} />
         {next && (
           <li ref={sentinel} class="session-more-row">
             <button type="button" class="secondary" id="sessions-more" onClick={() => void load(next)}>

@@ -6,6 +6,7 @@ import type { GatewayConnection } from "../gateway.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
 import { chatLink, errorText } from "../util.js";
 import { type SessionPage, type SessionRow, useAgents } from "./agents.js";
+import { useGroups } from "./sessions-groups.js";
 import { TranscriptSearch } from "./sessions-search.js";
 
 /** Rows per page the user can choose (OpenClaw's "Rows per page"); 50 first, whatever the store holds. */
@@ -91,6 +92,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
       .catch((err) => n === latest.current && setError(errorText(err)));
   };
   useEffect(() => void load(), [conn, agent, cursor, search, status, sort, size]);
+  const groups = useGroups(conn, load);
   /** A new query starts at its first page, in the same render (no request with the old cursor). */
   const requery =
     <T,>(set: (v: T) => void) =>
@@ -225,6 +227,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
         </button>
       </div>
       <TranscriptSearch conn={conn} agent={agent} status={status} />
+      {groups.bar}
       {chosen.length > 0 && (
         <div class="toolbar bulk-bar" id="sessions-bulk">
           <strong>{t("sessions.selected", { count: chosen.length })}</strong>
@@ -293,7 +296,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => (
+            {groups.sections(rows, (row) => (
               <tr key={row.key} data-key={row.key} class={row.archived && status === "all" ? "archived" : ""}>
                 <td class="pick">
                   <input
@@ -347,6 +350,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
                               run: () => void setArchived([row.key], !row.archived),
                             },
                           ]),
+                      ...groups.items(row),
                       { label: t("sessions.reset"), run: () => void reset(row.key) },
                       { label: t("sessions.delete"), danger: true, run: () => void remove([row.key]) },
                     ]}
