@@ -106,6 +106,12 @@ export const en = {
   "chat.talk.asking": "Asking the agent…",
   "chat.talkNoProvider":
     'Talk is not set up: set talk.realtime.provider to "openai" and talk.realtime.providers.openai.apiKey (or OPENAI_API_KEY).',
+  "chat.talkMic": "Microphone for Talk",
+  "chat.talkMicDefault": "System default",
+  "chat.talkMicNumber": "Microphone {n}",
+  "chat.talkMicUnavailable":
+    "The microphone chosen for Talk is not available (unplugged, or in use). Choose another with ▾, or:",
+  "chat.talkMicDefaultOnce": "Use System default for this call",
   "chat.talkFailed": "Talk stopped: {reason}",
   "chat.model": "Model for this session",
   "chat.modelDefault": "Default ({model})",

@@ -23,15 +23,35 @@ interface OutputItem {
   arguments?: string;
 }
 
+/**
+ * The chosen microphone exactly, or the default. A chosen one that is gone or cannot be
+ * opened fails as "MicUnavailable" (the page offers the default): never another device.
+ */
+async function openMicrophone(deviceId: string): Promise<MediaStream> {
+  try {
+    return await navigator.mediaDevices.getUserMedia({
+      audio: deviceId ? { deviceId: { exact: deviceId } } : true,
+    });
+  } catch (err) {
+    const name = (err as Error).name;
+    if (deviceId && /^(Overconstrained|NotFound|NotReadable)Error$/.test(name)) {
+      throw Object.assign(new Error(name), { name: "MicUnavailable" });
+    }
+    throw err;
+  }
+}
+
 export async function startTalk(
   conn: GatewayConnection,
   sessionKey: string,
+  /** The microphone chosen in this browser, or "" for the system's default. */
+  deviceId: string,
   onState: (state: TalkState) => void,
   /** The call ended by itself (the connection failed, the provider sent an error). */
   onEnd: (error: string) => void,
 ): Promise<() => void> {
   onState("connecting");
-  const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+  const mic = await openMicrophone(deviceId);
   let created: Created | undefined;
   let ended = false;
   const pc = new RTCPeerConnection();
