@@ -34,16 +34,15 @@ async function openChat(
 ): Promise<{ page: Page; problems: string[] }> {
   const { context, page, problems } = await openPage(browser, gateway.url, opts);
   closers.push(() => context.close());
-  await context.addInitScript(() => {
+  await context.addInitScript(`{
     const media = navigator.mediaDevices;
     const open = media.getUserMedia.bind(media);
-    const asked: unknown[] = [];
-    (window as unknown as { asked: unknown[] }).asked = asked;
+    window.asked = [];
     media.getUserMedia = (constraints) => {
-      asked.push(JSON.parse(JSON.stringify(constraints ?? null)));
+      window.asked.push(JSON.parse(JSON.stringify(constraints ?? null)));
       return open(constraints);
     };
-  });
+  }`);
   await page.reload();
   await page.waitForSelector("#app[data-rendered]");
   await connectWithToken(page);
@@ -53,7 +52,7 @@ async function openChat(
   return { page, problems };
 }
 
-const asked = (page: Page) => page.evaluate(() => (window as unknown as { asked: unknown[] }).asked);
+const asked = (page: Page) => page.evaluate("window.asked") as Promise<unknown[]>;
 const saved = (page: Page) => page.evaluate((key) => localStorage.getItem(key), MIC_KEY);
 
 describe("Talk's microphone choice", () => {
@@ -66,10 +65,9 @@ describe("Talk's microphone choice", () => {
     await expect.poll(() => items.count()).toBeGreaterThan(1);
     expect(await items.first().textContent()).toBe("System default");
     expect(await items.first().getAttribute("aria-checked")).toBe("true");
-    const deviceId = await page.evaluate(async () => {
-      const all = await navigator.mediaDevices.enumerateDevices();
-      return all.filter((d) => d.kind === "audioinput" && d.deviceId !== "default").at(-1)!.deviceId;
-    });
+    const deviceId = await page.evaluate(
+      `navigator.mediaDevices.enumerateDevices().then((all) => all.filter((d) => d.kind === "audioinput" && d.deviceId !== "default").at(-1).deviceId)`,
+    );
     await items.last().click();
     await page.waitForSelector(".talk-mic [role=menu]", { state: "detached" });
     expect(await saved(page)).toBe(deviceId);
@@ -129,9 +127,9 @@ describe("Talk's microphone choice", () => {
     await page.keyboard.press("Enter");
     await page.waitForSelector(".talk-mic [role=menu]");
     // The first item has focus; the arrows move; Esc closes and gives focus back.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("System default");
+    expect(await page.evaluate("document.activeElement.textContent")).toBe("System default");
     await page.keyboard.press("ArrowDown");
-    expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("menuitemradio");
+    expect(await page.evaluate("document.activeElement.getAttribute('role')")).toBe("menuitemradio");
     for (const target of [
       caret,
       page.locator("#chat-talk"),
@@ -143,9 +141,9 @@ describe("Talk's microphone choice", () => {
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width).toBeLessThanOrEqual(390);
     }
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     await page.keyboard.press("Escape");
     await page.waitForSelector(".talk-mic [role=menu]", { state: "detached" });
-    expect(await caret.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await caret.evaluate((el) => el.ownerDocument.activeElement === el)).toBe(true);
   }, 90_000);
 });
