@@ -33,6 +33,8 @@ export interface LiveSession {
   /** Resolves with the first message received (past or future) that `match` accepts. */
   nextMessage(match: (msg: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   send(msg: unknown): void;
+  /** Closes the socket as Google does at a session's end (`goAway` first, then a close code and reason). */
+  close(code: number, reason: string): void;
   /** Resolves once the browser's `setup` was answered with `setupComplete`. */
   ready: Promise<void>;
   closed: Promise<void>;
@@ -135,6 +137,9 @@ export async function startFakeGoogleLive(): Promise<FakeGoogleLive> {
       },
       send(msg) {
         if (ws.readyState === ws.OPEN) ws.send(Buffer.from(JSON.stringify(msg)));
+      },
+      close(code, reason) {
+        ws.close(code, reason);
       },
     };
     ws.on("message", (data) => {

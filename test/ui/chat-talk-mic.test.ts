@@ -62,7 +62,7 @@ describe("Talk's microphone choice", () => {
 
     await page.click(".talk-mic button[aria-haspopup]");
     const items = page.locator(".talk-mic [role=menuitemradio]");
-    await expect.poll(() => items.count()).toBeGreaterThan(1);
+    await page.waitForSelector(".talk-mic [role=menuitemradio]:nth-child(2)");
     expect(await items.first().textContent()).toBe("System default");
     expect(await items.first().getAttribute("aria-checked")).toBe("true");
     const deviceId = await page.evaluate(
@@ -76,7 +76,7 @@ describe("Talk's microphone choice", () => {
     const peer = await realtime.nextPeer();
     await peer.opened;
     await page.waitForSelector('#chat-talk-stop[data-state="listening"]');
-    expect(await asked(page)).toEqual([{ audio: { deviceId: { exact: deviceId } } }]);
+    expect((await asked(page)).at(-1)).toEqual({ audio: { deviceId: { exact: deviceId } } });
     await page.click("#chat-talk-stop");
     await page.waitForSelector("#chat-talk");
 

@@ -9,6 +9,20 @@ import { recordingBlocker } from "./chat-voice.js";
 /** The microphone Talk opens, kept in this browser only (never sent to the gateway); none = the system's default. */
 const MIC_KEY = "openclaw.controlUi.talkMicrophone";
 
+/**
+ * The audio inputs. Until the page may use a microphone the browser hides their ids and
+ * names, so it asks once (the tracks stop at once) and lists them again, as OpenClaw does.
+ */
+async function listMicrophones(): Promise<MediaDeviceInfo[]> {
+  const media = navigator.mediaDevices;
+  let all = await media.enumerateDevices();
+  if (all.some((d) => d.kind === "audioinput" && !d.label)) {
+    for (const track of (await media.getUserMedia({ audio: true })).getTracks()) track.stop();
+    all = await media.enumerateDevices();
+  }
+  return all.filter((d) => d.kind === "audioinput" && d.deviceId && d.deviceId !== "default");
+}
+
 /** A button offered with an error ("Use System default for this call"). */
 export interface ProblemAction {
   label: string;
@@ -83,13 +97,7 @@ export function TalkControls(props: TalkControlsProps) {
   };
 
   const toggleMenu = () => {
-    // Labels are empty until the page has been allowed a microphone once (then "Microphone 2").
-    if (!menu) {
-      navigator.mediaDevices
-        .enumerateDevices()
-        .then((all) => setMics(all.filter((d) => d.kind === "audioinput" && d.deviceId !== "default")))
-        .catch(() => setMics([]));
-    }
+    if (!menu) listMicrophones().then(setMics, () => setMics([]));
     setMenu(!menu);
   };
   const choose = (deviceId: string) => {
@@ -135,7 +143,7 @@ export function TalkControls(props: TalkControlsProps) {
         items={() => [
           { label: t("chat.talkMicDefault"), checked: !mic, run: () => choose("") },
           ...mics.map((d, i) => ({
-            label: d.label || t("chat.talkMicNumber", { n: i + 1 }),
+            label: d.label || t("chat.talkMicNumber", { n: i + 1 }), // permission refused: no names
             checked: d.deviceId === mic,
             run: () => choose(d.deviceId),
           })),

@@ -1,0 +1,140 @@
+import type { Call } from "./chat-talk.js";
+
+/**
+ * Google Live over its WebSocket, loaded only when the gateway chose Google: the one-use
+ * token goes in `access_token` on the constrained socket; the first message is the
+ * gateway's `initialMessage` (the token's locked setup wins over it); the microphone is
+ * sent as 16 kHz PCM16 (`realtimeInput.audio`), the model's 24 kHz PCM16 is played as it
+ * arrives. Tool calls go to the agent and their answers back as `toolResponse`.
+ */
+
+/** Float samples to little-endian PCM16, base64. */
+function pcm16(samples: Float32Array): string {
+  const bytes = new Uint8Array(samples.length * 2);
+  const view = new DataView(bytes.buffer);
+  samples.forEach((s, i) => {
+    view.setInt16(i * 2, Math.max(-1, Math.min(1, s)) * 0x7fff, true);
+  });
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+interface Transcription {
+  text?: string;
+  finished?: boolean;
+}
+
+export async function googleLive(call: Call): Promise<void> {
+  const { created, mic } = call;
+  // The contexts run at the wire's rates: the browser resamples the microphone and the playback.
+  const input = new AudioContext({ sampleRate: created.audio?.inputSampleRateHz ?? 16_000 });
+  const output = new AudioContext({ sampleRate: created.audio?.outputSampleRateHz ?? 24_000 });
+  const url = new URL(created.websocketUrl ?? "");
+  url.searchParams.set("access_token", created.clientSecret);
+  const ws = new WebSocket(url);
+  ws.binaryType = "arraybuffer";
+  const send = (msg: object) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(msg));
+
+  // The microphone: a ScriptProcessor (an AudioWorklet would need a module the CSP allows; this needs none).
+  const source = input.createMediaStreamSource(mic);
+  const tap = input.createScriptProcessor(4096, 1, 1);
+  const mute = input.createGain();
+  mute.gain.value = 0;
+  let ready = false;
+  tap.onaudioprocess = (e) =>
+    ready &&
+    send({
+      realtimeInput: {
+        audio: {
+          data: pcm16(e.inputBuffer.getChannelData(0)),
+          mimeType: `audio/pcm;rate=${input.sampleRate}`,
+        },
+      },
+    });
+  source.connect(tap).connect(mute).connect(input.destination);
+
+  // The model's speech, queued back to back; an interruption (the caller spoke) drops what is queued.
+  let playAt = 0;
+  const playing = new Set<AudioBufferSourceNode>();
+  const play = (base64: string) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const view = new DataView(bytes.buffer);
+    const buffer = output.createBuffer(1, bytes.length >> 1, output.sampleRate);
+    const channel = buffer.getChannelData(0);
+    for (let i = 0; i < channel.length; i++) channel[i] = view.getInt16(i * 2, true) / 0x8000;
+    const node = output.createBufferSource();
+    node.buffer = buffer;
+    node.connect(output.destination);
+    playAt = Math.max(playAt, output.currentTime);
+    node.start(playAt);
+    playAt += buffer.duration;
+    playing.add(node);
+    node.onended = () => playing.delete(node);
+  };
+  const silence = () => {
+    for (const node of playing) node.stop();
+    playAt = 0;
+  };
+
+  call.onEnd(() => {
+    tap.onaudioprocess = null;
+    ws.close();
+    void input.close();
+    void output.close();
+  });
+
+  // Transcripts arrive in pieces: an utterance is saved when it is finished, when the turn ends or the other side starts.
+  const heard = { user: "", assistant: "" };
+  let utterance = 0;
+  const flush = (role: "user" | "assistant") => {
+    if (heard[role].trim()) call.save(role, `${utterance++}`, heard[role].trim());
+    heard[role] = "";
+  };
+  const hear = (role: "user" | "assistant", t: Transcription | undefined) => {
+    if (!t) return;
+    heard[role] += t.text ?? "";
+    if (t.finished) flush(role);
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    ws.onopen = () => send(created.initialMessage ?? { setup: {} });
+    ws.onclose = (e) => {
+      const why = `Google Live closed the connection (${e.code}${e.reason ? `: ${e.reason}` : ""})`;
+      if (ready) call.fail(why);
+      else reject(new Error(why));
+    };
+    ws.onmessage = (e) => {
+      // biome-ignore lint/suspicious/noExplicitAny: provider messages, each field checked where read
+      let msg: any;
+      try {
+        msg = JSON.parse(typeof e.data === "string" ? e.data : new TextDecoder().decode(e.data));
+      } catch {
+        return;
+      }
+      if (msg.setupComplete && !ready) {
+        ready = true;
+        call.state("listening");
+        resolve();
+      }
+      const content = msg.serverContent;
+      if (content) {
+        if (content.interrupted) silence();
+        hear("user", content.inputTranscription);
+        if (content.outputTranscription || content.modelTurn) flush("user");
+        hear("assistant", content.outputTranscription);
+        for (const part of content.modelTurn?.parts ?? [])
+          if (part.inlineData?.data) play(part.inlineData.data);
+        if (content.turnComplete || content.interrupted) flush("assistant");
+      }
+      for (const fn of msg.toolCall?.functionCalls ?? []) {
+        flush("user");
+        void call
+          .consult(fn.id, fn.name, fn.args ?? {})
+          .then((response) =>
+            send({ toolResponse: { functionResponses: [{ id: fn.id, name: fn.name, response }] } }),
+          );
+      }
+    };
+  });
+}
