@@ -8,16 +8,11 @@ import type { Call } from "./chat-talk.js";
  * arrives. Tool calls go to the agent and their answers back as `toolResponse`.
  */
 
-/** Float samples to little-endian PCM16, base64. */
+/** Float samples to PCM16 (little-endian, as every browser's typed arrays are), base64. */
 function pcm16(samples: Float32Array): string {
-  const bytes = new Uint8Array(samples.length * 2);
-  const view = new DataView(bytes.buffer);
-  samples.forEach((s, i) => {
-    view.setInt16(i * 2, Math.max(-1, Math.min(1, s)) * 0x7fff, true);
-  });
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
+  const pcm = new Int16Array(samples.length);
+  for (let i = 0; i < pcm.length; i++) pcm[i] = Math.max(-1, Math.min(1, samples[i]!)) * 0x7fff;
+  return btoa(String.fromCharCode(...new Uint8Array(pcm.buffer)));
 }
 
 interface Transcription {
@@ -28,9 +23,10 @@ interface Transcription {
 export async function googleLive(call: Call): Promise<void> {
   const { created, mic } = call;
   // The contexts run at the wire's rates: the browser resamples the microphone and the playback.
-  const input = new AudioContext({ sampleRate: created.audio?.inputSampleRateHz ?? 16_000 });
-  const output = new AudioContext({ sampleRate: created.audio?.outputSampleRateHz ?? 24_000 });
-  const url = new URL(created.websocketUrl ?? "");
+  const { inputSampleRateHz, outputSampleRateHz } = created.audio!;
+  const input = new AudioContext({ sampleRate: inputSampleRateHz });
+  const output = new AudioContext({ sampleRate: outputSampleRateHz });
+  const url = new URL(created.websocketUrl!);
   url.searchParams.set("access_token", created.clientSecret);
   const ws = new WebSocket(url);
   ws.binaryType = "arraybuffer";
@@ -38,9 +34,8 @@ export async function googleLive(call: Call): Promise<void> {
 
   // The microphone: a ScriptProcessor (an AudioWorklet would need a module the CSP allows; this needs none).
   const source = input.createMediaStreamSource(mic);
+  // It must reach a destination to run; it writes nothing to its output, so nothing is heard.
   const tap = input.createScriptProcessor(4096, 1, 1);
-  const mute = input.createGain();
-  mute.gain.value = 0;
   let ready = false;
   tap.onaudioprocess = (e) =>
     ready &&
@@ -52,17 +47,16 @@ export async function googleLive(call: Call): Promise<void> {
         },
       },
     });
-  source.connect(tap).connect(mute).connect(input.destination);
+  source.connect(tap).connect(input.destination);
 
   // The model's speech, queued back to back; an interruption (the caller spoke) drops what is queued.
   let playAt = 0;
   const playing = new Set<AudioBufferSourceNode>();
   const play = (base64: string) => {
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    const view = new DataView(bytes.buffer);
-    const buffer = output.createBuffer(1, bytes.length >> 1, output.sampleRate);
-    const channel = buffer.getChannelData(0);
-    for (let i = 0; i < channel.length; i++) channel[i] = view.getInt16(i * 2, true) / 0x8000;
+    const pcm = new Int16Array(bytes.buffer, 0, bytes.length >> 1);
+    const buffer = output.createBuffer(1, pcm.length, output.sampleRate);
+    buffer.getChannelData(0).set(Float32Array.from(pcm, (v) => v / 0x8000));
     const node = output.createBufferSource();
     node.buffer = buffer;
     node.connect(output.destination);
@@ -98,9 +92,9 @@ export async function googleLive(call: Call): Promise<void> {
   };
 
   await new Promise<void>((resolve, reject) => {
-    ws.onopen = () => send(created.initialMessage ?? { setup: {} });
+    ws.onopen = () => send(created.initialMessage!);
     ws.onclose = (e) => {
-      const why = `Google Live closed the connection (${e.code}${e.reason ? `: ${e.reason}` : ""})`;
+      const why = `Google Live closed (${e.code} ${e.reason})`;
       if (ready) call.fail(why);
       else reject(new Error(why));
     };

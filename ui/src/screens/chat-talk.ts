@@ -19,7 +19,7 @@ export interface Created {
   offerUrl?: string;
   websocketUrl?: string;
   initialMessage?: object;
-  audio?: { inputSampleRateHz?: number; outputSampleRateHz?: number };
+  audio?: { inputSampleRateHz: number; outputSampleRateHz: number };
 }
 
 /** One call as a transport sees it: the shared parts it uses, the same for every provider. */
