@@ -9,7 +9,14 @@
 import type { Browser, Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeRealtime, startFakeRealtime } from "../fakes/openai-realtime.js";
-import { connectWithToken, FAKE_MICROPHONE, openPage, type UiGateway, useUiFixture } from "./harness.js";
+import {
+  connectWithToken,
+  FAKE_MICROPHONE,
+  openPage,
+  screenshot,
+  type UiGateway,
+  useUiFixture,
+} from "./harness.js";
 
 const MIC_KEY = "openclaw.controlUi.talkMicrophone";
 
@@ -142,6 +149,7 @@ describe("Talk's microphone choice", () => {
       expect(box.x + box.width).toBeLessThanOrEqual(390);
     }
     expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await screenshot(page, "talk-microphone-menu-phone");
     await page.keyboard.press("Escape");
     await page.waitForSelector(".talk-mic [role=menu]", { state: "detached" });
     expect(await caret.evaluate((el) => el.ownerDocument.activeElement === el)).toBe(true);
