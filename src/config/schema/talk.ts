@@ -4,7 +4,7 @@ import { lazySchema } from "./lazy.js";
 
 /**
  * `talk` (OpenClaw's keys). Only `talk.realtime` is acted on here: browser Talk mode over
- * OpenAI Realtime WebRTC (gateway/talk/). The native-app keys (ElevenLabs voices, speech
+ * OpenAI Realtime WebRTC or Google Live's WebSocket (gateway/talk/). The native-app keys (ElevenLabs voices, speech
  * locale, …) are accepted so OpenClaw configs load, and say they do nothing yet.
  */
 const openaiRealtime = lazySchema("talk.openaiRealtime", () =>
@@ -26,6 +26,57 @@ const openaiRealtime = lazySchema("talk.openaiRealtime", () =>
     .describe("OpenAI Realtime for browser Talk"),
 );
 
+const sensitivity = (what: string) =>
+  z.enum(["low", "high"]).optional().describe(`how readily the Live API decides speech ${what}`);
+
+const googleRealtime = lazySchema("talk.googleRealtime", () =>
+  z
+    .looseObject({
+      apiKey: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          "Gemini API key for Talk; else the agent's google credentials (auth profile, GEMINI_API_KEY, GOOGLE_API_KEY)",
+        ),
+      model: z.string().min(1).optional().describe('Live model (default "gemini-3.1-flash-live-preview")'),
+      speakerVoice: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("prebuilt voice: Kore (default), Puck, Charon, Aoede, Zephyr, … (Google's 30 voices)"),
+      voice: z.string().min(1).optional().describe("older name of speakerVoice"),
+      temperature: z
+        .number()
+        .min(0)
+        .max(2)
+        .optional()
+        .describe(
+          "sampling temperature; 0 or unset leaves Google's default (0 can give transcripts without audio)",
+        ),
+      startSensitivity: sensitivity("has started"),
+      endSensitivity: sensitivity("has ended"),
+      prefixPaddingMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(10_000)
+        .optional()
+        .describe("speech needed before the start of speech is committed (ms)"),
+      silenceDurationMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(10_000)
+        .optional()
+        .describe("silence that ends the caller's turn (ms)"),
+    })
+    .catchall(
+      compatOnly(z.unknown(), "more Google Live tuning (thinking, resumption, compression, turn coverage…)"),
+    )
+    .describe("Google Live for browser Talk"),
+);
+
 const realtime = lazySchema("talk.realtime", () =>
   z
     .looseObject({
@@ -33,9 +84,9 @@ const realtime = lazySchema("talk.realtime", () =>
         .string()
         .min(1)
         .optional()
-        .describe('realtime voice provider; "openai" is the one served here'),
+        .describe('realtime voice provider: "openai" or "google" (the two served here)'),
       providers: z
-        .looseObject({ openai: openaiRealtime().optional() })
+        .looseObject({ openai: openaiRealtime().optional(), google: googleRealtime().optional() })
         .catchall(compatOnly(looseRecord, "another realtime voice provider's settings"))
         .optional()
         .describe("per-provider realtime settings"),

@@ -4,15 +4,14 @@ import { createAuthProfileStore } from "../../providers/auth-profiles.js";
 import { canonicalSessionKey, mainSessionKey } from "../../routing/session-key.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { DEFAULT_GOOGLE_LIVE_MODEL, GOOGLE_LIVE_VOICES, googleBrowserSession } from "../talk/google-live.js";
 import {
   CONSULT_TOOL_NAME,
   DEFAULT_REALTIME_MODEL,
-  DEFAULT_REALTIME_VOICE,
-  mintClientSecret,
-  openaiApiBase,
+  openaiBrowserSession,
   RealtimeMintError,
-  realtimeSession,
   type TalkRealtimeConfig,
+  voiceInstructions,
 } from "../talk/realtime.js";
 import { defineMethod } from "./types.js";
 
@@ -63,65 +62,74 @@ function voiceSession(gateway: GatewayContext, id: string, key: string): VoiceSe
   return session;
 }
 
+/** The realtime providers served here (OpenClaw's ids). */
+const PROVIDERS = ["openai", "google"] as const;
+type Provider = (typeof PROVIDERS)[number];
+const served = (id: string | undefined): id is Provider => PROVIDERS.includes(id as Provider);
+
 /**
- * The Platform key, in OpenClaw's order: `talk.realtime.providers.openai.apiKey`, then
- * the agent's `openai` auth profile, then OPENAI_API_KEY (then `models.providers.openai.apiKey`).
+ * The provider's key, in OpenClaw's order: `talk.realtime.providers.<id>.apiKey`, then the
+ * agent's credentials for it (an auth profile, then the env: OPENAI_API_KEY; GEMINI_API_KEY
+ * or GOOGLE_API_KEY; then `models.providers.<id>.apiKey`).
  */
-function realtimeKey(gateway: GatewayContext, realtime: TalkRealtimeConfig, agentId: string) {
-  const configured = realtime.providers?.openai?.apiKey?.trim();
+function realtimeKey(
+  gateway: GatewayContext,
+  realtime: TalkRealtimeConfig,
+  provider: Provider,
+  agentId: string,
+) {
+  const configured = realtime.providers?.[provider]?.apiKey?.trim();
   if (configured) return configured;
   try {
     const profiles = createAuthProfileStore({ stateDir: gateway.stateDir, agentId });
-    return gateway.agents.registry().credentials("openai", profiles)[0]?.key;
+    return gateway.agents.registry().credentials(provider, profiles)[0]?.key;
   } catch {
     return undefined;
   }
 }
 
 const NOT_SET_UP =
-  'Talk is not set up: set talk.realtime.provider to "openai" and an OpenAI key (talk.realtime.providers.openai.apiKey, or OPENAI_API_KEY)';
+  'Talk is not set up: set talk.realtime.provider to "openai" with an OpenAI key (talk.realtime.providers.openai.apiKey, or OPENAI_API_KEY), or to "google" with a Gemini key (talk.realtime.providers.google.apiKey, or GEMINI_API_KEY)';
 
-async function createClientSession(gateway: GatewayContext, rawKey: string) {
+async function createClientSession(gateway: GatewayContext, rawKey: string, asked: string | undefined) {
   const config = gateway.config().config;
   const realtime = (config.talk?.realtime ?? {}) as TalkRealtimeConfig;
-  if (realtime.provider !== "openai") throw unavailable(NOT_SET_UP, "TALK_NOT_CONFIGURED");
+  const provider = realtime.provider;
+  if (!served(provider)) throw unavailable(NOT_SET_UP, "TALK_NOT_CONFIGURED");
+  if (asked && asked !== provider) {
+    throw new GatewayRequestError(
+      ErrorCodes.INVALID_REQUEST,
+      `Talk is set up for "${provider}", not "${asked}"`,
+    );
+  }
   const key = canonical(gateway, rawKey);
   const agentId = gateway.agents.agentFor(key).id;
-  const apiKey = realtimeKey(gateway, realtime, agentId);
+  const apiKey = realtimeKey(gateway, realtime, provider, agentId);
   if (!apiKey) throw unavailable(NOT_SET_UP, "TALK_NOT_CONFIGURED");
   const sessions = voiceSessions(gateway);
   if (sessions.size >= MAX_VOICE_SESSIONS) {
     throw unavailable(`at most ${MAX_VOICE_SESSIONS} Talk sessions at once: stop one first`, "TALK_BUSY");
   }
-  const openai = realtime.providers?.openai ?? {};
-  const model = realtime.model ?? openai.model ?? DEFAULT_REALTIME_MODEL;
-  const voice = (openai.speakerVoice ?? openai.voice ?? DEFAULT_REALTIME_VOICE).toLowerCase();
-  const apiBase = openaiApiBase(config);
-  const session = realtimeSession({
-    model,
-    voice,
-    ...(realtime.instructions ? { instructions: realtime.instructions } : {}),
-  });
-  let secret: Awaited<ReturnType<typeof mintClientSecret>>;
+  let minted: Record<string, unknown>;
   try {
-    secret = await mintClientSecret({ apiBase, apiKey, session });
+    minted =
+      provider === "google"
+        ? await googleBrowserSession({
+            config,
+            google: realtime.providers?.google ?? {},
+            model: realtime.model,
+            instructions: voiceInstructions(realtime.instructions),
+            apiKey,
+          })
+        : await openaiBrowserSession({ config, realtime, apiKey });
   } catch (err) {
     if (err instanceof RealtimeMintError) throw unavailable(err.message, "TALK_PROVIDER_ERROR");
     throw err;
   }
   const id = randomUUID();
   sessions.set(id, { sessionKey: key, expiresAt: Date.now() + VOICE_SESSION_TTL_MS, entries: new Set() });
-  // OpenClaw's BrowserRealtimeWebRtcSdpSession: everything the browser needs, and no more.
-  return {
-    provider: "openai",
-    transport: "webrtc",
-    voiceSessionId: id,
-    clientSecret: secret.value,
-    offerUrl: `${apiBase}/realtime/calls`,
-    model,
-    voice,
-    ...(secret.expiresAt !== undefined ? { expiresAt: secret.expiresAt } : {}),
-  };
+  // OpenClaw's browser session shapes: everything the browser needs, and no more.
+  return { ...minted, voiceSessionId: id };
 }
 
 /** OpenClaw's consult arguments: `question` (or prompt/query/task), optional context and style. */
@@ -140,32 +148,34 @@ function consultMessage(args: unknown): string {
 /** OpenClaw's GA realtime voices. */
 const GA_VOICES = ["alloy", "ash", "ballad", "cedar", "coral", "echo", "marin", "sage", "shimmer", "verse"];
 
-/** OpenClaw's `talk.catalog`: the one realtime provider served here, ready once it has a key. */
+/** OpenClaw's `talk.catalog`: the realtime providers served here, ready once the chosen one has a key. */
 function talkCatalog(gateway: GatewayContext) {
   const realtime = (gateway.config().config.talk?.realtime ?? {}) as TalkRealtimeConfig;
-  const active = realtime.provider === "openai";
+  const active = served(realtime.provider) ? realtime.provider : undefined;
   const agentId = gateway.agents.defaultAgentId();
-  const ready = active && !!realtimeKey(gateway, realtime, agentId);
-  const shape = { modes: ["realtime"], transports: ["webrtc"], brains: ["agent-consult"] };
+  const ready = !!active && !!realtimeKey(gateway, realtime, active, agentId);
+  const shape = (id: Provider) => ({
+    modes: ["realtime"],
+    transports: [id === "google" ? "provider-websocket" : "webrtc"],
+    brains: ["agent-consult"],
+  });
   return {
-    ...(active ? shape : { modes: [], transports: [], brains: [] }),
+    ...(active ? shape(active) : { modes: [], transports: [], brains: [] }),
     speech: { providers: [] },
     transcription: { ready: false, providers: [] },
     realtime: {
       ready,
-      ...(active ? { activeProvider: "openai" } : {}),
-      providers: [
-        {
-          id: "openai",
-          label: "OpenAI",
-          configured: ready,
-          defaultModel: DEFAULT_REALTIME_MODEL,
-          voices: GA_VOICES,
-          ...shape,
-          supportsBrowserSession: true,
-          supportsToolCalls: true,
-        },
-      ],
+      ...(active ? { activeProvider: active } : {}),
+      providers: PROVIDERS.map((id) => ({
+        id,
+        label: id === "google" ? "Google Live Voice" : "OpenAI",
+        configured: active === id && ready,
+        defaultModel: id === "google" ? DEFAULT_GOOGLE_LIVE_MODEL : DEFAULT_REALTIME_MODEL,
+        voices: id === "google" ? GOOGLE_LIVE_VOICES : GA_VOICES,
+        ...shape(id),
+        supportsBrowserSession: true,
+        supportsToolCalls: true,
+      })),
     },
   };
 }
@@ -181,11 +191,15 @@ export const talkMethods = {
     // OpenClaw's params; model, voice and instructions come from config only (no caller overrides).
     params: z.strictObject({
       sessionKey: sessionKey.optional(),
-      provider: z.literal("openai").optional(),
-      transport: z.literal("webrtc").optional(),
+      provider: z.enum(PROVIDERS).optional(),
+      transport: z.enum(["webrtc", "provider-websocket"]).optional(),
     }),
     handle: (p, { gateway }) =>
-      createClientSession(gateway, p.sessionKey ?? mainSessionKey(gateway.agents.defaultAgentId())),
+      createClientSession(
+        gateway,
+        p.sessionKey ?? mainSessionKey(gateway.agents.defaultAgentId()),
+        p.provider,
+      ),
   }),
   "talk.client.toolCall": defineMethod({
     scope: "operator.write",

@@ -1,4 +1,8 @@
 import { BUILTIN_PROVIDERS } from "../../providers/catalog.js";
+import { type GoogleLiveConfig, googleApiOrigin, googleLiveSocketUrl } from "./google-live.js";
+import { CONSULT_TOOL, RealtimeMintError, voiceInstructions } from "./shared.js";
+
+export { CONSULT_TOOL_NAME, RealtimeMintError, voiceInstructions } from "./shared.js";
 
 /**
  * OpenAI Realtime for browser Talk, as OpenClaw's GA WebRTC path does it: the gateway
@@ -19,40 +23,15 @@ const INPUT_TRANSCRIPTION_MODEL = "gpt-4o-mini-transcribe";
 const CLIENT_SECRET_TTL_SECONDS = 60;
 const MINT_TIMEOUT_MS = 15_000;
 
-/** The function the realtime model calls to hand a request to the agent (OpenClaw's name and shape). */
-export const CONSULT_TOOL_NAME = "openclaw_agent_consult";
-const CONSULT_TOOL = {
-  type: "function",
-  name: CONSULT_TOOL_NAME,
-  description:
-    "Delegate the caller's request to the configured OpenClaw agent for normal tool-backed work, actions, context, memory, or reasoning before speaking.",
-  parameters: {
-    type: "object",
-    properties: {
-      question: { type: "string", description: "The concrete question or task the user asked." },
-      context: { type: "string", description: "Optional relevant context or transcript summary." },
-      responseStyle: { type: "string", description: "Optional style hint for the spoken answer." },
-    },
-    required: ["question"],
-  },
-} as const;
-
-/** OpenClaw's direct-tool prompt: the voice layer talks, the agent does the work. */
-const BASE_INSTRUCTIONS = [
-  "You are the realtime voice surface for the same OpenClaw agent the user can message directly.",
-  "Do not mention a backend, supervisor, helper, or separate system. Present the result as your own work.",
-  `Delegate substantive requests, actions, tool work, current facts, memory, workspace context, and user-specific context with ${CONSULT_TOOL_NAME}.`,
-  "Answer directly only for greetings, acknowledgements, brief latency tests, or filler while waiting.",
-  'While waiting for OpenClaw data or tool results, use at most one short natural backchannel such as "yeah", "mm-hmm", "got it", or "one sec"; vary it and do not treat it as the final answer.',
-  "After the result arrives, speak it concisely and naturally, without markdown.",
-].join("\n\n");
-
 /** The `talk.realtime` keys this gateway reads (config/schema/talk.ts). */
 export interface TalkRealtimeConfig {
   provider?: string;
   model?: string;
   instructions?: string;
-  providers?: { openai?: { apiKey?: string; model?: string; speakerVoice?: string; voice?: string } };
+  providers?: {
+    openai?: { apiKey?: string; model?: string; speakerVoice?: string; voice?: string };
+    google?: GoogleLiveConfig;
+  };
 }
 
 interface ConfigView {
@@ -68,24 +47,26 @@ export function openaiApiBase(config: ConfigView): string {
 
 /**
  * The origins the Control UI's CSP must let the page connect to for Talk: the realtime
- * API's origin when Talk is set up, else none (the policy stays `'self'` only).
+ * API's origin (OpenAI's SDP exchange, Google Live's socket) while that provider is
+ * chosen, else none.
  */
 export function talkConnectOrigins(config: ConfigView): string[] {
-  if (config.talk?.realtime?.provider !== "openai") return [];
+  const provider = config.talk?.realtime?.provider;
   try {
-    return [new URL(openaiApiBase(config)).origin];
+    if (provider === "openai") return [new URL(openaiApiBase(config)).origin];
+    if (provider === "google") return [new URL(googleLiveSocketUrl(googleApiOrigin(config))).origin];
   } catch {
-    return [];
+    // a base URL that does not parse opens nothing
   }
+  return [];
 }
 
 /** The session the client secret is minted for: model, voice and prompt decided here, never by the caller. */
 export function realtimeSession(opts: { model: string; voice: string; instructions?: string }) {
-  const extra = opts.instructions?.trim();
   return {
     type: "realtime",
     model: opts.model,
-    instructions: extra ? `${BASE_INSTRUCTIONS}\n\n${extra}` : BASE_INSTRUCTIONS,
+    instructions: voiceInstructions(opts.instructions),
     audio: {
       input: {
         noise_reduction: { type: "near_field" },
@@ -97,17 +78,6 @@ export function realtimeSession(opts: { model: string; voice: string; instructio
     tools: [CONSULT_TOOL],
     tool_choice: "auto",
   };
-}
-
-/** The upstream refused or failed; the message names the status, never the key or OpenAI's text (which can quote it). */
-export class RealtimeMintError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = "RealtimeMintError";
-  }
 }
 
 /** Mints one ephemeral client secret: `{ value, expiresAt }` (epoch ms). */
@@ -147,5 +117,32 @@ export async function mintClientSecret(opts: {
   return {
     value: body.value,
     ...(typeof body.expires_at === "number" ? { expiresAt: body.expires_at * 1000 } : {}),
+  };
+}
+
+/** OpenClaw's `BrowserRealtimeWebRtcSdpSession` for OpenAI, less the gateway's voiceSessionId. */
+export async function openaiBrowserSession(opts: {
+  config: ConfigView;
+  realtime: TalkRealtimeConfig;
+  apiKey: string;
+}) {
+  const openai = opts.realtime.providers?.openai ?? {};
+  const model = opts.realtime.model ?? openai.model ?? DEFAULT_REALTIME_MODEL;
+  const voice = (openai.speakerVoice ?? openai.voice ?? DEFAULT_REALTIME_VOICE).toLowerCase();
+  const apiBase = openaiApiBase(opts.config);
+  const session = realtimeSession({
+    model,
+    voice,
+    ...(opts.realtime.instructions ? { instructions: opts.realtime.instructions } : {}),
+  });
+  const secret = await mintClientSecret({ apiBase, apiKey: opts.apiKey, session });
+  return {
+    provider: "openai",
+    transport: "webrtc",
+    clientSecret: secret.value,
+    offerUrl: `${apiBase}/realtime/calls`,
+    model,
+    voice,
+    ...(secret.expiresAt !== undefined ? { expiresAt: secret.expiresAt } : {}),
   };
 }

@@ -4,6 +4,8 @@ export interface MenuItem {
   label: string;
   run(): void;
   danger?: boolean;
+  /** A choice among several (a radio item): shown ticked when true. */
+  checked?: boolean;
 }
 
 interface RowMenuProps {
@@ -14,6 +16,9 @@ interface RowMenuProps {
   onClose(): void;
   /** Called only while the menu is open (a list of thousands of rows builds none). */
   items(): MenuItem[];
+  /** The button's face (default "⋯") and an extra class for the wrapper. */
+  glyph?: string;
+  class?: string;
 }
 
 /**
@@ -27,7 +32,7 @@ export function RowMenu(props: RowMenuProps) {
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!props.open) return;
-    wrap.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
+    wrap.current?.querySelector<HTMLElement>("[role^=menuitem]")?.focus();
     const away = (e: Event) => {
       if (!wrap.current?.contains(e.target as Node)) props.onClose();
     };
@@ -36,7 +41,7 @@ export function RowMenu(props: RowMenuProps) {
   }, [props.open]);
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const items = [...(wrap.current?.querySelectorAll<HTMLElement>("[role=menuitem]") ?? [])];
+    const items = [...(wrap.current?.querySelectorAll<HTMLElement>("[role^=menuitem]") ?? [])];
     const at = items.indexOf(document.activeElement as HTMLElement);
     const step = e.key === "ArrowDown" ? 1 : e.key === "ArrowUp" ? items.length - 1 : 0;
     if (!props.open) return;
@@ -52,7 +57,7 @@ export function RowMenu(props: RowMenuProps) {
   };
 
   return (
-    <div class="row-menu" ref={wrap}>
+    <div class={`row-menu ${props.class ?? ""}`} ref={wrap}>
       <button
         ref={button}
         type="button"
@@ -63,15 +68,17 @@ export function RowMenu(props: RowMenuProps) {
         onClick={props.onToggle}
         onKeyDown={onKeyDown}
       >
-        ⋯
+        {props.glyph ?? "⋯"}
       </button>
       {props.open && (
         <div class="session-menu" role="menu" onKeyDown={onKeyDown}>
-          {props.items().map((item) => (
+          {props.items().map((item, i) => (
+            // biome-ignore lint/a11y/useAriaPropsSupportedByRole: the role is menuitemradio whenever aria-checked is set
             <button
-              key={item.label}
+              key={i}
               type="button"
-              role="menuitem"
+              role={item.checked === undefined ? "menuitem" : "menuitemradio"}
+              aria-checked={item.checked}
               class={item.danger ? "danger" : "secondary"}
               onClick={item.run}
             >

@@ -105,7 +105,12 @@ export const en = {
   "chat.talk.listening": "Listening…",
   "chat.talk.asking": "Asking the agent…",
   "chat.talkNoProvider":
-    'Talk is not set up: set talk.realtime.provider to "openai" and talk.realtime.providers.openai.apiKey (or OPENAI_API_KEY).',
+    'Talk is not set up: set talk.realtime.provider to "openai" with talk.realtime.providers.openai.apiKey (or OPENAI_API_KEY), or to "google" with talk.realtime.providers.google.apiKey (or GEMINI_API_KEY).',
+  "chat.talkMic": "Microphone for Talk",
+  "chat.talkMicDefault": "System default",
+  "chat.talkMicNumber": "Microphone {n}",
+  "chat.talkMicUnavailable": "The microphone chosen for Talk is not available. Choose another with ▾, or:",
+  "chat.talkMicDefaultOnce": "Use System default for this call",
   "chat.talkFailed": "Talk stopped: {reason}",
   "chat.model": "Model for this session",
   "chat.modelDefault": "Default ({model})",

@@ -106,7 +106,12 @@ export const zhHans: Messages = {
   "chat.talk.listening": "正在聆听…",
   "chat.talk.asking": "正在询问智能体…",
   "chat.talkNoProvider":
-    '未设置对话模式：请将 talk.realtime.provider 设为 "openai"，并设置 talk.realtime.providers.openai.apiKey（或 OPENAI_API_KEY）。',
+    '未设置对话模式：请将 talk.realtime.provider 设为 "openai" 并设置 talk.realtime.providers.openai.apiKey（或 OPENAI_API_KEY），或设为 "google" 并设置 talk.realtime.providers.google.apiKey（或 GEMINI_API_KEY）。',
+  "chat.talkMic": "对话使用的麦克风",
+  "chat.talkMicDefault": "系统默认",
+  "chat.talkMicNumber": "麦克风 {n}",
+  "chat.talkMicUnavailable": "为对话选择的麦克风不可用。请用 ▾ 另选，或者：",
+  "chat.talkMicDefaultOnce": "本次通话使用系统默认",
   "chat.talkFailed": "对话已停止：{reason}",
   "chat.model": "此会话的模型",
   "chat.modelDefault": "默认（{model}）",

@@ -106,7 +106,12 @@ export const zhHant: Messages = {
   "chat.talk.listening": "正在聆聽…",
   "chat.talk.asking": "正在詢問智慧體…",
   "chat.talkNoProvider":
-    '未設定對話模式：請將 talk.realtime.provider 設為 "openai"，並設定 talk.realtime.providers.openai.apiKey（或 OPENAI_API_KEY）。',
+    '未設定對話模式：請將 talk.realtime.provider 設為 "openai" 並設定 talk.realtime.providers.openai.apiKey（或 OPENAI_API_KEY），或設為 "google" 並設定 talk.realtime.providers.google.apiKey（或 GEMINI_API_KEY）。',
+  "chat.talkMic": "對話使用的麥克風",
+  "chat.talkMicDefault": "系統預設",
+  "chat.talkMicNumber": "麥克風 {n}",
+  "chat.talkMicUnavailable": "為對話選擇的麥克風無法使用。請用 ▾ 另選，或者：",
+  "chat.talkMicDefaultOnce": "本次通話使用系統預設",
   "chat.talkFailed": "對話已停止：{reason}",
   "chat.model": "此工作階段的模型",
   "chat.modelDefault": "預設（{model}）",

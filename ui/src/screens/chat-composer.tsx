@@ -1,6 +1,6 @@
 import type { RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { GatewayConnection, GatewayError } from "../gateway.js";
+import type { GatewayConnection } from "../gateway.js";
 import { randomId } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
@@ -14,7 +14,7 @@ import {
   shrinkImage,
 } from "./chat-files.js";
 import { ModelPicker, type SessionModel } from "./chat-model-picker.js";
-import type { TalkState } from "./chat-talk.js";
+import { type ProblemAction, TalkControls } from "./chat-talk-controls.js";
 import { recordingBlocker, useRecorder } from "./chat-voice.js";
 
 /** What the composer may attach, once per connection; none until the gateway says (an older one takes images only). */
@@ -64,7 +64,9 @@ export function Composer(props: ComposerProps) {
   const policy = usePolicy(props.conn);
   const [draft, setDraft] = useState("");
   const [files, setFiles] = useState<Outgoing[]>([]);
-  const [problem, setProblem] = useState("");
+  const [problem, showProblem] = useState<{ text: string; action?: ProblemAction | undefined }>();
+  const setProblem = (text: string, action?: ProblemAction) =>
+    showProblem(text ? { text, action } : undefined);
   const [dragging, setDragging] = useState(false);
   const filesRef = useRef(files);
   filesRef.current = files;
@@ -123,46 +125,6 @@ export function Composer(props: ComposerProps) {
     }
     setProblem("");
     voice.start().catch((err) => setProblem(errorText(err)));
-  };
-
-  // Talk mode: the WebRTC code is its own chunk, fetched on the first click.
-  const [talk, setTalk] = useState<TalkState | undefined>();
-  const endTalk = useRef<(() => void) | undefined>(undefined);
-  const stopTalk = () => {
-    endTalk.current?.();
-    endTalk.current = undefined;
-    setTalk(undefined);
-  };
-  useEffect(() => stopTalk, [props.sessionKey]);
-  const startTalk = () => {
-    if (recordingBlocker() === "insecure") return setProblem(t("chat.voiceInsecure"));
-    setProblem("");
-    setTalk("connecting");
-    endTalk.current = () => undefined; // a Stop while connecting ends the call once it exists
-    import("./chat-talk.js")
-      .then((m) =>
-        m.startTalk(
-          props.conn,
-          props.sessionKey,
-          (s) => endTalk.current && setTalk(s),
-          (error) => {
-            stopTalk();
-            setProblem(t("chat.talkFailed", { reason: error }));
-          },
-        ),
-      )
-      .then((stop) => {
-        if (endTalk.current) endTalk.current = stop;
-        else stop();
-      })
-      .catch((err) => {
-        stopTalk();
-        setProblem(
-          (err as GatewayError).details?.code === "TALK_NOT_CONFIGURED"
-            ? t("chat.talkNoProvider")
-            : t("chat.talkFailed", { reason: errorText(err) }),
-        );
-      });
   };
 
   // Files dropped anywhere on the conversation, not only on the box.
@@ -238,7 +200,20 @@ export function Composer(props: ComposerProps) {
       )}
       {problem && (
         <p class="banner error small" id="composer-error" role="alert">
-          {problem}
+          {problem.text}
+          {problem.action && (
+            <button
+              type="button"
+              class="secondary"
+              id="composer-error-action"
+              onClick={() => {
+                setProblem("");
+                problem.action?.run();
+              }}
+            >
+              {problem.action.label}
+            </button>
+          )}
         </p>
       )}
       <textarea
@@ -317,31 +292,7 @@ export function Composer(props: ComposerProps) {
             </button>
           )
         )}
-        {talk ? (
-          <button
-            type="button"
-            class="danger talk-live"
-            id="chat-talk-stop"
-            data-state={talk}
-            aria-label={t("chat.talkStop")}
-            title={t("chat.talkStop")}
-            onClick={stopTalk}
-          >
-            <span role="status">{t(`chat.talk.${talk}`)}</span>
-          </button>
-        ) : (
-          typeof RTCPeerConnection !== "undefined" &&
-          recordingBlocker() !== "unsupported" && (
-            <button
-              type="button"
-              class="ghost icon talk-icon"
-              id="chat-talk"
-              aria-label={t("chat.talk")}
-              title={t("chat.talk")}
-              onClick={startTalk}
-            />
-          )
-        )}
+        <TalkControls conn={props.conn} sessionKey={props.sessionKey} onProblem={setProblem} />
         <ModelPicker
           conn={props.conn}
           sessionKey={props.sessionKey}

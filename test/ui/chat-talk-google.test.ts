@@ -1,0 +1,143 @@
+/**
+ * Talk over Google Live in Chromium (fake microphone) against a built gateway and a fake
+ * Google Live (token mint + constrained WebSocket on 127.0.0.1): the page opens the
+ * socket with the one-use token, sends the gateway's setup, streams 16 kHz PCM16 from the
+ * microphone; the fake model asks for a consult, the page runs it through the agent
+ * (`talk.client.toolCall`, fake Anthropic) and sends the answer back as a `toolResponse`;
+ * 24 kHz speech plays; the transcripts land in the session. The page never sees the key.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type FakeGoogleLive, startFakeGoogleLive } from "../fakes/google-live.js";
+import { connectWithToken, FAKE_MICROPHONE, openPage, useUiFixture } from "./harness.js";
+
+const GEMINI_KEY = "AIzaSy-talk-ui-server-key-0123456789";
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+const fixture = useUiFixture(
+  (live: FakeGoogleLive) => ({
+    models: { providers: { google: { baseUrl: live.url } } },
+    talk: { realtime: { provider: "google", providers: { google: { apiKey: GEMINI_KEY } } } },
+  }),
+  { chromiumArgs: FAKE_MICROPHONE, fake: startFakeGoogleLive },
+);
+
+function transcripts(stateDir: string): string {
+  const dir = path.join(stateDir, "agents/main/sessions");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .map((f) => readFileSync(path.join(dir, f), "utf8"))
+    .join("\n");
+}
+
+/** Half a second of a 24 kHz tone, PCM16 little-endian, base64 (what Live sends as speech). */
+function speech(): string {
+  const pcm = Buffer.alloc(24_000);
+  for (let i = 0; i < pcm.length / 2; i++) pcm.writeInt16LE(Math.round(8000 * Math.sin(i / 8)), i * 2);
+  return pcm.toString("base64");
+}
+
+describe("Talk mode over Google Live", () => {
+  it("streams the microphone, answers the model's consult through the agent, plays speech and saves it", async () => {
+    const { browser, gateway, fake: live } = await fixture();
+    gateway.anthropic.setDefault({ text: "It is sunny in Lisbon." });
+    const { context, page, problems } = await openPage(browser, gateway.url);
+    closers.push(() => context.close());
+    const frames: string[] = [];
+    page.on("websocket", (ws) => ws.on("framereceived", (f) => frames.push(String(f.payload))));
+    await connectWithToken(page);
+    await page.waitForSelector("#chat-input");
+    await page.click("#new-session");
+
+    await page.click("#chat-talk");
+    const session = await live.nextSession();
+    await session.ready;
+    await page.waitForSelector('#chat-talk-stop[data-state="listening"]');
+    // The gateway's first message, then the microphone as 16 kHz PCM16.
+    expect(session.received[0]).toEqual({
+      setup: {
+        model: "models/gemini-3.1-flash-live-preview",
+        generationConfig: { responseModalities: ["AUDIO"] },
+        inputAudioTranscription: {},
+        outputAudioTranscription: {},
+      },
+    });
+    const audio = (await session.nextMessage((m) => !!m.realtimeInput)).realtimeInput as {
+      audio: { data: string; mimeType: string };
+    };
+    expect(audio.audio.mimeType).toBe("audio/pcm;rate=16000");
+    const pcm = Buffer.from(audio.audio.data, "base64");
+    expect(pcm.length).toBe(8192);
+    expect(pcm.some((b) => b !== 0)).toBe(true);
+
+    // The caller's speech in pieces, then the model asks the agent.
+    session.send({ serverContent: { inputTranscription: { text: "Hey, how is the weather" } } });
+    session.send({ serverContent: { inputTranscription: { text: " in Lisbon today?", finished: true } } });
+    session.send({
+      toolCall: {
+        functionCalls: [
+          {
+            id: "fc_1",
+            name: "openclaw_agent_consult",
+            args: { question: "What is the weather in Lisbon?" },
+          },
+        ],
+      },
+    });
+    const answered = await session.nextMessage((m) => !!m.toolResponse);
+    expect(answered.toolResponse).toEqual({
+      functionResponses: [
+        { id: "fc_1", name: "openclaw_agent_consult", response: { text: "It is sunny in Lisbon." } },
+      ],
+    });
+    expect(JSON.stringify(gateway.anthropic.requests.at(-1)!.body.messages)).toContain(
+      "What is the weather in Lisbon?",
+    );
+
+    // The spoken answer: audio played, its transcript saved when the turn completes.
+    session.send({
+      serverContent: {
+        modelTurn: { parts: [{ inlineData: { mimeType: "audio/pcm;rate=24000", data: speech() } }] },
+      },
+    });
+    session.send({ serverContent: { outputTranscription: { text: "Sunny, " } } });
+    session.send({ serverContent: { outputTranscription: { text: "24 degrees." }, turnComplete: true } });
+    await expect.poll(() => transcripts(gateway.stateDir)).toContain("Sunny, 24 degrees.");
+    const saved = transcripts(gateway.stateDir);
+    expect(saved).toContain("Hey, how is the weather in Lisbon today?");
+
+    await page.waitForSelector('#chat-talk-stop[data-state="listening"]');
+    await page.click("#chat-talk-stop");
+    await session.closed;
+    await page.waitForSelector("#chat-talk");
+
+    // The page got the one-use token, never the key.
+    const minted = live.minted.at(-1)!;
+    expect(minted.apiKey).toBe(GEMINI_KEY);
+    expect(frames.some((f) => f.includes(minted.name))).toBe(true);
+    expect(frames.some((f) => f.includes(GEMINI_KEY))).toBe(false);
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it("a socket the provider closes ends the call with its reason", async () => {
+    const { browser, gateway, fake: live } = await fixture();
+    const { context, page } = await openPage(browser, gateway.url);
+    closers.push(() => context.close());
+    await connectWithToken(page);
+    await page.waitForSelector("#chat-input");
+    await page.click("#chat-talk");
+    const session = await live.nextSession();
+    await session.ready;
+    await page.waitForSelector('#chat-talk-stop[data-state="listening"]');
+    session.send({ goAway: { timeLeft: "0s" } });
+    session.close(1011, "Session time limit reached");
+    const error = await page.waitForSelector("#composer-error");
+    expect(await error.textContent()).toContain("Session time limit reached");
+    await page.waitForSelector("#chat-talk");
+  }, 90_000);
+});
