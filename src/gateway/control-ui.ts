@@ -16,18 +16,25 @@ const CONTENT_TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
+/** A Host header fit to name in a CSP: a hostname or IP literal and a port, nothing else. */
+const CSP_HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 /**
- * Scripts only from our origin, WebSocket back to the same host, nothing inline. Talk adds
- * the realtime API's origin (its SDP exchange) to connect-src, and only when it is set up;
- * its remote audio is a MediaStream, which media-src does not govern.
+ * Scripts only from our origin, WebSocket back to the same host, nothing inline. The page's
+ * socket is `ws(s)://<the Host it was served from>`: `'self'` covers it in CSP 3 browsers, and
+ * the host is also named for browsers whose `'self'` does not match ws/wss (older Safari).
+ * No other socket (a bare `ws:` or `wss:` would let an injected script reach any host). Talk
+ * adds the realtime API's origin (its SDP exchange, Google's Live socket) to connect-src, and
+ * only when it is set up; its remote audio is a MediaStream, which media-src does not govern.
  */
-export function controlUiCsp(connectOrigins: readonly string[] = []): string {
+export function controlUiCsp(connectOrigins: readonly string[] = [], host?: string): string {
+  const self = host && CSP_HOST.test(host) ? [`ws://${host}`, `wss://${host}`] : [];
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    ["connect-src 'self' ws: wss:", ...connectOrigins].join(" "),
+    ["connect-src 'self'", ...self, ...connectOrigins].join(" "),
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "form-action 'none'",
@@ -111,7 +118,7 @@ export function controlUiRoute(opts: {
         "content-type": type,
         "content-length": body.length,
         ...(gzipped ? { "content-encoding": "gzip", vary: "accept-encoding" } : {}),
-        "content-security-policy": controlUiCsp(opts.connectOrigins?.()),
+        "content-security-policy": controlUiCsp(opts.connectOrigins?.(), req.headers.host),
         // Hashed asset names can be cached; the HTML must always be fresh.
         "cache-control": type.startsWith("text/html") ? "no-cache" : "public, max-age=31536000, immutable",
       });
