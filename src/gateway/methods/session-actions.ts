@@ -6,6 +6,7 @@ import { attachment, MAX_ATTACHMENTS, PREPARE_TIMEOUT_MS, prepareAttachments } f
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { editorFields, userMessageOnPath } from "./session-branches.js";
+import { thinkingLevelFor, thinkingLevelParam } from "./session-thinking.js";
 import { fastModeParam, sessionModelDefaults, sessionRow } from "./sessions.js";
 import { defineMethod } from "./types.js";
 
@@ -43,6 +44,7 @@ export const sessionActionMethods = {
       idempotencyKey: z.string().min(1).max(256).optional(),
       // Stored before the first turn starts (OpenClaw's `sessions.create.fastMode`).
       fastMode: fastModeParam.optional(),
+      thinkingLevel: thinkingLevelParam.optional(),
       // OpenClaw's UI sends these with every new chat: only what this gateway has is taken.
       visibility: z
         .literal("normal", {
@@ -71,6 +73,16 @@ export const sessionActionMethods = {
         ...(p.label ? { label: p.label } : {}),
         ...(p.displayName ? { displayName: p.displayName } : {}),
         ...(p.fastMode !== undefined ? { fastMode: p.fastMode } : {}),
+        ...(p.thinkingLevel
+          ? {
+              thinkingLevel: thinkingLevelFor(
+                gateway,
+                key,
+                store.get(key)?.modelOverride as string | undefined,
+                p.thinkingLevel,
+              ),
+            }
+          : {}),
       };
       // Whoever creates (or adopts) a session has it open: read as of now (see session-marks.ts).
       const now = Date.now();
