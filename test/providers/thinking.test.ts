@@ -52,7 +52,9 @@ function failover(setup: Setup = {}) {
       agents: {
         defaults: {
           ...(setup.thinkingDefault ? { thinkingDefault: setup.thinkingDefault } : {}),
-          models: Object.fromEntries(Object.entries(setup.params ?? {}).map(([r, params]) => [r, { params }])),
+          models: Object.fromEntries(
+            Object.entries(setup.params ?? {}).map(([r, params]) => [r, { params }]),
+          ),
         },
       },
     },
@@ -101,15 +103,22 @@ describe("Anthropic: extended thinking budgets", () => {
     ["low", 2048],
     ["medium", 8192],
     ["high", 16384],
-  ])("Sonnet 4.5 at %s: budget_tokens %i, max_tokens grown by it, temperature dropped", async (level, budget) => {
-    const { sent } = await call("anthropic/claude-sonnet-4-5", { level, maxTokens: 4000, temperature: 0.2 });
-    expect(anthropicFields(sent)).toEqual({
-      thinking: { type: "enabled", budget_tokens: budget },
-      output_config: undefined,
-      max_tokens: 4000 + budget,
-      temperature: undefined,
-    });
-  });
+  ])(
+    "Sonnet 4.5 at %s: budget_tokens %i, max_tokens grown by it, temperature dropped",
+    async (level, budget) => {
+      const { sent } = await call("anthropic/claude-sonnet-4-5", {
+        level,
+        maxTokens: 4000,
+        temperature: 0.2,
+      });
+      expect(anthropicFields(sent)).toEqual({
+        thinking: { type: "enabled", budget_tokens: budget },
+        output_config: undefined,
+        max_tokens: 4000 + budget,
+        temperature: undefined,
+      });
+    },
+  );
 
   it("the budget stays below the model's output limit", async () => {
     const { sent } = await call("anthropic/claude-haiku-4-5", { level: "high" });
@@ -226,7 +235,13 @@ describe("Anthropic thinking blocks in the transcript", () => {
         { role: "user", content: "2+2?" },
         done.message,
         // A thinking block from another API has no signature: it cannot go back.
-        { role: "assistant", content: [{ type: "thinking", thinking: "unsigned" }, { type: "text", text: "x" }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "thinking", thinking: "unsigned" },
+            { type: "text", text: "x" },
+          ],
+        },
         { role: "user", content: "again" },
       ],
     });
