@@ -242,6 +242,8 @@ function recordUsage(store: SessionStore, key: string, usage: Usage, answeredBy?
     inputTokens: (entry.inputTokens ?? 0) + usage.input,
     outputTokens: (entry.outputTokens ?? 0) + usage.output,
     totalTokens: (entry.totalTokens ?? 0) + usage.input + usage.output,
+    // How full the context is after this round (the last prompt and its answer): the Sessions page's meter.
+    contextUsedTokens: usage.input + usage.cacheRead + usage.cacheWrite + usage.output,
     ...(answeredBy ? { model: answeredBy.model.model, modelProvider: answeredBy.model.provider } : {}),
   });
 }

@@ -169,9 +169,14 @@ export const sessionMethods = {
       } catch (err) {
         throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, (err as Error).message);
       }
-      const sessions = page.sessions.map(({ key, entry }) =>
-        sessionRow(key, entry, agents.activeRunIds(key)),
-      );
+      const sessions = page.sessions.map(({ key, entry }) => {
+        const runStartedAt = agents.runStartedAt(key);
+        // When the run in progress began: the Sessions page shows how long it has been going.
+        return {
+          ...sessionRow(key, entry, agents.activeRunIds(key)),
+          ...(runStartedAt ? { runStartedAt } : {}),
+        };
+      });
       return {
         ts: Date.now(),
         path: store.indexPath,

@@ -5,17 +5,21 @@ import { errorText } from "../util.js";
 import type { HistoryMessage } from "./chat-model.js";
 
 /** A `models.list` row (OpenClaw's shape): the id with its provider beside it. */
-interface ModelRow extends FastFacts {
+export interface ModelRow extends FastFacts {
   id: string;
   provider: string;
   ref?: string;
   available?: boolean;
+  contextWindow?: number;
+  /** The thinking levels it offers and the one it uses unless a session chooses. */
+  thinkingOptions?: string[];
+  thinkingDefault?: string;
 }
 
-type FastMode = boolean | "auto";
+export type FastMode = boolean | "auto";
 
 /** OpenClaw's model fields: whether Fast mode changes its requests (unknown: assume so), and its own default. */
-interface FastFacts {
+export interface FastFacts {
   supportsFastMode?: boolean;
   effectiveFastMode?: FastMode;
 }
@@ -28,10 +32,10 @@ export interface SessionModel {
   defaultFast?: FastFacts;
 }
 
-const refOf = (m: ModelRow) => m.ref ?? `${m.provider}/${m.id}`;
+export const refOf = (m: ModelRow) => m.ref ?? `${m.provider}/${m.id}`;
 
 /** The catalog, once per connection. */
-function useModels(conn: GatewayConnection): ModelRow[] {
+export function useModels(conn: GatewayConnection): ModelRow[] {
   const [models, setModels] = useState<ModelRow[]>([]);
   useEffect(() => {
     conn
@@ -59,10 +63,6 @@ export function ModelPicker(props: {
   const models = useModels(props.conn);
   const [value, setValue] = useState(props.current.override ?? "");
   useEffect(() => setValue(props.current.override ?? ""), [props.sessionKey, props.current.override]);
-  const providers = [...new Set(models.map((m) => m.provider))];
-  // A choice made elsewhere (/model) that the catalog does not list is still shown.
-  const listed = !value || models.some((m) => refOf(m) === value);
-
   const pick = (next: string) => {
     const before = value;
     setValue(next);
@@ -84,25 +84,38 @@ export function ModelPicker(props: {
         value={value}
         onChange={(e) => pick((e.currentTarget as HTMLSelectElement).value)}
       >
-        <option value="">{t("chat.modelDefault", { model: props.current.default ?? "—" })}</option>
-        {!listed && <option value={value}>{value}</option>}
-        {providers.map((provider) => (
-          <optgroup key={provider} label={provider}>
-            {models
-              .filter((m) => m.provider === provider)
-              .map((m) => (
-                // A model without a usable key cannot answer: shown, not offered (as in OpenClaw's picker).
-                <option key={refOf(m)} value={refOf(m)} disabled={m.available === false}>
-                  {m.id}
-                </option>
-              ))}
-          </optgroup>
-        ))}
+        <ModelOptions models={models} value={value} fallback={props.current.default} />
       </select>
       <FastSwitch
         {...props}
         facts={value ? models.find((m) => refOf(m) === value) : props.current.defaultFast}
       />
+    </>
+  );
+}
+
+/** A model select's options: "Default (…)" (empty value), then the catalog by provider. */
+export function ModelOptions(props: { models: ModelRow[]; value: string; fallback: string | undefined }) {
+  const { t } = useI18n();
+  const { models, value } = props;
+  // A choice made elsewhere (/model) that the catalog does not list is still shown.
+  const listed = !value || models.some((m) => refOf(m) === value);
+  return (
+    <>
+      <option value="">{t("chat.modelDefault", { model: props.fallback ?? "—" })}</option>
+      {!listed && <option value={value}>{value}</option>}
+      {[...new Set(models.map((m) => m.provider))].map((provider) => (
+        <optgroup key={provider} label={provider}>
+          {models
+            .filter((m) => m.provider === provider)
+            .map((m) => (
+              // A model without a usable key cannot answer: shown, not offered (as in OpenClaw's picker).
+              <option key={refOf(m)} value={refOf(m)} disabled={m.available === false}>
+                {m.id}
+              </option>
+            ))}
+        </optgroup>
+      ))}
     </>
   );
 }
