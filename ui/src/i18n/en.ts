@@ -195,13 +195,8 @@ export const en = {
 
   // Sessions screen: sorting, archive, bulk actions, transcript search (h22s).
   "sessions.created": "Created",
-  "sessions.details": "Details of {key}",
-  "sessions.channel": "Channel",
+  "sessions.details": "Details",
   "sessions.lastModel": "Last answered by",
-  "sessions.context": "Context used",
-  "sessions.contextUse": "{used} of {window} ({pct}%)",
-  "sessions.thinking": "Thinking",
-  "sessions.applied": "Applied.",
   "sessions.status": "Show",
   "sessions.active": "Active",
   "sessions.archived": "Archived",

@@ -195,13 +195,8 @@ export const zhHans: Messages = {
 
   // Sessions screen: sorting, archive, bulk actions, transcript search (h22s).
   "sessions.created": "创建时间",
-  "sessions.details": "{key} 的详情",
-  "sessions.channel": "渠道",
-  "sessions.lastModel": "最近回答的模型",
-  "sessions.context": "已用上下文",
-  "sessions.contextUse": "{used} / {window}（{pct}%）",
-  "sessions.thinking": "思考",
-  "sessions.applied": "已应用。",
+  "sessions.details": "详情",
+  "sessions.lastModel": "最近回答",
   "sessions.status": "显示",
   "sessions.active": "活跃",
   "sessions.archived": "已归档",

@@ -195,13 +195,8 @@ export const zhHant: Messages = {
 
   // Sessions screen: sorting, archive, bulk actions, transcript search (h22s).
   "sessions.created": "建立時間",
-  "sessions.details": "{key} 的詳細資料",
-  "sessions.channel": "頻道",
-  "sessions.lastModel": "最近回答的模型",
-  "sessions.context": "已用上下文",
-  "sessions.contextUse": "{used} / {window}（{pct}%）",
-  "sessions.thinking": "思考",
-  "sessions.applied": "已套用。",
+  "sessions.details": "詳情",
+  "sessions.lastModel": "最近回答",
   "sessions.status": "顯示",
   "sessions.active": "使用中",
   "sessions.archived": "已封存",

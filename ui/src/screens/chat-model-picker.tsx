@@ -63,6 +63,10 @@ export function ModelPicker(props: {
   const models = useModels(props.conn);
   const [value, setValue] = useState(props.current.override ?? "");
   useEffect(() => setValue(props.current.override ?? ""), [props.sessionKey, props.current.override]);
+  const providers = [...new Set(models.map((m) => m.provider))];
+  // A choice made elsewhere (/model) that the catalog does not list is still shown.
+  const listed = !value || models.some((m) => refOf(m) === value);
+
   const pick = (next: string) => {
     const before = value;
     setValue(next);
@@ -84,38 +88,25 @@ export function ModelPicker(props: {
         value={value}
         onChange={(e) => pick((e.currentTarget as HTMLSelectElement).value)}
       >
-        <ModelOptions models={models} value={value} fallback={props.current.default} />
+        <option value="">{t("chat.modelDefault", { model: props.current.default ?? "—" })}</option>
+        {!listed && <option value={value}>{value}</option>}
+        {providers.map((provider) => (
+          <optgroup key={provider} label={provider}>
+            {models
+              .filter((m) => m.provider === provider)
+              .map((m) => (
+                // A model without a usable key cannot answer: shown, not offered (as in OpenClaw's picker).
+                <option key={refOf(m)} value={refOf(m)} disabled={m.available === false}>
+                  {m.id}
+                </option>
+              ))}
+          </optgroup>
+        ))}
       </select>
       <FastSwitch
         {...props}
         facts={value ? models.find((m) => refOf(m) === value) : props.current.defaultFast}
       />
-    </>
-  );
-}
-
-/** A model select's options: "Default (…)" (empty value), then the catalog by provider. */
-export function ModelOptions(props: { models: ModelRow[]; value: string; fallback: string | undefined }) {
-  const { t } = useI18n();
-  const { models, value } = props;
-  // A choice made elsewhere (/model) that the catalog does not list is still shown.
-  const listed = !value || models.some((m) => refOf(m) === value);
-  return (
-    <>
-      <option value="">{t("chat.modelDefault", { model: props.fallback ?? "—" })}</option>
-      {!listed && <option value={value}>{value}</option>}
-      {[...new Set(models.map((m) => m.provider))].map((provider) => (
-        <optgroup key={provider} label={provider}>
-          {models
-            .filter((m) => m.provider === provider)
-            .map((m) => (
-              // A model without a usable key cannot answer: shown, not offered (as in OpenClaw's picker).
-              <option key={refOf(m)} value={refOf(m)} disabled={m.available === false}>
-                {m.id}
-              </option>
-            ))}
-        </optgroup>
-      ))}
     </>
   );
 }

@@ -2,9 +2,11 @@
  * A Sessions-page row's drawer (OpenClaw's Threads row details): who and where, when,
  * the model that last answered, how full its context is, whether a run is going and for
  * how long, and the session's own model, thinking level and Fast mode ("Default (…)"
- * clears the choice: `null`), each applied at once with `sessions.patch`.
+ * clears the choice: `null`), each applied at once with `sessions.patch` and shown as
+ * the rows reload (the composer's model picker and Fast switch, reused).
  */
-import { useEffect, useState } from "preact/hooks";
+
+import { useState } from "preact/hooks";
 import { Stamp } from "../components/time.js";
 import type { GatewayConnection } from "../gateway.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
@@ -13,7 +15,7 @@ import type { SessionRow } from "./agents.js";
 import {
   type FastFacts,
   type FastMode,
-  ModelOptions,
+  ModelPicker,
   type ModelRow,
   refOf,
   useModels,
@@ -52,15 +54,6 @@ export const isLive = (row: Row) => row.hasActiveRun ?? !!row.activeRunIds?.leng
 
 /** The Sessions table's columns: the drawer spans them all. */
 const COLUMNS = 8;
-const fastWord = (mode: FastMode | undefined) => (mode === "auto" ? "auto" : mode ? "on" : "off");
-const FAST: Record<string, FastMode> = { on: true, off: false, auto: "auto" };
-
-/** "1h 2m", "2m 5s", "9s". */
-function span(ms: number) {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const [h, m] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60)];
-  return h ? `${h}h ${m}m` : m ? `${m}m ${s % 60}s` : `${s}s`;
-}
 
 /** The chevron that opens and closes a row's drawer (`open`: the key of the row whose drawer is open). */
 export function DrawerToggle(props: {
@@ -75,8 +68,7 @@ export function DrawerToggle(props: {
       type="button"
       class="ghost drawer-toggle"
       aria-expanded={open}
-      aria-controls={open ? `drawer-${props.row.sessionId}` : undefined}
-      aria-label={t("sessions.details", { key: props.row.key })}
+      aria-label={t("sessions.details")}
       onClick={() => props.onToggle(open ? undefined : props.row.key)}
     />
   );
@@ -93,33 +85,14 @@ export function SessionDrawer(props: {
   const { row } = props;
   const defaults = props.page.defaults;
   const models = useModels(props.conn);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok?: string; error?: string }>({});
   const live = isLive(row);
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [live]);
-
-  const apply = async (fields: Record<string, unknown>) => {
-    setBusy(true);
-    setResult({});
-    try {
-      await props.conn.request("sessions.patch", { key: row.key, ...fields });
-      await props.onSaved();
-      setResult({ ok: t("sessions.applied") });
-    } catch (err) {
-      setResult({ error: errorText(err) });
-    } finally {
-      setBusy(false);
-    }
+  // Why the last change failed; a change that went in shows as the rows reload with it.
+  const [error, setError] = useState("");
+  const applied = (saved: Promise<unknown>) => {
+    setError("");
+    void saved.then(props.onSaved);
   };
 
-  const agentModel = defaults?.model
-    ? `${defaults.modelProvider ? `${defaults.modelProvider}/` : ""}${defaults.model}`
-    : undefined;
   const chosen: ModelRow | Defaults | undefined = row.modelOverride
     ? models.find((m) => refOf(m) === row.modelOverride)
     : defaults;
@@ -127,44 +100,14 @@ export function SessionDrawer(props: {
     ? (chosen as ModelRow | undefined)?.contextWindow
     : (defaults?.contextTokens ?? undefined);
   const used = row.contextUsedTokens;
-  const levels = chosen?.thinkingOptions ?? ["off"];
-  const select = (
-    id: string,
-    label: string,
-    value: string,
-    fallback: string,
-    options: string[],
-    key: string,
-  ) => (
-    <label>
-      {label}
-      <select
-        id={`drawer-${id}`}
-        value={value}
-        disabled={busy}
-        onChange={(e) => {
-          const v = (e.currentTarget as HTMLSelectElement).value;
-          void apply({ [key]: v ? (key === "fastMode" ? FAST[v] : v) : null });
-        }}
-      >
-        <option value="">{t("chat.modelDefault", { model: fallback })}</option>
-        {/* A saved choice the model no longer offers is still shown (and can be cleared). */}
-        {[...new Set([...options, ...(value ? [value] : [])])].map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
 
   return (
-    <tr class="session-drawer" id={`drawer-${row.sessionId}`}>
+    <tr class="session-drawer">
       <td colSpan={COLUMNS}>
         <dl>
           <dt>{t("chat.agent")}</dt>
-          <dd>{row.agentId ?? row.key.split(":")[1]}</dd>
-          <dt>{t("sessions.channel")}</dt>
+          <dd>{row.agentId}</dd>
+          <dt>{t("sessions.kind")}</dt>
           <dd>
             {channelOf(row)} · {t(kindOf(row))}
           </dd>
@@ -175,61 +118,60 @@ export function SessionDrawer(props: {
             <Stamp at={row.updatedAt} />
           </dd>
           <dt>{t("sessions.lastModel")}</dt>
-          <dd>{row.model ? `${row.modelProvider ? `${row.modelProvider}/` : ""}${row.model}` : "—"}</dd>
+          <dd>{row.model ? `${row.modelProvider}/${row.model}` : "—"}</dd>
           <dt>{t("sessions.tokens")}</dt>
           <dd>
             {row.totalTokens ?? 0}
-            {used !== undefined && window ? (
+            {/* How full the context was after the last answer, of the model's window. */}
+            {!!used && !!window && (
               <span class="context-use">
-                <meter min={0} max={window} value={used} aria-label={t("sessions.context")} />
-                {t("sessions.contextUse", { used, window, pct: Math.round((used / window) * 100) })}
+                <meter min={0} max={window} value={used} aria-label={t("sessions.tokens")} />
+                {`${used} / ${window} (${Math.round((used / window) * 100)}%)`}
               </span>
-            ) : null}
+            )}
           </dd>
           <dt>{t("sessions.state")}</dt>
           <dd>
-            {live
-              ? `${t("sessions.live")}${row.runStartedAt ? ` · ${span(now - row.runStartedAt)}` : ""}`
-              : t("sessions.idle")}
+            {t(live ? "sessions.live" : "sessions.idle")}
+            {/* When the run in progress began ("2 min ago"): how long it has been going. */}
+            {live && row.runStartedAt && <Stamp at={row.runStartedAt} />}
           </dd>
         </dl>
         <div class="drawer-overrides">
-          <label>
-            {t("chat.model")}
-            <select
-              id="drawer-model"
-              value={row.modelOverride ?? ""}
-              disabled={busy}
-              onChange={(e) => void apply({ model: (e.currentTarget as HTMLSelectElement).value || null })}
-            >
-              <ModelOptions models={models} value={row.modelOverride ?? ""} fallback={agentModel} />
-            </select>
-          </label>
-          {select(
-            "thinking",
-            t("sessions.thinking"),
-            row.thinkingLevel ?? "",
-            chosen?.thinkingDefault ?? "off",
-            levels,
-            "thinkingLevel",
-          )}
-          {select(
-            "fast",
-            t("chat.fast"),
-            row.fastMode === undefined ? "" : fastWord(row.fastMode),
-            fastWord(chosen?.effectiveFastMode),
-            Object.keys(FAST),
-            "fastMode",
-          )}
+          <ModelPicker
+            conn={props.conn}
+            sessionKey={row.key}
+            current={{
+              override: row.modelOverride,
+              default: defaults?.model ? `${defaults.modelProvider}/${defaults.model}` : undefined,
+              fast: row.fastMode,
+              defaultFast: defaults,
+            }}
+            onSaving={applied}
+            onError={setError}
+          />
+          <select
+            id="drawer-thinking"
+            aria-label={t("chat.thinking")}
+            value={row.thinkingLevel ?? ""}
+            onChange={(e) => {
+              const level = (e.currentTarget as HTMLSelectElement).value || null;
+              const saved = props.conn.request("sessions.patch", { key: row.key, thinkingLevel: level });
+              applied(saved.catch((err) => setError(errorText(err))));
+            }}
+          >
+            <option value="">{t("chat.modelDefault", { model: chosen?.thinkingDefault ?? "off" })}</option>
+            {/* A saved level the model no longer offers is still shown (and can be cleared). */}
+            {[...new Set([...(chosen?.thinkingOptions ?? ["off"]), row.thinkingLevel ?? "off"])].map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
         </div>
-        {result.ok && (
-          <p class="muted" role="status">
-            {result.ok}
-          </p>
-        )}
-        {result.error && (
+        {error && (
           <p class="banner error" role="alert">
-            {result.error}
+            {error}
           </p>
         )}
       </td>
