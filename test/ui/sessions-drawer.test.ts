@@ -35,16 +35,15 @@ async function chatOnce(page: Page, text: string, answer: string, fresh = true):
 }
 
 async function openDrawer(page: Page, key: string) {
-  await page.evaluate(() => {
-    location.hash = "#/sessions";
-  });
+  await page.evaluate("location.hash = '#/sessions'");
   const toggle = page.locator(`tr[data-key="${key}"] .drawer-toggle`);
   await toggle.focus();
   await page.keyboard.press("Enter");
   await page.waitForSelector(".session-drawer");
   expect(await toggle.getAttribute("aria-expanded")).toBe("true");
   // Focus stays on the chevron that opened it.
-  expect(await toggle.evaluate((el) => el === document.activeElement)).toBe(true);
+  const selector = `tr[data-key="${key}"] .drawer-toggle`;
+  expect(await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)})`)).toBe(true);
 }
 
 describe("the Sessions page's row drawer", () => {
@@ -110,7 +109,7 @@ describe("the Sessions page's row drawer", () => {
     const { page } = await open({ width: 390, height: 844 });
     const key = await chatOnce(page, "phone", "Phone answer.", false);
     await openDrawer(page, key);
-    const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    const fits = await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth");
     expect(fits).toBe(true);
     const box = await page.locator(`tr[data-key="${key}"] .drawer-toggle`).boundingBox();
     expect(box!.width).toBeGreaterThanOrEqual(44);
@@ -119,10 +118,7 @@ describe("the Sessions page's row drawer", () => {
     expect(select!.height).toBeGreaterThanOrEqual(44);
 
     // A level the gateway does not take (a page older than the gateway): refused, and the drawer says why.
-    await page.evaluate(() => {
-      const option = document.querySelector<HTMLOptionElement>("#drawer-thinking option:last-child")!;
-      option.value = "ultra-mega";
-    });
+    await page.evaluate(`document.querySelector("#drawer-thinking option:last-child").value = "ultra-mega"`);
     await page.selectOption("#drawer-thinking", "ultra-mega");
     await page.waitForSelector('.session-drawer [role="alert"] >> text=is not a level');
 
