@@ -4,6 +4,9 @@ import {
   type ModelRef,
   type ModelRegistry,
   parseFastMode,
+  parseThinkingLevel,
+  thinkingForCall,
+  thinkingProfile,
 } from "../providers/index.js";
 import type { SessionStore } from "../sessions/store.js";
 import type { ResolvedAgent } from "./agent-config.js";
@@ -45,6 +48,12 @@ export const CHAT_COMMANDS = [
     args: "[on|off|auto|status|default]",
     description: "Fast mode for this session (default: back to the model's own setting)",
   },
+  {
+    name: "think",
+    aliases: ["thinking", "t"],
+    args: "[level|status|default]",
+    description: "thinking level for this session (default: back to the agent's or model's own)",
+  },
   { name: "status", aliases: [], args: "", description: "session, model and token usage" },
   { name: "stop", aliases: [], args: "", description: "stop the reply in progress" },
   { name: "help", aliases: [], args: "", description: "this list" },
@@ -60,7 +69,7 @@ export function handleChatCommand(
   text: string,
   ctx: { host: ChatCommandHost; sessionKey: string; agent: ResolvedAgent },
 ): ChatCommand | undefined {
-  const m = /^\/(new|reset|model|fast|status|stop|help)\b\s*(.*)$/is.exec(text.trim());
+  const m = /^\/(new|reset|model|fast|think|thinking|t|status|stop|help)\b:?\s*(.*)$/is.exec(text.trim());
   if (!m) return undefined;
   const [, name, rawArg] = m;
   const arg = rawArg?.trim() ?? "";
@@ -105,6 +114,10 @@ export function handleChatCommand(
       };
     case "fast":
       return { immediate: false, run: () => fastCommand(arg.toLowerCase(), ctx) };
+    case "think":
+    case "thinking":
+    case "t":
+      return { immediate: false, run: () => thinkCommand(arg.toLowerCase(), ctx) };
     case "status":
       return {
         immediate: false,
@@ -123,7 +136,7 @@ export function handleChatCommand(
   return undefined;
 }
 
-const FAST_CLEAR = new Set(["default", "inherit", "clear", "reset", "unpin"]);
+const CLEAR = new Set(["default", "inherit", "clear", "reset", "unpin"]);
 const FAST_SET: Record<string, [FastMode, string]> = {
   on: [true, "Fast mode enabled."],
   off: [false, "Fast mode disabled."],
@@ -145,7 +158,7 @@ async function fastCommand(
     store.update(sessionKey, { fastMode: set[0] });
     return `${set[1]}${noEffect}`;
   }
-  if (FAST_CLEAR.has(arg)) {
+  if (CLEAR.has(arg)) {
     store.update(sessionKey, { fastMode: undefined });
     return `Fast mode follows the model's default (${word(model?.params?.fastMode)}).${noEffect}`;
   }
@@ -153,6 +166,34 @@ async function fastCommand(
   const own = parseFastMode(entry.fastMode);
   const source = own !== undefined ? "this session" : "the model's default";
   return `Fast mode: ${word(own ?? model?.params?.fastMode)} (${source}).${noEffect}`;
+}
+
+/** `/think [level|status|default]` (OpenClaw's words and replies); a level the model lacks is refused. */
+async function thinkCommand(
+  arg: string,
+  { host, sessionKey, agent }: { host: ChatCommandHost; sessionKey: string; agent: ResolvedAgent },
+): Promise<string> {
+  const store = await host.store(agent.id);
+  const entry = await store.ensure(sessionKey);
+  const model = firstModel(host, agent, entry.modelOverride as string | undefined);
+  const offered = (model && thinkingProfile(model)?.levels) || ["off"];
+  const options = `${offered.join(", ")}, status or default`;
+  const own = parseThinkingLevel(entry.thinkingLevel);
+  const effective = (level: typeof own) => (model ? thinkingForCall(model, level) : level) ?? "off";
+  if (CLEAR.has(arg)) {
+    store.update(sessionKey, { thinkingLevel: undefined });
+    return `Thinking level follows the default (${effective(undefined)}).`;
+  }
+  if (!arg || arg === "status") {
+    return `Thinking level: ${effective(own)} (${own ? "this session" : "the default"}). Options: ${options}.`;
+  }
+  const level = parseThinkingLevel(arg);
+  if (!level) return `Unknown thinking level "${arg}": use ${options}.`;
+  if (model && !offered.includes(level)) {
+    return `${model.ref.provider}/${model.ref.model} does not offer "${level}": use ${options}.`;
+  }
+  store.update(sessionKey, { thinkingLevel: level });
+  return level === "off" ? "Thinking disabled." : `Thinking level set to ${level}.`;
 }
 
 /** The model the session's next turn starts with; undefined when none is configured (yet). */

@@ -7,6 +7,7 @@ import type {
   FastMode,
   Message,
   ModelRef,
+  ThinkingLevel,
   Usage,
 } from "../providers/index.js";
 import { fallbackNote } from "../sessions/notes.js";
@@ -53,6 +54,8 @@ export interface TurnDeps {
   models: ModelRef[];
   /** The session's or turn's Fast mode (each model's own default when undefined), and when the turn began. */
   fast?: { mode: FastMode | undefined; turnStartedAtMs: number };
+  /** The turn's or session's thinking level (each model's default when undefined). */
+  thinkingLevel?: ThinkingLevel;
   systemPrompt: string;
   tools: AgentTool[];
   /** The tools' JSON Schemas, when the caller already built them. */
@@ -84,6 +87,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     tools: deps.toolDefs ?? toolDefinitions(deps.tools),
     ...(deps.fast?.mode !== undefined ? { fastMode: deps.fast.mode } : {}),
     turnStartedAtMs: deps.fast?.turnStartedAtMs ?? Date.now(),
+    ...(deps.thinkingLevel !== undefined ? { thinkingLevel: deps.thinkingLevel } : {}),
   };
   const context: ToolContext = { ...deps.toolContext, sessionKey: input.sessionKey, signal: input.signal };
   const usage = emptyUsage();
@@ -238,6 +242,8 @@ function recordUsage(store: SessionStore, key: string, usage: Usage, answeredBy?
     inputTokens: (entry.inputTokens ?? 0) + usage.input,
     outputTokens: (entry.outputTokens ?? 0) + usage.output,
     totalTokens: (entry.totalTokens ?? 0) + usage.input + usage.output,
+    // How full the context is after this round (the last prompt and its answer): the Sessions page's meter.
+    contextUsedTokens: usage.input + usage.cacheRead + usage.cacheWrite + usage.output,
     ...(answeredBy ? { model: answeredBy.model.model, modelProvider: answeredBy.model.provider } : {}),
   });
 }

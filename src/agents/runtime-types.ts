@@ -1,4 +1,4 @@
-import type { FastMode, ProvidersConfig } from "../providers/index.js";
+import type { FastMode, ProvidersConfig, ThinkingLevel } from "../providers/index.js";
 import type { SessionResetConfig } from "../sessions/reset.js";
 import type { AgentsConfigView } from "./agent-config.js";
 import type { KnowledgeConfig } from "./knowledge.js";
@@ -35,6 +35,8 @@ export interface ChatRequest {
   model?: string;
   /** Fast mode for this turn only (`chat.send { fastMode }`), ahead of the session's. */
   fastMode?: FastMode;
+  /** Thinking level for this turn only (`chat.send { thinking }`), ahead of the session's. */
+  thinkingLevel?: ThinkingLevel;
   /** Leaves the workspace bootstrap files (AGENTS.md, …) out of the system prompt: a cheap heartbeat or job turn. */
   lightContext?: boolean;
 }

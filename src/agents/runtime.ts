@@ -29,6 +29,7 @@ const log = createLogger("agent");
 export type { ChatRequest, RunEvent, RunHandle, RuntimeConfig } from "./runtime-types.js";
 
 const NO_USAGE = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+type ActiveRun = { sessionKey: string; controller: AbortController; at: number };
 
 /**
  * Agents at run time: resolves the agent for a session key, serialises turns per
@@ -39,7 +40,7 @@ export class AgentRuntime implements ChatCommandHost {
   private readonly scheduler: TurnScheduler;
   private readonly admission = new TurnAdmission();
   private readonly stores = new Map<string, Promise<SessionStore>>();
-  private readonly active = new Map<string, { sessionKey: string; controller: AbortController }>();
+  private readonly active = new Map<string, ActiveRun>();
   /** Messages of the turns queued or running, by run id (the media sweep keeps the files they name). */
   private readonly unfinished = new Map<string, string>();
   private readonly idempotency = new IdempotencyCache();
@@ -307,11 +308,13 @@ export class AgentRuntime implements ChatCommandHost {
     });
   }
 
-  /** The ids of the session's runs in progress (`sessions.list` rows say a run is going). */
+  /** The ids of the session's runs in progress (`sessions.list` rows say a run is going), and when the first began. */
   activeRunIds(sessionKey: string): string[] {
-    const ids: string[] = [];
-    for (const [id, run] of this.active) if (run.sessionKey === sessionKey) ids.push(id);
-    return ids;
+    return [...this.active].flatMap(([id, run]) => (run.sessionKey === sessionKey ? [id] : []));
+  }
+  runStartedAt(sessionKey: string): number | undefined {
+    const starts = [...this.active.values()].flatMap((r) => (r.sessionKey === sessionKey ? [r.at] : []));
+    return starts.length ? Math.min(...starts) : undefined;
   }
 
   /** Aborts the session's running turn (or one run id); returns how many were aborted. */
@@ -336,7 +339,7 @@ export class AgentRuntime implements ChatCommandHost {
   ): Promise<TurnOutcome> {
     const controller = new AbortController();
     const timeout = setTimeout(() => controller.abort(new Error("timeout")), agent.timeoutSeconds * 1000);
-    this.active.set(runId, { sessionKey: req.sessionKey, controller });
+    this.active.set(runId, { sessionKey: req.sessionKey, controller, at: Date.now() });
     try {
       // OpenClaw's rule: MEMORY.md only in the owner's direct sessions, never in a group.
       const includeLongTermMemory = sessionTypeOf(req.sessionKey) === "direct";

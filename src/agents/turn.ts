@@ -1,5 +1,5 @@
 import type { Logger } from "../infra/logger.js";
-import { type ModelRef, parseFastMode } from "../providers/index.js";
+import { type ModelRef, parseFastMode, parseThinkingLevel } from "../providers/index.js";
 import { isStale, resolveResetPolicy, type SessionResetConfig, sessionTypeOf } from "../sessions/reset.js";
 import type { SessionStore } from "../sessions/store.js";
 import type { ResolvedAgent } from "./agent-config.js";
@@ -73,6 +73,7 @@ export async function executeTurn(deps: ExecuteDeps, input: ExecuteInput): Promi
       failover: models.failover(agent.id),
       models: chain,
       fast: { mode: req.fastMode ?? parseFastMode(store.get(sessionKey)?.fastMode), turnStartedAtMs },
+      thinkingLevel: req.thinkingLevel ?? parseThinkingLevel(store.get(sessionKey)?.thinkingLevel),
       systemPrompt: buildSystemPrompt(
         agent,
         tools.map((t) => t.name),

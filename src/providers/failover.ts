@@ -5,6 +5,7 @@ import { Cooldowns } from "./cooldown.js";
 import { MissingApiKeyError, ModelConfigError } from "./errors.js";
 import { fastForCall } from "./fast-mode.js";
 import type { Credential, ModelRegistry } from "./registry.js";
+import { type ThinkingLevel, thinkingForCall } from "./thinking.js";
 import type {
   AnsweredBy,
   FastMode,
@@ -33,7 +34,7 @@ export interface FailoverOptions {
 }
 
 /** A request for the first model that can answer it: primary first, then fallbacks. */
-export interface FailoverRequest extends Omit<StreamRequest, "model" | "apiKey" | "fast"> {
+export interface FailoverRequest extends Omit<StreamRequest, "model" | "apiKey" | "fast" | "thinking"> {
   models: ModelRef[];
   /**
    * The session's (or this turn's) Fast mode; each model's `params.fastMode` when unset.
@@ -42,6 +43,8 @@ export interface FailoverRequest extends Omit<StreamRequest, "model" | "apiKey" 
    */
   fastMode?: FastMode;
   turnStartedAtMs?: number;
+  /** The turn's or session's thinking level; fitted to each model tried (a fallback may offer others). */
+  thinkingLevel?: ThinkingLevel;
 }
 
 /** One failed attempt, as a fallback step reports it (the message is already free of keys). */
@@ -247,7 +250,7 @@ async function* runAttempt(
       : { ...error, message: error.message.split(a.credential.key).join("***") };
   let committed = false;
   try {
-    const { models: _models, fastMode, turnStartedAtMs, ...rest } = request;
+    const { models: _models, fastMode, turnStartedAtMs, thinkingLevel, ...rest } = request;
     const { params } = a.model;
     const fast = fastForCall(
       fastMode ?? params?.fastMode,
@@ -255,10 +258,17 @@ async function* runAttempt(
       now(),
       params?.fastAutoOnSeconds,
     );
+    const thinking = thinkingForCall(a.model, thinkingLevel);
     const adapter = await loadAdapter(a.model.api);
     const events = adapter
       .stream(
-        { ...rest, model: a.model, apiKey: a.credential.key, ...(fast !== undefined ? { fast } : {}) },
+        {
+          ...rest,
+          model: a.model,
+          apiKey: a.credential.key,
+          ...(fast !== undefined ? { fast } : {}),
+          ...(thinking !== undefined ? { thinking } : {}),
+        },
         { signal: controller.signal },
       )
       [Symbol.asyncIterator]();

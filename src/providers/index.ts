@@ -21,4 +21,12 @@ export {
   parseFastMode,
 } from "./fast-mode.js";
 export { createModelRegistry, type ModelRegistry, type ProvidersConfig } from "./registry.js";
+export {
+  parseThinkingLevel,
+  THINKING_LEVELS,
+  type ThinkingLevel,
+  thinkingChoices,
+  thinkingForCall,
+  thinkingProfile,
+} from "./thinking.js";
 export type * from "./types.js";

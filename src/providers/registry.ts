@@ -3,6 +3,7 @@ import { BUILTIN_PROVIDERS, DEFAULT_MODEL_LIMITS, type ModelEntry } from "./cata
 import { envKeysFor, findEnvApiKey } from "./env-api-keys.js";
 import { MissingApiKeyError, ModelConfigError } from "./errors.js";
 import { modelParamsOf } from "./fast-mode.js";
+import { parseThinkingLevel } from "./thinking.js";
 import { MODEL_APIS, type ModelApi, type ModelRef, type ResolvedModel } from "./types.js";
 
 /** `models.providers.<id>` (OpenClaw's custom-provider block). */
@@ -24,6 +25,7 @@ export interface ProvidersConfig {
     defaults?: {
       model?: string | { primary?: string; fallbacks?: string[] };
       models?: Record<string, { alias?: string; params?: Record<string, unknown> }>;
+      thinkingDefault?: string;
     };
   };
   auth?: {
@@ -89,7 +91,11 @@ export function createModelRegistry(
     const entry =
       modelEntries[`${ref.provider}/${ref.model}`] ??
       (ref.provider === DEFAULT_PROVIDER ? modelEntries[ref.model] : undefined);
-    const params = modelParamsOf(entry?.params);
+    const thinking =
+      parseThinkingLevel(entry?.params?.thinking) ??
+      parseThinkingLevel(config.agents?.defaults?.thinkingDefault);
+    const fast = modelParamsOf(entry?.params);
+    const params = thinking ? { ...fast, thinking } : fast;
     return { ...resolveModel(providers, ref), ...(params ? { params } : {}) };
   };
   const credentials = (providerId: string, profiles?: ProfileSecrets): Credential[] =>
@@ -163,6 +169,7 @@ function resolveModel(providers: Map<string, ProviderEntry>, ref: ModelRef): Res
     contextWindow: entry?.contextWindow ?? DEFAULT_MODEL_LIMITS.contextWindow,
     maxTokens: entry?.maxTokens ?? DEFAULT_MODEL_LIMITS.maxTokens,
     input: entry?.input ?? DEFAULT_MODEL_LIMITS.input,
+    ...(entry?.reasoning !== undefined ? { reasoning: entry.reasoning } : {}),
   };
 }
 

@@ -9,6 +9,8 @@
  * event that keeps the usage counted so far.
  */
 
+import type { ThinkingLevel } from "./thinking.js";
+
 /** The wire protocol a provider speaks (`models.providers.<id>.api`). */
 export const MODEL_APIS = [
   "anthropic-messages",
@@ -39,6 +41,8 @@ export interface ImageContent {
 export interface ThinkingContent {
   type: "thinking";
   thinking: string;
+  /** Anthropic's signature over the block: with it, the block can be sent back (tool rounds need that). */
+  signature?: string;
 }
 
 export interface ToolCall {
@@ -145,6 +149,8 @@ export interface ModelParams {
   fastAutoOnSeconds?: number;
   /** An explicit service tier: sent as written, and Fast mode then leaves the tier alone. */
   serviceTier?: string;
+  /** The thinking level unless a session chooses (`params.thinking`, else `agents.defaults.thinkingDefault`). */
+  thinking?: ThinkingLevel;
 }
 
 /** A model as an adapter needs it: where to send, and what it accepts. */
@@ -157,6 +163,8 @@ export interface ResolvedModel {
   contextWindow: number;
   maxTokens: number;
   input: ("text" | "image")[];
+  /** `reasoning: true` in `models.providers.<id>.models[]`: the model thinks (thinking.ts). */
+  reasoning?: boolean;
   /** `agents.defaults.models["<provider>/<model>"].params` this layer acts on (fast-mode.ts). */
   params?: ModelParams;
 }
@@ -171,6 +179,8 @@ export interface StreamRequest {
   temperature?: number;
   /** Fast mode for this call (resolved by the failover); undefined: nobody chose, no field is sent. */
   fast?: boolean;
+  /** Thinking level for this call, fitted to the model (thinking.ts); undefined: the model cannot think. */
+  thinking?: ThinkingLevel;
 }
 
 export interface StreamOptions {

@@ -64,6 +64,8 @@ const anthropic: Dialect = {
     if (reply.thinking) {
       block({ type: "thinking", thinking: "", signature: "" }, [
         { type: "thinking_delta", thinking: reply.thinking },
+        // Anthropic signs each thinking block; the signature is what lets a client send it back.
+        { type: "signature_delta", signature: FAKE_THINKING_SIGNATURE },
       ]);
     }
     if (reply.text) {
@@ -95,5 +97,8 @@ const anthropic: Dialect = {
     return { frames, firstToken: firstToken < 0 ? frames.length - 2 : firstToken };
   },
 };
+
+/** The signature the fake puts on every thinking block it streams. */
+export const FAKE_THINKING_SIGNATURE = "fake-signature-EqQBCgIYAhIM";
 
 export const startFakeAnthropic = (): Promise<FakeServer> => startFakeServer(anthropic);

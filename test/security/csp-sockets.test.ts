@@ -44,22 +44,23 @@ describe("Control UI CSP: sockets", () => {
     try {
       await connectWithToken(page);
       await page.waitForSelector("#chat-input"); // the page's own socket is up
-      const outcome = await page.evaluate(async (port) => {
-        const violations: string[] = [];
+      // A page script, as an injected one would run it (a string: the tests' tsconfig has no DOM lib).
+      const outcome = (await page.evaluate(`(async () => {
+        const violations = [];
         document.addEventListener("securitypolicyviolation", (e) => violations.push(e.violatedDirective));
-        const opened = await new Promise<string>((resolve) => {
+        const opened = await new Promise((resolve) => {
           try {
-            const ws = new WebSocket(`ws://127.0.0.1:${port}/exfiltrate`);
+            const ws = new WebSocket("ws://127.0.0.1:${sinkPort}/exfiltrate");
             ws.onopen = () => resolve("open");
             ws.onerror = () => resolve("error");
           } catch (err) {
-            resolve(`threw ${(err as Error).name}`);
+            resolve("threw " + err.name);
           }
         });
         // The violation event is queued as a task: let it arrive.
         await new Promise((r) => setTimeout(r, 0));
         return { opened, violations };
-      }, sinkPort);
+      })()`)) as { opened: string; violations: string[] };
       expect(outcome.opened).not.toBe("open");
       expect(outcome.violations).toContain("connect-src");
       expect(sinkConnections).toEqual([]);

@@ -29,12 +29,25 @@ export const toolPolicyFields = lazySchema("agents.toolPolicyFields", () => ({
   elevated: compatOnly(looseRecord.optional(), "elevated (host) exec: { enabled, allowFrom }"),
 }));
 
+/** OpenClaw's thinking levels and their other spellings (providers/thinking.ts maps them). */
+const THINKING_LEVEL_IDS = ["off", "minimal", "low", "medium", "high", "xhigh", "adaptive", "max"] as const;
+const THINKING_ALIASES = [
+  "x-high",
+  "x_high",
+  "extra-high",
+  "extra high",
+  "extra_high",
+  "highest",
+  "disabled",
+  "none",
+] as const;
+
 const fastModeValue = z.union([z.boolean(), z.literal("auto")]);
 const serviceTier = z.enum(["auto", "standard_only", "default", "flex", "priority"]);
 const serviceTierHelp =
   "explicit service tier, sent as written; Fast mode then leaves the tier alone (anthropic: auto, standard_only; openai: auto, default, flex, priority)";
 
-/** Per-model params: the Fast-mode and service-tier keys act; OpenClaw's other params load and are ignored. */
+/** Per-model params: the Fast-mode, service-tier and thinking keys act; OpenClaw's other params load and are ignored. */
 const modelParams = lazySchema("agents.modelParams", () =>
   z
     .looseObject({
@@ -49,9 +62,13 @@ const modelParams = lazySchema("agents.modelParams", () =>
         ),
       serviceTier: serviceTier.optional().describe(serviceTierHelp),
       service_tier: serviceTier.optional().describe("serviceTier, OpenClaw's other spelling"),
+      thinking: z
+        .union([z.enum([...THINKING_LEVEL_IDS, ...THINKING_ALIASES]), z.literal(false)])
+        .optional()
+        .describe("thinking level for this model unless a session chooses (/think); false: off"),
     })
     .describe(
-      "provider parameters: the Fast-mode and service-tier keys act; others (temperature, cacheRetention…) are accepted for OpenClaw compatibility, no effect yet",
+      "provider parameters: the Fast-mode, service-tier and thinking keys act; others (temperature, cacheRetention…) are accepted for OpenClaw compatibility, no effect yet",
     ),
 );
 
@@ -89,10 +106,12 @@ const agentDefaults = lazySchema("agents.agentDefaults", () =>
         .describe(
           "largest file one chat message may attach, in MB (capped by the 5 MB a message carries; default that cap)",
         ),
-      thinkingDefault: compatOnly(
-        z.enum(["off", "minimal", "low", "medium", "high", "xhigh"]).optional(),
-        "default thinking level",
-      ),
+      thinkingDefault: z
+        .enum(THINKING_LEVEL_IDS)
+        .optional()
+        .describe(
+          "thinking level of every model unless its params.thinking or a session (/think) chooses; fitted to what each model offers (default: the model's own)",
+        ),
       verboseDefault: compatOnly(
         z.enum(["off", "on", "full"]).optional(),
         "default verbosity of tool output in chats",

@@ -15,6 +15,7 @@ import {
 import { fallbackData } from "../chat-events.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
+import { oneTurnThinking } from "./session-thinking.js";
 import { fastModeParam, sessionModelDefaults, sessionRow } from "./sessions.js";
 import { defineMethod } from "./types.js";
 
@@ -111,7 +112,8 @@ export const chatMethods = {
       message: z.string().max(200_000),
       idempotencyKey,
       attachments: z.array(attachment).max(MAX_ATTACHMENTS).optional(),
-      thinking: z.string().optional(),
+      // This turn's thinking level (OpenClaw's one-turn `thinking`), fitted to each model tried.
+      thinking: z.string().max(32).optional(),
       // This turn only, ahead of the session's choice (OpenClaw's one-turn `fastMode`).
       fastMode: fastModeParam.optional(),
       deliver: z.boolean().optional(),
@@ -133,6 +135,7 @@ export const chatMethods = {
         idempotencyKey: p.idempotencyKey,
         submitter: `ws:${connId}`,
         ...(p.fastMode !== undefined ? { fastMode: p.fastMode } : {}),
+        ...(p.thinking ? { thinkingLevel: oneTurnThinking(p.thinking) } : {}),
       });
       // Acknowledge only what is on disk: a crash after this answer never loses the message.
       try {

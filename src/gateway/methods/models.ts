@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fastModePlan } from "../../providers/index.js";
+import { fastModePlan, thinkingChoices, thinkingProfile } from "../../providers/index.js";
 import type { Credential } from "../../providers/registry.js";
 import { defineMethod } from "./types.js";
 
@@ -41,7 +41,9 @@ export const modelMethods = {
           api: m.api,
           contextWindow: m.contextWindow,
           input: m.input,
-          reasoning: false,
+          // OpenClaw's fields: whether it thinks, the levels it offers and the one it uses unless a session chooses.
+          reasoning: thinkingProfile(m) !== undefined,
+          ...thinkingChoices(m),
           // OpenClaw's fields: whether Fast mode changes this model's requests, and its own default.
           supportsFastMode: fastModePlan(m) !== undefined,
           ...(m.params?.fastMode !== undefined ? { effectiveFastMode: m.params.fastMode } : {}),

@@ -7,6 +7,7 @@ import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { categoryParam, registerCategory } from "./group-catalog.js";
 import { editorFields, userMessageOnPath } from "./session-branches.js";
+import { thinkingLevelFor, thinkingLevelParam } from "./session-thinking.js";
 import { fastModeParam, sessionModelDefaults, sessionRow } from "./sessions.js";
 import { defineMethod } from "./types.js";
 
@@ -46,6 +47,7 @@ export const sessionActionMethods = {
       fastMode: fastModeParam.optional(),
       // Its custom group, registered in the group catalog when first used (OpenClaw's `category`).
       category: categoryParam,
+      thinkingLevel: thinkingLevelParam.optional(),
       // OpenClaw's UI sends these with every new chat: only what this gateway has is taken.
       visibility: z
         .literal("normal", {
@@ -75,6 +77,16 @@ export const sessionActionMethods = {
         ...(p.displayName ? { displayName: p.displayName } : {}),
         ...(p.fastMode !== undefined ? { fastMode: p.fastMode } : {}),
         ...(p.category ? { category: await registerCategory(gateway, p.category) } : {}),
+        ...(p.thinkingLevel
+          ? {
+              thinkingLevel: thinkingLevelFor(
+                gateway,
+                key,
+                store.get(key)?.modelOverride as string | undefined,
+                p.thinkingLevel,
+              ),
+            }
+          : {}),
       };
       // Whoever creates (or adopts) a session has it open: read as of now (see session-marks.ts).
       const now = Date.now();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { NoModelConfiguredError } from "../../agents/model-cache.js";
-import { fastModePlan } from "../../providers/index.js";
+import { fastModePlan, thinkingChoices } from "../../providers/index.js";
 import type { ModelRef } from "../../providers/types.js";
 import { type AgentListEntry, resolveKnownAgentId } from "../../routing/known-agents.js";
 import { agentIdFromSessionKey, canonicalSessionKey, mainSessionKey } from "../../routing/session-key.js";
@@ -9,6 +9,7 @@ import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { categoryParam, registerCategory } from "./group-catalog.js";
 import { isUnread, pinAndUnread } from "./session-marks.js";
+import { thinkingLevelFor, thinkingLevelParam } from "./session-thinking.js";
 import { defineMethod } from "./types.js";
 
 /**
@@ -32,13 +33,6 @@ const MAX_PREVIEW_KEYS = 100;
 const MAX_PREVIEW_ITEMS = 50;
 const DEFAULT_PREVIEW_CHARS = 240;
 
-/** OpenClaw's thinking levels for a model without reasoning controls (ours have none). */
-const THINKING = {
-  thinkingLevels: [{ id: "off", label: "off" }],
-  thinkingOptions: ["off"],
-  thinkingDefault: "off",
-};
-
 /** The model a session of `agentId` uses unless it overrides it, as OpenClaw's `defaults`. */
 export function sessionModelDefaults(gateway: GatewayContext, agentId: string) {
   const agent = gateway.agents.agentFor(mainSessionKey(agentId));
@@ -55,28 +49,28 @@ export function sessionModelDefaults(gateway: GatewayContext, agentId: string) {
         .list()
         .find((m) => m.ref.provider === first.provider && m.ref.model === first.model)
     : undefined;
-  const fast = first ? fastDefaults(gateway, first) : {};
+  const facts = first ? modelFacts(gateway, first) : thinkingChoices(undefined);
   return {
     modelProvider: first?.provider ?? null,
     model: first?.model ?? null,
     contextTokens: agent.contextTokens ?? model?.contextWindow ?? null,
-    ...fast,
-    ...THINKING,
+    ...facts,
     // Model changes apply to the session (our `/model`), not to the agent's config.
     modelSelectionTarget: "session",
   };
 }
 
-/** Whether Fast mode does anything for a model, and its own default (OpenClaw's model fields). */
-function fastDefaults(gateway: GatewayContext, ref: ModelRef) {
+/** Whether Fast mode does anything for a model, its own default, and its thinking levels (OpenClaw's model fields). */
+function modelFacts(gateway: GatewayContext, ref: ModelRef) {
   try {
     const model = gateway.agents.registry().resolve(ref);
     return {
       supportsFastMode: fastModePlan(model) !== undefined,
       ...(model.params?.fastMode !== undefined ? { effectiveFastMode: model.params.fastMode } : {}),
+      ...thinkingChoices(model),
     };
   } catch {
-    return {}; // an unknown provider: the turn will say so; the UI leaves its controls as they are
+    return thinkingChoices(undefined); // an unknown provider: the turn will say so
   }
 }
 
@@ -136,6 +130,8 @@ export const sessionPatch = z.object({
   fastMode: fastModeParam.nullable().optional(),
   // Its custom group (session-groups.ts); a new name joins the group catalog.
   category: categoryParam,
+  // This session's thinking level, as /think sets it; null: back to the agent's or model's default.
+  thinkingLevel: thinkingLevelParam.nullable().optional(),
 });
 
 export const sessionMethods = {
@@ -176,9 +172,14 @@ export const sessionMethods = {
       } catch (err) {
         throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, (err as Error).message);
       }
-      const sessions = page.sessions.map(({ key, entry }) =>
-        sessionRow(key, entry, agents.activeRunIds(key)),
-      );
+      const sessions = page.sessions.map(({ key, entry }) => {
+        const runStartedAt = agents.runStartedAt(key);
+        // When the run in progress began: the Sessions page shows how long it has been going.
+        return {
+          ...sessionRow(key, entry, agents.activeRunIds(key)),
+          ...(runStartedAt ? { runStartedAt } : {}),
+        };
+      });
       return {
         ts: Date.now(),
         path: store.indexPath,
@@ -379,6 +380,14 @@ export async function patchSession(
   if (patch.model !== undefined) next.modelOverride = modelOverride(gateway, patch.model);
   if (patch.fastMode !== undefined) next.fastMode = patch.fastMode ?? undefined;
   if (patch.category !== undefined) next.category = await registerCategory(gateway, patch.category);
+  if (patch.thinkingLevel !== undefined) {
+    const model = (patch.model !== undefined ? next.modelOverride : current.modelOverride) as
+      | string
+      | undefined;
+    next.thinkingLevel = patch.thinkingLevel
+      ? thinkingLevelFor(gateway, key, model, patch.thinkingLevel)
+      : undefined;
+  }
   const entry = store.update(key, next);
   // Every patch (one, or each target of a patchMany) is a change an open sidebar shows at once.
   gateway.clients.publishSessionsChanged({

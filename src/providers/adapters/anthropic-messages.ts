@@ -1,6 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam, RawMessageStreamEvent, Tool } from "@anthropic-ai/sdk/resources/messages";
 import { anthropicFastFields } from "../fast-mode.js";
+import { anthropicThinkingFields } from "../thinking.js";
 import type { Message, ProviderAdapter, StopReason, StreamEvent, StreamRequest } from "../types.js";
 import { cachedClient, finish, MessageBuilder, textOf, toStreamError } from "./shared.js";
 
@@ -81,6 +82,7 @@ function* mapEvent(
       const d = event.delta;
       if (d.type === "text_delta") yield out.text(d.text);
       else if (d.type === "thinking_delta") yield out.thinking(d.thinking);
+      else if (d.type === "signature_delta") out.signThinking(d.signature);
       else if (d.type === "input_json_delta") {
         const tool = tools.get(event.index);
         if (tool) {
@@ -116,14 +118,21 @@ function toParams(request: StreamRequest) {
     description: t.description,
     input_schema: t.parameters as Tool["input_schema"],
   }));
+  const maxTokens = request.maxTokens ?? request.model.maxTokens;
+  const { dropTemperature, ...thinking } = anthropicThinkingFields(
+    request.model,
+    request.thinking,
+    maxTokens,
+  );
   return {
     model: request.model.ref.model,
-    max_tokens: request.maxTokens ?? request.model.maxTokens,
+    max_tokens: maxTokens,
     stream: true as const,
     messages: toMessages(request.messages),
     ...(request.systemPrompt ? { system: request.systemPrompt } : {}),
     ...(tools?.length ? { tools } : {}),
-    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...(request.temperature !== undefined && !dropTemperature ? { temperature: request.temperature } : {}),
+    ...thinking,
   };
 }
 
@@ -159,7 +168,10 @@ function toBlocks(m: Message): Block[] {
   const blocks: Block[] = [];
   for (const c of m.content) {
     if (c.type === "text" && c.text) blocks.push({ type: "text", text: c.text });
-    // Thinking blocks need the API's signature to be replayed; we do not keep it.
+    // A signed thinking block goes back as it came (a tool round with thinking on needs it);
+    // one without a signature (another API's reasoning) cannot be replayed.
+    else if (c.type === "thinking" && c.signature)
+      blocks.push({ type: "thinking", thinking: c.thinking, signature: c.signature });
     else if (c.type === "toolCall")
       blocks.push({ type: "tool_use", id: c.id, name: c.name, input: c.arguments });
   }

@@ -4,6 +4,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
+import { openaiCompletionsReasoningFields } from "../thinking.js";
 import type { Message, ProviderAdapter, StopReason, StreamEvent, StreamRequest } from "../types.js";
 import { openaiClient } from "./openai-client.js";
 import { finish, MessageBuilder, textOf, toStreamError } from "./shared.js";
@@ -95,6 +96,7 @@ function toParams(request: StreamRequest): ChatCompletionChunkParams {
         ? { max_completion_tokens: maxTokens }
         : { max_tokens: maxTokens }),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...openaiCompletionsReasoningFields(request.model, request.thinking),
   };
 }
 

@@ -4,6 +4,7 @@ import type {
   ResponseStreamEvent,
 } from "openai/resources/responses/responses";
 import { openaiFastFields } from "../fast-mode.js";
+import { openaiReasoningFields } from "../thinking.js";
 import type {
   Message,
   ProviderAdapter,
@@ -119,6 +120,7 @@ function toParams(request: StreamRequest): ResponseCreateParamsStreaming {
     ...(request.maxTokens !== undefined ? { max_output_tokens: request.maxTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...openaiFastFields(request.model, request.fast),
+    ...openaiReasoningFields(request.model, request.thinking),
   };
 }
 

@@ -30,6 +30,12 @@ export class MessageBuilder {
     return { type: "thinking_delta", delta };
   }
 
+  /** Anthropic's signature over the thinking block just streamed (kept so it can be replayed). */
+  signThinking(signature: string): void {
+    const last = this.content.at(-1);
+    if (last?.type === "thinking") last.signature = (last.signature ?? "") + signature;
+  }
+
   toolCall(id: string, name: string, argsJson: string): StreamEvent {
     const toolCall: ToolCall = { type: "toolCall", id, name, arguments: parseToolArguments(argsJson) };
     this.content.push(toolCall);

@@ -200,6 +200,8 @@ export const en = {
 
   // Sessions screen: sorting, archive, bulk actions, transcript search (h22s).
   "sessions.created": "Created",
+  "sessions.details": "Details",
+  "sessions.lastModel": "Last answered by",
   "sessions.status": "Show",
   "sessions.active": "Active",
   "sessions.archived": "Archived",

@@ -200,6 +200,8 @@ export const zhHans: Messages = {
 
   // Sessions screen: sorting, archive, bulk actions, transcript search (h22s).
   "sessions.created": "创建时间",
+  "sessions.details": "详情",
+  "sessions.lastModel": "最近回答",
   "sessions.status": "显示",
   "sessions.active": "活跃",
   "sessions.archived": "已归档",

@@ -200,6 +200,8 @@ export const zhHant: Messages = {
 
   // Sessions screen: sorting, archive, bulk actions, transcript search (h22s).
   "sessions.created": "建立時間",
+  "sessions.details": "詳情",
+  "sessions.lastModel": "最近回答",
   "sessions.status": "顯示",
   "sessions.active": "使用中",
   "sessions.archived": "已封存",

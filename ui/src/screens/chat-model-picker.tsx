@@ -5,17 +5,21 @@ import { errorText } from "../util.js";
 import type { HistoryMessage } from "./chat-model.js";
 
 /** A `models.list` row (OpenClaw's shape): the id with its provider beside it. */
-interface ModelRow extends FastFacts {
+export interface ModelRow extends FastFacts {
   id: string;
   provider: string;
   ref?: string;
   available?: boolean;
+  contextWindow?: number;
+  /** The thinking levels it offers and the one it uses unless a session chooses. */
+  thinkingOptions?: string[];
+  thinkingDefault?: string;
 }
 
-type FastMode = boolean | "auto";
+export type FastMode = boolean | "auto";
 
 /** OpenClaw's model fields: whether Fast mode changes its requests (unknown: assume so), and its own default. */
-interface FastFacts {
+export interface FastFacts {
   supportsFastMode?: boolean;
   effectiveFastMode?: FastMode;
 }
@@ -28,10 +32,10 @@ export interface SessionModel {
   defaultFast?: FastFacts;
 }
 
-const refOf = (m: ModelRow) => m.ref ?? `${m.provider}/${m.id}`;
+export const refOf = (m: ModelRow) => m.ref ?? `${m.provider}/${m.id}`;
 
 /** The catalog, once per connection. */
-function useModels(conn: GatewayConnection): ModelRow[] {
+export function useModels(conn: GatewayConnection): ModelRow[] {
   const [models, setModels] = useState<ModelRow[]>([]);
   useEffect(() => {
     conn

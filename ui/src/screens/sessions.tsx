@@ -3,24 +3,17 @@ import type { ScreenProps } from "../app.js";
 import { RowMenu } from "../components/row-menu.js";
 import { Stamp } from "../components/time.js";
 import type { GatewayConnection } from "../gateway.js";
-import { type MessageKey, useI18n } from "../i18n/index.js";
+import { useI18n } from "../i18n/index.js";
 import { chatLink, errorText } from "../util.js";
-import { type SessionPage, type SessionRow, useAgents } from "./agents.js";
+import { type SessionPage, useAgents } from "./agents.js";
+import { type Defaults, DrawerToggle, isLive, kindOf, type Row, SessionDrawer } from "./sessions-drawer.js";
 import { useGroups } from "./sessions-groups.js";
 import { TranscriptSearch } from "./sessions-search.js";
 
 /** Rows per page the user can choose (OpenClaw's "Rows per page"); 50 first, whatever the store holds. */
 const PAGE_SIZES = [25, 50, 100, 200];
 
-type Row = SessionRow & {
-  createdAt?: number;
-  label?: string;
-  archived?: boolean;
-  kind?: string;
-  isMain?: boolean;
-  hasActiveRun?: boolean;
-};
-type RowPage = Omit<SessionPage, "sessions"> & { sessions: Row[] };
+type RowPage = Omit<SessionPage, "sessions"> & { sessions: Row[]; defaults?: Defaults };
 type Status = "active" | "archived" | "all";
 /** The columns a user can sort by, each one of `sessions.list`'s `sortBy` values. */
 const SORTS = [
@@ -47,11 +40,6 @@ function listPage(
   });
 }
 
-/** OpenClaw's kinds: the gateway's `kind` (direct, group), and cron for a scheduled job's session. */
-const kindOf = (row: Row) =>
-  `sessions.kind.${row.key.split(":")[2] === "cron" ? "cron" : (row.kind ?? "direct")}` as MessageKey;
-const isLive = (row: Row) => row.hasActiveRun ?? !!row.activeRunIds?.length;
-
 /** A session key that wraps after its colons (`agent:main:` / `telegram:…`), not mid-word. */
 function withBreaks(key: string) {
   return key.split(":").map((part, i) => (i === 0 ? part : [":", <wbr key={i} />, part]));
@@ -71,6 +59,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
   const [sort, setSort] = useState<Sort>({ by: "updatedAt", dir: "desc" });
   const [size, setSize] = useState(50);
   const [menu, setMenu] = useState<string>();
+  const [drawer, setDrawer] = useState<string>();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
@@ -296,7 +285,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
             </tr>
           </thead>
           <tbody>
-            {groups.sections(rows, (row) => (
+            {groups.sections(rows, (row) => [
               <tr key={row.key} data-key={row.key} class={row.archived && status === "all" ? "archived" : ""}>
                 <td class="pick">
                   <input
@@ -336,6 +325,7 @@ export function SessionsScreen({ conn }: ScreenProps) {
                   {row.totalTokens ?? ""}
                 </td>
                 <td class="more">
+                  <DrawerToggle row={row} open={drawer} onToggle={setDrawer} />
                   <RowMenu
                     label={t("sessions.actions")}
                     open={menu === row.key}
@@ -356,8 +346,11 @@ export function SessionsScreen({ conn }: ScreenProps) {
                     ]}
                   />
                 </td>
-              </tr>
-            ))}
+              </tr>,
+              drawer === row.key && (
+                <SessionDrawer key="drawer" conn={conn} row={row} page={page} onSaved={load} />
+              ),
+            ])}
           </tbody>
         </table>
       )}
