@@ -6,6 +6,7 @@ import { Lexer } from "marked";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   buildControlUi,
+  gatewayNames,
   markedLexerOnly,
   markedWithoutExtensions,
   markedWithoutPedantic,
@@ -183,23 +184,29 @@ describe("Control UI build", () => {
     }
   });
 
-  it("gives short ids only to keys used nowhere but as a translate call's argument", () => {
+  it("gives short ids to keys, not to gateway names used as such nor to keys built from a template", () => {
     const english =
-      'export const en = {\n  "a.one": "One",\n  "a.two": "Two",\n  "rpc.call": "Call",\n  "theme.dark": "Dark",\n  "err.x": "X",\n  "a.unused": "x",\n};\n';
+      'export const en = {\n  "a.one": "One",\n  "a.two": "Two",\n  "rpc.call": "Call",\n  "theme.dark": "Dark",\n  "err.x": "X",\n  "a.table": "T",\n  "rpc.label": "L",\n};\n';
     const app = [
       'const x = t("a.one"); c.t("a.two", { n: 1 }); ts(\n  "a.one")',
       'conn.request("rpc.call"); t("rpc.call"); t("theme.dark"); t(`theme.${name}`)',
       't("err.x"); t(("err." + code) as MessageKey)',
+      'const rows = [{ label: \'a.table\' }]; t(on ? "a.one" : `a.two`); t("rpc.label")',
     ];
-    const ids = messageKeyIds([english], app);
+    const ids = messageKeyIds([english], app, new Set(["rpc.call", "rpc.label"]));
     expect([...ids]).toEqual([
       ["a.one", "a"],
       ["a.two", "b"],
+      ["a.table", "c"],
+      ["rpc.label", "d"],
     ]);
     expect(withMessageIds(app[0] as string, ids, false)).toBe(
       'const x = t("a"); c.t("b", { n: 1 }); ts(\n  "a")',
     );
     expect(withMessageIds(app[1] as string, ids, false)).toBe(app[1]);
+    expect(withMessageIds(app[3] as string, ids, false)).toBe(
+      'const rows = [{ label: \'c\' }]; t(on ? "a" : `b`); t("d")',
+    );
     expect(withMessageIds(english, ids, true)).toContain('  a: "One",\n  b: "Two",\n  "rpc.call": "Call",');
   });
 
@@ -214,8 +221,9 @@ describe("Control UI build", () => {
     const ids = messageKeyIds(
       english,
       files.filter((f) => !catalogue.test(f)).map((f) => readFileSync(f, "utf8")),
+      await gatewayNames(),
     );
-    expect(ids.size).toBeGreaterThan(200);
+    expect(ids.size).toBeGreaterThan(300);
     const code = jsOutputs().map((f) => readFileSync(f, "utf8"));
     for (const [key, id] of ids) {
       expect(code.some((c) => c.includes(`"${key}"`))).toBe(false);
@@ -241,5 +249,8 @@ describe("Control UI build", () => {
     // Those that keep their names: RPC method names, and keys built from a template.
     expect(ids.has("sessions.reset")).toBe(false);
     expect(ids.has("theme.dark")).toBe(false);
+    // Keys held in tables are compacted too.
+    expect(ids.has("nav.chat")).toBe(true);
+    expect(ids.has("config.section.agents")).toBe(true);
   });
 });
