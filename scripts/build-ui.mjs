@@ -31,6 +31,8 @@ const ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$";
 const TRANSLATED = /((?:^|[^\w$])(?:t|ts)\(\s*)"([\w.-]+)"(?=\s*[,)])/g;
 /** A quoted string with nothing interpolated: '…', "…" or `…`. */
 const QUOTED = /(["'`])([\w.-]+)\1/g;
+/** The start of a key built from a template or by concatenation: `theme.${…}`, "theme." + … */
+const PREFIX = /(["'`])([\w.-]*\.)(?=\1|\$\{)/g;
 
 /**
  * Short ids for message keys ("chat.expandTable" → "aB") in the built UI: each key is written
@@ -47,19 +49,37 @@ const QUOTED = /(["'`])([\w.-]+)\1/g;
 export function messageKeyIds(englishCatalogues, sources, reserved = new Set()) {
   const keys = englishCatalogues.flatMap((text) => [...text.matchAll(/^\s*"([\w.-]+)":/gm)].map((m) => m[1]));
   const kept = new Set();
+  const prefixes = new Set();
   for (const text of sources) {
     // A gateway name quoted other than as a translate call's argument: it may be that name.
     for (const m of text.replace(TRANSLATED, "$1").matchAll(QUOTED)) if (reserved.has(m[2])) kept.add(m[2]);
     // `theme.${theme}` or "theme." + name: any key under that prefix may be asked for by name.
-    for (const m of text.matchAll(/["'`]([\w.-]*\.)(?:["'`]|\$\{)/g))
-      for (const key of keys) if (key.startsWith(m[1])) kept.add(key);
+    for (const m of text.matchAll(PREFIX)) prefixes.add(m[2]);
   }
   const ids = new Map();
-  for (const key of keys.filter((k) => !kept.has(k))) {
-    const i = ids.size;
+  let count = 0;
+  const next = () => {
+    const i = count++;
     const n = ID_CHARS.length;
-    ids.set(key, i < n ? ID_CHARS[i] : ID_CHARS[Math.floor(i / n) - 1] + ID_CHARS[i % n]);
+    return i < n ? ID_CHARS[i] : ID_CHARS[Math.floor(i / n) - 1] + ID_CHARS[i % n];
+  };
+  // Such a prefix becomes a short one ("theme." → "a."), unless a gateway name starts with it or
+  // a key is under two of them; its keys keep their names after it ("theme.dark" → "a.dark").
+  const under = (key) => [...prefixes].filter((p) => key.startsWith(p));
+  for (const key of keys) if (under(key).length > 1 || (under(key).length && kept.has(key))) kept.add(key);
+  for (const p of prefixes) {
+    if (
+      [...reserved].some((name) => name.startsWith(p)) ||
+      keys.some((k) => kept.has(k) && k.startsWith(p))
+    ) {
+      for (const key of keys) if (key.startsWith(p)) kept.add(key);
+      continue;
+    }
+    const short = `${next()}.`;
+    ids.set(p, short);
+    for (const key of keys) if (key.startsWith(p)) ids.set(key, short + key.slice(p.length));
   }
+  for (const key of keys.filter((k) => !kept.has(k) && !ids.has(k))) ids.set(key, next());
   return ids;
 }
 
@@ -79,9 +99,11 @@ export async function gatewayNames() {
 export function withMessageIds(text, ids, isCatalogue) {
   if (isCatalogue)
     return text.replace(/^(\s*)"([\w.-]+)":/gm, (m, indent, key) =>
-      ids.has(key) ? `${indent}${ids.get(key)}:` : m,
+      ids.has(key) ? `${indent}${JSON.stringify(ids.get(key)).replace(/^"([\w$]+)"$/, "$1")}:` : m,
     );
-  return text.replace(QUOTED, (m, q, key) => (ids.has(key) ? `${q}${ids.get(key)}${q}` : m));
+  return text
+    .replace(QUOTED, (m, q, key) => (ids.has(key) ? `${q}${ids.get(key)}${q}` : m))
+    .replace(PREFIX, (m, q, prefix) => (ids.has(prefix) ? `${q}${ids.get(prefix)}` : m));
 }
 
 /** esbuild plugin: ui/src with message keys as short ids (see messageKeyIds). */
