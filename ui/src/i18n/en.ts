@@ -118,7 +118,7 @@ export const en = {
   "chat.fastOff": "Fast mode off",
   "chat.fastAuto": "Fast mode auto: model calls early in a reply run fast",
   "chat.fastNone": "Fast mode does nothing for this model",
-  "chat.send": "Send",
+  "chat.sendButton": "Send",
   "chat.stop": "Stop",
   "chat.stopped": "Stopped.",
   "chat.toolFailed": "failed",
@@ -235,7 +235,7 @@ export const en = {
   "channels.bot": "Signed in as {name}",
   "channels.guilds": "Servers: {count}",
   "channels.setUp": "Set up",
-  "channels.logout": "Log out",
+  "channels.logoutButton": "Log out",
   "channels.confirmLogout": "Disconnect {channel} until the next restart or config change?",
   "channels.pairing.title": "Pairing requests",
   "channels.pairing.none": "No one is waiting for approval.",
@@ -269,7 +269,7 @@ export const en = {
   "config.compatOnly": "Accepted for OpenClaw compatibility; no effect yet",
   "config.compatOnlyHint":
     "OpenClaw accepts this key; this gateway reads it but does not act on it yet, so changing it changes nothing.",
-  "config.apply": "Apply",
+  "config.applyButton": "Apply",
   "config.discard": "Discard changes",
   "config.rawHint":
     "The whole openclaw.json (JSON5). Secrets show as __OPENCLAW_REDACTED__; leave them so to keep them.",

@@ -263,7 +263,7 @@ export function ConfigScreen({ conn }: ScreenProps) {
           />
           <div class="actions">
             <button type="submit" id="config-apply" disabled={busy}>
-              {t("config.apply")}
+              {t("config.applyButton")}
             </button>
             <button type="button" class="secondary" onClick={() => void reload()}>
               {t("config.discard")}
