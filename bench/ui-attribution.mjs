@@ -64,7 +64,9 @@ for (const file of files) {
   }
 }
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
-console.log(`ui js attribution, a page in ${lang}: ${files.length} files, ${kb(total)} gzip in all`);
+console.log(
+  `ui js attribution, a page in ${lang}: ${files.length} files, ${kb(total)} gzip in all (${total} B)`,
+);
 const rows = [...cost].sort((a, b) => b[1].gzip - a[1].gzip);
 for (const [source, { bytes, gzip }] of rows.slice(0, top))
   console.log(`${kb(gzip).padStart(9)} gzip ${kb(bytes).padStart(9)} min  ${source}`);

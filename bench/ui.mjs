@@ -46,7 +46,7 @@ for (const lang of langs) {
   const own = jsOutputs.filter(([, out]) => catalogue(out) === lang);
   const total = sharedGz + own.reduce((n, [file]) => n + gzipOf(file), 0);
   console.log(
-    `ui js  all a page in ${lang.padEnd(7)} can load (page, lazy chunks, ${own.length} catalogue(s)): ${kb(total)} gzip (budget 60 KB)`,
+    `ui js  all a page in ${lang.padEnd(7)} can load (page, lazy chunks, ${own.length} catalogue(s)): ${kb(total)} gzip, ${total} B (budget 60 KB)`,
   );
 }
 console.log(

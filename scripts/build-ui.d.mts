@@ -8,8 +8,14 @@ export function buildControlUi(options?: { outdir?: string; sourcemap?: boolean 
 }>;
 /** marked's lib/marked.esm.js cut to its Lexer; throws if the file is not shaped as expected. */
 export function markedLexerOnly(source: string): string;
-/** Message key → short id, for keys used only as a translate call's argument. */
-export function messageKeyIds(englishCatalogues: string[], sources: string[]): Map<string, string>;
+/** Message key → short id, for every key not a gateway name used as such nor built from a template. */
+export function messageKeyIds(
+  englishCatalogues: string[],
+  sources: string[],
+  reserved?: Set<string>,
+): Map<string, string>;
+/** Every dotted name quoted in the gateway's sources (src/, tests excluded). */
+export function gatewayNames(): Promise<Set<string>>;
 /** A ui/src file with the keys `ids` names written as their ids. */
 export function withMessageIds(text: string, ids: Map<string, string>, isCatalogue: boolean): string;
 /** A lazy chunk's file name, its hash now also covering the page entry's name it imports. */

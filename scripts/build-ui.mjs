@@ -25,48 +25,85 @@ const TARGET = ["chrome111", "firefox115", "safari16.4"];
 /** The catalogues whose keys are compacted: English names every key; the others follow. */
 const CATALOGUE = /ui[\\/]src[\\/]i18n[\\/](?:setup[\\/])?(?:en|zh-Hans|zh-Hant)\.ts$/;
 const ENGLISH_CATALOGUES = ["ui/src/i18n/en.ts", "ui/src/i18n/setup/en.ts"];
+const ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$";
+
 /** A key passed straight to a translate function (`t("…")`, `c.t("…")`, the setup flow's `ts("…")`). */
 const TRANSLATED = /((?:^|[^\w$])(?:t|ts)\(\s*)"([\w.-]+)"(?=\s*[,)])/g;
-const ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$";
+/** A quoted string with nothing interpolated: '…', "…" or `…`. */
+const QUOTED = /(["'`])([\w.-]+)\1/g;
+/** The start of a key built from a template or by concatenation: `theme.${…}`, "theme." + … */
+const PREFIX = /(["'`])([\w.-]*\.)(?=\1|\$\{)/g;
 
 /**
  * Short ids for message keys ("chat.expandTable" → "aB") in the built UI: each key is written
- * in the app's code and again in every language's catalogue, about 1 KB gzip of the page's
+ * in the app's code and again in every language's catalogue, about 1.5 KB gzip of the page's
  * JS. Derived at build time; the sources keep the keys, so tsc still checks every `t("…")`
- * against the English catalogue. Only a key whose every quoted use in ui/src is a direct
- * argument of a translate call gets an id: one that is also an RPC method name
- * ("sessions.reset"), sits in a table, or may be built from a template (`theme.${…}`) keeps
- * its name everywhere, so nothing can look a key up under the other name.
- * `sources` maps each ui/src file (catalogues excluded) to its text.
+ * against the English catalogue. Every quoted use of a key in ui/src becomes its id (a
+ * translate call's argument, a table's label, a type), except for keys that may mean something
+ * else: a name also quoted in the gateway's sources (`reserved`: an RPC method such as
+ * "sessions.reset", an event, a code the gateway sends) and quoted in ui/src other than as a
+ * translate call's argument, and keys that may be built from a
+ * template (`theme.${…}`, "err." + code) keep their names everywhere, so nothing can look a
+ * key up under the other name. `sources` are the ui/src files' texts (catalogues excluded).
  */
-export function messageKeyIds(englishCatalogues, sources) {
+export function messageKeyIds(englishCatalogues, sources, reserved = new Set()) {
   const keys = englishCatalogues.flatMap((text) => [...text.matchAll(/^\s*"([\w.-]+)":/gm)].map((m) => m[1]));
-  const translated = new Set();
   const kept = new Set();
+  const prefixes = new Set();
   for (const text of sources) {
-    for (const m of text.matchAll(TRANSLATED)) translated.add(m[2]);
-    const rest = text.replace(TRANSLATED, "$1");
-    for (const key of keys) if (['"', "'", "`"].some((q) => rest.includes(`${q}${key}${q}`))) kept.add(key);
+    // A gateway name quoted other than as a translate call's argument: it may be that name.
+    for (const m of text.replace(TRANSLATED, "$1").matchAll(QUOTED)) if (reserved.has(m[2])) kept.add(m[2]);
     // `theme.${theme}` or "theme." + name: any key under that prefix may be asked for by name.
-    for (const m of text.matchAll(/["'`]([\w.-]*\.)(?:["'`]|\$\{)/g))
-      for (const key of keys) if (key.startsWith(m[1])) kept.add(key);
+    for (const m of text.matchAll(PREFIX)) prefixes.add(m[2]);
   }
   const ids = new Map();
-  for (const key of keys.filter((k) => translated.has(k) && !kept.has(k))) {
-    const i = ids.size;
+  let count = 0;
+  const next = () => {
+    const i = count++;
     const n = ID_CHARS.length;
-    ids.set(key, i < n ? ID_CHARS[i] : ID_CHARS[Math.floor(i / n) - 1] + ID_CHARS[i % n]);
+    return i < n ? ID_CHARS[i] : ID_CHARS[Math.floor(i / n) - 1] + ID_CHARS[i % n];
+  };
+  // Such a prefix becomes a short one ("theme." → "a."), unless a gateway name starts with it or
+  // a key is under two of them; its keys keep their names after it ("theme.dark" → "a.dark").
+  const under = (key) => [...prefixes].filter((p) => key.startsWith(p));
+  for (const key of keys) if (under(key).length > 1 || (under(key).length && kept.has(key))) kept.add(key);
+  for (const p of prefixes) {
+    if (
+      [...reserved].some((name) => name.startsWith(p)) ||
+      keys.some((k) => kept.has(k) && k.startsWith(p))
+    ) {
+      for (const key of keys) if (key.startsWith(p)) kept.add(key);
+      continue;
+    }
+    const short = `${next()}.`;
+    ids.set(p, short);
+    for (const key of keys) if (key.startsWith(p)) ids.set(key, short + key.slice(p.length));
   }
+  for (const key of keys.filter((k) => !kept.has(k) && !ids.has(k))) ids.set(key, next());
   return ids;
 }
 
-/** A ui/src file with the keys `ids` names replaced by their ids (catalogue entries, translate calls). */
+/** Every dotted name quoted in the gateway's sources (src/, tests excluded): see messageKeyIds. */
+export async function gatewayNames() {
+  const files = (await readdir("src", { recursive: true })).filter(
+    (f) => /\.ts$/.test(f) && !/\.test\.ts$/.test(f),
+  );
+  const names = new Set();
+  for (const f of files)
+    for (const m of (await readFile(path.join("src", f), "utf8")).matchAll(QUOTED))
+      if (m[2].includes(".")) names.add(m[2]);
+  return names;
+}
+
+/** A ui/src file with the keys `ids` names replaced by their ids (catalogue entries, every quoted use). */
 export function withMessageIds(text, ids, isCatalogue) {
   if (isCatalogue)
     return text.replace(/^(\s*)"([\w.-]+)":/gm, (m, indent, key) =>
-      ids.has(key) ? `${indent}${ids.get(key)}:` : m,
+      ids.has(key) ? `${indent}${JSON.stringify(ids.get(key)).replace(/^"([\w$]+)"$/, "$1")}:` : m,
     );
-  return text.replace(TRANSLATED, (m, call, key) => (ids.has(key) ? `${call}"${ids.get(key)}"` : m));
+  return text
+    .replace(QUOTED, (m, q, key) => (ids.has(key) ? `${q}${ids.get(key)}${q}` : m))
+    .replace(PREFIX, (m, q, prefix) => (ids.has(prefix) ? `${q}${ids.get(prefix)}` : m));
 }
 
 /** esbuild plugin: ui/src with message keys as short ids (see messageKeyIds). */
@@ -76,7 +113,7 @@ async function messageIdsPlugin() {
     .map((f) => path.join("ui/src", f));
   const sources = await Promise.all(files.filter((f) => !CATALOGUE.test(f)).map((f) => readFile(f, "utf8")));
   const english = await Promise.all(ENGLISH_CATALOGUES.map((f) => readFile(f, "utf8")));
-  const ids = messageKeyIds(english, sources);
+  const ids = messageKeyIds(english, sources, await gatewayNames());
   return {
     name: "message-ids",
     setup(b) {

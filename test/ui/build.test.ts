@@ -6,6 +6,7 @@ import { Lexer } from "marked";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   buildControlUi,
+  gatewayNames,
   markedLexerOnly,
   markedWithoutExtensions,
   markedWithoutPedantic,
@@ -183,24 +184,38 @@ describe("Control UI build", () => {
     }
   });
 
-  it("gives short ids only to keys used nowhere but as a translate call's argument", () => {
+  it("gives short ids to keys and to templates' prefixes, not to gateway names used as such", () => {
     const english =
-      'export const en = {\n  "a.one": "One",\n  "a.two": "Two",\n  "rpc.call": "Call",\n  "theme.dark": "Dark",\n  "err.x": "X",\n  "a.unused": "x",\n};\n';
+      'export const en = {\n  "a.one": "One",\n  "a.two": "Two",\n  "rpc.call": "Call",\n  "theme.dark": "Dark",\n  "err.x": "X",\n  "a.table": "T",\n  "rpc.label": "L",\n};\n';
     const app = [
       'const x = t("a.one"); c.t("a.two", { n: 1 }); ts(\n  "a.one")',
       'conn.request("rpc.call"); t("rpc.call"); t("theme.dark"); t(`theme.${name}`)',
       't("err.x"); t(("err." + code) as MessageKey)',
+      'const rows = [{ label: \'a.table\' }]; t(on ? "a.one" : `a.two`); t("rpc.label")',
     ];
-    const ids = messageKeyIds([english], app);
+    const ids = messageKeyIds([english], app, new Set(["rpc.call", "rpc.label", "err.y"]));
     expect([...ids]).toEqual([
-      ["a.one", "a"],
-      ["a.two", "b"],
+      ["theme.", "a."],
+      ["theme.dark", "a.dark"],
+      ["a.one", "b"],
+      ["a.two", "c"],
+      ["a.table", "d"],
+      ["rpc.label", "e"],
     ]);
     expect(withMessageIds(app[0] as string, ids, false)).toBe(
-      'const x = t("a"); c.t("b", { n: 1 }); ts(\n  "a")',
+      'const x = t("b"); c.t("c", { n: 1 }); ts(\n  "b")',
     );
-    expect(withMessageIds(app[1] as string, ids, false)).toBe(app[1]);
-    expect(withMessageIds(english, ids, true)).toContain('  a: "One",\n  b: "Two",\n  "rpc.call": "Call",');
+    expect(withMessageIds(app[1] as string, ids, false)).toBe(
+      'conn.request("rpc.call"); t("rpc.call"); t("a.dark"); t(`a.${name}`)',
+    );
+    // "err." stays: a gateway name starts with it.
+    expect(withMessageIds(app[2] as string, ids, false)).toBe(app[2]);
+    expect(withMessageIds(app[3] as string, ids, false)).toBe(
+      'const rows = [{ label: \'d\' }]; t(on ? "b" : `c`); t("e")',
+    );
+    expect(withMessageIds(english, ids, true)).toContain(
+      '  b: "One",\n  c: "Two",\n  "rpc.call": "Call",\n  "a.dark": "Dark",\n  "err.x": "X",',
+    );
   });
 
   it("the built catalogues hold every key, each under its id or its name, and the code agrees", async () => {
@@ -214,12 +229,15 @@ describe("Control UI build", () => {
     const ids = messageKeyIds(
       english,
       files.filter((f) => !catalogue.test(f)).map((f) => readFileSync(f, "utf8")),
+      await gatewayNames(),
     );
-    expect(ids.size).toBeGreaterThan(200);
+    expect(ids.size).toBeGreaterThan(300);
     const code = jsOutputs().map((f) => readFileSync(f, "utf8"));
     for (const [key, id] of ids) {
       expect(code.some((c) => c.includes(`"${key}"`))).toBe(false);
-      expect(code.some((c) => c.includes(`"${id}"`))).toBe(true);
+      // A key under a template's prefix may be asked for only through the template.
+      if (!id.includes(".")) expect(code.some((c) => c.includes(`"${id}"`))).toBe(true);
+      if (key.endsWith(".")) expect(code.some((c) => c.includes(key))).toBe(false);
     }
     for (const [i, text] of english.entries()) {
       const keys = [...text.matchAll(/^\s*"([\w.-]+)":/gm)].map((m) => m[1] as string);
@@ -240,6 +258,9 @@ describe("Control UI build", () => {
     }
     // Those that keep their names: RPC method names, and keys built from a template.
     expect(ids.has("sessions.reset")).toBe(false);
-    expect(ids.has("theme.dark")).toBe(false);
+    expect(ids.get("theme.dark")).toMatch(/^\w+\.dark$/);
+    // Keys held in tables are compacted too.
+    expect(ids.has("nav.chat")).toBe(true);
+    expect(ids.has("config.section.agents")).toBe(true);
   });
 });

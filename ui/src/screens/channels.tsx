@@ -134,7 +134,7 @@ function ChannelCard({
       {/* An unlinked WhatsApp has nothing to log out of, and stopping it would end a QR scan. */}
       {c.state !== "stopped" && (!whatsappLogin || c.connected) && (
         <button type="button" class="secondary" onClick={() => void onLogout(c.channel)}>
-          {t("channels.logout")}
+          {t("channels.logoutButton")}
         </button>
       )}
       {whatsappLogin && (

@@ -63,10 +63,10 @@ export function MessageActions({ turn, actions }: { turn: Turn; actions: TurnAct
         <button
           type="button"
           class="ghost msg-edit"
-          title={t("chat.edit")}
+          title={t("auto.edit")}
           onClick={() => actions.onEdit?.(turn)}
         >
-          {t("chat.edit")}
+          {t("auto.edit")}
         </button>
       )}
       {actions.onRegenerate && (

@@ -315,8 +315,13 @@ export function Composer(props: ComposerProps) {
               {t("chat.stop")}
             </button>
           )}
-          <button type="submit" id="chat-send" title={t("chat.send")} disabled={!canSend || voice.recording}>
-            {t("chat.send")}
+          <button
+            type="submit"
+            id="chat-send"
+            title={t("chat.sendButton")}
+            disabled={!canSend || voice.recording}
+          >
+            {t("chat.sendButton")}
           </button>
         </span>
       </div>

@@ -23,7 +23,7 @@ export function ToolCard({ tool }: { tool: ToolView }) {
     <details class={`tool ${state}`} data-tool={tool.name}>
       <summary>
         <span class="tool-name">{tool.name}</span>
-        {state === "running" && <span class="pill">{t("chat.toolRunning")}</span>}
+        {state === "running" && <span class="pill">{t("auto.running")}</span>}
         {state === "failed" && <span class="pill bad">{t("chat.toolFailed")}</span>}
         {tool.durationMs !== undefined && <span class="muted small">{seconds(tool.durationMs)}</span>}
       </summary>

@@ -82,7 +82,7 @@ export function McpServers({ conn, version }: { conn: GatewayConnection; version
   return (
     <section class="mcp" id="mcp-servers">
       <div class="toolbar">
-        <h2>{t("mcp.title")}</h2>
+        <h2>{t("config.section.mcp")}</h2>
         <button type="button" class="secondary" onClick={() => void load()}>
           {t("common.refresh")}
         </button>
@@ -95,8 +95,8 @@ export function McpServers({ conn, version }: { conn: GatewayConnection; version
             <tr>
               <th>{t("mcp.server")}</th>
               <th>{t("mcp.transport")}</th>
-              <th>{t("mcp.status")}</th>
-              <th>{t("mcp.tools")}</th>
+              <th>{t("sessions.state")}</th>
+              <th>{t("config.section.tools")}</th>
             </tr>
           </thead>
           <tbody>

@@ -28,9 +28,9 @@ interface EditResult {
 const SECTIONS: { key: string; label: MessageKey }[] = [
   { key: "agents", label: "config.section.agents" },
   { key: "models", label: "config.section.models" },
-  { key: "channels", label: "config.section.channels" },
+  { key: "channels", label: "nav.channels" },
   { key: "bindings", label: "config.section.bindings" },
-  { key: "session", label: "config.section.session" },
+  { key: "session", label: "nav.sessions" },
   { key: "messages", label: "config.section.messages" },
   { key: "tools", label: "config.section.tools" },
   { key: "mcp", label: "config.section.mcp" },
@@ -236,7 +236,7 @@ export function ConfigScreen({ conn }: ScreenProps) {
           ))}
           <div class="actions sticky">
             <button type="submit" id="config-save" disabled={busy}>
-              {t("config.save")}
+              {t("auto.save")}
             </button>
             <button type="button" class="secondary" onClick={() => void reload()}>
               {t("config.discard")}
@@ -263,7 +263,7 @@ export function ConfigScreen({ conn }: ScreenProps) {
           />
           <div class="actions">
             <button type="submit" id="config-apply" disabled={busy}>
-              {t("config.apply")}
+              {t("config.applyButton")}
             </button>
             <button type="button" class="secondary" onClick={() => void reload()}>
               {t("config.discard")}

@@ -74,7 +74,7 @@ export function MemoryScreen({ conn }: ScreenProps) {
           placeholder={t("memory.searchPlaceholder")}
           onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
         />
-        <button type="submit">{t("memory.search")}</button>
+        <button type="submit">{t("sessions.searchAction")}</button>
       </form>
       {hits && (
         <ol id="memory-hits">

@@ -124,7 +124,7 @@ export function WhatsAppLogin({
       )}
       {(step.name === "starting" || step.name === "scan") && (
         <button type="button" class="secondary" id="whatsapp-cancel" onClick={cancel}>
-          {t("whatsapp.cancel")}
+          {t("auto.cancel")}
         </button>
       )}
       {!connected && (step.name === "idle" || step.name === "failed") && (
