@@ -5,44 +5,28 @@
  * request carrying the field.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GatewayClient, GatewayResponseError } from "../../src/gateway/client.js";
-import { startFakeAnthropic } from "../fakes/anthropic.js";
+import { type GatewayClient, GatewayResponseError } from "../../src/gateway/client.js";
 import type { FakeServer } from "../fakes/server.js";
-import { type InProcessGateway, startInProcessGateway } from "../helpers/in-process-gateway.js";
+import { type AnthropicGateway, startAnthropicGateway } from "../helpers/anthropic-gateway.js";
 
 const TOKEN = "fast-mode-token-0123456789";
 const KEY = "agent:main:dashboard:fast";
 
 describe("Fast mode over the gateway", () => {
   let fake: FakeServer;
-  let gateway: InProcessGateway;
   let client: GatewayClient;
+  let t: AnthropicGateway;
 
   beforeEach(async () => {
-    fake = await startFakeAnthropic();
-    gateway = await startInProcessGateway({
-      token: TOKEN,
-      config: {
-        models: { providers: { anthropic: { baseUrl: fake.url, apiKey: "sk-ant-api03-test" } } },
-        agents: {
-          defaults: {
-            model: { primary: "anthropic/claude-opus-5" },
-            models: { "anthropic/claude-opus-4-6": { params: { fastMode: "auto" } } },
-          },
-        },
-      },
+    t = await startAnthropicGateway(TOKEN, {
+      model: { primary: "anthropic/claude-opus-5" },
+      models: { "anthropic/claude-opus-4-6": { params: { fastMode: "auto" } } },
     });
-    ({ client } = await GatewayClient.connect({ url: gateway.url.replace(/^http/, "ws"), token: TOKEN }));
+    ({ fake, client } = t);
   });
-  afterEach(async () => {
-    await client.close();
-    await gateway.close();
-    await fake.close();
-  });
+  afterEach(() => t.close());
 
-  const row = async () =>
-    ((await client.request("sessions.describe", { key: KEY })) as { session: Record<string, unknown> })
-      .session;
+  const row = () => t.row(KEY);
 
   it("stores, returns and clears the session's choice; refuses anything else with the fix", async () => {
     await client.request("sessions.create", { key: KEY, fastMode: "auto" });

@@ -6,44 +6,28 @@
  * request carrying the fields.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GatewayClient, GatewayResponseError } from "../../src/gateway/client.js";
-import { startFakeAnthropic } from "../fakes/anthropic.js";
+import { type GatewayClient, GatewayResponseError } from "../../src/gateway/client.js";
 import type { FakeServer } from "../fakes/server.js";
-import { type InProcessGateway, startInProcessGateway } from "../helpers/in-process-gateway.js";
+import { type AnthropicGateway, startAnthropicGateway } from "../helpers/anthropic-gateway.js";
 
 const TOKEN = "thinking-token-0123456789";
 const KEY = "agent:main:dashboard:think";
 
 describe("thinking levels over the gateway", () => {
   let fake: FakeServer;
-  let gateway: InProcessGateway;
   let client: GatewayClient;
+  let t: AnthropicGateway;
 
   beforeEach(async () => {
-    fake = await startFakeAnthropic();
-    gateway = await startInProcessGateway({
-      token: TOKEN,
-      config: {
-        models: { providers: { anthropic: { baseUrl: fake.url, apiKey: "sk-ant-api03-test" } } },
-        agents: {
-          defaults: {
-            model: { primary: "anthropic/claude-sonnet-4-5" },
-            models: { "anthropic/claude-haiku-4-5": { params: { thinking: "low" } } },
-          },
-        },
-      },
+    t = await startAnthropicGateway(TOKEN, {
+      model: { primary: "anthropic/claude-sonnet-4-5" },
+      models: { "anthropic/claude-haiku-4-5": { params: { thinking: "low" } } },
     });
-    ({ client } = await GatewayClient.connect({ url: gateway.url.replace(/^http/, "ws"), token: TOKEN }));
+    ({ fake, client } = t);
   });
-  afterEach(async () => {
-    await client.close();
-    await gateway.close();
-    await fake.close();
-  });
+  afterEach(() => t.close());
 
-  const row = async () =>
-    ((await client.request("sessions.describe", { key: KEY })) as { session: Record<string, unknown> })
-      .session;
+  const row = () => t.row(KEY);
   /** A command's reply: the text of the final `chat` event of the run it started. */
   const reply = async (message: string, idempotencyKey: string) => {
     const finals = new Map<string, string>();
