@@ -1,16 +1,13 @@
-/**
- * Talk over Google Live in Chromium (fake microphone) against a built gateway and a fake
- * Google Live (token mint + constrained WebSocket on 127.0.0.1): the page opens the
- * socket with the one-use token, sends the gateway's setup, streams 16 kHz PCM16 from the
- * microphone; the fake model asks for a consult, the page runs it through the agent
- * (`talk.client.toolCall`, fake Anthropic) and sends the answer back as a `toolResponse`;
- * 24 kHz speech plays; the transcripts land in the session. The page never sees the key.
- */
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeGoogleLive, startFakeGoogleLive } from "../fakes/google-live.js";
-import { connectWithToken, FAKE_MICROPHONE, openPage, useUiFixture } from "./harness.js";
+import {
+  connectWithToken,
+  FAKE_MICROPHONE,
+  openNewChat,
+  openPage,
+  transcripts,
+  useUiFixture,
+} from "./harness.js";
 
 const GEMINI_KEY = "AIzaSy-talk-ui-server-key-0123456789";
 
@@ -27,14 +24,6 @@ const fixture = useUiFixture(
   { chromiumArgs: FAKE_MICROPHONE, fake: startFakeGoogleLive },
 );
 
-function transcripts(stateDir: string): string {
-  const dir = path.join(stateDir, "agents/main/sessions");
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".jsonl"))
-    .map((f) => readFileSync(path.join(dir, f), "utf8"))
-    .join("\n");
-}
-
 /** Half a second of a 24 kHz tone, PCM16 little-endian, base64 (what Live sends as speech). */
 function speech(): string {
   const pcm = Buffer.alloc(24_000);
@@ -46,13 +35,8 @@ describe("Talk mode over Google Live", () => {
   it("streams the microphone, answers the model's consult through the agent, plays speech and saves it", async () => {
     const { browser, gateway, fake: live } = await fixture();
     gateway.anthropic.setDefault({ text: "It is sunny in Lisbon." });
-    const { context, page, problems } = await openPage(browser, gateway.url);
+    const { context, page, problems, frames } = await openNewChat(browser, gateway);
     closers.push(() => context.close());
-    const frames: string[] = [];
-    page.on("websocket", (ws) => ws.on("framereceived", (f) => frames.push(String(f.payload))));
-    await connectWithToken(page);
-    await page.waitForSelector("#chat-input");
-    await page.click("#new-session");
 
     await page.click("#chat-talk");
     const session = await live.nextSession();

@@ -1,21 +1,11 @@
-/**
- * Talk mode in Chromium (fake microphone) against a built gateway and a fake OpenAI
- * Realtime whose WebRTC peer (werift) answers the page's SDP offer and opens the
- * "oai-events" data channel: the fake model asks for a consult, the page runs it through
- * the agent (`talk.client.toolCall`, fake Anthropic), and the answer goes back over the
- * data channel as the function's output. The page only ever sees the ephemeral secret;
- * speech transcripts land in the session. Without a Talk provider the page names the keys.
- */
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeRealtime, startFakeRealtime } from "../fakes/openai-realtime.js";
 import {
-  connectWithToken,
   FAKE_MICROPHONE,
-  openPage,
+  openNewChat,
   startUiGateway,
+  transcripts,
   type UiGateway,
   useUiFixture,
 } from "./harness.js";
@@ -35,28 +25,10 @@ const fixture = useUiFixture(
   { chromiumArgs: FAKE_MICROPHONE, fake: startFakeRealtime },
 );
 
-async function openChat(
-  browser: Browser,
-  gateway: UiGateway,
-): Promise<{ page: Page; problems: string[]; frames: string[] }> {
-  const { context, page, problems } = await openPage(browser, gateway.url);
-  closers.push(() => context.close());
-  // Every WebSocket frame the page receives, to show the API key never reaches it.
-  const frames: string[] = [];
-  page.on("websocket", (ws) => ws.on("framereceived", (f) => frames.push(String(f.payload))));
-  await connectWithToken(page);
-  await page.waitForSelector("#chat-input");
-  await page.click("#new-session");
-  return { page, problems, frames };
-}
-
-/** Every session transcript of the default agent, concatenated. */
-function transcripts(stateDir: string): string {
-  const dir = path.join(stateDir, "agents/main/sessions");
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".jsonl"))
-    .map((f) => readFileSync(path.join(dir, f), "utf8"))
-    .join("\n");
+async function openChat(browser: Browser, gateway: UiGateway) {
+  const opened = await openNewChat(browser, gateway);
+  closers.push(() => opened.context.close());
+  return opened;
 }
 
 describe("Talk mode", () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach } from "vitest";
@@ -215,4 +215,30 @@ export function openSessionIndex(stateDir: string): SqliteSessionIndex {
   const dir = path.join(stateDir, "agents/main/sessions");
   mkdirSync(dir, { recursive: true });
   return new SqliteSessionIndex(path.join(dir, INDEX_FILE));
+}
+
+/** Every session transcript of the default agent in a gateway's state dir, concatenated. */
+export function transcripts(stateDir: string): string {
+  const dir = path.join(stateDir, "agents/main/sessions");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .map((f) => readFileSync(path.join(dir, f), "utf8"))
+    .join("\n");
+}
+
+/**
+ * A connected page on a new chat session, with every WebSocket frame it receives (to show
+ * that a server-side key never reaches the page). The caller closes `context`.
+ */
+export async function openNewChat(
+  browser: Browser,
+  gateway: UiGateway,
+): Promise<{ context: BrowserContext; page: Page; problems: string[]; frames: string[] }> {
+  const { context, page, problems } = await openPage(browser, gateway.url);
+  const frames: string[] = [];
+  page.on("websocket", (ws) => ws.on("framereceived", (f) => frames.push(String(f.payload))));
+  await connectWithToken(page);
+  await page.waitForSelector("#chat-input");
+  await page.click("#new-session");
+  return { context, page, problems, frames };
 }
