@@ -2,7 +2,7 @@
  * The composer's Fast switch in Chromium against a built gateway: it shows the session's
  * Fast mode (or the model's own default), a click is saved on the session and the next
  * request to the (fake) model carries the field, and where Fast mode does nothing the
- * switch is disabled with why as its tooltip.
+ * switch is disabled with why as its tooltip. Beside it, the session's thinking level.
  */
 import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -74,6 +74,38 @@ describe("the composer's Fast switch", () => {
     await page.click("#chat-fast", { force: true });
     expect(await state(page)).toEqual({ checked: "false", disabled: "true" });
   });
+
+  it("the thinking level: chosen in the composer, saved on the session, carried by the next request, cleared", async () => {
+    const { gateway } = await fixture();
+    const page = await openChat();
+    // The test model (Claude Sonnet 4.5) thinks only when asked: its default is off.
+    await expect.poll(() => page.textContent("#chat-thinking option")).toBe("Thinking: default (off)");
+    await page.selectOption("#chat-thinking", "high");
+    await expect.poll(() => page.inputValue("#chat-thinking")).toBe("high");
+    gateway.anthropic.enqueue({ text: "Thought it through." });
+    await page.fill("#chat-input", "think hard");
+    await page.click("#chat-send");
+    await page.waitForSelector(".msg.assistant >> text=Thought it through.");
+    expect(gateway.anthropic.requests.at(-1)!.body.thinking).toEqual({
+      type: "enabled",
+      budget_tokens: 16384,
+    });
+
+    // Saved on the session: a reload shows it; "Thinking: default (off)" clears it and the next request asks for none.
+    const session = await page.getAttribute("#chat-session", "data-key");
+    await page.reload();
+    await connectWithToken(page);
+    await page.waitForSelector("#chat-input");
+    await page.click(`.session-row[data-key="${session}"] .session-open`);
+    await expect.poll(() => page.inputValue("#chat-thinking")).toBe("high");
+    await page.selectOption("#chat-thinking", "");
+    await expect.poll(() => page.inputValue("#chat-thinking")).toBe("");
+    gateway.anthropic.enqueue({ text: "Quick one." });
+    await page.fill("#chat-input", "no need to think");
+    await page.click("#chat-send");
+    await page.waitForSelector(".msg.assistant >> text=Quick one.");
+    expect(gateway.anthropic.requests.at(-1)!.body).not.toHaveProperty("thinking");
+  }, 60_000);
 
   it("speaks Chinese", async () => {
     const { browser, gateway } = await fixture();

@@ -58,28 +58,28 @@ describe("the Sessions page's row drawer", () => {
     await page.waitForSelector('.session-drawer #chat-model option[value="anthropic/claude-opus-4-6"]', {
       state: "attached",
     });
-    expect(await page.$$eval("#drawer-thinking option", (os) => os.map((o) => o.textContent))).toEqual([
-      "Default (off)",
-      "off",
-      "minimal",
-      "low",
-      "medium",
-      "high",
+    expect(await page.$$eval("#chat-thinking option", (os) => os.map((o) => o.textContent))).toEqual([
+      "Thinking: default (off)",
+      "Thinking: off",
+      "Thinking: minimal",
+      "Thinking: low",
+      "Thinking: medium",
+      "Thinking: high",
     ]);
 
     await page.selectOption(".session-drawer #chat-model", "anthropic/claude-opus-4-6");
     // Saved and reloaded: Claude Opus 4.6 thinks adaptively unless told otherwise, and offers adaptive.
-    await expect.poll(() => page.textContent("#drawer-thinking option")).toBe("Default (adaptive)");
-    expect(await page.$$eval("#drawer-thinking option", (os) => os.length)).toBe(7);
-    await page.selectOption("#drawer-thinking", "high");
+    await expect.poll(() => page.textContent("#chat-thinking option")).toBe("Thinking: default (adaptive)");
+    expect(await page.$$eval("#chat-thinking option", (os) => os.length)).toBe(7);
+    await page.selectOption("#chat-thinking", "high");
     // The select follows the stored row: it shows "high" once the gateway has it.
-    await expect.poll(() => page.inputValue("#drawer-thinking")).toBe("high");
+    await expect.poll(() => page.inputValue("#chat-thinking")).toBe("high");
 
     await page.reload();
     await page.waitForSelector("#app[data-rendered]");
     if (await page.$("#secret")) await connectWithToken(page);
     await openDrawer(page, key);
-    await expect.poll(() => page.inputValue("#drawer-thinking")).toBe("high");
+    await expect.poll(() => page.inputValue("#chat-thinking")).toBe("high");
     expect(await page.inputValue(".session-drawer #chat-model")).toBe("anthropic/claude-opus-4-6");
 
     await page.click(`tr[data-key="${key}"] .name a`);
@@ -91,10 +91,10 @@ describe("the Sessions page's row drawer", () => {
     expect(sent.thinking).toEqual({ type: "enabled", budget_tokens: 16384 });
 
     await openDrawer(page, key);
-    await page.selectOption("#drawer-thinking", "");
-    await expect.poll(() => page.inputValue("#drawer-thinking")).toBe("");
+    await page.selectOption("#chat-thinking", "");
+    await expect.poll(() => page.inputValue("#chat-thinking")).toBe("");
     await page.selectOption(".session-drawer #chat-model", "");
-    await expect.poll(() => page.textContent("#drawer-thinking option")).toBe("Default (off)");
+    await expect.poll(() => page.textContent("#chat-thinking option")).toBe("Thinking: default (off)");
     await page.click(`tr[data-key="${key}"] .name a`);
     gateway.anthropic.enqueue({ text: "Plain answer." });
     await sendChat(page, "again");
@@ -114,12 +114,12 @@ describe("the Sessions page's row drawer", () => {
     const box = await page.locator(`tr[data-key="${key}"] .drawer-toggle`).boundingBox();
     expect(box!.width).toBeGreaterThanOrEqual(44);
     expect(box!.height).toBeGreaterThanOrEqual(44);
-    const select = await page.locator("#drawer-thinking").boundingBox();
+    const select = await page.locator("#chat-thinking").boundingBox();
     expect(select!.height).toBeGreaterThanOrEqual(44);
 
     // A level the gateway does not take (a page older than the gateway): refused, and the drawer says why.
-    await page.evaluate(`document.querySelector("#drawer-thinking option:last-child").value = "ultra-mega"`);
-    await page.selectOption("#drawer-thinking", "ultra-mega");
+    await page.evaluate(`document.querySelector("#chat-thinking option:last-child").value = "ultra-mega"`);
+    await page.selectOption("#chat-thinking", "ultra-mega");
     await page.waitForSelector('.session-drawer [role="alert"] >> text=is not a level');
 
     const toggle = page.locator(`tr[data-key="${key}"] .drawer-toggle`);

@@ -135,6 +135,8 @@ export const en = {
   "chat.toolResult": "Result",
   "chat.toolError": "Error",
   "chat.thinking": "Thinking",
+  "chat.thinkingLevel": "Thinking: {level}",
+  "chat.thinkingDefault": "Thinking: default ({level})",
   "chat.image": "Image",
   "chat.usage": "{input} in · {output} out tokens",
   "chat.failed": "The run failed.",

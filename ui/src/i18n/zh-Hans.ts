@@ -136,6 +136,8 @@ export const zhHans: Messages = {
   "chat.toolResult": "结果",
   "chat.toolError": "错误",
   "chat.thinking": "思考过程",
+  "chat.thinkingLevel": "思考：{level}",
+  "chat.thinkingDefault": "思考：默认（{level}）",
   "chat.image": "图片",
   "chat.usage": "输入 {input} · 输出 {output} 令牌",
   "chat.failed": "运行失败。",

@@ -136,6 +136,8 @@ export const zhHant: Messages = {
   "chat.toolResult": "結果",
   "chat.toolError": "錯誤",
   "chat.thinking": "思考過程",
+  "chat.thinkingLevel": "思考：{level}",
+  "chat.thinkingDefault": "思考：預設（{level}）",
   "chat.image": "圖片",
   "chat.usage": "輸入 {input} · 輸出 {output} 權杖",
   "chat.failed": "執行失敗。",

@@ -5,15 +5,12 @@ import { errorText } from "../util.js";
 import type { HistoryMessage } from "./chat-model.js";
 
 /** A `models.list` row (OpenClaw's shape): the id with its provider beside it. */
-export interface ModelRow extends FastFacts {
+export interface ModelRow extends ModelFacts {
   id: string;
   provider: string;
   ref?: string;
   available?: boolean;
   contextWindow?: number;
-  /** The thinking levels it offers and the one it uses unless a session chooses. */
-  thinkingOptions?: string[];
-  thinkingDefault?: string;
 }
 
 export type FastMode = boolean | "auto";
@@ -24,12 +21,20 @@ export interface FastFacts {
   effectiveFastMode?: FastMode;
 }
 
-/** The session's model: its own choice (`modelOverride`, `provider/model`) and the agent's default; its Fast mode likewise. */
+/** What a model offers: Fast mode, and its thinking levels with the one it uses unless a session chooses. */
+export interface ModelFacts extends FastFacts {
+  thinkingOptions?: string[];
+  thinkingDefault?: string;
+}
+
+/** The session's model: its own choice (`modelOverride`, `provider/model`) and the agent's default; its Fast mode and thinking level likewise. */
 export interface SessionModel {
   override?: string;
   default?: string;
   fast?: FastMode;
-  defaultFast?: FastFacts;
+  thinking?: string;
+  /** The default model's facts. */
+  defaultFast?: ModelFacts;
 }
 
 export const refOf = (m: ModelRow) => m.ref ?? `${m.provider}/${m.id}`;
@@ -66,6 +71,7 @@ export function ModelPicker(props: {
   const providers = [...new Set(models.map((m) => m.provider))];
   // A choice made elsewhere (/model) that the catalog does not list is still shown.
   const listed = !value || models.some((m) => refOf(m) === value);
+  const facts = value ? models.find((m) => refOf(m) === value) : props.current.defaultFast;
 
   const pick = (next: string) => {
     const before = value;
@@ -103,11 +109,52 @@ export function ModelPicker(props: {
           </optgroup>
         ))}
       </select>
-      <FastSwitch
-        {...props}
-        facts={value ? models.find((m) => refOf(m) === value) : props.current.defaultFast}
-      />
+      <ThinkingPicker {...props} facts={facts} />
+      <FastSwitch {...props} facts={facts} />
     </>
+  );
+}
+
+/**
+ * The session's thinking level (OpenClaw's effort picker, `sessions.patch { thinkingLevel }`):
+ * "Default (…)" clears it. A model that offers no levels gets no picker, unless a saved
+ * level is there to clear; a saved level the model no longer offers is still shown.
+ */
+function ThinkingPicker(props: Parameters<typeof ModelPicker>[0] & { facts: ModelFacts | undefined }) {
+  const { t } = useI18n();
+  const [level, setLevel] = useState(props.current.thinking ?? "");
+  useEffect(() => setLevel(props.current.thinking ?? ""), [props.sessionKey, props.current.thinking]);
+  const options = [...new Set([...(props.facts?.thinkingOptions ?? ["off"]), level || "off"])];
+  if (options.length < 2 && !level) return null;
+  const pick = (next: string) => {
+    const before = level;
+    setLevel(next);
+    const saved = props.conn.request("sessions.patch", {
+      key: props.sessionKey,
+      thinkingLevel: next || null,
+    });
+    props.onSaving(saved.catch(() => undefined));
+    saved.catch((err) => {
+      setLevel(before);
+      props.onError(errorText(err));
+    });
+  };
+  return (
+    <select
+      id="chat-thinking"
+      class="model-picker"
+      aria-label={t("chat.thinking")}
+      title={t("chat.thinking")}
+      value={level}
+      onChange={(e) => pick((e.currentTarget as HTMLSelectElement).value)}
+    >
+      <option value="">{t("chat.thinkingDefault", { level: props.facts?.thinkingDefault ?? "off" })}</option>
+      {options.map((o) => (
+        <option key={o} value={o}>
+          {t("chat.thinkingLevel", { level: o })}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -117,7 +164,7 @@ export function ModelPicker(props: {
  * clears the choice (null). Where Fast mode does nothing it is disabled, with why as its
  * tooltip, unless a saved choice is there to clear (as in OpenClaw's Control UI).
  */
-function FastSwitch(props: Parameters<typeof ModelPicker>[0] & { facts: FastFacts | undefined }) {
+function FastSwitch(props: Parameters<typeof ModelPicker>[0] & { facts: ModelFacts | undefined }) {
   const { t } = useI18n();
   const [fast, setFast] = useState(props.current.fast);
   useEffect(() => setFast(props.current.fast), [props.sessionKey, props.current.fast]);
@@ -159,8 +206,8 @@ function FastSwitch(props: Parameters<typeof ModelPicker>[0] & { facts: FastFact
 
 export interface HistoryAnswer {
   messages: HistoryMessage[];
-  sessionInfo?: { modelOverride?: string; fastMode?: FastMode };
-  defaults?: { modelProvider?: string; model?: string } & FastFacts;
+  sessionInfo?: { modelOverride?: string; fastMode?: FastMode; thinkingLevel?: string };
+  defaults?: { modelProvider?: string; model?: string } & ModelFacts;
 }
 
 /** The session's own model choice and the agent's default, from its history answer. */
@@ -170,6 +217,7 @@ export function sessionModelOf(res: HistoryAnswer): SessionModel {
     ...(res.sessionInfo?.modelOverride ? { override: res.sessionInfo.modelOverride } : {}),
     ...(d?.model ? { default: d.modelProvider ? `${d.modelProvider}/${d.model}` : d.model } : {}),
     fast: res.sessionInfo?.fastMode,
+    thinking: res.sessionInfo?.thinkingLevel,
     defaultFast: d,
   };
 }

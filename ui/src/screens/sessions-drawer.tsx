@@ -10,7 +10,6 @@ import { useState } from "preact/hooks";
 import { Stamp } from "../components/time.js";
 import type { GatewayConnection } from "../gateway.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
-import { errorText } from "../util.js";
 import type { SessionRow } from "./agents.js";
 import {
   type FastFacts,
@@ -145,29 +144,12 @@ export function SessionDrawer(props: {
               override: row.modelOverride,
               default: defaults?.model ? `${defaults.modelProvider}/${defaults.model}` : undefined,
               fast: row.fastMode,
+              thinking: row.thinkingLevel,
               defaultFast: defaults,
             }}
             onSaving={applied}
             onError={setError}
           />
-          <select
-            id="drawer-thinking"
-            aria-label={t("chat.thinking")}
-            value={row.thinkingLevel ?? ""}
-            onChange={(e) => {
-              const level = (e.currentTarget as HTMLSelectElement).value || null;
-              const saved = props.conn.request("sessions.patch", { key: row.key, thinkingLevel: level });
-              applied(saved.catch((err) => setError(errorText(err))));
-            }}
-          >
-            <option value="">{t("chat.modelDefault", { model: chosen?.thinkingDefault ?? "off" })}</option>
-            {/* A saved level the model no longer offers is still shown (and can be cleared). */}
-            {[...new Set([...(chosen?.thinkingOptions ?? ["off"]), row.thinkingLevel ?? "off"])].map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
         </div>
         {error && (
           <p class="banner error" role="alert">
