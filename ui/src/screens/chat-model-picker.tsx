@@ -52,6 +52,33 @@ export function useModels(conn: GatewayConnection): ModelRow[] {
   return models;
 }
 
+type PickerProps = Parameters<typeof ModelPicker>[0];
+
+/**
+ * One of the session's own choices, saved with `sessions.patch { [field] }` ("" or
+ * undefined: null, back to the default). Shown at once; `onSaving` gets the pending save,
+ * so a message sent meanwhile waits for it; a refused change goes back and says why. The
+ * value follows `saved` (the session's, as the gateway last said) and the session shown.
+ */
+function useSessionChoice<T>(props: PickerProps, field: string, saved: T): [T, (next: T) => void] {
+  const [value, setValue] = useState(saved);
+  useEffect(() => setValue(saved), [props.sessionKey, saved]);
+  const save = (next: T) => {
+    const before = value;
+    setValue(next);
+    const done = props.conn.request("sessions.patch", {
+      key: props.sessionKey,
+      [field]: next === "" ? null : (next ?? null),
+    });
+    props.onSaving(done.catch(() => undefined));
+    done.catch((err) => {
+      setValue(before);
+      props.onError(errorText(err));
+    });
+  };
+  return [value, save];
+}
+
 /**
  * The session's model, picked from `models.list` and set with `sessions.patch { model }`
  * (empty: back to the agent's default). `onSaving` gets the pending change, so a message
@@ -66,23 +93,11 @@ export function ModelPicker(props: {
 }) {
   const { t } = useI18n();
   const models = useModels(props.conn);
-  const [value, setValue] = useState(props.current.override ?? "");
-  useEffect(() => setValue(props.current.override ?? ""), [props.sessionKey, props.current.override]);
+  const [value, pick] = useSessionChoice(props, "model", props.current.override ?? "");
   const providers = [...new Set(models.map((m) => m.provider))];
   // A choice made elsewhere (/model) that the catalog does not list is still shown.
   const listed = !value || models.some((m) => refOf(m) === value);
   const facts = value ? models.find((m) => refOf(m) === value) : props.current.defaultFast;
-
-  const pick = (next: string) => {
-    const before = value;
-    setValue(next);
-    const saved = props.conn.request("sessions.patch", { key: props.sessionKey, model: next || null });
-    props.onSaving(saved.catch(() => undefined));
-    saved.catch((err) => {
-      setValue(before);
-      props.onError(errorText(err));
-    });
-  };
 
   return (
     <>
@@ -120,25 +135,11 @@ export function ModelPicker(props: {
  * "Default (…)" clears it. A model that offers no levels gets no picker, unless a saved
  * level is there to clear; a saved level the model no longer offers is still shown.
  */
-function ThinkingPicker(props: Parameters<typeof ModelPicker>[0] & { facts: ModelFacts | undefined }) {
+function ThinkingPicker(props: PickerProps & { facts: ModelFacts | undefined }) {
   const { t } = useI18n();
-  const [level, setLevel] = useState(props.current.thinking ?? "");
-  useEffect(() => setLevel(props.current.thinking ?? ""), [props.sessionKey, props.current.thinking]);
+  const [level, pick] = useSessionChoice(props, "thinkingLevel", props.current.thinking ?? "");
   const options = [...new Set([...(props.facts?.thinkingOptions ?? ["off"]), level || "off"])];
   if (options.length < 2 && !level) return null;
-  const pick = (next: string) => {
-    const before = level;
-    setLevel(next);
-    const saved = props.conn.request("sessions.patch", {
-      key: props.sessionKey,
-      thinkingLevel: next || null,
-    });
-    props.onSaving(saved.catch(() => undefined));
-    saved.catch((err) => {
-      setLevel(before);
-      props.onError(errorText(err));
-    });
-  };
   return (
     <select
       id="chat-thinking"
@@ -164,26 +165,16 @@ function ThinkingPicker(props: Parameters<typeof ModelPicker>[0] & { facts: Mode
  * clears the choice (null). Where Fast mode does nothing it is disabled, with why as its
  * tooltip, unless a saved choice is there to clear (as in OpenClaw's Control UI).
  */
-function FastSwitch(props: Parameters<typeof ModelPicker>[0] & { facts: ModelFacts | undefined }) {
+function FastSwitch(props: PickerProps & { facts: ModelFacts | undefined }) {
   const { t } = useI18n();
-  const [fast, setFast] = useState(props.current.fast);
-  useEffect(() => setFast(props.current.fast), [props.sessionKey, props.current.fast]);
+  const [fast, save] = useSessionChoice(props, "fastMode", props.current.fast);
   const fallback = props.facts?.effectiveFastMode;
   const mode = fast ?? fallback;
   const on = !!mode;
   const useless = props.facts?.supportsFastMode === false;
   const idle = useless && fast === undefined;
   const toggle = () => {
-    if (idle) return;
-    const before = fast;
-    const next = useless || !on === !!fallback ? undefined : !on;
-    setFast(next);
-    const saved = props.conn.request("sessions.patch", { key: props.sessionKey, fastMode: next ?? null });
-    props.onSaving(saved.catch(() => undefined));
-    saved.catch((err) => {
-      setFast(before);
-      props.onError(errorText(err));
-    });
+    if (!idle) save(useless || !on === !!fallback ? undefined : !on);
   };
   const tip = t(
     idle ? "chat.fastNone" : mode === "auto" ? "chat.fastAuto" : on ? "chat.fastOn" : "chat.fastOff",
