@@ -56,7 +56,10 @@ describe("Control UI: guided WhatsApp setup", () => {
       const socket = await socketMade;
       const qr = [`2@${randomBytes(66).toString("base64")}`, "a", "b", "c"].join(",");
       socket.emit("connection.update", { qr });
-      await page.waitForSelector(`#setup-whatsapp svg.qr[data-qr="${qr}"]`);
+      // The gateway's drawing of that code (test/ui/whatsapp-login.test.ts decodes it).
+      await page.waitForSelector(
+        `#setup-whatsapp img.qr[data-qr="${qr}"][src^="data:image/svg+xml;base64,"]`,
+      );
       // One login on the card at a time: the card's own is hidden while setup runs.
       expect(await page.$$("#whatsapp-login")).toHaveLength(1);
       await screenshot(page, "channel-setup-whatsapp");

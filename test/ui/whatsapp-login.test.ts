@@ -2,8 +2,8 @@
  * WhatsApp's QR login from the Control UI, end to end but for WhatsApp itself: the
  * gateway runs in this process with the real WhatsApp adapter, whose Baileys socket is
  * the fake one (test/fakes/whatsapp) emitting Baileys' own events; the browser is
- * Chromium on the built UI. The QR codes on screen are decoded back (jsQR) to the exact
- * text the fake socket sent.
+ * Chromium on the built UI. The QR codes on screen (images the gateway drew) are decoded
+ * back (jsQR) to the exact text the fake socket sent.
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -51,16 +51,20 @@ function whatsappQrText(): string {
   return [`2@${b64(66)}`, b64(32), b64(32), b64(32)].join(",");
 }
 
-const qrShowing = (text: string) => `svg.qr[data-qr="${text}"]`;
+const qrShowing = (text: string) => `img.qr[data-qr="${text}"]`;
 
-/** Draws the QR code's SVG on a canvas in the page and decodes the pixels with jsQR. */
+/**
+ * Draws the QR code's image, as the page loaded it, on a canvas in the page and decodes the
+ * pixels with jsQR. It must be an image data URL (the page's CSP allows `data:` for images only).
+ */
 async function decodeQrOnScreen(page: Page): Promise<string | undefined> {
   const px = 300;
+  expect(await page.getAttribute("img.qr", "src")).toMatch(/^data:image\/svg\+xml;base64,/);
+  // Its accessible name, as the SVG drawn in the page had it.
+  expect(await page.getByRole("img", { name: "QR code to link WhatsApp" }).getAttribute("class")).toBe("qr");
   // RGBA as base64: a plain array of numbers is slow to pass back from the page.
   const rgba = (await page.evaluate(`(async () => {
-    const svg = new XMLSerializer().serializeToString(document.querySelector("svg.qr"));
-    const img = new Image();
-    img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+    const img = document.querySelector("img.qr");
     await img.decode();
     const canvas = document.createElement("canvas");
     canvas.width = canvas.height = ${px};
@@ -106,7 +110,7 @@ describe("Control UI: WhatsApp QR login", () => {
       await page.waitForSelector(`${CARD} .dot.ok`);
       await page.waitForSelector(`${CARD} >> text=Signed in as +15550001111`);
       await page.waitForSelector(`${CARD} >> text=Log out`);
-      await page.waitForSelector("svg.qr", { state: "detached" });
+      await page.waitForSelector("img.qr", { state: "detached" });
       expect(await page.$("#whatsapp-link")).toBeNull();
       await screenshot(page, "whatsapp-linked");
 
@@ -130,13 +134,13 @@ describe("Control UI: WhatsApp QR login", () => {
       await page.click("#whatsapp-link");
       const socket = await socketMade;
       socket.emit("connection.update", { qr: whatsappQrText() });
-      await page.waitForSelector("svg.qr");
+      await page.waitForSelector("img.qr");
       // WhatsApp stops rotating codes after a few minutes and closes the socket: 408, timed out.
       socket.close(408);
       await page.waitForSelector(
         "#whatsapp-login .banner.error >> text=Linking stopped: the QR code was not scanned in time.",
       );
-      await page.waitForSelector("svg.qr", { state: "detached" });
+      await page.waitForSelector("img.qr", { state: "detached" });
       await screenshot(page, "whatsapp-timeout");
 
       const retried = sockets.next();
@@ -146,7 +150,7 @@ describe("Control UI: WhatsApp QR login", () => {
       retry.emit("connection.update", { qr: shown });
       await page.waitForSelector(qrShowing(shown));
       await page.click("#whatsapp-cancel");
-      await page.waitForSelector("svg.qr", { state: "detached" });
+      await page.waitForSelector("img.qr", { state: "detached" });
       expect(await page.$("#whatsapp-login .banner")).toBeNull();
 
       // The gateway's login goes on until WhatsApp gives up; Link shows its current code.

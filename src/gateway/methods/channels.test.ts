@@ -8,6 +8,7 @@ import { createWhatsAppChannel } from "../../channels/whatsapp/index.js";
 import { PairingStore } from "../../routing/pairing.js";
 import type { GatewayContext } from "../context.js";
 import { channelMethods } from "./channels.js";
+import { qrSvgDataUrl } from "./login-qr.js";
 import type { GatewayMethodCall } from "./types.js";
 
 function callWith(
@@ -45,7 +46,13 @@ describe("web.login.* RPCs (the Control UI's and the CLI's QR login)", () => {
       const started = rpc("web.login.start", { timeoutMs: 5000 });
       const socket = await socketMade;
       socket.emit("connection.update", { qr: "2@QR-TEXT" });
-      expect(await started).toMatchObject({ connected: false, qr: "2@QR-TEXT" });
+      // Our text (the CLI's terminal drawing, `after`) and OpenClaw's image of it.
+      expect(await started).toEqual({
+        connected: false,
+        qr: "2@QR-TEXT",
+        qrDataUrl: qrSvgDataUrl("2@QR-TEXT"),
+        message: expect.stringMatching(/^scan this QR code/),
+      });
 
       const waited = rpc("web.login.wait", { after: "2@QR-TEXT", timeoutMs: 5000 });
       const reconnect = factory.next();
@@ -53,6 +60,34 @@ describe("web.login.* RPCs (the Control UI's and the CLI's QR login)", () => {
       socket.close(515);
       (await reconnect).emit("connection.update", { connection: "open" });
       expect(await waited).toEqual({ connected: true, message: "linked as +15550001111" });
+    } finally {
+      await whatsapp.stop();
+    }
+  });
+
+  it("wait takes OpenClaw's currentQrDataUrl for the code shown and answers at the next one", async () => {
+    const factory = fakeSocketFactory();
+    const whatsapp = createWhatsAppChannel({
+      authDir: path.join(tempDir(), "wa"),
+      makeSocket: factory.make,
+      onMessage: () => {},
+    });
+    const rpc = callWith({ whatsapp });
+    try {
+      const socketMade = factory.next();
+      const started = rpc("web.login.start", { timeoutMs: 5000 });
+      const socket = await socketMade;
+      socket.emit("connection.update", { qr: "2@FIRST" });
+      const { qrDataUrl } = (await started) as { qrDataUrl: string };
+      let answered = false;
+      const waited = rpc("web.login.wait", { currentQrDataUrl: qrDataUrl, timeoutMs: 5000 }).finally(() => {
+        answered = true;
+      });
+      // Still the code shown: the wait goes on (a round trip through the event loop to be sure).
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(answered).toBe(false);
+      socket.emit("connection.update", { qr: "2@SECOND" });
+      expect(await waited).toMatchObject({ qr: "2@SECOND", qrDataUrl: qrSvgDataUrl("2@SECOND") });
     } finally {
       await whatsapp.stop();
     }

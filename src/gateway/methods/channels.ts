@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ChannelLogin } from "../../channels/types.js";
+import type { ChannelLogin, ChannelLoginUpdate } from "../../channels/types.js";
 import { MAX_PENDING_PER_ACCOUNT, PAIRING_TTL_MS } from "../../routing/pairing.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
@@ -34,6 +34,14 @@ function loginOf(gateway: GatewayContext, name: string): ChannelLogin {
     throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, `${name} has no QR login`);
   }
   return adapter.login;
+}
+
+/**
+ * A QR login update as `web.login.*` answer it: with the code as an image too (OpenClaw's
+ * `qrDataUrl`), drawn by a module loaded only once a login shows a code.
+ */
+async function answerWithQrImage(update: ChannelLoginUpdate) {
+  return update.qr ? (await import("./login-qr.js")).withQrImage(update) : update;
 }
 
 /** OpenClaw's id for a pending DM pairing request: the channel and its code. */
@@ -127,8 +135,10 @@ export const channelMethods = {
         accountId: z.string().optional(),
       })
       .optional(),
-    handle: (p, { gateway }) =>
-      loginOf(gateway, p?.channel ?? "whatsapp").start({ force: p?.force, timeoutMs: p?.timeoutMs }),
+    handle: async (p, { gateway }) =>
+      answerWithQrImage(
+        await loginOf(gateway, p?.channel ?? "whatsapp").start({ force: p?.force, timeoutMs: p?.timeoutMs }),
+      ),
   }),
   "web.login.wait": defineMethod({
     scope: "operator.admin",
@@ -136,12 +146,18 @@ export const channelMethods = {
       .object({
         channel: channel.optional(),
         after: z.string().optional(),
+        // OpenClaw's clients name the code they show by its image (`qrDataUrl`), not its text.
+        currentQrDataUrl: z.string().optional(),
         timeoutMs: z.number().int().min(1000).max(300_000).optional(),
         accountId: z.string().optional(),
       })
       .optional(),
-    handle: (p, { gateway }) =>
-      loginOf(gateway, p?.channel ?? "whatsapp").wait({ after: p?.after, timeoutMs: p?.timeoutMs }),
+    handle: async (p, { gateway }) => {
+      const login = loginOf(gateway, p?.channel ?? "whatsapp");
+      const after =
+        p?.after ?? (p?.currentQrDataUrl && (await import("./login-qr.js")).qrTextOf(p.currentQrDataUrl));
+      return answerWithQrImage(await login.wait({ after: after || undefined, timeoutMs: p?.timeoutMs }));
+    },
   }),
   "pairing.list": defineMethod({
     scope: "operator.pairing",

@@ -2,20 +2,23 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { GatewayConnection } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
-import { QrCode } from "../qr.js";
 import { errorText } from "../util.js";
 
-/** What `web.login.start` and `web.login.wait` answer: a code to show, linked, or why it ended. */
+/**
+ * What `web.login.start` and `web.login.wait` answer: a code to show (its text, and the
+ * gateway's drawing of it as an image data URL), linked, or why it ended.
+ */
 interface LoginUpdate {
   connected: boolean;
   qr?: string;
+  qrDataUrl?: string;
   message: string;
 }
 
 type Step =
   | { name: "idle" }
   | { name: "starting" }
-  | { name: "scan"; qr: string }
+  | { name: "scan"; qr: string; img?: string }
   | { name: "linked" }
   | { name: "failed"; reason: string };
 
@@ -85,7 +88,7 @@ export function WhatsAppLogin({
         // The first code puts the channel in "waiting for the scan": show that state.
         if (shown === undefined) onChange();
         shown = update.qr;
-        setStep({ name: "scan", qr: update.qr });
+        setStep({ name: "scan", qr: update.qr, img: update.qrDataUrl });
         update = await conn.request<LoginUpdate>("web.login.wait", {
           channel: "whatsapp",
           after: shown,
@@ -119,7 +122,8 @@ export function WhatsAppLogin({
       {step.name === "scan" && (
         <>
           <p class="small">{t("whatsapp.scan")}</p>
-          <QrCode text={step.qr} label={t("whatsapp.qrLabel")} />
+          {/* The gateway draws the code (black on white, with its quiet zone); data-qr carries the text. */}
+          <img class="qr" src={step.img} alt={t("whatsapp.qrLabel")} data-qr={step.qr} />
         </>
       )}
       {(step.name === "starting" || step.name === "scan") && (
