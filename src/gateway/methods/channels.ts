@@ -146,8 +146,8 @@ export const channelMethods = {
       .object({
         channel: channel.optional(),
         after: z.string().optional(),
-        // OpenClaw's clients name the code they show by its image (`qrDataUrl`), not its text.
-        currentQrDataUrl: z.string().optional(),
+        // OpenClaw's clients name the code they show by its image (`qrDataUrl`, ~22 KB), not its text.
+        currentQrDataUrl: z.string().max(100_000).optional(),
         timeoutMs: z.number().int().min(1000).max(300_000).optional(),
         accountId: z.string().optional(),
       })
