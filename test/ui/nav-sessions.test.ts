@@ -101,6 +101,11 @@ describe("Control UI: the sessions in the navigation column", () => {
           "!!document.activeElement?.closest('.nav-sessions #session-list, .nav-sessions .side-head')",
         ),
       ).toBe(true);
+
+      // A tablet's width (a narrower sidebar): the same, the chat without sideways scroll.
+      await page.setViewportSize({ width: 820, height: 800 });
+      await expectInNav(page);
+      await screenshot(page, "nav-sessions-tablet");
       expect(problems).toEqual([]);
     } finally {
       await context.close();
