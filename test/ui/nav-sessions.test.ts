@@ -102,6 +102,14 @@ describe("Control UI: the sessions in the navigation column", () => {
         ),
       ).toBe(true);
 
+      // Its "+" opens a new session in Chat.
+      await page.click("nav a[data-nav=sessions]");
+      await page.waitForSelector("#sessions-table tbody tr");
+      await page.click("#new-session");
+      await page.waitForSelector('#chat-session[data-key^="agent:main:ui-"]');
+      const created = await page.getAttribute("#chat-session", "data-key");
+      await page.waitForSelector(`#session-list li[data-key="${created}"].active`);
+
       // A tablet's width (a narrower sidebar): the same, the chat without sideways scroll.
       await page.setViewportSize({ width: 820, height: 800 });
       await expectInNav(page);
