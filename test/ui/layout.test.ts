@@ -79,7 +79,7 @@ describe("Control UI: layout", () => {
     }
   });
 
-  it("follows the system's dark theme, and keeps a chosen theme across reloads", async () => {
+  it("follows the system's dark theme, keeps a chosen theme across reloads, and has no sideways scroll at 1280×800", async () => {
     const { browser, gateway } = await ui();
     const { context, page, problems } = await openPage(browser, gateway.url, {
       viewport: DESKTOP,
@@ -94,6 +94,9 @@ describe("Control UI: layout", () => {
       for (const [id, ready] of SCREENS) {
         await visit(page, id, false);
         await page.waitForSelector(ready === ".msg.assistant" ? "#chat-input" : ready);
+        // The sessions list in the navigation column on every screen, and still no sideways scroll.
+        await page.waitForSelector(".topbar #session-list");
+        expect(await horizontalOverflow(page), `screen ${id}`).toBe(0);
         await screenshot(page, `desktop-dark-${id}`);
       }
       await visit(page, "chat", false);

@@ -1,7 +1,7 @@
 /**
  * The denser finish, in Chromium: on a desktop with a mouse 13 px text and controls of at
  * most 32 px (composer, message tables, the sessions sidebar and table, the navigation), a
- * breadcrumb header over the chat with the sessions sidebar's toggle, a small "+" (still
+ * breadcrumb header over the chat with the sessions list's toggle, a small "+" (still
  * named "New session") that starts a session, and a faint drawn backdrop in both themes; a
  * finger keeps 44 px and 14 px (a phone, a touch screen of any size), and on a 390×844 phone
  * the chat has one top bar.
@@ -75,7 +75,7 @@ describe("Control UI: the dense desktop and the phone's one bar", () => {
         selector,
       ).toEqual([]);
     }
-    // One compact header row: "main / <session>" and the sidebar's toggle at its end.
+    // One compact header row: "main / <session>" and the sessions list's toggle at its end.
     expect(await page.textContent(".chat-head .crumb")).toBe("main");
     expect((await box(page, ".chat-head")).height).toBeLessThanOrEqual(40);
     const head = await box(page, ".chat-head");
@@ -97,12 +97,14 @@ describe("Control UI: the dense desktop and the phone's one bar", () => {
     expect(await page.evaluate("document.activeElement?.id")).toBe("chat-input");
     await screenshot(page, "dense-desktop-chat");
 
-    // The toggle folds the sessions sidebar away (a full-width chat) and back.
-    const wide = (await box(page, ".chat-main")).width;
+    // One sidebar: the sessions are in the navigation column, the chat starts at its edge;
+    // the toggle folds them away there (the list's head says so too) and back.
+    const bar = await box(page, ".topbar");
+    expect((await box(page, ".chat-main")).x).toBeLessThanOrEqual(bar.x + bar.width + 1);
     await page.click("#side-toggle");
     await page.waitForSelector(".sessions-side", { state: "hidden" });
     expect(await page.getAttribute("#side-toggle", "aria-expanded")).toBe("false");
-    expect((await box(page, ".chat-main")).width).toBeGreaterThan(wide + 200);
+    expect(await page.getAttribute(".nav-head", "aria-expanded")).toBe("false");
     // Folded on a desktop, the window narrowed to a phone's: its drawer still opens.
     await page.setViewportSize(PHONE);
     await page.click("#drawer-toggle");

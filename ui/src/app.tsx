@@ -1,5 +1,6 @@
 import type { ComponentType } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { NavSlot } from "./components/nav-slot.js";
 import { forgetCredentials, loadCredentials, saveCredentials } from "./credentials.js";
 import { type Credentials, GatewayConnection, GatewayError, gatewayUrl } from "./gateway.js";
 import type { MessageKey } from "./i18n/en.js";
@@ -20,6 +21,7 @@ import { ConnectScreen } from "./screens/connect.js";
 import { HealthScreen } from "./screens/health.js";
 import { LogsScreen } from "./screens/logs.js";
 import { MemoryScreen } from "./screens/memory.js";
+import { NavSessions } from "./screens/nav-sessions.js";
 import { SessionsScreen } from "./screens/sessions.js";
 import { SkillsScreen } from "./screens/skills.js";
 import { initialTheme, saveTheme, THEMES, type Theme } from "./theme.js";
@@ -29,6 +31,8 @@ const VERSION = typeof __UI_VERSION__ === "string" ? __UI_VERSION__ : "dev";
 
 export interface ScreenProps {
   conn: GatewayConnection;
+  /** The sessions list's place in the navigation column (the chat's list goes there). */
+  nav: NavSlot;
 }
 
 const SCREENS: { id: string; label: MessageKey; component: ComponentType<ScreenProps> }[] = [
@@ -57,6 +61,8 @@ type Phase =
   | { name: "reconnecting"; reason: string };
 
 const RECONNECT_DELAYS_MS = [1000, 2000, 5000, 10_000];
+/** The one layout breakpoint: below it a phone's top bar, menu drawer and sessions drawer. */
+const WIDE = matchMedia("(min-width: 760px)");
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLanguage);
@@ -67,6 +73,11 @@ export function App() {
   const [route, setRoute] = useState(routeFromHash);
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [menu, setMenu] = useState(false);
+  const [desktop, setDesktop] = useState(WIDE.matches);
+  // Where the sessions list goes in the navigation column, and whether it is folded away (for every screen).
+  const [slot, setSlot] = useState<HTMLElement | null>(null);
+  const [folded, setFolded] = useState(false);
+  const nav = { el: desktop ? slot : undefined, folded, setFolded };
   const credentials = useRef<Credentials | undefined>(loadCredentials());
   const attempt = useRef(0);
   const reconnectTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -82,6 +93,7 @@ export function App() {
       setMenu(false);
     };
     window.addEventListener("hashchange", onHash);
+    WIDE.onchange = () => setDesktop(WIDE.matches);
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
 
@@ -175,7 +187,24 @@ export function App() {
               ))}
             </nav>
           )}
-          <span class="spacer" />
+          {phase.name === "ready" ? (
+            /* On a desktop the sessions list, under the screens: the chat's own, else one that opens Chat. */
+            <div class="spacer nav-sessions">
+              <button
+                type="button"
+                class="ghost nav-head"
+                aria-expanded={!folded}
+                onClick={() => setFolded(!folded)}
+              >
+                {t("nav.sessions")}
+              </button>
+              <div class="nav-slot" ref={setSlot} hidden={folded}>
+                {desktop && route !== "chat" && <NavSessions conn={phase.conn} />}
+              </div>
+            </div>
+          ) : (
+            <span class="spacer" />
+          )}
           <button
             type="button"
             class="ghost icon-btn"
@@ -221,7 +250,7 @@ export function App() {
               {t("app.reconnecting", { reason: phase.reason })}
             </p>
           )}
-          {phase.name === "ready" && <Screen key={route} conn={phase.conn} />}
+          {phase.name === "ready" && <Screen key={route} conn={phase.conn} nav={nav} />}
         </main>
       </div>
     </I18nContext.Provider>

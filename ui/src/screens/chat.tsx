@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ScreenProps } from "../app.js";
 import { loadMarkdown } from "../components/markdown.js";
+import { inNav } from "../components/nav-slot.js";
 import { randomId } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText, sessionFromHash } from "../util.js";
@@ -29,7 +30,7 @@ const HISTORY_LIMIT = 200;
 /** Within this many pixels of the end counts as "at the latest" (new output keeps it in view). */
 const NEAR_END_PX = 80;
 
-export function ChatScreen({ conn }: ScreenProps) {
+export function ChatScreen({ conn, nav }: ScreenProps) {
   const { t } = useI18n();
   const agents = useAgents(conn);
   // A link from the Sessions screen (`#/chat?session=…`) opens that session, under its agent.
@@ -53,8 +54,8 @@ export function ChatScreen({ conn }: ScreenProps) {
   // Text put back in the composer by Edit (a new object each time, so the same text twice works).
   const [prefill, setPrefill] = useState<{ text: string }>();
   const [drawer, setDrawer] = useState(false);
-  // A desktop's sessions sidebar folded away for a full-width chat (a phone's is a drawer).
-  const [folded, setFolded] = useState(false);
+  // A desktop's sessions list is in the navigation column (folded away there or not); a phone's is a drawer.
+  const { folded, setFolded } = nav;
   const [title, setTitle] = useState<string | undefined>();
   const [atEnd, setAtEnd] = useState(true);
   // Bumped to read the conversation again (a branch switched to; a run after a rewind ended).
@@ -296,24 +297,27 @@ export function ChatScreen({ conn }: ScreenProps) {
   }, []);
 
   return (
-    <section class={`chat${drawer ? " drawer-open" : ""}${folded ? " folded" : ""}`}>
-      <SessionSidebar
-        conn={conn}
-        agent={agent}
-        agents={agents}
-        onAgent={(id) => {
-          setAgentId(id);
-          setSessionKey(undefined);
-        }}
-        current={key}
-        onSelect={open}
-        onNew={newSession}
-        running={activity.running}
-        unread={activity.unread}
-        refresh={activity.ended}
-        onTitle={setTitle}
-        onRows={activity.seed}
-      />
+    <section class={`chat${drawer ? " drawer-open" : ""}`}>
+      {inNav(
+        nav,
+        <SessionSidebar
+          conn={conn}
+          agent={agent}
+          agents={agents}
+          onAgent={(id) => {
+            setAgentId(id);
+            setSessionKey(undefined);
+          }}
+          current={key}
+          onSelect={open}
+          onNew={newSession}
+          running={activity.running}
+          unread={activity.unread}
+          refresh={activity.ended}
+          onTitle={setTitle}
+          onRows={activity.seed}
+        />,
+      )}
       <button type="button" class="scrim" aria-label={t("common.close")} onClick={() => setDrawer(false)} />
       <div class="chat-main">
         {/* A breadcrumb (agent / session) and, at its end, the sessions list's toggle. */}

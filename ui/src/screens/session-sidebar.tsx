@@ -251,10 +251,12 @@ export function SessionSidebar(props: SidebarProps) {
     }),
     [current, menu, props.running, props.unread, lang, t, canRename, props.refresh],
   );
-  // A session only the UI knows of yet (new, nothing sent) still shows, on top.
+  // A session only the UI knows of yet (new, nothing sent) still shows, on top (none is open off the chat: "").
   const pending = useMemo<Row[]>(
     () =>
-      search || rows.some((r) => r.key === current) ? [] : [{ key: current, sessionId: "", updatedAt: 0 }],
+      !current || search || rows.some((r) => r.key === current)
+        ? []
+        : [{ key: current, sessionId: "", updatedAt: 0 }],
     [search, rows, current],
   );
 
