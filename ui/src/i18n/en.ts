@@ -168,6 +168,7 @@ export const en = {
   "sessions.unpin": "Unpin",
   "sessions.pinned": "Pinned",
   "sessions.markUnread": "Mark as unread",
+  "sessions.markRead": "Mark as read",
   "sessions.loadMore": "Load more",
   "sessions.justNow": "now",
 

@@ -168,6 +168,7 @@ export const zhHans: Messages = {
   "sessions.unpin": "取消置顶",
   "sessions.pinned": "已置顶",
   "sessions.markUnread": "标为未读",
+  "sessions.markRead": "标为已读",
   "sessions.loadMore": "加载更多",
   "sessions.justNow": "刚刚",
 

@@ -168,6 +168,7 @@ export const zhHant: Messages = {
   "sessions.unpin": "取消釘選",
   "sessions.pinned": "已釘選",
   "sessions.markUnread": "標為未讀",
+  "sessions.markRead": "標為已讀",
   "sessions.loadMore": "載入更多",
   "sessions.justNow": "剛剛",
 

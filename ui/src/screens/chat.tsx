@@ -22,6 +22,7 @@ import {
 } from "./chat-model.js";
 import { type HistoryAnswer, type SessionModel, sessionModelOf } from "./chat-model-picker.js";
 import { LiveView, TurnView } from "./chat-turns.js";
+import { SessionMenu } from "./session-menu.js";
 import { SessionSidebar } from "./session-sidebar.js";
 
 /** Messages loaded when a session opens: the recent conversation, not a whole year of it. */
@@ -344,6 +345,7 @@ export function ChatScreen({ conn }: ScreenProps) {
           >
             {t("nav.sessions")}
           </button>
+          <SessionMenu conn={conn} sessionKey={key} onOpen={open} onReload={setReload} onError={setError} />
         </div>
         <div class="messages" id="messages" ref={list} onScroll={onScroll} aria-live="polite">
           {turns.length === 0 && !live && <p class="muted empty">{t("chat.empty")}</p>}
