@@ -112,7 +112,7 @@ export const en = {
   "chat.talkMicDefaultOnce": "Use System default for this call",
   "chat.talkFailed": "Talk stopped: {reason}",
   "chat.model": "Model for this session",
-  "chat.modelDefault": "Default ({model})",
+  "chat.modelDefault": "{model} (default)",
   "chat.fast": "Fast",
   "chat.fastOn": "Fast mode on: quicker, pricier answers",
   "chat.fastOff": "Fast mode off",
