@@ -209,7 +209,7 @@ describe("Control UI: chat composer", () => {
     // The default's name comes with the history, which may answer after the catalog.
     await expect
       .poll(() => page.locator("#chat-model option").first().textContent())
-      .toBe("Default (anthropic/claude-sonnet-4-5)");
+      .toBe("claude-sonnet-4-5 (default)");
     await page.selectOption("#chat-model", "anthropic/claude-opus-4-6");
     await page.fill("#chat-input", "which model are you?");
     await page.click("#chat-send");

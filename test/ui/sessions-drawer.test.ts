@@ -2,7 +2,7 @@
  * The Sessions page's row drawer in Chromium against a built gateway: the chevron opens a
  * row's details (by keyboard too), the session's model and thinking level are set there
  * with `sessions.patch`, survive a reload, and the next request to the (fake) model
- * carries them; "Default (…)" clears them again. At 390×844 the drawer fits the width.
+ * carries them; "… (default)" clears them again. At 390×844 the drawer fits the width.
  */
 import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";

@@ -112,7 +112,7 @@ export const en = {
   "chat.talkMicDefaultOnce": "Use System default for this call",
   "chat.talkFailed": "Talk stopped: {reason}",
   "chat.model": "Model for this session",
-  "chat.modelDefault": "Default ({model})",
+  "chat.modelDefault": "{model} (default)",
   "chat.fast": "Fast",
   "chat.fastOn": "Fast mode on: quicker, pricier answers",
   "chat.fastOff": "Fast mode off",
@@ -168,6 +168,7 @@ export const en = {
   "sessions.unpin": "Unpin",
   "sessions.pinned": "Pinned",
   "sessions.markUnread": "Mark as unread",
+  "sessions.markRead": "Mark as read",
   "sessions.loadMore": "Load more",
   "sessions.justNow": "now",
 

@@ -113,7 +113,7 @@ export const zhHans: Messages = {
   "chat.talkMicDefaultOnce": "本次通话使用系统默认",
   "chat.talkFailed": "对话已停止：{reason}",
   "chat.model": "此会话的模型",
-  "chat.modelDefault": "默认（{model}）",
+  "chat.modelDefault": "{model}（默认）",
   "chat.fast": "快速",
   "chat.fastOn": "快速模式已开：回答更快，费用更高",
   "chat.fastOff": "快速模式已关",
@@ -168,6 +168,7 @@ export const zhHans: Messages = {
   "sessions.unpin": "取消置顶",
   "sessions.pinned": "已置顶",
   "sessions.markUnread": "标为未读",
+  "sessions.markRead": "标为已读",
   "sessions.loadMore": "加载更多",
   "sessions.justNow": "刚刚",
 

@@ -113,7 +113,7 @@ export const zhHant: Messages = {
   "chat.talkMicDefaultOnce": "本次通話使用系統預設",
   "chat.talkFailed": "對話已停止：{reason}",
   "chat.model": "此工作階段的模型",
-  "chat.modelDefault": "預設（{model}）",
+  "chat.modelDefault": "{model}（預設）",
   "chat.fast": "快速",
   "chat.fastOn": "快速模式已開：回答更快，費用更高",
   "chat.fastOff": "快速模式已關",
@@ -168,6 +168,7 @@ export const zhHant: Messages = {
   "sessions.unpin": "取消釘選",
   "sessions.pinned": "已釘選",
   "sessions.markUnread": "標為未讀",
+  "sessions.markRead": "標為已讀",
   "sessions.loadMore": "載入更多",
   "sessions.justNow": "剛剛",
 

@@ -109,7 +109,10 @@ export function ModelPicker(props: {
         value={value}
         onChange={(e) => pick((e.currentTarget as HTMLSelectElement).value)}
       >
-        <option value="">{t("chat.modelDefault", { model: props.current.default ?? "—" })}</option>
+        {/* The model's name first, without its provider: a phone's narrow picker still shows it. */}
+        <option value="">
+          {t("chat.modelDefault", { model: props.current.default?.replace(/^[^/]*\//, "") ?? "—" })}
+        </option>
         {!listed && <option value={value}>{value}</option>}
         {providers.map((provider) => (
           <optgroup key={provider} label={provider}>

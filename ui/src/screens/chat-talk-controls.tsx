@@ -36,7 +36,8 @@ interface TalkControlsProps {
 }
 
 /**
- * Talk's button, the caret beside it that picks the microphone, and, during a call, the
+ * Talk's button, the caret beside it that picks the microphone (on a phone, one button: its
+ * menu starts Talk and picks the microphone), and, during a call, the
  * pill that says what it is doing and stops it. The call's code is its own chunk,
  * fetched on the first click. A chosen microphone that is gone or cannot be opened
  * ends the start with an error offering the system default for this one call: another
@@ -100,11 +101,13 @@ export function TalkControls(props: TalkControlsProps) {
     if (!menu) listMicrophones().then(setMics, () => setMics([]));
     setMenu(!menu);
   };
-  const choose = (deviceId: string) => {
+  /** Keeps `deviceId` as Talk's microphone; `talk`: and starts Talk with it (a phone's menu). */
+  const choose = (deviceId: string, talk?: boolean) => {
     setMic(deviceId);
     if (deviceId) localStorage.setItem(MIC_KEY, deviceId);
     else localStorage.removeItem(MIC_KEY);
     setMenu(false);
+    if (talk) start(deviceId);
   };
 
   if (talk) {
@@ -141,6 +144,8 @@ export function TalkControls(props: TalkControlsProps) {
         onToggle={toggleMenu}
         onClose={() => setMenu(false)}
         items={() => [
+          // First, Talk itself: on a phone the caret is Talk's only button (phone.css).
+          { label: t("chat.talk"), run: () => choose(mic, true) },
           { label: t("chat.talkMicDefault"), checked: !mic, run: () => choose("") },
           ...mics.map((d, i) => ({
             label: d.label || t("chat.talkMicNumber", { n: i + 1 }), // permission refused: no names

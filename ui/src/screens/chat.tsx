@@ -23,6 +23,7 @@ import {
 } from "./chat-model.js";
 import { type HistoryAnswer, type SessionModel, sessionModelOf } from "./chat-model-picker.js";
 import { LiveView, TurnView } from "./chat-turns.js";
+import { SessionMenu } from "./session-menu.js";
 import { SessionSidebar } from "./session-sidebar.js";
 
 /** Messages loaded when a session opens: the recent conversation, not a whole year of it. */
@@ -348,6 +349,7 @@ export function ChatScreen({ conn, nav }: ScreenProps) {
           >
             {t("nav.sessions")}
           </button>
+          <SessionMenu conn={conn} sessionKey={key} onOpen={open} onReload={setReload} onError={setError} />
         </div>
         <div class="messages" id="messages" ref={list} onScroll={onScroll} aria-live="polite">
           {turns.length === 0 && !live && <p class="muted empty">{t("chat.empty")}</p>}

@@ -3,6 +3,7 @@ import { Component } from "preact";
 import { RowMenu } from "../components/row-menu.js";
 import type { Translate } from "../i18n/index.js";
 import type { SessionRow } from "./agents.js";
+import { sessionItems } from "./session-items.js";
 
 export type Row = SessionRow & { label?: string };
 
@@ -76,31 +77,21 @@ function rowView(row: Row, c: RowContext) {
           open={c.menu === row.key}
           onToggle={() => c.on.current.menu(row.key)}
           onClose={() => c.on.current.menu(undefined)}
-          items={() => [
-            ...(c.canRename
-              ? [
-                  { label: c.t("sessions.rename"), run: () => c.on.current.rename(row) },
-                  {
-                    label: c.t(row.pinned ? "sessions.unpin" : "sessions.pin"),
-                    run: () => c.on.current.mark(row.key, { pinned: !row.pinned }),
-                  },
-                  ...(row.key !== c.current
-                    ? [
-                        {
-                          label: c.t("sessions.markUnread"),
-                          run: () => c.on.current.mark(row.key, { unread: true }),
-                        },
-                      ]
-                    : []),
-                ]
-              : []),
-            { label: c.t("sessions.reset"), run: () => c.on.current.act("sessions.reset", row.key) },
-            {
-              label: c.t("sessions.delete"),
-              danger: true,
-              run: () => c.on.current.act("sessions.delete", row.key),
-            },
-          ]}
+          items={() =>
+            sessionItems(row, c.t, {
+              ...(c.canRename && {
+                pin: () => c.on.current.mark(row.key, { pinned: !row.pinned }),
+                rename: () => c.on.current.rename(row),
+                // The open session is read: it has no "Mark as unread" here (the chat header's menu has).
+                unread:
+                  row.key === c.current
+                    ? undefined
+                    : () => c.on.current.mark(row.key, { unread: !row.unread }),
+              }),
+              reset: () => c.on.current.act("sessions.reset", row.key),
+              delete: () => c.on.current.act("sessions.delete", row.key),
+            })
+          }
         />
       )}
     </li>

@@ -217,8 +217,14 @@ export function SessionSidebar(props: SidebarProps) {
     }
   };
   // The open session is read: kept on the gateway (a reload, another browser agree); its sessions.changed refreshes the row.
+  // Marked unread while open (the chat header's menu), it stays so until opened again (OpenClaw's reminder).
+  const read = useRef("");
   useEffect(() => {
-    if (canRename && currentRow?.unread)
+    if (
+      canRename &&
+      currentRow?.unread &&
+      (read.current !== current || currentRow.markedUnreadAt === undefined)
+    )
       conn
         .request("sessions.patch", {
           key: current,
@@ -226,6 +232,7 @@ export function SessionSidebar(props: SidebarProps) {
           expectedMarkedUnreadAt: currentRow.markedUnreadAt ?? null,
         })
         .catch((err) => setError(errorText(err)));
+    read.current = currentRow ? current : "";
   }, [currentRow]);
 
   // Handlers behind a ref: the row context changes only with what the rows show.

@@ -6,6 +6,7 @@ import type { GatewayConnection } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { chatLink, errorText } from "../util.js";
 import { type SessionPage, useAgents } from "./agents.js";
+import { sessionItems } from "./session-items.js";
 import { type Defaults, DrawerToggle, isLive, kindOf, type Row, SessionDrawer } from "./sessions-drawer.js";
 import { useGroups } from "./sessions-groups.js";
 import { TranscriptSearch } from "./sessions-search.js";
@@ -331,19 +332,14 @@ export function SessionsScreen({ conn }: ScreenProps) {
                     open={menu === row.key}
                     onToggle={() => setMenu(menu === row.key ? undefined : row.key)}
                     onClose={() => setMenu(undefined)}
-                    items={() => [
-                      ...(row.isMain
-                        ? []
-                        : [
-                            {
-                              label: t(row.archived ? "sessions.restore" : "sessions.archive"),
-                              run: () => void setArchived([row.key], !row.archived),
-                            },
-                          ]),
-                      ...groups.items(row),
-                      { label: t("sessions.reset"), run: () => void reset(row.key) },
-                      { label: t("sessions.delete"), danger: true, run: () => void remove([row.key]) },
-                    ]}
+                    items={() =>
+                      sessionItems(row, t, {
+                        archive: () => void setArchived([row.key], !row.archived),
+                        group: groups.items(row)[0]?.run,
+                        reset: () => void reset(row.key),
+                        delete: () => void remove([row.key]),
+                      })
+                    }
                   />
                 </td>
               </tr>,
