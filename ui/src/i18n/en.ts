@@ -334,6 +334,12 @@ export const en = {
   "groups.confirmDelete": "Delete group {name}? Its sessions are kept, ungrouped.",
   "groups.move": "Move to group…",
   "groups.ungrouped": "Ungrouped",
+  "groups.date": "Date",
+  "groups.today": "Today",
+  "groups.yesterday": "Yesterday",
+  "groups.week": "This week",
+  "groups.older": "Older",
+  "groups.noActivity": "No activity",
 };
 
 export type MessageKey = keyof typeof en;

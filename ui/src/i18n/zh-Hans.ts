@@ -329,4 +329,10 @@ export const zhHans: Messages = {
   "groups.confirmDelete": "删除分组 {name}？其中的会话会保留，变为未分组。",
   "groups.move": "移动到分组…",
   "groups.ungrouped": "未分组",
+  "groups.date": "日期",
+  "groups.today": "今天",
+  "groups.yesterday": "昨天",
+  "groups.week": "本周",
+  "groups.older": "更早",
+  "groups.noActivity": "无活动",
 };

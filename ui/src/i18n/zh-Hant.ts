@@ -329,4 +329,10 @@ export const zhHant: Messages = {
   "groups.confirmDelete": "刪除分組 {name}？其中的工作階段會保留，變為未分組。",
   "groups.move": "移至分組…",
   "groups.ungrouped": "未分組",
+  "groups.date": "日期",
+  "groups.today": "今天",
+  "groups.yesterday": "昨天",
+  "groups.week": "本週",
+  "groups.older": "更早",
+  "groups.noActivity": "無活動",
 };

@@ -2,6 +2,7 @@
  * Custom session groups (OpenClaw's `sessions.groups.*`; a session's group is its
  * `category`): the Sessions screen's Group by control, New group, Move to group and the
  * section headers with Rename / Delete; the chat sidebar's groups above ungrouped rows.
+ * Rows are dragged onto a group (or Pinned, in the sidebar), headers to reorder groups.
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -9,18 +10,31 @@ import { RowMenu } from "../components/row-menu.js";
 import type { GatewayConnection } from "../gateway.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
+import { reorder, startDrag, useDragged, useDrop } from "./session-drag.js";
 import { Chunk, channelOf, type Row, type RowContext } from "./session-row.js";
 
-type Grouped = { key: string; category?: string; kind?: string };
+type Grouped = { key: string; category?: string; kind?: string; updatedAt?: number };
+/** OpenClaw's date sections, in order; their labels are `groups.<id>`. */
+const DATES = ["today", "yesterday", "week", "older", "noActivity"];
+/** A row's date section by last activity in this browser's time zone: since midnight, the day before, the 5 before that. */
+function dateOf({ updatedAt: at }: Grouped): string {
+  if (!at || at <= 0) return "noActivity";
+  const now = new Date();
+  const since = (days: number) => new Date(now.getFullYear(), now.getMonth(), now.getDate() - days).getTime();
+  return at >= since(0) ? "today" : at >= since(1) ? "yesterday" : at >= since(6) ? "week" : "older";
+}
 /** Group by: the label of each choice, and what a row is grouped by. */
 const BYS: Record<string, [MessageKey, (r: Grouped) => string | undefined]> = {
   custom: ["groups.custom", (r) => r.category],
   channel: ["groups.channel", channelOf],
   kind: ["sessions.kind", (r) => r.kind],
   agent: ["chat.agent", (r) => r.key.split(":")[1]],
+  date: ["groups.date", dateOf],
   none: ["groups.none", () => undefined],
 };
 const BY_KEY = "openclaw.controlUi.groupBy";
+/** The sidebar's Pinned drop target ("\n": no group's name, names are trimmed). */
+const PIN = "\n";
 const FOLDED_KEY = "openclaw.controlUi.foldedGroups";
 
 /** Rows by group: the catalog's names first (empty until filled), others as met, ungrouped ("") last. */
@@ -113,41 +127,54 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
   };
 
   const groupOf = BYS[by]?.[1] ?? ((r: Grouped) => r.category);
-  /** The rows in sections with a header and a count (none under "None" or without groups), each drawn by `draw`. */
+  const custom = by === "custom";
+  // A row onto a section moves it there ("" ungroups); a group's header onto another's takes its place.
+  const drop = useDrop(
+    (id, { key, group }) => {
+      if (key) void run("sessions.patch", { key, category: id || null });
+      else if (group) void run("sessions.groups.put", { names: reorder(names, group, id) });
+    },
+    (id, d) => !!d.key || (!!id && id !== d.group),
+  );
+  /** The rows in sections (a `<tbody>` each) with a header and a count (none under "None" or without groups), each drawn by `draw`. */
   const sections = <R extends Grouped>(rows: R[], draw: (row: R) => ComponentChildren) => {
-    if (by === "none") return rows.map(draw);
-    const [parts, rest] = split(rows, groupOf, by === "custom" ? names : []);
+    const [all, rest] = split(rows, groupOf, custom ? names : by === "date" ? DATES : []);
+    const parts = by === "date" ? all.filter(([, members]) => members.length) : all;
     // No header at all while there is no group; ungrouped last.
-    if (!parts.length) return rows.map(draw);
-    return [...parts, ...(rest ? [["", rest] as const] : [])].flatMap(([name, members]) => [
-      <tr key={`group:${name}`} class="group-row" data-group={name}>
-        <th colSpan={8}>
-          <div class="group-head">
-            <span class="group-title">{name || t("groups.ungrouped")}</span>
-            <span class="muted small">{members.length}</span>
-            {by === "custom" && name && (
-              <RowMenu
-                label={`${name}: ${t("sessions.actions")}`}
-                open={menu === name}
-                onToggle={() => setMenu(menu === name ? undefined : name)}
-                onClose={() => setMenu(undefined)}
-                items={() => [
-                  { label: t("sessions.rename"), run: () => open({ name, value: name }) },
-                  {
-                    label: t("sessions.delete"),
-                    danger: true,
-                    run: () =>
-                      window.confirm(t("groups.confirmDelete", { name })) &&
-                      void run("sessions.groups.delete", { name }),
-                  },
-                ]}
-              />
-            )}
-          </div>
-        </th>
-      </tr>,
-      ...members.map(draw),
-    ]);
+    if (!parts.length) return <tbody>{rows.map(draw)}</tbody>;
+    return [...parts, ...(rest ? [["", rest] as const] : [])].map(([name, members]) => (
+      <tbody key={`group:${name}`} {...(custom ? drop(name) : {})} onDragStart={startDrag}>
+        <tr class="group-row" data-group={name} draggable={custom && !!name}>
+          <th colSpan={8}>
+            <div class="group-head">
+              <span class="group-title">
+                {by === "date" ? t(`groups.${name}` as MessageKey) : name || t("groups.ungrouped")}
+              </span>
+              <span class="muted small">{members.length}</span>
+              {custom && name && (
+                <RowMenu
+                  label={`${name}: ${t("sessions.actions")}`}
+                  open={menu === name}
+                  onToggle={() => setMenu(menu === name ? undefined : name)}
+                  onClose={() => setMenu(undefined)}
+                  items={() => [
+                    { label: t("sessions.rename"), run: () => open({ name, value: name }) },
+                    {
+                      label: t("sessions.delete"),
+                      danger: true,
+                      run: () =>
+                        window.confirm(t("groups.confirmDelete", { name })) &&
+                        void run("sessions.groups.delete", { name }),
+                    },
+                  ]}
+                />
+              )}
+            </div>
+          </th>
+        </tr>
+        {members.map(draw)}
+      </tbody>
+    ));
   };
 
   /** The row menu's "Move to group…" (none while there is no group to move to). */
@@ -215,7 +242,8 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
       )}
     </>
   );
-  return { bar, sections, items };
+  /** Rows are dragged onto sections while they are custom groups. */
+  return { bar, sections, items, drags: custom && names.length > 0 };
 }
 
 /**
@@ -244,6 +272,20 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
       pages.map((p) => (p.some(cat) ? p.filter((r) => !cat(r)) : p)),
     ] as const;
   }, [pages, moved, names]);
+  const [error, setError] = useState("");
+  const dragging = useDragged();
+  // A row onto a header moves it there ("" ungroups) or pins it; a header onto another's takes its place.
+  const drop = useDrop(
+    (id, { key, group }) => {
+      if (key) c.on.current.mark(key, id === PIN ? { pinned: true } : { category: id || null });
+      else if (group)
+        conn.request("sessions.groups.put", { names: reorder(names, group, id) }).then(
+          () => setError(""),
+          (err) => setError(errorText(err)),
+        );
+    },
+    (id, d) => !!d.key || (!!id && id !== PIN && id !== d.group),
+  );
   const fold = (name: string) => {
     const next = folded.includes(name) ? folded.filter((n) => n !== name) : [...folded, name];
     setFolded(next);
@@ -251,8 +293,25 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
   };
   return (
     <>
+      {error && (
+        <li class="banner error small" role="alert">
+          {error}
+        </li>
+      )}
+      {dragging?.key && (
+        <li class="group-head" id="drop-pinned" {...drop(PIN)}>
+          <span class="group-title">★ {c.t("sessions.pinned")}</span>
+        </li>
+      )}
       {groups.map(([name, rows]) => [
-        <li key={`group:${name}`} class="group-head" data-group={name}>
+        <li
+          key={`group:${name}`}
+          class="group-head"
+          data-group={name}
+          draggable={c.canRename}
+          onDragStart={startDrag}
+          {...drop(name)}
+        >
           <button
             type="button"
             class="ghost"
@@ -266,7 +325,7 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
         !folded.includes(name) && <Chunk key={`rows:${name}`} rows={rows} c={c} />,
       ])}
       {groups.length > 0 && (
-        <li class="group-head" data-group="">
+        <li class="group-head" data-group="" {...drop("")}>
           <span class="group-title">{c.t("groups.ungrouped")}</span>
         </li>
       )}
