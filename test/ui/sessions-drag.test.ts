@@ -150,4 +150,58 @@ describe("Control UI: sessions by date and by drag and drop", () => {
       await close();
     }
   }, 60_000);
+  it("moves a sidebar row onto a group header, back to Ungrouped, and onto Pinned", async () => {
+    const at = Date.now() - 60_000;
+    const { client, page, problems, session, close } = await setUp({
+      ann: at + 3,
+      bob: at + 2,
+      carl: at + 1,
+    });
+    const head = (g: string) => `#session-list li.group-head[data-group="${g}"]`;
+    const row = (who: string) => `#session-list li[data-key="${key(who)}"]`;
+    /** The sidebar header a row sits under. */
+    const sectionOf = (who: string) =>
+      page.$$eval(
+        "#session-list > li",
+        (rows, k) => {
+          let group: string | null = null;
+          for (const r of rows) {
+            if (r.classList.contains("group-head")) group = r.getAttribute("data-group");
+            if (r.getAttribute("data-key") === k) return group;
+          }
+        },
+        key(who),
+      );
+    try {
+      await client.request("sessions.patch", { key: key("ann"), category: "Alpha" });
+      await page.evaluate('location.hash = "#/chat"');
+      await page.waitForSelector(`${head("Alpha")} >> text=1`);
+
+      await page.dragAndDrop(row("bob"), head("Alpha"));
+      await expect.poll(async () => (await session("bob"))?.category).toBe("Alpha");
+      await expect.poll(() => sectionOf("bob")).toBe("Alpha");
+      await page.dragAndDrop(row("bob"), head(""));
+      await expect.poll(async () => (await session("bob"))?.category).toBeUndefined();
+      await expect.poll(() => sectionOf("bob")).toBe("");
+
+      // Pinned is a target while a row is dragged, lit while the row is over it.
+      const box = await page.locator(row("carl")).boundingBox();
+      if (!box) throw new Error("no row for carl");
+      await page.mouse.move(box.x + 20, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 30, box.y + box.height / 2 + 5, { steps: 3 });
+      const pin = await page.locator("#drop-pinned").boundingBox();
+      if (!pin) throw new Error("no Pinned target");
+      await page.mouse.move(pin.x + 20, pin.y + pin.height / 2, { steps: 5 });
+      await page.mouse.move(pin.x + 30, pin.y + pin.height / 2);
+      await page.waitForSelector("#drop-pinned[data-over]");
+      await page.mouse.up();
+      await expect.poll(async () => (await session("carl"))?.pinned).toBe(true);
+      await page.waitForSelector("#drop-pinned", { state: "detached" });
+      await page.waitForSelector(`${row("carl")} .pin`);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 60_000);
 });

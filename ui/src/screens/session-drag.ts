@@ -50,23 +50,30 @@ export function useDrop(
   accepts: (id: string, what: Dragged) => boolean,
 ) {
   const [over, setOver] = useState<string>();
-  return (id: string) => ({
-    "data-over": over === id || undefined,
-    onDragOver: (e: DragEvent) => {
+  return (id: string) => {
+    const enter = (e: DragEvent) => {
       if (!dragged || !accepts(id, dragged)) return;
       e.preventDefault();
       setOver(id);
-    },
-    onDragLeave: (e: DragEvent) => {
-      if (!(e.currentTarget as Node).contains(e.relatedTarget as Node | null)) setOver(undefined);
-    },
-    onDrop: (e: DragEvent) => {
-      e.preventDefault();
-      setOver(undefined);
-      if (dragged && accepts(id, dragged)) drop(id, dragged);
-      set(undefined);
-    },
-  });
+    };
+    return {
+      "data-over": over === id || undefined,
+      onDragEnter: enter,
+      onDragOver: enter,
+      // Left for one of its children too (relatedTarget is not always told): out only when the pointer is.
+      onDragLeave: (e: DragEvent) => {
+        const r = (e.currentTarget as Element).getBoundingClientRect();
+        if (e.clientX < r.left || e.clientX >= r.right || e.clientY < r.top || e.clientY >= r.bottom)
+          setOver(undefined);
+      },
+      onDrop: (e: DragEvent) => {
+        e.preventDefault();
+        setOver(undefined);
+        if (dragged && accepts(id, dragged)) drop(id, dragged);
+        set(undefined);
+      },
+    };
+  };
 }
 
 /** `names` with `name` moved into `to`'s place (dragged onto its header). */

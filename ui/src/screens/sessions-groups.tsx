@@ -298,11 +298,6 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
           {error}
         </li>
       )}
-      {dragging?.key && (
-        <li class="group-head" id="drop-pinned" {...drop(PIN)}>
-          <span class="group-title">★ {c.t("sessions.pinned")}</span>
-        </li>
-      )}
       {groups.map(([name, rows]) => [
         <li
           key={`group:${name}`}
@@ -332,6 +327,11 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
       {rest.map((page, i) => (
         <Chunk key={i} rows={page} c={c} />
       ))}
+      {dragging?.key && (
+        <li class="group-head" id="drop-pinned" {...drop(PIN)}>
+          <span class="group-title">★ {c.t("sessions.pinned")}</span>
+        </li>
+      )}
     </>
   );
 }
