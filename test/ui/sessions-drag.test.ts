@@ -197,7 +197,7 @@ describe("Control UI: sessions by date and by drag and drop", () => {
       await page.waitForSelector("#drop-pinned[data-over]");
       await page.mouse.up();
       await expect.poll(async () => (await session("carl"))?.pinned).toBe(true);
-      await page.waitForSelector("#drop-pinned", { state: "detached" });
+      await page.waitForSelector("#drop-pinned", { state: "hidden" });
       await page.waitForSelector(`${row("carl")} .pin`);
       expect(problems).toEqual([]);
     } finally {

@@ -335,11 +335,10 @@ export const en = {
   "groups.move": "Move to group…",
   "groups.ungrouped": "Ungrouped",
   "groups.date": "Date",
-  "groups.today": "Today",
-  "groups.yesterday": "Yesterday",
-  "groups.week": "This week",
-  "groups.older": "Older",
-  "groups.noActivity": "No activity",
+  "day.today": "Today",
+  "day.yesterday": "Yesterday",
+  "day.week": "This week",
+  "day.older": "Older",
 };
 
 export type MessageKey = keyof typeof en;

@@ -330,9 +330,8 @@ export const zhHans: Messages = {
   "groups.move": "移动到分组…",
   "groups.ungrouped": "未分组",
   "groups.date": "日期",
-  "groups.today": "今天",
-  "groups.yesterday": "昨天",
-  "groups.week": "本周",
-  "groups.older": "更早",
-  "groups.noActivity": "无活动",
+  "day.today": "今天",
+  "day.yesterday": "昨天",
+  "day.week": "本周",
+  "day.older": "更早",
 };

@@ -330,9 +330,8 @@ export const zhHant: Messages = {
   "groups.move": "移至分組…",
   "groups.ungrouped": "未分組",
   "groups.date": "日期",
-  "groups.today": "今天",
-  "groups.yesterday": "昨天",
-  "groups.week": "本週",
-  "groups.older": "更早",
-  "groups.noActivity": "無活動",
+  "day.today": "今天",
+  "day.yesterday": "昨天",
+  "day.week": "本週",
+  "day.older": "更早",
 };

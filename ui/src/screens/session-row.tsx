@@ -44,7 +44,7 @@ export interface RowContext {
       menu(key: string | undefined): void;
       rename(row: Row): void;
       act(method: "sessions.reset" | "sessions.delete", key: string): void;
-      mark(key: string, patch: { pinned?: boolean; unread?: boolean; category?: string | null }): void;
+      mark(key: string, patch: { pinned?: boolean; unread?: boolean }): void;
     };
   };
 }

@@ -10,18 +10,18 @@ import { RowMenu } from "../components/row-menu.js";
 import type { GatewayConnection } from "../gateway.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
-import { reorder, startDrag, useDragged, useDrop } from "./session-drag.js";
+import { dropTarget, groupTarget, startDrag } from "./session-drag.js";
 import { Chunk, channelOf, type Row, type RowContext } from "./session-row.js";
 
 type Grouped = { key: string; category?: string; kind?: string; updatedAt?: number };
-/** OpenClaw's date sections, in order; their labels are `groups.<id>`. */
-const DATES = ["today", "yesterday", "week", "older", "noActivity"];
-/** A row's date section by last activity in this browser's time zone: since midnight, the day before, the 5 before that. */
-function dateOf({ updatedAt: at }: Grouped): string {
-  if (!at || at <= 0) return "noActivity";
-  const now = new Date();
-  const since = (days: number) => new Date(now.getFullYear(), now.getMonth(), now.getDate() - days).getTime();
-  return at >= since(0) ? "today" : at >= since(1) ? "yesterday" : at >= since(6) ? "week" : "older";
+/** OpenClaw's date sections, in order; their labels are `day.<id>`. */
+const DATES = ["today", "yesterday", "week", "older"];
+/** A row's date section by last activity in this browser's time zone: today, yesterday, the 5 days before, older. */
+function dateOf({ updatedAt: at = 0 }: Grouped): string {
+  const day = (t: number) => new Date(t).setHours(0, 0, 0, 0);
+  // Rounded: a day with a daylight-saving change has 23 or 25 hours.
+  const n = Math.round((day(Date.now()) - day(at)) / 864e5);
+  return DATES[n < 1 ? 0 : n < 2 ? 1 : n < 7 ? 2 : 3] as string;
 }
 /** Group by: the label of each choice, and what a row is grouped by. */
 const BYS: Record<string, [MessageKey, (r: Grouped) => string | undefined]> = {
@@ -33,8 +33,6 @@ const BYS: Record<string, [MessageKey, (r: Grouped) => string | undefined]> = {
   none: ["groups.none", () => undefined],
 };
 const BY_KEY = "openclaw.controlUi.groupBy";
-/** The sidebar's Pinned drop target ("\n": no group's name, names are trimmed). */
-const PIN = "\n";
 const FOLDED_KEY = "openclaw.controlUi.foldedGroups";
 
 /** Rows by group: the catalog's names first (empty until filled), others as met, ungrouped ("") last. */
@@ -128,14 +126,6 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
 
   const groupOf = BYS[by]?.[1] ?? ((r: Grouped) => r.category);
   const custom = by === "custom";
-  // A row onto a section moves it there ("" ungroups); a group's header onto another's takes its place.
-  const drop = useDrop(
-    (id, { key, group }) => {
-      if (key) void run("sessions.patch", { key, category: id || null });
-      else if (group) void run("sessions.groups.put", { names: reorder(names, group, id) });
-    },
-    (id, d) => !!d.key || (!!id && id !== d.group),
-  );
   /** The rows in sections (a `<tbody>` each) with a header and a count (none under "None" or without groups), each drawn by `draw`. */
   const sections = <R extends Grouped>(rows: R[], draw: (row: R) => ComponentChildren) => {
     const [all, rest] = split(rows, groupOf, custom ? names : by === "date" ? DATES : []);
@@ -143,12 +133,12 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
     // No header at all while there is no group; ungrouped last.
     if (!parts.length) return <tbody>{rows.map(draw)}</tbody>;
     return [...parts, ...(rest ? [["", rest] as const] : [])].map(([name, members]) => (
-      <tbody key={`group:${name}`} {...(custom ? drop(name) : {})} onDragStart={startDrag}>
+      <tbody key={`group:${name}`} {...(custom ? groupTarget(name, names, run) : {})} onDragStart={startDrag}>
         <tr class="group-row" data-group={name} draggable={custom && !!name}>
           <th colSpan={8}>
             <div class="group-head">
               <span class="group-title">
-                {by === "date" ? t(`groups.${name}` as MessageKey) : name || t("groups.ungrouped")}
+                {by === "date" ? t(`day.${name}` as MessageKey) : name || t("groups.ungrouped")}
               </span>
               <span class="muted small">{members.length}</span>
               {custom && name && (
@@ -243,7 +233,7 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
     </>
   );
   /** Rows are dragged onto sections while they are custom groups. */
-  return { bar, sections, items, drags: custom && names.length > 0 };
+  return { bar, sections, items, drags: custom };
 }
 
 /**
@@ -273,19 +263,10 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
     ] as const;
   }, [pages, moved, names]);
   const [error, setError] = useState("");
-  const dragging = useDragged();
-  // A row onto a header moves it there ("" ungroups) or pins it; a header onto another's takes its place.
-  const drop = useDrop(
-    (id, { key, group }) => {
-      if (key) c.on.current.mark(key, id === PIN ? { pinned: true } : { category: id || null });
-      else if (group)
-        conn.request("sessions.groups.put", { names: reorder(names, group, id) }).then(
-          () => setError(""),
-          (err) => setError(errorText(err)),
-        );
-    },
-    (id, d) => !!d.key || (!!id && id !== PIN && id !== d.group),
-  );
+  const drop = (id: string) =>
+    groupTarget(id, names, (method, params) =>
+      conn.request(method, params).catch((err) => setError(errorText(err))),
+    );
   const fold = (name: string) => {
     const next = folded.includes(name) ? folded.filter((n) => n !== name) : [...folded, name];
     setFolded(next);
@@ -327,11 +308,16 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
       {rest.map((page, i) => (
         <Chunk key={i} rows={page} c={c} />
       ))}
-      {dragging?.key && (
-        <li class="group-head" id="drop-pinned" {...drop(PIN)}>
-          <span class="group-title">★ {c.t("sessions.pinned")}</span>
-        </li>
-      )}
+      <li
+        class="group-head"
+        id="drop-pinned"
+        {...dropTarget(
+          (d) => d.key,
+          ({ key = "" }) => c.on.current.mark(key, { pinned: true }),
+        )}
+      >
+        <span class="group-title">★ {c.t("sessions.pinned")}</span>
+      </li>
     </>
   );
 }
