@@ -1,6 +1,6 @@
 /**
  * Native HTML5 drag and drop for sessions and their custom groups: a session row
- * (`data-key`) or a group header (`data-group`) is dragged; a target takes it, lit
+ * (`data-key`) or a group header (`data-group`) with `draggable` is dragged; a target takes it, lit
  * (`data-over`) while it is over it. What is dragged is kept here (a drag within the page),
  * its key or name also given as text; `body.dragging` while it is a row. The row menu's
  * "Move to group…" stays the keyboard and touch path.
@@ -26,28 +26,25 @@ addEventListener("dragend", () => {
   document.body.classList.remove("dragging");
 });
 
-/** dragstart on a row or a header (or something inside one, such as the row's link). */
-export function startDrag(e: DragEvent): void {
-  const { key, group } =
-    (e.target as HTMLElement).closest<HTMLElement>("[data-key],[data-group]")?.dataset ?? {};
-  if (!(key || group)) return;
-  dragged = { key, group };
-  e.dataTransfer?.setData("text/plain", key || group || "");
+// A row or a header made draggable (or a link inside one) starts a drag of it.
+addEventListener("dragstart", (e) => {
+  const el = (e.target as Element).closest<HTMLElement>("[draggable=true]:is([data-key],[data-group])");
+  dragged = el?.dataset;
+  if (!el) return;
+  e.dataTransfer?.setData("text/plain", el.dataset.key || el.dataset.group || "");
   // A moment later: Chrome ends a drag whose page changes as it starts.
   setTimeout(() => document.body.classList.toggle("dragging", !!dragged?.key));
-}
+});
 
 /** A drop target's handlers: it takes what `accepts` says yes to; `drop` runs when it is let go there. */
 export function dropTarget(accepts: (d: Dragged) => unknown, drop: (d: Dragged) => void) {
-  const enter = (e: DragEvent) => {
-    if (dragged && accepts(dragged)) {
-      e.preventDefault();
-      light(e.currentTarget as Element);
-    }
-  };
   return {
-    onDragEnter: enter,
-    onDragOver: enter,
+    onDragOver: (e: DragEvent) => {
+      if (dragged && accepts(dragged)) {
+        e.preventDefault();
+        light(e.currentTarget as Element);
+      }
+    },
     onDrop: (e: DragEvent) => {
       e.preventDefault();
       light();

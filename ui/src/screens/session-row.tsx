@@ -3,7 +3,6 @@ import { Component } from "preact";
 import { RowMenu } from "../components/row-menu.js";
 import type { Translate } from "../i18n/index.js";
 import type { SessionRow } from "./agents.js";
-import { startDrag } from "./session-drag.js";
 
 export type Row = SessionRow & { label?: string };
 
@@ -44,7 +43,7 @@ export interface RowContext {
       menu(key: string | undefined): void;
       rename(row: Row): void;
       act(method: "sessions.reset" | "sessions.delete", key: string): void;
-      mark(key: string, patch: { pinned?: boolean; unread?: boolean }): void;
+      mark(key: string, patch: { pinned?: boolean; unread?: boolean; category?: string | null }): void;
     };
   };
 }
@@ -55,7 +54,6 @@ function rowView(row: Row, c: RowContext) {
       key={row.key}
       data-key={row.key}
       draggable={c.canRename && !!row.sessionId}
-      onDragStart={startDrag}
       class={`session-row${row.key === c.current ? " active" : ""}${(c.unread.has(row.key) || row.unread) && row.key !== c.current ? " unread" : ""}`}
     >
       <button type="button" class="session-open" onClick={() => c.on.current.select(row.key)} title={row.key}>

@@ -2,7 +2,7 @@
  * Custom session groups (OpenClaw's `sessions.groups.*`; a session's group is its
  * `category`): the Sessions screen's Group by control, New group, Move to group and the
  * section headers with Rename / Delete; the chat sidebar's groups above ungrouped rows.
- * Rows are dragged onto a group (or Pinned, in the sidebar), headers to reorder groups.
+ * Rows are dragged onto a group (or Pinned, in the sidebar), headers on the Sessions screen to reorder groups.
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -10,18 +10,18 @@ import { RowMenu } from "../components/row-menu.js";
 import type { GatewayConnection } from "../gateway.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
-import { dropTarget, groupTarget, startDrag } from "./session-drag.js";
+import { dropTarget, groupTarget } from "./session-drag.js";
 import { Chunk, channelOf, type Row, type RowContext } from "./session-row.js";
 
 type Grouped = { key: string; category?: string; kind?: string; updatedAt?: number };
-/** OpenClaw's date sections, in order; their labels are `day.<id>`. */
-const DATES = ["today", "yesterday", "week", "older"];
+/** OpenClaw's date sections in order, each named by its label. */
+const DATES: MessageKey[] = ["day.today", "day.yesterday", "day.week", "day.older"];
 /** A row's date section by last activity in this browser's time zone: today, yesterday, the 5 days before, older. */
-function dateOf({ updatedAt: at = 0 }: Grouped): string {
+function dateOf({ updatedAt: at = 0 }: Grouped) {
   const day = (t: number) => new Date(t).setHours(0, 0, 0, 0);
   // Rounded: a day with a daylight-saving change has 23 or 25 hours.
   const n = Math.round((day(Date.now()) - day(at)) / 864e5);
-  return DATES[n < 1 ? 0 : n < 2 ? 1 : n < 7 ? 2 : 3] as string;
+  return DATES[n < 1 ? 0 : n < 2 ? 1 : n < 7 ? 2 : 3];
 }
 /** Group by: the label of each choice, and what a row is grouped by. */
 const BYS: Record<string, [MessageKey, (r: Grouped) => string | undefined]> = {
@@ -133,12 +133,12 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
     // No header at all while there is no group; ungrouped last.
     if (!parts.length) return <tbody>{rows.map(draw)}</tbody>;
     return [...parts, ...(rest ? [["", rest] as const] : [])].map(([name, members]) => (
-      <tbody key={`group:${name}`} {...(custom ? groupTarget(name, names, run) : {})} onDragStart={startDrag}>
+      <tbody key={`group:${name}`} {...(custom ? groupTarget(name, names, run) : {})}>
         <tr class="group-row" data-group={name} draggable={custom && !!name}>
           <th colSpan={8}>
             <div class="group-head">
               <span class="group-title">
-                {by === "date" ? t(`day.${name}` as MessageKey) : name || t("groups.ungrouped")}
+                {by === "date" ? t(name as MessageKey) : name || t("groups.ungrouped")}
               </span>
               <span class="muted small">{members.length}</span>
               {custom && name && (
@@ -262,10 +262,11 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
       pages.map((p) => (p.some(cat) ? p.filter((r) => !cat(r)) : p)),
     ] as const;
   }, [pages, moved, names]);
-  const [error, setError] = useState("");
-  const drop = (id: string) =>
-    groupTarget(id, names, (method, params) =>
-      conn.request(method, params).catch((err) => setError(errorText(err))),
+  // A row onto a group's header moves it there, onto Ungrouped ungroups it, onto Pinned pins it.
+  const drop = (patch: { category?: string | null; pinned?: boolean }) =>
+    dropTarget(
+      (d) => d.key,
+      ({ key = "" }) => c.on.current.mark(key, patch),
     );
   const fold = (name: string) => {
     const next = folded.includes(name) ? folded.filter((n) => n !== name) : [...folded, name];
@@ -274,20 +275,8 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
   };
   return (
     <>
-      {error && (
-        <li class="banner error small" role="alert">
-          {error}
-        </li>
-      )}
       {groups.map(([name, rows]) => [
-        <li
-          key={`group:${name}`}
-          class="group-head"
-          data-group={name}
-          draggable={c.canRename}
-          onDragStart={startDrag}
-          {...drop(name)}
-        >
+        <li key={`group:${name}`} class="group-head" data-group={name} {...drop({ category: name })}>
           <button
             type="button"
             class="ghost"
@@ -301,22 +290,15 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
         !folded.includes(name) && <Chunk key={`rows:${name}`} rows={rows} c={c} />,
       ])}
       {groups.length > 0 && (
-        <li class="group-head" data-group="" {...drop("")}>
+        <li class="group-head" data-group="" {...drop({ category: null })}>
           <span class="group-title">{c.t("groups.ungrouped")}</span>
         </li>
       )}
       {rest.map((page, i) => (
         <Chunk key={i} rows={page} c={c} />
       ))}
-      <li
-        class="group-head"
-        id="drop-pinned"
-        {...dropTarget(
-          (d) => d.key,
-          ({ key = "" }) => c.on.current.mark(key, { pinned: true }),
-        )}
-      >
-        <span class="group-title">★ {c.t("sessions.pinned")}</span>
+      <li id="drop-pinned" {...drop({ pinned: true })}>
+        ★ {c.t("sessions.pinned")}
       </li>
     </>
   );
