@@ -35,8 +35,13 @@ const BYS: Record<string, [MessageKey, (r: Grouped) => string | undefined]> = {
 const BY_KEY = "openclaw.controlUi.groupBy";
 const FOLDED_KEY = "openclaw.controlUi.foldedGroups";
 
-/** Rows by group: the catalog's names first (empty until filled), others as met, ungrouped ("") last. */
-function split<R extends Grouped>(rows: R[], of: (r: R) => string | undefined, names: string[]) {
+/** Rows by group: `names` first (in order; empty ones only when `empty`), others as met, ungrouped ("") last. */
+function split<R extends Grouped>(
+  rows: R[],
+  of: (r: R) => string | undefined,
+  names: string[],
+  empty?: boolean,
+) {
   const parts = new Map<string, R[]>(names.map((n) => [n, []]));
   for (const r of rows) {
     const name = of(r) ?? "";
@@ -44,7 +49,7 @@ function split<R extends Grouped>(rows: R[], of: (r: R) => string | undefined, n
   }
   const rest = parts.get("");
   parts.delete("");
-  return [[...parts], rest] as const;
+  return [[...parts].filter(([, members]) => empty || members.length), rest] as const;
 }
 
 /** A remembered choice (undefined when storage is off or holds none). */
@@ -128,12 +133,12 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
   const custom = by === "custom";
   /** The rows in sections (a `<tbody>` each) with a header and a count (none under "None" or without groups), each drawn by `draw`. */
   const sections = <R extends Grouped>(rows: R[], draw: (row: R) => ComponentChildren) => {
-    const [all, rest] = split(rows, groupOf, custom ? names : by === "date" ? DATES : []);
-    const parts = by === "date" ? all.filter(([, members]) => members.length) : all;
+    // The catalog's groups, empty ones too; the date sections that have rows, in order.
+    const [parts, rest] = split(rows, groupOf, custom ? names : DATES, custom);
     // No header at all while there is no group; ungrouped last.
     if (!parts.length) return <tbody>{rows.map(draw)}</tbody>;
     return [...parts, ...(rest ? [["", rest] as const] : [])].map(([name, members]) => (
-      <tbody key={`group:${name}`} {...(custom ? groupTarget(name, names, run) : {})}>
+      <tbody key={name} {...(custom ? groupTarget(name, names, run) : {})}>
         <tr class="group-row" data-group={name} draggable={custom && !!name}>
           <th colSpan={8}>
             <div class="group-head">
@@ -258,7 +263,7 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
     const cat = (r: Grouped) => (r.key in moved ? moved[r.key] : r.category);
     // A page with no grouped row keeps its identity (it is not rendered again).
     return [
-      split(pages.flat(), cat, names)[0].filter(([, rows]) => rows.length),
+      split(pages.flat(), cat, names)[0],
       pages.map((p) => (p.some(cat) ? p.filter((r) => !cat(r)) : p)),
     ] as const;
   }, [pages, moved, names]);
