@@ -149,9 +149,9 @@ describe("Control UI: sessions by date and by drag and drop", () => {
       await close();
     }
   }, 60_000);
-  it("moves a sidebar row onto a group header, back to Ungrouped, and onto Pinned", async () => {
+  it("moves a sidebar row onto a group header, back to Ungrouped, and onto Pinned; a refusal stays put", async () => {
     const at = Date.now() - 60_000;
-    const { client, page, problems, session, close } = await setUp({
+    const { client, page, problems, session, refuse, close } = await setUp({
       ann: at + 3,
       bob: at + 2,
       carl: at + 1,
@@ -182,6 +182,13 @@ describe("Control UI: sessions by date and by drag and drop", () => {
       await page.dragAndDrop(row("bob"), head(""));
       await expect.poll(async () => (await session("bob"))?.category).toBeUndefined();
       await expect.poll(() => sectionOf("bob")).toBe("");
+
+      // Refused by the gateway: the sidebar says why and the row stays.
+      refuse.on = true;
+      await page.dragAndDrop(row("carl"), head("Alpha"));
+      await page.waitForSelector(".sessions-side [role=alert] >> text=refused by the test");
+      expect(await sectionOf("carl")).toBe("");
+      refuse.on = false;
 
       // Pinned is a target while a row is dragged, lit while the row is over it.
       const box = await page.locator(row("carl")).boundingBox();
