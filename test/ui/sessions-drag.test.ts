@@ -8,7 +8,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { GatewayClient } from "../../src/gateway/client.js";
-import { connectWithToken, openPage, openSessionIndex, TOKEN, useUiFixture } from "./harness.js";
+import { connectWithToken, openPage, openSessionIndex, screenshot, TOKEN, useUiFixture } from "./harness.js";
 
 const ui = useUiFixture();
 const DAY = 86_400_000;
@@ -134,6 +134,23 @@ describe("Control UI: sessions by date and by drag and drop", () => {
       refuse.on = false;
       expect((await session("bob"))?.category).toBeUndefined();
 
+      // Lit while a row is over a section.
+      const from = await page.locator(row("bob")).boundingBox();
+      const to = await page.locator(head("Alpha")).boundingBox();
+      if (!from || !to) throw new Error("no row or header");
+      await page.mouse.move(from.x + 300, from.y + from.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(from.x + 310, from.y + from.height / 2 + 5, { steps: 3 });
+      await page.mouse.move(to.x + 300, to.y + to.height / 2, { steps: 5 });
+      await page.mouse.move(to.x + 310, to.y + to.height / 2);
+      await page.waitForSelector("#sessions-table tbody[data-over] tr.group-row[data-group=Alpha]");
+      await screenshot(page, "sessions-drag-over");
+      // Out of every target (its dragover taken by none): no longer lit.
+      await page.mouse.move(to.x + 310, 5, { steps: 3 });
+      await page.mouse.move(to.x + 320, 6);
+      await page.waitForSelector("#sessions-table tbody[data-over]", { state: "detached" });
+      await page.mouse.up();
+
       // A group's header onto another's takes its place, kept by the gateway (a reload agrees).
       await page.dragAndDrop(head("Beta"), head("Alpha"));
       const names = async () =>
@@ -201,6 +218,7 @@ describe("Control UI: sessions by date and by drag and drop", () => {
       await page.mouse.move(pin.x + 20, pin.y + pin.height / 2, { steps: 5 });
       await page.mouse.move(pin.x + 30, pin.y + pin.height / 2);
       await page.waitForSelector("#drop-pinned[data-over]");
+      await screenshot(page, "sessions-drag-pinned");
       await page.mouse.up();
       await expect.poll(async () => (await session("carl"))?.pinned).toBe(true);
       await page.waitForSelector("#drop-pinned", { state: "hidden" });
