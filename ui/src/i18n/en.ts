@@ -335,6 +335,11 @@ export const en = {
   "groups.confirmDelete": "Delete group {name}? Its sessions are kept, ungrouped.",
   "groups.move": "Move to group…",
   "groups.ungrouped": "Ungrouped",
+  "groups.date": "Date",
+  "day.today": "Today",
+  "day.yesterday": "Yesterday",
+  "day.week": "This week",
+  "day.older": "Older",
 };
 
 export type MessageKey = keyof typeof en;

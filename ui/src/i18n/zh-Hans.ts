@@ -330,4 +330,9 @@ export const zhHans: Messages = {
   "groups.confirmDelete": "删除分组 {name}？其中的会话会保留，变为未分组。",
   "groups.move": "移动到分组…",
   "groups.ungrouped": "未分组",
+  "groups.date": "日期",
+  "day.today": "今天",
+  "day.yesterday": "昨天",
+  "day.week": "本周",
+  "day.older": "更早",
 };

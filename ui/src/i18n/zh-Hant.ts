@@ -330,4 +330,9 @@ export const zhHant: Messages = {
   "groups.confirmDelete": "刪除分組 {name}？其中的工作階段會保留，變為未分組。",
   "groups.move": "移至分組…",
   "groups.ungrouped": "未分組",
+  "groups.date": "日期",
+  "day.today": "今天",
+  "day.yesterday": "昨天",
+  "day.week": "本週",
+  "day.older": "更早",
 };

@@ -44,7 +44,7 @@ export interface RowContext {
       menu(key: string | undefined): void;
       rename(row: Row): void;
       act(method: "sessions.reset" | "sessions.delete", key: string): void;
-      mark(key: string, patch: { pinned?: boolean; unread?: boolean }): void;
+      mark(key: string, patch: { pinned?: boolean; unread?: boolean; category?: string | null }): void;
     };
   };
 }
@@ -54,6 +54,7 @@ function rowView(row: Row, c: RowContext) {
     <li
       key={row.key}
       data-key={row.key}
+      draggable={c.canRename && !!row.sessionId}
       class={`session-row${row.key === c.current ? " active" : ""}${(c.unread.has(row.key) || row.unread) && row.key !== c.current ? " unread" : ""}`}
     >
       <button type="button" class="session-open" onClick={() => c.on.current.select(row.key)} title={row.key}>

@@ -206,8 +206,8 @@ export function SessionSidebar(props: SidebarProps) {
     }
   };
 
-  /** Pin, unpin or mark unread; the list is fetched again (pins lead it). */
-  const mark = async (key: string, patch: { pinned?: boolean; unread?: boolean }) => {
+  /** Pin, unpin, mark unread or move to a group; the list is fetched again (pins lead it). */
+  const mark = async (key: string, patch: Parameters<RowContext["on"]["current"]["mark"]>[1]) => {
     try {
       await conn.request("sessions.patch", { key, ...patch });
       setMenu(undefined);

@@ -2,6 +2,7 @@
  * Custom session groups (OpenClaw's `sessions.groups.*`; a session's group is its
  * `category`): the Sessions screen's Group by control, New group, Move to group and the
  * section headers with Rename / Delete; the chat sidebar's groups above ungrouped rows.
+ * Rows are dragged onto a group (or Pinned, in the sidebar), headers on the Sessions screen to reorder groups.
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -9,22 +10,38 @@ import { RowMenu } from "../components/row-menu.js";
 import type { GatewayConnection } from "../gateway.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
+import { dropTarget, groupTarget } from "./session-drag.js";
 import { Chunk, channelOf, type Row, type RowContext } from "./session-row.js";
 
-type Grouped = { key: string; category?: string; kind?: string };
+type Grouped = { key: string; category?: string; kind?: string; updatedAt?: number };
+/** OpenClaw's date sections in order, each named by its label. */
+const DATES: MessageKey[] = ["day.today", "day.yesterday", "day.week", "day.older"];
+/** A row's date section by last activity in this browser's time zone: today, yesterday, the 5 days before, older. */
+function dateOf({ updatedAt: at = 0 }: Grouped) {
+  const day = (t: number) => new Date(t).setHours(0, 0, 0, 0);
+  // Rounded: a day with a daylight-saving change has 23 or 25 hours.
+  const n = Math.round((day(Date.now()) - day(at)) / 864e5);
+  return DATES[n < 1 ? 0 : n < 2 ? 1 : n < 7 ? 2 : 3];
+}
 /** Group by: the label of each choice, and what a row is grouped by. */
 const BYS: Record<string, [MessageKey, (r: Grouped) => string | undefined]> = {
   custom: ["groups.custom", (r) => r.category],
   channel: ["groups.channel", channelOf],
   kind: ["sessions.kind", (r) => r.kind],
   agent: ["chat.agent", (r) => r.key.split(":")[1]],
+  date: ["groups.date", dateOf],
   none: ["groups.none", () => undefined],
 };
 const BY_KEY = "openclaw.controlUi.groupBy";
 const FOLDED_KEY = "openclaw.controlUi.foldedGroups";
 
-/** Rows by group: the catalog's names first (empty until filled), others as met, ungrouped ("") last. */
-function split<R extends Grouped>(rows: R[], of: (r: R) => string | undefined, names: string[]) {
+/** Rows by group: `names` first (in order; empty ones only when `empty`), others as met, ungrouped ("") last. */
+function split<R extends Grouped>(
+  rows: R[],
+  of: (r: R) => string | undefined,
+  names: string[],
+  empty?: boolean,
+) {
   const parts = new Map<string, R[]>(names.map((n) => [n, []]));
   for (const r of rows) {
     const name = of(r) ?? "";
@@ -32,7 +49,7 @@ function split<R extends Grouped>(rows: R[], of: (r: R) => string | undefined, n
   }
   const rest = parts.get("");
   parts.delete("");
-  return [[...parts], rest] as const;
+  return [[...parts].filter(([, members]) => empty || members.length), rest] as const;
 }
 
 /** A remembered choice (undefined when storage is off or holds none). */
@@ -113,41 +130,46 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
   };
 
   const groupOf = BYS[by]?.[1] ?? ((r: Grouped) => r.category);
-  /** The rows in sections with a header and a count (none under "None" or without groups), each drawn by `draw`. */
+  const custom = by === "custom";
+  /** The rows in sections (a `<tbody>` each) with a header and a count (none under "None" or without groups), each drawn by `draw`. */
   const sections = <R extends Grouped>(rows: R[], draw: (row: R) => ComponentChildren) => {
-    if (by === "none") return rows.map(draw);
-    const [parts, rest] = split(rows, groupOf, by === "custom" ? names : []);
+    // The catalog's groups, empty ones too; the date sections that have rows, in order.
+    const [parts, rest] = split(rows, groupOf, custom ? names : DATES, custom);
     // No header at all while there is no group; ungrouped last.
-    if (!parts.length) return rows.map(draw);
-    return [...parts, ...(rest ? [["", rest] as const] : [])].flatMap(([name, members]) => [
-      <tr key={`group:${name}`} class="group-row" data-group={name}>
-        <th colSpan={8}>
-          <div class="group-head">
-            <span class="group-title">{name || t("groups.ungrouped")}</span>
-            <span class="muted small">{members.length}</span>
-            {by === "custom" && name && (
-              <RowMenu
-                label={`${name}: ${t("sessions.actions")}`}
-                open={menu === name}
-                onToggle={() => setMenu(menu === name ? undefined : name)}
-                onClose={() => setMenu(undefined)}
-                items={() => [
-                  { label: t("sessions.rename"), run: () => open({ name, value: name }) },
-                  {
-                    label: t("sessions.delete"),
-                    danger: true,
-                    run: () =>
-                      window.confirm(t("groups.confirmDelete", { name })) &&
-                      void run("sessions.groups.delete", { name }),
-                  },
-                ]}
-              />
-            )}
-          </div>
-        </th>
-      </tr>,
-      ...members.map(draw),
-    ]);
+    if (!parts.length) return <tbody>{rows.map(draw)}</tbody>;
+    return [...parts, ...(rest ? [["", rest] as const] : [])].map(([name, members]) => (
+      <tbody key={name} {...(custom ? groupTarget(name, names, run) : {})}>
+        <tr class="group-row" data-group={name} draggable={custom && !!name}>
+          <th colSpan={8}>
+            <div class="group-head">
+              <span class="group-title">
+                {by === "date" ? t(name as MessageKey) : name || t("groups.ungrouped")}
+              </span>
+              <span class="muted small">{members.length}</span>
+              {custom && name && (
+                <RowMenu
+                  label={`${name}: ${t("sessions.actions")}`}
+                  open={menu === name}
+                  onToggle={() => setMenu(menu === name ? undefined : name)}
+                  onClose={() => setMenu(undefined)}
+                  items={() => [
+                    { label: t("sessions.rename"), run: () => open({ name, value: name }) },
+                    {
+                      label: t("sessions.delete"),
+                      danger: true,
+                      run: () =>
+                        window.confirm(t("groups.confirmDelete", { name })) &&
+                        void run("sessions.groups.delete", { name }),
+                    },
+                  ]}
+                />
+              )}
+            </div>
+          </th>
+        </tr>
+        {members.map(draw)}
+      </tbody>
+    ));
   };
 
   /** The row menu's "Move to group…" (none while there is no group to move to). */
@@ -215,7 +237,8 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
       )}
     </>
   );
-  return { bar, sections, items };
+  /** Rows are dragged onto sections while they are custom groups. */
+  return { bar, sections, items, drags: custom };
 }
 
 /**
@@ -240,10 +263,16 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
     const cat = (r: Grouped) => (r.key in moved ? moved[r.key] : r.category);
     // A page with no grouped row keeps its identity (it is not rendered again).
     return [
-      split(pages.flat(), cat, names)[0].filter(([, rows]) => rows.length),
+      split(pages.flat(), cat, names)[0],
       pages.map((p) => (p.some(cat) ? p.filter((r) => !cat(r)) : p)),
     ] as const;
   }, [pages, moved, names]);
+  // A row onto a group's header moves it there, onto Ungrouped ungroups it, onto Pinned pins it.
+  const drop = (patch: { category?: string | null; pinned?: boolean }) =>
+    dropTarget(
+      (d) => d.key,
+      ({ key = "" }) => c.on.current.mark(key, patch),
+    );
   const fold = (name: string) => {
     const next = folded.includes(name) ? folded.filter((n) => n !== name) : [...folded, name];
     setFolded(next);
@@ -252,7 +281,7 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
   return (
     <>
       {groups.map(([name, rows]) => [
-        <li key={`group:${name}`} class="group-head" data-group={name}>
+        <li key={`group:${name}`} class="group-head" data-group={name} {...drop({ category: name })}>
           <button
             type="button"
             class="ghost"
@@ -266,13 +295,16 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
         !folded.includes(name) && <Chunk key={`rows:${name}`} rows={rows} c={c} />,
       ])}
       {groups.length > 0 && (
-        <li class="group-head" data-group="">
+        <li class="group-head" data-group="" {...drop({ category: null })}>
           <span class="group-title">{c.t("groups.ungrouped")}</span>
         </li>
       )}
       {rest.map((page, i) => (
         <Chunk key={i} rows={page} c={c} />
       ))}
+      <li id="drop-pinned" {...drop({ pinned: true })}>
+        ★ {c.t("sessions.pinned")}
+      </li>
     </>
   );
 }

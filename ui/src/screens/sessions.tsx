@@ -285,9 +285,14 @@ export function SessionsScreen({ conn }: ScreenProps) {
               <th />
             </tr>
           </thead>
-          <tbody>
+          {/* A <tbody> per section. */}
             {groups.sections(rows, (row) => [
-              <tr key={row.key} data-key={row.key} class={row.archived && status === "all" ? "archived" : ""}>
+            <tr
+              key={row.key}
+              data-key={row.key}
+              class={row.archived && status === "all" ? "archived" : ""}
+              draggable={groups.drags}
+            >
                 <td class="pick">
                   <input
                     type="checkbox"
@@ -347,7 +352,6 @@ export function SessionsScreen({ conn }: ScreenProps) {
                 <SessionDrawer key="drawer" conn={conn} row={row} page={page} onSaved={load} />
               ),
             ])}
-          </tbody>
         </table>
       )}
       {page && page.totalCount > 0 && (
