@@ -108,6 +108,7 @@ export function ChatScreen({ conn, nav }: ScreenProps) {
   const toEnd = () => {
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
+    setAtEnd(true);
   };
   // New output keeps the latest in view, unless the user scrolled up to read.
   useEffect(() => {
@@ -370,15 +371,7 @@ export function ChatScreen({ conn, nav }: ScreenProps) {
           )}
         </div>
         {!atEnd && (
-          <button
-            type="button"
-            class="jump"
-            id="jump-latest"
-            onClick={() => {
-              toEnd();
-              setAtEnd(true);
-            }}
-          >
+          <button type="button" class="jump" id="jump-latest" onClick={toEnd}>
             {t("chat.jumpLatest")}
           </button>
         )}

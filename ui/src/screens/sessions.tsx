@@ -286,72 +286,72 @@ export function SessionsScreen({ conn }: ScreenProps) {
             </tr>
           </thead>
           {/* A <tbody> per section. */}
-            {groups.sections(rows, (row) => [
+          {groups.sections(rows, (row) => [
             <tr
               key={row.key}
               data-key={row.key}
               class={row.archived && status === "all" ? "archived" : ""}
               draggable={groups.drags}
             >
-                <td class="pick">
-                  <input
-                    type="checkbox"
-                    aria-label={t("sessions.selectRow", { key: row.key })}
-                    checked={selected.has(row.key)}
-                    onChange={() => toggle(row.key)}
-                  />
-                </td>
-                <td class="name">
-                  {row.unread && !row.archived && (
-                    <span class="unread-dot" role="img" aria-label={t("sessions.unread")} />
-                  )}
-                  <a href={chatLink(row.key)}>
-                    <code>{withBreaks(row.key)}</code>
-                  </a>
-                  {/* The label and the model share the line under the key (the model gets no column). */}
-                  {(row.label ?? row.displayName ?? row.model) && (
-                    <div class="muted small">
-                      {[row.label ?? row.displayName, row.model].filter(Boolean).join(" · ")}
-                    </div>
-                  )}
-                  {row.archived && <span class="badge">{t("sessions.archivedBadge")}</span>}
-                  {row.pinned && <span class="badge">{t("sessions.pinned")}</span>}
-                </td>
-                <td class="col kind">{t(kindOf(row))}</td>
-                <td class={`col state${isLive(row) ? " live" : ""}`}>
-                  {t(isLive(row) ? "sessions.live" : "sessions.idle")}
-                </td>
-                <td class="col" data-label={t("sessions.created")}>
-                  {row.createdAt !== undefined && <Stamp at={row.createdAt} />}
-                </td>
-                <td class="col" data-label={t("sessions.updated")}>
-                  {row.updatedAt !== undefined && <Stamp at={row.updatedAt} />}
-                </td>
-                <td class="col" data-label={t("sessions.tokens")}>
-                  {row.totalTokens ?? ""}
-                </td>
-                <td class="more">
-                  <DrawerToggle row={row} open={drawer} onToggle={setDrawer} />
-                  <RowMenu
-                    label={t("sessions.actions")}
-                    open={menu === row.key}
-                    onToggle={() => setMenu(menu === row.key ? undefined : row.key)}
-                    onClose={() => setMenu(undefined)}
-                    items={() =>
-                      sessionItems(row, t, {
-                        archive: () => void setArchived([row.key], !row.archived),
-                        group: groups.items(row)[0]?.run,
-                        reset: () => void reset(row.key),
-                        delete: () => void remove([row.key]),
-                      })
-                    }
-                  />
-                </td>
-              </tr>,
-              drawer === row.key && (
-                <SessionDrawer key="drawer" conn={conn} row={row} page={page} onSaved={load} />
-              ),
-            ])}
+              <td class="pick">
+                <input
+                  type="checkbox"
+                  aria-label={t("sessions.selectRow", { key: row.key })}
+                  checked={selected.has(row.key)}
+                  onChange={() => toggle(row.key)}
+                />
+              </td>
+              <td class="name">
+                {row.unread && !row.archived && (
+                  <span class="unread-dot" role="img" aria-label={t("sessions.unread")} />
+                )}
+                <a href={chatLink(row.key)}>
+                  <code>{withBreaks(row.key)}</code>
+                </a>
+                {/* The label and the model share the line under the key (the model gets no column). */}
+                {(row.label ?? row.displayName ?? row.model) && (
+                  <div class="muted small">
+                    {[row.label ?? row.displayName, row.model].filter(Boolean).join(" · ")}
+                  </div>
+                )}
+                {row.archived && <span class="badge">{t("sessions.archivedBadge")}</span>}
+                {row.pinned && <span class="badge">{t("sessions.pinned")}</span>}
+              </td>
+              <td class="col kind">{t(kindOf(row))}</td>
+              <td class={`col state${isLive(row) ? " live" : ""}`}>
+                {t(isLive(row) ? "sessions.live" : "sessions.idle")}
+              </td>
+              <td class="col" data-label={t("sessions.created")}>
+                {row.createdAt !== undefined && <Stamp at={row.createdAt} />}
+              </td>
+              <td class="col" data-label={t("sessions.updated")}>
+                {row.updatedAt !== undefined && <Stamp at={row.updatedAt} />}
+              </td>
+              <td class="col" data-label={t("sessions.tokens")}>
+                {row.totalTokens ?? ""}
+              </td>
+              <td class="more">
+                <DrawerToggle row={row} open={drawer} onToggle={setDrawer} />
+                <RowMenu
+                  label={t("sessions.actions")}
+                  open={menu === row.key}
+                  onToggle={() => setMenu(menu === row.key ? undefined : row.key)}
+                  onClose={() => setMenu(undefined)}
+                  items={() =>
+                    sessionItems(row, t, {
+                      archive: () => void setArchived([row.key], !row.archived),
+                      group: groups.items(row)[0]?.run,
+                      reset: () => void reset(row.key),
+                      delete: () => void remove([row.key]),
+                    })
+                  }
+                />
+              </td>
+            </tr>,
+            drawer === row.key && (
+              <SessionDrawer key="drawer" conn={conn} row={row} page={page} onSaved={load} />
+            ),
+          ])}
         </table>
       )}
       {page && page.totalCount > 0 && (
