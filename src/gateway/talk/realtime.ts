@@ -26,6 +26,8 @@ const MINT_TIMEOUT_MS = 15_000;
 /** The `talk.realtime` keys this gateway reads (config/schema/talk.ts). */
 export interface TalkRealtimeConfig {
   provider?: string;
+  /** OpenClaw's key: "gateway-relay" keeps the provider's socket on the gateway; else the browser's own transport. */
+  transport?: string;
   model?: string;
   instructions?: string;
   providers?: {
@@ -120,21 +122,27 @@ export async function mintClientSecret(opts: {
   };
 }
 
+/** Model, voice and session from config (`talk.realtime.model`, then the provider's), never from the caller. */
+export function openaiSession(realtime: TalkRealtimeConfig) {
+  const openai = realtime.providers?.openai ?? {};
+  const model = realtime.model ?? openai.model ?? DEFAULT_REALTIME_MODEL;
+  const voice = (openai.speakerVoice ?? openai.voice ?? DEFAULT_REALTIME_VOICE).toLowerCase();
+  const session = realtimeSession({
+    model,
+    voice,
+    ...(realtime.instructions ? { instructions: realtime.instructions } : {}),
+  });
+  return { model, voice, session };
+}
+
 /** OpenClaw's `BrowserRealtimeWebRtcSdpSession` for OpenAI, less the gateway's voiceSessionId. */
 export async function openaiBrowserSession(opts: {
   config: ConfigView;
   realtime: TalkRealtimeConfig;
   apiKey: string;
 }) {
-  const openai = opts.realtime.providers?.openai ?? {};
-  const model = opts.realtime.model ?? openai.model ?? DEFAULT_REALTIME_MODEL;
-  const voice = (openai.speakerVoice ?? openai.voice ?? DEFAULT_REALTIME_VOICE).toLowerCase();
+  const { model, voice, session } = openaiSession(opts.realtime);
   const apiBase = openaiApiBase(opts.config);
-  const session = realtimeSession({
-    model,
-    voice,
-    ...(opts.realtime.instructions ? { instructions: opts.realtime.instructions } : {}),
-  });
   const secret = await mintClientSecret({ apiBase, apiKey: opts.apiKey, session });
   return {
     provider: "openai",
