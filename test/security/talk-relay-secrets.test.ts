@@ -83,6 +83,12 @@ describe("the gateway relay keeps the OpenAI key and the call on the gateway", (
     socket.ws.close();
   });
 
+  it("the page's CSP opens no provider origin: it talks to the gateway only", async () => {
+    const csp = (await fetch(`${target.httpUrl}/`)).headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("connect-src");
+    expect(csp).not.toContain(new URL(realtime.url).origin);
+  });
+
   it("another connection cannot feed, answer, steer, close or hear a call it did not create", async () => {
     const owner = await recordingSocket();
     const created = await call(owner.socket, "talk.session.create", { sessionKey: "main" });

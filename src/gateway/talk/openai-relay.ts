@@ -78,9 +78,13 @@ export function openOpenAIRelay(opts: {
     ws.on("error", (err) => {
       failure ??= `could not reach the OpenAI Realtime API: ${err.name}`;
     });
-    ws.on("close", () => {
-      if (!started) reject(new Error(failure ?? "OpenAI Realtime closed before the session started"));
-      else emit({ type: "close", reason: failure && !closing ? "error" : "completed" });
+    ws.on("close", (code, why) => {
+      if (!started) return reject(new Error(failure ?? "OpenAI Realtime closed before the session started"));
+      if (closing) return emit({ type: "close", reason: "completed" });
+      // OpenAI ended the call: say why, unless an error event already did.
+      if (!failure)
+        emit({ type: "error", message: `OpenAI Realtime closed the call (${code} ${why})`.trim() });
+      emit({ type: "close", reason: "error" });
     });
     ws.on("message", (data) => {
       // biome-ignore lint/suspicious/noExplicitAny: vendor events, each field checked where read

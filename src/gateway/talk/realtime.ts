@@ -50,10 +50,11 @@ export function openaiApiBase(config: ConfigView): string {
 /**
  * The origins the Control UI's CSP must let the page connect to for Talk: the realtime
  * API's origin (OpenAI's SDP exchange, Google Live's socket) while that provider is
- * chosen, else none.
+ * chosen, else none; none either through the gateway relay (the page talks to the gateway only).
  */
 export function talkConnectOrigins(config: ConfigView): string[] {
   const provider = config.talk?.realtime?.provider;
+  if (config.talk?.realtime?.transport === "gateway-relay") return [];
   try {
     if (provider === "openai") return [new URL(openaiApiBase(config)).origin];
     if (provider === "google") return [new URL(googleLiveSocketUrl(googleApiOrigin(config))).origin];
