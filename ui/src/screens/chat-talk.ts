@@ -1,20 +1,24 @@
-import type { GatewayConnection } from "../gateway.js";
+import type { GatewayConnection, GatewayError } from "../gateway.js";
 
 /**
  * Talk mode, loaded on first use: one call's life, whichever provider the gateway chose.
  * The microphone opens first, then the gateway mints the provider's short-lived
  * credential (`talk.client.create`) and the transport for that provider carries the
- * audio: OpenAI Realtime over WebRTC here, Google Live over its WebSocket in its own
- * chunk (chat-talk-google.ts). Both hand the realtime model's consult calls to the
- * session's agent (`talk.client.toolCall`) and save finalized speech to the session.
+ * audio: OpenAI Realtime over WebRTC here; Google Live over its WebSocket, and OpenAI
+ * through the gateway relay (`talk.session.create`, no secret in the page), in one lazy
+ * chunk of their own (chat-talk-google.ts, chat-talk-relay.ts). All hand the realtime
+ * model's consult calls to the session's agent (`talk.client.toolCall`); finalized speech
+ * is saved to the session (by the gateway itself for the relay).
  */
 
 export type TalkState = "connecting" | "listening" | "asking";
 
-/** What `talk.client.create` returned (OpenClaw's browser session shapes). */
+/** What `talk.client.create` (or, for the relay, `talk.session.create`) returned: OpenClaw's shapes. */
 export interface Created {
   provider: string;
+  transport: string;
   voiceSessionId: string;
+  relaySessionId?: string;
   clientSecret: string;
   offerUrl?: string;
   websocketUrl?: string;
@@ -24,6 +28,7 @@ export interface Created {
 
 /** One call as a transport sees it: the shared parts it uses, the same for every provider. */
 export interface Call {
+  conn: GatewayConnection;
   created: Created;
   mic: MediaStream;
   state(state: TalkState): void;
@@ -83,8 +88,14 @@ export async function startTalk(
     if (created) ask("talk.client.close", {}).catch(() => undefined);
   };
   try {
-    created = await conn.request<Created>("talk.client.create", { sessionKey });
+    created = await conn.request<Created>("talk.client.create", { sessionKey }).catch(async (err) => {
+      // Set up for the gateway relay: OpenClaw's clients then start it with talk.session.create.
+      if ((err as GatewayError).details?.code !== "TALK_GATEWAY_RELAY") throw err;
+      const relay = await conn.request<Created>("talk.session.create", { sessionKey });
+      return { ...relay, voiceSessionId: relay.relaySessionId! };
+    });
     const call: Call = {
+      conn,
       created,
       mic,
       state: (s) => !ended && onState(s),
@@ -114,9 +125,10 @@ export async function startTalk(
         ),
       onEnd: (cleanup) => cleanups.push(cleanup),
     };
-    const transport =
-      created.provider === "google" ? (await import("./chat-talk-google.js")).googleLive : webrtc;
-    await transport(call);
+    // The two raw-PCM transports share their chunk; WebRTC needs none.
+    const pcm = created.transport === "gateway-relay" || created.provider === "google";
+    const chunk = pcm && (await import("./chat-talk-relay.js"));
+    await (!chunk ? webrtc : created.provider === "google" ? chunk.googleLive : chunk.gatewayRelay)(call);
   } catch (err) {
     stop();
     throw err;
