@@ -6,7 +6,8 @@ import { pcmAudio } from "./chat-talk-pcm.js";
  * token goes in `access_token` on the constrained socket; the first message is the
  * gateway's `initialMessage` (the token's locked setup wins over it); the microphone is
  * sent as 16 kHz PCM16 (`realtimeInput.audio`), the model's 24 kHz PCM16 is played as it
- * arrives (chat-talk-pcm.ts). Tool calls go to the agent and their answers back as `toolResponse`.
+ * arrives (chat-talk-pcm.ts); camera frames, when the caller turns it on, go as
+ * `realtimeInput.video` JPEGs. Tool calls go to the agent and their answers back as `toolResponse`.
  */
 
 interface Transcription {
@@ -27,6 +28,7 @@ export async function googleLive(call: Call): Promise<void> {
     (data, rate) => ready && send({ realtimeInput: { audio: { data, mimeType: `audio/pcm;rate=${rate}` } } }),
   );
   call.onEnd(() => ws.close());
+  call.frame = (data) => ready && send({ realtimeInput: { video: { data, mimeType: "image/jpeg" } } });
 
   // Transcripts arrive in pieces: an utterance is saved when it is finished, when the turn ends or the other side starts.
   const heard = { user: "", assistant: "" };

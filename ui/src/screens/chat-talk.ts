@@ -38,8 +38,45 @@ export interface Call {
   consult(callId: string, name: string, args: unknown): Promise<{ text?: string; error?: string }>;
   /** Saves one finalized utterance (once per id). */
   save(role: "user" | "assistant", id: string, text: unknown): void;
-  /** Runs when the call ends, however it ends. */
+  /** Runs when the call ends, however it ends (at once if it has). */
   onEnd(cleanup: () => void): void;
+  /** Set by a transport whose provider takes camera frames (Google Live): sends one JPEG, base64. */
+  frame?(jpeg: string): void;
+}
+
+/** A started call: how to stop it, and how to open the camera when its provider takes frames. */
+export type Talk = (() => void) & { camera?: () => Promise<MediaStream> };
+
+/**
+ * The camera for Video Talk: one JPEG (at most 1280×720) a second to `call.frame`,
+ * straight to the provider, never through the gateway; stopping the stream's tracks, or
+ * the call ending, ends it.
+ */
+async function openCamera(call: Call): Promise<MediaStream> {
+  // The browser scales the camera down to the bound; frames are taken at the track's size.
+  const stream = await navigator.mediaDevices.getUserMedia({
+    video: { width: { max: 1280 }, height: { max: 720 } },
+  });
+  const video = document.createElement("video");
+  video.muted = true;
+  video.srcObject = stream;
+  const canvas = document.createElement("canvas");
+  // Each frame a second after the last one was taken: never faster, however late a timer fires.
+  const next = () =>
+    stream.active &&
+    setTimeout(() => {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      canvas.getContext("2d")?.drawImage(video, 0, 0);
+      if (canvas.width && stream.active) call.frame?.(canvas.toDataURL("image/jpeg", 0.8).split(",")[1]!);
+      next();
+    }, 1000);
+  next();
+  call.onEnd(() => {
+    for (const track of stream.getTracks()) track.stop();
+  });
+  await video.play();
+  return stream;
 }
 
 /**
@@ -68,7 +105,7 @@ export async function startTalk(
   onState: (state: TalkState) => void,
   /** The call ended by itself (the connection failed, the provider sent an error). */
   onEnd: (error: string) => void,
-): Promise<() => void> {
+): Promise<Talk> {
   onState("connecting");
   const mic = await openMicrophone(deviceId);
   let created: Created | undefined;
@@ -87,6 +124,7 @@ export async function startTalk(
     for (const cleanup of cleanups) cleanup();
     if (created) ask("talk.client.close", {}).catch(() => undefined);
   };
+  let call: Call;
   try {
     created = await conn.request<Created>("talk.client.create", { sessionKey }).catch(async (err) => {
       // Set up for the gateway relay: OpenClaw's clients then start it with talk.session.create.
@@ -94,7 +132,7 @@ export async function startTalk(
       const relay = await conn.request<Created>("talk.session.create", { sessionKey });
       return { ...relay, voiceSessionId: relay.relaySessionId! };
     });
-    const call: Call = {
+    call = {
       conn,
       created,
       mic,
@@ -123,7 +161,7 @@ export async function startTalk(
             text,
           }).catch(() => undefined)
         ),
-      onEnd: (cleanup) => cleanups.push(cleanup),
+      onEnd: (cleanup) => (ended ? cleanup() : cleanups.push(cleanup)),
     };
     // The two raw-PCM transports share their chunk; WebRTC needs none.
     const pcm = created.transport === "gateway-relay" || created.provider === "google";
@@ -133,7 +171,7 @@ export async function startTalk(
     stop();
     throw err;
   }
-  return stop;
+  return Object.assign(stop, call.frame && { camera: () => openCamera(call) });
 }
 
 interface OutputItem {
