@@ -249,6 +249,22 @@ describe("Talk over the gateway relay (OpenAI Realtime)", () => {
     await other.close();
   }, 30_000);
 
+  it("refuses audio while OpenAI is not reading it, instead of buffering without end", async () => {
+    const { sessionId } = await create();
+    const socket = await realtime.nextSocket();
+    socket.stall();
+    const chunk = Buffer.alloc(60_000).toString("base64");
+    let refused: Error | undefined;
+    for (let i = 0; i < 1_000 && !refused; i++) {
+      await client
+        .request("talk.session.appendAudio", { sessionId, audioBase64: chunk })
+        .catch((e: Error) => {
+          refused = e;
+        });
+    }
+    expect(refused?.message).toContain("OpenAI Realtime is not keeping up");
+  }, 60_000);
+
   it("ends a call at its time limit, and closes the vendor socket when the browser's closes", async () => {
     const { sessionId } = await create(client, { ttlMs: 1_000 });
     const first = await realtime.nextSocket();

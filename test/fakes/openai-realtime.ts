@@ -39,6 +39,8 @@ export interface RealtimeSocket {
   nextEvent(match: (event: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   send(event: unknown): void;
   close(code: number, reason: string): void;
+  /** Stops reading from the socket (a stalled vendor): what the gateway sends piles up. */
+  stall(): void;
   closed: Promise<void>;
 }
 
@@ -226,6 +228,9 @@ export async function startFakeRealtime(): Promise<FakeRealtime> {
       },
       close(code, reason) {
         ws.close(code, reason);
+      },
+      stall() {
+        (ws as unknown as { _socket: { pause(): void } })._socket.pause();
       },
       closed: new Promise((resolve) => ws.on("close", () => resolve())),
     };

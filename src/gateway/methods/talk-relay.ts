@@ -200,7 +200,11 @@ export const talkRelayMethods = {
           `audio chunk of ${bytes} bytes is over the ${MAX_AUDIO_CHUNK_BYTES}-byte limit: append smaller chunks`,
         );
       }
-      call.relay.appendAudio(p.audioBase64);
+      try {
+        call.relay.appendAudio(p.audioBase64);
+      } catch (err) {
+        throw unavailable((err as Error).message, "TALK_PROVIDER_BUSY");
+      }
       return { ok: true };
     },
   }),

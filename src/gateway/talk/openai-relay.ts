@@ -11,6 +11,8 @@ import type { realtimeSession } from "./realtime.js";
  */
 
 export const RELAY_SAMPLE_RATE = 24_000;
+/** Audio waiting to reach OpenAI past which more is refused (~20 s of speech): a stalled vendor must not grow the gateway. */
+const MAX_UNSENT_BYTES = 1 << 20;
 const CONNECT_TIMEOUT_MS = 15_000;
 
 /** One relay event as the owning connection receives it in `talk.event` (less `relaySessionId`). */
@@ -26,6 +28,7 @@ export type RelayEvent =
 export interface OpenAIRelay {
   /** Resolves once OpenAI applied the session (the gateway's prompt, voice and tool); rejects if it could not start. */
   ready: Promise<void>;
+  /** Refuses (throws) while OpenAI is not taking what was already sent. */
   appendAudio(base64: string): void;
   /** Hands a function's output to the model and lets it answer. */
   toolResult(callId: string, output: unknown): void;
@@ -135,7 +138,12 @@ export function openOpenAIRelay(opts: {
   };
   return {
     ready,
-    appendAudio: (audio) => send({ type: "input_audio_buffer.append", audio }),
+    appendAudio(audio) {
+      if (ws.bufferedAmount > MAX_UNSENT_BYTES) {
+        throw new Error("OpenAI Realtime is not keeping up: this audio was dropped, send less or wait");
+      }
+      send({ type: "input_audio_buffer.append", audio });
+    },
     toolResult(callId, result) {
       send({
         type: "conversation.item.create",
