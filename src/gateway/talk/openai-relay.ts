@@ -13,6 +13,7 @@ import type { realtimeSession } from "./realtime.js";
 export const RELAY_SAMPLE_RATE = 24_000;
 /** Audio waiting to reach OpenAI past which more is refused (~20 s of speech): a stalled vendor must not grow the gateway. */
 const MAX_UNSENT_BYTES = 1 << 20;
+/** How long OpenAI has to open the socket and apply the session. */
 const CONNECT_TIMEOUT_MS = 15_000;
 
 /** One relay event as the owning connection receives it in `talk.event` (less `relaySessionId`). */
@@ -61,6 +62,10 @@ export function openOpenAIRelay(opts: {
   let closing = false;
   let failure: string | undefined;
   const ready = new Promise<void>((resolve, reject) => {
+    const slow = setTimeout(() => {
+      failure = `OpenAI Realtime did not start the session within ${CONNECT_TIMEOUT_MS / 1000} s`;
+      ws.terminate();
+    }, CONNECT_TIMEOUT_MS);
     ws.on("open", () =>
       send({
         type: "session.update",
@@ -82,6 +87,7 @@ export function openOpenAIRelay(opts: {
       failure ??= `could not reach the OpenAI Realtime API: ${err.name}`;
     });
     ws.on("close", (code, why) => {
+      clearTimeout(slow);
       if (!started) return reject(new Error(failure ?? "OpenAI Realtime closed before the session started"));
       if (closing) return emit({ type: "close", reason: "completed" });
       // OpenAI ended the call: say why, unless an error event already did.
@@ -99,6 +105,7 @@ export function openOpenAIRelay(opts: {
       }
       if (event.type === "session.updated" && !started) {
         started = true;
+        clearTimeout(slow);
         resolve();
         emit({ type: "ready" });
       } else if (event.type === "error") {
