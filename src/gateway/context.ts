@@ -26,6 +26,10 @@ export interface GatewayClients {
   publishSessionsChanged(payload: SessionsChangedPayload): void;
   /** The `Origin` header a connection's WebSocket came with (a browser page; the gateway checked it). */
   browserOrigin(connId: string): string | undefined;
+  /** Sends an event to that one connection (a Talk relay's audio goes only to the call's owner). */
+  sendTo(connId: string, event: string, payload: unknown): void;
+  /** Runs `cleanup` once when that connection closes (at once if it is gone); returns a way to cancel it. */
+  onDisconnect(connId: string, cleanup: () => void): () => void;
 }
 
 /** What `sessions.changed` carries (OpenClaw's names); `session` is the row as `sessions.list` shows it. */

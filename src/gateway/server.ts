@@ -66,6 +66,8 @@ export interface GatewayServerOptions {
   log: Logger;
   /** A client finished `connect` or a connected one left (OpenClaw's `presence` event follows). */
   onClientsChanged?: () => void;
+  /** A connection closed (before or after `connect`): what it held is let go. */
+  onClientClosed?: (connId: string) => void;
 }
 
 export interface GatewayServer {
@@ -116,6 +118,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     },
     onClose: (conn) => {
       handshaking.delete(conn);
+      opts.onClientClosed?.(conn.id);
       if (clients.delete(conn)) opts.onClientsChanged?.();
     },
   };

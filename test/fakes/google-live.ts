@@ -30,6 +30,8 @@ export interface LiveSession {
   /** The token it was opened with, and that token's mint request. */
   token: TokenRequest;
   received: Record<string, unknown>[];
+  /** When each of `received` arrived (epoch ms). */
+  receivedAt: number[];
   /** Resolves with the first message received (past or future) that `match` accepts. */
   nextMessage(match: (msg: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   send(msg: unknown): void;
@@ -119,6 +121,7 @@ export async function startFakeGoogleLive(): Promise<FakeGoogleLive> {
           : undefined;
     if (token) used.add(accessToken);
     const received: Record<string, unknown>[] = [];
+    const receivedAt: number[] = [];
     const waiters: {
       match: (m: Record<string, unknown>) => boolean;
       resolve: (m: Record<string, unknown>) => void;
@@ -127,6 +130,7 @@ export async function startFakeGoogleLive(): Promise<FakeGoogleLive> {
     const session: LiveSession = {
       token: token!,
       received,
+      receivedAt,
       ready: new Promise((resolve) => {
         markReady = resolve;
       }),
@@ -152,6 +156,7 @@ export async function startFakeGoogleLive(): Promise<FakeGoogleLive> {
       }
       if (received.length === 0 && !msg.setup) return ws.close(1007, "setup must be the first message");
       received.push(msg);
+      receivedAt.push(Date.now());
       if (msg.setup) {
         session.send({ setupComplete: {} });
         markReady();

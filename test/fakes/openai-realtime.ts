@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type WebSocket, WebSocketServer } from "ws";
 
 /**
  * OpenAI Realtime's two HTTP endpoints on 127.0.0.1, as browser Talk uses them:
@@ -8,7 +9,10 @@ import type { AddressInfo } from "node:net";
  * secret out) and `POST /v1/realtime/calls` (the browser's SDP offer with that secret,
  * CORS as api.openai.com answers it). The SDP answer comes from a real WebRTC peer
  * (werift, pure TypeScript) that accepts the browser's "oai-events" data channel, so a
- * test can speak the realtime event protocol to the page.
+ * test can speak the realtime event protocol to the page. And the server-side WebSocket,
+ * `GET /v1/realtime?model=…` with a Platform key (what the gateway relay opens): it sends
+ * `session.created`, answers `session.update` with `session.updated`, and otherwise speaks
+ * as the test tells it ({@link RealtimeSocket}).
  */
 
 export interface MintRequest {
@@ -27,6 +31,19 @@ export interface RealtimePeer {
   opened: Promise<void>;
 }
 
+/** The fake model's side of one realtime WebSocket (the gateway relay's). */
+export interface RealtimeSocket {
+  authorization: string;
+  model: string;
+  received: Record<string, unknown>[];
+  nextEvent(match: (event: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  send(event: unknown): void;
+  close(code: number, reason: string): void;
+  /** Stops reading from the socket (a stalled vendor): what the gateway sends piles up. */
+  stall(): void;
+  closed: Promise<void>;
+}
+
 export interface FakeRealtime {
   /** The API base, `http://127.0.0.1:<port>/v1` (what `models.providers.openai.baseUrl` is set to). */
   url: string;
@@ -34,6 +51,8 @@ export interface FakeRealtime {
   offers: { authorization: string; contentType: string }[];
   /** Resolves with the next call's peer (past or future). */
   nextPeer(): Promise<RealtimePeer>;
+  /** Resolves with the next realtime WebSocket (past or future). */
+  nextSocket(): Promise<RealtimeSocket>;
   /** Answer every mint request with this HTTP error instead (e.g. 401 for a rejected key). */
   failMint(status: number | undefined): void;
   close(): Promise<void>;
@@ -174,6 +193,64 @@ export async function startFakeRealtime(): Promise<FakeRealtime> {
     }
     json(res, 404, { error: { message: `Unknown path ${path}` } });
   });
+  const sockets: RealtimeSocket[] = [];
+  const socketWaiters: ((s: RealtimeSocket) => void)[] = [];
+  const wss = new WebSocketServer({ noServer: true });
+  server.on("upgrade", (req, socket, head) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const authorization = String(req.headers.authorization ?? "");
+    if (url.pathname !== "/v1/realtime") return socket.destroy();
+    if (!authorization.startsWith("Bearer sk-")) {
+      // As api.openai.com refuses a bad key: 401 before the upgrade.
+      socket.end("HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      acceptSocket(ws, authorization, url.searchParams.get("model") ?? ""),
+    );
+  });
+  const acceptSocket = (ws: WebSocket, authorization: string, model: string) => {
+    const received: Record<string, unknown>[] = [];
+    const waiters: {
+      match: (e: Record<string, unknown>) => boolean;
+      resolve: (e: Record<string, unknown>) => void;
+    }[] = [];
+    const rt: RealtimeSocket = {
+      authorization,
+      model,
+      received,
+      nextEvent(match) {
+        const seen = received.find(match);
+        return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ match, resolve }));
+      },
+      send(event) {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+      },
+      close(code, reason) {
+        ws.close(code, reason);
+      },
+      stall() {
+        (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      },
+      closed: new Promise((resolve) => ws.on("close", () => resolve())),
+    };
+    ws.on("message", (data) => {
+      const event = JSON.parse(data.toString()) as Record<string, unknown>;
+      received.push(event);
+      if (event.type === "session.update") {
+        rt.send({ type: "session.updated", event_id: "evt_2", session: event.session });
+      }
+      for (const w of waiters.filter((w) => w.match(event))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(event);
+      }
+    });
+    rt.send({ type: "session.created", event_id: "evt_1", session: { type: "realtime", model } });
+    const waiter = socketWaiters.shift();
+    if (waiter) waiter(rt);
+    else sockets.push(rt);
+  };
+
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -184,11 +261,17 @@ export async function startFakeRealtime(): Promise<FakeRealtime> {
       const peer = peers.shift();
       return peer ? Promise.resolve(peer) : new Promise((resolve) => peerWaiters.push(resolve));
     },
+    nextSocket() {
+      const next = sockets.shift();
+      return next ? Promise.resolve(next) : new Promise((resolve) => socketWaiters.push(resolve));
+    },
     failMint(status) {
       mintFailure = status;
     },
     async close() {
       for (const close of closers.splice(0)) close();
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

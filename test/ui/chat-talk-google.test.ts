@@ -112,6 +112,50 @@ describe("Talk mode over Google Live", () => {
     expect(problems).toEqual([]);
   }, 90_000);
 
+  it("Video Talk: the camera sends Google one JPEG a second, previews it, and stops with the call", async () => {
+    const { browser, gateway, fake: live } = await fixture();
+    const { context, page, frames } = await openNewChat(browser, gateway);
+    closers.push(() => context.close());
+    await page.click("#chat-talk");
+    const session = await live.nextSession();
+    await session.ready;
+    await page.click('#chat-talk-camera[aria-pressed="false"]');
+    await page.waitForSelector('#chat-talk-camera[aria-pressed="true"]');
+    await page.waitForFunction('document.querySelector(".talk-preview")?.videoWidth > 0');
+
+    type Frame = { realtimeInput?: { video?: { data: string; mimeType: string } } };
+    const isFrame = (m: unknown) => !!(m as Frame).realtimeInput?.video;
+    const first = (await session.nextMessage(isFrame)) as Frame;
+    expect(first.realtimeInput!.video!.mimeType).toBe("image/jpeg");
+    const jpeg = Buffer.from(first.realtimeInput!.video!.data, "base64");
+    expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    // At most one a second: consecutive frames arrive a second or more apart (less a timer's jitter).
+    const frameTimes = () => session.receivedAt.filter((_, i) => isFrame(session.received[i]));
+    await expect.poll(() => frameTimes().length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    const times = frameTimes();
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual((times.length - 1) * 1000 - 150);
+    // The frames went straight to Google, never through the gateway.
+    expect(frames.some((f) => f.includes(first.realtimeInput!.video!.data.slice(0, 64)))).toBe(false);
+
+    // The camera off: its tracks stop, the call goes on; on again, then the call's end stops it.
+    const keepStream = () =>
+      page.evaluate('window.camera = document.querySelector(".talk-preview").srcObject');
+    const cameraActive = () => page.evaluate("window.camera.active");
+    await keepStream();
+    await page.click('#chat-talk-camera[aria-pressed="true"]');
+    await page.waitForSelector('#chat-talk-camera[aria-pressed="false"]');
+    expect(await page.$(".talk-preview")).toBeNull();
+    expect(await cameraActive()).toBe(false);
+    await page.click("#chat-talk-camera");
+    await page.waitForSelector(".talk-preview");
+    await keepStream();
+    await page.click("#chat-talk-stop");
+    await session.closed;
+    await page.waitForSelector("#chat-talk");
+    expect(await page.$(".talk-preview")).toBeNull();
+    expect(await cameraActive()).toBe(false);
+  }, 90_000);
+
   it("a socket the provider closes ends the call with its reason", async () => {
     const { browser, gateway, fake: live } = await fixture();
     const { context, page } = await openPage(browser, gateway.url);

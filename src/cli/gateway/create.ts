@@ -104,6 +104,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
     return running;
   };
   const versions = new StateVersions();
+  const disconnects = new Map<string, Set<() => void>>();
   const clients: GatewayClients = {
     subscriptions: (connId) => server?.connection(connId)?.subscriptions,
     presence: () => (server?.connections() ?? []).flatMap((c) => c.presence() ?? []),
@@ -118,6 +119,21 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
       });
     },
     browserOrigin: (connId) => server?.connection(connId)?.origin,
+    sendTo: (connId, event, payload) => server?.connection(connId)?.sendEvent(event, payload),
+    onDisconnect(connId, cleanup) {
+      if (!server?.connection(connId)) {
+        cleanup();
+        return () => {};
+      }
+      const set = disconnects.get(connId) ?? new Set();
+      disconnects.set(connId, set.add(cleanup));
+      return () => set.delete(cleanup);
+    },
+  };
+  const disconnected = (connId: string) => {
+    const set = disconnects.get(connId);
+    disconnects.delete(connId);
+    for (const cleanup of set ?? []) cleanup();
   };
   /** OpenClaw's `presence` event: the whole list, on every connect and disconnect. */
   const presenceChanged = () => {
@@ -250,6 +266,7 @@ export async function createGateway(parts: GatewayParts): Promise<Gateway> {
         rateLimiter,
         log,
         onClientsChanged: presenceChanged,
+        onClientClosed: disconnected,
       });
       return server;
     },

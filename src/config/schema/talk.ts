@@ -85,6 +85,12 @@ const realtime = lazySchema("talk.realtime", () =>
         .min(1)
         .optional()
         .describe('realtime voice provider: "openai" or "google" (the two served here)'),
+      transport: z
+        .enum(["webrtc", "provider-websocket", "gateway-relay", "managed-room"])
+        .optional()
+        .describe(
+          'how browser Talk carries audio: "gateway-relay" keeps the OpenAI Realtime socket and key on the gateway (audio through it); unset, "webrtc" or "provider-websocket": the browser talks to the provider; "managed-room" is accepted and does nothing here',
+        ),
       providers: z
         .looseObject({ openai: openaiRealtime().optional(), google: googleRealtime().optional() })
         .catchall(compatOnly(looseRecord, "another realtime voice provider's settings"))
@@ -97,7 +103,7 @@ const realtime = lazySchema("talk.realtime", () =>
         .optional()
         .describe("appended to the built-in realtime voice prompt (voice style, brevity)"),
     })
-    .catchall(compatOnly(z.unknown(), "realtime Talk tuning (transport, VAD, brain…)"))
+    .catchall(compatOnly(z.unknown(), "realtime Talk tuning (VAD, brain, consult routing…)"))
     .describe("browser Talk mode (realtime voice)"),
 );
 

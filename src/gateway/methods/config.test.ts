@@ -91,6 +91,8 @@ beforeEach(async () => {
       publishHealth: () => {},
       publishSessionsChanged: () => {},
       browserOrigin: () => undefined,
+      sendTo: () => {},
+      onDisconnect: () => () => {},
     },
     logFile: () => undefined,
     configReloader: reloader,

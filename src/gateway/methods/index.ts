@@ -16,6 +16,7 @@ import { sessionGroupMethods } from "./session-groups.js";
 import { sessionSearchMethods } from "./session-search.js";
 import { sessionMethods } from "./sessions.js";
 import { talkMethods } from "./talk.js";
+import { talkRelayMethods } from "./talk-relay.js";
 import type { GatewayMethod } from "./types.js";
 
 export type { GatewayMethod, GatewayMethodCall } from "./types.js";
@@ -42,6 +43,7 @@ export function createMethodTable(): Map<string, GatewayMethod> {
       ...mcpMethods,
       ...sendMethods,
       ...talkMethods,
+      ...talkRelayMethods,
       ...absentFeatureMethods,
     }),
   );

@@ -1,7 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { createAuthProfileStore } from "../../providers/auth-profiles.js";
-import { canonicalSessionKey, mainSessionKey } from "../../routing/session-key.js";
+import { mainSessionKey } from "../../routing/session-key.js";
 import type { GatewayContext } from "../context.js";
 import { ErrorCodes, GatewayRequestError } from "../protocol.js";
 import { DEFAULT_GOOGLE_LIVE_MODEL, GOOGLE_LIVE_VOICES, googleBrowserSession } from "../talk/google-live.js";
@@ -13,6 +11,16 @@ import {
   type TalkRealtimeConfig,
   voiceInstructions,
 } from "../talk/realtime.js";
+import { PROVIDERS, type Provider, realtimeKey, resolveTalk, served } from "../talk/setup.js";
+import {
+  canonical,
+  checkVoiceCapacity,
+  openVoiceSession,
+  saveUtterance,
+  unavailable,
+  voiceSession,
+  voiceSessions,
+} from "../talk/voice-sessions.js";
 import { defineMethod } from "./types.js";
 
 /**
@@ -22,94 +30,22 @@ import { defineMethod } from "./types.js";
  * finalized speech into the session, `talk.client.close` ends the logical call.
  */
 
-/** OpenClaw's runtime bounds: 8 live calls per gateway, 30 minutes each. */
-const MAX_VOICE_SESSIONS = 8;
-const VOICE_SESSION_TTL_MS = 30 * 60_000;
 /** OpenClaw's cap on a realtime tool call's arguments (UTF-8 bytes). */
 const MAX_TOOL_ARGS_BYTES = 256_000;
-/** Transcript entries one call may save: a long call, not an unbounded write. */
-const MAX_TRANSCRIPT_ENTRIES = 2_000;
-
-interface VoiceSession {
-  sessionKey: string;
-  expiresAt: number;
-  entries: Set<string>;
-}
-
-const live = new WeakMap<GatewayContext, Map<string, VoiceSession>>();
-function voiceSessions(gateway: GatewayContext): Map<string, VoiceSession> {
-  const map = live.get(gateway) ?? new Map<string, VoiceSession>();
-  live.set(gateway, map);
-  const now = Date.now();
-  for (const [id, s] of map) if (s.expiresAt <= now) map.delete(id);
-  return map;
-}
 
 const sessionKey = z.string().min(1).max(512);
 const voiceSessionId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
-const unavailable = (message: string, code: string) =>
-  new GatewayRequestError(ErrorCodes.UNAVAILABLE, message, { details: { code } });
-
-const canonical = (gateway: GatewayContext, key: string) =>
-  canonicalSessionKey(gateway.config().config.agents?.list, key);
-
-/** The call a request names, bound to the same session key; refused once closed or expired. */
-function voiceSession(gateway: GatewayContext, id: string, key: string): VoiceSession {
-  const session = voiceSessions(gateway).get(id);
-  if (!session || session.sessionKey !== canonical(gateway, key)) {
-    throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, "unknown or closed Talk session");
-  }
-  return session;
-}
-
-/** The realtime providers served here (OpenClaw's ids). */
-const PROVIDERS = ["openai", "google"] as const;
-type Provider = (typeof PROVIDERS)[number];
-const served = (id: string | undefined): id is Provider => PROVIDERS.includes(id as Provider);
-
-/**
- * The provider's key, in OpenClaw's order: `talk.realtime.providers.<id>.apiKey`, then the
- * agent's credentials for it (an auth profile, then the env: OPENAI_API_KEY; GEMINI_API_KEY
- * or GOOGLE_API_KEY; then `models.providers.<id>.apiKey`).
- */
-function realtimeKey(
-  gateway: GatewayContext,
-  realtime: TalkRealtimeConfig,
-  provider: Provider,
-  agentId: string,
-) {
-  const configured = realtime.providers?.[provider]?.apiKey?.trim();
-  if (configured) return configured;
-  try {
-    const profiles = createAuthProfileStore({ stateDir: gateway.stateDir, agentId });
-    return gateway.agents.registry().credentials(provider, profiles)[0]?.key;
-  } catch {
-    return undefined;
-  }
-}
-
-const NOT_SET_UP =
-  'Talk is not set up: set talk.realtime.provider to "openai" with an OpenAI key (talk.realtime.providers.openai.apiKey, or OPENAI_API_KEY), or to "google" with a Gemini key (talk.realtime.providers.google.apiKey, or GEMINI_API_KEY)';
 
 async function createClientSession(gateway: GatewayContext, rawKey: string, asked: string | undefined) {
-  const config = gateway.config().config;
-  const realtime = (config.talk?.realtime ?? {}) as TalkRealtimeConfig;
-  const provider = realtime.provider;
-  if (!served(provider)) throw unavailable(NOT_SET_UP, "TALK_NOT_CONFIGURED");
-  if (asked && asked !== provider) {
-    throw new GatewayRequestError(
-      ErrorCodes.INVALID_REQUEST,
-      `Talk is set up for "${provider}", not "${asked}"`,
+  const { config, realtime, provider, key, apiKey } = resolveTalk(gateway, rawKey, asked);
+  if (realtime.transport === "gateway-relay") {
+    // OpenClaw's clients then start the call with talk.session.create.
+    throw unavailable(
+      'Talk is set up for the gateway relay (talk.realtime.transport "gateway-relay"): start it with talk.session.create',
+      "TALK_GATEWAY_RELAY",
     );
   }
-  const key = canonical(gateway, rawKey);
-  const agentId = gateway.agents.agentFor(key).id;
-  const apiKey = realtimeKey(gateway, realtime, provider, agentId);
-  if (!apiKey) throw unavailable(NOT_SET_UP, "TALK_NOT_CONFIGURED");
-  const sessions = voiceSessions(gateway);
-  if (sessions.size >= MAX_VOICE_SESSIONS) {
-    throw unavailable(`at most ${MAX_VOICE_SESSIONS} Talk sessions at once: stop one first`, "TALK_BUSY");
-  }
+  checkVoiceCapacity(gateway);
   let minted: Record<string, unknown>;
   try {
     minted =
@@ -126,10 +62,8 @@ async function createClientSession(gateway: GatewayContext, rawKey: string, aske
     if (err instanceof RealtimeMintError) throw unavailable(err.message, "TALK_PROVIDER_ERROR");
     throw err;
   }
-  const id = randomUUID();
-  sessions.set(id, { sessionKey: key, expiresAt: Date.now() + VOICE_SESSION_TTL_MS, entries: new Set() });
   // OpenClaw's browser session shapes: everything the browser needs, and no more.
-  return { ...minted, voiceSessionId: id };
+  return { ...minted, voiceSessionId: openVoiceSession(gateway, key) };
 }
 
 /** OpenClaw's consult arguments: `question` (or prompt/query/task), optional context and style. */
@@ -156,11 +90,14 @@ function talkCatalog(gateway: GatewayContext) {
   const ready = !!active && !!realtimeKey(gateway, realtime, active, agentId);
   const shape = (id: Provider) => ({
     modes: ["realtime"],
-    transports: [id === "google" ? "provider-websocket" : "webrtc"],
+    transports: id === "google" ? ["provider-websocket"] : ["webrtc", "gateway-relay"],
     brains: ["agent-consult"],
   });
+  // The transport this gateway starts a call with.
+  const transport =
+    realtime.transport === "gateway-relay" ? "gateway-relay" : shape(active ?? "openai").transports[0];
   return {
-    ...(active ? shape(active) : { modes: [], transports: [], brains: [] }),
+    ...(active ? { ...shape(active), transports: [transport] } : { modes: [], transports: [], brains: [] }),
     speech: { providers: [] },
     transcription: { ready: false, providers: [] },
     realtime: {
@@ -211,7 +148,7 @@ export const talkMethods = {
       args: z.unknown().optional(),
     }),
     handle: async (p, { gateway, connId }) => {
-      voiceSession(gateway, p.voiceSessionId, p.sessionKey);
+      const call = voiceSession(gateway, p.voiceSessionId, p.sessionKey);
       if (p.name !== CONSULT_TOOL_NAME) {
         throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, `unknown Talk tool "${p.name}"`);
       }
@@ -226,7 +163,8 @@ export const talkMethods = {
         submitter: `ws:${connId}`,
       });
       await run.accepted;
-      const outcome = await run.done;
+      call.runs.add(run.runId);
+      const outcome = await run.done.finally(() => call.runs.delete(run.runId));
       // OpenClaw's run identity, plus the answer to hand back to the realtime model.
       return {
         runId: run.runId,
@@ -250,24 +188,7 @@ export const talkMethods = {
     }),
     handle: async (p, { gateway }) => {
       const call = voiceSession(gateway, p.voiceSessionId, p.sessionKey);
-      if (call.entries.has(p.entryId)) return { ok: true };
-      if (call.entries.size >= MAX_TRANSCRIPT_ENTRIES) {
-        throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, "this Talk session saved its most entries");
-      }
-      call.entries.add(p.entryId);
-      const agents = gateway.agents;
-      await agents.afterQueuedTurns(p.sessionKey, async (key) => {
-        const store = await agents.store(agents.agentFor(key).id);
-        const entry = await store.ensure(key);
-        await store.transcript(entry.sessionId).appendMessage(
-          {
-            role: p.role,
-            content: [{ type: "text", text: p.text }],
-            talk: { voiceSessionId: p.voiceSessionId },
-          },
-          { durable: true },
-        );
-      });
+      await saveUtterance(gateway, p.voiceSessionId, call, p.entryId, p.role, p.text);
       return { ok: true };
     },
   }),

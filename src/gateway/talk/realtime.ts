@@ -26,6 +26,8 @@ const MINT_TIMEOUT_MS = 15_000;
 /** The `talk.realtime` keys this gateway reads (config/schema/talk.ts). */
 export interface TalkRealtimeConfig {
   provider?: string;
+  /** OpenClaw's key: "gateway-relay" keeps the provider's socket on the gateway; else the browser's own transport. */
+  transport?: string;
   model?: string;
   instructions?: string;
   providers?: {
@@ -48,10 +50,11 @@ export function openaiApiBase(config: ConfigView): string {
 /**
  * The origins the Control UI's CSP must let the page connect to for Talk: the realtime
  * API's origin (OpenAI's SDP exchange, Google Live's socket) while that provider is
- * chosen, else none.
+ * chosen, else none; none either through the gateway relay (the page talks to the gateway only).
  */
 export function talkConnectOrigins(config: ConfigView): string[] {
   const provider = config.talk?.realtime?.provider;
+  if (config.talk?.realtime?.transport === "gateway-relay") return [];
   try {
     if (provider === "openai") return [new URL(openaiApiBase(config)).origin];
     if (provider === "google") return [new URL(googleLiveSocketUrl(googleApiOrigin(config))).origin];
@@ -120,21 +123,27 @@ export async function mintClientSecret(opts: {
   };
 }
 
+/** Model, voice and session from config (`talk.realtime.model`, then the provider's), never from the caller. */
+export function openaiSession(realtime: TalkRealtimeConfig) {
+  const openai = realtime.providers?.openai ?? {};
+  const model = realtime.model ?? openai.model ?? DEFAULT_REALTIME_MODEL;
+  const voice = (openai.speakerVoice ?? openai.voice ?? DEFAULT_REALTIME_VOICE).toLowerCase();
+  const session = realtimeSession({
+    model,
+    voice,
+    ...(realtime.instructions ? { instructions: realtime.instructions } : {}),
+  });
+  return { model, voice, session };
+}
+
 /** OpenClaw's `BrowserRealtimeWebRtcSdpSession` for OpenAI, less the gateway's voiceSessionId. */
 export async function openaiBrowserSession(opts: {
   config: ConfigView;
   realtime: TalkRealtimeConfig;
   apiKey: string;
 }) {
-  const openai = opts.realtime.providers?.openai ?? {};
-  const model = opts.realtime.model ?? openai.model ?? DEFAULT_REALTIME_MODEL;
-  const voice = (openai.speakerVoice ?? openai.voice ?? DEFAULT_REALTIME_VOICE).toLowerCase();
+  const { model, voice, session } = openaiSession(opts.realtime);
   const apiBase = openaiApiBase(opts.config);
-  const session = realtimeSession({
-    model,
-    voice,
-    ...(opts.realtime.instructions ? { instructions: opts.realtime.instructions } : {}),
-  });
   const secret = await mintClientSecret({ apiBase, apiKey: opts.apiKey, session });
   return {
     provider: "openai",

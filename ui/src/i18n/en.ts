@@ -111,6 +111,7 @@ export const en = {
   "chat.talkMicUnavailable": "The microphone chosen for Talk is not available. Choose another with ▾, or:",
   "chat.talkMicDefaultOnce": "Use System default for this call",
   "chat.talkFailed": "Talk stopped: {reason}",
+  "chat.talkCamera": "Camera",
   "chat.model": "Model for this session",
   "chat.modelDefault": "{model} (default)",
   "chat.fast": "Fast",

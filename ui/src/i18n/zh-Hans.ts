@@ -112,6 +112,7 @@ export const zhHans: Messages = {
   "chat.talkMicUnavailable": "为对话选择的麦克风不可用。请用 ▾ 另选，或者：",
   "chat.talkMicDefaultOnce": "本次通话使用系统默认",
   "chat.talkFailed": "对话已停止：{reason}",
+  "chat.talkCamera": "摄像头",
   "chat.model": "此会话的模型",
   "chat.modelDefault": "{model}（默认）",
   "chat.fast": "快速",

@@ -112,6 +112,7 @@ export const zhHant: Messages = {
   "chat.talkMicUnavailable": "為對話選擇的麥克風無法使用。請用 ▾ 另選，或者：",
   "chat.talkMicDefaultOnce": "本次通話使用系統預設",
   "chat.talkFailed": "對話已停止：{reason}",
+  "chat.talkCamera": "攝影機",
   "chat.model": "此工作階段的模型",
   "chat.modelDefault": "{model}（預設）",
   "chat.fast": "快速",

@@ -3,7 +3,7 @@ import { RowMenu } from "../components/row-menu.js";
 import type { GatewayConnection, GatewayError } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
-import type { TalkState } from "./chat-talk.js";
+import type { Talk, TalkState } from "./chat-talk.js";
 import { recordingBlocker } from "./chat-voice.js";
 
 /** The microphone Talk opens, kept in this browser only (never sent to the gateway); none = the system's default. */
@@ -46,7 +46,10 @@ interface TalkControlsProps {
 export function TalkControls(props: TalkControlsProps) {
   const { t } = useI18n();
   const [talk, setTalk] = useState<TalkState | undefined>();
-  const endTalk = useRef<(() => void) | undefined>(undefined);
+  const endTalk = useRef<Talk | undefined>(undefined);
+  /** Video Talk: the call's provider takes camera frames; the camera's stream while it is on. */
+  const [video, setVideo] = useState(false);
+  const [camera, setCamera] = useState<MediaStream | undefined>();
   const [menu, setMenu] = useState(false);
   const [mics, setMics] = useState<MediaDeviceInfo[]>([]);
   const [mic, setMic] = useState(() => localStorage.getItem(MIC_KEY) ?? "");
@@ -54,6 +57,8 @@ export function TalkControls(props: TalkControlsProps) {
     endTalk.current?.();
     endTalk.current = undefined;
     setTalk(undefined);
+    setVideo(false);
+    setCamera(undefined);
   };
   useEffect(() => stopTalk, [props.sessionKey]);
 
@@ -76,8 +81,9 @@ export function TalkControls(props: TalkControlsProps) {
         ),
       )
       .then((stop) => {
-        if (endTalk.current) endTalk.current = stop;
-        else stop();
+        if (!endTalk.current) return stop();
+        endTalk.current = stop;
+        setVideo(!!stop.camera);
       })
       .catch((err) => {
         const asked = !!endTalk.current;
@@ -110,19 +116,54 @@ export function TalkControls(props: TalkControlsProps) {
     if (talk) start(deviceId);
   };
 
+  const toggleCamera = () => {
+    if (camera) {
+      for (const track of camera.getTracks()) track.stop();
+      return setCamera(undefined);
+    }
+    // A stream the call's end already stopped (it ended while the camera opened) is not shown.
+    endTalk.current?.camera?.().then(
+      (stream) => stream.active && setCamera(stream),
+      (err) => props.onProblem(`${t("chat.talkCamera")}: ${errorText(err)}`),
+    );
+  };
+
   if (talk) {
     return (
-      <button
-        type="button"
-        class="danger talk-live"
-        id="chat-talk-stop"
-        data-state={talk}
-        aria-label={t("chat.talkStop")}
-        title={t("chat.talkStop")}
-        onClick={stopTalk}
-      >
-        <span role="status">{t(`chat.talk.${talk}`)}</span>
-      </button>
+      <>
+        {camera && (
+          <video
+            class="talk-preview"
+            autoplay
+            muted
+            playsInline
+            // A property, not an attribute: Preact sets it on the element.
+            {...{ srcObject: camera }}
+          />
+        )}
+        {video && (
+          <button
+            type="button"
+            class="ghost icon talk-icon talk-camera"
+            id="chat-talk-camera"
+            aria-pressed={!!camera}
+            aria-label={t("chat.talkCamera")}
+            title={t("chat.talkCamera")}
+            onClick={toggleCamera}
+          />
+        )}
+        <button
+          type="button"
+          class="danger talk-live"
+          id="chat-talk-stop"
+          data-state={talk}
+          aria-label={t("chat.talkStop")}
+          title={t("chat.talkStop")}
+          onClick={stopTalk}
+        >
+          <span role="status">{t(`chat.talk.${talk}`)}</span>
+        </button>
+      </>
     );
   }
   if (typeof RTCPeerConnection === "undefined" || recordingBlocker() === "unsupported") return null;

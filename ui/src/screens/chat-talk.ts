@@ -1,20 +1,24 @@
-import type { GatewayConnection } from "../gateway.js";
+import type { GatewayConnection, GatewayError } from "../gateway.js";
 
 /**
  * Talk mode, loaded on first use: one call's life, whichever provider the gateway chose.
  * The microphone opens first, then the gateway mints the provider's short-lived
  * credential (`talk.client.create`) and the transport for that provider carries the
- * audio: OpenAI Realtime over WebRTC here, Google Live over its WebSocket in its own
- * chunk (chat-talk-google.ts). Both hand the realtime model's consult calls to the
- * session's agent (`talk.client.toolCall`) and save finalized speech to the session.
+ * audio: OpenAI Realtime over WebRTC here; Google Live over its WebSocket, and OpenAI
+ * through the gateway relay (`talk.session.create`, no secret in the page), in one lazy
+ * chunk of their own (chat-talk-google.ts, chat-talk-relay.ts). All hand the realtime
+ * model's consult calls to the session's agent (`talk.client.toolCall`); finalized speech
+ * is saved to the session (by the gateway itself for the relay).
  */
 
 export type TalkState = "connecting" | "listening" | "asking";
 
-/** What `talk.client.create` returned (OpenClaw's browser session shapes). */
+/** What `talk.client.create` (or, for the relay, `talk.session.create`) returned: OpenClaw's shapes. */
 export interface Created {
   provider: string;
+  transport: string;
   voiceSessionId: string;
+  relaySessionId?: string;
   clientSecret: string;
   offerUrl?: string;
   websocketUrl?: string;
@@ -24,6 +28,7 @@ export interface Created {
 
 /** One call as a transport sees it: the shared parts it uses, the same for every provider. */
 export interface Call {
+  conn: GatewayConnection;
   created: Created;
   mic: MediaStream;
   state(state: TalkState): void;
@@ -33,8 +38,45 @@ export interface Call {
   consult(callId: string, name: string, args: unknown): Promise<{ text?: string; error?: string }>;
   /** Saves one finalized utterance (once per id). */
   save(role: "user" | "assistant", id: string, text: unknown): void;
-  /** Runs when the call ends, however it ends. */
+  /** Runs when the call ends, however it ends (at once if it has). */
   onEnd(cleanup: () => void): void;
+  /** Set by a transport whose provider takes camera frames (Google Live): sends one JPEG, base64. */
+  frame?(jpeg: string): void;
+}
+
+/** A started call: how to stop it, and how to open the camera when its provider takes frames. */
+export type Talk = (() => void) & { camera?: () => Promise<MediaStream> };
+
+/**
+ * The camera for Video Talk: one JPEG (at most 1280×720) a second to `call.frame`,
+ * straight to the provider, never through the gateway; stopping the stream's tracks, or
+ * the call ending, ends it.
+ */
+async function openCamera(call: Call): Promise<MediaStream> {
+  // The browser scales the camera down to the bound; frames are taken at the track's size.
+  const stream = await navigator.mediaDevices.getUserMedia({
+    video: { width: { max: 1280 }, height: { max: 720 } },
+  });
+  const video = document.createElement("video");
+  video.muted = true;
+  video.srcObject = stream;
+  const canvas = document.createElement("canvas");
+  // Each frame a second after the last one was taken: never faster, however late a timer fires.
+  const next = () =>
+    stream.active &&
+    setTimeout(() => {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      canvas.getContext("2d")?.drawImage(video, 0, 0);
+      if (canvas.width && stream.active) call.frame?.(canvas.toDataURL("image/jpeg", 0.8).split(",")[1]!);
+      next();
+    }, 1000);
+  next();
+  call.onEnd(() => {
+    for (const track of stream.getTracks()) track.stop();
+  });
+  await video.play();
+  return stream;
 }
 
 /**
@@ -63,7 +105,7 @@ export async function startTalk(
   onState: (state: TalkState) => void,
   /** The call ended by itself (the connection failed, the provider sent an error). */
   onEnd: (error: string) => void,
-): Promise<() => void> {
+): Promise<Talk> {
   onState("connecting");
   const mic = await openMicrophone(deviceId);
   let created: Created | undefined;
@@ -82,9 +124,16 @@ export async function startTalk(
     for (const cleanup of cleanups) cleanup();
     if (created) ask("talk.client.close", {}).catch(() => undefined);
   };
+  let call: Call;
   try {
-    created = await conn.request<Created>("talk.client.create", { sessionKey });
-    const call: Call = {
+    created = await conn.request<Created>("talk.client.create", { sessionKey }).catch(async (err) => {
+      // Set up for the gateway relay: OpenClaw's clients then start it with talk.session.create.
+      if ((err as GatewayError).details?.code !== "TALK_GATEWAY_RELAY") throw err;
+      const relay = await conn.request<Created>("talk.session.create", { sessionKey });
+      return { ...relay, voiceSessionId: relay.relaySessionId! };
+    });
+    call = {
+      conn,
       created,
       mic,
       state: (s) => !ended && onState(s),
@@ -112,16 +161,17 @@ export async function startTalk(
             text,
           }).catch(() => undefined)
         ),
-      onEnd: (cleanup) => cleanups.push(cleanup),
+      onEnd: (cleanup) => (ended ? cleanup() : cleanups.push(cleanup)),
     };
-    const transport =
-      created.provider === "google" ? (await import("./chat-talk-google.js")).googleLive : webrtc;
-    await transport(call);
+    // The two raw-PCM transports share their chunk; WebRTC needs none.
+    const pcm = created.transport === "gateway-relay" || created.provider === "google";
+    const chunk = pcm && (await import("./chat-talk-relay.js"));
+    await (!chunk ? webrtc : created.provider === "google" ? chunk.googleLive : chunk.gatewayRelay)(call);
   } catch (err) {
     stop();
     throw err;
   }
-  return stop;
+  return Object.assign(stop, call.frame && { camera: () => openCamera(call) });
 }
 
 interface OutputItem {
