@@ -190,6 +190,9 @@ describe("Control UI: sessions by date and by drag and drop", () => {
       );
     try {
       await client.request("sessions.patch", { key: key("ann"), category: "Alpha" });
+      // Tall enough that the whole list shows under the screens: Pinned (sticky at the list's foot
+      // while a row is dragged) then covers no header the test drops on.
+      await page.setViewportSize({ width: 1280, height: 1000 });
       await page.evaluate('location.hash = "#/chat"');
       await page.waitForSelector(`${head("Alpha")} >> text=1`);
 
