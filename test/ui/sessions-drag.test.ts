@@ -166,7 +166,7 @@ describe("Control UI: sessions by date and by drag and drop", () => {
       await close();
     }
   }, 60_000);
-  it("moves a sidebar row onto a group header, back to Ungrouped, and onto Pinned; a refusal stays put", async () => {
+  it("moves a sidebar row onto a group header, back to Ungrouped, and onto Pinned; a refusal stays put; headers reorder", async () => {
     const at = Date.now() - 60_000;
     const { client, page, problems, session, refuse, close } = await setUp({
       ann: at + 3,
@@ -226,6 +226,21 @@ describe("Control UI: sessions by date and by drag and drop", () => {
       await expect.poll(async () => (await session("carl"))?.pinned).toBe(true);
       await page.waitForSelector("#drop-pinned", { state: "hidden" });
       await page.waitForSelector(`${row("carl")} .pin`);
+
+      // A group's header onto another's takes its place there too, kept by the gateway.
+      await client.request("sessions.patch", { key: key("bob"), category: "Beta" });
+      await page.waitForSelector(head("Beta"));
+      const heads = () =>
+        page.$$eval("#session-list > li.group-head[data-group]", (l) =>
+          l.map((h) => h.getAttribute("data-group")),
+        );
+      // (The Sessions page test before this one may have put Beta first already.)
+      const [first, second] = (await heads()) as [string, string, string];
+      expect([first, second].sort()).toEqual(["Alpha", "Beta"]);
+      await page.dragAndDrop(head(second), head(first));
+      await expect.poll(heads).toEqual([second, first, ""]);
+      const listed = (await client.request("sessions.groups.list", {})) as { groups: { name: string }[] };
+      expect(listed.groups.map((g) => g.name)).toEqual([second, first]);
       expect(problems).toEqual([]);
     } finally {
       await close();

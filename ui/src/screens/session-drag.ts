@@ -60,11 +60,16 @@ export function dropTarget(accepts: (d: Dragged) => unknown, drop: (d: Dragged) 
 export function groupTarget(id: string, names: string[], send: (method: string, params: object) => unknown) {
   return dropTarget(
     (d) => d.key || (id && id !== d.group),
-    ({ key, group = "" }) => {
-      if (key) return send("sessions.patch", { key, category: id || null });
-      const rest = names.filter((n) => n !== group);
-      rest.splice(names.indexOf(id), 0, group);
-      send("sessions.groups.put", { names: rest });
-    },
+    ({ key, group = "" }) =>
+      key
+        ? send("sessions.patch", { key, category: id || null })
+        : send("sessions.groups.put", { names: reordered(names, group, id) }),
   );
+}
+
+/** `names` with group `moved` put in the place of `onto` (a header dropped on another's). */
+export function reordered(names: string[], moved: string, onto: string) {
+  const rest = names.filter((n) => n !== moved);
+  rest.splice(names.indexOf(onto), 0, moved);
+  return rest;
 }

@@ -45,6 +45,8 @@ export interface RowContext {
       rename(row: Row): void;
       act(method: "sessions.reset" | "sessions.delete", key: string): void;
       mark(key: string, patch: { pinned?: boolean; unread?: boolean; category?: string | null }): void;
+      /** Puts the custom groups in this order (a header dragged onto another's). */
+      order(names: string[]): void;
     };
   };
 }

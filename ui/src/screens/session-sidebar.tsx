@@ -243,6 +243,8 @@ export function SessionSidebar(props: SidebarProps) {
     rename: (row) => void rename(row),
     act: (method, key) => void act(method, key),
     mark: (key, patch) => void mark(key, patch),
+    order: (names) =>
+      void conn.request("sessions.groups.put", { names }).catch((err) => setError(errorText(err))),
   };
   const ctx = useMemo<RowContext>(
     () => ({

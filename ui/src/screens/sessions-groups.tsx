@@ -10,7 +10,7 @@ import { RowMenu } from "../components/row-menu.js";
 import type { GatewayConnection } from "../gateway.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
 import { errorText } from "../util.js";
-import { dropTarget, groupTarget } from "./session-drag.js";
+import { dropTarget, groupTarget, reordered } from "./session-drag.js";
 import { Chunk, channelOf, type Row, type RowContext } from "./session-row.js";
 
 type Grouped = { key: string; category?: string; kind?: string; updatedAt?: number };
@@ -267,11 +267,15 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
       pages.map((p) => (p.some(cat) ? p.filter((r) => !cat(r)) : p)),
     ] as const;
   }, [pages, moved, names]);
-  // A row onto a group's header moves it there, onto Ungrouped ungroups it, onto Pinned pins it.
+  // A row onto a group's header moves it there, onto Ungrouped ungroups it, onto Pinned pins it;
+  // a group's header onto another's takes its place.
   const drop = (patch: { category?: string | null; pinned?: boolean }) =>
     dropTarget(
-      (d) => d.key,
-      ({ key = "" }) => c.on.current.mark(key, patch),
+      (d) => d.key || (patch.category && patch.category !== d.group),
+      ({ key, group = "" }) =>
+        key
+          ? c.on.current.mark(key, patch)
+          : c.on.current.order(reordered(names, group, patch.category ?? "")),
     );
   const fold = (name: string) => {
     const next = folded.includes(name) ? folded.filter((n) => n !== name) : [...folded, name];
@@ -281,7 +285,13 @@ export function GroupedPages({ pages, c, conn }: { pages: Row[][]; c: RowContext
   return (
     <>
       {groups.map(([name, rows]) => [
-        <li key={`group:${name}`} class="group-head" data-group={name} {...drop({ category: name })}>
+        <li
+          key={`group:${name}`}
+          class="group-head"
+          data-group={name}
+          draggable={c.canRename}
+          {...drop({ category: name })}
+        >
           <button
             type="button"
             class="ghost"
