@@ -68,6 +68,24 @@ describe("talk.client.create keeps the OpenAI key on the gateway", () => {
     expect(minted.body.expires_after).toEqual({ anchor: "created_at", seconds: 60 });
   });
 
+  it("a page with a camera (capabilities camera-frame) gets describe_view declared too, nothing else", async () => {
+    const res = await call("talk.client.create", {
+      sessionKey: "main",
+      capabilities: ["camera-frame", "x-other"],
+    });
+    expect(res.ok).toBe(true);
+    const session = realtime.minted.at(-1)!.body.session as {
+      tools: { name: string; parameters: unknown }[];
+    };
+    expect(session.tools.map((t) => t.name)).toEqual(["openclaw_agent_consult", "describe_view"]);
+    expect(session.tools[1]!.parameters).toEqual({ type: "object", properties: {} });
+    const many = await call("talk.client.create", {
+      sessionKey: "main",
+      capabilities: Array(9).fill("camera-frame"),
+    });
+    expect(many.ok).toBe(false);
+  });
+
   it("talk.catalog says the OpenAI realtime provider is ready, without any key in it", async () => {
     const res = await call("talk.catalog", {});
     expect(res.payload).toMatchObject({
@@ -114,6 +132,8 @@ describe("talk.client.create keeps the OpenAI key on the gateway", () => {
         args: { question: "hi" },
       },
       { sessionKey: "main", voiceSessionId, callId: "c3", name: "exec", args: { command: "id" } },
+      // The camera's tool is the page's to answer, never the gateway's.
+      { sessionKey: "main", voiceSessionId, callId: "c4", name: "describe_view", args: {} },
     ];
     for (const params of attempts) {
       const res = await call("talk.client.toolCall", params);

@@ -137,6 +137,19 @@ describe("Talk mode over Google Live", () => {
     // The frames went straight to Google, never through the gateway.
     expect(frames.some((f) => f.includes(first.realtimeInput!.video!.data.slice(0, 64)))).toBe(false);
 
+    // describe_view, declared in the token's locked setup, is answered by the page: the camera is on.
+    const declared = JSON.stringify(live.minted.at(-1)!.body.bidiGenerateContentSetup);
+    expect(declared).toContain('"describe_view"');
+    const describe = async (id: string) => {
+      session.send({ toolCall: { functionCalls: [{ id, name: "describe_view", args: {} }] } });
+      type Answer = { toolResponse?: { functionResponses: { id: string; response: unknown }[] } };
+      const answer = (await session.nextMessage(
+        (m) => (m as Answer).toolResponse?.functionResponses[0]?.id === id,
+      )) as Answer;
+      return answer.toolResponse!.functionResponses[0]!.response;
+    };
+    expect(await describe("view_1")).toEqual({ ok: true, cameraStreamActive: true });
+
     // The camera off: its tracks stop, the call goes on; on again, then the call's end stops it.
     const keepStream = () =>
       page.evaluate('window.camera = document.querySelector(".talk-preview").srcObject');
@@ -146,6 +159,7 @@ describe("Talk mode over Google Live", () => {
     await page.waitForSelector('#chat-talk-camera[aria-pressed="false"]');
     expect(await page.$(".talk-preview")).toBeNull();
     expect(await cameraActive()).toBe(false);
+    expect(await describe("view_2")).toEqual({ ok: false, error: "camera is off" });
     await page.click("#chat-talk-camera");
     await page.waitForSelector(".talk-preview");
     await keepStream();

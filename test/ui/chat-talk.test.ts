@@ -99,6 +99,68 @@ describe("Talk mode", () => {
     expect(problems).toEqual([]);
   }, 90_000);
 
+  it("Video Talk over WebRTC: describe_view gets one JPEG of the camera on the data channel, or 'camera is off'", async () => {
+    const { browser, gateway, fake: realtime } = await fixture();
+    const { page, problems, frames } = await openChat(browser, gateway);
+    await page.click("#chat-talk");
+    const peer = await realtime.nextPeer();
+    await peer.opened;
+    await page.waitForSelector('#chat-talk-stop[data-state="listening"]');
+    // The page asked for a camera-capable session: the minted one declares describe_view (OpenClaw's tool).
+    const tools = (realtime.minted.at(-1)!.body.session as { tools: { name: string }[] }).tools;
+    expect(tools.map((tool) => tool.name)).toEqual(["openclaw_agent_consult", "describe_view"]);
+
+    const describe = async (callId: string) => {
+      peer.send({
+        type: "response.done",
+        response: {
+          output: [{ type: "function_call", name: "describe_view", call_id: callId, arguments: "{}" }],
+        },
+      });
+      const output = await peer.nextEvent(
+        (e) => (e.item as { call_id?: string } | undefined)?.call_id === callId,
+      );
+      return JSON.parse((output.item as { output: string }).output);
+    };
+    // No camera yet: the model is told so, and no image is sent.
+    expect(await describe("view_1")).toEqual({ ok: false, error: "camera is off" });
+
+    await page.click('#chat-talk-camera[aria-pressed="false"]');
+    await expect
+      .poll(() => page.evaluate('document.querySelector(".talk-preview")?.videoWidth'))
+      .toBeGreaterThan(0);
+    expect(await describe("view_2")).toEqual({ ok: true, frameAttached: true });
+    type ImageItem = { item: { type: string; role: string; content: { type: string; image_url: string }[] } };
+    const image = (await peer.nextEvent(
+      (e) => (e as unknown as ImageItem).item?.content?.[0]?.type === "input_image",
+    )) as unknown as ImageItem;
+    expect(image.item).toMatchObject({ type: "message", role: "user" });
+    const url = image.item.content[0]!.image_url;
+    expect(url.startsWith("data:image/jpeg;base64,")).toBe(true);
+    const jpeg = Buffer.from(url.slice(url.indexOf(",") + 1), "base64");
+    expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    // One event within a data-channel message (64 KiB); the image came before the function's output.
+    expect(JSON.stringify(image).length).toBeLessThanOrEqual(65_536);
+    const order = peer.received.map((e) =>
+      e === (image as unknown) ? "image" : (e.item as { call_id?: string })?.call_id,
+    );
+    expect(order.indexOf("image")).toBeLessThan(order.indexOf("view_2"));
+    // Straight to OpenAI: the frame never went through the gateway.
+    expect(frames.some((f) => f.includes(url.slice(30, 94)))).toBe(false);
+    // Only one image per describe_view: the camera is not streamed to OpenAI.
+    expect(
+      peer.received.filter((e) => (e as unknown as ImageItem).item?.content?.[0]?.type === "input_image"),
+    ).toHaveLength(1);
+
+    // The camera off again: so is the answer.
+    await page.click('#chat-talk-camera[aria-pressed="true"]');
+    await page.waitForSelector('#chat-talk-camera[aria-pressed="false"]');
+    expect(await describe("view_3")).toEqual({ ok: false, error: "camera is off" });
+    await page.click("#chat-talk-stop");
+    await page.waitForSelector("#chat-talk");
+    expect(problems).toEqual([]);
+  }, 90_000);
+
   it("without a Talk provider the page says which keys to set", async () => {
     const { browser } = await fixture();
     const bare = await startUiGateway();

@@ -36,7 +36,12 @@ const MAX_TOOL_ARGS_BYTES = 256_000;
 const sessionKey = z.string().min(1).max(512);
 const voiceSessionId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
 
-async function createClientSession(gateway: GatewayContext, rawKey: string, asked: string | undefined) {
+async function createClientSession(
+  gateway: GatewayContext,
+  rawKey: string,
+  asked: string | undefined,
+  camera: boolean,
+) {
   const { config, realtime, provider, key, apiKey } = resolveTalk(gateway, rawKey, asked);
   if (realtime.transport === "gateway-relay") {
     // OpenClaw's clients then start the call with talk.session.create.
@@ -56,8 +61,9 @@ async function createClientSession(gateway: GatewayContext, rawKey: string, aske
             model: realtime.model,
             instructions: voiceInstructions(realtime.instructions),
             apiKey,
+            camera,
           })
-        : await openaiBrowserSession({ config, realtime, apiKey });
+        : await openaiBrowserSession({ config, realtime, apiKey, camera });
   } catch (err) {
     if (err instanceof RealtimeMintError) throw unavailable(err.message, "TALK_PROVIDER_ERROR");
     throw err;
@@ -130,12 +136,15 @@ export const talkMethods = {
       sessionKey: sessionKey.optional(),
       provider: z.enum(PROVIDERS).optional(),
       transport: z.enum(["webrtc", "provider-websocket"]).optional(),
+      // OpenClaw's: "camera-frame" declares describe_view (the page answers it); others are not served here.
+      capabilities: z.array(z.string().max(64)).max(8).optional(),
     }),
     handle: (p, { gateway }) =>
       createClientSession(
         gateway,
         p.sessionKey ?? mainSessionKey(gateway.agents.defaultAgentId()),
         p.provider,
+        p.capabilities?.includes("camera-frame") === true,
       ),
   }),
   "talk.client.toolCall": defineMethod({

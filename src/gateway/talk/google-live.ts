@@ -1,5 +1,5 @@
 import { BUILTIN_PROVIDERS } from "../../providers/catalog.js";
-import { CONSULT_TOOL, RealtimeMintError } from "./shared.js";
+import { RealtimeMintError, talkTools } from "./shared.js";
 
 /**
  * Google Live for browser Talk, as OpenClaw's Google realtime provider does it: the gateway
@@ -115,6 +115,8 @@ export function googleLiveSetup(opts: {
   voice: string;
   instructions: string;
   google: GoogleLiveConfig;
+  /** The page can answer describe_view (it sends the camera's frames itself). */
+  camera?: boolean;
 }) {
   const g = opts.google;
   const detection = {
@@ -138,13 +140,11 @@ export function googleLiveSetup(opts: {
     systemInstruction: { parts: [{ text: opts.instructions }] },
     tools: [
       {
-        functionDeclarations: [
-          {
-            name: CONSULT_TOOL.name,
-            description: CONSULT_TOOL.description,
-            parameters: liveSchema(CONSULT_TOOL.parameters),
-          },
-        ],
+        functionDeclarations: talkTools(opts.camera).map((tool) => ({
+          name: tool.name,
+          description: tool.description,
+          parameters: liveSchema(tool.parameters),
+        })),
       },
     ],
     ...(Object.keys(detection).length > 0
@@ -229,6 +229,7 @@ export async function googleBrowserSession(opts: {
   model: string | undefined;
   instructions: string;
   apiKey: string;
+  camera?: boolean;
 }) {
   const model = opts.model ?? opts.google.model ?? DEFAULT_GOOGLE_LIVE_MODEL;
   const voice = opts.google.speakerVoice ?? opts.google.voice ?? DEFAULT_GOOGLE_LIVE_VOICE;
@@ -236,7 +237,13 @@ export async function googleBrowserSession(opts: {
   const token = await mintLiveToken({
     origin,
     apiKey: opts.apiKey,
-    setup: googleLiveSetup({ model, voice, instructions: opts.instructions, google: opts.google }),
+    setup: googleLiveSetup({
+      model,
+      voice,
+      instructions: opts.instructions,
+      google: opts.google,
+      camera: opts.camera,
+    }),
   });
   return {
     provider: "google",

@@ -1,6 +1,6 @@
 import { BUILTIN_PROVIDERS } from "../../providers/catalog.js";
 import { type GoogleLiveConfig, googleApiOrigin, googleLiveSocketUrl } from "./google-live.js";
-import { CONSULT_TOOL, RealtimeMintError, voiceInstructions } from "./shared.js";
+import { RealtimeMintError, talkTools, voiceInstructions } from "./shared.js";
 
 export { CONSULT_TOOL_NAME, RealtimeMintError, voiceInstructions } from "./shared.js";
 
@@ -65,7 +65,12 @@ export function talkConnectOrigins(config: ConfigView): string[] {
 }
 
 /** The session the client secret is minted for: model, voice and prompt decided here, never by the caller. */
-export function realtimeSession(opts: { model: string; voice: string; instructions?: string }) {
+export function realtimeSession(opts: {
+  model: string;
+  voice: string;
+  instructions?: string;
+  camera?: boolean;
+}) {
   return {
     type: "realtime",
     model: opts.model,
@@ -78,7 +83,7 @@ export function realtimeSession(opts: { model: string; voice: string; instructio
       },
       output: { voice: opts.voice },
     },
-    tools: [CONSULT_TOOL],
+    tools: talkTools(opts.camera),
     tool_choice: "auto",
   };
 }
@@ -124,13 +129,14 @@ export async function mintClientSecret(opts: {
 }
 
 /** Model, voice and session from config (`talk.realtime.model`, then the provider's), never from the caller. */
-export function openaiSession(realtime: TalkRealtimeConfig) {
+export function openaiSession(realtime: TalkRealtimeConfig, camera?: boolean) {
   const openai = realtime.providers?.openai ?? {};
   const model = realtime.model ?? openai.model ?? DEFAULT_REALTIME_MODEL;
   const voice = (openai.speakerVoice ?? openai.voice ?? DEFAULT_REALTIME_VOICE).toLowerCase();
   const session = realtimeSession({
     model,
     voice,
+    camera,
     ...(realtime.instructions ? { instructions: realtime.instructions } : {}),
   });
   return { model, voice, session };
@@ -141,8 +147,10 @@ export async function openaiBrowserSession(opts: {
   config: ConfigView;
   realtime: TalkRealtimeConfig;
   apiKey: string;
+  /** The page can answer describe_view from its camera. */
+  camera?: boolean;
 }) {
-  const { model, voice, session } = openaiSession(opts.realtime);
+  const { model, voice, session } = openaiSession(opts.realtime, opts.camera);
   const apiBase = openaiApiBase(opts.config);
   const secret = await mintClientSecret({ apiBase, apiKey: opts.apiKey, session });
   return {

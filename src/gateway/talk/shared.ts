@@ -18,6 +18,24 @@ export const CONSULT_TOOL = {
   },
 } as const;
 
+/**
+ * OpenClaw's camera tool, offered when the browser can answer it (`talk.client.create` with
+ * `capabilities: ["camera-frame"]`): the page answers it itself, never the gateway (OpenAI:
+ * one bounded JPEG of the camera's current frame on its data channel; Google Live, which
+ * gets the frames as they come: whether the camera is on).
+ */
+export const DESCRIBE_VIEW_TOOL = {
+  type: "function",
+  name: "describe_view",
+  description:
+    "Capture the current browser camera frame when the caller asks what is visible or needs visual context.",
+  parameters: { type: "object", properties: {} },
+} as const;
+
+/** The functions a realtime Talk session declares: the consult, and describe_view for a camera. */
+export const talkTools = (camera: boolean | undefined) =>
+  camera ? [CONSULT_TOOL, DESCRIBE_VIEW_TOOL] : [CONSULT_TOOL];
+
 /** OpenClaw's direct-tool prompt: the voice layer talks, the agent does the work. */
 const BASE_INSTRUCTIONS = [
   "You are the realtime voice surface for the same OpenClaw agent the user can message directly.",

@@ -75,11 +75,14 @@ export async function googleLive(call: Call): Promise<void> {
       }
       for (const fn of msg.toolCall?.functionCalls ?? []) {
         flush("user");
-        void call
-          .consult(fn.id, fn.name, fn.args ?? {})
-          .then((response) =>
-            send({ toolResponse: { functionResponses: [{ id: fn.id, name: fn.name, response }] } }),
-          );
+        // describe_view: the frames go as they come; the model only asks whether the camera is on.
+        void (
+          fn.name === "describe_view"
+            ? Promise.resolve(call.cameraState())
+            : call.consult(fn.id, fn.name, fn.args ?? {})
+        ).then((response) =>
+          send({ toolResponse: { functionResponses: [{ id: fn.id, name: fn.name, response }] } }),
+        );
       }
     };
   });

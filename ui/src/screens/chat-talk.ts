@@ -40,17 +40,36 @@ export interface Call {
   save(role: "user" | "assistant", id: string, text: unknown): void;
   /** Runs when the call ends, however it ends (at once if it has). */
   onEnd(cleanup: () => void): void;
-  /** Set by a transport whose provider takes camera frames (Google Live): sends one JPEG, base64. */
+  /** Set by a transport whose provider takes a stream of camera frames (Google Live): sends one JPEG, base64. */
   frame?(jpeg: string): void;
+  /** The camera's picture while it is on (Video Talk); describe_view is answered from it. */
+  view?: HTMLVideoElement;
+  /** describe_view's answer for a provider that gets the frames as they come (Google Live). */
+  cameraState(): object;
 }
 
-/** A started call: how to stop it, and how to open the camera when its provider takes frames. */
+/** describe_view's answer when there is no camera picture to give (OpenClaw's words). */
+const CAMERA_OFF = { ok: false, error: "camera is off" };
+/** The camera's picture, or none when it is off (its tracks stopped) or has no frame yet. */
+const liveView = (call: Call) =>
+  (call.view?.srcObject as MediaStream | undefined)?.active && call.view?.videoWidth ? call.view : undefined;
+
+/** A started call: how to stop it, and how to open the camera (not through the gateway relay). */
 export type Talk = (() => void) & { camera?: () => Promise<MediaStream> };
 
+/** The camera's current frame as a JPEG data URL, `scale` of its size. */
+function snapshot(video: HTMLVideoElement, scale = 1, quality = 0.8) {
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(video.videoWidth * scale);
+  canvas.height = Math.round(video.videoHeight * scale);
+  canvas.getContext("2d")?.drawImage(video, 0, 0, canvas.width, canvas.height);
+  return canvas.toDataURL("image/jpeg", quality);
+}
+
 /**
- * The camera for Video Talk: one JPEG (at most 1280×720) a second to `call.frame`,
- * straight to the provider, never through the gateway; stopping the stream's tracks, or
- * the call ending, ends it.
+ * The camera for Video Talk (at most 1280×720), straight to the provider, never through the
+ * gateway: one JPEG a second to `call.frame` when the provider streams them, and `call.view`
+ * for describe_view; stopping the stream's tracks, or the call ending, ends it.
  */
 async function openCamera(call: Call): Promise<MediaStream> {
   // The browser scales the camera down to the bound; frames are taken at the track's size.
@@ -60,15 +79,13 @@ async function openCamera(call: Call): Promise<MediaStream> {
   const video = document.createElement("video");
   video.muted = true;
   video.srcObject = stream;
-  const canvas = document.createElement("canvas");
+  call.view = video;
   // Each frame a second after the last one was taken: never faster, however late a timer fires.
   const next = () =>
     stream.active &&
+    call.frame &&
     setTimeout(() => {
-      canvas.width = video.videoWidth;
-      canvas.height = video.videoHeight;
-      canvas.getContext("2d")?.drawImage(video, 0, 0);
-      if (canvas.width && stream.active) call.frame?.(canvas.toDataURL("image/jpeg", 0.8).split(",")[1]!);
+      if (liveView(call) === video) call.frame?.(snapshot(video).split(",")[1]!);
       next();
     }, 1000);
   next();
@@ -126,7 +143,9 @@ export async function startTalk(
   };
   let call: Call;
   try {
-    created = await conn.request<Created>("talk.client.create", { sessionKey }).catch(async (err) => {
+    // camera-frame: the session declares describe_view, answered here from the camera (when it is on).
+    const asked = { sessionKey, capabilities: ["camera-frame"] };
+    created = await conn.request<Created>("talk.client.create", asked).catch(async (err) => {
       // Set up for the gateway relay: OpenClaw's clients then start it with talk.session.create.
       if ((err as GatewayError).details?.code !== "TALK_GATEWAY_RELAY") throw err;
       const relay = await conn.request<Created>("talk.session.create", { sessionKey });
@@ -162,6 +181,7 @@ export async function startTalk(
           }).catch(() => undefined)
         ),
       onEnd: (cleanup) => (ended ? cleanup() : cleanups.push(cleanup)),
+      cameraState: () => (liveView(call) ? { ok: true, cameraStreamActive: true } : CAMERA_OFF),
     };
     // The two raw-PCM transports share their chunk; WebRTC needs none.
     const pcm = created.transport === "gateway-relay" || created.provider === "google";
@@ -171,7 +191,7 @@ export async function startTalk(
     stop();
     throw err;
   }
-  return Object.assign(stop, call.frame && { camera: () => openCamera(call) });
+  return Object.assign(stop, created.transport !== "gateway-relay" && { camera: () => openCamera(call) });
 }
 
 interface OutputItem {
@@ -202,12 +222,38 @@ async function webrtc(call: Call): Promise<void> {
   const channel = pc.createDataChannel("oai-events");
   const send = (event: object) => channel.readyState === "open" && channel.send(JSON.stringify(event));
   const consult = async ({ call_id, name, arguments: args }: OutputItem) => {
-    const output = await call.consult(call_id ?? "", name ?? "", JSON.parse(args || "{}"));
+    const output =
+      name === "describe_view"
+        ? describeView()
+        : await call.consult(call_id ?? "", name ?? "", JSON.parse(args || "{}"));
     send({
       type: "conversation.item.create",
       item: { type: "function_call_output", call_id, output: JSON.stringify(output) },
     });
     send({ type: "response.create" });
+  };
+  /**
+   * describe_view (OpenClaw's): the camera's current frame as an image in the conversation,
+   * made smaller and rougher until the event fits one data-channel message.
+   */
+  const describeView = () => {
+    const video = liveView(call);
+    const max = pc.sctp?.maxMessageSize || 65_536;
+    for (let scale = 1, quality = 0.8; video && quality > 0.35; scale *= 0.7, quality -= 0.1) {
+      const item = JSON.stringify({
+        type: "conversation.item.create",
+        item: {
+          type: "message",
+          role: "user",
+          content: [{ type: "input_image", image_url: snapshot(video, scale, quality) }],
+        },
+      });
+      if (item.length <= max) {
+        channel.send(item);
+        return { ok: true, frameAttached: true };
+      }
+    }
+    return video ? { ok: false, error: "camera frame too large for the connection" } : CAMERA_OFF;
   };
   channel.onopen = () => call.state("listening");
   channel.onmessage = (e) => {
