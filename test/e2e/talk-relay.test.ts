@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GatewayClient, type GatewayResponseError } from "../../src/gateway/client.js";
 import { startFakeAnthropic } from "../fakes/anthropic.js";
-import { type FakeRealtime, startFakeRealtime } from "../fakes/openai-realtime.js";
+import { type FakeRealtime, functionCallDone, startFakeRealtime } from "../fakes/openai-realtime.js";
 import type { FakeServer } from "../fakes/server.js";
 import { type InProcessGateway, startInProcessGateway } from "../helpers/in-process-gateway.js";
 
@@ -154,19 +154,7 @@ describe("Talk over the gateway relay (OpenAI Realtime)", () => {
       transcript: "How is the weather in Lisbon?",
     });
     await nextEvent((e) => e.type === "transcript" && e.role === "user" && e.final === true);
-    socket.send({
-      type: "response.done",
-      response: {
-        output: [
-          {
-            type: "function_call",
-            name: "openclaw_agent_consult",
-            call_id: "call_1",
-            arguments: JSON.stringify({ question: "What is the weather in Lisbon?" }),
-          },
-        ],
-      },
-    });
+    socket.send(functionCallDone("call_1", { question: "What is the weather in Lisbon?" }));
     const toolCall = await nextEvent((e) => e.type === "toolCall");
     expect(toolCall).toMatchObject({
       callId: "call_1",

@@ -75,6 +75,22 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** Gateway config whose Talk is OpenAI Realtime at this fake with `apiKey`; `realtime`: more `talk.realtime` keys (a transport). */
+export function realtimeTalkConfig(fake: { url: string }, apiKey: string, realtime: object = {}) {
+  return {
+    models: { providers: { openai: { baseUrl: fake.url } } },
+    talk: { realtime: { provider: "openai", ...realtime, providers: { openai: { apiKey } } } },
+  };
+}
+
+/** The model's `response.done` asking for one function call: the consult (with `args`) unless `name` says otherwise. */
+export function functionCallDone(callId: string, args: object = {}, name = "openclaw_agent_consult") {
+  return {
+    type: "response.done",
+    response: { output: [{ type: "function_call", name, call_id: callId, arguments: JSON.stringify(args) }] },
+  };
+}
+
 export async function startFakeRealtime(): Promise<FakeRealtime> {
   const minted: MintRequest[] = [];
   const offers: FakeRealtime["offers"] = [];

@@ -7,7 +7,12 @@
  * Realtime WebSocket on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeRealtime, startFakeRealtime } from "../fakes/openai-realtime.js";
+import {
+  type FakeRealtime,
+  functionCallDone,
+  realtimeTalkConfig,
+  startFakeRealtime,
+} from "../fakes/openai-realtime.js";
 import type { RawSocket } from "../helpers/ws.js";
 import { startTarget, type Target } from "./harness.js";
 
@@ -17,16 +22,7 @@ let realtime: FakeRealtime;
 let target: Target;
 beforeAll(async () => {
   realtime = await startFakeRealtime();
-  target = await startTarget({
-    models: { providers: { openai: { baseUrl: realtime.url } } },
-    talk: {
-      realtime: {
-        provider: "openai",
-        transport: "gateway-relay",
-        providers: { openai: { apiKey: API_KEY } },
-      },
-    },
-  });
+  target = await startTarget(realtimeTalkConfig(realtime, API_KEY, { transport: "gateway-relay" }));
 });
 afterAll(async () => {
   await target?.close();
@@ -94,14 +90,7 @@ describe("the gateway relay keeps the OpenAI key and the call on the gateway", (
     const created = await call(owner.socket, "talk.session.create", { sessionKey: "main" });
     const { sessionId } = created.payload as { sessionId: string };
     const vendor = await realtime.nextSocket();
-    vendor.send({
-      type: "response.done",
-      response: {
-        output: [
-          { type: "function_call", name: "openclaw_agent_consult", call_id: "call_9", arguments: "{}" },
-        ],
-      },
-    });
+    vendor.send(functionCallDone("call_9"));
     await expect.poll(() => owner.frames.some((f) => f.includes("call_9"))).toBe(true);
 
     const other = await recordingSocket();

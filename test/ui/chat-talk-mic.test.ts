@@ -9,7 +9,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeRealtime, startFakeRealtime } from "../fakes/openai-realtime.js";
+import { type FakeRealtime, realtimeTalkConfig, startFakeRealtime } from "../fakes/openai-realtime.js";
 import {
   connectWithToken,
   FAKE_MICROPHONE,
@@ -30,10 +30,7 @@ afterEach(async () => {
 });
 
 const fixture = useUiFixture(
-  (realtime: FakeRealtime) => ({
-    models: { providers: { openai: { baseUrl: realtime.url } } },
-    talk: { realtime: { provider: "openai", providers: { openai: { apiKey: "sk-talk-mic-0123456789" } } } },
-  }),
+  (realtime: FakeRealtime) => realtimeTalkConfig(realtime, "sk-talk-mic-0123456789"),
   { chromiumArgs: FAKE_MICROPHONE, fake: startFakeRealtime },
 );
 

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeRealtime, startFakeRealtime } from "../fakes/openai-realtime.js";
+import {
+  type FakeRealtime,
+  functionCallDone,
+  realtimeTalkConfig,
+  startFakeRealtime,
+} from "../fakes/openai-realtime.js";
 import { FAKE_MICROPHONE, openNewChat, transcripts, useUiFixture } from "./harness.js";
 
 /**
@@ -16,16 +21,7 @@ afterEach(async () => {
 });
 
 const fixture = useUiFixture(
-  (realtime: FakeRealtime) => ({
-    models: { providers: { openai: { baseUrl: realtime.url } } },
-    talk: {
-      realtime: {
-        provider: "openai",
-        transport: "gateway-relay",
-        providers: { openai: { apiKey: API_KEY } },
-      },
-    },
-  }),
+  (realtime: FakeRealtime) => realtimeTalkConfig(realtime, API_KEY, { transport: "gateway-relay" }),
   { chromiumArgs: FAKE_MICROPHONE, fake: startFakeRealtime },
 );
 
@@ -63,19 +59,7 @@ describe("Talk mode over the gateway relay", () => {
       item_id: "i1",
       transcript: "How is the weather in Lisbon today?",
     });
-    socket.send({
-      type: "response.done",
-      response: {
-        output: [
-          {
-            type: "function_call",
-            name: "openclaw_agent_consult",
-            call_id: "call_1",
-            arguments: JSON.stringify({ question: "What is the weather in Lisbon?" }),
-          },
-        ],
-      },
-    });
+    socket.send(functionCallDone("call_1", { question: "What is the weather in Lisbon?" }));
     const output = await socket.nextEvent((e) => e.type === "conversation.item.create");
     expect(output.item).toEqual({
       type: "function_call_output",

@@ -1,6 +1,11 @@
 import type { Browser } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeRealtime, startFakeRealtime } from "../fakes/openai-realtime.js";
+import {
+  type FakeRealtime,
+  functionCallDone,
+  realtimeTalkConfig,
+  startFakeRealtime,
+} from "../fakes/openai-realtime.js";
 import {
   FAKE_MICROPHONE,
   openNewChat,
@@ -17,13 +22,10 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-const fixture = useUiFixture(
-  (realtime: FakeRealtime) => ({
-    models: { providers: { openai: { baseUrl: realtime.url } } },
-    talk: { realtime: { provider: "openai", providers: { openai: { apiKey: API_KEY } } } },
-  }),
-  { chromiumArgs: FAKE_MICROPHONE, fake: startFakeRealtime },
-);
+const fixture = useUiFixture((realtime: FakeRealtime) => realtimeTalkConfig(realtime, API_KEY), {
+  chromiumArgs: FAKE_MICROPHONE,
+  fake: startFakeRealtime,
+});
 
 async function openChat(browser: Browser, gateway: UiGateway) {
   const opened = await openNewChat(browser, gateway);
@@ -49,19 +51,7 @@ describe("Talk mode", () => {
       item_id: "item_u1",
       transcript: "Hey, how is the weather in Lisbon today?",
     });
-    peer.send({
-      type: "response.done",
-      response: {
-        output: [
-          {
-            type: "function_call",
-            name: "openclaw_agent_consult",
-            call_id: "call_1",
-            arguments: JSON.stringify({ question: "What is the weather in Lisbon?" }),
-          },
-        ],
-      },
-    });
+    peer.send(functionCallDone("call_1", { question: "What is the weather in Lisbon?" }));
     const output = await peer.nextEvent((e) => e.type === "conversation.item.create");
     expect(output.item).toMatchObject({ type: "function_call_output", call_id: "call_1" });
     expect(JSON.parse((output.item as { output: string }).output)).toEqual({
@@ -111,12 +101,7 @@ describe("Talk mode", () => {
     expect(tools.map((tool) => tool.name)).toEqual(["openclaw_agent_consult", "describe_view"]);
 
     const describe = async (callId: string) => {
-      peer.send({
-        type: "response.done",
-        response: {
-          output: [{ type: "function_call", name: "describe_view", call_id: callId, arguments: "{}" }],
-        },
-      });
+      peer.send(functionCallDone(callId, {}, "describe_view"));
       const output = await peer.nextEvent(
         (e) => (e.item as { call_id?: string } | undefined)?.call_id === callId,
       );

@@ -32,20 +32,37 @@ function callWith(
   };
 }
 
+type Factory = ReturnType<typeof fakeSocketFactory>;
+type Login = {
+  rpc: ReturnType<typeof callWith>;
+  socket: Awaited<ReturnType<Factory["next"]>>;
+  started: Promise<unknown>;
+  factory: Factory;
+};
+
+/** A WhatsApp channel on a fake socket whose login has started and shows `qr`; stopped after `test`. */
+async function loginShowing(qr: string, test: (login: Login) => Promise<void>) {
+  const factory = fakeSocketFactory();
+  const whatsapp = createWhatsAppChannel({
+    authDir: path.join(tempDir(), "wa"),
+    makeSocket: factory.make,
+    onMessage: () => {},
+  });
+  const rpc = callWith({ whatsapp });
+  try {
+    const socketMade = factory.next();
+    const started = rpc("web.login.start", { timeoutMs: 5000 });
+    const socket = await socketMade;
+    socket.emit("connection.update", { qr });
+    await test({ rpc, socket, started, factory });
+  } finally {
+    await whatsapp.stop();
+  }
+}
+
 describe("web.login.* RPCs (the Control UI's and the CLI's QR login)", () => {
-  it("start returns the QR from the WhatsApp socket; wait returns linked after the scan", async () => {
-    const factory = fakeSocketFactory();
-    const whatsapp = createWhatsAppChannel({
-      authDir: path.join(tempDir(), "wa"),
-      makeSocket: factory.make,
-      onMessage: () => {},
-    });
-    const rpc = callWith({ whatsapp });
-    try {
-      const socketMade = factory.next();
-      const started = rpc("web.login.start", { timeoutMs: 5000 });
-      const socket = await socketMade;
-      socket.emit("connection.update", { qr: "2@QR-TEXT" });
+  it("start returns the QR from the WhatsApp socket; wait returns linked after the scan", () =>
+    loginShowing("2@QR-TEXT", async ({ rpc, socket, started, factory }) => {
       // Our text (the CLI's terminal drawing, `after`) and OpenClaw's image of it.
       expect(await started).toEqual({
         connected: false,
@@ -60,24 +77,10 @@ describe("web.login.* RPCs (the Control UI's and the CLI's QR login)", () => {
       socket.close(515);
       (await reconnect).emit("connection.update", { connection: "open" });
       expect(await waited).toEqual({ connected: true, message: "linked as +15550001111" });
-    } finally {
-      await whatsapp.stop();
-    }
-  });
+    }));
 
-  it("wait takes OpenClaw's currentQrDataUrl for the code shown and answers at the next one", async () => {
-    const factory = fakeSocketFactory();
-    const whatsapp = createWhatsAppChannel({
-      authDir: path.join(tempDir(), "wa"),
-      makeSocket: factory.make,
-      onMessage: () => {},
-    });
-    const rpc = callWith({ whatsapp });
-    try {
-      const socketMade = factory.next();
-      const started = rpc("web.login.start", { timeoutMs: 5000 });
-      const socket = await socketMade;
-      socket.emit("connection.update", { qr: "2@FIRST" });
+  it("wait takes OpenClaw's currentQrDataUrl for the code shown and answers at the next one", () =>
+    loginShowing("2@FIRST", async ({ rpc, socket, started }) => {
       const { qrDataUrl } = (await started) as { qrDataUrl: string };
       let answered = false;
       const waited = rpc("web.login.wait", { currentQrDataUrl: qrDataUrl, timeoutMs: 5000 }).finally(() => {
@@ -88,10 +91,7 @@ describe("web.login.* RPCs (the Control UI's and the CLI's QR login)", () => {
       expect(answered).toBe(false);
       socket.emit("connection.update", { qr: "2@SECOND" });
       expect(await waited).toMatchObject({ qr: "2@SECOND", qrDataUrl: qrSvgDataUrl("2@SECOND") });
-    } finally {
-      await whatsapp.stop();
-    }
-  });
+    }));
 
   it("explains a channel that is not configured, or has no QR login", async () => {
     const rpc = callWith({ discord: { id: "discord" } as ChannelAdapter });
