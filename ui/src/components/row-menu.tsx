@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 
 export interface MenuItem {
   label: string;
@@ -30,7 +30,8 @@ interface RowMenuProps {
 export function RowMenu(props: RowMenuProps) {
   const wrap = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
+  // Before the open menu is painted: a key pressed right after the one that opened it reaches it.
+  useLayoutEffect(() => {
     if (!props.open) return;
     wrap.current?.querySelector<HTMLElement>("[role^=menuitem]")?.focus();
     const away = (e: Event) => {

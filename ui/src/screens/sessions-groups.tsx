@@ -5,7 +5,7 @@
  * Rows are dragged onto a group (or Pinned, in the sidebar), headers on the Sessions screen to reorder groups.
  */
 import type { ComponentChildren } from "preact";
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { RowMenu } from "../components/row-menu.js";
 import type { GatewayConnection } from "../gateway.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
@@ -97,8 +97,9 @@ export function useGroups(conn: GatewayConnection, reload: () => unknown) {
   const [menu, setMenu] = useState<string>();
   const [error, setError] = useState("");
   const field = useRef<HTMLInputElement & HTMLSelectElement>(null);
-  // Focused once open; not controlled, so a re-render behind it does not undo what was typed.
-  useEffect(() => {
+  // Focused once open, before it is painted (what is typed right after the click lands in it);
+  // not controlled, so a re-render behind it does not undo what was typed.
+  useLayoutEffect(() => {
     if (field.current && form) {
       field.current.value = form.value;
       field.current.focus();
