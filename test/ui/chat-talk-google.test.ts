@@ -121,7 +121,10 @@ describe("Talk mode over Google Live", () => {
     await session.ready;
     await page.click('#chat-talk-camera[aria-pressed="false"]');
     await page.waitForSelector('#chat-talk-camera[aria-pressed="true"]');
-    await page.waitForFunction('document.querySelector(".talk-preview")?.videoWidth > 0');
+    // Polled from outside the page: waitForFunction compiles its string in the page, which the CSP refuses.
+    await expect
+      .poll(() => page.evaluate('document.querySelector(".talk-preview")?.videoWidth'))
+      .toBeGreaterThan(0);
 
     type Frame = { realtimeInput?: { video?: { data: string; mimeType: string } } };
     const isFrame = (m: unknown) => !!(m as Frame).realtimeInput?.video;

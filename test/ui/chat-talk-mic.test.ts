@@ -174,9 +174,10 @@ describe("Talk's microphone choice", () => {
       viewport: { width: 390, height: 844 },
       mobile: true,
     });
-    await page.waitForFunction(
-      `document.querySelector("#chat-model").selectedOptions[0]?.text.includes("claude")`,
-    );
+    // Polled from outside the page: waitForFunction compiles its string in the page, which the CSP refuses.
+    await expect
+      .poll(() => page.evaluate(`document.querySelector("#chat-model").selectedOptions[0]?.text ?? ""`))
+      .toContain("claude");
     // What the picker shows: the chosen option's text cut (with "…") to its content box, in its font.
     const shown = (await page.evaluate(`(() => {
       const select = document.querySelector("#chat-model");

@@ -83,7 +83,8 @@ describe("Control UI: config", () => {
     expect(fileConfig(gateway).logging).toEqual({ level: "debug" });
     await page.click("#config-reload");
     await page.waitForSelector("#config-conflict", { state: "detached" });
-    await page.waitForFunction(`document.querySelector("#config-raw").value.includes('"debug"')`);
+    // Polled from outside the page: waitForFunction compiles its string in the page, which the CSP refuses.
+    await expect.poll(() => page.inputValue("#config-raw")).toContain('"debug"');
     const reloaded = await page.inputValue("#config-raw");
 
     await page.fill("#config-raw", reloaded.replace('"debug"', '"warn"'));
