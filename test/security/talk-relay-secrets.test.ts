@@ -110,6 +110,14 @@ describe("the gateway relay keeps the OpenAI key and the call on the gateway", (
     // The call is still the owner's and still live: its audio and tool result go through.
     vendor.send({ type: "response.output_audio.delta", delta: Buffer.alloc(960, 2).toString("base64") });
     await expect.poll(() => owner.frames.filter((f) => f.includes('"type":"audio"')).length).toBe(1);
+    // Its own result over 256,000 bytes is refused and never reaches OpenAI; the call stays open for one that fits.
+    const huge = await call(owner.socket, "talk.session.submitToolResult", {
+      sessionId,
+      callId: "call_9",
+      result: { text: "x".repeat(256_001) },
+    });
+    expect(huge.ok).toBe(false);
+    expect(huge.error!.message).toBe("tool result over 256000 bytes");
     const own = await call(owner.socket, "talk.session.submitToolResult", {
       sessionId,
       callId: "call_9",
@@ -121,6 +129,7 @@ describe("the gateway relay keeps the OpenAI key and the call on the gateway", (
       false,
     );
     expect(JSON.stringify(vendor.received)).not.toContain("forged");
+    expect(JSON.stringify(vendor.received)).not.toContain("x".repeat(1000));
     expect(other.frames.some((f) => f.includes("talk.event"))).toBe(false);
 
     owner.socket.ws.close();

@@ -134,6 +134,14 @@ describe("talk.client.create keeps the OpenAI key on the gateway", () => {
       { sessionKey: "main", voiceSessionId, callId: "c3", name: "exec", args: { command: "id" } },
       // The camera's tool is the page's to answer, never the gateway's.
       { sessionKey: "main", voiceSessionId, callId: "c4", name: "describe_view", args: {} },
+      // Arguments over OpenClaw's 256,000-byte cap.
+      {
+        sessionKey: "main",
+        voiceSessionId,
+        callId: "c5",
+        name: "openclaw_agent_consult",
+        args: { question: "x".repeat(256_001) },
+      },
     ];
     for (const params of attempts) {
       const res = await call("talk.client.toolCall", params);

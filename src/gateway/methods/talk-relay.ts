@@ -11,6 +11,7 @@ import {
 import { openaiApiBase, openaiSession } from "../talk/realtime.js";
 import { resolveTalk } from "../talk/setup.js";
 import {
+  checkToolPayload,
   checkVoiceCapacity,
   openVoiceSession,
   saveUtterance,
@@ -220,14 +221,13 @@ export const talkRelayMethods = {
     }),
     handle: (p, { gateway, connId }) => {
       const call = ownCall(gateway, p.sessionId, connId);
+      // Checked before the call is taken as answered: a refused result leaves it open for another.
+      checkToolPayload("tool result", p.result);
       if (!call.pendingToolCalls.delete(p.callId)) {
         throw new GatewayRequestError(
           ErrorCodes.INVALID_REQUEST,
           `no pending tool call "${p.callId}" in this Talk session`,
         );
-      }
-      if (Buffer.byteLength(JSON.stringify(p.result ?? null)) > 256_000) {
-        throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, "tool result over 256000 bytes");
       }
       call.relay.toolResult(p.callId, p.result ?? null);
       return { ok: true };

@@ -14,6 +14,7 @@ import {
 import { PROVIDERS, type Provider, realtimeKey, resolveTalk, served } from "../talk/setup.js";
 import {
   canonical,
+  checkToolPayload,
   checkVoiceCapacity,
   openVoiceSession,
   saveUtterance,
@@ -29,9 +30,6 @@ import { defineMethod } from "./types.js";
  * consult through the session's agent like `chat.send`, `talk.client.transcript` saves
  * finalized speech into the session, `talk.client.close` ends the logical call.
  */
-
-/** OpenClaw's cap on a realtime tool call's arguments (UTF-8 bytes). */
-const MAX_TOOL_ARGS_BYTES = 256_000;
 
 const sessionKey = z.string().min(1).max(512);
 const voiceSessionId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
@@ -161,9 +159,7 @@ export const talkMethods = {
       if (p.name !== CONSULT_TOOL_NAME) {
         throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, `unknown Talk tool "${p.name}"`);
       }
-      if (Buffer.byteLength(JSON.stringify(p.args ?? null)) > MAX_TOOL_ARGS_BYTES) {
-        throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, "tool arguments over 256000 bytes");
-      }
+      checkToolPayload("tool arguments", p.args);
       const idempotencyKey = `talk:${p.voiceSessionId}:${p.callId}`;
       const run = gateway.agents.send({
         sessionKey: p.sessionKey,

@@ -32,6 +32,16 @@ export function voiceSessions(gateway: GatewayContext): Map<string, VoiceSession
   return map;
 }
 
+/** OpenClaw's cap on what a realtime tool call carries either way (its arguments, its result), UTF-8 bytes of its JSON. */
+const MAX_TOOL_PAYLOAD_BYTES = 256_000;
+
+/** Refuses a tool call's arguments or result (`what`) over {@link MAX_TOOL_PAYLOAD_BYTES}. */
+export function checkToolPayload(what: string, value: unknown): void {
+  if (Buffer.byteLength(JSON.stringify(value ?? null)) > MAX_TOOL_PAYLOAD_BYTES) {
+    throw new GatewayRequestError(ErrorCodes.INVALID_REQUEST, `${what} over ${MAX_TOOL_PAYLOAD_BYTES} bytes`);
+  }
+}
+
 export const unavailable = (message: string, code: string) =>
   new GatewayRequestError(ErrorCodes.UNAVAILABLE, message, { details: { code } });
 
