@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import type { GatewayConnection } from "../gateway.js";
+import { type GatewayConnection, randomId } from "../gateway.js";
 
 export interface SessionRow {
   key: string;
@@ -43,6 +43,11 @@ export function useAgents(conn: GatewayConnection): string[] {
 
 export function mainSessionKey(agentId: string): string {
   return `agent:${agentId}:main`;
+}
+
+/** A new session of the Control UI's own under `agentId` (what "+" opens). */
+export function newSessionKey(agentId: string): string {
+  return `agent:${agentId}:ui-${randomId().slice(0, 8)}`;
 }
 
 export interface SessionPage {

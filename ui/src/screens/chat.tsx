@@ -5,7 +5,7 @@ import { inNav } from "../components/nav-slot.js";
 import { randomId } from "../gateway.js";
 import { useI18n } from "../i18n/index.js";
 import { errorText, sessionFromHash } from "../util.js";
-import { mainSessionKey, useAgents } from "./agents.js";
+import { mainSessionKey, newSessionKey, useAgents } from "./agents.js";
 import { entryIdOf, markdownOf, type TurnActions, useVersions } from "./chat-actions.js";
 import { useActivity } from "./chat-activity.js";
 import { Composer } from "./chat-composer.js";
@@ -274,7 +274,7 @@ export function ChatScreen({ conn, nav }: ScreenProps) {
     setDrawer(false);
   };
   const newSession = () => {
-    open(`agent:${agent}:ui-${randomId().slice(0, 8)}`);
+    open(newSessionKey(agent));
     input.current?.focus();
   };
 

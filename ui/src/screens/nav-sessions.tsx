@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
-import { type GatewayConnection, randomId } from "../gateway.js";
+import type { GatewayConnection } from "../gateway.js";
 import { chatLink } from "../util.js";
-import { useAgents } from "./agents.js";
+import { newSessionKey, useAgents } from "./agents.js";
 import { useActivity } from "./chat-activity.js";
 import { SessionSidebar } from "./session-sidebar.js";
 
@@ -27,7 +27,7 @@ export function NavSessions({ conn }: { conn: GatewayConnection }) {
       onAgent={setAgentId}
       current=""
       onSelect={openInChat}
-      onNew={() => openInChat(`agent:${agent}:ui-${randomId().slice(0, 8)}`)}
+      onNew={() => openInChat(newSessionKey(agent))}
       running={activity.running}
       unread={activity.unread}
       refresh={activity.ended}
